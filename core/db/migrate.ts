@@ -1,0 +1,171 @@
+/**
+ * Migrations without the native schema-engine binary.
+ *
+ * Prisma's migration logic ships as WebAssembly in `@prisma/schema-engine-wasm`; it talks to the
+ * database through the same driver adapters the client uses (better-sqlite3, pg), so it needs no
+ * network and no downloaded binary. We use it to:
+ *  - apply the committed migrations of the active provider (`tinyarena migrate`, and at every start);
+ *  - create a new migration for every provider from schema.prisma (`npm run db:migration -- <name>`);
+ *  - prove the committed migrations equal schema.prisma (the drift test).
+ * The migrations table is Prisma's own `_prisma_migrations`, so `prisma migrate deploy` with the
+ * native binary (where it can be downloaded) sees the same history.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { MigrationList, SchemaFilter, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { migrationAdapterFactory } from './adapters.js';
+import { SCHEMA_PATH, deriveSchema, migrationsDir, type DbProvider } from './providers.js';
+import type { DbTarget } from './target.js';
+
+let wasmReady = false;
+
+/** Instantiate the schema engine's wasm once per process (Node 20 cannot `import` .wasm directly). */
+function initWasm(): void {
+  if (wasmReady) return;
+  const dir = dirname(fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm')));
+  const module = new WebAssembly.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
+  const instance = new WebAssembly.Instance(module, {
+    './schema_engine_bg.js': engineBindings as unknown as WebAssembly.ModuleImports,
+  });
+  engineBindings.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+  wasmReady = true;
+}
+
+const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
+
+/** Log lines the engine emits (JSON strings); kept for error messages, never printed by default. */
+type EngineLog = (line: string) => void;
+
+async function withEngine<T>(target: DbTarget, fn: (engine: SchemaEngine) => Promise<T>, onLog?: EngineLog): Promise<T> {
+  initWasm();
+  const schema = deriveSchema(readFileSync(SCHEMA_PATH, 'utf8'), target.provider);
+  const engine = await engineBindings.SchemaEngine.new(
+    { datamodels: [['schema.prisma', schema]] },
+    (line: string) => onLog?.(line),
+    bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(target)),
+  );
+  try {
+    return await fn(engine);
+  } finally {
+    engine.free();
+  }
+}
+
+const LOCK_FILE = 'migration_lock.toml';
+
+function lockContent(provider: DbProvider): string {
+  return `# Written by TinyArena's migration tool; do not edit.\nprovider = "${provider}"\n`;
+}
+
+/** Read the committed migrations of a provider into the engine's input shape. */
+export function readMigrations(provider: DbProvider): MigrationList {
+  const baseDir = migrationsDir(provider);
+  const names = existsSync(baseDir)
+    ? readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  return {
+    baseDir,
+    lockfile: { path: LOCK_FILE, content: existsSync(join(baseDir, LOCK_FILE)) ? readFileSync(join(baseDir, LOCK_FILE), 'utf8') : lockContent(provider) },
+    shadowDbInitScript: '',
+    migrationDirectories: names.map((name) => {
+      const file = join(baseDir, name, 'migration.sql');
+      return {
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: existsSync(file)
+            ? { tag: 'ok' as const, value: readFileSync(file, 'utf8') }
+            : { tag: 'error' as const, value: `missing ${file}` },
+        },
+      };
+    }),
+  };
+}
+
+export interface MigrateResult {
+  applied: string[];
+  total: number;
+}
+
+/** Apply every committed migration the database has not seen yet. Safe to run at every start. */
+export async function applyMigrations(target: DbTarget): Promise<MigrateResult> {
+  const list = readMigrations(target.provider);
+  const logs: string[] = [];
+  try {
+    const out = await withEngine(target, (e) => e.applyMigrations({ migrationsList: list, filters: NO_FILTER }), (l) => logs.push(l));
+    return { applied: out.appliedMigrationNames, total: list.migrationDirectories.length };
+  } catch (err) {
+    throw new Error(`Applying migrations to ${target.provider} failed: ${firstLine(err)}`, { cause: err });
+  }
+}
+
+export interface MigrationStatus {
+  total: number;
+  pending: string[];
+  failed: string[];
+  edited: string[];
+}
+
+/** Which committed migrations are missing from the database (cheap; for /healthz and `migrate --status`). */
+export async function migrationStatus(target: DbTarget): Promise<MigrationStatus> {
+  const list = readMigrations(target.provider);
+  const out = await withEngine(target, (e) =>
+    e.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: NO_FILTER }),
+  );
+  const history = out.history;
+  return {
+    total: list.migrationDirectories.length,
+    pending: history?.diagnostic === 'databaseIsBehind' ? history.unappliedMigrationNames
+      : history?.diagnostic === 'historiesDiverge' ? history.unappliedMigrationNames
+      : !out.hasMigrationsTable ? list.migrationDirectories.map((d) => d.path) : [],
+    failed: out.failedMigrationNames,
+    edited: out.editedMigrationNames,
+  };
+}
+
+/**
+ * SQL that would take a database built from the committed migrations to schema.prisma; empty when
+ * they agree. Replays the migrations in a shadow database (SQLite: in memory; PostgreSQL: a
+ * temporary database the adapter creates and drops), so `target` must allow that.
+ */
+export async function diffMigrationsToSchema(target: DbTarget): Promise<string> {
+  const list = readMigrations(target.provider);
+  const schema = deriveSchema(readFileSync(SCHEMA_PATH, 'utf8'), target.provider);
+  const out = await withEngine(target, (e) =>
+    e.diff({
+      from: { tag: 'migrations', ...list },
+      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    }),
+  );
+  const script = (out.stdout ?? '').trim();
+  return script === '-- This is an empty migration.' ? '' : script;
+}
+
+/**
+ * Write a new migration for one provider from the difference between its committed migrations and
+ * schema.prisma. Returns the folder name, or null when nothing changed.
+ */
+export async function createMigration(target: DbTarget, name: string, now = new Date()): Promise<string | null> {
+  const script = await diffMigrationsToSchema(target);
+  if (!script) return null;
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'migration';
+  const folder = `${stamp}_${slug}`;
+  const base = migrationsDir(target.provider);
+  mkdirSync(join(base, folder), { recursive: true });
+  writeFileSync(join(base, folder, 'migration.sql'), script + '\n');
+  writeFileSync(join(base, LOCK_FILE), lockContent(target.provider));
+  return folder;
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}
