@@ -21,29 +21,69 @@ export function adapterFactory(target: DbTarget): SqlMigrationAwareDriverAdapter
  * extended protocol) refuse for multi-statement scripts. A parameterless raw call that fails this way
  * is retried as a script, which is what the engine means by it.
  */
-export function migrationAdapterFactory(target: DbTarget): SqlMigrationAwareDriverAdapterFactory {
+export function migrationAdapterFactory(target: DbTarget): MigrationAdapterFactory {
   const inner = target.provider === 'postgresql'
     ? new PrismaPg({ connectionString: target.url, max: 2, Client: CatalogClient })
     : adapterFactory(target);
-  const wrap = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
-    const executeRaw = adapter.executeRaw.bind(adapter);
-    adapter.executeRaw = async (query: SqlQuery) => {
-      try {
-        return await executeRaw(query);
-      } catch (err) {
-        if (query.args.length > 0 || !isMultiStatementError(err)) throw err;
-        await adapter.executeScript(query.sql);
-        return 0;
-      }
-    };
-    return adapter;
-  };
-  return {
+  const factory: MigrationAdapterFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => wrap(await inner.connect()),
-    connectToShadowDb: async () => wrap(await inner.connectToShadowDb()),
+    lastError: undefined,
+    connect: () => remember(factory, async () => wrap(await inner.connect())),
+    connectToShadowDb: () => remember(factory, async () => wrap(await inner.connectToShadowDb())),
+    disposeAll: async () => {
+      const all = opened.splice(0);
+      await Promise.allSettled(all.map((a) => a.dispose()));
+    },
   };
+  // The engine does not close what it opens; we do, or SQLite stays exclusively locked.
+  const opened: SqlDriverAdapter[] = [];
+  const wrap = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    opened.push(adapter);
+    const dispose = adapter.dispose.bind(adapter);
+    let disposed = false;
+    adapter.dispose = async () => {
+      if (disposed) return;
+      disposed = true;
+      await dispose();
+    };
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    const executeScript = adapter.executeScript.bind(adapter);
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    adapter.executeScript = (script: string) => remember(factory, () => executeScript(script));
+    adapter.queryRaw = (query: SqlQuery) => remember(factory, () => queryRaw(query));
+    adapter.executeRaw = (query: SqlQuery) =>
+      remember(factory, async () => {
+        try {
+          return await executeRaw(query);
+        } catch (err) {
+          if (query.args.length > 0 || !isMultiStatementError(err)) throw err;
+          await executeScript(query.sql);
+          return 0;
+        }
+      });
+    return adapter;
+  };
+  return factory;
+}
+
+/**
+ * A migration-aware factory that also keeps the last error its connections raised: the engine only
+ * reports "External error id#N" for JavaScript errors, and people need the real reason.
+ */
+export interface MigrationAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
+  lastError: unknown;
+  /** Close every connection the engine opened through this factory. */
+  disposeAll(): Promise<void>;
+}
+
+async function remember<T>(factory: MigrationAdapterFactory, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    factory.lastError = err;
+    throw err;
+  }
 }
 
 function isMultiStatementError(err: unknown): boolean {
@@ -70,7 +110,7 @@ class CatalogClient extends pg.Client {
         (last as (e: Error | null, r?: pg.QueryResult) => void)(err, res);
       };
     }
-    const out: unknown = (super.query as (...a: unknown[]) => unknown)(...args);
+    const out: unknown = (super.query as (...a: unknown[]) => unknown)(...(args as unknown[]));
     if (out instanceof Promise) return out.then((res: pg.QueryResult) => relabelCharColumns(res));
     return out;
   }

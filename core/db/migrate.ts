@@ -18,18 +18,24 @@ import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaFilter, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { migrationAdapterFactory } from './adapters.js';
 import { SCHEMA_PATH, deriveSchema, migrationsDir, type DbProvider } from './providers.js';
-import type { DbTarget } from './target.js';
+import { redactUrl, type DbTarget } from './target.js';
 
 let wasmReady = false;
+
+/** The few WebAssembly globals we use (the project compiles without DOM typings). */
+const Wasm = (globalThis as unknown as {
+  WebAssembly: {
+    Module: new (bytes: Uint8Array) => object;
+    Instance: new (module: object, imports: Record<string, object>) => { exports: object };
+  };
+}).WebAssembly;
 
 /** Instantiate the schema engine's wasm once per process (Node 20 cannot `import` .wasm directly). */
 function initWasm(): void {
   if (wasmReady) return;
   const dir = dirname(fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm')));
-  const module = new WebAssembly.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
-  const instance = new WebAssembly.Instance(module, {
-    './schema_engine_bg.js': engineBindings as unknown as WebAssembly.ModuleImports,
-  });
+  const module = new Wasm.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
+  const instance = new Wasm.Instance(module, { './schema_engine_bg.js': engineBindings });
   engineBindings.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   wasmReady = true;
@@ -40,18 +46,36 @@ const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 /** Log lines the engine emits (JSON strings); kept for error messages, never printed by default. */
 type EngineLog = (line: string) => void;
 
-async function withEngine<T>(target: DbTarget, fn: (engine: SchemaEngine) => Promise<T>, onLog?: EngineLog): Promise<T> {
+/** Run one engine command against a target; errors carry the driver's own message. */
+async function withEngine<T>(target: DbTarget, what: string, fn: (engine: SchemaEngine) => Promise<T>, onLog?: EngineLog): Promise<T> {
   initWasm();
+  if (target.provider === 'sqlite') mkdirSync(dirname(target.url.slice('file:'.length)), { recursive: true });
   const schema = deriveSchema(readFileSync(SCHEMA_PATH, 'utf8'), target.provider);
-  const engine = await engineBindings.SchemaEngine.new(
-    { datamodels: [['schema.prisma', schema]] },
-    (line: string) => onLog?.(line),
-    bindMigrationAwareSqlAdapterFactory(migrationAdapterFactory(target)),
-  );
+  const factory = migrationAdapterFactory(target);
+  let engine: SchemaEngine | undefined;
   try {
+    engine = await engineBindings.SchemaEngine.new(
+      { datamodels: [['schema.prisma', schema]] },
+      (line: string) => onLog?.(line),
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
     return await fn(engine);
+  } catch (err) {
+    const engineMsg = firstLine(err);
+    const driverMsg = factory.lastError !== undefined && /External error/.test(engineMsg) ? describeDriverError(factory.lastError) : undefined;
+    throw new Error(`${what} on ${target.provider} (${redactUrl(target.url)}) failed: ${driverMsg ?? engineMsg}`, { cause: err });
   } finally {
-    engine.free();
+    engine?.free();
+    await factory.disposeAll();
+  }
+}
+
+function describeDriverError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return JSON.stringify(err);
+  } catch {
+    return String(err);
   }
 }
 
@@ -94,13 +118,8 @@ export interface MigrateResult {
 /** Apply every committed migration the database has not seen yet. Safe to run at every start. */
 export async function applyMigrations(target: DbTarget): Promise<MigrateResult> {
   const list = readMigrations(target.provider);
-  const logs: string[] = [];
-  try {
-    const out = await withEngine(target, (e) => e.applyMigrations({ migrationsList: list, filters: NO_FILTER }), (l) => logs.push(l));
-    return { applied: out.appliedMigrationNames, total: list.migrationDirectories.length };
-  } catch (err) {
-    throw new Error(`Applying migrations to ${target.provider} failed: ${firstLine(err)}`, { cause: err });
-  }
+  const out = await withEngine(target, 'Applying migrations', (e) => e.applyMigrations({ migrationsList: list, filters: NO_FILTER }));
+  return { applied: out.appliedMigrationNames, total: list.migrationDirectories.length };
 }
 
 export interface MigrationStatus {
@@ -113,7 +132,7 @@ export interface MigrationStatus {
 /** Which committed migrations are missing from the database (cheap; for /healthz and `migrate --status`). */
 export async function migrationStatus(target: DbTarget): Promise<MigrationStatus> {
   const list = readMigrations(target.provider);
-  const out = await withEngine(target, (e) =>
+  const out = await withEngine(target, 'Checking migrations', (e) =>
     e.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: NO_FILTER }),
   );
   const history = out.history;
@@ -135,7 +154,7 @@ export async function migrationStatus(target: DbTarget): Promise<MigrationStatus
 export async function diffMigrationsToSchema(target: DbTarget): Promise<string> {
   const list = readMigrations(target.provider);
   const schema = deriveSchema(readFileSync(SCHEMA_PATH, 'utf8'), target.provider);
-  const out = await withEngine(target, (e) =>
+  const out = await withEngine(target, 'Diffing migrations against schema.prisma', (e) =>
     e.diff({
       from: { tag: 'migrations', ...list },
       to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },

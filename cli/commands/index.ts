@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import config from './config.js';
+import dbGenerate from './db-generate.js';
+import migrate from './migrate.js';
+import start from './start.js';
+
+/** A sub-command adds itself to the program. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every sub-command, explicitly listed. */
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate];

@@ -1,0 +1,18 @@
+import type { RegisterCommand } from './index.js';
+import { runParts, type Part } from '../run-parts.js';
+
+/** `start` (everything in one process) and one command per part, for scaling out. */
+const register: RegisterCommand = (program) => {
+  program
+    .command('start')
+    .description('run web + workers (+ bots and rack when configured) in one process; Ctrl-C stops it cleanly')
+    .action(() => runParts(['web', 'worker']));
+  const parts: [Part, string][] = [
+    ['web', 'run only the web server (HTTP API, pages, webhooks)'],
+    ['worker', 'run only the queue workers (grading stages, housekeeping)'],
+  ];
+  for (const [part, description] of parts) {
+    program.command(part).description(description).action(() => runParts([part]));
+  }
+};
+export default register;

@@ -1,0 +1,30 @@
+/**
+ * `tinyarena` entry point. Each sub-command lives in cli/commands/<name>.ts and is listed in
+ * cli/commands/index.ts. Exit codes: 0 success, 1 understood but rejected/failed, 2 bad usage or
+ * unreadable input (bad configuration included).
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../core/config.js';
+import { VERSION } from '../core/version.js';
+import { commands } from './commands/index.js';
+import { CliError } from './errors.js';
+
+const program = new Command('tinyarena')
+  .description('TinyArena: TinyML competition grader, community bot and leaderboards')
+  .version(VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  const code = err instanceof ConfigError ? 2 : err instanceof CliError ? err.exitCode : 1;
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`tinyarena: ${message}\n`);
+  if (process.env.TINYARENA_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  process.exit(code);
+}

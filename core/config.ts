@@ -1,0 +1,164 @@
+/**
+ * Configuration, validated once at boot.
+ *
+ * Every setting comes from the environment (a `.env` file in the working directory fills in what the
+ * environment leaves unset). With nothing set, TinyArena runs embedded: SQLite and a private
+ * redis-server under ./data, web on port 3000. A wrong value stops boot with one line naming the
+ * variable and what was expected.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const port = (fallback: number) =>
+  z.coerce.number({ error: 'an integer port 0–65535' }).int('an integer port 0–65535').min(0, 'an integer port 0–65535').max(65535, 'an integer port 0–65535').default(fallback);
+
+const positiveInt = (fallback: number, what: string) =>
+  z.coerce.number({ error: what }).int(what).positive(what).default(fallback);
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'true or false' })
+    .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+    .default(fallback);
+
+const url = (protocols: string[], what: string) =>
+  optionalString.refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+    error: `${what} (starting with ${protocols.join(' or ')})`,
+  });
+
+const idList = optionalString.refine((v) => v === undefined || /^\d+(\s*,\s*\d+)*$/.test(v), {
+  error: 'comma-separated Discord snowflake ids',
+});
+
+/** The environment variables TinyArena reads, with their defaults. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'development, production or test' }).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  PORT: port(3000),
+  HOST: z.string().trim().min(1, 'a host name or address to listen on').default('127.0.0.1'),
+  PUBLIC_URL: url(['http://', 'https://'], 'an absolute http(s) URL'),
+  DATA_DIR: z.string().trim().min(1, 'a directory path').default('./data'),
+  DATABASE_URL: url(['file:', 'postgres://', 'postgresql://'], 'a database URL'),
+  REDIS_URL: url(['redis://', 'rediss://', 'unix://'], 'a Redis URL'),
+  REDIS_SERVER_BIN: z.string().trim().min(1, 'a path or command name').default('redis-server'),
+  QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').default('tinyarena'),
+  WORKER_CONCURRENCY: positiveInt(2, 'a positive integer'),
+  MAX_UPLOAD_BYTES: positiveInt(16 * 1024 * 1024, 'a positive number of bytes'),
+  SHUTDOWN_GRACE_MS: positiveInt(30_000, 'a positive number of milliseconds'),
+  MIGRATE_ON_START: bool(true),
+  KNOWLEDGE_DIRS: optionalString,
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: idList,
+  DISCORD_GUILD_ID: idList,
+  DISCORD_ORGANIZER_ROLE_IDS: idList,
+  DISCORD_API_URL: url(['http://', 'https://'], 'an absolute http(s) URL').default('https://discord.com/api'),
+  DISCOURSE_URL: url(['http://', 'https://'], 'an absolute http(s) URL'),
+  DISCOURSE_API_KEY: optionalString,
+  DISCOURSE_API_USERNAME: optionalString,
+  DISCOURSE_WEBHOOK_SECRET: optionalString,
+  GITHUB_API_URL: url(['http://', 'https://'], 'an absolute http(s) URL').default('https://api.github.com'),
+  GITHUB_TOKEN: optionalString,
+  COURSEWARE_REPO: optionalString.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), { error: 'owner/name' }),
+  RESULTS_REPO: optionalString.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), { error: 'owner/name' }),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Settings that only make sense together: if any is set, all must be. */
+const GROUPS: Record<string, (keyof Env)[]> = {
+  Discord: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
+  Discourse: ['DISCOURSE_URL', 'DISCOURSE_API_KEY', 'DISCOURSE_API_USERNAME', 'DISCOURSE_WEBHOOK_SECRET'],
+};
+
+/** Validated configuration, with paths made absolute and derived switches computed. */
+export interface Config extends Env {
+  DATA_DIR: string;
+  PUBLIC_URL: string;
+  knowledgeDirs: string[];
+  discordEnabled: boolean;
+  discourseEnabled: boolean;
+  githubEnabled: boolean;
+}
+
+/** Thrown for bad configuration; `message` is one line fit for a terminal. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Names of secrets: never printed, never rendered into pages. */
+export const SECRET_KEYS: (keyof Env)[] = ['DISCORD_TOKEN', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
+
+/**
+ * Validate an environment. Pure: pass `process.env` (merged with .env by {@link loadConfig}).
+ * @throws ConfigError listing every bad variable.
+ */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  // An empty variable means "not set" (as in `PORT= npm start`), not an empty value.
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k]?.trim() === '' ? undefined : env[k]]));
+  const result = envSchema.safeParse(known);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      const got = env[key];
+      const shown = got === undefined ? '' : SECRET_KEYS.includes(key as keyof Env) ? ' (got a value)' : ` (got "${got}")`;
+      return `${key} must be ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  const problems: string[] = [];
+  for (const [name, keys] of Object.entries(GROUPS)) {
+    const set = keys.filter((k) => e[k] !== undefined);
+    if (set.length > 0 && set.length < keys.length) {
+      const missing = keys.filter((k) => e[k] === undefined);
+      problems.push(`${missing.join(', ')} must be set too (${name} is enabled by ${set.join(', ')})`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    ...e,
+    DATA_DIR: resolve(cwd, e.DATA_DIR),
+    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    knowledgeDirs: (e.KNOWLEDGE_DIRS ?? '').split(',').map((d) => d.trim()).filter(Boolean).map((d) => resolve(cwd, d)),
+    discordEnabled: e.DISCORD_TOKEN !== undefined,
+    discourseEnabled: e.DISCOURSE_URL !== undefined,
+    githubEnabled: e.GITHUB_TOKEN !== undefined,
+  };
+}
+
+/** Read `.env` (if present) under the real environment and validate. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const file = resolve(cwd, '.env');
+  let fromFile: Record<string, string> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = parseDotenv(readFileSync(file));
+    } catch (err) {
+      throw new ConfigError([`.env could not be read: ${(err as Error).message}`]);
+    }
+  }
+  return parseConfig({ ...fromFile, ...env }, cwd);
+}
+
+/** Configuration with secrets masked, for `tinyarena config` and logs. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(envSchema.shape) as (keyof Env)[]) {
+    const v = config[key];
+    out[key] = SECRET_KEYS.includes(key) && v !== undefined ? '***' : v;
+  }
+  if (typeof out.DATABASE_URL === 'string') out.DATABASE_URL = out.DATABASE_URL.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  if (typeof out.REDIS_URL === 'string') out.REDIS_URL = out.REDIS_URL.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  return out;
+}

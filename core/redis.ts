@@ -1,0 +1,232 @@
+/**
+ * Redis for the queues: the one in REDIS_URL, or a private redis-server this process starts under
+ * DATA_DIR/redis and stops on exit.
+ *
+ * The private server runs under a tiny `sh` watchdog that reads our stdin: when this process dies for
+ * any reason (even SIGKILL) the pipe closes, `read` returns and the watchdog kills redis-server, so no
+ * server is left behind. It is started in its own process group so a terminal's Ctrl-C reaches only
+ * us, and we stop it last, after the workers have handed back their jobs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger.js';
+
+export interface RedisHandle {
+  /** Connection options for ioredis / BullMQ. */
+  options: RedisOptions;
+  /** Where it is, for logs and /healthz (no password). */
+  describe: string;
+  embedded: boolean;
+  /** Stop the private server (no-op for an external one). */
+  stop(): Promise<void>;
+  /** Set when a private server exited on its own. */
+  onUnexpectedExit?: (code: number | null) => void;
+}
+
+/** Thrown when no Redis can be had; the message says how to get one. */
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
+
+/** ioredis options from a REDIS_URL (redis://, rediss://, unix:///path/to/socket). */
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  if (url.startsWith('unix://')) return { path: url.slice('unix://'.length) };
+  const u = new URL(url);
+  const opts: RedisOptions = {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+  };
+  if (u.username) opts.username = decodeURIComponent(u.username);
+  if (u.password) opts.password = decodeURIComponent(u.password);
+  if (u.protocol === 'rediss:') opts.tls = {};
+  return opts;
+}
+
+/** A new connection. BullMQ workers need `maxRetriesPerRequest: null` (blocking commands). */
+export function connectRedis(handle: Pick<RedisHandle, 'options'>, name: string): Redis {
+  return new Redis({ ...handle.options, connectionName: name, maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+export async function pingRedis(redis: Redis): Promise<number> {
+  const t0 = performance.now();
+  await redis.ping();
+  return performance.now() - t0;
+}
+
+/** Locate an executable on PATH (or check an explicit path). */
+export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
+  const candidates = name.includes('/') ? [name] : path.split(delimiter).filter(Boolean).map((d) => join(d, name));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      /* keep looking */
+    }
+  }
+  return undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Unix socket paths are limited to ~107 bytes; longer data dirs fall back to loopback TCP.
+const MAX_SOCKET_PATH = 100;
+
+export interface EmbeddedRedisOptions {
+  dataDir: string;
+  bin: string;
+  logger: Logger;
+  /** How long to wait for the server to answer PING. */
+  startTimeoutMs?: number;
+}
+
+/** Start a private redis-server under `<dataDir>/redis`. */
+export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<RedisHandle> {
+  const exe = findExecutable(opts.bin);
+  if (!exe) {
+    throw new RedisUnavailableError(
+      `redis-server was not found (looked for "${opts.bin}" on PATH). Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running Redis.`,
+    );
+  }
+  const dir = join(opts.dataDir, 'redis');
+  await mkdir(dir, { recursive: true });
+  const socket = join(dir, 'redis.sock');
+  const pidFile = join(dir, 'redis.pid');
+  await refuseIfRunning(pidFile, opts.dataDir);
+
+  let options: RedisOptions;
+  let listen: string[];
+  if (socket.length <= MAX_SOCKET_PATH) {
+    await rm(socket, { force: true });
+    options = { path: socket };
+    listen = ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700'];
+  } else {
+    const port = await freePort();
+    options = { host: '127.0.0.1', port };
+    listen = ['--port', String(port), '--bind', '127.0.0.1'];
+  }
+  const args = [
+    ...listen,
+    '--dir', dir,
+    '--pidfile', pidFile,
+    '--logfile', join(dir, 'redis.log'),
+    '--daemonize', 'no',
+    // Queue state survives a restart; the database stays the source of truth either way.
+    '--appendonly', 'yes',
+    '--appendfsync', 'everysec',
+    '--save', '',
+    // BullMQ must never have keys evicted.
+    '--maxmemory-policy', 'noeviction',
+  ];
+  const watchdog = 'exe="$1"; shift; "$exe" "$@" & child=$!; trap \'kill $child 2>/dev/null\' TERM; read _unused; kill $child 2>/dev/null; wait $child';
+  const child: ChildProcess = spawn('sh', ['-c', watchdog, 'tinyarena-redis', exe, ...args], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let exited = false;
+  let stopping = false;
+  const handle: RedisHandle = {
+    options,
+    describe: options.path ? `unix://${options.path} (private redis-server)` : `redis://127.0.0.1:${options.port} (private redis-server)`,
+    embedded: true,
+    stop: async () => {
+      if (exited) return;
+      stopping = true;
+      const done = new Promise<void>((r) => child.once('exit', () => r()));
+      child.stdin?.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+  child.once('exit', (code) => {
+    exited = true;
+    if (!stopping) {
+      opts.logger.error({ code, log: tailLog(join(dir, 'redis.log')) }, 'private redis-server exited unexpectedly');
+      handle.onUnexpectedExit?.(code);
+    }
+  });
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  for (;;) {
+    if (exited) {
+      throw new RedisUnavailableError(`The private redis-server (${exe}) stopped during start-up: ${(stderr + tailLog(join(dir, 'redis.log'))).trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    const probe = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      break;
+    } catch {
+      probe.disconnect();
+      if (Date.now() > deadline) {
+        await handle.stop();
+        throw new RedisUnavailableError(`The private redis-server did not answer within ${(opts.startTimeoutMs ?? 15_000) / 1000} s; see ${join(dir, 'redis.log')}.`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  opts.logger.info({ redis: handle.describe, pid: child.pid }, 'private redis-server started');
+  return handle;
+}
+
+/** Two TinyArena processes must not share one private Redis directory. */
+async function refuseIfRunning(pidFile: string, dataDir: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  let alive = false;
+  try {
+    process.kill(pid, 0);
+    alive = existsSync(`/proc/${pid}`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis') : true;
+  } catch {
+    alive = false;
+  }
+  if (alive) {
+    throw new RedisUnavailableError(
+      `DATA_DIR ${dataDir} is in use: its private redis-server (pid ${pid}) is running, so another TinyArena probably is too. Stop it, or give this one another DATA_DIR or a REDIS_URL.`,
+    );
+  }
+  await rm(pidFile, { force: true });
+}
+
+function tailLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-5).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** REDIS_URL if set, else a private server. */
+export async function obtainRedis(config: { REDIS_URL?: string | undefined; DATA_DIR: string; REDIS_SERVER_BIN: string }, logger: Logger): Promise<RedisHandle> {
+  if (config.REDIS_URL) {
+    const url = config.REDIS_URL;
+    return {
+      options: redisOptionsFromUrl(url),
+      describe: url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'),
+      embedded: false,
+      stop: async () => {},
+    };
+  }
+  return startEmbeddedRedis({ dataDir: config.DATA_DIR, bin: config.REDIS_SERVER_BIN, logger });
+}

@@ -1,0 +1,69 @@
+/**
+ * The shared services every process part needs: configuration, logger, database, Redis, blob store,
+ * queues. Built once per process; closed in reverse order.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { BlobStore } from './blob-store.js';
+import type { Config } from './config.js';
+import { openDb, type Db } from './db/client.js';
+import { applyMigrations } from './db/migrate.js';
+import { resolveDbTarget, redactUrl, type DbTarget } from './db/target.js';
+import type { Logger } from './logger.js';
+import { Queues } from './queues.js';
+import { connectRedis, obtainRedis, type RedisHandle } from './redis.js';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  dbTarget: DbTarget;
+  db: Db;
+  redisHandle: RedisHandle;
+  /** Shared connection for producers, pub/sub publishing and health checks. */
+  redis: Redis;
+  queues: Queues;
+  blobs: BlobStore;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Apply pending migrations first (default: config.MIGRATE_ON_START). */
+  migrate?: boolean;
+}
+
+export async function createServices(config: Config, logger: Logger, opts: ServiceOptions = {}): Promise<Services> {
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const dbTarget = resolveDbTarget(config.DATABASE_URL, config.DATA_DIR);
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.warn({ err }, 'error while closing a service');
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    if (opts.migrate ?? config.MIGRATE_ON_START) {
+      const res = await applyMigrations(dbTarget);
+      logger.info({ db: redactUrl(dbTarget.url), applied: res.applied, total: res.total }, res.applied.length ? 'database migrated' : 'database up to date');
+    }
+    const db = await openDb(dbTarget);
+    cleanups.push(() => db.$disconnect());
+    const redisHandle = await obtainRedis(config, logger);
+    cleanups.push(() => redisHandle.stop());
+    const redis = connectRedis(redisHandle, 'tinyarena:main');
+    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
+    const queues = new Queues(redis, config.QUEUE_PREFIX);
+    cleanups.push(() => queues.close());
+    const blobs = new BlobStore(join(config.DATA_DIR, 'blobs'));
+    return { config, logger, dbTarget, db, redisHandle, redis, queues, blobs, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Job } from 'bullmq';
+import type { JobPayload, QueueName } from '../../core/queues.js';
+import type { Services } from '../../core/services.js';
+
+/**
+ * A queue processor: thin glue from a job to a service call. The payload is already validated
+ * against the queue's schema when `process` runs.
+ */
+export interface Processor<Q extends QueueName = QueueName> {
+  queue: Q;
+  /** Jobs of this queue run at once per process (default: WORKER_CONCURRENCY). */
+  concurrency?: number;
+  /** A job running longer than this is failed (and retried if attempts remain). */
+  timeoutMs?: number;
+  /** Recurring jobs this processor wants (BullMQ job schedulers, upserted at start). */
+  schedules?: { id: string; everyMs: number; payload: JobPayload<Q> }[];
+  process(payload: JobPayload<Q>, job: Job<JobPayload<Q>>, services: Services): Promise<unknown>;
+}
+
+/** Helper that keeps the queue/payload link typed at the definition site. */
+export function defineProcessor<Q extends QueueName>(p: Processor<Q>): Processor<Q> {
+  return p;
+}

@@ -1,0 +1,16 @@
+import { defineProcessor } from '../processor.js';
+import { sweepBlobs } from '../../../core/blob-sweep.js';
+
+/** Housekeeping: delete uploads nothing refers to (e.g. an intake that crashed half-way). */
+export default defineProcessor({
+  queue: 'maintenance',
+  concurrency: 1,
+  timeoutMs: 10 * 60 * 1000,
+  schedules: [{ id: 'blob-sweep', everyMs: 6 * 3600 * 1000, payload: { task: 'blob-sweep', minAgeMs: 3600 * 1000 } }],
+  async process(payload, _job, services) {
+    switch (payload.task) {
+      case 'blob-sweep':
+        return sweepBlobs(services.db, services.blobs, { minAgeMs: payload.minAgeMs, now: new Date() });
+    }
+  },
+});

@@ -1,0 +1,109 @@
+/**
+ * Runs BullMQ workers for the registered processors: validates payloads, enforces timeouts, reports
+ * health, and on stop finishes in-flight jobs within the grace period (what is still running after it
+ * is handed back: its lock lapses and BullMQ's stalled-job check gives it to another worker).
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ZodError } from 'zod';
+import type { Component, ComponentHealth } from '../../core/component.js';
+import { parsePayload, type QueueName } from '../../core/queues.js';
+import { connectRedis } from '../../core/redis.js';
+import type { Services } from '../../core/services.js';
+import type { Processor } from './processor.js';
+import { processors as defaultProcessors } from './registry.js';
+
+export class WorkerPool implements Component {
+  readonly name = 'workers';
+  private readonly workers = new Map<QueueName, Worker>();
+  private connection: Redis | undefined;
+  private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private completed = 0;
+  private failed = 0;
+  private lastError: string | undefined;
+
+  constructor(private readonly services: Services, private readonly processors: readonly Processor[] = defaultProcessors) {}
+
+  async start(): Promise<void> {
+    const { config, logger, queues } = this.services;
+    // Workers block on Redis; they get their own connection, not the producers' one.
+    this.connection = connectRedis(this.services.redisHandle, 'tinyarena:workers');
+    this.connection.on('error', (err) => logger.warn({ err: err.message }, 'worker redis connection error'));
+    for (const p of this.processors) {
+      const worker = new Worker(p.queue, (job: Job) => this.run(p, job), {
+        connection: this.connection,
+        prefix: config.QUEUE_PREFIX,
+        concurrency: p.concurrency ?? config.WORKER_CONCURRENCY,
+        autorun: true,
+      });
+      worker.on('completed', () => this.completed++);
+      worker.on('failed', (job, err) => {
+        this.failed++;
+        this.lastError = `${p.queue}: ${err.message}`;
+        logger.warn({ queue: p.queue, jobId: job?.id, err: err.message }, 'job failed');
+      });
+      worker.on('error', (err) => logger.error({ queue: p.queue, err: err.message }, 'worker error'));
+      this.workers.set(p.queue, worker);
+      for (const s of p.schedules ?? []) {
+        await queues.get(p.queue).upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.id, data: s.payload as never });
+      }
+    }
+    await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
+    this.state = 'running';
+    logger.info({ queues: [...this.workers.keys()] }, 'workers started');
+  }
+
+  private async run(p: Processor, job: Job): Promise<unknown> {
+    let payload;
+    try {
+      payload = parsePayload(p.queue, job.data);
+    } catch (err) {
+      // A malformed job never becomes valid by retrying.
+      throw new UnrecoverableError(`invalid ${p.queue} payload: ${err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(err)}`);
+    }
+    const work = p.process(payload, job as never, this.services);
+    if (!p.timeoutMs) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${p.queue} job timed out after ${p.timeoutMs} ms`)), p.timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'idle') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    const grace = this.services.config.SHUTDOWN_GRACE_MS;
+    const all = [...this.workers.values()];
+    const graceful = Promise.all(all.map((w) => w.close()));
+    const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), grace).unref())]);
+    if (timedOut) {
+      this.services.logger.warn({ graceMs: grace }, 'jobs still running after the grace period: handing them back');
+      await Promise.all(all.map((w) => w.close(true)));
+    }
+    this.workers.clear();
+    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    this.state = 'stopped';
+  }
+
+  health(): ComponentHealth {
+    const queues = Object.fromEntries(
+      [...this.workers.entries()].map(([q, w]) => [q, { running: w.isRunning(), paused: w.isPaused(), concurrency: w.concurrency }]),
+    );
+    return {
+      ok: this.state === 'running' && [...this.workers.values()].every((w) => w.isRunning()),
+      state: this.state,
+      queues,
+      completed: this.completed,
+      failed: this.failed,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+}

@@ -1,0 +1,22 @@
+/** Builds the express application (no listening here: see server.ts). */
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { WebContext } from './context.js';
+import { healthRoutes } from './routes/health.js';
+import { homeRoutes } from './routes/home.js';
+
+export function buildApp(ctx: WebContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(healthRoutes(ctx));
+  app.use(homeRoutes(ctx));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  const onError: ErrorRequestHandler = (err: Error, req, res, _next) => {
+    ctx.services.logger.error({ err, path: req.path }, 'request failed');
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+  };
+  app.use(onError);
+  return app;
+}

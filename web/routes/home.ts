@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import type { WebContext } from '../context.js';
+import { escapeHtml, page } from '../views/layout.js';
+
+/** The landing page: what this is and which challenges exist. */
+export function homeRoutes(ctx: WebContext): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    const challenges = await ctx.services.db.challenge.findMany({ orderBy: { id: 'asc' }, select: { id: true, title: true, task: true, state: true } });
+    const rows = challenges.length
+      ? `<ul>${challenges.map((c) => `<li><strong>${escapeHtml(c.title)}</strong> (${escapeHtml(c.task.toUpperCase())}, ${escapeHtml(c.state)})</li>`).join('')}</ul>`
+      : '<p>No challenges are loaded yet.</p>';
+    res.type('html').send(
+      page('TinyArena', `<h1>TinyArena</h1><p>Grading and leaderboards for the TinyML course capstone: keyword spotting, visual wake words and anomaly detection.</p><h2>Challenges</h2>${rows}<p><a href="/healthz">Service health</a></p>`),
+    );
+  });
+  return router;
+}
