@@ -18,6 +18,10 @@ for (const register of commands) register(program);
 
 try {
   await program.parseAsync(process.argv);
+  // Exit explicitly once the command is done: the schema engine's wasm leaves a ~10 s lock-timeout
+  // timer behind after migrating PostgreSQL, and a finished command should not wait for it.
+  await flushStdout();
+  process.exit(process.exitCode ?? 0);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exit(err.exitCode === 0 ? 0 : 2);
@@ -26,5 +30,10 @@ try {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`tinyarena: ${message}\n`);
   if (process.env.TINYARENA_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  await flushStdout();
   process.exit(code);
+}
+
+function flushStdout(): Promise<void> {
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }

@@ -10,8 +10,11 @@
  * The migrations table is Prisma's own `_prisma_migrations`, so `prisma migrate deploy` with the
  * native binary (where it can be downloaded) sees the same history.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -132,9 +135,16 @@ export interface MigrationStatus {
 /** Which committed migrations are missing from the database (cheap; for /healthz and `migrate --status`). */
 export async function migrationStatus(target: DbTarget): Promise<MigrationStatus> {
   const list = readMigrations(target.provider);
-  const out = await withEngine(target, 'Checking migrations', (e) =>
-    e.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: NO_FILTER }),
-  );
+  let out;
+  try {
+    out = await withEngine(target, 'Checking migrations', (e) =>
+      e.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: NO_FILTER }),
+    );
+  } catch (err) {
+    // P1014: no _prisma_migrations table yet, i.e. a fresh database: everything is pending.
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'P1014') throw err;
+    return { total: list.migrationDirectories.length, pending: list.migrationDirectories.map((d) => d.path), failed: [], edited: [] };
+  }
   const history = out.history;
   return {
     total: list.migrationDirectories.length,
@@ -147,21 +157,51 @@ export async function migrationStatus(target: DbTarget): Promise<MigrationStatus
 }
 
 /**
- * SQL that would take a database built from the committed migrations to schema.prisma; empty when
- * they agree. Replays the migrations in a shadow database (SQLite: in memory; PostgreSQL: a
- * temporary database the adapter creates and drops), so `target` must allow that.
+ * Run `fn` against a throwaway, empty database of the provider: a temporary SQLite file, or a new
+ * database on the PostgreSQL server of `postgresUrl` (needs CREATEDB), dropped afterwards. Diffing
+ * from migrations replays them into the database it is given, so it must never be a real one.
  */
-export async function diffMigrationsToSchema(target: DbTarget): Promise<string> {
-  const list = readMigrations(target.provider);
-  const schema = deriveSchema(readFileSync(SCHEMA_PATH, 'utf8'), target.provider);
-  const out = await withEngine(target, 'Diffing migrations against schema.prisma', (e) =>
-    e.diff({
-      from: { tag: 'migrations', ...list },
-      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
-      script: true,
-      exitCode: null,
-      filters: NO_FILTER,
-    }),
+export async function withScratchDatabase<T>(provider: DbProvider, postgresUrl: string | undefined, fn: (target: DbTarget) => Promise<T>): Promise<T> {
+  if (provider === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'tinyarena-scratch-'));
+    try {
+      return await fn({ provider, url: `file:${join(dir, 'scratch.db')}` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (!postgresUrl) throw new Error('a PostgreSQL server URL is needed to create a scratch database');
+  const name = `tinyarena_scratch_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    return await fn({ provider, url: url.toString() });
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
+}
+
+/**
+ * SQL that would take a database built from the committed migrations to schema.prisma; empty when
+ * they agree. Works in a scratch database (see {@link withScratchDatabase}).
+ */
+export async function diffMigrationsToSchema(provider: DbProvider, opts: { postgresUrl?: string } = {}): Promise<string> {
+  const list = readMigrations(provider);
+  const schema = deriveSchema(readFileSync(SCHEMA_PATH, 'utf8'), provider);
+  const out = await withScratchDatabase(provider, opts.postgresUrl, (target) =>
+    withEngine(target, 'Diffing migrations against schema.prisma', (e) =>
+      e.diff({
+        from: { tag: 'migrations', ...list },
+        to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
+        script: true,
+        exitCode: null,
+        filters: NO_FILTER,
+      }),
+    ),
   );
   const script = (out.stdout ?? '').trim();
   return script === '-- This is an empty migration.' ? '' : script;
@@ -171,16 +211,16 @@ export async function diffMigrationsToSchema(target: DbTarget): Promise<string> 
  * Write a new migration for one provider from the difference between its committed migrations and
  * schema.prisma. Returns the folder name, or null when nothing changed.
  */
-export async function createMigration(target: DbTarget, name: string, now = new Date()): Promise<string | null> {
-  const script = await diffMigrationsToSchema(target);
+export async function createMigration(provider: DbProvider, name: string, opts: { postgresUrl?: string; now?: Date } = {}): Promise<string | null> {
+  const script = await diffMigrationsToSchema(provider, opts);
   if (!script) return null;
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const stamp = (opts.now ?? new Date()).toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'migration';
   const folder = `${stamp}_${slug}`;
-  const base = migrationsDir(target.provider);
+  const base = migrationsDir(provider);
   mkdirSync(join(base, folder), { recursive: true });
   writeFileSync(join(base, folder, 'migration.sql'), script + '\n');
-  writeFileSync(join(base, LOCK_FILE), lockContent(target.provider));
+  writeFileSync(join(base, LOCK_FILE), lockContent(provider));
   return folder;
 }
 

@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fromRoot } from '../../core/paths.js';
+
+const BIN = fromRoot('bin', 'tinyarena.js');
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Everything written so far. */
+  output: { stdout: string; stderr: string };
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Run the real `tinyarena` bin with a clean environment plus `env`. */
+export function runCli(args: string[], env: Record<string, string>): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output, exited };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Poll GET url until it answers 200 (returns the JSON body) or time runs out. */
+export async function waitForHealthy(url: string, timeoutMs: number, run?: CliRun): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    if (run && run.child.exitCode !== null) throw new Error(`process exited (${run.child.exitCode}) before healthy:\n${run.output.stderr}`);
+    try {
+      const res = await fetch(url);
+      const body = (await res.json()) as Record<string, unknown>;
+      if (res.status === 200) return body;
+      last = JSON.stringify(body);
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`not healthy within ${timeoutMs} ms; last: ${last}\n${run?.output.stderr ?? ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The acceptance path, through the real bin: a fresh data directory, `tinyarena start`, /healthz all
+ * green on SQLite + a private Redis, a clean stop that leaves no redis-server; the same on PostgreSQL
+ * and a shared Redis; bad configuration stops boot with one line.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, runCli, waitForHealthy } from '../helpers/cli.js';
+import { scratchDatabase } from '../helpers/databases.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+import { isAlive, waitFor } from '../helpers/process.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('tinyarena start', () => {
+  it('comes up green on SQLite + a private Redis within 60 s and stops cleanly', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const t0 = Date.now();
+    const run = runCli(['start'], { DATA_DIR: dataDir, PORT: String(port) });
+    try {
+      const health = await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000, run);
+      expect(Date.now() - t0).toBeLessThan(60_000);
+      expect(health).toMatchObject({
+        status: 'ok',
+        checks: {
+          database: { ok: true, provider: 'sqlite', migrations: { pending: [] } },
+          redis: { ok: true, embedded: true },
+          workers: { ok: true, state: 'running' },
+          web: { ok: true, port },
+        },
+      });
+      const home = await fetch(`http://127.0.0.1:${port}/`);
+      expect(home.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await home.text()).toContain('<h1>TinyArena</h1>');
+      expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
+      expect(existsSync(join(dataDir, 'tinyarena.db'))).toBe(true);
+      const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+      expect(isAlive(redisPid)).toBe(true);
+
+      run.child.kill('SIGTERM');
+      const { code } = await run.exited;
+      expect(code, run.output.stderr).toBe(0);
+      await waitFor(() => !isAlive(redisPid), 5000, 'the private redis-server to stop');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('leaves no redis-server behind when killed outright', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const run = runCli(['start'], { DATA_DIR: dataDir, PORT: String(port) });
+    await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000, run);
+    const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await waitFor(() => !isAlive(redisPid), 10_000, 'the orphaned redis-server to stop');
+    // And the next start on the same data directory works.
+    const again = runCli(['start'], { DATA_DIR: dataDir, PORT: String(port) });
+    try {
+      await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000, again);
+      again.child.kill('SIGINT');
+      expect((await again.exited).code).toBe(0);
+    } finally {
+      again.child.kill('SIGKILL');
+    }
+  });
+
+  it('runs web and worker as separate processes on PostgreSQL and a shared Redis', async () => {
+    const db = await scratchDatabase('postgresql');
+    const port = await freePort();
+    const env = { DATA_DIR: tempDir(), DATABASE_URL: db.target.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `t${Date.now()}` };
+    const migrate = runCli(['migrate', '--json'], env);
+    expect((await migrate.exited).code, migrate.output.stderr).toBe(0);
+    expect(JSON.parse(migrate.output.stdout)).toMatchObject({ provider: 'postgresql', applied: [expect.stringMatching(/_init$/)] });
+    const worker = runCli(['worker'], { ...env, MIGRATE_ON_START: 'false', LOG_LEVEL: 'info' });
+    const web = runCli(['web'], { ...env, PORT: String(port), MIGRATE_ON_START: 'false' });
+    try {
+      const health = await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000, web);
+      expect(health).toMatchObject({ status: 'ok', checks: { database: { provider: 'postgresql' }, redis: { embedded: false } } });
+      expect(health.checks).not.toHaveProperty('workers');
+      await waitFor(() => worker.output.stderr.includes('workers started'), 30_000, 'the worker process');
+      for (const p of [web, worker]) p.child.kill('SIGTERM');
+      expect((await web.exited).code, web.output.stderr).toBe(0);
+      expect((await worker.exited).code, worker.output.stderr).toBe(0);
+    } finally {
+      for (const p of [web, worker]) p.child.kill('SIGKILL');
+      await db.drop();
+    }
+  });
+
+  it('refuses bad configuration with one line and exit code 2', async () => {
+    const run = runCli(['start'], { DATA_DIR: tempDir(), PORT: 'eighty', DATABASE_URL: 'mysql://x/y' });
+    const { code } = await run.exited;
+    expect(code).toBe(2);
+    const lines = run.output.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^tinyarena: Invalid configuration: PORT must be an integer port 0–65535 \(got "eighty"\); DATABASE_URL must be a database URL/);
+  });
+
+  it('says which port is taken', async () => {
+    const port = await freePort();
+    const first = runCli(['web'], { DATA_DIR: tempDir(), PORT: String(port), REDIS_URL: TEST_REDIS_URL });
+    try {
+      await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000, first);
+      const second = runCli(['web'], { DATA_DIR: tempDir(), PORT: String(port), REDIS_URL: TEST_REDIS_URL });
+      expect((await second.exited).code).toBe(1);
+      expect(second.output.stderr).toContain(`PORT ${port} on 127.0.0.1 is already in use; set PORT to a free port`);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+  });
+});

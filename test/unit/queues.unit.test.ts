@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { QUEUE_NAMES, parsePayload } from '../../core/queues.js';
+import { processors } from '../../grader/worker/registry.js';
+
+describe('queue contracts', () => {
+  it('validates payloads per queue', () => {
+    expect(parsePayload('score', { submissionId: 'abc' })).toEqual({ submissionId: 'abc' });
+    expect(() => parsePayload('score', { submissionId: '' })).toThrow();
+    expect(() => parsePayload('triage', { topicId: 'x' })).toThrow();
+    expect(parsePayload('maintenance', { task: 'blob-sweep' })).toEqual({ task: 'blob-sweep', minAgeMs: 3_600_000 });
+    expect(() => parsePayload('maintenance', { task: 'format-disk' })).toThrow();
+  });
+
+  it('every processor serves a declared queue, at most one per queue', () => {
+    const seen = new Set<string>();
+    for (const p of processors) {
+      expect(QUEUE_NAMES).toContain(p.queue);
+      expect(seen.has(p.queue)).toBe(false);
+      seen.add(p.queue);
+      for (const s of p.schedules ?? []) expect(() => parsePayload(p.queue, s.payload)).not.toThrow();
+    }
+  });
+});
