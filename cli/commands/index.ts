@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import config from './config.js';
 import dbGenerate from './db-generate.js';
+import validate from './validate.js';
 import migrate from './migrate.js';
 import start from './start.js';
 
@@ -8,4 +9,4 @@ import start from './start.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate];
