@@ -198,9 +198,10 @@ export class Table {
   }
 
   /** Vector of tables; `each` gets every element (paths carry the index). */
-  tables<T>(id: number, name: string, each: (t: Table, index: number) => T): T[] | null {
+  tables<T>(id: number, name: string, each: (t: Table, index: number) => T, maxCount = Infinity): T[] | null {
     const v = this.vectorRaw(id, name, 4);
     if (!v) return null;
+    if (v.length > maxCount) throw new ModelFormatError('bad-value', this.sub(name), `${v.length} entries; no board model has more than ${maxCount}`);
     const out = new Array<T>(v.length);
     for (let i = 0; i < v.length; i++) {
       const p = v.start + 4 * i;

@@ -18,6 +18,13 @@ const OPERATOR = { opcodeIndex: 0, inputs: 1, outputs: 2, optionsType: 3, option
 const BUFFER = { data: 0, offset: 1, size: 2 } as const;
 const METADATA = { name: 0, buffer: 1 } as const;
 
+/**
+ * No microcontroller model comes near these counts; hostile files that do would make quadratic
+ * passes (memory planning) slow, so they are refused up front.
+ */
+export const MAX_TENSORS = 10_000;
+export const MAX_OPERATORS = 10_000;
+
 /** Largest element count a tensor may declare (2^31 − 1, as TFLite's int32 sizes allow). */
 const MAX_ELEMENTS = 0x7fffffff;
 
@@ -31,7 +38,7 @@ export function parseModel(bytes: Uint8Array): Graph {
   if (subgraphTables.length === 0) throw new ModelFormatError('bad-reference', 'subgraphs', 'the model has no subgraph');
   const main = subgraphTables[0]!;
 
-  const tensors: Tensor[] = main.tables(SUBGRAPH.tensors, 'tensors', (t, i) => readTensor(t, i, buffers)) ?? [];
+  const tensors: Tensor[] = main.tables(SUBGRAPH.tensors, 'tensors', (t, i) => readTensor(t, i, buffers), MAX_TENSORS) ?? [];
   const tensorIndex = (path: string, allowOmitted: boolean) => (v: number, i: number) => {
     if ((allowOmitted && v === -1) || (v >= 0 && v < tensors.length)) return v;
     throw new ModelFormatError('bad-reference', `${path}[${i}]`, `tensor index ${v} is out of range (the subgraph has ${tensors.length} tensors)`);
@@ -54,7 +61,7 @@ export function parseModel(bytes: Uint8Array): Graph {
         options: decodeOptions(t.uint8(OPERATOR.optionsType, 'builtin_options_type'), t.table(OPERATOR.options, 'builtin_options')),
         customOptions: t.bytes(OPERATOR.customOptions, 'custom_options'),
       };
-    }) ?? [];
+    }, MAX_OPERATORS) ?? [];
 
   const metadata =
     model.tables(MODEL.metadata, 'metadata', (t) => {

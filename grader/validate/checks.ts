@@ -155,7 +155,8 @@ function checkInt8(g: Graph, rules: PreflightRules): Check[] {
   for (const op of g.operators) if (edgeOps.has(op.index)) for (const t of op.op === 'QUANTIZE' ? op.inputs : op.outputs) edgeTensors.add(t);
 
   // Activations
-  const badActivations = g.tensors.filter((t) => !t.data && !edgeTensors.has(t.index) && t.type !== 'int8' && isUsed(g, t.index));
+  const used = usedTensors(g);
+  const badActivations = g.tensors.filter((t) => !t.data && !edgeTensors.has(t.index) && t.type !== 'int8' && used.has(t.index));
   const badQuant = g.tensors.filter((t) => !t.data && t.type === 'int8' && !validActivationQuant(t));
   const floatOps = g.operators.filter(
     (op) => !edgeOps.has(op.index) && [...op.inputs, ...op.outputs].some((i) => i >= 0 && FLOAT_TYPES.has(g.tensors[i]!.type)),
@@ -221,8 +222,11 @@ function checkInt8(g: Graph, rules: PreflightRules): Check[] {
   return checks;
 }
 
-function isUsed(g: Graph, index: number): boolean {
-  return g.inputs.includes(index) || g.outputs.includes(index) || g.operators.some((op) => op.inputs.includes(index) || op.outputs.includes(index));
+/** Tensors the graph touches (converters sometimes leave unused float tensors behind). */
+function usedTensors(g: Graph): Set<number> {
+  const used = new Set<number>([...g.inputs, ...g.outputs]);
+  for (const op of g.operators) for (const i of [...op.inputs, ...op.outputs]) if (i >= 0) used.add(i);
+  return used;
 }
 
 function weightProblem(w: Tensor, channelDim: number): string | null {

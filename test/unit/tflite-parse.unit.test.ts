@@ -131,3 +131,11 @@ describe('parsing built models', () => {
     }).toThrow(/nest deeper than 32 levels/);
   });
 });
+
+describe('size limits', () => {
+  it('refuses more tensors than any board model has', () => {
+    const def = tinyInt8Model();
+    for (let i = 0; i < 10_001; i++) def.tensors.push({ shape: [1], type: 'int8' });
+    expect(() => parseModel(buildModel(def))).toThrow(/subgraphs\[0\]\.tensors: 10006 entries; no board model has more than 10000/);
+  });
+});
