@@ -1,0 +1,53 @@
+/**
+ * The kernel contract, in the tflite-micro shape: `prepare` validates the node, precomputes every
+ * multiplier, offset, clamp and index, and returns the `eval` closure, which only loops over typed
+ * arrays. Kernels never allocate during eval.
+ */
+import type { Graph, Operator, Tensor } from '../tflite/graph.js';
+import type { Rounding } from './fixed-point.js';
+
+/** Typed views of one tensor's storage (activations live in the arena; constants in the model). */
+export interface TensorData {
+  tensor: Tensor;
+  bytes: Uint8Array;
+  i8: Int8Array;
+  /** Present when the storage is 4-byte aligned (int32 data always is). */
+  i32: Int32Array | null;
+  f32: Float32Array | null;
+}
+
+export interface PrepareContext {
+  graph: Graph;
+  /** Requantization rounding of the runtime being reproduced. */
+  rounding: Rounding;
+  op: Operator;
+  /** Storage of input k (throws when the optional input is omitted: use `optionalInput`). */
+  input(k: number): TensorData;
+  optionalInput(k: number): TensorData | null;
+  output(k: number): TensorData;
+}
+
+export type Eval = () => void;
+
+export interface Kernel {
+  /** Builtin operator name, e.g. "CONV_2D". */
+  op: string;
+  prepare(ctx: PrepareContext): Eval;
+}
+
+/** A model the engine cannot run; raised at prepare time, naming the node. */
+export class UnsupportedModelError extends Error {
+  constructor(
+    readonly nodeIndex: number,
+    readonly op: string,
+    detail: string,
+  ) {
+    super(`node #${nodeIndex} ${op}: ${detail}`);
+    this.name = 'UnsupportedModelError';
+  }
+}
+
+/** Throw an UnsupportedModelError for the node being prepared unless `cond` holds. */
+export function ensure(ctx: PrepareContext, cond: unknown, detail: string): asserts cond {
+  if (!cond) throw new UnsupportedModelError(ctx.op.index, ctx.op.op, detail);
+}

@@ -1,0 +1,76 @@
+/** DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel. */
+import { requantizer } from '../fixed-point.js';
+import { ensure, type Kernel } from '../kernel.js';
+import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp } from '../quant-params.js';
+
+export default {
+  op: 'DEPTHWISE_CONV_2D',
+  prepare(ctx) {
+    const o = ctx.op.options;
+    ensure(ctx, o.kind === 'depthwiseConv2d', 'missing DepthwiseConv2DOptions');
+    const input = ctx.input(0);
+    const filter = ctx.input(1);
+    const bias = ctx.optionalInput(2);
+    const output = ctx.output(0);
+    ensure(ctx, input.tensor.type === 'int8' && filter.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 input, filter and output are supported');
+    ensure(ctx, !bias || (bias.tensor.type === 'int32' && bias.i32), 'bias must be int32');
+    ensure(ctx, input.tensor.shape.length === 4 && filter.tensor.shape.length === 4 && output.tensor.shape.length === 4, 'input, filter and output must be 4-D');
+    const [batches, inH, inW, inC] = input.tensor.shape as [number, number, number, number];
+    const [, kH, kW, outC] = filter.tensor.shape as [number, number, number, number];
+    const [, outH, outW, outC2] = output.tensor.shape as [number, number, number, number];
+    const depthMultiplier = inC > 0 ? outC / inC : 0;
+    ensure(ctx, outC === outC2 && Number.isInteger(depthMultiplier) && depthMultiplier > 0, 'channel counts do not match');
+    ensure(ctx, !bias || bias.tensor.elements === outC, 'bias length does not match output channels');
+    const { strideW, strideH, dilationW, dilationH } = o;
+    ensure(ctx, outH === expectedOutSize(o.padding, inH, kH, strideH, dilationH) && outW === expectedOutSize(o.padding, inW, kW, strideW, dilationW), 'output shape does not match padding and strides');
+    const padH = padding(inH, kH, strideH, dilationH, outH);
+    const padW = padding(inW, kW, strideW, dilationW, outW);
+    const inputOffset = -scaleZp(ctx, input.tensor).zeroPoint;
+    const out = scaleZp(ctx, output.tensor);
+    const outputOffset = out.zeroPoint;
+    const { min: actMin, max: actMax } = activationRange(o.activation, out);
+    const { multipliers, shifts } = perChannelMultipliers(ctx, input.tensor, filter.tensor, output.tensor, outC);
+    const requant = requantizer(ctx.rounding);
+    const x = input.i8;
+    const w = filter.i8;
+    const b = bias?.i32 ?? null;
+    const y = output.i8;
+
+    return () => {
+      for (let n = 0; n < batches; n++) {
+        for (let oy = 0; oy < outH; oy++) {
+          const inY0 = oy * strideH - padH;
+          let fy0 = 0;
+          while (fy0 < kH && inY0 + fy0 * dilationH < 0) fy0++;
+          let fy1 = kH;
+          while (fy1 > fy0 && inY0 + (fy1 - 1) * dilationH >= inH) fy1--;
+          for (let ox = 0; ox < outW; ox++) {
+            const inX0 = ox * strideW - padW;
+            let fx0 = 0;
+            while (fx0 < kW && inX0 + fx0 * dilationW < 0) fx0++;
+            let fx1 = kW;
+            while (fx1 > fx0 && inX0 + (fx1 - 1) * dilationW >= inW) fx1--;
+            const yBase = ((n * outH + oy) * outW + ox) * outC;
+            for (let ic = 0; ic < inC; ic++) {
+              for (let m = 0; m < depthMultiplier; m++) {
+                const oc = ic * depthMultiplier + m;
+                let acc = 0;
+                for (let fy = fy0; fy < fy1; fy++) {
+                  const inRow = (n * inH + inY0 + fy * dilationH) * inW;
+                  const fRow = fy * kW;
+                  for (let fx = fx0; fx < fx1; fx++) {
+                    acc += w[(fRow + fx) * outC + oc]! * (x[(inRow + inX0 + fx * dilationW) * inC + ic]! + inputOffset);
+                  }
+                }
+                if (b) acc += b[oc]!;
+                let v = requant(acc | 0, multipliers[oc]!, shifts[oc]!) + outputOffset;
+                v = v < actMin ? actMin : v > actMax ? actMax : v;
+                y[yBase + oc] = v;
+              }
+            }
+          }
+        }
+      }
+    };
+  },
+} satisfies Kernel;

@@ -1,0 +1,61 @@
+/** FULLY_CONNECTED, int8: TFLM reference_integer_ops::FullyConnected (per-tensor or per-channel). */
+import { requantizer } from '../fixed-point.js';
+import { ensure, type Kernel } from '../kernel.js';
+import { activationRange, perChannelMultipliers, perTensorMultiplier, scaleZp } from '../quant-params.js';
+
+export default {
+  op: 'FULLY_CONNECTED',
+  prepare(ctx) {
+    const o = ctx.op.options;
+    ensure(ctx, o.kind === 'fullyConnected', 'missing FullyConnectedOptions');
+    ensure(ctx, o.weightsFormat === 0, 'shuffled weights are not supported');
+    const input = ctx.input(0);
+    const filter = ctx.input(1);
+    const bias = ctx.optionalInput(2);
+    const output = ctx.output(0);
+    ensure(ctx, input.tensor.type === 'int8' && filter.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 input, filter and output are supported');
+    ensure(ctx, !bias || (bias.tensor.type === 'int32' && bias.i32), 'bias must be int32');
+    ensure(ctx, filter.tensor.shape.length === 2, 'weights must be 2-D');
+    const [units, depth] = filter.tensor.shape as [number, number];
+    const outShape = output.tensor.shape;
+    const outDepth = outShape[outShape.length - 1] ?? 0;
+    ensure(ctx, outDepth === units, 'output depth does not match the number of units');
+    const batches = outDepth > 0 ? output.tensor.elements / outDepth : 0;
+    ensure(ctx, batches * depth === input.tensor.elements, 'input size does not match the weights');
+    ensure(ctx, !bias || bias.tensor.elements === units, 'bias length does not match units');
+    const inQ = scaleZp(ctx, input.tensor);
+    const wQ = scaleZp(ctx, filter.tensor);
+    const out = scaleZp(ctx, output.tensor);
+    const inputOffset = -inQ.zeroPoint;
+    const filterOffset = -wQ.zeroPoint;
+    const outputOffset = out.zeroPoint;
+    const { min: actMin, max: actMax } = activationRange(o.activation, out);
+    const perChannel = (filter.tensor.quantization?.scale.length ?? 1) > 1;
+    const { multipliers, shifts } = perChannel
+      ? perChannelMultipliers(ctx, input.tensor, filter.tensor, output.tensor, units)
+      : (() => {
+          const q = perTensorMultiplier(inQ.scale, wQ.scale, out.scale, ctx.rounding);
+          return { multipliers: new Int32Array(units).fill(q.multiplier), shifts: new Int32Array(units).fill(q.shift) };
+        })();
+    const requant = requantizer(ctx.rounding);
+    const x = input.i8;
+    const w = filter.i8;
+    const b = bias?.i32 ?? null;
+    const y = output.i8;
+
+    return () => {
+      for (let n = 0; n < batches; n++) {
+        const xBase = n * depth;
+        for (let u = 0; u < units; u++) {
+          const wBase = u * depth;
+          let acc = 0;
+          for (let d = 0; d < depth; d++) acc += (w[wBase + d]! + filterOffset) * (x[xBase + d]! + inputOffset);
+          if (b) acc += b[u]!;
+          let v = requant(acc | 0, multipliers[u]!, shifts[u]!) + outputOffset;
+          v = v < actMin ? actMin : v > actMax ? actMax : v;
+          y[n * units + u] = v;
+        }
+      }
+    };
+  },
+} satisfies Kernel;

@@ -1,0 +1,83 @@
+/**
+ * SOFTMAX int8 → int8 as TensorFlow Lite Micro computes it: gemmlowp fixed-point exp and reciprocal
+ * (reference_ops::Softmax), not desktop TFLite's float lookup table.
+ */
+import {
+  expOnNegativeValues,
+  getReciprocal,
+  multiplyByQuantizedMultiplierGreaterThanOne,
+  quantizeMultiplier,
+  rescale,
+  roundingDivideByPOT,
+  saturatingRoundingDoublingHighMul,
+  type Rounding,
+} from '../fixed-point.js';
+import { ensure, type Kernel } from '../kernel.js';
+import { scaleZp } from '../quant-params.js';
+
+const SCALED_DIFF_INTEGER_BITS = 5;
+const ACCUMULATION_INTEGER_BITS = 12;
+
+/** PreprocessSoftmaxScaling + CalculateInputRadius (double rounding build). */
+export function softmaxParams(beta: number, inputScale: number, rounding: Rounding): { multiplier: number; leftShift: number; diffMin: number } {
+  const maxRealMultiplier = rounding === 'single' ? 2 ** 30 - 1 : 2 ** 31 - 1;
+  const real = Math.min(beta * inputScale * 2 ** (31 - SCALED_DIFF_INTEGER_BITS), maxRealMultiplier);
+  const { multiplier, shift } = quantizeMultiplier(real, rounding);
+  const maxInputRescaled = (((1 << SCALED_DIFF_INTEGER_BITS) - 1) * 2 ** (31 - SCALED_DIFF_INTEGER_BITS)) / 2 ** shift;
+  return { multiplier, leftShift: shift, diffMin: -Math.floor(maxInputRescaled) };
+}
+
+export default {
+  op: 'SOFTMAX',
+  prepare(ctx) {
+    const o = ctx.op.options;
+    ensure(ctx, o.kind === 'softmax', 'missing SoftmaxOptions');
+    const input = ctx.input(0);
+    const output = ctx.output(0);
+    ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 → int8 is supported');
+    const outQ = scaleZp(ctx, output.tensor);
+    ensure(ctx, outQ.zeroPoint === -128 && outQ.scale === 1 / 256, 'int8 softmax output must have scale 1/256 and zero point -128');
+    ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
+    const shape = input.tensor.shape;
+    const depth = shape[shape.length - 1] ?? 1;
+    const rows = depth > 0 ? input.tensor.elements / depth : 0;
+    const { multiplier, leftShift, diffMin } = softmaxParams(o.beta, scaleZp(ctx, input.tensor).scale, ctx.rounding);
+    const rounding = ctx.rounding;
+    ensure(ctx, leftShift >= 0, 'softmax input scale × beta is too small');
+    const x = input.i8;
+    const y = output.i8;
+    // exp() of each row element, reused between the sum and the output pass.
+    const exps = new Int32Array(depth);
+
+    return () => {
+      for (let r = 0; r < rows; r++) {
+        const base = r * depth;
+        let maxIn = -128;
+        for (let c = 0; c < depth; c++) if (x[base + c]! > maxIn) maxIn = x[base + c]!;
+        let sumOfExps = 0;
+        for (let c = 0; c < depth; c++) {
+          const diff = x[base + c]! - maxIn;
+          if (diff >= diffMin) {
+            const scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, multiplier, leftShift, rounding);
+            const e = expOnNegativeValues(scaled, SCALED_DIFF_INTEGER_BITS);
+            exps[c] = e;
+            sumOfExps = (sumOfExps + rescale(e, 0, ACCUMULATION_INTEGER_BITS)) | 0;
+          } else {
+            exps[c] = 0;
+          }
+        }
+        const { scale, numBitsOverUnit } = getReciprocal(sumOfExps, ACCUMULATION_INTEGER_BITS);
+        const exponent = numBitsOverUnit + 31 - 8;
+        for (let c = 0; c < depth; c++) {
+          if (x[base + c]! - maxIn >= diffMin) {
+            const unsat = roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, exps[c]!), exponent);
+            const v = unsat - 128;
+            y[base + c] = v > 127 ? 127 : v < -128 ? -128 : v;
+          } else {
+            y[base + c] = -128;
+          }
+        }
+      }
+    };
+  },
+} satisfies Kernel;
