@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import config from './config.js';
 import dbGenerate from './db-generate.js';
 import validate from './validate.js';
+import infer from './infer.js';
 import migrate from './migrate.js';
 import start from './start.js';
 
@@ -9,4 +10,4 @@ import start from './start.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer];

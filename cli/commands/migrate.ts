@@ -1,5 +1,4 @@
 import { loadConfig } from '../../core/config.js';
-import { applyMigrations, migrationStatus } from '../../core/db/migrate.js';
 import { redactUrl, resolveDbTarget } from '../../core/db/target.js';
 import { ensureClients } from '../../core/db/generate.js';
 import { CliError } from '../errors.js';
@@ -15,6 +14,7 @@ const register: RegisterCommand = (program) => {
       const config = loadConfig();
       ensureClients();
       const target = resolveDbTarget(config.DATABASE_URL, config.DATA_DIR);
+      const { applyMigrations, migrationStatus } = await import('../../core/db/migrate.js');
       if (opts.status) {
         const st = await migrationStatus(target);
         if (opts.json) process.stdout.write(JSON.stringify({ provider: target.provider, ...st }) + '\n');

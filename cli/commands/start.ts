@@ -1,5 +1,8 @@
+import type { Part } from '../run-parts.js';
 import type { RegisterCommand } from './index.js';
-import { runParts, type Part } from '../run-parts.js';
+
+// Loaded on use: the service stack (BullMQ, Prisma, express) is heavy for short commands.
+const runParts = async (parts: Part[]) => (await import('../run-parts.js')).runParts(parts);
 
 /** `start` (everything in one process) and one command per part, for scaling out. */
 const register: RegisterCommand = (program) => {

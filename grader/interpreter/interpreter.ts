@@ -48,7 +48,7 @@ export class Interpreter {
         rounding: roundingFor(profile, op.op),
         op,
         input: (k) => get(op.inputs[k], `input ${k}`),
-        optionalInput: (k) => (op.inputs[k] === undefined || op.inputs[k]! < 0 ? null : get(op.inputs[k], `input ${k}`)),
+        optionalInput: (k) => (op.inputs[k] === undefined || op.inputs[k] < 0 ? null : get(op.inputs[k], `input ${k}`)),
         output: (k) => get(op.outputs[k], `output ${k}`),
       };
       evals.push(kernel.prepare(ctx));
