@@ -13,8 +13,6 @@ import {
   saturatingRoundingDoublingHighMul,
 } from '../../grader/interpreter/fixed-point.js';
 
-const I32_MIN = -(2n ** 31n);
-const I32_MAX = 2n ** 31n - 1n;
 /** C++ int64 division truncates toward zero, as BigInt division does. */
 function refSrdhm(a: number, b: number): number {
   if (a === -2147483648 && b === -2147483648) return 2147483647;

@@ -33,7 +33,7 @@ describe('kernels, hand-checked', () => {
     const def: ModelDef = {
       tensors: [
         { shape: [1, 3, 3, 1], type: 'int8', quant: q(1, 0) },
-        { shape: [1, 3, 3, 1], type: 'int8', data: i8(Array(9).fill(1)), quant: q(1, 0) },
+        { shape: [1, 3, 3, 1], type: 'int8', data: i8(Array<number>(9).fill(1)), quant: q(1, 0) },
         { shape: [1], type: 'int32', data: i32([0]), quant: q(1, 0) },
         { shape: [1, 3, 3, 1], type: 'int8', quant: q(1, -128) },
       ],
@@ -41,9 +41,9 @@ describe('kernels, hand-checked', () => {
       inputs: [0],
       outputs: [3],
     };
-    expect(run(def, Array(9).fill(1))).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4].map((v) => v - 128));
+    expect(run(def, Array<number>(9).fill(1))).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4].map((v) => v - 128));
     // With negative inputs RELU clamps at the zero point.
-    expect(run(def, Array(9).fill(-1))).toEqual(Array(9).fill(-128));
+    expect(run(def, Array<number>(9).fill(-1))).toEqual(Array<number>(9).fill(-128));
   });
 
   it('DEPTHWISE_CONV_2D keeps channels apart', () => {
