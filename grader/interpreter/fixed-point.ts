@@ -217,3 +217,64 @@ export function getReciprocal(x: number, xIntegerDigits: number): { scale: numbe
   const shiftedSumMinusOne = ((headroomPlusOne >= 32 ? 0 : x << headroomPlusOne) - TWO_31) | 0;
   return { scale: oneOverOnePlusXForXIn01(shiftedSumMinusOne), numBitsOverUnit };
 }
+
+/**
+ * Per-channel requantization with everything that does not depend on the accumulator precomputed
+ * (prepare time), for the hot loops. `apply(acc, channel)` equals
+ * MultiplyByQuantizedMultiplier(acc, multipliers[c], shifts[c]) of the chosen rounding.
+ */
+export function channelRequantizer(rounding: Rounding, multipliers: Int32Array, shifts: Int32Array): (acc: number, channel: number) => number {
+  const n = multipliers.length;
+  if (rounding === 'double') {
+    // SaturatingRoundingDoublingHighMul with a non-negative constant multiplier m = mh·2^16 + ml, then
+    // RoundingDivideByPOT: the steps of the functions above with m's split done once.
+    const dmh = new Float64Array(n);
+    const dml = new Float64Array(n);
+    const left = new Int32Array(n);
+    const right = new Int32Array(n);
+    for (let c = 0; c < n; c++) {
+      dmh[c] = multipliers[c]! >> 16;
+      dml[c] = multipliers[c]! & 0xffff;
+      left[c] = shifts[c]! > 0 ? 2 ** shifts[c]! : 1;
+      right[c] = shifts[c]! > 0 ? 0 : -shifts[c]!;
+      if (multipliers[c]! < 0 || right[c]! > 30) return (acc, ch) => multiplyByQuantizedMultiplierDouble(acc, multipliers[ch]!, shifts[ch]!);
+    }
+    return (acc, c) => {
+      const a = left[c] === 1 ? acc : Math.imul(acc, left[c]!);
+      if (a === -2147483648 && dmh[c] === -32768 && dml[c] === 0) return roundingDivideByPOT(2147483647, right[c]!);
+      const P = a * dmh[c]!;
+      const Q = a * dml[c]! + (a < 0 && (dmh[c] !== 0 || dml[c] !== 0) ? 1 - (1 << 30) : 1 << 30);
+      const Ph = Math.floor(P * 0.000030517578125);
+      const R = (P - Ph * 32768) * 65536 + Q;
+      const Rh = Math.floor(R * 4.656612873077393e-10);
+      const lo = R - Rh * 2147483648;
+      const hi = Ph + Rh;
+      const high = (hi < 0 && lo !== 0 ? hi + 1 : hi) | 0;
+      const e = right[c]!;
+      if (e === 0) return high;
+      const mask = (1 << e) - 1;
+      return ((high >> e) + ((high & mask) > (mask >> 1) + (high < 0 ? 1 : 0) ? 1 : 0)) | 0;
+    };
+  }
+  const mh = new Float64Array(n);
+  const ml = new Float64Array(n);
+  const half = new Float64Array(n);
+  const inv = new Float64Array(n);
+  let allWide = true;
+  for (let c = 0; c < n; c++) {
+    const t = 31 - shifts[c]!;
+    mh[c] = multipliers[c]! >>> 16;
+    ml[c] = multipliers[c]! & 0xffff;
+    if (t < 17) allWide = false;
+    half[c] = t >= 17 ? 2 ** (t - 17) : 0;
+    inv[c] = t >= 17 ? 2 ** -(t - 16) : 0;
+  }
+  if (!allWide) return (acc, c) => multiplyByQuantizedMultiplierSingle(acc, multipliers[c]!, shifts[c]!);
+  // Same steps as multiplyByQuantizedMultiplierSingle's t ≥ 17 branch; multiplying by an exact
+  // power of two equals the division there.
+  return (acc, c) => {
+    const B = acc * ml[c]!;
+    const Bh = Math.floor(B * 0.0000152587890625);
+    return Math.floor((acc * mh[c]! + Bh + half[c]!) * inv[c]!) | 0;
+  };
+}

@@ -1,5 +1,5 @@
 /** DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel. */
-import { requantizer } from '../fixed-point.js';
+import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
 import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp } from '../quant-params.js';
 
@@ -30,11 +30,21 @@ export default {
     const outputOffset = out.zeroPoint;
     const { min: actMin, max: actMax } = activationRange(o.activation, out);
     const { multipliers, shifts } = perChannelMultipliers(ctx, input.tensor, filter.tensor, output.tensor, outC);
-    const requant = requantizer(ctx.rounding);
+    const requant = channelRequantizer(ctx.rounding, multipliers, shifts);
     const x = input.i8;
     const w = filter.i8;
     const b = bias?.i32 ?? null;
     const y = output.i8;
+
+    // Per-channel accumulators: the channel loop is innermost, reading weights and inputs contiguously.
+    const acc = new Int32Array(outC);
+    // Full windows fold offset·Σw into the bias (exact integers; same result as the reference).
+    const fullBias = new Float64Array(outC);
+    for (let oc = 0; oc < outC; oc++) {
+      let sum = 0;
+      for (let k = 0; k < kH * kW; k++) sum += w[k * outC + oc]!;
+      fullBias[oc] = (b ? b[oc]! : 0) + inputOffset * sum;
+    }
 
     return () => {
       for (let n = 0; n < batches; n++) {
@@ -51,21 +61,39 @@ export default {
             let fx1 = kW;
             while (fx1 > fx0 && inX0 + (fx1 - 1) * dilationW >= inW) fx1--;
             const yBase = ((n * outH + oy) * outW + ox) * outC;
+            const full = fy0 === 0 && fy1 === kH && fx0 === 0 && fx1 === kW;
+            if (depthMultiplier === 1) {
+              if (full) for (let c = 0; c < outC; c++) acc[c] = fullBias[c]!;
+              else for (let c = 0; c < outC; c++) acc[c] = b ? b[c]! : 0;
+              const off = full ? 0 : inputOffset;
+              for (let fy = fy0; fy < fy1; fy++) {
+                const inRow = (n * inH + inY0 + fy * dilationH) * inW;
+                for (let fx = fx0; fx < fx1; fx++) {
+                  const xi = (inRow + inX0 + fx * dilationW) * inC;
+                  const wi = (fy * kW + fx) * outC;
+                  for (let c = 0; c < outC; c++) acc[c] = acc[c]! + w[wi + c]! * (x[xi + c]! + off);
+                }
+              }
+              for (let c = 0; c < outC; c++) {
+                const v = requant(acc[c]! | 0, c) + outputOffset;
+                y[yBase + c] = v < actMin ? actMin : v > actMax ? actMax : v;
+              }
+              continue;
+            }
             for (let ic = 0; ic < inC; ic++) {
               for (let m = 0; m < depthMultiplier; m++) {
                 const oc = ic * depthMultiplier + m;
-                let acc = 0;
+                let a = 0;
                 for (let fy = fy0; fy < fy1; fy++) {
                   const inRow = (n * inH + inY0 + fy * dilationH) * inW;
                   const fRow = fy * kW;
                   for (let fx = fx0; fx < fx1; fx++) {
-                    acc += w[(fRow + fx) * outC + oc]! * (x[(inRow + inX0 + fx * dilationW) * inC + ic]! + inputOffset);
+                    a += w[(fRow + fx) * outC + oc]! * (x[(inRow + inX0 + fx * dilationW) * inC + ic]! + inputOffset);
                   }
                 }
-                if (b) acc += b[oc]!;
-                let v = requant(acc | 0, multipliers[oc]!, shifts[oc]!) + outputOffset;
-                v = v < actMin ? actMin : v > actMax ? actMax : v;
-                y[yBase + oc] = v;
+                if (b) a += b[oc]!;
+                const v = requant(a | 0, oc) + outputOffset;
+                y[yBase + oc] = v < actMin ? actMin : v > actMax ? actMax : v;
               }
             }
           }

@@ -1,5 +1,5 @@
 /** FULLY_CONNECTED, int8: TFLM reference_integer_ops::FullyConnected (per-tensor or per-channel). */
-import { requantizer } from '../fixed-point.js';
+import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
 import { activationRange, perChannelMultipliers, perTensorMultiplier, scaleZp } from '../quant-params.js';
 
@@ -37,23 +37,34 @@ export default {
           const q = perTensorMultiplier(inQ.scale, wQ.scale, out.scale, ctx.rounding);
           return { multipliers: new Int32Array(units).fill(q.multiplier), shifts: new Int32Array(units).fill(q.shift) };
         })();
-    const requant = requantizer(ctx.rounding);
+    const requant = channelRequantizer(ctx.rounding, multipliers, shifts);
     const x = input.i8;
     const w = filter.i8;
     const b = bias?.i32 ?? null;
     const y = output.i8;
 
+    // Σ (w + fo)(x + io) = Σ w·x + io·Σw + fo·Σx + depth·fo·io: the weight terms are constants per unit.
+    const unitBias = new Float64Array(units);
+    for (let u = 0; u < units; u++) {
+      let sum = 0;
+      for (let d = 0; d < depth; d++) sum += w[u * depth + d]!;
+      unitBias[u] = (b ? b[u]! : 0) + inputOffset * sum + depth * filterOffset * inputOffset;
+    }
+
     return () => {
       for (let n = 0; n < batches; n++) {
         const xBase = n * depth;
+        let xSum = 0;
+        if (filterOffset !== 0) for (let d = 0; d < depth; d++) xSum += x[xBase + d]!;
         for (let u = 0; u < units; u++) {
           const wBase = u * depth;
           let acc = 0;
-          for (let d = 0; d < depth; d++) acc += (w[wBase + d]! + filterOffset) * (x[xBase + d]! + inputOffset);
-          if (b) acc += b[u]!;
-          let v = requant(acc | 0, multipliers[u]!, shifts[u]!) + outputOffset;
-          v = v < actMin ? actMin : v > actMax ? actMax : v;
-          y[n * units + u] = v;
+          let d = 0;
+          for (; d + 3 < depth; d += 4) acc += w[wBase + d]! * x[xBase + d]! + w[wBase + d + 1]! * x[xBase + d + 1]! + w[wBase + d + 2]! * x[xBase + d + 2]! + w[wBase + d + 3]! * x[xBase + d + 3]!;
+          for (; d < depth; d++) acc += w[wBase + d]! * x[xBase + d]!;
+          acc += unitBias[u]! + filterOffset * xSum;
+          const v = requant(acc | 0, u) + outputOffset;
+          y[n * units + u] = v < actMin ? actMin : v > actMax ? actMax : v;
         }
       }
     };
