@@ -36,7 +36,8 @@ for (const stem of ['kws_ref_model', 'vww_96_int8', 'ad01_int8']) {
   const bytes = new Uint8Array(readFileSync(fromRoot('..', 'shared', 'models', `${stem}.tflite`)));
   const engine = Interpreter.create(parseModel(bytes));
   const input = readFileSync(fromRoot('..', 'shared', 'oracle', stem, 'input_0.bin'));
-  const { runner, dispose } = await createOfficialRunner(bytes);
+  const official = await createOfficialRunner(bytes);
+  const runner = official.runner;
   const peerIn = runner.GetInputs().get(0);
   const ours = time(() => {
     engine.setInputBytes(input);
@@ -46,7 +47,7 @@ for (const stem of ['kws_ref_model', 'vww_96_int8', 'ad01_int8']) {
     peerIn.data().set(new Int8Array(input.buffer, input.byteOffset, input.length));
     runner.Infer();
   }, RUNS);
-  dispose();
+  official.dispose();
   rows.push(`| ${stem} | ${ours.toFixed(3)} ms | ${peer.toFixed(3)} ms | ${(ours / peer).toFixed(2)}× |`);
 }
 console.log(`engine vs official TFLite runtime (wasm SIMD, 1 thread), median of ${RUNS} runs, ${process.version}`);

@@ -128,7 +128,13 @@ describe('preflight fuzzing', () => {
       } catch (err) {
         throw new Error(`case ${i} (seed ${seed}, ${s.name}, ${m}) threw: ${(err as Error).stack}`);
       }
-      const ms = performance.now() - t0;
+      let ms = performance.now() - t0;
+      if (ms > 100) {
+        // A GC pause or a busy CI core is not a hang: a slow case must be slow again to count.
+        const t1 = performance.now();
+        preflight(input);
+        ms = Math.min(ms, performance.now() - t1);
+      }
       if (ms > slowest.ms) slowest = { ms, what: `case ${i} ${s.name} ${m}` };
       expect(report.checks.length).toBeGreaterThan(0);
       if (!report.ok) expect(report.checks.some((c) => c.status === 'fail' && c.message.length > 0)).toBe(true);
