@@ -1,0 +1,70 @@
+/**
+ * MEAN int8: TFLM reduce_common.cc → reference_ops::QuantizedMeanOrSum. Sums over the axes, then one
+ * requantization whose multiplier absorbs the division by the element count (computed in 64 bits at
+ * prepare, exactly as TFLM does).
+ */
+import { quantizeMultiplier, requantizer } from '../fixed-point.js';
+import { ensure, type Kernel } from '../kernel.js';
+import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
+
+export default {
+  op: 'MEAN',
+  prepare(ctx) {
+    const o = ctx.op.options;
+    ensure(ctx, o.kind === 'reducer', 'missing ReducerOptions');
+    const input = ctx.input(0);
+    const axisT = ctx.input(1);
+    const output = ctx.output(0);
+    ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 is supported');
+    ensure(ctx, axisT.tensor.data && axisT.tensor.type === 'int32' && axisT.i32, 'axes must be a constant int32 tensor');
+    const shape = input.tensor.shape;
+    const rank = shape.length;
+    const axes = new Set<number>();
+    for (const a of axisT.i32) {
+      const r = a < 0 ? a + rank : a;
+      ensure(ctx, r >= 0 && r < rank, `axis ${a} is outside rank ${rank}`);
+      axes.add(r);
+    }
+    const kept = shape.filter((_, d) => !axes.has(d));
+    const outCount = kept.reduce((a, b) => a * b, 1);
+    ensure(ctx, outCount === output.tensor.elements, 'output size does not match the reduction');
+    const n = shape.reduce((a, b, d) => (axes.has(d) ? a * b : a), 1);
+    const qi = scaleZp(ctx, input.tensor);
+    const qo = scaleZp(ctx, output.tensor);
+    const base = quantizeMultiplier(qi.scale / qo.scale, ctx.rounding);
+    // Fold 1/n into the multiplier: shift = floor(log2 n), capped as TFLM caps it.
+    ensure(ctx, n > 0, 'empty reduction');
+    const log2n = 31 - Math.clz32(n); // 63 − CountLeadingZeros64(n) for n < 2^31
+    const shift = Math.min(log2n, 32, 31 + base.shift);
+    const multiplier = Number((BigInt(base.multiplier) << BigInt(shift)) / BigInt(n)) | 0;
+    const outShift = base.shift - shift;
+    // Output index of every input element.
+    const map = new Int32Array(input.tensor.elements);
+    const idx = new Array<number>(rank).fill(0);
+    for (let i = 0; i < map.length; i++) {
+      let oi = 0;
+      for (let d = 0; d < rank; d++) if (!axes.has(d)) oi = oi * shape[d]! + idx[d]!;
+      map[i] = oi;
+      for (let d = rank - 1; d >= 0; d--) {
+        if (++idx[d]! < shape[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    const requant = requantizer(ctx.rounding);
+    const sums = new Int32Array(outCount);
+    const x = input.i8;
+    const y = output.i8;
+    const zpTimesN = qi.zeroPoint * n;
+    return () => {
+      sums.fill(0);
+      for (let i = 0; i < map.length; i++) {
+        const j = map[i]!;
+        sums[j] = sums[j]! + x[i]!;
+      }
+      for (let k = 0; k < outCount; k++) {
+        const v = requant((sums[k]! - zpTimesN) | 0, multiplier, outShift) + qo.zeroPoint;
+        y[k] = v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v;
+      }
+    };
+  },
+} satisfies Kernel;

@@ -1,0 +1,41 @@
+/**
+ * QUANTIZE: float32 → int8 (AffineQuantize: round(x / scale) + zero point, in float32) and int8 → int8
+ * requantization (multiplier from input_scale / output_scale in double). TFLM quantize_common.cc.
+ */
+import { quantizeMultiplier, requantizer, roundHalfAwayFromZero } from '../fixed-point.js';
+import { ensure, type Kernel } from '../kernel.js';
+import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
+
+export default {
+  op: 'QUANTIZE',
+  prepare(ctx) {
+    const input = ctx.input(0);
+    const output = ctx.output(0);
+    ensure(ctx, output.tensor.type === 'int8', 'only int8 output is supported');
+    ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
+    const qo = scaleZp(ctx, output.tensor);
+    const y = output.i8;
+    if (input.tensor.type === 'float32') {
+      ensure(ctx, input.f32, 'float input is not aligned');
+      const x = input.f32;
+      const scale = Math.fround(qo.scale);
+      return () => {
+        for (let i = 0; i < y.length; i++) {
+          const v = roundHalfAwayFromZero(Math.fround(x[i]! / scale)) + qo.zeroPoint;
+          y[i] = v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v;
+        }
+      };
+    }
+    ensure(ctx, input.tensor.type === 'int8', `QUANTIZE from ${input.tensor.type} is not supported`);
+    const qi = scaleZp(ctx, input.tensor);
+    const { multiplier, shift } = quantizeMultiplier(qi.scale / qo.scale, ctx.rounding);
+    const requant = requantizer(ctx.rounding);
+    const x = input.i8;
+    return () => {
+      for (let i = 0; i < y.length; i++) {
+        const v = requant(x[i]! - qi.zeroPoint, multiplier, shift) + qo.zeroPoint;
+        y[i] = v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v;
+      }
+    };
+  },
+} satisfies Kernel;
