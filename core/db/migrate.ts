@@ -25,20 +25,13 @@ import { redactUrl, type DbTarget } from './target.js';
 
 let wasmReady = false;
 
-/** The few WebAssembly globals we use (the project compiles without DOM typings). */
-const Wasm = (globalThis as unknown as {
-  WebAssembly: {
-    Module: new (bytes: Uint8Array) => object;
-    Instance: new (module: object, imports: Record<string, object>) => { exports: object };
-  };
-}).WebAssembly;
 
 /** Instantiate the schema engine's wasm once per process (Node 20 cannot `import` .wasm directly). */
 function initWasm(): void {
   if (wasmReady) return;
   const dir = dirname(fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm')));
-  const module = new Wasm.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
-  const instance = new Wasm.Instance(module, { './schema_engine_bg.js': engineBindings });
+  const module = new WebAssembly.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': engineBindings as unknown as Record<string, unknown> });
   engineBindings.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   wasmReady = true;

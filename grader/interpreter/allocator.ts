@@ -1,52 +1,79 @@
 /**
- * Storage for a model, allocated once: activations share one arena laid out by the same greedy plan
- * TFLM uses (so the host engine reuses memory the way the board does), constants are views into the
- * model bytes, and int32 constants that are not 4-byte aligned in the file are copied once.
+ * Storage for a model, allocated once, all inside one WebAssembly memory so the SIMD kernels can read
+ * and write tensors in place: activations share an arena laid out by the same greedy plan TFLM uses
+ * (the host engine reuses memory the way the board does), constants are copied in once, and a
+ * scratch area serves kernels that need temporary buffers (im2col patches, int32 accumulators).
  */
 import type { Graph, Tensor } from '../tflite/graph.js';
 import { TENSOR_TYPE_BYTES } from '../tflite/schema.js';
 import { planArena } from '../validate/arena.js';
-import type { TensorData } from './kernel.js';
+import type { Scratch, TensorData } from './kernel.js';
+import { instantiate, RESERVED_BYTES, type SimdKernels } from './simd/runtime.js';
 
-function views(tensor: Tensor, buffer: ArrayBufferLike, byteOffset: number, byteLength: number): TensorData {
-  const aligned = byteOffset % 4 === 0;
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+const bytesOf = (t: Tensor) => t.elements * (TENSOR_TYPE_BYTES[t.type] || 1);
+
+function views(tensor: Tensor, buffer: ArrayBuffer, address: number, byteLength: number): TensorData {
   return {
     tensor,
-    bytes: new Uint8Array(buffer, byteOffset, byteLength),
-    i8: new Int8Array(buffer, byteOffset, byteLength),
-    i32: aligned ? new Int32Array(buffer, byteOffset, byteLength >> 2) : null,
-    f32: aligned ? new Float32Array(buffer, byteOffset, byteLength >> 2) : null,
+    address,
+    bytes: new Uint8Array(buffer, address, byteLength),
+    i8: new Int8Array(buffer, address, byteLength),
+    i32: new Int32Array(buffer, address, byteLength >> 2),
+    f32: new Float32Array(buffer, address, byteLength >> 2),
   };
 }
 
+/** Bytes of scratch the kernels may ask for: the largest im2col patch set plus int32 accumulators. */
+export function scratchBytes(graph: Graph): number {
+  let need = 0;
+  for (const op of graph.operators) {
+    const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
+    const outAcc = out ? out.elements * 4 : 0;
+    let patches = 0;
+    if (op.op === 'CONV_2D' && out && out.shape.length === 4) {
+      const f = graph.tensors[op.inputs[1] ?? -1];
+      if (f && f.shape.length === 4) patches = out.shape[1]! * out.shape[2]! * f.shape[1]! * f.shape[2]! * f.shape[3]!;
+    }
+    need = Math.max(need, align16(patches) + align16(outAcc));
+  }
+  return need;
+}
+
 export interface Allocation {
-  arena: ArrayBuffer;
+  memory: WebAssembly.Memory;
+  simd: SimdKernels;
   tensors: (TensorData | null)[];
+  scratch: Scratch;
 }
 
 export function allocate(graph: Graph): Allocation {
   const { plannedBytes, buffers } = planArena(graph);
-  const arena = new ArrayBuffer(Math.max(16, plannedBytes));
-  const tensors: (TensorData | null)[] = graph.tensors.map(() => null);
-  for (const b of buffers) {
-    const t = graph.tensors[b.tensor]!;
-    tensors[b.tensor] = views(t, arena, b.offset, t.elements * (TENSOR_TYPE_BYTES[t.type] || 1));
-  }
+  const planned = new Map(buffers.map((b) => [b.tensor, b.offset]));
+  // Layout: [reserved page][arena][constants and unplanned tensors][scratch]
+  const arenaStart = RESERVED_BYTES;
+  let next = arenaStart + align16(plannedBytes);
+  const placement = new Map<number, number>();
   for (const t of graph.tensors) {
-    if (tensors[t.index]) continue;
-    const size = t.elements * (TENSOR_TYPE_BYTES[t.type] || 1);
-    if (t.data) {
-      const d = t.data;
-      if (d.byteOffset % 4 === 0) tensors[t.index] = views(t, d.buffer, d.byteOffset, d.byteLength);
-      else {
-        const copy = new ArrayBuffer(Math.max(4, Math.ceil(d.byteLength / 4) * 4));
-        new Uint8Array(copy).set(d);
-        tensors[t.index] = views(t, copy, 0, d.byteLength);
-      }
-    } else {
-      // Unplanned activations (variables, unused tensors) get storage of their own.
-      tensors[t.index] = views(t, new ArrayBuffer(Math.max(4, Math.ceil(size / 4) * 4)), 0, size);
-    }
+    if (planned.has(t.index)) continue;
+    placement.set(t.index, next);
+    next += align16(Math.max(4, bytesOf(t)));
   }
-  return { arena, tensors };
+  const scratchStart = next;
+  const scratchSize = align16(Math.max(16, scratchBytes(graph)));
+  const { memory, kernels } = instantiate(scratchStart + scratchSize - RESERVED_BYTES);
+  const buffer = memory.buffer;
+  const tensors: (TensorData | null)[] = graph.tensors.map((t) => {
+    const offset = planned.get(t.index);
+    const address = offset !== undefined ? arenaStart + offset : placement.get(t.index)!;
+    const d = views(t, buffer, address, bytesOf(t));
+    if (t.data) d.bytes.set(t.data.subarray(0, d.bytes.length));
+    return d;
+  });
+  return {
+    memory,
+    simd: kernels,
+    tensors,
+    scratch: { address: scratchStart, size: scratchSize, bytes: new Uint8Array(buffer, scratchStart, scratchSize), buffer },
+  };
 }

@@ -5,15 +5,25 @@
  */
 import type { Graph, Operator, Tensor } from '../tflite/graph.js';
 import type { Rounding } from './fixed-point.js';
+import type { SimdKernels } from './simd/runtime.js';
 
-/** Typed views of one tensor's storage (activations live in the arena; constants in the model). */
+/** Typed views of one tensor's storage in the interpreter's WebAssembly memory. */
 export interface TensorData {
   tensor: Tensor;
+  /** Byte address in the WebAssembly memory (16-byte aligned), for the SIMD kernels. */
+  address: number;
   bytes: Uint8Array;
   i8: Int8Array;
-  /** Present when the storage is 4-byte aligned (int32 data always is). */
   i32: Int32Array | null;
   f32: Float32Array | null;
+}
+
+/** Temporary memory shared by all kernels (used only within one eval, never across ops). */
+export interface Scratch {
+  address: number;
+  size: number;
+  bytes: Uint8Array;
+  buffer: ArrayBuffer;
 }
 
 export interface PrepareContext {
@@ -25,6 +35,9 @@ export interface PrepareContext {
   input(k: number): TensorData;
   optionalInput(k: number): TensorData | null;
   output(k: number): TensorData;
+  /** WebAssembly SIMD inner loops bound to this interpreter's memory. */
+  simd: SimdKernels;
+  scratch: Scratch;
 }
 
 export type Eval = () => void;

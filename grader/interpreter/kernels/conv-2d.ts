@@ -56,58 +56,81 @@ export default {
       return v < actMin ? actMin : v > actMax ? actMax : v;
     };
 
+    // SIMD path (no groups): every output pixel's receptive field as one row of an im2col matrix,
+    // with out-of-image taps set to the input zero point so they contribute w·(zp − zp) = 0; then one
+    // int8 matrix product on the WebAssembly SIMD kernel. 1×1 stride-1 convolutions need no im2col.
+    const pixels = outH * outW;
+    const direct = pointwise && strideH === 1 && strideW === 1 && padH === 0 && padW === 0 && outH === inH && outW === inW;
+    const patchBytes = direct ? 0 : Math.ceil((pixels * taps) / 16) * 16;
+    const patchAddr = ctx.scratch.address;
+    const patches = new Int8Array(ctx.scratch.buffer, patchAddr, pixels * taps);
+    const accAddr = ctx.scratch.address + patchBytes;
+    const acc = new Int32Array(ctx.scratch.buffer, accAddr, pixels * outC);
+    const zp = -inputOffset;
+    const simd = ctx.simd;
+
+    if (groups === 1) {
+      return () => {
+        for (let n = 0; n < batches; n++) {
+          const xAddr = input.address + n * inH * inW * inC;
+          if (direct) {
+            simd.pointwise(xAddr, filter.address, pixels, inC, outC, accAddr);
+          } else {
+            let pi = 0;
+            for (let oy = 0; oy < outH; oy++) {
+              const inY0 = oy * strideH - padH;
+              for (let ox = 0; ox < outW; ox++) {
+                const inX0 = ox * strideW - padW;
+                for (let fy = 0; fy < kH; fy++) {
+                  const iy = inY0 + fy * dilationH;
+                  const rowOk = iy >= 0 && iy < inH;
+                  const rowBase = (n * inH + iy) * inW;
+                  for (let fx = 0; fx < kW; fx++) {
+                    const ix = inX0 + fx * dilationW;
+                    if (rowOk && ix >= 0 && ix < inW) {
+                      const xi = (rowBase + ix) * inC;
+                      for (let ic = 0; ic < inC; ic++) patches[pi++] = x[xi + ic]!;
+                    } else {
+                      for (let ic = 0; ic < inC; ic++) patches[pi++] = zp;
+                    }
+                  }
+                }
+              }
+            }
+            simd.pointwise(patchAddr, filter.address, pixels, taps, outC, accAddr);
+          }
+          let yi = n * pixels * outC;
+          let ai = 0;
+          for (let p = 0; p < pixels; p++) {
+            for (let oc = 0; oc < outC; oc++) y[yi++] = finish(acc[ai++]! + fullBias[oc]!, oc);
+          }
+        }
+      };
+    }
+
     return () => {
       let yi = 0;
       for (let n = 0; n < batches; n++) {
         for (let oy = 0; oy < outH; oy++) {
           const inY0 = oy * strideH - padH;
-          let fy0 = 0;
-          while (fy0 < kH && inY0 + fy0 * dilationH < 0) fy0++;
-          let fy1 = kH;
-          while (fy1 > fy0 && inY0 + (fy1 - 1) * dilationH >= inH) fy1--;
           for (let ox = 0; ox < outW; ox++) {
             const inX0 = ox * strideW - padW;
-            let fx0 = 0;
-            while (fx0 < kW && inX0 + fx0 * dilationW < 0) fx0++;
-            let fx1 = kW;
-            while (fx1 > fx0 && inX0 + (fx1 - 1) * dilationW >= inW) fx1--;
-            if (pointwise && fy1 === 1 && fx1 === 1) {
-              // 1×1: a dot product of the pixel's channels with each filter row.
-              const xi = ((n * inH + inY0) * inW + inX0) * inC;
-              for (let oc = 0; oc < outC; oc++) {
-                const wi = oc * inC;
-                let acc = 0;
-                let ic = 0;
-                for (; ic + 3 < inC; ic += 4) acc += w[wi + ic]! * x[xi + ic]! + w[wi + ic + 1]! * x[xi + ic + 1]! + w[wi + ic + 2]! * x[xi + ic + 2]! + w[wi + ic + 3]! * x[xi + ic + 3]!;
-                for (; ic < inC; ic++) acc += w[wi + ic]! * x[xi + ic]!;
-                y[yi++] = finish(acc + fullBias[oc]!, oc);
-              }
-            } else if (fy0 === 0 && fy1 === kH && fx0 === 0 && fx1 === kW) {
-              // Full window: precomputed tap offsets, offset folded into the bias.
-              const base = ((n * inH + inY0) * inW + inX0) * inC;
-              for (let oc = 0; oc < outC; oc++) {
-                const xi = base + ((oc / filtersPerGroup) | 0) * fInC;
-                const wi = oc * taps;
-                let acc = 0;
-                for (let k = 0; k < taps; k++) acc += w[wi + k]! * x[xi + tapOffset[k]!]!;
-                y[yi++] = finish(acc + fullBias[oc]!, oc);
-              }
-            } else {
-              // Border: only the taps inside the image, as the reference kernel does.
-              for (let oc = 0; oc < outC; oc++) {
-                const inChannel0 = ((oc / filtersPerGroup) | 0) * fInC;
-                let acc = 0;
-                for (let fy = fy0; fy < fy1; fy++) {
-                  const inRow = (n * inH + inY0 + fy * dilationH) * inW * inC + inChannel0;
-                  const fRow = (oc * kH + fy) * kW * fInC;
-                  for (let fx = fx0; fx < fx1; fx++) {
-                    const xi = inRow + (inX0 + fx * dilationW) * inC;
-                    const wi = fRow + fx * fInC;
-                    for (let ic = 0; ic < fInC; ic++) acc += w[wi + ic]! * (x[xi + ic]! + inputOffset);
-                  }
+            // Grouped convolution: the reference loop, taps inside the image only.
+            for (let oc = 0; oc < outC; oc++) {
+              const inChannel0 = ((oc / filtersPerGroup) | 0) * fInC;
+              let a = 0;
+              for (let fy = 0; fy < kH; fy++) {
+                const iy = inY0 + fy * dilationH;
+                if (iy < 0 || iy >= inH) continue;
+                for (let fx = 0; fx < kW; fx++) {
+                  const ix = inX0 + fx * dilationW;
+                  if (ix < 0 || ix >= inW) continue;
+                  const xi = ((n * inH + iy) * inW + ix) * inC + inChannel0;
+                  const wi = ((oc * kH + fy) * kW + fx) * fInC;
+                  for (let ic = 0; ic < fInC; ic++) a += w[wi + ic]! * (x[xi + ic]! + inputOffset);
                 }
-                y[yi++] = finish(b ? acc + b[oc]! : acc, oc);
               }
+              y[yi++] = finish(b ? a + b[oc]! : a, oc);
             }
           }
         }

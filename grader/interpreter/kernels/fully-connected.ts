@@ -51,19 +51,18 @@ export default {
       unitBias[u] = (b ? b[u]! : 0) + inputOffset * sum + depth * filterOffset * inputOffset;
     }
 
+    const acc = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, units);
+    const simd = ctx.simd;
+
     return () => {
       for (let n = 0; n < batches; n++) {
         const xBase = n * depth;
         let xSum = 0;
         if (filterOffset !== 0) for (let d = 0; d < depth; d++) xSum += x[xBase + d]!;
+        // Σ w·x on the SIMD kernel (exact int32), offsets and bias folded in here.
+        simd.dotRows(filter.address, input.address + xBase, units, depth, ctx.scratch.address);
         for (let u = 0; u < units; u++) {
-          const wBase = u * depth;
-          let acc = 0;
-          let d = 0;
-          for (; d + 3 < depth; d += 4) acc += w[wBase + d]! * x[xBase + d]! + w[wBase + d + 1]! * x[xBase + d + 1]! + w[wBase + d + 2]! * x[xBase + d + 2]! + w[wBase + d + 3]! * x[xBase + d + 3]!;
-          for (; d < depth; d++) acc += w[wBase + d]! * x[xBase + d]!;
-          acc += unitBias[u]! + filterOffset * xSum;
-          const v = requant(acc | 0, u) + outputOffset;
+          const v = requant((acc[u]! + unitBias[u]! + filterOffset * xSum) | 0, u) + outputOffset;
           y[n * units + u] = v < actMin ? actMin : v > actMax ? actMax : v;
         }
       }

@@ -1,0 +1,38 @@
+/**
+ * Loads the WebAssembly SIMD kernels (compiled from kernels.as.ts by scripts/build-simd.mjs, which
+ * postinstall runs; built here on first use if missing) and gives each interpreter a memory of its own.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fromRoot } from '../../../core/paths.js';
+
+export interface SimdKernels {
+  dotRows(w: number, x: number, rows: number, depth: number, out: number): void;
+  pointwise(x: number, w: number, pixels: number, inC: number, outC: number, out: number): void;
+}
+
+const WASM = fromRoot('grader', 'interpreter', 'simd', 'kernels.wasm');
+const SOURCE = fromRoot('grader', 'interpreter', 'simd', 'kernels.as.ts');
+
+let compiled: WebAssembly.Module | undefined;
+
+function module(): WebAssembly.Module {
+  if (compiled) return compiled;
+  if (!existsSync(WASM) || statSync(WASM).mtimeMs < statSync(SOURCE).mtimeMs) {
+    execFileSync(process.execPath, [fromRoot('scripts', 'build-simd.mjs')], { stdio: 'inherit' });
+  }
+  compiled = new WebAssembly.Module(readFileSync(WASM));
+  return compiled;
+}
+
+const PAGE = 65536;
+/** The first page stays free for the kernels' own static data (they have none today). */
+export const RESERVED_BYTES = PAGE;
+
+/** A memory of `bytes` (plus the reserved page) and the kernels bound to it. */
+export function instantiate(bytes: number): { memory: WebAssembly.Memory; kernels: SimdKernels } {
+  const pages = Math.ceil((RESERVED_BYTES + bytes) / PAGE) + 1;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const instance = new WebAssembly.Instance(module(), { env: { memory } });
+  return { memory, kernels: instance.exports as unknown as SimdKernels };
+}
