@@ -31,11 +31,32 @@ export function scratchBytes(graph: Graph): number {
     const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
     const outAcc = out ? out.elements * 4 : 0;
     let patches = 0;
-    if (op.op === 'CONV_2D' && out && out.shape.length === 4) {
-      const f = graph.tensors[op.inputs[1] ?? -1];
-      if (f && f.shape.length === 4) patches = out.shape[1]! * out.shape[2]! * f.shape[1]! * f.shape[2]! * f.shape[3]!;
+    const f = graph.tensors[op.inputs[1] ?? -1];
+    if (op.op === 'CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4) {
+      patches = out.shape[1]! * out.shape[2]! * f.shape[1]! * f.shape[2]! * f.shape[3]!;
+    }
+    if (op.op === 'DEPTHWISE_CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4 && op.options.kind === 'depthwiseConv2d') {
+      // Zero-point-padded copy of the input: rows/cols the output's receptive fields span.
+      const o = op.options;
+      const rows = (out.shape[1]! - 1) * o.strideH + (f.shape[1]! - 1) * o.dilationH + 1;
+      const cols = (out.shape[2]! - 1) * o.strideW + (f.shape[2]! - 1) * o.dilationW + 1;
+      const input = graph.tensors[op.inputs[0] ?? -1];
+      const inRows = input?.shape[1] ?? 0;
+      const inCols = input?.shape[2] ?? 0;
+      patches = (Math.max(rows, inRows) + rows) * (Math.max(cols, inCols) + cols) * out.shape[3]!;
     }
     need = Math.max(need, align16(patches) + align16(outAcc));
+  }
+  return need;
+}
+
+/** Per-op constant arrays the kernels keep in WebAssembly memory (bias, multiplier, shift per channel). */
+export function persistentBytes(graph: Graph): number {
+  let need = 0;
+  for (const op of graph.operators) {
+    const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
+    const channels = out?.shape[out.shape.length - 1] ?? 0;
+    need += 3 * align16(4 * channels + 16);
   }
   return need;
 }
@@ -45,6 +66,17 @@ export interface Allocation {
   simd: SimdKernels;
   tensors: (TensorData | null)[];
   scratch: Scratch;
+  persistent: (bytes: number) => number;
+}
+
+function bumpAllocator(start: number, end: number): (bytes: number) => number {
+  let at = start;
+  return (bytes) => {
+    const address = at;
+    at += align16(bytes);
+    if (at > end) throw new Error('internal: persistent kernel memory exhausted (persistentBytes underestimates)');
+    return address;
+  };
 }
 
 export function allocate(graph: Graph): Allocation {
@@ -59,6 +91,8 @@ export function allocate(graph: Graph): Allocation {
     placement.set(t.index, next);
     next += align16(Math.max(4, bytesOf(t)));
   }
+  const persistentStart = next;
+  next += align16(persistentBytes(graph));
   const scratchStart = next;
   const scratchSize = align16(Math.max(16, scratchBytes(graph)));
   const { memory, kernels } = instantiate(scratchStart + scratchSize - RESERVED_BYTES);
@@ -75,5 +109,6 @@ export function allocate(graph: Graph): Allocation {
     simd: kernels,
     tensors,
     scratch: { address: scratchStart, size: scratchSize, bytes: new Uint8Array(buffer, scratchStart, scratchSize), buffer },
+    persistent: bumpAllocator(persistentStart, scratchStart),
   };
 }

@@ -33,7 +33,7 @@ export class Interpreter {
   static create(graph: Graph, options: InterpreterOptions = {}): Interpreter {
     const kernels = options.kernels ?? KERNELS;
     const profile: ArithmeticProfile = ARITHMETIC_PROFILES[options.arithmetic ?? DEFAULT_ARITHMETIC];
-    const { tensors, simd, scratch } = allocate(graph);
+    const { tensors, simd, scratch, persistent } = allocate(graph);
     const evals: Eval[] = [];
     for (const op of graph.operators) {
       const kernel = kernels.get(op.op);
@@ -48,6 +48,7 @@ export class Interpreter {
         rounding: roundingFor(profile, op.op),
         simd,
         scratch,
+        persistent,
         op,
         input: (k) => get(op.inputs[k], `input ${k}`),
         optionalInput: (k) => (op.inputs[k] === undefined || op.inputs[k] < 0 ? null : get(op.inputs[k], `input ${k}`)),

@@ -38,6 +38,8 @@ export interface PrepareContext {
   /** WebAssembly SIMD inner loops bound to this interpreter's memory. */
   simd: SimdKernels;
   scratch: Scratch;
+  /** Reserve constant storage in the WebAssembly memory for this node (bias/multiplier/shift arrays). */
+  persistent(bytes: number): number;
 }
 
 export type Eval = () => void;

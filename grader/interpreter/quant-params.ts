@@ -80,3 +80,18 @@ export function expectedOutSize(kind: Padding, inSize: number, filterSize: numbe
   const effectiveFilter = (filterSize - 1) * dilation + 1;
   return kind === 'SAME' ? Math.floor((inSize + stride - 1) / stride) : Math.floor((inSize + stride - effectiveFilter) / stride);
 }
+
+/**
+ * Per-channel requantization constants in WebAssembly memory for the SIMD `requantize` kernel: int32
+ * bias (already including any folded offset terms), multiplier and shift.
+ */
+export function wasmRequantTables(ctx: PrepareContext, bias: ArrayLike<number>, multipliers: Int32Array, shifts: Int32Array): { bias: number; mult: number; shift: number } {
+  const n = multipliers.length;
+  const buffer = ctx.scratch.buffer;
+  const addrs = { bias: ctx.persistent(4 * n), mult: ctx.persistent(4 * n), shift: ctx.persistent(4 * n) };
+  const b = new Int32Array(buffer, addrs.bias, n);
+  for (let c = 0; c < n; c++) b[c] = bias[c]! | 0;
+  new Int32Array(buffer, addrs.mult, n).set(multipliers);
+  new Int32Array(buffer, addrs.shift, n).set(shifts);
+  return addrs;
+}

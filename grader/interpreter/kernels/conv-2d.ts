@@ -1,7 +1,7 @@
 /** CONV_2D, int8 with per-channel (or per-tensor) weights: TFLM reference_integer_ops::ConvPerChannel. */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp } from '../quant-params.js';
+import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequantTables } from '../quant-params.js';
 
 export default {
   op: 'CONV_2D',
@@ -65,9 +65,10 @@ export default {
     const patchAddr = ctx.scratch.address;
     const patches = new Int8Array(ctx.scratch.buffer, patchAddr, pixels * taps);
     const accAddr = ctx.scratch.address + patchBytes;
-    const acc = new Int32Array(ctx.scratch.buffer, accAddr, pixels * outC);
     const zp = -inputOffset;
     const simd = ctx.simd;
+    const tables = wasmRequantTables(ctx, fullBias, multipliers, shifts);
+    const single = ctx.rounding === 'single' ? 1 : 0;
 
     if (groups === 1) {
       return () => {
@@ -99,11 +100,7 @@ export default {
             }
             simd.pointwise(patchAddr, filter.address, pixels, taps, outC, accAddr);
           }
-          let yi = n * pixels * outC;
-          let ai = 0;
-          for (let p = 0; p < pixels; p++) {
-            for (let oc = 0; oc < outC; oc++) y[yi++] = finish(acc[ai++]! + fullBias[oc]!, oc);
-          }
+          simd.requantize(accAddr, pixels, outC, tables.bias, tables.mult, tables.shift, outputOffset, actMin, actMax, output.address + n * pixels * outC, single);
         }
       };
     }

@@ -1,7 +1,7 @@
 /** DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel. */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp } from '../quant-params.js';
+import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequantTables } from '../quant-params.js';
 
 export default {
   op: 'DEPTHWISE_CONV_2D',
@@ -44,6 +44,35 @@ export default {
       let sum = 0;
       for (let k = 0; k < kH * kW; k++) sum += w[k * outC + oc]!;
       fullBias[oc] = (b ? b[oc]! : 0) + inputOffset * sum;
+    }
+
+    if (depthMultiplier === 1) {
+      // SIMD path: copy the input into a zero-point-padded buffer (padding then contributes
+      // w·(zp − zp) = 0, which the folded bias accounts for), run the channel-vectorised kernel,
+      // requantize in WebAssembly.
+      const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
+      const cols = (outW - 1) * strideW + (kW - 1) * dilationW + 1;
+      const padBytes = Math.ceil((rows * cols * outC) / 16) * 16;
+      const padAddr = ctx.scratch.address;
+      const padded = new Int8Array(ctx.scratch.buffer, padAddr, rows * cols * outC);
+      const accAddr = padAddr + padBytes;
+      const tables = wasmRequantTables(ctx, fullBias, multipliers, shifts);
+      const single = ctx.rounding === 'single' ? 1 : 0;
+      const simd = ctx.simd;
+      const copyRows = Math.min(inH, rows - padH);
+      const copyCols = Math.min(inW, cols - padW);
+      const zp = -inputOffset;
+      return () => {
+        for (let n = 0; n < batches; n++) {
+          padded.fill(zp);
+          for (let r = 0; r < copyRows; r++) {
+            const src = ((n * inH + r) * inW) * inC;
+            padded.set(x.subarray(src, src + copyCols * inC), ((r + padH) * cols + padW) * outC);
+          }
+          simd.depthwise(padAddr, cols, outC, filter.address, kH, kW, strideH, strideW, dilationH, dilationW, outH, outW, accAddr);
+          simd.requantize(accAddr, outH * outW, outC, tables.bias, tables.mult, tables.shift, outputOffset, actMin, actMax, output.address + n * outH * outW * outC, single);
+        }
+      };
     }
 
     return () => {

@@ -29,3 +29,101 @@ export function pointwise(x: usize, w: usize, pixels: i32, inC: i32, outC: i32, 
     dotRows(w, x + <usize>(p * inC), outC, inC, out + <usize>((p * outC) << 2));
   }
 }
+
+/**
+ * Depthwise convolution core (depth multiplier 1) over an input already padded with its zero point:
+ * acc[(oy·outW + ox)·C + c] = Σ_taps w[tap·C + c] · xpad[...], int32, 16 channels per step.
+ */
+export function depthwise(
+  xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, acc: usize,
+): void {
+  const vecEnd = C & ~15;
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const out = acc + <usize>(((oy * outW + ox) * C) << 2);
+      for (let c = 0; c < vecEnd; c += 16) {
+        let a0 = i32x4.splat(0);
+        let a1 = i32x4.splat(0);
+        let a2 = i32x4.splat(0);
+        let a3 = i32x4.splat(0);
+        for (let fy = 0; fy < kH; fy++) {
+          const row = (oy * strideH + fy * dilH) * padW;
+          for (let fx = 0; fx < kW; fx++) {
+            const xv = v128.load(xpad + <usize>((row + ox * strideW + fx * dilW) * C + c));
+            const wv = v128.load(w + <usize>((fy * kW + fx) * C + c));
+            const xl = i16x8.extend_low_i8x16_s(xv);
+            const xh = i16x8.extend_high_i8x16_s(xv);
+            const wl = i16x8.extend_low_i8x16_s(wv);
+            const wh = i16x8.extend_high_i8x16_s(wv);
+            a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xl, wl));
+            a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xl, wl));
+            a2 = i32x4.add(a2, i32x4.extmul_low_i16x8_s(xh, wh));
+            a3 = i32x4.add(a3, i32x4.extmul_high_i16x8_s(xh, wh));
+          }
+        }
+        const o = out + <usize>(c << 2);
+        v128.store(o, a0);
+        v128.store(o, a1, 16);
+        v128.store(o, a2, 32);
+        v128.store(o, a3, 48);
+      }
+      for (let c = vecEnd; c < C; c++) {
+        let s = 0;
+        for (let fy = 0; fy < kH; fy++) {
+          const row = (oy * strideH + fy * dilH) * padW;
+          for (let fx = 0; fx < kW; fx++) {
+            s += <i32>load<i8>(xpad + <usize>((row + ox * strideW + fx * dilW) * C + c)) * <i32>load<i8>(w + <usize>((fy * kW + fx) * C + c));
+          }
+        }
+        store<i32>(out + <usize>(c << 2), s);
+      }
+    }
+  }
+}
+
+/**
+ * Per-channel requantization of int32 accumulators to int8, as TFLite's MultiplyByQuantizedMultiplier:
+ * out = clamp(MBQM(acc + bias[c], mult[c], shift[c]) + outOffset). `single` selects the
+ * single-rounding build (one 64-bit rounding shift) over gemmlowp's double rounding.
+ */
+export function requantize(
+  acc: usize, rows: i32, C: i32, bias: usize, mult: usize, shift: usize,
+  outOffset: i32, actMin: i32, actMax: i32, out: usize, single: i32,
+): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++) {
+      const i = r * C + c;
+      const x: i32 = load<i32>(acc + <usize>(i << 2)) + load<i32>(bias + <usize>(c << 2));
+      const m = <i64>load<i32>(mult + <usize>(c << 2));
+      const s = load<i32>(shift + <usize>(c << 2));
+      let v: i32;
+      if (single) {
+        const t = <i64>(31 - s);
+        v = <i32>((<i64>x * m + (<i64>1 << (t - 1))) >> t);
+      } else {
+        const left = s > 0 ? s : 0;
+        const right = s > 0 ? 0 : -s;
+        const a = x * (1 << left);
+        let high: i32;
+        if (a == i32.MIN_VALUE && m == <i64>i32.MIN_VALUE) {
+          high = i32.MAX_VALUE;
+        } else {
+          const ab = <i64>a * m;
+          const nudge: i64 = ab >= 0 ? (<i64>1 << 30) : (<i64>1 - (<i64>1 << 30));
+          high = <i32>((ab + nudge) / (<i64>1 << 31));
+        }
+        if (right == 0) {
+          v = high;
+        } else {
+          const mask = (1 << right) - 1;
+          const threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+          v = (high >> right) + ((high & mask) > threshold ? 1 : 0);
+        }
+      }
+      v += outOffset;
+      v = v < actMin ? actMin : v > actMax ? actMax : v;
+      store<i8>(out + <usize>i, <i8>v);
+    }
+  }
+}

@@ -9,6 +9,8 @@ import { fromRoot } from '../../../core/paths.js';
 export interface SimdKernels {
   dotRows(w: number, x: number, rows: number, depth: number, out: number): void;
   pointwise(x: number, w: number, pixels: number, inC: number, outC: number, out: number): void;
+  depthwise(xpad: number, padW: number, C: number, w: number, kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, acc: number): void;
+  requantize(acc: number, rows: number, C: number, bias: number, mult: number, shift: number, outOffset: number, actMin: number, actMax: number, out: number, single: number): void;
 }
 
 const WASM = fromRoot('grader', 'interpreter', 'simd', 'kernels.wasm');
