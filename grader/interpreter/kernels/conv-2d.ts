@@ -63,7 +63,6 @@ export default {
     const direct = pointwise && strideH === 1 && strideW === 1 && padH === 0 && padW === 0 && outH === inH && outW === inW;
     const patchBytes = direct ? 0 : Math.ceil((pixels * taps) / 16) * 16;
     const patchAddr = ctx.scratch.address;
-    const patches = new Int8Array(ctx.scratch.buffer, patchAddr, pixels * taps);
     const accAddr = ctx.scratch.address + patchBytes;
     const zp = -inputOffset;
     const simd = ctx.simd;
@@ -77,27 +76,7 @@ export default {
           if (direct) {
             simd.pointwise(xAddr, filter.address, pixels, inC, outC, accAddr);
           } else {
-            let pi = 0;
-            for (let oy = 0; oy < outH; oy++) {
-              const inY0 = oy * strideH - padH;
-              for (let ox = 0; ox < outW; ox++) {
-                const inX0 = ox * strideW - padW;
-                for (let fy = 0; fy < kH; fy++) {
-                  const iy = inY0 + fy * dilationH;
-                  const rowOk = iy >= 0 && iy < inH;
-                  const rowBase = (n * inH + iy) * inW;
-                  for (let fx = 0; fx < kW; fx++) {
-                    const ix = inX0 + fx * dilationW;
-                    if (rowOk && ix >= 0 && ix < inW) {
-                      const xi = (rowBase + ix) * inC;
-                      for (let ic = 0; ic < inC; ic++) patches[pi++] = x[xi + ic]!;
-                    } else {
-                      for (let ic = 0; ic < inC; ic++) patches[pi++] = zp;
-                    }
-                  }
-                }
-              }
-            }
+            simd.im2col(xAddr, inH, inW, inC, kH, kW, strideH, strideW, dilationH, dilationW, padH, padW, outH, outW, zp, patchAddr);
             simd.pointwise(patchAddr, filter.address, pixels, taps, outC, accAddr);
           }
           simd.requantize(accAddr, pixels, outC, tables.bias, tables.mult, tables.shift, outputOffset, actMin, actMax, output.address + n * pixels * outC, single);

@@ -14,8 +14,13 @@ export function dotRows(w: usize, x: usize, rows: i32, depth: i32, out: usize): 
       acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(a), i16x8.extend_low_i8x16_s(b)));
       acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(a), i16x8.extend_high_i8x16_s(b)));
     }
+    let d = vecEnd;
+    if (depth - d >= 8) {
+      acc = i32x4.add(acc, i32x4.dot_i16x8_s(v128.load8x8_s(wr + <usize>d), v128.load8x8_s(x + <usize>d)));
+      d += 8;
+    }
     let sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
-    for (let d = vecEnd; d < depth; d++) sum += <i32>load<i8>(wr + <usize>d) * <i32>load<i8>(x + <usize>d);
+    for (; d < depth; d++) sum += <i32>load<i8>(wr + <usize>d) * <i32>load<i8>(x + <usize>d);
     store<i32>(out + <usize>(r << 2), sum);
   }
 }
@@ -68,7 +73,24 @@ export function depthwise(
         v128.store(o, a2, 32);
         v128.store(o, a3, 48);
       }
-      for (let c = vecEnd; c < C; c++) {
+      let c8 = vecEnd;
+      for (; c8 + 8 <= C; c8 += 8) {
+        let b0 = i32x4.splat(0);
+        let b1 = i32x4.splat(0);
+        for (let fy = 0; fy < kH; fy++) {
+          const row = (oy * strideH + fy * dilH) * padW;
+          for (let fx = 0; fx < kW; fx++) {
+            const xv = v128.load8x8_s(xpad + <usize>((row + ox * strideW + fx * dilW) * C + c8));
+            const wv = v128.load8x8_s(w + <usize>((fy * kW + fx) * C + c8));
+            b0 = i32x4.add(b0, i32x4.extmul_low_i16x8_s(xv, wv));
+            b1 = i32x4.add(b1, i32x4.extmul_high_i16x8_s(xv, wv));
+          }
+        }
+        const o8 = out + <usize>(c8 << 2);
+        v128.store(o8, b0);
+        v128.store(o8, b1, 16);
+      }
+      for (let c = c8; c < C; c++) {
         let s = 0;
         for (let fy = 0; fy < kH; fy++) {
           const row = (oy * strideH + fy * dilH) * padW;
@@ -124,6 +146,36 @@ export function requantize(
       v += outOffset;
       v = v < actMin ? actMin : v > actMax ? actMax : v;
       store<i8>(out + <usize>i, <i8>v);
+    }
+  }
+}
+
+/**
+ * im2col for int8 NHWC (one batch): row p = output pixel, columns = kH·kW·C taps; taps outside the
+ * image take the value `zp` (the input zero point, so they contribute zero after offset folding).
+ */
+export function im2col(
+  x: usize, inH: i32, inW: i32, C: i32, kH: i32, kW: i32, strideH: i32, strideW: i32,
+  dilH: i32, dilW: i32, padH: i32, padW: i32, outH: i32, outW: i32, zp: i32, out: usize,
+): void {
+  let o = out;
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = oy * strideH - padH;
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = ox * strideW - padW;
+      for (let fy = 0; fy < kH; fy++) {
+        const iy = y0 + fy * dilH;
+        const rowOk = iy >= 0 && iy < inH;
+        for (let fx = 0; fx < kW; fx++) {
+          const ix = x0 + fx * dilW;
+          if (rowOk && ix >= 0 && ix < inW) {
+            memory.copy(o, x + <usize>((iy * inW + ix) * C), <usize>C);
+          } else {
+            memory.fill(o, <u8>zp, <usize>C);
+          }
+          o += <usize>C;
+        }
+      }
     }
   }
 }
