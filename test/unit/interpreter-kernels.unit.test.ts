@@ -120,3 +120,11 @@ describe('refusing what the engine cannot run', () => {
     expect(() => interp.setInputBytes(new Uint8Array(3))).toThrow('input is 3 bytes; the model takes 4');
   });
 });
+
+describe('the registry', () => {
+  it('has a kernel for every operator the board firmware registers (one shared list)', async () => {
+    const { FIRMWARE_OP_SET } = await import('../../grader/validate/op-set.js');
+    const { KERNELS } = await import('../../grader/interpreter/registry.js');
+    expect([...FIRMWARE_OP_SET.keys()].filter((op) => !KERNELS.has(op))).toEqual([]);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * RELU6 int8 → int8 as TensorFlow Lite Micro computes it (activations_common.cc Relu6Prepare,
+ * activations.h Relu6Quantized): the raw input is clamped to [zp_in, six], six = zp_in + round(6 / s_in)
+ * (FloatToQuantizedType, float32 division), clamped to int8.
+ *
+ * TFLM does not requantize: the output's own scale and zero point are ignored (desktop TFLite's RELU6
+ * requantizes to the output parameters; both agree when input and output share them, as converters
+ * emit them).
+ */
+import { roundHalfAwayFromZero } from '../fixed-point.js';
+import { ensure, type Kernel } from '../kernel.js';
+import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
+
+export default {
+  op: 'RELU6',
+  prepare(ctx) {
+    const input = ctx.input(0);
+    const output = ctx.output(0);
+    ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 → int8 is supported');
+    ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
+    const qi = scaleZp(ctx, input.tensor);
+    ensure(ctx, qi.zeroPoint >= INT8_MIN && qi.zeroPoint <= INT8_MAX, 'input zero point must fit int8');
+    ensure(ctx, qi.scale > 0 && Number.isFinite(qi.scale), 'input scale must be positive and finite');
+    const rounded = roundHalfAwayFromZero(Math.fround(6 / qi.scale));
+    // The float → int32 conversion of round(6 / scale) is undefined beyond int32 in C++.
+    ensure(ctx, rounded < 2 ** 31, 'input scale is too small for RELU6');
+    const six = Math.min(INT8_MAX, Math.max(INT8_MIN, rounded + qi.zeroPoint));
+    const zero = qi.zeroPoint;
+    const x = input.i8;
+    const y = output.i8;
+    return () => {
+      for (let i = 0; i < y.length; i++) {
+        const v = x[i]!;
+        y[i] = v > six ? six : v < zero ? zero : v;
+      }
+    };
+  },
+} satisfies Kernel;
