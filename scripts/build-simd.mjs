@@ -1,6 +1,7 @@
 // Compile the engine's WebAssembly SIMD kernels (AssemblyScript, offline) into
 // grader/interpreter/simd/kernels.wasm. Run by postinstall and on demand by the engine.
 import { execFileSync } from 'node:child_process';
+import process from 'node:process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
