@@ -57,6 +57,9 @@ export function persistentBytes(graph: Graph): number {
     const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
     const channels = out?.shape[out.shape.length - 1] ?? 0;
     need += 3 * align16(4 * channels + 16);
+    // Transposed weights for the narrow-input convolution kernel.
+    const f = graph.tensors[op.inputs[1] ?? -1];
+    if (op.op === 'CONV_2D' && f) need += align16(f.elements);
   }
   return need;
 }

@@ -68,16 +68,27 @@ export default {
     const simd = ctx.simd;
     const tables = wasmRequantTables(ctx, fullBias, multipliers, shifts);
     const single = ctx.rounding === 'single' ? 1 : 0;
+    // Narrow inputs (few taps per output) broadcast each input value against 8–16 filters at once,
+    // with the weights transposed here once; wide ones use per-filter dot products.
+    const narrow = taps <= 32 && outC % 8 === 0;
+    let wT = 0;
+    if (narrow && groups === 1) {
+      wT = ctx.persistent(taps * outC);
+      const t = new Int8Array(ctx.scratch.buffer, wT, taps * outC);
+      for (let oc = 0; oc < outC; oc++) for (let k = 0; k < taps; k++) t[k * outC + oc] = w[oc * taps + k]!;
+    }
+    const gemm = (xAddr: number) =>
+      narrow ? simd.gemmNarrow(xAddr, wT, pixels, taps, outC, accAddr) : simd.pointwise(xAddr, filter.address, pixels, taps, outC, accAddr);
 
     if (groups === 1) {
       return () => {
         for (let n = 0; n < batches; n++) {
           const xAddr = input.address + n * inH * inW * inC;
           if (direct) {
-            simd.pointwise(xAddr, filter.address, pixels, inC, outC, accAddr);
+            gemm(xAddr);
           } else {
             simd.im2col(xAddr, inH, inW, inC, kH, kW, strideH, strideW, dilationH, dilationW, padH, padW, outH, outW, zp, patchAddr);
-            simd.pointwise(patchAddr, filter.address, pixels, taps, outC, accAddr);
+            gemm(patchAddr);
           }
           simd.requantize(accAddr, pixels, outC, tables.bias, tables.mult, tables.shift, outputOffset, actMin, actMax, output.address + n * pixels * outC, single);
         }

@@ -169,13 +169,65 @@ export function im2col(
         for (let fx = 0; fx < kW; fx++) {
           const ix = x0 + fx * dilW;
           if (rowOk && ix >= 0 && ix < inW) {
-            memory.copy(o, x + <usize>((iy * inW + ix) * C), <usize>C);
+            const src = x + <usize>((iy * inW + ix) * C);
+            if (C < 16) {
+              for (let c = 0; c < C; c++) store<u8>(o + <usize>c, load<u8>(src + <usize>c));
+            } else {
+              memory.copy(o, src, <usize>C);
+            }
           } else {
-            memory.fill(o, <u8>zp, <usize>C);
+            for (let c = 0; c < C; c++) store<u8>(o + <usize>c, <u8>zp);
           }
           o += <usize>C;
         }
       }
+    }
+  }
+}
+
+/**
+ * Matrix product for narrow inputs (small depth, outC a multiple of 8), with weights transposed to
+ * wT[d·outC + oc]: each input value is broadcast against 8 output channels at a time, so no
+ * horizontal sums are needed. out[p·outC + oc] = Σ_d x[p·depth + d] · wT[d·outC + oc], int32.
+ */
+export function gemmNarrow(x: usize, wT: usize, pixels: i32, depth: i32, outC: i32, out: usize): void {
+  for (let p = 0; p < pixels; p++) {
+    const xr = x + <usize>(p * depth);
+    const orow = out + <usize>((p * outC) << 2);
+    let oc = 0;
+    for (; oc + 16 <= outC; oc += 16) {
+      let a0 = i32x4.splat(0);
+      let a1 = i32x4.splat(0);
+      let a2 = i32x4.splat(0);
+      let a3 = i32x4.splat(0);
+      for (let d = 0; d < depth; d++) {
+        const xs = i16x8.splat(<i16>load<i8>(xr + <usize>d));
+        const wr = wT + <usize>(d * outC + oc);
+        const w0 = v128.load8x8_s(wr);
+        const w1 = v128.load8x8_s(wr, 8);
+        a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xs, w0));
+        a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xs, w0));
+        a2 = i32x4.add(a2, i32x4.extmul_low_i16x8_s(xs, w1));
+        a3 = i32x4.add(a3, i32x4.extmul_high_i16x8_s(xs, w1));
+      }
+      const o = orow + <usize>(oc << 2);
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+    }
+    for (; oc < outC; oc += 8) {
+      let a0 = i32x4.splat(0);
+      let a1 = i32x4.splat(0);
+      for (let d = 0; d < depth; d++) {
+        const xs = i16x8.splat(<i16>load<i8>(xr + <usize>d));
+        const w0 = v128.load8x8_s(wT + <usize>(d * outC + oc));
+        a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xs, w0));
+        a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xs, w0));
+      }
+      const o = orow + <usize>(oc << 2);
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
     }
   }
 }
