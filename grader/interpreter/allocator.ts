@@ -56,7 +56,7 @@ export function persistentBytes(graph: Graph): number {
   for (const op of graph.operators) {
     const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
     const channels = out?.shape[out.shape.length - 1] ?? 0;
-    need += 3 * align16(4 * channels + 16);
+    need += 3 * align16(4 * channels + 16) + 3 * align16(8 * channels + 16);
     // Transposed weights for the narrow-input convolution kernel.
     const f = graph.tensors[op.inputs[1] ?? -1];
     if (op.op === 'CONV_2D' && f) need += align16(f.elements);

@@ -81,17 +81,50 @@ export function expectedOutSize(kind: Padding, inSize: number, filterSize: numbe
   return kind === 'SAME' ? Math.floor((inSize + stride - 1) / stride) : Math.floor((inSize + stride - effectiveFilter) / stride);
 }
 
+/** Requantization of int32 accumulators in WebAssembly, with its per-channel tables prepared once. */
+export interface WasmRequant {
+  /** Requantize `rows` × C accumulators at `acc` into int8 at `out`. */
+  run(acc: number, rows: number, out: number): void;
+}
+
 /**
- * Per-channel requantization constants in WebAssembly memory for the SIMD `requantize` kernel: int32
- * bias (already including any folded offset terms), multiplier and shift.
+ * Per-channel requantization in WebAssembly memory: int32 bias (already including folded offset
+ * terms), multiplier and shift, plus for single rounding the i64 tables its fast path reads.
  */
-export function wasmRequantTables(ctx: PrepareContext, bias: ArrayLike<number>, multipliers: Int32Array, shifts: Int32Array): { bias: number; mult: number; shift: number } {
+export function wasmRequant(
+  ctx: PrepareContext,
+  bias: ArrayLike<number>,
+  multipliers: Int32Array,
+  shifts: Int32Array,
+  outputOffset: number,
+  actMin: number,
+  actMax: number,
+): WasmRequant {
   const n = multipliers.length;
   const buffer = ctx.scratch.buffer;
-  const addrs = { bias: ctx.persistent(4 * n), mult: ctx.persistent(4 * n), shift: ctx.persistent(4 * n) };
-  const b = new Int32Array(buffer, addrs.bias, n);
+  const biasAddr = ctx.persistent(4 * n);
+  const b = new Int32Array(buffer, biasAddr, n);
   for (let c = 0; c < n; c++) b[c] = bias[c]! | 0;
-  new Int32Array(buffer, addrs.mult, n).set(multipliers);
-  new Int32Array(buffer, addrs.shift, n).set(shifts);
-  return addrs;
+  const simd = ctx.simd;
+  if (ctx.rounding === 'single' && shifts.every((s) => s <= 30)) {
+    const m = ctx.persistent(8 * n);
+    const rnd = ctx.persistent(8 * n);
+    const sh = ctx.persistent(8 * n);
+    const mv = new BigInt64Array(buffer, m, n);
+    const rv = new BigInt64Array(buffer, rnd, n);
+    const sv = new BigInt64Array(buffer, sh, n);
+    for (let c = 0; c < n; c++) {
+      const t = 31 - shifts[c]!;
+      mv[c] = BigInt(multipliers[c]!);
+      rv[c] = 1n << BigInt(t - 1);
+      sv[c] = BigInt(t);
+    }
+    return { run: (acc, rows, out) => simd.requantizeSingle(acc, rows, n, biasAddr, m, rnd, sh, outputOffset, actMin, actMax, out) };
+  }
+  const mult = ctx.persistent(4 * n);
+  const shift = ctx.persistent(4 * n);
+  new Int32Array(buffer, mult, n).set(multipliers);
+  new Int32Array(buffer, shift, n).set(shifts);
+  const single = ctx.rounding === 'single' ? 1 : 0;
+  return { run: (acc, rows, out) => simd.requantize(acc, rows, n, biasAddr, mult, shift, outputOffset, actMin, actMax, out, single) };
 }

@@ -1,7 +1,7 @@
 /** CONV_2D, int8 with per-channel (or per-tensor) weights: TFLM reference_integer_ops::ConvPerChannel. */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequantTables } from '../quant-params.js';
+import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
   op: 'CONV_2D',
@@ -66,8 +66,7 @@ export default {
     const accAddr = ctx.scratch.address + patchBytes;
     const zp = -inputOffset;
     const simd = ctx.simd;
-    const tables = wasmRequantTables(ctx, fullBias, multipliers, shifts);
-    const single = ctx.rounding === 'single' ? 1 : 0;
+    const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax);
     // Narrow inputs (few taps per output) broadcast each input value against 8–16 filters at once,
     // with the weights transposed here once; wide ones use per-filter dot products.
     const narrow = taps <= 32 && outC % 8 === 0;
@@ -90,7 +89,7 @@ export default {
             simd.im2col(xAddr, inH, inW, inC, kH, kW, strideH, strideW, dilationH, dilationW, padH, padW, outH, outW, zp, patchAddr);
             gemm(patchAddr);
           }
-          simd.requantize(accAddr, pixels, outC, tables.bias, tables.mult, tables.shift, outputOffset, actMin, actMax, output.address + n * pixels * outC, single);
+          rq.run(accAddr, pixels, output.address + n * pixels * outC);
         }
       };
     }

@@ -1,7 +1,7 @@
 /** DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel. */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequantTables } from '../quant-params.js';
+import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
   op: 'DEPTHWISE_CONV_2D',
@@ -56,8 +56,7 @@ export default {
       const padAddr = ctx.scratch.address;
       const padded = new Int8Array(ctx.scratch.buffer, padAddr, rows * cols * outC);
       const accAddr = padAddr + padBytes;
-      const tables = wasmRequantTables(ctx, fullBias, multipliers, shifts);
-      const single = ctx.rounding === 'single' ? 1 : 0;
+      const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax);
       const simd = ctx.simd;
       const copyRows = Math.min(inH, rows - padH);
       const copyCols = Math.min(inW, cols - padW);
@@ -70,7 +69,7 @@ export default {
             padded.set(x.subarray(src, src + copyCols * inC), ((r + padH) * cols + padW) * outC);
           }
           simd.depthwise(padAddr, cols, outC, filter.address, kH, kW, strideH, strideW, dilationH, dilationW, outH, outW, accAddr);
-          simd.requantize(accAddr, outH * outW, outC, tables.bias, tables.mult, tables.shift, outputOffset, actMin, actMax, output.address + n * outH * outW * outC, single);
+          rq.run(accAddr, outH * outW, output.address + n * outH * outW * outC);
         }
       };
     }

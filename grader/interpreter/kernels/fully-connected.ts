@@ -1,7 +1,7 @@
 /** FULLY_CONNECTED, int8: TFLM reference_integer_ops::FullyConnected (per-tensor or per-channel). */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, perChannelMultipliers, perTensorMultiplier, scaleZp, wasmRequantTables } from '../quant-params.js';
+import { activationRange, perChannelMultipliers, perTensorMultiplier, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
   op: 'FULLY_CONNECTED',
@@ -53,8 +53,7 @@ export default {
 
     const acc = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, units);
     const simd = ctx.simd;
-    const tables = wasmRequantTables(ctx, unitBias, multipliers, shifts);
-    const single = ctx.rounding === 'single' ? 1 : 0;
+    const rq = wasmRequant(ctx, unitBias, multipliers, shifts, outputOffset, actMin, actMax);
 
     return () => {
       for (let n = 0; n < batches; n++) {
@@ -64,7 +63,7 @@ export default {
         // Σ w·x on the SIMD kernel (exact int32), offsets and bias folded in here.
         simd.dotRows(filter.address, input.address + xBase, units, depth, ctx.scratch.address);
         if (filterOffset === 0) {
-          simd.requantize(ctx.scratch.address, 1, units, tables.bias, tables.mult, tables.shift, outputOffset, actMin, actMax, output.address + n * units, single);
+          rq.run(ctx.scratch.address, 1, output.address + n * units);
           continue;
         }
         for (let u = 0; u < units; u++) {

@@ -231,3 +231,24 @@ export function gemmNarrow(x: usize, wT: usize, pixels: i32, depth: i32, outC: i
     }
   }
 }
+
+/**
+ * Single-rounding requantization with per-channel tables prepared once: rnd[c] = 2^(t−1) and
+ * sh[c] = t = 31 − shift[c] (i64 each), mult[c] (i64). Same result as `requantize(..., single = 1)`.
+ */
+export function requantizeSingle(
+  acc: usize, rows: i32, C: i32, bias: usize, mult: usize, rnd: usize, sh: usize,
+  outOffset: i32, actMin: i32, actMax: i32, out: usize,
+): void {
+  let i = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++) {
+      const x = <i64>(load<i32>(acc + <usize>(i << 2)) + load<i32>(bias + <usize>(c << 2)));
+      const cc = <usize>(c << 3);
+      let v = <i32>((x * load<i64>(mult + cc) + load<i64>(rnd + cc)) >> load<i64>(sh + cc)) + outOffset;
+      v = v < actMin ? actMin : v > actMax ? actMax : v;
+      store<i8>(out + <usize>i, <i8>v);
+      i++;
+    }
+  }
+}
