@@ -3,6 +3,7 @@ import config from './config.js';
 import dbGenerate from './db-generate.js';
 import validate from './validate.js';
 import infer from './infer.js';
+import score from './score.js';
 import migrate from './migrate.js';
 import start from './start.js';
 
@@ -10,4 +11,4 @@ import start from './start.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score];

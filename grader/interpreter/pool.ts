@@ -57,16 +57,20 @@ export class InferencePool {
     return this.workers.length;
   }
 
-  /** Run `count` samples (inputs concatenated) and return their outputs concatenated, in order. */
-  async inferMany(inputs: Uint8Array, count: number): Promise<Uint8Array> {
+  /**
+   * Run `count` samples (inputs concatenated) and return their outputs concatenated, in order. Work is
+   * handed out in batches to whichever worker is free; `onProgress` sees the running total.
+   */
+  async inferMany(inputs: Uint8Array, count: number, onProgress?: (done: number, total: number) => void, batch = 64): Promise<Uint8Array> {
     if (inputs.length !== count * this.inputBytes) throw new RangeError(`expected ${count} × ${this.inputBytes} input bytes, got ${inputs.length}`);
     const out = new Uint8Array(count * this.outputBytes);
-    const per = Math.ceil(count / this.workers.length);
-    await Promise.all(
-      this.workers.map(async (w, k) => {
-        const start = k * per;
-        const n = Math.min(per, count - start);
-        if (n <= 0) return;
+    let next = 0;
+    let done = 0;
+    const runWorker = async (w: Worker) => {
+      while (next < count) {
+        const start = next;
+        const n = Math.min(batch, count - start);
+        next += n;
         const chunk = inputs.slice(start * this.inputBytes, (start + n) * this.inputBytes);
         const id = this.nextId++;
         const result = await new Promise<ArrayBuffer>((resolve, reject) => {
@@ -74,8 +78,11 @@ export class InferencePool {
           w.postMessage({ id, inputs: chunk.buffer, count: n } satisfies BatchRequest, [chunk.buffer]);
         });
         out.set(new Uint8Array(result), start * this.outputBytes);
-      }),
-    );
+        done += n;
+        onProgress?.(done, count);
+      }
+    };
+    await Promise.all(this.workers.map(runWorker));
     return out;
   }
 

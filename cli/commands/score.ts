@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import type { RegisterCommand } from './index.js';
+import { CliError } from '../errors.js';
+
+const TASKS = ['kws', 'vww', 'ad'] as const;
+
+const register: RegisterCommand = (program) => {
+  program
+    .command('score')
+    .description('score a model on a held-out set (MLPerf Tiny layout) with the bit-exact engine across all cores')
+    .argument('<model>', '.tflite model')
+    .option('--task <task>', 'kws, vww or ad')
+    .option('--dataset <dir>', 'dataset folder (y_labels.csv + .bin files, optional dataset.json)')
+    .option('--format <fmt>', 'dataset format', 'mlperf')
+    .option('--challenge <id>', "score on a challenge's held-out set")
+    .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--arithmetic <profile>', 'runtime to reproduce: tflite, tflm or tflm-single', 'tflite')
+    .option('--json', 'print the result as JSON')
+    .action(async (modelPath: string, opts: { task?: string; dataset?: string; format: string; challenge?: string; threads?: string; arithmetic: string; json?: boolean }) => {
+      if (opts.challenge) throw new CliError('scoring by challenge needs the challenge dataset references, which are not wired yet; use --task and --dataset', 2);
+      if (!opts.task || !opts.dataset) throw new CliError('give --task kws|vww|ad and --dataset <dir>', 2);
+      if (!(TASKS as readonly string[]).includes(opts.task)) throw new CliError(`--task must be one of ${TASKS.join(', ')}`, 2);
+      if (opts.format !== 'mlperf') throw new CliError(`unknown dataset format "${opts.format}" (known: mlperf)`, 2);
+      if (!['tflite', 'tflm', 'tflm-single'].includes(opts.arithmetic)) throw new CliError('--arithmetic must be tflite, tflm or tflm-single', 2);
+      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+      if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new CliError('--threads must be a positive integer', 2);
+      const [{ readMlperfDataset }, { DatasetError }, { scoreDataset, ScoringError }, { ModelFormatError }, { UnsupportedModelError }] = await Promise.all([
+        import('../../grader/datasets/mlperf.js'),
+        import('../../grader/datasets/dataset.js'),
+        import('../../grader/scoring/score.js'),
+        import('../../grader/tflite/flat-reader.js'),
+        import('../../grader/interpreter/kernel.js'),
+      ]);
+      let model: Uint8Array;
+      try {
+        model = new Uint8Array(await readFile(modelPath));
+      } catch (err) {
+        throw new CliError(`cannot read ${modelPath}: ${(err as Error).message}`, 2);
+      }
+      const task = opts.task as (typeof TASKS)[number];
+      const progress = !opts.json && process.stderr.isTTY ? await progressBar() : null;
+      try {
+        const dataset = readMlperfDataset(opts.dataset, task);
+        const result = await scoreDataset(model, dataset, {
+          arithmetic: opts.arithmetic as 'tflite' | 'tflm' | 'tflm-single',
+          ...(threads ? { threads } : {}),
+          onProgress: (done, total) => progress?.update(done, total),
+        });
+        progress?.stop();
+        if (opts.json) {
+          const { roc: _roc, ...rest } = result;
+          process.stdout.write(JSON.stringify(rest) + '\n');
+        } else {
+          const value = result.metric === 'top1' ? `${(result.value * 100).toFixed(2)}% top-1` : `ROC AUC ${result.value.toFixed(4)}`;
+          process.stdout.write(`${result.task}: ${value} on ${result.n} samples (${result.durationMs} ms)\ninputs: ${result.inputConversion.description}\n`);
+        }
+      } catch (err) {
+        progress?.stop();
+        if (err instanceof DatasetError || err instanceof ModelFormatError) throw new CliError(err.message, 2);
+        if (err instanceof ScoringError || err instanceof UnsupportedModelError) throw new CliError(err.message, 1);
+        throw err;
+      }
+    });
+};
+export default register;
+
+/** A progress bar on stderr (interactive terminals only). */
+async function progressBar(): Promise<{ update(done: number, total: number): void; stop(): void }> {
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar({ format: 'scoring [{bar}] {percentage}% {value}/{total} inferences', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

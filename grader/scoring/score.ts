@@ -1,0 +1,115 @@
+/**
+ * Score a model on a held-out set through the engine's worker pool: convert every sample to the
+ * model's own input quantization, run, and compute the task's metric (top-1 for KWS/VWW, exact ROC
+ * AUC of per-file reconstruction error for AD).
+ */
+import { conversionFor, type Conversion } from '../datasets/convert.js';
+import { DatasetError, type Dataset } from '../datasets/dataset.js';
+import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import { InferencePool } from '../interpreter/pool.js';
+import { argmax, classificationReport, type ClassMetrics } from '../metrics/classification.js';
+import { rocAuc, rocCurve, type RocPoint } from '../metrics/roc.js';
+import { parseModel } from '../tflite/parse.js';
+import type { Task } from '../validate/rules.js';
+
+export interface ScoreResult {
+  task: Task;
+  metric: 'top1' | 'auc';
+  value: number;
+  n: number;
+  perClass?: ClassMetrics[];
+  confusion?: number[][];
+  auc?: number;
+  roc?: RocPoint[];
+  durationMs: number;
+  inputConversion: { method: Conversion['method']; description: string };
+  arithmetic: ArithmeticProfileName;
+}
+
+export interface ScoreOptions {
+  threads?: number;
+  arithmetic?: ArithmeticProfileName;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The model cannot be scored on this task (wrong signature); the message says why. */
+export class ScoringError extends Error {
+  override name = 'ScoringError';
+}
+
+const storedBytesPerElement = (d: Dataset) => (d.encoding.dtype === 'float32' ? 4 : 1);
+
+export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: ScoreOptions = {}): Promise<ScoreResult> {
+  const t0 = performance.now();
+  const graph = parseModel(model);
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) throw new ScoringError('scoring needs a model with one input and one output');
+  const input = graph.tensors[graph.inputs[0]!]!;
+  const output = graph.tensors[graph.outputs[0]!]!;
+  if (input.type !== 'int8' || output.type !== 'int8' || !input.quantization || !output.quantization) {
+    throw new ScoringError(`scoring needs int8 input and output with quantization (got ${input.type} → ${output.type})`);
+  }
+  const inQ = { dtype: 'int8' as const, scale: input.quantization.scale[0]!, zeroPoint: input.quantization.zeroPoint[0] ?? 0 };
+  const conversion = conversionFor(dataset.encoding, inQ);
+  const width = storedBytesPerElement(dataset);
+  const elements = input.elements;
+
+  // Model inputs for every sample (AD: every window of every file).
+  const windowsPerSample: number[] = [];
+  const chunks: Uint8Array[] = [];
+  for (const s of dataset.samples) {
+    if (dataset.task === 'ad') {
+      const w = dataset.window!;
+      if (w.bytes !== elements * width) throw new DatasetError(`AD windows are ${w.bytes} bytes but the model takes ${elements} × ${width}-byte values`);
+      if (s.data.length < w.bytes) throw new DatasetError(`${s.id}: ${s.data.length} bytes is shorter than one ${w.bytes}-byte window`);
+      const n = Math.floor((s.data.length - w.bytes) / w.stride) + 1;
+      windowsPerSample.push(n);
+      for (let k = 0; k < n; k++) chunks.push(s.data.subarray(k * w.stride, k * w.stride + w.bytes));
+    } else {
+      if (s.data.length !== elements * width) throw new DatasetError(`${s.id}: ${s.data.length} bytes, but the model input [${input.shape.join(',')}] needs ${elements * width}`);
+      windowsPerSample.push(1);
+      chunks.push(s.data);
+    }
+  }
+  const inputs = new Int8Array(chunks.length * elements);
+  chunks.forEach((c, i) => conversion.apply(c, inputs.subarray(i * elements, (i + 1) * elements)));
+
+  const arithmetic = opts.arithmetic ?? DEFAULT_ARITHMETIC;
+  const pool = await InferencePool.create(model, { arithmetic, ...(opts.threads ? { threads: opts.threads } : {}) });
+  let outputs: Int8Array;
+  try {
+    const raw = await pool.inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
+    outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
+  } finally {
+    await pool.close();
+  }
+  const outN = output.elements;
+  const base = { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic };
+
+  if (dataset.task === 'ad') {
+    // Per file: mean over windows of the MSE between the float input window and the dequantized output.
+    const so = output.quantization.scale[0]!;
+    const zo = output.quantization.zeroPoint[0] ?? 0;
+    const scores: number[] = [];
+    let row = 0;
+    dataset.samples.forEach((s, i) => {
+      let sum = 0;
+      for (let k = 0; k < windowsPerSample[i]!; k++, row++) {
+        const x = new Float32Array(chunks[row]!.slice().buffer);
+        let se = 0;
+        for (let j = 0; j < outN; j++) {
+          const d = x[j]! - so * (outputs[row * outN + j]! - zo);
+          se += d * d;
+        }
+        sum += se / outN;
+      }
+      scores.push(sum / windowsPerSample[i]!);
+    });
+    const labels = dataset.samples.map((s) => s.label);
+    const auc = rocAuc(scores, labels);
+    return { ...base, metric: 'auc', value: auc, auc, roc: rocCurve(scores, labels), durationMs: Math.round(performance.now() - t0) };
+  }
+
+  const predictions = dataset.samples.map((_, i) => argmax(outputs, i * outN, outN));
+  const report = classificationReport(dataset.samples.map((s) => s.label), predictions, outN);
+  return { ...base, metric: 'top1', value: report.top1, perClass: report.perClass, confusion: report.confusion, durationMs: Math.round(performance.now() - t0) };
+}
