@@ -20,7 +20,9 @@ const samples = Array.from({ length: 1000 }, (_, i) => ({ id: `s${i}`, label: 0,
 const dataset: Dataset = { task: 'kws', format: 'mlperf', encoding: DEFAULT_ENCODINGS.kws, samples };
 const model = new Uint8Array(readFileSync(join(dir, 'model.tflite')));
 
-await scoreDataset(model, { ...dataset, samples: samples.slice(0, 50) }); // warm the module cache
+const tCold = performance.now();
+await scoreDataset(model, dataset); // cold: starts the pool's threads
+const cold = (performance.now() - tCold) / 1000;
 const t0 = performance.now();
 const r = await scoreDataset(model, dataset);
 const ours = (performance.now() - t0) / 1000;
@@ -34,4 +36,5 @@ for (const s of samples) {
 }
 const peer = (performance.now() - t1) / 1000;
 official.dispose();
-console.log(`1000 KWS samples: engine pool (${availableParallelism()} threads, incl. worker start-up) ${ours.toFixed(3)} s; official runtime single-thread ${peer.toFixed(3)} s; ratio ${(ours / peer).toFixed(2)}× (n = ${r.n})`);
+console.log(`1000 KWS samples: engine pool (${availableParallelism()} threads) ${ours.toFixed(3)} s warm (${cold.toFixed(3)} s cold, incl. thread start-up); official runtime single-thread ${peer.toFixed(3)} s; ratio ${(ours / peer).toFixed(2)}× (n = ${r.n})`);
+await (await import('../grader/interpreter/pool-cache.js')).closeCachedPools();

@@ -18,6 +18,8 @@ export type BatchReply = { id: number; outputs: ArrayBuffer } | { id: number; er
 const { model, arithmetic } = workerData as Init;
 const interpreter = Interpreter.create(parseModel(model), { arithmetic });
 const inSize = interpreter.inputBytes;
+// Tell the pool this thread has loaded and prepared the model.
+parentPort!.postMessage({ ready: true });
 const outSize = interpreter.outputBytes;
 
 parentPort!.on('message', (req: BatchRequest) => {

@@ -27,7 +27,8 @@ export class InferencePool {
     readonly outputBytes: number,
   ) {
     for (const w of workers) {
-      w.on('message', (m: BatchReply) => {
+      w.on('message', (m: BatchReply | { ready: true }) => {
+        if ('ready' in m) return;
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
@@ -46,11 +47,26 @@ export class InferencePool {
     const threads = Math.max(1, options.threads ?? availableParallelism());
     const url = new URL('./pool-worker-boot.mjs', import.meta.url);
     const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: { model, arithmetic } }));
-    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-      w.once('online', () => resolve());
-      w.once('error', reject);
-    })));
+    // Ready = the thread has loaded the engine and prepared the model, so start-up is paid here.
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('message', () => resolve());
+            w.once('error', reject);
+            w.once('exit', (code) => reject(new Error(`inference worker exited with code ${code} during start-up`)));
+          }),
+      ),
+    );
     return new InferencePool(workers, probe.inputBytes, probe.outputBytes);
+  }
+
+  private idleUnref = false;
+
+  /** Let the process exit while this pool is idle (for long-lived cached pools); busy pools stay ref'd. */
+  unref(): void {
+    this.idleUnref = true;
+    for (const w of this.workers) w.unref();
   }
 
   get threads(): number {
@@ -82,7 +98,13 @@ export class InferencePool {
         onProgress?.(done, count);
       }
     };
-    await Promise.all(this.workers.map(runWorker));
+    // Work in flight must keep the process alive even for an idle-unref'd pool.
+    for (const w of this.workers) w.ref();
+    try {
+      await Promise.all(this.workers.map(runWorker));
+    } finally {
+      if (this.idleUnref) for (const w of this.workers) w.unref();
+    }
     return out;
   }
 

@@ -6,7 +6,7 @@
 import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
 import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
-import { InferencePool } from '../interpreter/pool.js';
+import { acquirePool } from '../interpreter/pool-cache.js';
 import { argmax, classificationReport, type ClassMetrics } from '../metrics/classification.js';
 import { rocAuc, rocCurve, type RocPoint } from '../metrics/roc.js';
 import { parseModel } from '../tflite/parse.js';
@@ -74,14 +74,9 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
   chunks.forEach((c, i) => conversion.apply(c, inputs.subarray(i * elements, (i + 1) * elements)));
 
   const arithmetic = opts.arithmetic ?? DEFAULT_ARITHMETIC;
-  const pool = await InferencePool.create(model, { arithmetic, ...(opts.threads ? { threads: opts.threads } : {}) });
-  let outputs: Int8Array;
-  try {
-    const raw = await pool.inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
-    outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
-  } finally {
-    await pool.close();
-  }
+  const pool = await acquirePool(model, { arithmetic, ...(opts.threads ? { threads: opts.threads } : {}) });
+  const raw = await pool.inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
+  const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;
   const base = { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic };
 
