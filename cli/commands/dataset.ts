@@ -1,0 +1,38 @@
+import { CliError } from '../errors.js';
+import type { RegisterCommand } from './index.js';
+
+const register: RegisterCommand = (program) => {
+  const dataset = program.command('dataset').description('build and inspect held-out sets');
+  dataset
+    .command('build')
+    .description('build a set in the MLPerf Tiny layout from raw data (KWS: WAV folders named by word)')
+    .requiredOption('--task <task>', 'kws (vww and ad builders land with the demo sets)')
+    .requiredOption('--from <dir>', 'raw data folder')
+    .requiredOption('--out <dir>', 'output folder')
+    .action(async (opts: { task: string; from: string; out: string }) => {
+      if (opts.task !== 'kws') throw new CliError(`building ${opts.task} sets is not supported yet; only --task kws`, 2);
+      const [{ buildKwsSet, KWS_LABELS }, { DatasetError }, { SingleBar, Presets }] = await Promise.all([
+        import('../../grader/datasets/build-kws.js'),
+        import('../../grader/datasets/dataset.js'),
+        import('cli-progress'),
+      ]);
+      const bar = process.stderr.isTTY ? new SingleBar({ format: 'building [{bar}] {value}/{total} clips', stream: process.stderr }, Presets.shades_classic) : null;
+      let started = false;
+      try {
+        const r = buildKwsSet(opts.from, opts.out, (done, total) => {
+          if (bar && !started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar?.update(done);
+        });
+        if (started) bar?.stop();
+        process.stdout.write(`${r.samples} samples → ${opts.out}\n${KWS_LABELS.map((l, i) => `${l}: ${r.perLabel[i]}`).join(', ')}\n`);
+      } catch (err) {
+        if (started) bar?.stop();
+        if (err instanceof DatasetError) throw new CliError(err.message, 2);
+        throw err;
+      }
+    });
+};
+export default register;
