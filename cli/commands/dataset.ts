@@ -6,26 +6,34 @@ const register: RegisterCommand = (program) => {
   dataset
     .command('build')
     .description('build a set in the MLPerf Tiny layout from raw data (KWS: WAV folders named by word)')
-    .requiredOption('--task <task>', 'kws (vww and ad builders land with the demo sets)')
+    .requiredOption('--task <task>', 'kws (word folders) or ad (normal/ and anomaly/ folders)')
     .requiredOption('--from <dir>', 'raw data folder')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (opts: { task: string; from: string; out: string }) => {
-      if (opts.task !== 'kws') throw new CliError(`building ${opts.task} sets is not supported yet; only --task kws`, 2);
-      const [{ buildKwsSet, KWS_LABELS }, { DatasetError }, { SingleBar, Presets }] = await Promise.all([
+      if (opts.task !== 'kws' && opts.task !== 'ad') throw new CliError(`building ${opts.task} sets is not supported yet; use --task kws or ad`, 2);
+      const [{ buildKwsSet, KWS_LABELS }, { buildAdSet }, { DatasetError }, { SingleBar, Presets }] = await Promise.all([
         import('../../grader/datasets/build-kws.js'),
+        import('../../grader/datasets/build-ad.js'),
         import('../../grader/datasets/dataset.js'),
         import('cli-progress'),
       ]);
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'building [{bar}] {value}/{total} clips', stream: process.stderr }, Presets.shades_classic) : null;
       let started = false;
       try {
-        const r = buildKwsSet(opts.from, opts.out, (done, total) => {
+        const onProgress = (done: number, total: number) => {
           if (bar && !started) {
             bar.start(total, 0);
             started = true;
           }
           bar?.update(done);
-        });
+        };
+        if (opts.task === 'ad') {
+          const r = buildAdSet(opts.from, opts.out, onProgress);
+          if (started) bar?.stop();
+          process.stdout.write(`${r.samples} clips (${r.anomalies} anomalous) → ${opts.out}\n`);
+          return;
+        }
+        const r = buildKwsSet(opts.from, opts.out, onProgress);
         if (started) bar?.stop();
         process.stdout.write(`${r.samples} samples → ${opts.out}\n${KWS_LABELS.map((l, i) => `${l}: ${r.perLabel[i]}`).join(', ')}\n`);
       } catch (err) {

@@ -7,32 +7,11 @@ import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { argmax } from '../../grader/metrics/classification.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { HAVE_SHARED_MODELS, sharedModel, sharedPath } from '../helpers/shared.js';
+import { wavBytes } from '../helpers/wav.js';
 
 const LABELS = ['down', 'go', 'left', 'no', 'off', 'on', 'right', 'stop', 'up', 'yes', 'silence', 'unknown'];
 
-function wav(samples: number[], channels = 1, bits = 16): Uint8Array {
-  const data = new DataView(new ArrayBuffer(samples.length * (bits / 8)));
-  samples.forEach((s, i) => (bits === 16 ? data.setInt16(i * 2, s, true) : data.setFloat32(i * 4, s, true)));
-  const head = new DataView(new ArrayBuffer(44));
-  const tag = (at: number, t: string) => [...t].forEach((c, i) => head.setUint8(at + i, c.charCodeAt(0)));
-  tag(0, 'RIFF');
-  head.setUint32(4, 36 + data.byteLength, true);
-  tag(8, 'WAVE');
-  tag(12, 'fmt ');
-  head.setUint32(16, 16, true);
-  head.setUint16(20, bits === 16 ? 1 : 3, true);
-  head.setUint16(22, channels, true);
-  head.setUint32(24, 16000, true);
-  head.setUint32(28, 16000 * channels * (bits / 8), true);
-  head.setUint16(32, channels * (bits / 8), true);
-  head.setUint16(34, bits, true);
-  tag(36, 'data');
-  head.setUint32(40, data.byteLength, true);
-  const out = new Uint8Array(44 + data.byteLength);
-  out.set(new Uint8Array(head.buffer));
-  out.set(new Uint8Array(data.buffer), 44);
-  return out;
-}
+const wav = (samples: number[], channels = 1, bits = 16) => wavBytes(samples, { channels, float: bits === 32 });
 
 describe('WAV reading', () => {
   it('reads PCM16 and float32, mixing channels down', () => {
