@@ -6,14 +6,15 @@ const register: RegisterCommand = (program) => {
   dataset
     .command('build')
     .description('build a set in the MLPerf Tiny layout from raw data (KWS: WAV folders named by word)')
-    .requiredOption('--task <task>', 'kws (word folders) or ad (normal/ and anomaly/ folders)')
+    .requiredOption('--task <task>', 'kws (word folders), vww (person/ and non_person/ images) or ad (normal/ and anomaly/ clips)')
     .requiredOption('--from <dir>', 'raw data folder')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (opts: { task: string; from: string; out: string }) => {
-      if (opts.task !== 'kws' && opts.task !== 'ad') throw new CliError(`building ${opts.task} sets is not supported yet; use --task kws or ad`, 2);
-      const [{ buildKwsSet, KWS_LABELS }, { buildAdSet }, { DatasetError }, { SingleBar, Presets }] = await Promise.all([
+      if (!['kws', 'vww', 'ad'].includes(opts.task)) throw new CliError('--task must be kws, vww or ad', 2);
+      const [{ buildKwsSet, KWS_LABELS }, { buildAdSet }, { buildVwwSet }, { DatasetError }, { SingleBar, Presets }] = await Promise.all([
         import('../../grader/datasets/build-kws.js'),
         import('../../grader/datasets/build-ad.js'),
+        import('../../grader/datasets/build-vww.js'),
         import('../../grader/datasets/dataset.js'),
         import('cli-progress'),
       ]);
@@ -27,6 +28,12 @@ const register: RegisterCommand = (program) => {
           }
           bar?.update(done);
         };
+        if (opts.task === 'vww') {
+          const r = buildVwwSet(opts.from, opts.out, onProgress);
+          if (started) bar?.stop();
+          process.stdout.write(`${r.samples} images (${r.persons} with a person) → ${opts.out}\n`);
+          return;
+        }
         if (opts.task === 'ad') {
           const r = buildAdSet(opts.from, opts.out, onProgress);
           if (started) bar?.stop();
