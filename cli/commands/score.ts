@@ -17,8 +17,21 @@ const register: RegisterCommand = (program) => {
     .option('--arithmetic <profile>', 'runtime to reproduce: tflite, tflm or tflm-single', 'tflite')
     .option('--json', 'print the result as JSON')
     .action(async (modelPath: string, opts: { task?: string; dataset?: string; format: string; challenge?: string; threads?: string; arithmetic: string; json?: boolean }) => {
-      if (opts.challenge) throw new CliError('scoring by challenge needs the challenge dataset references, which are not wired yet; use --task and --dataset', 2);
-      if (!opts.task || !opts.dataset) throw new CliError('give --task kws|vww|ad and --dataset <dir>', 2);
+      if (opts.challenge) {
+        if (opts.task || opts.dataset) throw new CliError('give either --challenge, or --task and --dataset', 2);
+        const { loadChallenge, ChallengeError } = await import('../../grader/challenges/load.js');
+        try {
+          const c = loadChallenge(opts.challenge);
+          if (!c.definition.dataset) throw new CliError(`challenge ${opts.challenge} names no held-out dataset (add dataset.path to ${c.file})`, 2);
+          const path = await import('node:path');
+          opts.task = c.definition.task;
+          opts.dataset = path.resolve(path.dirname(c.file), c.definition.dataset.path);
+        } catch (err) {
+          if (err instanceof ChallengeError) throw new CliError(err.message, 2);
+          throw err;
+        }
+      }
+      if (!opts.task || !opts.dataset) throw new CliError('give --task kws|vww|ad and --dataset <dir>, or --challenge <id>', 2);
       if (!(TASKS as readonly string[]).includes(opts.task)) throw new CliError(`--task must be one of ${TASKS.join(', ')}`, 2);
       if (opts.format !== 'mlperf') throw new CliError(`unknown dataset format "${opts.format}" (known: mlperf)`, 2);
       if (!['tflite', 'tflm', 'tflm-single'].includes(opts.arithmetic)) throw new CliError('--arithmetic must be tflite, tflm or tflm-single', 2);

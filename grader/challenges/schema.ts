@@ -17,6 +17,18 @@ export const challengeSchema = z.strictObject({
   description: z.string().optional(),
   /** Defaults to the task's reference signature. */
   signature: z.strictObject({ inputs: z.array(tensorSpec).min(1), outputs: z.array(tensorSpec).min(1) }).optional(),
+  /**
+   * Held-out data: an MLPerf-layout folder, absolute or relative to the challenge folder (real sets
+   * live outside git). `privateFraction` of the samples, chosen by a seeded hash, form the private split.
+   */
+  dataset: z
+    .strictObject({
+      path: z.string().min(1),
+      format: z.enum(['mlperf']).default('mlperf'),
+      privateFraction: z.number().min(0).max(1).default(0.5),
+      splitSeed: z.string().min(1).optional(),
+    })
+    .optional(),
   budgets: z.strictObject({
     maxModelBytes: z.number().int().positive(),
     maxArenaBytes: z.number().int().positive(),

@@ -104,3 +104,11 @@ describe.skipIf(!HAVE_SHARED_MODELS)('scoring', () => {
     expect(bad.output.stderr).toMatch(/y_labels\.csv:1: class 15 is not one of 12 classes/);
   });
 });
+
+describe('scoring by challenge', () => {
+  it('says when a challenge names no dataset', async () => {
+    const r = runCli(['score', sharedPath('models/kws_ref_model.tflite') ?? 'x', '--challenge', 'kws-demo'], {});
+    expect((await r.exited).code).toBe(2);
+    expect(r.output.stderr).toMatch(/challenge kws-demo names no held-out dataset \(add dataset\.path to .*challenge\.yaml\)/);
+  });
+});
