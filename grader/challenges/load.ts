@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import { fromRoot } from '../../core/paths.js';
 import { FIRMWARE_OP_SET } from '../validate/op-set.js';
 import { TASK_SIGNATURES, type PreflightRules } from '../validate/rules.js';
-import { challengeSchema, type ChallengeDefinition } from './schema.js';
+import { challengeSchema, crossFieldProblems, type ChallengeDefinition } from './schema.js';
 
 export const CHALLENGES_DIR = fromRoot('challenges');
 
@@ -35,6 +35,8 @@ export function parseChallenge(yaml: string, file: string): LoadedChallenge {
     throw new ChallengeError(`${file}: ${issues.join('; ')}`);
   }
   const definition = parsed.data;
+  const problems = crossFieldProblems(definition);
+  if (problems.length) throw new ChallengeError(`${file}: ${problems.join('; ')}`);
   for (const op of definition.budgets.allowedOps ?? []) {
     if (!FIRMWARE_OP_SET.has(op)) throw new ChallengeError(`${file}: budgets.allowedOps: ${op} is not in the firmware op set (firmware/op-set.json)`);
   }

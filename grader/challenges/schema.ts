@@ -1,9 +1,24 @@
 /**
- * challenge.yaml, validated at load. This is the part preflight needs (identity, task, signature,
- * budgets); timeline, scoring, quotas and datasets join it with the scoring issue.
+ * challenge.yaml, validated at load: identity, task and signature, budgets (preflight), scoring
+ * (gate and composite formula), timeline, quotas, team size, device-stage settings and the held-out
+ * set. Unknown keys are errors, so a typo never silently changes the rules.
  */
 import { z } from 'zod';
 import { TENSOR_TYPES } from '../tflite/schema.js';
+
+const isoWithOffset = z.iso.datetime({ offset: true, error: 'an ISO 8601 time with an explicit offset, e.g. 2026-12-01T00:00:00Z' });
+
+const ianaZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'an IANA time zone such as UTC or Europe/Berlin' },
+);
 
 const tensorSpec = z.strictObject({
   shape: z.array(z.number().int().positive()).min(1),
@@ -29,6 +44,43 @@ export const challengeSchema = z.strictObject({
       splitSeed: z.string().min(1).optional(),
     })
     .optional(),
+  scoring: z.strictObject({
+    /** Submissions below the gate are scored but not ranked. */
+    gate: z.strictObject({ metric: z.enum(['top1', 'auc']), min: z.number().min(0).max(1) }),
+    /** Points for each term; each term is normalised to 0…1 and clipped. */
+    weights: z.strictObject({ quality: z.number().min(0), latency: z.number().min(0), flash: z.number().min(0) }),
+    /** Latency term: 1 at or below bestMs, 0 at or above worstMs, linear between. */
+    latency: z.strictObject({ bestMs: z.number().positive(), worstMs: z.number().positive() }),
+    /** Flash term: 1 at or below bestBytes, 0 at or above worstBytes, linear between. */
+    flash: z.strictObject({ bestBytes: z.number().int().positive(), worstBytes: z.number().int().positive() }),
+  }),
+  timeline: z.strictObject({
+    /** ISO 8601 with an explicit offset ("2026-12-01T00:00:00Z", "…+01:00"). */
+    opens: isoWithOffset,
+    closes: isoWithOffset,
+    /** The public board stops updating (optional). */
+    freezes: isoWithOffset.optional(),
+    /** IANA zone used when showing times to people. */
+    displayTimeZone: ianaZone.default('UTC'),
+  }),
+  quotas: z.strictObject({
+    perDay: z.number().int().positive(),
+    total: z.number().int().positive().optional(),
+    /** When the daily quota resets, as HH:MM in `timeZone`. */
+    resetAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('00:00'),
+    timeZone: ianaZone.default('UTC'),
+  }),
+  team: z.strictObject({ maxSize: z.number().int().positive() }).default({ maxSize: 1 }),
+  device: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      warmups: z.number().int().nonnegative().default(2),
+      inferences: z.number().int().positive().default(10),
+      timeoutMs: z.number().int().positive().default(60_000),
+      /** Arithmetic the board firmware reproduces (see grader/interpreter/arithmetic.ts). */
+      arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflite'),
+    })
+    .default({ enabled: true, warmups: 2, inferences: 10, timeoutMs: 60_000, arithmetic: 'tflite' }),
   budgets: z.strictObject({
     maxModelBytes: z.number().int().positive(),
     maxArenaBytes: z.number().int().positive(),
@@ -42,3 +94,17 @@ export const challengeSchema = z.strictObject({
 });
 
 export type ChallengeDefinition = z.output<typeof challengeSchema>;
+
+/** Rules between fields that zod's shape cannot say. */
+export function crossFieldProblems(c: ChallengeDefinition): string[] {
+  const out: string[] = [];
+  const t = c.timeline;
+  if (Date.parse(t.opens) >= Date.parse(t.closes)) out.push('timeline: opens must be before closes');
+  if (t.freezes && (Date.parse(t.freezes) < Date.parse(t.opens) || Date.parse(t.freezes) > Date.parse(t.closes))) out.push('timeline: freezes must lie between opens and closes');
+  if (c.scoring.latency.bestMs >= c.scoring.latency.worstMs) out.push('scoring.latency: bestMs must be below worstMs');
+  if (c.scoring.flash.bestBytes >= c.scoring.flash.worstBytes) out.push('scoring.flash: bestBytes must be below worstBytes');
+  const metric = c.task === 'ad' ? 'auc' : 'top1';
+  if (c.scoring.gate.metric !== metric) out.push(`scoring.gate.metric: a ${c.task} challenge is gated on ${metric}`);
+  if (c.quotas.total !== undefined && c.quotas.total < c.quotas.perDay) out.push('quotas: total is below perDay');
+  return out;
+}
