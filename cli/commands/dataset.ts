@@ -51,3 +51,24 @@ const register: RegisterCommand = (program) => {
     });
 };
 export default register;
+
+/** `tinyarena dataset demo`: make a demo-only set from synthetic data. */
+export const registerDemo: RegisterCommand = (program) => {
+  const dataset = program.commands.find((c) => c.name() === 'dataset')!;
+  dataset
+    .command('demo')
+    .description('generate a demo-only set the project makes itself (kws: espeak-ng voices speaking the keywords)')
+    .requiredOption('--task <task>', 'kws')
+    .requiredOption('--out <dir>', 'output folder (the raw clips go to <dir>/raw, the set to <dir>/set)')
+    .action(async (opts: { task: string; out: string }) => {
+      if (opts.task !== 'kws') throw new CliError('only --task kws has a demo generator so far', 2);
+      const [{ generateKwsDemo }, { DatasetError }, path] = await Promise.all([import('../../grader/datasets/demo-kws.js'), import('../../grader/datasets/dataset.js'), import('node:path')]);
+      try {
+        const r = generateKwsDemo(path.join(opts.out, 'raw'), path.join(opts.out, 'set'));
+        process.stdout.write(`${r.samples} demo samples → ${path.join(opts.out, 'set')} (synthetic speech: demo only)\n`);
+      } catch (err) {
+        if (err instanceof DatasetError) throw new CliError(err.message, 2);
+        throw err;
+      }
+    });
+};

@@ -4,7 +4,7 @@ import dbGenerate from './db-generate.js';
 import validate from './validate.js';
 import infer from './infer.js';
 import score from './score.js';
-import dataset from './dataset.js';
+import dataset, { registerDemo } from './dataset.js';
 import migrate from './migrate.js';
 import start from './start.js';
 
@@ -12,4 +12,4 @@ import start from './start.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo];

@@ -19,8 +19,10 @@ export function parseWav(bytes: Uint8Array, name = 'audio'): Wav {
   let data: Uint8Array | null = null;
   for (let at = 12; at + 8 <= bytes.length; ) {
     const id = tag(at);
-    const size = dv.getUint32(at + 4, true);
+    let size = dv.getUint32(at + 4, true);
     const body = at + 8;
+    // Streamed WAVs (e.g. espeak-ng --stdout) cannot know the length and write a placeholder.
+    if (id === 'data' && size >= 0x7f000000 && body + size > bytes.length) size = bytes.length - body;
     if (body + size > bytes.length) throw new DatasetError(`${name}: chunk "${id}" runs past the end of the file`);
     if (id === 'fmt ') {
       if (size < 16) throw new DatasetError(`${name}: fmt chunk too short`);

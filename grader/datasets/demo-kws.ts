@@ -1,0 +1,97 @@
+/**
+ * A demo KWS set the project makes itself (demo only — synthetic speech is not Speech Commands):
+ * every keyword and a few non-keywords spoken by espeak-ng voices at several speeds and pitches,
+ * resampled to 16 kHz, mixed with a little noise, plus silence clips. Labels are true by
+ * construction. Written as word folders, then built with the reference front end.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findExecutable } from '../../core/redis.js';
+import { buildKwsSet, KWS_LABELS, type BuildResult } from './build-kws.js';
+import { DatasetError } from './dataset.js';
+import { parseWav } from './wav.js';
+
+export const UNKNOWN_WORDS = ['bed', 'bird', 'cat', 'dog', 'happy', 'house', 'marvin', 'sheila', 'tree', 'wow'];
+
+export interface KwsDemoOptions {
+  voices?: string[];
+  speeds?: number[];
+  pitches?: number[];
+  silenceClips?: number;
+  seed?: number;
+}
+
+/** Linear-interpolation resampling (speech content sits well below the 8 kHz Nyquist here). */
+export function resample(x: Float32Array, from: number, to: number): Float32Array {
+  if (from === to) return x.slice();
+  const n = Math.floor((x.length * to) / from);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = (i * from) / to;
+    const k = Math.floor(p);
+    const f = p - k;
+    out[i] = (x[k] ?? 0) * (1 - f) + (x[k + 1] ?? x[k] ?? 0) * f;
+  }
+  return out;
+}
+
+function pcm16Wav(samples: Float32Array, rate: number): Uint8Array {
+  const data = new DataView(new ArrayBuffer(samples.length * 2));
+  samples.forEach((s, i) => data.setInt16(i * 2, Math.max(-32768, Math.min(32767, Math.round(s * 32767))), true));
+  const head = new DataView(new ArrayBuffer(44));
+  const tag = (at: number, t: string) => [...t].forEach((c, i) => head.setUint8(at + i, c.charCodeAt(0)));
+  tag(0, 'RIFF');
+  head.setUint32(4, 36 + data.byteLength, true);
+  tag(8, 'WAVE');
+  tag(12, 'fmt ');
+  head.setUint32(16, 16, true);
+  head.setUint16(20, 1, true);
+  head.setUint16(22, 1, true);
+  head.setUint32(24, rate, true);
+  head.setUint32(28, rate * 2, true);
+  head.setUint16(32, 2, true);
+  head.setUint16(34, 16, true);
+  tag(36, 'data');
+  head.setUint32(40, data.byteLength, true);
+  const out = new Uint8Array(44 + data.byteLength);
+  out.set(new Uint8Array(head.buffer));
+  out.set(new Uint8Array(data.buffer), 44);
+  return out;
+}
+
+/** Make the raw word folders under `rawDir` and build the set into `outDir`. */
+export function generateKwsDemo(rawDir: string, outDir: string, opts: KwsDemoOptions = {}, onProgress?: (done: number, total: number) => void): BuildResult {
+  const espeak = findExecutable('espeak-ng');
+  if (!espeak) throw new DatasetError('espeak-ng was not found on PATH (Debian/Ubuntu: sudo apt-get install espeak-ng; macOS: brew install espeak-ng)');
+  const voices = opts.voices ?? ['en', 'en-us', 'en+f3', 'en+m3'];
+  const speeds = opts.speeds ?? [140, 175];
+  const pitches = opts.pitches ?? [40, 60];
+  let seed = opts.seed ?? 1;
+  const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const words = [...KWS_LABELS.slice(0, 10), ...UNKNOWN_WORDS];
+  for (const word of words) {
+    mkdirSync(join(rawDir, word), { recursive: true });
+    for (const voice of voices) {
+      for (const speed of speeds) {
+        for (const pitch of pitches) {
+          const wav = execFileSync(espeak, ['-v', voice, '-s', String(speed), '-p', String(pitch), '--stdout', word], { maxBuffer: 16 << 20 });
+          const parsed = parseWav(new Uint8Array(wav), `espeak-ng ${voice} "${word}"`);
+          const speech = resample(parsed.samples, parsed.sampleRate, 16000);
+          // Centre the word in one second and add quiet noise.
+          const clip = new Float32Array(16000);
+          const offset = Math.max(0, Math.floor((16000 - speech.length) / 2));
+          clip.set(speech.subarray(0, 16000 - offset), offset);
+          for (let i = 0; i < clip.length; i++) clip[i] = clip[i]! + 0.003 * noise();
+          writeFileSync(join(rawDir, word, `${voice.replace(/\W/g, '_')}_${speed}_${pitch}.wav`), pcm16Wav(clip, 16000));
+        }
+      }
+    }
+  }
+  mkdirSync(join(rawDir, '_silence_'), { recursive: true });
+  for (let k = 0; k < (opts.silenceClips ?? 8); k++) {
+    const level = 0.001 * (k + 1);
+    writeFileSync(join(rawDir, '_silence_', `noise_${k}.wav`), pcm16Wav(Float32Array.from({ length: 16000 }, () => level * noise()), 16000));
+  }
+  return buildKwsSet(rawDir, outDir, onProgress);
+}
