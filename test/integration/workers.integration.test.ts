@@ -60,9 +60,11 @@ describe('worker pool on real Redis', () => {
     const pool = new WorkerPool(s);
     await pool.start();
     try {
+      // Listen before adding: the job can fail before a late listener subscribes.
+      const events = new QueueEvents('maintenance', { connection: connectRedis(s.redisHandle, 'events'), prefix: s.config.QUEUE_PREFIX });
+      await events.waitUntilReady();
       // Bypass the typed producer to simulate a job written by something else.
       const job = await s.queues.get('maintenance').add('bad', { task: 'rm -rf' } as never, { attempts: 3 });
-      const events = new QueueEvents('maintenance', { connection: connectRedis(s.redisHandle, 'events'), prefix: s.config.QUEUE_PREFIX });
       await expect(job.waitUntilFinished(events, 20_000)).rejects.toThrow(/invalid maintenance payload: task/);
       const after = await s.queues.get('maintenance').getJob(job.id!);
       expect(after?.attemptsMade).toBe(1);
