@@ -133,7 +133,9 @@ export function requantize(
         } else {
           const ab = <i64>a * m;
           const nudge: i64 = ab >= 0 ? (<i64>1 << 30) : (<i64>1 - (<i64>1 << 30));
-          high = <i32>((ab + nudge) / (<i64>1 << 31));
+          // Truncating division by 2^31 without an i64 divide: bias negatives by 2^31 − 1, then shift.
+          const v64 = ab + nudge;
+          high = <i32>((v64 + (v64 < 0 ? (<i64>1 << 31) - 1 : 0)) >> 31);
         }
         if (right == 0) {
           v = high;
