@@ -16,6 +16,7 @@ import {
   roundingDivideByPOT,
   type Rounding,
 } from '../fixed-point.js';
+import { unaryInt8, lookupEval } from './int8-unary.js';
 import { ensure, type Kernel, type PrepareContext } from '../kernel.js';
 import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
 
@@ -59,11 +60,7 @@ function logisticInt8(v: number, zeroPoint: number, radius: number, multiplier: 
 export default {
   op: 'LOGISTIC',
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 → int8 is supported');
-    ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
-    const qi = scaleZp(ctx, input.tensor);
+    const { input, output, qi } = unaryInt8(ctx);
     const qo = scaleZp(ctx, output.tensor);
     // TFLM checks the zero point only (its own tests use scale 1/255); the kernel writes 2^-8 steps
     // whatever the output scale says, and so does this one.
@@ -72,10 +69,6 @@ export default {
     const { multiplier, leftShift, radius } = q4InputParams(ctx, qi.scale);
     const table = new Int8Array(256);
     for (let v = INT8_MIN; v <= INT8_MAX; v++) table[v + 128] = logisticInt8(v, qi.zeroPoint, radius, multiplier, leftShift, ctx.rounding);
-    const x = input.i8;
-    const y = output.i8;
-    return () => {
-      for (let i = 0; i < y.length; i++) y[i] = table[x[i]! + 128]!;
-    };
+    return lookupEval(table, input, output);
   },
 } satisfies Kernel;

@@ -7,17 +7,14 @@
  * and eval is a table lookup.
  */
 import { quantizeMultiplier, requantizer } from '../fixed-point.js';
+import { unaryInt8, lookupEval } from './int8-unary.js';
 import { ensure, type Kernel } from '../kernel.js';
 import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
 
 export default {
   op: 'RELU',
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 → int8 is supported');
-    ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
-    const qi = scaleZp(ctx, input.tensor);
+    const { input, output, qi } = unaryInt8(ctx);
     const qo = scaleZp(ctx, output.tensor);
     ensure(ctx, qi.scale > 0 && qo.scale > 0 && Number.isFinite(qi.scale / qo.scale), 'scales must be positive and finite');
     ensure(ctx, qi.zeroPoint >= INT8_MIN && qi.zeroPoint <= INT8_MAX && qo.zeroPoint >= INT8_MIN && qo.zeroPoint <= INT8_MAX, 'zero points must fit int8');
@@ -32,10 +29,6 @@ export default {
       r = Math.max(actMin, r);
       table[v + 128] = Math.min(INT8_MAX, r);
     }
-    const x = input.i8;
-    const y = output.i8;
-    return () => {
-      for (let i = 0; i < y.length; i++) y[i] = table[x[i]! + 128]!;
-    };
+    return lookupEval(table, input, output);
   },
 } satisfies Kernel;

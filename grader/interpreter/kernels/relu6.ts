@@ -8,17 +8,14 @@
  * emit them).
  */
 import { roundHalfAwayFromZero } from '../fixed-point.js';
+import { unaryInt8 } from './int8-unary.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
+import { INT8_MAX, INT8_MIN } from '../quant-params.js';
 
 export default {
   op: 'RELU6',
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 → int8 is supported');
-    ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
-    const qi = scaleZp(ctx, input.tensor);
+    const { input, output, qi } = unaryInt8(ctx);
     ensure(ctx, qi.zeroPoint >= INT8_MIN && qi.zeroPoint <= INT8_MAX, 'input zero point must fit int8');
     ensure(ctx, qi.scale > 0 && Number.isFinite(qi.scale), 'input scale must be positive and finite');
     const rounded = roundHalfAwayFromZero(Math.fround(6 / qi.scale));

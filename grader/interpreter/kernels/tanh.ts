@@ -16,8 +16,9 @@ import {
   saturatingRoundingDoublingHighMul as mul,
   type Rounding,
 } from '../fixed-point.js';
+import { unaryInt8, lookupEval } from './int8-unary.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
+import { INT8_MAX, INT8_MIN } from '../quant-params.js';
 import { q4InputParams } from './logistic.js';
 
 const INT32_MAX = 2147483647;
@@ -59,21 +60,13 @@ function tanhInt8(v: number, zeroPoint: number, radius: number, multiplier: numb
 export default {
   op: 'TANH',
   prepare(ctx) {
-    const input = ctx.input(0);
-    const output = ctx.output(0);
-    ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 → int8 is supported');
-    ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
-    const qi = scaleZp(ctx, input.tensor);
+    const { input, output, qi } = unaryInt8(ctx);
     // TFLM does not check the output's quantization: the kernel writes 2^-7 steps around zero (the
     // converter's scale 1/128, zero point 0) whatever it says, and so does this one.
     ensure(ctx, qi.zeroPoint >= INT8_MIN && qi.zeroPoint <= INT8_MAX, 'input zero point must fit int8');
     const { multiplier, leftShift, radius } = q4InputParams(ctx, qi.scale);
     const table = new Int8Array(256);
     for (let v = INT8_MIN; v <= INT8_MAX; v++) table[v + 128] = tanhInt8(v, qi.zeroPoint, radius, multiplier, leftShift, ctx.rounding);
-    const x = input.i8;
-    const y = output.i8;
-    return () => {
-      for (let i = 0; i < y.length; i++) y[i] = table[x[i]! + 128]!;
-    };
+    return lookupEval(table, input, output);
   },
 } satisfies Kernel;

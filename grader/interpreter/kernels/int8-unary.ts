@@ -1,0 +1,23 @@
+/**
+ * Shared pieces of the element-wise int8 → int8 kernels (activations): the common checks, and the
+ * eval of a kernel whose output depends only on the input byte — prepare tabulates the exact
+ * arithmetic for all 256 inputs, eval looks them up.
+ */
+import { ensure, type Eval, type PrepareContext, type TensorData } from '../kernel.js';
+import { scaleZp } from '../quant-params.js';
+
+export function unaryInt8(ctx: PrepareContext): { input: TensorData; output: TensorData; qi: { scale: number; zeroPoint: number } } {
+  const input = ctx.input(0);
+  const output = ctx.output(0);
+  ensure(ctx, input.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 → int8 is supported');
+  ensure(ctx, input.tensor.elements === output.tensor.elements, 'input and output sizes differ');
+  return { input, output, qi: scaleZp(ctx, input.tensor) };
+}
+
+export function lookupEval(table: Int8Array, input: TensorData, output: TensorData): Eval {
+  const x = input.i8;
+  const y = output.i8;
+  return () => {
+    for (let i = 0; i < y.length; i++) y[i] = table[x[i]! + 128]!;
+  };
+}
