@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { findExecutable } from '../../core/redis.js';
 import { buildKwsSet, KWS_LABELS, type BuildResult } from './build-kws.js';
 import { DatasetError } from './dataset.js';
-import { parseWav } from './wav.js';
+import { encodeWav, parseWav } from './wav.js';
 
 export const UNKNOWN_WORDS = ['bed', 'bird', 'cat', 'dog', 'happy', 'house', 'marvin', 'sheila', 'tree', 'wow'];
 
@@ -33,30 +33,6 @@ export function resample(x: Float32Array, from: number, to: number): Float32Arra
     const f = p - k;
     out[i] = (x[k] ?? 0) * (1 - f) + (x[k + 1] ?? x[k] ?? 0) * f;
   }
-  return out;
-}
-
-function pcm16Wav(samples: Float32Array, rate: number): Uint8Array {
-  const data = new DataView(new ArrayBuffer(samples.length * 2));
-  samples.forEach((s, i) => data.setInt16(i * 2, Math.max(-32768, Math.min(32767, Math.round(s * 32767))), true));
-  const head = new DataView(new ArrayBuffer(44));
-  const tag = (at: number, t: string) => [...t].forEach((c, i) => head.setUint8(at + i, c.charCodeAt(0)));
-  tag(0, 'RIFF');
-  head.setUint32(4, 36 + data.byteLength, true);
-  tag(8, 'WAVE');
-  tag(12, 'fmt ');
-  head.setUint32(16, 16, true);
-  head.setUint16(20, 1, true);
-  head.setUint16(22, 1, true);
-  head.setUint32(24, rate, true);
-  head.setUint32(28, rate * 2, true);
-  head.setUint16(32, 2, true);
-  head.setUint16(34, 16, true);
-  tag(36, 'data');
-  head.setUint32(40, data.byteLength, true);
-  const out = new Uint8Array(44 + data.byteLength);
-  out.set(new Uint8Array(head.buffer));
-  out.set(new Uint8Array(data.buffer), 44);
   return out;
 }
 
@@ -83,7 +59,7 @@ export function generateKwsDemo(rawDir: string, outDir: string, opts: KwsDemoOpt
           const offset = Math.max(0, Math.floor((16000 - speech.length) / 2));
           clip.set(speech.subarray(0, 16000 - offset), offset);
           for (let i = 0; i < clip.length; i++) clip[i] = clip[i]! + 0.003 * noise();
-          writeFileSync(join(rawDir, word, `${voice.replace(/\W/g, '_')}_${speed}_${pitch}.wav`), pcm16Wav(clip, 16000));
+          writeFileSync(join(rawDir, word, `${voice.replace(/\W/g, '_')}_${speed}_${pitch}.wav`), encodeWav(clip, { sampleRate: 16000 }));
         }
       }
     }
@@ -91,7 +67,7 @@ export function generateKwsDemo(rawDir: string, outDir: string, opts: KwsDemoOpt
   mkdirSync(join(rawDir, '_silence_'), { recursive: true });
   for (let k = 0; k < (opts.silenceClips ?? 8); k++) {
     const level = 0.001 * (k + 1);
-    writeFileSync(join(rawDir, '_silence_', `noise_${k}.wav`), pcm16Wav(Float32Array.from({ length: 16000 }, () => level * noise()), 16000));
+    writeFileSync(join(rawDir, '_silence_', `noise_${k}.wav`), encodeWav(Float32Array.from({ length: 16000 }, () => level * noise()), { sampleRate: 16000 }));
   }
   return buildKwsSet(rawDir, outDir, onProgress);
 }

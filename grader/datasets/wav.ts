@@ -59,3 +59,34 @@ export function parseWav(bytes: Uint8Array, name = 'audio'): Wav {
   }
   return { sampleRate: rate, channels, samples };
 }
+
+/**
+ * Encode samples as a WAV file: PCM16 (samples in [-1, 1], scaled by 32768 and clamped) or IEEE
+ * float32; `channels` interleaved samples per frame.
+ */
+export function encodeWav(samples: ArrayLike<number>, opts: { sampleRate: number; channels?: number; format?: 'pcm16' | 'float32' }): Uint8Array {
+  const channels = opts.channels ?? 1;
+  const float = opts.format === 'float32';
+  const width = float ? 4 : 2;
+  const out = new Uint8Array(44 + samples.length * width);
+  const dv = new DataView(out.buffer);
+  const tag = (at: number, t: string) => [...t].forEach((c, i) => dv.setUint8(at + i, c.charCodeAt(0)));
+  tag(0, 'RIFF');
+  dv.setUint32(4, 36 + samples.length * width, true);
+  tag(8, 'WAVE');
+  tag(12, 'fmt ');
+  dv.setUint32(16, 16, true);
+  dv.setUint16(20, float ? 3 : 1, true);
+  dv.setUint16(22, channels, true);
+  dv.setUint32(24, opts.sampleRate, true);
+  dv.setUint32(28, opts.sampleRate * channels * width, true);
+  dv.setUint16(32, channels * width, true);
+  dv.setUint16(34, width * 8, true);
+  tag(36, 'data');
+  dv.setUint32(40, samples.length * width, true);
+  for (let i = 0; i < samples.length; i++) {
+    if (float) dv.setFloat32(44 + i * 4, samples[i]!, true);
+    else dv.setInt16(44 + i * 2, Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32768))), true);
+  }
+  return out;
+}

@@ -12,6 +12,7 @@ import {
   roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
 } from '../../grader/interpreter/fixed-point.js';
+import { mulberry32 } from '../helpers/rng.js';
 
 /** C++ int64 division truncates toward zero, as BigInt division does. */
 function refSrdhm(a: number, b: number): number {
@@ -39,16 +40,7 @@ function refDouble(x: number, m: number, shift: number): number {
   return refRdbp(refSrdhm(Number(xl), m), right);
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const rng = mulberry32;
 
 const EDGES = [0, 1, -1, 2, -2, 127, -128, 255, 1 << 15, -(1 << 15), 1 << 30, -(1 << 30), 2147483647, -2147483648, 2147483646, -2147483647];
 

@@ -6,19 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { preflight } from '../../grader/validate/preflight.js';
+import { mulberry32 } from '../helpers/rng.js';
 import { buildModel, tinyInt8Model } from '../helpers/tflite-builder.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 
-/** mulberry32: small, seedable, good enough to spread mutations. */
+/** Uniform in [0, 1) from a seeded generator, so a failure reproduces. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** Where to mutate: `pos(r)` picks a byte, mostly in the flatbuffer's structure rather than in weights. */
