@@ -42,6 +42,15 @@ export function slaneyMelFilters(sr = AD_SAMPLE_RATE, nFft = N_FFT, nMels = N_ME
 }
 
 const MEL = slaneyMelFilters();
+// Each triangle covers a few bins: sum only over its non-zero span (the skipped terms are exact zeros,
+// so the sums are bit-identical to the dense product).
+const MEL_SPAN = MEL.map((row) => {
+  let lo = 0;
+  while (lo < row.length && row[lo] === 0) lo++;
+  let hi = row.length;
+  while (hi > lo && row[hi - 1] === 0) hi--;
+  return [lo, hi] as const;
+});
 const HANN = Float64Array.from({ length: N_FFT }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N_FFT));
 const fft = new FFT(N_FFT);
 
@@ -69,8 +78,9 @@ export function logMelSpectrogram(audio: Float32Array): { frames: number; data: 
     for (let k = 0; k < BINS; k++) power[k] = spec[2 * k]! ** 2 + spec[2 * k + 1]! ** 2;
     for (let m = 0; m < N_MELS; m++) {
       const row = MEL[m]!;
+      const [lo, hi] = MEL_SPAN[m]!;
       let s = 0;
-      for (let k = 0; k < BINS; k++) s += row[k]! * power[k]!;
+      for (let k = lo; k < hi; k++) s += row[k]! * power[k]!;
       out[t * N_MELS + m] = 10 * Math.log10(s + EPS);
     }
   }
