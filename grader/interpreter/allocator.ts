@@ -8,6 +8,7 @@ import type { Graph, Tensor } from '../tflite/graph.js';
 import { TENSOR_TYPE_BYTES } from '../tflite/schema.js';
 import { planArena } from '../validate/arena.js';
 import type { Scratch, TensorData } from './kernel.js';
+import { requantTableBytes } from './quant-params.js';
 import { instantiate, RESERVED_BYTES, type SimdKernels } from './simd/runtime.js';
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
@@ -50,16 +51,18 @@ export function scratchBytes(graph: Graph): number {
   return need;
 }
 
-/** Per-op constant arrays the kernels keep in WebAssembly memory (bias, multiplier, shift per channel). */
+/** Per-op constant arrays the kernels keep in WebAssembly memory (requantization tables, packed weights). */
 export function persistentBytes(graph: Graph): number {
   let need = 0;
   for (const op of graph.operators) {
     const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
     const channels = out?.shape[out.shape.length - 1] ?? 0;
-    need += 3 * align16(4 * channels + 16) + 3 * align16(8 * channels + 16);
-    // Transposed weights for the narrow-input convolution kernel.
+    need += align16(requantTableBytes(channels));
+    // Weights packed for `gemm`: filters in groups of 8, taps in pairs.
     const f = graph.tensors[op.inputs[1] ?? -1];
-    if (op.op === 'CONV_2D' && f) need += align16(f.elements);
+    if (op.op === 'CONV_2D' && f && f.shape.length === 4) {
+      need += align16(Math.ceil(f.shape[0]! / 8) * 8 * Math.ceil((f.shape[1]! * f.shape[2]! * f.shape[3]!) / 2) * 2);
+    }
   }
   return need;
 }

@@ -83,13 +83,40 @@ export function expectedOutSize(kind: Padding, inSize: number, filterSize: numbe
 
 /** Requantization of int32 accumulators in WebAssembly, with its per-channel tables prepared once. */
 export interface WasmRequant {
-  /** Requantize `rows` × C accumulators at `acc` into int8 at `out`. */
+  /** Address of the table block (for kernels that requantize inside their own loops, e.g. `gemm`). */
+  address: number;
+  /** Requantize `rows` × C accumulators at `acc` (bias not included) into int8 at `out`. */
   run(acc: number, rows: number, out: number): void;
 }
 
+/** Largest |x + inputOffset| over int8 x: with Σ|w| per channel, a bound on the accumulators. */
+export function maxAbsInput(inputOffset: number): number {
+  return Math.max(Math.abs(INT8_MIN + inputOffset), Math.abs(INT8_MAX + inputOffset));
+}
+
+// Layout of the table block read by simd/kernels.as.ts (header, then fields of `cp` lanes).
+const HEADER_WORDS = 8;
+const F_MULT = 1;
+const F_SHIFT = 2;
+const F_POW = 3;
+const F_LEFT = 4;
+const F_MASK = 5;
+const F_HALF = 6;
+const F_RND = 7;
+const FIELD_WORDS = 9; // seven i32 fields and the i64 rounding field
+
+/** Bytes of the requantization table block for `channels` output channels. */
+export function requantTableBytes(channels: number): number {
+  return 4 * (HEADER_WORDS + FIELD_WORDS * (Math.ceil(channels / 8) * 8));
+}
+
 /**
- * Per-channel requantization in WebAssembly memory: int32 bias (already including folded offset
- * terms), multiplier and shift, plus for single rounding the i64 tables its fast path reads.
+ * Per-channel requantization tables in WebAssembly memory: int32 bias (already including folded
+ * offset terms), multiplier and shift for the scalar path, and the constants of the vector path,
+ * which does MultiplyByQuantizedMultiplier with per-channel shifts as multiplications by powers of
+ * two. Whether that path is exact for this op is decided here, once: double rounding always (the
+ * multipliers are non-negative); single rounding when every product fits after the common part of
+ * the shift, which `bounds` (max |accumulator + bias| per channel, default: any int32) proves.
  */
 export function wasmRequant(
   ctx: PrepareContext,
@@ -99,32 +126,56 @@ export function wasmRequant(
   outputOffset: number,
   actMin: number,
   actMax: number,
+  bounds?: ArrayLike<number>,
 ): WasmRequant {
   const n = multipliers.length;
+  const cp = Math.ceil(n / 8) * 8;
+  const address = ctx.persistent(requantTableBytes(n));
   const buffer = ctx.scratch.buffer;
-  const biasAddr = ctx.persistent(4 * n);
-  const b = new Int32Array(buffer, biasAddr, n);
-  for (let c = 0; c < n; c++) b[c] = bias[c]! | 0;
-  const simd = ctx.simd;
-  if (ctx.rounding === 'single' && shifts.every((s) => s <= 30)) {
-    const m = ctx.persistent(8 * n);
-    const rnd = ctx.persistent(8 * n);
-    const sh = ctx.persistent(8 * n);
-    const mv = new BigInt64Array(buffer, m, n);
-    const rv = new BigInt64Array(buffer, rnd, n);
-    const sv = new BigInt64Array(buffer, sh, n);
-    for (let c = 0; c < n; c++) {
-      const t = 31 - shifts[c]!;
-      mv[c] = BigInt(multipliers[c]!);
-      rv[c] = 1n << BigInt(t - 1);
-      sv[c] = BigInt(t);
-    }
-    return { run: (acc, rows, out) => simd.requantizeSingle(acc, rows, n, biasAddr, m, rnd, sh, outputOffset, actMin, actMax, out) };
+  const words = new Int32Array(buffer, address, HEADER_WORDS + FIELD_WORDS * cp);
+  const field = (k: number) => words.subarray(HEADER_WORDS + k * cp, HEADER_WORDS + (k + 1) * cp);
+  const rnd = new BigInt64Array(buffer, address + 4 * (HEADER_WORDS + F_RND * cp), cp);
+  const [bias32, mult, shift, pow, left, mask, half] = [0, F_MULT, F_SHIFT, F_POW, F_LEFT, F_MASK, F_HALF].map(field) as Int32Array[];
+  for (let c = 0; c < n; c++) {
+    bias32![c] = bias[c]! | 0;
+    mult![c] = multipliers[c]!;
+    shift![c] = shifts[c]!;
   }
-  const mult = ctx.persistent(4 * n);
-  const shift = ctx.persistent(4 * n);
-  new Int32Array(buffer, mult, n).set(multipliers);
-  new Int32Array(buffer, shift, n).set(shifts);
-  const single = ctx.rounding === 'single' ? 1 : 0;
-  return { run: (acc, rows, out) => simd.requantize(acc, rows, n, biasAddr, mult, shift, outputOffset, actMin, actMax, out, single) };
+  pow!.fill(1 << 30);
+  left!.fill(1);
+  const single = ctx.rounding === 'single';
+  let vector = true;
+  let shl = 0;
+  let shr = 0;
+  if (single) {
+    // t = 31 − shift; channels with multiplier 0 give 0 whatever t is.
+    const t = (c: number) => 31 - shifts[c]!;
+    let base = 32;
+    for (let c = 0; c < n; c++) if (multipliers[c] !== 0) base = Math.min(base, t(c));
+    for (let c = 0; c < n; c++) {
+      if (multipliers[c] === 0) continue;
+      const e = t(c) - base;
+      const a = Math.min(bounds ? Math.abs(bounds[c]!) : 2 ** 31, 2 ** 31);
+      // After the common shift the value must fit in int32 (margin for the rounding of doubles).
+      const fits = base >= 32 || (a * multipliers[c]! + 2 ** (t(c) - 1)) / 2 ** base < 2 ** 31 * 0.999;
+      if (t(c) < 1 || e > 30 || multipliers[c]! < 0 || !fits) vector = false;
+      pow![c] = 2 ** (30 - Math.min(e, 30));
+      rnd[c] = 1n << BigInt(Math.max(t(c) - 1, 0));
+    }
+    shl = Math.max(0, 32 - base);
+    shr = Math.max(0, base - 32);
+  } else {
+    for (let c = 0; c < n; c++) {
+      const l = shifts[c]! > 0 ? shifts[c]! : 0;
+      const r = shifts[c]! > 0 ? 0 : -shifts[c]!;
+      if (multipliers[c]! < 0 || l > 30 || r > 30) vector = false;
+      left![c] = 2 ** Math.min(l, 30);
+      pow![c] = 2 ** (30 - Math.min(r, 30));
+      mask![c] = 2 ** Math.min(r, 30) - 1;
+      half![c] = mask![c]! >> 1;
+    }
+  }
+  words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp]);
+  const simd = ctx.simd;
+  return { address, run: (acc, rows, out) => simd.requantize(acc, rows, n, address, out) };
 }

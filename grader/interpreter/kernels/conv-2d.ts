@@ -1,7 +1,7 @@
 /** CONV_2D, int8 with per-channel (or per-tensor) weights: TFLM reference_integer_ops::ConvPerChannel. */
 import { channelRequantizer } from '../fixed-point.js';
-import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
+import { ensure, type Kernel, type PrepareContext } from '../kernel.js';
+import { activationRange, expectedOutSize, maxAbsInput, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
   op: 'CONV_2D',
@@ -40,15 +40,18 @@ export default {
     // Σ w·(x + offset) = Σ w·x + offset·Σ w: over a full window the second term is a per-channel
     // constant, folded with the bias here (exact integers, so the result is unchanged).
     const fullBias = new Float64Array(outC);
+    const bounds = new Float64Array(outC);
     for (let oc = 0; oc < outC; oc++) {
       let s = 0;
-      for (let k = 0; k < taps; k++) s += w[oc * taps + k]!;
+      let abs = 0;
+      for (let k = 0; k < taps; k++) {
+        s += w[oc * taps + k]!;
+        abs += Math.abs(w[oc * taps + k]!);
+      }
       fullBias[oc] = (bias ? bias.i32![oc]! : 0) + inputOffset * s;
+      bounds[oc] = Math.abs(bias ? bias.i32![oc]! : 0) + abs * maxAbsInput(inputOffset);
     }
     const b = bias?.i32 ?? null;
-    // Input offsets of every tap of a full window, relative to the window's first element.
-    const tapOffset = new Int32Array(taps);
-    for (let fy = 0, k = 0; fy < kH; fy++) for (let fx = 0; fx < kW; fx++) for (let ic = 0; ic < fInC; ic++) tapOffset[k++] = (fy * dilationH * inW + fx * dilationW) * inC + ic;
     const pointwise = kH === 1 && kW === 1 && groups === 1;
 
     const finish = (acc: number, oc: number): number => {
@@ -56,40 +59,30 @@ export default {
       return v < actMin ? actMin : v > actMax ? actMax : v;
     };
 
-    // SIMD path (no groups): every output pixel's receptive field as one row of an im2col matrix,
-    // with out-of-image taps set to the input zero point so they contribute w·(zp − zp) = 0; then one
-    // int8 matrix product on the WebAssembly SIMD kernel. 1×1 stride-1 convolutions need no im2col.
-    const pixels = outH * outW;
-    const direct = pointwise && strideH === 1 && strideW === 1 && padH === 0 && padW === 0 && outH === inH && outW === inW;
-    const patchBytes = direct ? 0 : Math.ceil((pixels * taps) / 16) * 16;
-    const patchAddr = ctx.scratch.address;
-    const accAddr = ctx.scratch.address + patchBytes;
-    const zp = -inputOffset;
-    const simd = ctx.simd;
-    const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax);
-    // Narrow inputs (few taps per output) broadcast each input value against 8–16 filters at once,
-    // with the weights transposed here once; wide ones use per-filter dot products.
-    const narrow = taps <= 32 && outC % 8 === 0;
-    let wT = 0;
-    if (narrow && groups === 1) {
-      wT = ctx.persistent(taps * outC);
-      const t = new Int8Array(ctx.scratch.buffer, wT, taps * outC);
-      for (let oc = 0; oc < outC; oc++) for (let k = 0; k < taps; k++) t[k * outC + oc] = w[oc * taps + k]!;
-    }
-    const gemm = (xAddr: number) =>
-      narrow ? simd.gemmNarrow(xAddr, wT, pixels, taps, outC, accAddr) : simd.pointwise(xAddr, filter.address, pixels, taps, outC, accAddr);
-
     if (groups === 1) {
+      // SIMD path: every output pixel's receptive field as one row of an im2col matrix, with
+      // out-of-image taps set to the input zero point so they contribute w·(zp − zp) = 0; then one
+      // int8 matrix product with requantization on the WebAssembly SIMD kernel. 1×1 stride-1
+      // convolutions need no im2col: the input already is that matrix.
+      const pixels = outH * outW;
+      const direct = pointwise && strideH === 1 && strideW === 1 && padH === 0 && padW === 0 && outH === inH && outW === inW;
+      const patchBytes = direct ? 0 : Math.ceil((pixels * taps) / 16) * 16;
+      const patchAddr = ctx.scratch.address;
+      const accAddr = ctx.scratch.address + patchBytes;
+      const zp = -inputOffset;
+      const simd = ctx.simd;
+      const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
+      const wp = packWeights(ctx, w, outC, taps);
       return () => {
         for (let n = 0; n < batches; n++) {
           const xAddr = input.address + n * inH * inW * inC;
+          const yAddr = output.address + n * pixels * outC;
           if (direct) {
-            gemm(xAddr);
+            simd.gemm(xAddr, inC, pixels, taps, wp, outC, rq.address, yAddr, accAddr);
           } else {
             simd.im2col(xAddr, inH, inW, inC, kH, kW, strideH, strideW, dilationH, dilationW, padH, padW, outH, outW, zp, patchAddr);
-            gemm(patchAddr);
+            simd.gemm(patchAddr, taps, pixels, taps, wp, outC, rq.address, yAddr, accAddr);
           }
-          rq.run(accAddr, pixels, output.address + n * pixels * outC);
         }
       };
     }
@@ -124,3 +117,19 @@ export default {
     };
   },
 } satisfies Kernel;
+
+/**
+ * Filters [N][K] int8 in the order `gemm` reads them: groups of 8 filters, taps in pairs, 16 bytes
+ * per (group, pair) = [f0 k, f0 k+1, f1 k, f1 k+1, …]; zeros past N and K.
+ */
+export function packWeights(ctx: PrepareContext, w: Int8Array, N: number, K: number): number {
+  const pairs = Math.ceil(K / 2);
+  const groups = Math.ceil(N / 8);
+  const address = ctx.persistent(groups * pairs * 16);
+  const packed = new Int8Array(ctx.scratch.buffer, address, groups * pairs * 16);
+  packed.fill(0);
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) packed[((n >> 3) * pairs + (k >> 1)) * 16 + (n & 7) * 2 + (k & 1)] = w[n * K + k]!;
+  }
+  return address;
+}

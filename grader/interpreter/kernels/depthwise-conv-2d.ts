@@ -1,7 +1,7 @@
 /** DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel. */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, expectedOutSize, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
+import { activationRange, expectedOutSize, maxAbsInput, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
   op: 'DEPTHWISE_CONV_2D',
@@ -40,10 +40,16 @@ export default {
     const acc = new Int32Array(outC);
     // Full windows fold offset·Σw into the bias (exact integers; same result as the reference).
     const fullBias = new Float64Array(outC);
+    const bounds = new Float64Array(outC);
     for (let oc = 0; oc < outC; oc++) {
       let sum = 0;
-      for (let k = 0; k < kH * kW; k++) sum += w[k * outC + oc]!;
+      let abs = 0;
+      for (let k = 0; k < kH * kW; k++) {
+        sum += w[k * outC + oc]!;
+        abs += Math.abs(w[k * outC + oc]!);
+      }
       fullBias[oc] = (b ? b[oc]! : 0) + inputOffset * sum;
+      bounds[oc] = Math.abs(b ? b[oc]! : 0) + abs * maxAbsInput(inputOffset);
     }
 
     if (depthMultiplier === 1) {
@@ -56,7 +62,7 @@ export default {
       const padAddr = ctx.scratch.address;
       const padded = new Int8Array(ctx.scratch.buffer, padAddr, rows * cols * outC);
       const accAddr = padAddr + padBytes;
-      const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax);
+      const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
       const simd = ctx.simd;
       const copyRows = Math.min(inH, rows - padH);
       const copyCols = Math.min(inW, cols - padW);

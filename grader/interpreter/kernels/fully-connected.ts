@@ -1,7 +1,7 @@
 /** FULLY_CONNECTED, int8: TFLM reference_integer_ops::FullyConnected (per-tensor or per-channel). */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { activationRange, perChannelMultipliers, perTensorMultiplier, scaleZp, wasmRequant } from '../quant-params.js';
+import { activationRange, maxAbsInput, perChannelMultipliers, perTensorMultiplier, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
   op: 'FULLY_CONNECTED',
@@ -45,15 +45,22 @@ export default {
 
     // Σ (w + fo)(x + io) = Σ w·x + io·Σw + fo·Σx + depth·fo·io: the weight terms are constants per unit.
     const unitBias = new Float64Array(units);
+    const bounds = new Float64Array(units);
     for (let u = 0; u < units; u++) {
       let sum = 0;
-      for (let d = 0; d < depth; d++) sum += w[u * depth + d]!;
+      let abs = 0;
+      for (let d = 0; d < depth; d++) {
+        sum += w[u * depth + d]!;
+        abs += Math.abs(w[u * depth + d]!);
+      }
       unitBias[u] = (b ? b[u]! : 0) + inputOffset * sum + depth * filterOffset * inputOffset;
+      // Only used when filterOffset is 0 (the wasm requantization path below).
+      bounds[u] = Math.abs(b ? b[u]! : 0) + abs * maxAbsInput(inputOffset);
     }
 
     const acc = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, units);
     const simd = ctx.simd;
-    const rq = wasmRequant(ctx, unitBias, multipliers, shifts, outputOffset, actMin, actMax);
+    const rq = wasmRequant(ctx, unitBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
 
     return () => {
       for (let n = 0; n < batches; n++) {

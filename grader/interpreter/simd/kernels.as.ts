@@ -26,16 +26,6 @@ export function dotRows(w: usize, x: usize, rows: i32, depth: i32, out: usize): 
 }
 
 /**
- * Pointwise (1×1) convolution core: for each of `pixels` input pixels (stride `inC` bytes) and each of
- * `outC` filters (rows of `inC` int8), out[p·outC + oc] = dot(x[p], w[oc]) as int32.
- */
-export function pointwise(x: usize, w: usize, pixels: i32, inC: i32, outC: i32, out: usize): void {
-  for (let p = 0; p < pixels; p++) {
-    dotRows(w, x + <usize>(p * inC), outC, inC, out + <usize>((p * outC) << 2));
-  }
-}
-
-/**
  * Depthwise convolution core (depth multiplier 1) over an input already padded with its zero point:
  * acc[(oy·outW + ox)·C + c] = Σ_taps w[tap·C + c] · xpad[...], int32, 16 channels per step.
  */
@@ -105,54 +95,6 @@ export function depthwise(
 }
 
 /**
- * Per-channel requantization of int32 accumulators to int8, as TFLite's MultiplyByQuantizedMultiplier:
- * out = clamp(MBQM(acc + bias[c], mult[c], shift[c]) + outOffset). `single` selects the
- * single-rounding build (one 64-bit rounding shift) over gemmlowp's double rounding.
- */
-export function requantize(
-  acc: usize, rows: i32, C: i32, bias: usize, mult: usize, shift: usize,
-  outOffset: i32, actMin: i32, actMax: i32, out: usize, single: i32,
-): void {
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < C; c++) {
-      const i = r * C + c;
-      const x: i32 = load<i32>(acc + <usize>(i << 2)) + load<i32>(bias + <usize>(c << 2));
-      const m = <i64>load<i32>(mult + <usize>(c << 2));
-      const s = load<i32>(shift + <usize>(c << 2));
-      let v: i32;
-      if (single) {
-        const t = <i64>(31 - s);
-        v = <i32>((<i64>x * m + (<i64>1 << (t - 1))) >> t);
-      } else {
-        const left = s > 0 ? s : 0;
-        const right = s > 0 ? 0 : -s;
-        const a = x * (1 << left);
-        let high: i32;
-        if (a == i32.MIN_VALUE && m == <i64>i32.MIN_VALUE) {
-          high = i32.MAX_VALUE;
-        } else {
-          const ab = <i64>a * m;
-          const nudge: i64 = ab >= 0 ? (<i64>1 << 30) : (<i64>1 - (<i64>1 << 30));
-          // Truncating division by 2^31 without an i64 divide: bias negatives by 2^31 − 1, then shift.
-          const v64 = ab + nudge;
-          high = <i32>((v64 + (v64 < 0 ? (<i64>1 << 31) - 1 : 0)) >> 31);
-        }
-        if (right == 0) {
-          v = high;
-        } else {
-          const mask = (1 << right) - 1;
-          const threshold = (mask >> 1) + (high < 0 ? 1 : 0);
-          v = (high >> right) + ((high & mask) > threshold ? 1 : 0);
-        }
-      }
-      v += outOffset;
-      v = v < actMin ? actMin : v > actMax ? actMax : v;
-      store<i8>(out + <usize>i, <i8>v);
-    }
-  }
-}
-
-/**
  * im2col for int8 NHWC (one batch): row p = output pixel, columns = kH·kW·C taps; taps outside the
  * image take the value `zp` (the input zero point, so they contribute zero after offset folding).
  */
@@ -187,70 +129,283 @@ export function im2col(
   }
 }
 
+
+// ───────────────────────── Requantization ─────────────────────────
+//
+// TFLite's MultiplyByQuantizedMultiplier per output channel, then + output zero point and the
+// activation clamp. Each op prepares one table block (quant-params.ts `requantTables`): a header,
+// then per-channel fields of `cp` lanes (channels rounded up to 8, padding lanes harmless).
+// The vector paths handle 4 channels per step; wasm SIMD has no per-lane shift, so per-channel
+// shifts are done exactly as multiplications by powers of two (see `floorPow2`).
+
+const H_SINGLE = 0; // 1: single rounding (TFLITE_SINGLE_ROUNDING), 0: gemmlowp double rounding
+const H_VECTOR = 4; // 1: the vector path is exact for every accumulator this op can produce
+const H_SHL = 8; // single: left shift before taking high halves (32 − base shift)
+const H_SHR = 12; // single: right shift after (base shift − 32)
+const H_OUT = 16; // output zero point
+const H_MIN = 20; // activation clamp
+const H_MAX = 24;
+const H_CP = 28; // lanes per field
+const HEADER = 32;
+// Field k (i32 lanes) starts at q + HEADER + k·cp·4; the i64 rounding field takes two slots.
+const F_BIAS = 0; // int32 bias with the folded offset terms
+const F_MULT = 1; // quantized multiplier
+const F_SHIFT = 2; // TFLite shift (scalar paths)
+const F_POW = 3; // 2^(30 − e): the per-channel part e of the right shift
+const F_LEFT = 4; // double: 2^left
+const F_MASK = 5; // double: 2^right − 1
+const F_HALF = 6; // double: mask >> 1
+const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
+
+/** Upper 32 bits of each i64 lane of a and b, as one i32x4 (a's two lanes first). */
+// @ts-ignore: decorator
+@inline function highHalves(a: v128, b: v128): v128 {
+  return i32x4.shuffle(a, b, 1, 3, 5, 7);
+}
+
 /**
- * Matrix product for narrow inputs (small depth, outC a multiple of 8), with weights transposed to
- * wT[d·outC + oc]: each input value is broadcast against 8 output channels at a time, so no
- * horizontal sums are needed. out[p·outC + oc] = Σ_d x[p·depth + d] · wT[d·outC + oc], int32.
+ * floor(u / 2^e) per lane, for pow = 2^(30 − e), 0 ≤ e ≤ 30: u·2^(30−e)·4 = u·2^(32−e) fits in i64,
+ * and its upper half is the quotient.
  */
-export function gemmNarrow(x: usize, wT: usize, pixels: i32, depth: i32, outC: i32, out: usize): void {
-  for (let p = 0; p < pixels; p++) {
-    const xr = x + <usize>(p * depth);
-    const orow = out + <usize>((p * outC) << 2);
-    let oc = 0;
-    for (; oc + 16 <= outC; oc += 16) {
-      let a0 = i32x4.splat(0);
-      let a1 = i32x4.splat(0);
-      let a2 = i32x4.splat(0);
-      let a3 = i32x4.splat(0);
-      for (let d = 0; d < depth; d++) {
-        const xs = i16x8.splat(<i16>load<i8>(xr + <usize>d));
-        const wr = wT + <usize>(d * outC + oc);
-        const w0 = v128.load8x8_s(wr);
-        const w1 = v128.load8x8_s(wr, 8);
-        a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xs, w0));
-        a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xs, w0));
-        a2 = i32x4.add(a2, i32x4.extmul_low_i16x8_s(xs, w1));
-        a3 = i32x4.add(a3, i32x4.extmul_high_i16x8_s(xs, w1));
-      }
-      const o = orow + <usize>(oc << 2);
-      v128.store(o, a0);
-      v128.store(o, a1, 16);
-      v128.store(o, a2, 32);
-      v128.store(o, a3, 48);
+// @ts-ignore: decorator
+@inline function floorPow2(u: v128, pow: v128): v128 {
+  return highHalves(i64x2.shl(i64x2.extmul_low_i32x4_s(u, pow), 2), i64x2.shl(i64x2.extmul_high_i32x4_s(u, pow), 2));
+}
+
+/**
+ * MultiplyByQuantizedMultiplier of 4 accumulators (bias included) for channels c..c+3 (`c4` = c·4
+ * bytes), then + zero point and clamp. `f` is the address of field 0.
+ */
+// @ts-ignore: decorator
+@inline function requant4(a: v128, f: usize, cp4: usize, c4: usize, single: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128): v128 {
+  const m = v128.load(f + cp4 * F_MULT + c4);
+  const pow = v128.load(f + cp4 * F_POW + c4);
+  let v: v128;
+  if (single) {
+    // floor((a·m + 2^(t−1)) / 2^t) = floor(floor(… / 2^base) / 2^e): a shift common to all
+    // channels, then the per-channel rest.
+    const rnd = f + cp4 * F_RND + (c4 << 1);
+    const p0 = i64x2.add(i64x2.extmul_low_i32x4_s(a, m), v128.load(rnd));
+    const p1 = i64x2.add(i64x2.extmul_high_i32x4_s(a, m), v128.load(rnd, 16));
+    const u = i32x4.shr_s(highHalves(i64x2.shl(p0, shl), i64x2.shl(p1, shl)), shr);
+    v = floorPow2(u, pow);
+  } else {
+    // SaturatingRoundingDoublingHighMul(a·2^left, m) with m ≥ 0 (no saturation case): gemmlowp's
+    // nudge-and-truncate equals floor((a·m + 2^30) / 2^31) for both signs.
+    const al = i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4));
+    const half = i64x2.splat(1 << 30);
+    const high = highHalves(
+      i64x2.shl(i64x2.add(i64x2.extmul_low_i32x4_s(al, m), half), 1),
+      i64x2.shl(i64x2.add(i64x2.extmul_high_i32x4_s(al, m), half), 1),
+    );
+    // RoundingDivideByPOT(high, right): floor, then + 1 when the remainder exceeds the threshold.
+    const rem = v128.and(high, v128.load(f + cp4 * F_MASK + c4));
+    const threshold = i32x4.sub(v128.load(f + cp4 * F_HALF + c4), i32x4.shr_s(high, 31));
+    v = i32x4.sub(floorPow2(high, pow), i32x4.gt_s(rem, threshold));
+  }
+  return i32x4.min_s(i32x4.max_s(i32x4.add(v, out), lo), hi);
+}
+
+/** The same for one accumulator (bias included), as TFLite's scalar code: tails and fallbacks. */
+function requant1(x: i32, q: usize, c: i32): i32 {
+  const f = q + HEADER;
+  const cp4 = <usize>(load<i32>(q + H_CP) << 2);
+  const m = <i64>load<i32>(f + cp4 * F_MULT + <usize>(c << 2));
+  const s = load<i32>(f + cp4 * F_SHIFT + <usize>(c << 2));
+  let v: i32;
+  if (load<i32>(q + H_SINGLE)) {
+    const t = <i64>(31 - s);
+    v = <i32>((<i64>x * m + (<i64>1 << (t - 1))) >> t);
+  } else {
+    const left = s > 0 ? s : 0;
+    const right = s > 0 ? 0 : -s;
+    const a = x * (1 << left);
+    let high: i32;
+    if (a == i32.MIN_VALUE && m == <i64>i32.MIN_VALUE) {
+      high = i32.MAX_VALUE;
+    } else {
+      const ab = <i64>a * m;
+      const nudge: i64 = ab >= 0 ? (<i64>1 << 30) : (<i64>1 - (<i64>1 << 30));
+      // Truncating division by 2^31 without an i64 divide: bias negatives by 2^31 − 1, then shift.
+      const v64 = ab + nudge;
+      high = <i32>((v64 + (v64 < 0 ? (<i64>1 << 31) - 1 : 0)) >> 31);
     }
-    for (; oc < outC; oc += 8) {
-      let a0 = i32x4.splat(0);
-      let a1 = i32x4.splat(0);
-      for (let d = 0; d < depth; d++) {
-        const xs = i16x8.splat(<i16>load<i8>(xr + <usize>d));
-        const w0 = v128.load8x8_s(wT + <usize>(d * outC + oc));
-        a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xs, w0));
-        a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xs, w0));
-      }
-      const o = orow + <usize>(oc << 2);
-      v128.store(o, a0);
-      v128.store(o, a1, 16);
+    if (right == 0) {
+      v = high;
+    } else {
+      const mask = (1 << right) - 1;
+      const threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+      v = (high >> right) + ((high & mask) > threshold ? 1 : 0);
+    }
+  }
+  v += load<i32>(q + H_OUT);
+  const lo = load<i32>(q + H_MIN);
+  const hi = load<i32>(q + H_MAX);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/**
+ * Requantize `rows` × C int32 accumulators (bias not yet added) at `acc` into int8 at `out`, with the
+ * table block at `q`.
+ */
+export function requantize(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
+  const f = q + HEADER;
+  const cp4 = <usize>(load<i32>(q + H_CP) << 2);
+  const single = load<i32>(q + H_SINGLE);
+  const shl = load<i32>(q + H_SHL);
+  const shr = load<i32>(q + H_SHR);
+  const o = i32x4.splat(load<i32>(q + H_OUT));
+  const lo = i32x4.splat(load<i32>(q + H_MIN));
+  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const vecEnd = load<i32>(q + H_VECTOR) ? C & ~3 : 0;
+  for (let r = 0; r < rows; r++) {
+    const ar = acc + <usize>((r * C) << 2);
+    const orow = out + <usize>(r * C);
+    let c = 0;
+    for (; c < vecEnd; c += 4) {
+      const c4 = <usize>(c << 2);
+      const a = i32x4.add(v128.load(ar + c4), v128.load(f + c4));
+      const v = requant4(a, f, cp4, c4, single, shl, shr, o, lo, hi);
+      const n = i16x8.narrow_i32x4_s(v, v);
+      v128.store32_lane(orow + <usize>c, i8x16.narrow_i16x8_s(n, n), 0);
+    }
+    for (; c < C; c++) {
+      store<i8>(orow + <usize>c, <i8>requant1(load<i32>(ar + <usize>(c << 2)) + load<i32>(f + <usize>(c << 2)), q, c));
+    }
+  }
+}
+
+// ───────────────────────── Matrix product with requantization ─────────────────────────
+
+/** 16 bytes of static scratch (in the runtime's reserved first page) for partial stores. */
+const TAIL: usize = memory.data(16, 16);
+
+/** Requantize 8 channels' accumulators (g..g+7, `g4` = g·4) and store the first `n` (≤ 8) as int8 at `o`. */
+// @ts-ignore: decorator
+@inline function store8(o: usize, a0: v128, a1: v128, n: i32, f: usize, cp4: usize, g4: usize, single: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128): void {
+  const v0 = requant4(a0, f, cp4, g4, single, shl, shr, out, lo, hi);
+  const v1 = requant4(a1, f, cp4, g4 + 16, single, shl, shr, out, lo, hi);
+  const w = i16x8.narrow_i32x4_s(v0, v1);
+  const b = i8x16.narrow_i16x8_s(w, w);
+  if (n >= 8) {
+    v128.store64_lane(o, b, 0);
+  } else {
+    v128.store(TAIL, b);
+    memory.copy(o, TAIL, <usize>n);
+  }
+}
+
+/** Store 8 channels' raw accumulators (int32, first `n`) for the scalar requantization fallback. */
+// @ts-ignore: decorator
+@inline function store8raw(o: usize, a0: v128, a1: v128, n: i32): void {
+  if (n >= 8) {
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+  } else {
+    v128.store(TAIL, a0);
+    memory.copy(o, TAIL, <usize>(min(n, 4) << 2));
+    if (n > 4) {
+      v128.store(TAIL, a1);
+      memory.copy(o + 16, TAIL, <usize>((n - 4) << 2));
     }
   }
 }
 
 /**
- * Single-rounding requantization with per-channel tables prepared once: rnd[c] = 2^(t−1) and
- * sh[c] = t = 31 − shift[c] (i64 each), mult[c] (i64). Same result as `requantize(..., single = 1)`.
+ * Convolution as a matrix product with requantization: out[p·N + n] = requant(bias[n] + Σ_k
+ * x[p·xStride + k] · w[n][k]) for `pixels` rows of K int8 inputs and N filters, int8 out.
+ *
+ * Weights come packed by `packWeights` (prepare time): for each group of 8 filters and each pair of
+ * taps k, k+1, 16 bytes [f0 k, f0 k+1, f1 k, f1 k+1, …, f7 k+1] (zeros past N and K). One input pair
+ * splatted to every lane then meets 4 filters in one i32x4.dot_i16x8_s, so accumulator lanes are
+ * output channels (no horizontal sums) and 4 pixels share each weight load. Reading the pair at
+ * k = K − 1 for odd K takes one byte past the row, which meets a zero weight.
+ *
+ * When the table's vector path is not exact for this op, raw accumulators go to `acc` and the
+ * scalar requantization finishes.
  */
-export function requantizeSingle(
-  acc: usize, rows: i32, C: i32, bias: usize, mult: usize, rnd: usize, sh: usize,
-  outOffset: i32, actMin: i32, actMax: i32, out: usize,
-): void {
-  let i = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < C; c++) {
-      const x = <i64>(load<i32>(acc + <usize>(i << 2)) + load<i32>(bias + <usize>(c << 2)));
-      const cc = <usize>(c << 3);
-      let v = <i32>((x * load<i64>(mult + cc) + load<i64>(rnd + cc)) >> load<i64>(sh + cc)) + outOffset;
-      v = v < actMin ? actMin : v > actMax ? actMax : v;
-      store<i8>(out + <usize>i, <i8>v);
-      i++;
+export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize): void {
+  const f = q + HEADER;
+  const cp4 = <usize>(load<i32>(q + H_CP) << 2);
+  const single = load<i32>(q + H_SINGLE);
+  const shl = load<i32>(q + H_SHL);
+  const shr = load<i32>(q + H_SHR);
+  const vector = load<i32>(q + H_VECTOR);
+  const o = i32x4.splat(load<i32>(q + H_OUT));
+  const lo = i32x4.splat(load<i32>(q + H_MIN));
+  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const pairs = (K + 1) >> 1;
+  const groupBytes = <usize>(pairs << 4);
+  const xs = <usize>xStride;
+  let p = 0;
+  for (; p + 4 <= pixels; p += 4) {
+    const x0 = x + <usize>p * xs;
+    for (let g = 0; g < N; g += 8) {
+      const g4 = <usize>(g << 2);
+      const b0 = v128.load(f + g4);
+      const b1 = v128.load(f + g4, 16);
+      let a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+      let w = wp + <usize>(g >> 3) * groupBytes;
+      let xp = x0;
+      for (let j = 0; j < pairs; j++) {
+        const w0 = v128.load8x8_s(w);
+        const w1 = v128.load8x8_s(w, 8);
+        let xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
+        a00 = i32x4.add(a00, i32x4.dot_i16x8_s(xv, w0));
+        a01 = i32x4.add(a01, i32x4.dot_i16x8_s(xv, w1));
+        xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + xs));
+        a10 = i32x4.add(a10, i32x4.dot_i16x8_s(xv, w0));
+        a11 = i32x4.add(a11, i32x4.dot_i16x8_s(xv, w1));
+        xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + 2 * xs));
+        a20 = i32x4.add(a20, i32x4.dot_i16x8_s(xv, w0));
+        a21 = i32x4.add(a21, i32x4.dot_i16x8_s(xv, w1));
+        xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + 3 * xs));
+        a30 = i32x4.add(a30, i32x4.dot_i16x8_s(xv, w0));
+        a31 = i32x4.add(a31, i32x4.dot_i16x8_s(xv, w1));
+        w += 16;
+        xp += 2;
+      }
+      const n = N - g;
+      if (vector) {
+        const ob = out + <usize>(p * N + g);
+        store8(ob, a00, a01, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+      } else {
+        const ab = acc + <usize>((p * N + g) << 2);
+        store8raw(ab, a00, a01, n);
+        store8raw(ab + <usize>(N << 2), a10, a11, n);
+        store8raw(ab + <usize>(N << 3), a20, a21, n);
+        store8raw(ab + <usize>(N * 12), a30, a31, n);
+      }
     }
+  }
+  for (; p < pixels; p++) {
+    const x0 = x + <usize>p * xs;
+    for (let g = 0; g < N; g += 8) {
+      const g4 = <usize>(g << 2);
+      let a0 = v128.load(f + g4);
+      let a1 = v128.load(f + g4, 16);
+      let w = wp + <usize>(g >> 3) * groupBytes;
+      let xp = x0;
+      for (let j = 0; j < pairs; j++) {
+        const xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w)));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w, 8)));
+        w += 16;
+        xp += 2;
+      }
+      if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, single, shl, shr, o, lo, hi);
+      else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
+    }
+  }
+  if (!vector) requantizeBiased(acc, pixels, N, q, out);
+}
+
+/** Scalar requantization of accumulators that already include the bias. */
+function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
+  for (let i = 0; i < rows * C; i++) {
+    store<i8>(out + <usize>i, <i8>requant1(load<i32>(acc + <usize>(i << 2)), q, i % C));
   }
 }

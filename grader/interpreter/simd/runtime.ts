@@ -8,12 +8,10 @@ import { fromRoot } from '../../../core/paths.js';
 
 export interface SimdKernels {
   dotRows(w: number, x: number, rows: number, depth: number, out: number): void;
-  pointwise(x: number, w: number, pixels: number, inC: number, outC: number, out: number): void;
   depthwise(xpad: number, padW: number, C: number, w: number, kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, acc: number): void;
-  gemmNarrow(x: number, wT: number, pixels: number, depth: number, outC: number, out: number): void;
+  gemm(x: number, xStride: number, pixels: number, K: number, wp: number, N: number, q: number, out: number, acc: number): void;
   im2col(x: number, inH: number, inW: number, C: number, kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number, padH: number, padW: number, outH: number, outW: number, zp: number, out: number): void;
-  requantizeSingle(acc: number, rows: number, C: number, bias: number, mult: number, rnd: number, sh: number, outOffset: number, actMin: number, actMax: number, out: number): void;
-  requantize(acc: number, rows: number, C: number, bias: number, mult: number, shift: number, outOffset: number, actMin: number, actMax: number, out: number, single: number): void;
+  requantize(acc: number, rows: number, C: number, q: number, out: number): void;
 }
 
 const WASM = fromRoot('grader', 'interpreter', 'simd', 'kernels.wasm');
