@@ -28,7 +28,8 @@ try {
   }
   const code = err instanceof ConfigError ? 2 : err instanceof CliError ? err.exitCode : 1;
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`tinyarena: ${message}\n`);
+  // An empty message means the command already explained itself on stdout (e.g. a rejection).
+  if (message) process.stderr.write(`tinyarena: ${message}\n`);
   if (process.env.TINYARENA_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   await flushStdout();
   process.exit(code);

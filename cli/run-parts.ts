@@ -27,6 +27,9 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
   const services = await createServices(config, logger);
   const components: Component[] = [];
   try {
+    // Every part reads challenges from the database; load the YAML definitions into it first.
+    const { syncChallenges } = await import('../grader/pipeline/catalog.js');
+    await syncChallenges(services.db, config.CHALLENGES_DIR, logger);
     if (parts.includes('worker')) {
       const { WorkerPool } = await import('../grader/worker/workers.js');
       components.push(new WorkerPool(services));

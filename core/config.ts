@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { fromRoot } from './paths.js';
 
 const optionalString = z
   .string()
@@ -55,6 +56,15 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveInt(30_000, 'a positive number of milliseconds'),
   MIGRATE_ON_START: bool(true),
   KNOWLEDGE_DIRS: optionalString,
+  /** Folder of challenge definitions (challenges/<id>/challenge.yaml); default: the project's own. */
+  CHALLENGES_DIR: optionalString,
+  /** Attempts per pipeline stage before a submission fails as an infrastructure error (quota refunded). */
+  STAGE_ATTEMPTS: positiveInt(3, 'a positive integer'),
+  /**
+   * A worker renews its job lock this often (×½); a job whose worker died is handed to another worker
+   * after at most about this long (BullMQ lockDuration and stalled-check interval).
+   */
+  JOB_LOCK_MS: positiveInt(30_000, 'a positive number of milliseconds'),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: idList,
   DISCORD_GUILD_ID: idList,
@@ -81,6 +91,7 @@ const GROUPS: Record<string, (keyof Env)[]> = {
 /** Validated configuration, with paths made absolute and derived switches computed. */
 export interface Config extends Env {
   DATA_DIR: string;
+  CHALLENGES_DIR: string;
   PUBLIC_URL: string;
   knowledgeDirs: string[];
   discordEnabled: boolean;
@@ -129,6 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   return {
     ...e,
     DATA_DIR: resolve(cwd, e.DATA_DIR),
+    CHALLENGES_DIR: e.CHALLENGES_DIR ? resolve(cwd, e.CHALLENGES_DIR) : fromRoot('challenges'),
     PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     knowledgeDirs: (e.KNOWLEDGE_DIRS ?? '').split(',').map((d) => d.trim()).filter(Boolean).map((d) => resolve(cwd, d)),
     discordEnabled: e.DISCORD_TOKEN !== undefined,

@@ -11,8 +11,10 @@ import { z } from 'zod';
 
 const submissionJob = z.object({
   submissionId: z.string().min(1),
-  /** Set by rejudges; absent means the current evaluator. */
-  evaluatorVersion: z.string().min(1).optional(),
+  /** The run this job belongs to (a fencing token: jobs of a superseded run do nothing). */
+  runId: z.string().min(1),
+  /** Evaluator version the run is judged under (results are stored per version). */
+  evaluatorVersion: z.string().min(1),
 });
 
 /** Queue name → payload schema. Adding a queue means adding a line here. */
@@ -34,6 +36,8 @@ export const queuePayloads = {
       /** Only blobs older than this are considered orphans (uploads in flight are younger). */
       minAgeMs: z.number().int().nonnegative().default(60 * 60 * 1000),
     }),
+    /** Find submissions whose job is missing, failed for good or stuck, and fix them. */
+    z.object({ task: z.literal('reap') }),
   ]),
 } as const;
 

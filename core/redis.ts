@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -185,8 +185,20 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+  // Lets short-lived commands on this machine join this server (attachEmbeddedRedis).
+  await writeFile(join(dir, 'endpoint.json'), JSON.stringify(options));
   opts.logger.info({ redis: handle.describe, pid: child.pid }, 'private redis-server started');
   return handle;
+}
+
+function processIsRedis(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return existsSync(`/proc/${pid}`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis') : true;
+  } catch {
+    return false;
+  }
 }
 
 /** Two TinyArena processes must not share one private Redis directory. */
@@ -194,14 +206,7 @@ async function refuseIfRunning(pidFile: string, dataDir: string): Promise<void> 
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return;
-  let alive = false;
-  try {
-    process.kill(pid, 0);
-    alive = existsSync(`/proc/${pid}`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis') : true;
-  } catch {
-    alive = false;
-  }
-  if (alive) {
+  if (processIsRedis(pid)) {
     throw new RedisUnavailableError(
       `DATA_DIR ${dataDir} is in use: its private redis-server (pid ${pid}) is running, so another TinyArena probably is too. Stop it, or give this one another DATA_DIR or a REDIS_URL.`,
     );
@@ -218,7 +223,7 @@ function tailLog(file: string): string {
 }
 
 /** REDIS_URL if set, else a private server. */
-export async function obtainRedis(config: { REDIS_URL?: string | undefined; DATA_DIR: string; REDIS_SERVER_BIN: string }, logger: Logger): Promise<RedisHandle> {
+export async function obtainRedis(config: { REDIS_URL?: string | undefined; DATA_DIR: string; REDIS_SERVER_BIN: string }, logger: Logger, opts: { attach?: boolean } = {}): Promise<RedisHandle> {
   if (config.REDIS_URL) {
     const url = config.REDIS_URL;
     return {
@@ -228,5 +233,27 @@ export async function obtainRedis(config: { REDIS_URL?: string | undefined; DATA
       stop: async () => {},
     };
   }
+  if (opts.attach) {
+    const running = attachEmbeddedRedis(config.DATA_DIR);
+    if (running) return running;
+  }
   return startEmbeddedRedis({ dataDir: config.DATA_DIR, bin: config.REDIS_SERVER_BIN, logger });
+}
+
+/**
+ * The private redis-server another TinyArena process (e.g. `tinyarena start`) runs in this DATA_DIR,
+ * if there is one: short-lived commands (`submit`, `rejudge`, …) join it instead of refusing.
+ */
+export function attachEmbeddedRedis(dataDir: string): RedisHandle | null {
+  const dir = join(dataDir, 'redis');
+  const pidFile = join(dir, 'redis.pid');
+  const endpoint = join(dir, 'endpoint.json');
+  if (!existsSync(pidFile) || !existsSync(endpoint) || !processIsRedis(Number(readFileSync(pidFile, 'utf8').trim()))) return null;
+  const options = JSON.parse(readFileSync(endpoint, 'utf8')) as RedisOptions;
+  return {
+    options,
+    describe: options.path ? `unix://${options.path} (joined private redis-server)` : `redis://127.0.0.1:${options.port} (joined private redis-server)`,
+    embedded: false,
+    stop: async () => {},
+  };
 }

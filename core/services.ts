@@ -30,6 +30,8 @@ export interface Services {
 export interface ServiceOptions {
   /** Apply pending migrations first (default: config.MIGRATE_ON_START). */
   migrate?: boolean;
+  /** Join the private Redis of a server already running in DATA_DIR instead of refusing (CLI commands). */
+  attachRedis?: boolean;
 }
 
 export async function createServices(config: Config, logger: Logger, opts: ServiceOptions = {}): Promise<Services> {
@@ -53,7 +55,7 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
     }
     const db = await openDb(dbTarget);
     cleanups.push(() => db.$disconnect());
-    const redisHandle = await obtainRedis(config, logger);
+    const redisHandle = await obtainRedis(config, logger, { attach: opts.attachRedis ?? false });
     cleanups.push(() => redisHandle.stop());
     const redis = connectRedis(redisHandle, 'tinyarena:main');
     redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));

@@ -3,13 +3,21 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { WebContext } from './context.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
+import { identify } from './auth.js';
+import { submissionApiRoutes } from './routes/api-submissions.js';
+import { leaderboardRoutes } from './routes/leaderboards.js';
+import { submissionPageRoutes } from './routes/submission-page.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(ctx));
+  app.use(identify(ctx));
   app.use(homeRoutes(ctx));
+  app.use(submissionApiRoutes(ctx));
+  app.use(leaderboardRoutes(ctx));
+  app.use(submissionPageRoutes(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -7,9 +7,17 @@ import score from './score.js';
 import dataset, { registerDemo } from './dataset.js';
 import migrate from './migrate.js';
 import start from './start.js';
+import submit from './submit.js';
+import status from './status.js';
+import leaderboard from './leaderboard.js';
+import challenge from './challenge.js';
+import rejudge from './rejudge.js';
+import disqualify from './disqualify.js';
+import quota from './quota.js';
+import token from './token.js';
 
 /** A sub-command adds itself to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token];

@@ -71,6 +71,17 @@ export const challengeSchema = z.strictObject({
     timeZone: ianaZone.default('UTC'),
   }),
   team: z.strictObject({ maxSize: z.number().int().positive() }).default({ maxSize: 1 }),
+  leaderboard: z
+    .strictObject({
+      /**
+       * Ladder damping of the public board: a participant's shown score changes only when a new one
+       * beats it by more than this many points (0 = off).
+       */
+      ladderMargin: z.number().min(0).default(0),
+      /** Private board from learner-selected final submissions (at most this many per participant). */
+      maxFinalSubmissions: z.number().int().positive().optional(),
+    })
+    .default({ ladderMargin: 0 }),
   device: z
     .strictObject({
       enabled: z.boolean().default(true),

@@ -15,6 +15,11 @@ export interface Processor<Q extends QueueName = QueueName> {
   /** Recurring jobs this processor wants (BullMQ job schedulers, upserted at start). */
   schedules?: { id: string; everyMs: number; payload: JobPayload<Q> }[];
   process(payload: JobPayload<Q>, job: Job<JobPayload<Q>>, services: Services): Promise<unknown>;
+  /**
+   * Called when a job fails. `final`: no attempt is left (or the error is unrecoverable), so the
+   * processor must leave its records in a final state (e.g. fail the submission, refund quota).
+   */
+  onFailed?(payload: JobPayload<Q>, err: Error, final: boolean, services: Services): Promise<void>;
 }
 
 /** Helper that keeps the queue/payload link typed at the definition site. */

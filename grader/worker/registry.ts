@@ -1,8 +1,9 @@
 import type { Processor } from './processor.js';
+import device from './processors/device.js';
 import maintenance from './processors/maintenance.js';
+import publish from './processors/publish.js';
+import score from './processors/score.js';
+import validate from './processors/validate.js';
 
-/**
- * Every queue processor, as a plain list (no directory scanning): what runs is what is written here.
- * The pipeline stages (validate → score → device → publish) join this list as their issues land.
- */
-export const processors: readonly Processor[] = [maintenance];
+/** Every queue processor, as a plain list (no directory scanning): what runs is what is written here. */
+export const processors: readonly Processor[] = [validate, score, device, publish, maintenance] as readonly Processor[];

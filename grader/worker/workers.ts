@@ -34,6 +34,8 @@ export class WorkerPool implements Component {
         connection: this.connection,
         prefix: config.QUEUE_PREFIX,
         concurrency: p.concurrency ?? config.WORKER_CONCURRENCY,
+        lockDuration: config.JOB_LOCK_MS,
+        stalledInterval: config.JOB_LOCK_MS,
         autorun: true,
       });
       worker.on('completed', () => this.completed++);
@@ -61,7 +63,24 @@ export class WorkerPool implements Component {
       // A malformed job never becomes valid by retrying.
       throw new UnrecoverableError(`invalid ${p.queue} payload: ${err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(err)}`);
     }
-    const work = p.process(payload, job as never, this.services);
+    try {
+      return await this.withTimeout(p, p.process(payload, job as never, this.services));
+    } catch (err) {
+      if (p.onFailed) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        const final = e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        try {
+          await p.onFailed(payload, e, final, this.services);
+        } catch (hookErr) {
+          // The reaper finishes the submission later; the job's own error is what matters here.
+          this.services.logger.error({ queue: p.queue, jobId: job.id, err: (hookErr as Error).message }, 'failure hook failed');
+        }
+      }
+      throw err;
+    }
+  }
+
+  private async withTimeout<T>(p: Processor, work: Promise<T>): Promise<T> {
     if (!p.timeoutMs) return work;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -4,8 +4,10 @@ import { processors } from '../../grader/worker/registry.js';
 
 describe('queue contracts', () => {
   it('validates payloads per queue', () => {
-    expect(parsePayload('score', { submissionId: 'abc' })).toEqual({ submissionId: 'abc' });
-    expect(() => parsePayload('score', { submissionId: '' })).toThrow();
+    const job = { submissionId: 'abc', runId: 'r1', evaluatorVersion: 'e1-0123abcd' };
+    expect(parsePayload('score', job)).toEqual(job);
+    expect(() => parsePayload('score', { ...job, submissionId: '' })).toThrow();
+    expect(() => parsePayload('score', { submissionId: 'abc' })).toThrow(/runId/);
     expect(() => parsePayload('triage', { topicId: 'x' })).toThrow();
     expect(parsePayload('maintenance', { task: 'blob-sweep' })).toEqual({ task: 'blob-sweep', minAgeMs: 3_600_000 });
     expect(() => parsePayload('maintenance', { task: 'format-disk' })).toThrow();

@@ -1,16 +1,25 @@
 import { defineProcessor } from '../processor.js';
 import { sweepBlobs } from '../../../core/blob-sweep.js';
+import { reap } from '../../pipeline/reaper.js';
 
-/** Housekeeping: delete uploads nothing refers to (e.g. an intake that crashed half-way). */
+/**
+ * Housekeeping: delete uploads nothing refers to (e.g. an intake that crashed half-way), and reap
+ * submissions whose jobs were lost, failed for good or got stuck.
+ */
 export default defineProcessor({
   queue: 'maintenance',
   concurrency: 1,
   timeoutMs: 10 * 60 * 1000,
-  schedules: [{ id: 'blob-sweep', everyMs: 6 * 3600 * 1000, payload: { task: 'blob-sweep', minAgeMs: 3600 * 1000 } }],
+  schedules: [
+    { id: 'blob-sweep', everyMs: 6 * 3600 * 1000, payload: { task: 'blob-sweep', minAgeMs: 3600 * 1000 } },
+    { id: 'reap', everyMs: 60 * 1000, payload: { task: 'reap' } },
+  ],
   async process(payload, _job, services) {
     switch (payload.task) {
       case 'blob-sweep':
         return sweepBlobs(services.db, services.blobs, { minAgeMs: payload.minAgeMs, now: new Date() });
+      case 'reap':
+        return reap(services);
     }
   },
 });

@@ -1,0 +1,56 @@
+import type { StatusView } from '../../grader/pipeline/status.js';
+import { CliError } from '../errors.js';
+import { apiRequest, output, remote, withServices } from '../services.js';
+import type { RegisterCommand } from './index.js';
+
+async function fetchStatus(id: string, r: { server: string; token: string } | null): Promise<StatusView> {
+  if (r) return (await apiRequest(r, `/api/submissions/${encodeURIComponent(id)}`)) as StatusView;
+  return withServices(async (services) => {
+    const { submissionStatus } = await import('../../grader/pipeline/status.js');
+    const s = await submissionStatus(services.db, id, { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY, showPrivate: true });
+    if (!s) throw new CliError(`no submission ${id}`, 2);
+    return s;
+  });
+}
+
+export function describeStatus(s: StatusView): string {
+  const lines = [`${s.id} — ${s.challenge} by ${s.person} (${s.fileName}): ${s.state}${s.reason ? ` — ${s.reason}` : ''}`];
+  if (s.state === 'queued') lines.push(`  position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}`);
+  for (const st of s.stages) lines.push(`  ${st.name.padEnd(9)} ${st.status}${st.error ? ` — ${st.error.split('\n')[0]}` : ''}`);
+  if (s.score !== null) lines.push(`  score ${s.score}${s.rank ? `, rank ${s.rank}` : s.eligible ? '' : ' (below the gate: not ranked)'}`);
+  if (s.disqualified) lines.push(`  disqualified: ${s.disqualified.reason ?? ''}`);
+  lines.push(`  report: ${s.report}`);
+  return lines.join('\n');
+}
+
+/** Poll until the submission leaves the pipeline, showing stage changes on stderr. */
+export async function waitForSubmission(id: string, r: { server: string; token: string } | null, show: boolean, timeoutMs = 30 * 60_000): Promise<StatusView> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const s = await fetchStatus(id, r);
+    const line = `${s.state}${s.state === 'queued' ? ` (position ${s.queue.position})` : ''} ${s.stages.map((st) => `${st.name}:${st.status}`).join(' ')}`;
+    if (show && line !== last) process.stderr.write(`  … ${line}\n`);
+    last = line;
+    if (s.state !== 'queued' && s.state !== 'running') return s;
+    if (Date.now() > deadline) throw new CliError(`still ${s.state} after ${timeoutMs / 1000} s`, 1);
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
+const register: RegisterCommand = (program) => {
+  program
+    .command('status')
+    .description('show a submission: state, stages, score, rank')
+    .argument('<submission-id>')
+    .option('--server <url>', 'remote: the TinyArena server URL')
+    .option('--token <token>', 'remote: your API token')
+    .option('--wait', 'wait until it leaves the queue')
+    .option('--json', 'print JSON: { id, state, stages, score, rank, report }')
+    .action(async (id: string, opts: { server?: string; token?: string; wait?: boolean; json?: boolean }) => {
+      const r = remote(opts);
+      const s = opts.wait ? await waitForSubmission(id, r, !opts.json) : await fetchStatus(id, r);
+      output(opts.json, s, () => describeStatus(s));
+    });
+};
+export default register;

@@ -1,0 +1,145 @@
+/**
+ * Organizer actions. Each checks the actor's role (callers check too; this is the last line), does
+ * its change, and writes the audit log: who, when, why, before and after. `actorId: null` is the
+ * server console (someone with shell access to the grader machine).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../core/db/client.js';
+import type { Services } from '../../core/services.js';
+import { getChallenge, phaseOf } from './catalog.js';
+import { evaluatorVersion } from './evaluator.js';
+import { emitEvent } from './events.js';
+import { toJson } from './json.js';
+import { recomputeLeaderboard } from './leaderboard.js';
+import { AuthError, isOrganizer } from './people.js';
+import { enqueueStage } from './stages.js';
+
+export interface Actor {
+  /** null: the server console. */
+  actorId: string | null;
+  reason: string;
+}
+
+export class AdminError extends Error {
+  override name = 'AdminError';
+}
+
+async function requireOrganizer(db: Db, actor: Actor): Promise<void> {
+  if (actor.actorId !== null && !(await isOrganizer(db, actor.actorId))) throw new AuthError('only organizers can do this');
+  if (!actor.reason.trim()) throw new AdminError('a reason is required (it goes to the audit log)');
+}
+
+export async function audit(db: Db, actor: Actor, action: string, target: { type: string; id: string }, before: unknown, after: unknown): Promise<void> {
+  await db.auditLog.create({
+    data: { actorId: actor.actorId, action, targetType: target.type, targetId: target.id, reason: actor.reason, data: toJson({ before, after, via: actor.actorId ? 'person' : 'console' }) },
+  });
+}
+
+export type ChallengeAction = 'open' | 'close' | 'finalize' | 'schedule' | 'freeze' | 'unfreeze';
+
+/**
+ * open/close force the state regardless of the timeline; schedule returns to following it;
+ * finalize marks results final (private board revealed); freeze/unfreeze the public board.
+ */
+export async function changeChallenge(services: Services, actor: Actor, challengeId: string, action: ChallengeAction) {
+  const { db } = services;
+  await requireOrganizer(db, actor);
+  const c = await getChallenge(db, challengeId, services.config.CHALLENGES_DIR);
+  const before = { state: c.row.state, frozen: c.row.frozen, frozenAt: c.row.frozenAt, phase: phaseOf(c).phase };
+  const data =
+    action === 'freeze'
+      ? { frozen: true, frozenAt: c.row.frozenAt ?? new Date() }
+      : action === 'unfreeze'
+        ? { frozen: false, frozenAt: null }
+        : { state: ({ open: 'open', close: 'closed', finalize: 'finalized', schedule: 'draft' } as const)[action] };
+  if (action === 'unfreeze' && c.row.freezesAt && c.row.freezesAt <= new Date()) {
+    throw new AdminError(`the public board is frozen by the timeline since ${c.row.freezesAt.toISOString()}; change timeline.freezes in challenge.yaml to lift it`);
+  }
+  const row = await db.challenge.update({ where: { id: challengeId }, data });
+  const after = { state: row.state, frozen: row.frozen, frozenAt: row.frozenAt, phase: phaseOf({ row }).phase };
+  await audit(db, actor, `challenge.${action}`, { type: 'challenge', id: challengeId }, before, after);
+  await recomputeLeaderboard(services, challengeId);
+  return after;
+}
+
+export async function disqualify(services: Services, actor: Actor, submissionId: string, disqualified = true) {
+  const { db } = services;
+  await requireOrganizer(db, actor);
+  const sub = await db.submission.findUnique({ where: { id: submissionId } });
+  if (!sub) throw new AdminError(`no submission ${submissionId}`);
+  const before = { disqualifiedAt: sub.disqualifiedAt, reason: sub.disqualifyReason };
+  const row = await db.submission.update({ where: { id: submissionId }, data: disqualified ? { disqualifiedAt: new Date(), disqualifyReason: actor.reason } : { disqualifiedAt: null, disqualifyReason: null } });
+  await audit(db, actor, disqualified ? 'submission.disqualify' : 'submission.requalify', { type: 'submission', id: submissionId }, before, { disqualifiedAt: row.disqualifiedAt, reason: row.disqualifyReason });
+  await emitEvent(services, { submissionId, challengeId: sub.challengeId, personId: sub.personId, type: disqualified ? 'disqualified' : 'requalified', data: { reason: actor.reason } });
+  await recomputeLeaderboard(services, sub.challengeId);
+}
+
+export interface RejudgeScope {
+  challengeId: string;
+  /** Absent: every submission of the challenge that has been judged. */
+  submissionIds?: string[];
+}
+
+/**
+ * Judge again under the current evaluator version, in the rejudge lane (fresh submissions go first).
+ * Old scores stay in the database under their evaluator version; until the new run publishes, the
+ * board keeps showing the old result.
+ */
+export async function rejudge(services: Services, actor: Actor, scope: RejudgeScope): Promise<{ count: number; evaluatorVersion: string }> {
+  const { db } = services;
+  await requireOrganizer(db, actor);
+  const c = await getChallenge(db, scope.challengeId, services.config.CHALLENGES_DIR);
+  const version = evaluatorVersion(c.definitionHash);
+  const subs = await db.submission.findMany({
+    where: { challengeId: scope.challengeId, runVersion: { not: null }, ...(scope.submissionIds ? { id: { in: scope.submissionIds } } : {}) },
+    select: { id: true, personId: true, challengeId: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  if (scope.submissionIds) {
+    const found = new Set(subs.map((s) => s.id));
+    const missing = scope.submissionIds.filter((id) => !found.has(id));
+    if (missing.length) throw new AdminError(`not judged submissions of ${scope.challengeId}: ${missing.join(', ')}`);
+  }
+  await audit(db, actor, 'submission.rejudge', { type: 'challenge', id: scope.challengeId }, null, { evaluatorVersion: version, submissions: subs.map((s) => s.id) });
+  for (const s of subs) {
+    const run = { runId: randomUUID(), runVersion: version, lane: 'rejudge', state: 'queued' as const, stage: 'validate' as const, stateReason: null, startedAt: null, finishedAt: null };
+    const row = await db.submission.update({ where: { id: s.id }, data: run });
+    await emitEvent(services, { submissionId: s.id, challengeId: s.challengeId, personId: s.personId, type: 'rejudge', data: { evaluatorVersion: version, reason: actor.reason } });
+    await enqueueStage(services, row, 'validate');
+  }
+  return { count: subs.length, evaluatorVersion: version };
+}
+
+export async function grantQuota(services: Services, actor: Actor, challengeId: string, personId: string, extra: number) {
+  const { db } = services;
+  await requireOrganizer(db, actor);
+  if (!Number.isInteger(extra) || extra === 0 || Math.abs(extra) > 1000) throw new AdminError('extra must be a non-zero whole number of submissions (at most 1000)');
+  await getChallenge(db, challengeId, services.config.CHALLENGES_DIR);
+  const grant = await db.quotaGrant.create({ data: { challengeId, personId, extra, reason: actor.reason, grantedById: actor.actorId } });
+  await audit(db, actor, 'quota.grant', { type: 'person', id: personId }, null, { challengeId, extra, grantId: grant.id });
+  return grant;
+}
+
+/**
+ * A learner marks (or unmarks) a submission as one of their final picks for the private board.
+ * Only while the challenge accepts submissions, only their own judged submissions, at most the
+ * challenge's limit.
+ */
+export async function selectFinal(services: Services, personId: string, submissionId: string, final: boolean): Promise<void> {
+  const { db } = services;
+  const sub = await db.submission.findUnique({ where: { id: submissionId } });
+  if (!sub || sub.personId !== personId) throw new AdminError(`no submission ${submissionId} of yours`);
+  const c = await getChallenge(db, sub.challengeId, services.config.CHALLENGES_DIR);
+  const max = c.def.leaderboard.maxFinalSubmissions;
+  if (!max) throw new AdminError(`${c.def.title} does not use final-submission selection: your best submission counts`);
+  if (!phaseOf(c).accepting) throw new AdminError('final submissions can only be chosen while the challenge is open');
+  if (final) {
+    if (sub.state !== 'done') throw new AdminError('only a scored submission can be a final pick');
+    const who = sub.teamId ? { teamId: sub.teamId } : { personId, teamId: null };
+    const chosen = await db.submission.count({ where: { challengeId: sub.challengeId, isFinal: true, ...who, id: { not: submissionId } } });
+    if (chosen >= max) throw new AdminError(`you already chose ${max} final submission${max === 1 ? '' : 's'}; unselect one first`);
+  }
+  await db.submission.update({ where: { id: submissionId }, data: { isFinal: final } });
+  await emitEvent(services, { submissionId, challengeId: sub.challengeId, personId, type: 'final-selected', data: { final } });
+  await recomputeLeaderboard(services, sub.challengeId);
+}

@@ -1,0 +1,160 @@
+/**
+ * Intake: the one entry point for a new submission (HTTP API, CLI, Discord all call it).
+ *
+ * Order matters for "nothing lost, no quota lost": the challenge must be open; the upload is streamed
+ * into the blob store under a size cap; identical bytes from the same person return the existing
+ * submission; preflight runs synchronously and a broken file is answered at once and charges nothing;
+ * then, under a per-participant lock, the quota is checked and the row created; only then is the job
+ * enqueued. If enqueueing fails (Redis away) the row stays `queued` and the reaper enqueues it later.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { BlobTooLargeError, formatBytes } from '../../core/blob-store.js';
+import { withLock } from '../../core/locks.js';
+import type { Services } from '../../core/services.js';
+import { rulesForChallenge } from '../challenges/load.js';
+import { preflight, type PreflightReport } from '../validate/preflight.js';
+import { getChallenge, phaseOf } from './catalog.js';
+import { evaluatorVersion } from './evaluator.js';
+import { emitEvent } from './events.js';
+import { toJson } from './json.js';
+import { participantFor } from './people.js';
+import type { QuotaStatus } from './quota.js';
+import { participantQuota } from './quota-usage.js';
+import { rejectionReason } from './stage-validate.js';
+import { enqueueStage } from './stages.js';
+import { queueInfo } from './status.js';
+
+export type IntakeErrorCode = 'closed' | 'quota' | 'too-large' | 'unsupported' | 'bad-request';
+
+/** The submission was not taken; `message` says why and what to do. Nothing was charged. */
+export class IntakeError extends Error {
+  override name = 'IntakeError';
+  constructor(
+    readonly code: IntakeErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface SubmitRequest {
+  challengeId: string;
+  personId: string;
+  fileName: string;
+  note?: string | undefined;
+  source: 'discord' | 'api' | 'cli' | 'web';
+  body: AsyncIterable<Uint8Array> | Readable | Uint8Array;
+  now?: Date;
+}
+
+export interface SubmitResult {
+  /** `accepted`: queued now; `duplicate`: these bytes were submitted before (nothing charged); `rejected`: preflight failed (nothing charged). */
+  status: 'accepted' | 'duplicate' | 'rejected';
+  id: string;
+  state: 'queued' | 'running' | 'done' | 'rejected' | 'failed';
+  queuePosition: number;
+  etaSeconds: number | null;
+  reason: string | null;
+  report: PreflightReport | null;
+  quota: QuotaStatus;
+}
+
+const FILE_NAME = /^[^/\\\0]{1,200}$/;
+
+export async function submit(services: Services, req: SubmitRequest): Promise<SubmitResult> {
+  const { db, config } = services;
+  const now = req.now ?? new Date();
+  if (!FILE_NAME.test(req.fileName)) throw new IntakeError('bad-request', 'the file name must be 1–200 characters without slashes');
+  if (req.note !== undefined && req.note.length > 500) throw new IntakeError('bad-request', 'the note is longer than 500 characters');
+  const challenge = await getChallenge(db, req.challengeId, config.CHALLENGES_DIR);
+  const phase = phaseOf(challenge, now);
+  if (!phase.accepting) {
+    const t = challenge.def.timeline;
+    const when = phase.phase === 'scheduled' ? `it opens at ${t.opens}` : `it closed${challenge.row.state === 'draft' ? ` at ${t.closes}` : ''}`;
+    throw new IntakeError('closed', `${challenge.def.title} is not accepting submissions: ${when}`, { phase: phase.phase });
+  }
+
+  const maxBytes = config.MAX_UPLOAD_BYTES;
+  let blob;
+  try {
+    blob = req.body instanceof Uint8Array ? await services.blobs.putBytes(req.body, { maxBytes }) : await services.blobs.put(req.body, { maxBytes });
+  } catch (err) {
+    if (err instanceof BlobTooLargeError) {
+      throw new IntakeError('too-large', `the upload is larger than ${formatBytes(maxBytes)}; this challenge's model budget is ${formatBytes(challenge.def.budgets.maxModelBytes)}`, { maxBytes });
+    }
+    throw err;
+  }
+  if (blob.kind === 'elf' || blob.kind === 'ihex') {
+    throw new IntakeError('unsupported', 'this is compiled firmware; firmware submissions are graded once the board rack is attached to this grader. Submit the int8 .tflite model instead.');
+  }
+  await db.blob.upsert({ where: { sha256: blob.sha256 }, create: { sha256: blob.sha256, sizeBytes: blob.sizeBytes, kind: blob.kind }, update: {} });
+
+  const participant = await participantFor(db, req.challengeId, req.personId);
+  const version = evaluatorVersion(challenge.definitionHash);
+  const bytes = await services.blobs.readBytes(blob.sha256);
+  const { report } = preflight(bytes, rulesForChallenge(challenge.def));
+
+  return withLock(services.redis, `${config.QUEUE_PREFIX}:lock:quota:${req.challengeId}:${participant.key}`, async () => {
+    const quota = await participantQuota(db, req.challengeId, challenge.def, participant, now);
+    const existing = await db.submission.findUnique({ where: { challengeId_personId_blobSha256: { challengeId: req.challengeId, personId: req.personId, blobSha256: blob.sha256 } } });
+    // Same bytes again: answer with what we know, unless it can now go further (it failed on our
+    // side, or was rejected at intake under rules that have changed since).
+    const retry = existing && (existing.state === 'failed' || (existing.state === 'rejected' && !existing.quotaCharged && report.ok));
+    if (existing && !retry) {
+      const q = await queueInfo(db, existing, config.WORKER_CONCURRENCY);
+      return { status: 'duplicate', id: existing.id, state: existing.state, queuePosition: q.position, etaSeconds: q.etaSeconds, reason: existing.stateReason, report: null, quota };
+    }
+
+    if (!report.ok) {
+      const reason = rejectionReason(report);
+      const sub = existing
+        ? await db.submission.update({ where: { id: existing.id }, data: { state: 'rejected', stateReason: reason, quotaCharged: false } })
+        : await db.submission.create({
+            data: {
+              challengeId: req.challengeId,
+              personId: req.personId,
+              teamId: participant.teamId,
+              blobSha256: blob.sha256,
+              kind: 'model',
+              fileName: req.fileName,
+              note: req.note ?? null,
+              source: req.source,
+              state: 'rejected',
+              stateReason: reason,
+              quotaCharged: false,
+              finishedAt: now,
+            },
+          });
+      await db.stageResult.upsert({
+        where: { submissionId_stage_evaluatorVersion: { submissionId: sub.id, stage: 'validate', evaluatorVersion: version } },
+        create: { submissionId: sub.id, stage: 'validate', evaluatorVersion: version, status: 'failed', attempts: 1, startedAt: now, finishedAt: now, detail: toJson(report), error: reason },
+        update: { status: 'failed', detail: toJson(report), error: reason, finishedAt: now },
+      });
+      await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'rejected', data: { stage: 'intake', reason } });
+      return { status: 'rejected', id: sub.id, state: 'rejected', queuePosition: 0, etaSeconds: 0, reason, report, quota };
+    }
+
+    if (quota.remaining <= 0) {
+      const limit = quota.remainingTotal === 0 ? `all ${quota.total} submissions of this challenge are used` : `today's ${quota.perDay} submissions are used; the quota resets at ${quota.resetsAt.toISOString()} (daily at ${quota.resetLabel})`;
+      throw new IntakeError('quota', `quota exhausted: ${limit}`, { quota });
+    }
+    const run = { runId: randomUUID(), runVersion: version, lane: 'fresh', state: 'queued' as const, stage: 'validate' as const, quotaCharged: true };
+    const sub = existing
+      ? await db.submission.update({ where: { id: existing.id }, data: { ...run, stateReason: null, startedAt: null, finishedAt: null, fileName: req.fileName, note: req.note ?? null, source: req.source } })
+      : await db.submission.create({
+          data: { challengeId: req.challengeId, personId: req.personId, teamId: participant.teamId, blobSha256: blob.sha256, kind: 'model', fileName: req.fileName, note: req.note ?? null, source: req.source, ...run },
+        });
+    const after = { ...quota, usedToday: quota.usedToday + 1, usedTotal: quota.usedTotal + 1, remaining: quota.remaining - 1, remainingToday: quota.remainingToday - 1, remainingTotal: quota.remainingTotal === null ? null : quota.remainingTotal - 1 };
+    const q = await queueInfo(db, sub, config.WORKER_CONCURRENCY);
+    await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'queued', data: { queuePosition: q.position, etaSeconds: q.etaSeconds } });
+    try {
+      // Redis may be away: do not hold the learner's request for it (the row is the record).
+      await Promise.race([enqueueStage(services, sub, 'validate'), new Promise((_, reject) => setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000).unref())]);
+    } catch (err) {
+      services.logger.warn({ submission: sub.id, err: (err as Error).message }, 'could not enqueue; the reaper will');
+    }
+    return { status: 'accepted', id: sub.id, state: 'queued', queuePosition: q.position, etaSeconds: q.etaSeconds, reason: null, report, quota: after };
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Leaderboards: recomputed from the submissions (the source of truth) into LeaderboardEntry rows,
+ * which pages and the bot read cheaply. A recompute is a full, idempotent rebuild of both splits
+ * under a per-challenge lock, so concurrent publishes cannot interleave into a stale board.
+ */
+import { withLock } from '../../core/locks.js';
+import type { Services } from '../../core/services.js';
+import { getChallenge, phaseOf } from './catalog.js';
+import { rankParticipants, type RankCandidate, type RankedRow } from './ranking.js';
+
+type BoardServices = Pick<Services, 'db' | 'redis' | 'config'>;
+
+export async function recomputeLeaderboard(services: BoardServices, challengeId: string): Promise<{ public: RankedRow[]; private: RankedRow[] }> {
+  const { db } = services;
+  return withLock(services.redis, `${services.config.QUEUE_PREFIX}:lock:board:${challengeId}`, async () => {
+    const challenge = await getChallenge(db, challengeId, services.config.CHALLENGES_DIR);
+    const phase = phaseOf(challenge);
+    const subs = await db.submission.findMany({
+      where: { challengeId, evaluatorVersion: { not: null } },
+      select: { id: true, personId: true, teamId: true, createdAt: true, eligible: true, disqualifiedAt: true, isFinal: true, publicScore: true, privateScore: true, evaluatorVersion: true },
+    });
+    const privateEligible = new Map<string, boolean>();
+    const scores = await db.score.findMany({ where: { split: 'private', submission: { challengeId } }, select: { submissionId: true, evaluatorVersion: true, eligible: true } });
+    const version = new Map(subs.map((s) => [s.id, s.evaluatorVersion]));
+    for (const s of scores) if (version.get(s.submissionId) === s.evaluatorVersion) privateEligible.set(s.submissionId, s.eligible);
+
+    const candidates = (split: 'public' | 'private'): RankCandidate[] =>
+      subs.map((s) => ({
+        submissionId: s.id,
+        participantKey: s.teamId ? `team:${s.teamId}` : `person:${s.personId}`,
+        personId: s.personId,
+        teamId: s.teamId,
+        createdAt: s.createdAt,
+        eligible: split === 'public' ? s.eligible : (privateEligible.get(s.id) ?? false),
+        disqualified: s.disqualifiedAt !== null,
+        isFinal: s.isFinal,
+        publicScore: s.publicScore,
+        privateScore: s.privateScore,
+      }));
+    const lb = challenge.def.leaderboard;
+    const boards = {
+      public: rankParticipants(candidates('public'), { split: 'public', freezeTime: phase.freezeTime, ladderMargin: lb.ladderMargin }),
+      private: rankParticipants(candidates('private'), { split: 'private', maxFinal: lb.maxFinalSubmissions ?? null }),
+    };
+    await db.$transaction([
+      db.leaderboardEntry.deleteMany({ where: { challengeId } }),
+      ...(['public', 'private'] as const).map((split) =>
+        db.leaderboardEntry.createMany({
+          data: boards[split].map((r) => ({ challengeId, split, participantKey: r.participantKey, personId: r.personId, teamId: r.teamId, submissionId: r.submissionId, score: r.score, rank: r.rank, submittedAt: r.submittedAt })),
+        }),
+      ),
+    ]);
+    return boards;
+  });
+}
+
+export interface LeaderboardView {
+  challenge: string;
+  split: 'public' | 'private';
+  frozen: boolean;
+  /** False when the private split is asked for before it is revealed (entries are then empty). */
+  visible: boolean;
+  entries: { rank: number; person: string; displayName: string; team: string | null; score: number; submissionId: string; submittedAt: string }[];
+}
+
+/** Read a materialised board. The private split is hidden until the challenge closes unless `privileged`. */
+export async function readLeaderboard(services: Pick<Services, 'db' | 'config'>, challengeId: string, split: 'public' | 'private', opts: { privileged?: boolean; limit?: number; offset?: number } = {}): Promise<LeaderboardView> {
+  const challenge = await getChallenge(services.db, challengeId, services.config.CHALLENGES_DIR);
+  const phase = phaseOf(challenge);
+  const visible = split === 'public' || phase.privateRevealed || opts.privileged === true;
+  const rows = visible
+    ? await services.db.leaderboardEntry.findMany({
+        where: { challengeId, split },
+        orderBy: { rank: 'asc' },
+        take: opts.limit ?? 1000,
+        skip: opts.offset ?? 0,
+        include: { person: { select: { handle: true, displayName: true } }, team: { select: { name: true } } },
+      })
+    : [];
+  return {
+    challenge: challengeId,
+    split,
+    frozen: phase.frozen,
+    visible,
+    entries: rows.map((r) => ({
+      rank: r.rank,
+      person: r.person.handle,
+      displayName: r.person.displayName,
+      team: r.team?.name ?? null,
+      score: r.score,
+      submissionId: r.submissionId,
+      submittedAt: r.submittedAt.toISOString(),
+    })),
+  };
+}

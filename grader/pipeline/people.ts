@@ -1,0 +1,85 @@
+/**
+ * People as the pipeline needs them: find-or-create by handle (server-side CLI), API tokens (only a
+ * sha256 of the secret is stored), roles, and the participant a submission counts for (their team in
+ * that challenge, or themselves).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../core/db/client.js';
+
+export type RoleName = 'learner' | 'organizer' | 'moderator' | 'admin';
+
+export class AuthError extends Error {
+  override name = 'AuthError';
+}
+
+const HANDLE = /^[a-z0-9][a-z0-9_.-]{1,38}$/;
+
+export function normaliseHandle(handle: string): string {
+  const h = handle.trim().toLowerCase();
+  if (!HANDLE.test(h)) throw new AuthError(`"${handle}" is not a valid handle (2–39 letters, digits, ".", "_" or "-", starting with a letter or digit)`);
+  return h;
+}
+
+export async function ensurePerson(db: Db, handle: string, displayName?: string) {
+  const h = normaliseHandle(handle);
+  const existing = await db.person.findUnique({ where: { handle: h } });
+  if (existing) return existing;
+  try {
+    return await db.person.create({ data: { handle: h, displayName: displayName ?? h, roles: { create: [{ role: 'learner' }] } } });
+  } catch (err) {
+    // Created concurrently by someone else.
+    const again = await db.person.findUnique({ where: { handle: h } });
+    if (again) return again;
+    throw err;
+  }
+}
+
+export async function rolesOf(db: Db, personId: string): Promise<Set<RoleName>> {
+  const rows = await db.personRole.findMany({ where: { personId }, select: { role: true } });
+  return new Set(rows.map((r) => r.role));
+}
+
+export async function grantRole(db: Db, personId: string, role: RoleName): Promise<void> {
+  await db.personRole.upsert({ where: { personId_role: { personId, role } }, create: { personId, role }, update: {} });
+}
+
+export async function isOrganizer(db: Db, personId: string): Promise<boolean> {
+  const roles = await rolesOf(db, personId);
+  return roles.has('organizer') || roles.has('admin');
+}
+
+const hashToken = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+/** Issue a token; the secret is returned once and never stored. */
+export async function issueToken(db: Db, personId: string, label: string): Promise<{ id: string; secret: string }> {
+  const secret = `ta_${randomBytes(24).toString('base64url')}`;
+  const row = await db.apiToken.create({ data: { personId, label, tokenHash: hashToken(secret) } });
+  return { id: row.id, secret };
+}
+
+export async function revokeToken(db: Db, tokenId: string): Promise<void> {
+  await db.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+}
+
+/** The person a bearer token belongs to. @throws AuthError for unknown or revoked tokens. */
+export async function authenticate(db: Db, secret: string) {
+  if (!secret.startsWith('ta_') || secret.length > 200) throw new AuthError('not a TinyArena API token');
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { person: true } });
+  if (!row || row.revokedAt) throw new AuthError('unknown or revoked API token');
+  // Best effort, at most once a minute per token: bookkeeping must not slow every request.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  }
+  return row.person;
+}
+
+export interface Participant {
+  key: string;
+  personId: string;
+  teamId: string | null;
+}
+
+export async function participantFor(db: Db, challengeId: string, personId: string): Promise<Participant> {
+  const m = await db.teamMember.findUnique({ where: { challengeId_personId: { challengeId, personId } }, select: { teamId: true } });
+  return m ? { key: `team:${m.teamId}`, personId, teamId: m.teamId } : { key: `person:${personId}`, personId, teamId: null };
+}

@@ -1,0 +1,67 @@
+/**
+ * Publish: the composite score per split from the earlier stages (quality from scoring, latency from
+ * the device, flash from the model size), stored per evaluator version; the submission is done and
+ * the challenge's leaderboard is recomputed.
+ */
+import { compositeScore } from '../challenges/composite.js';
+import type { PreflightReport } from '../validate/preflight.js';
+import type { ScoreResult } from '../scoring/score.js';
+import { emitEvent } from './events.js';
+import { toJson } from './json.js';
+import { recomputeLeaderboard } from './leaderboard.js';
+import type { StageWork } from './stages.js';
+
+export const publishStage: StageWork = async ({ services, submission, challenge, evaluatorVersion, earlier }) => {
+  const { db } = services;
+  const report = earlier.validate?.detail as PreflightReport | undefined;
+  const scored = earlier.score?.detail as { public: ScoreResult; private: ScoreResult } | undefined;
+  if (!report || !scored) throw new Error('publish ran before validate and score results exist');
+  const device = earlier.device?.status === 'passed' ? (earlier.device.detail as { latencyMs?: number }) : undefined;
+  const splits = { public: scored.public, private: scored.private } as const;
+  const composites = Object.fromEntries(
+    Object.entries(splits).map(([split, r]) => [
+      split,
+      compositeScore(challenge.def.scoring, { quality: r.value, modelBytes: report.sizeBytes, ...(device?.latencyMs !== undefined ? { latencyMs: device.latencyMs } : {}) }),
+    ]),
+  ) as Record<keyof typeof splits, ReturnType<typeof compositeScore>>;
+
+  const finishedAt = new Date();
+  await db.$transaction([
+    ...(['public', 'private'] as const).map((split) => {
+      const r = splits[split];
+      const c = composites[split];
+      const data = { metric: r.metric, value: r.value, composite: c.score, eligible: c.eligible, detail: toJson({ terms: c.terms, missing: c.missing, n: r.n }) };
+      return db.score.upsert({
+        where: { submissionId_split_evaluatorVersion: { submissionId: submission.id, split, evaluatorVersion } },
+        create: { submissionId: submission.id, split, evaluatorVersion, ...data },
+        update: data,
+      });
+    }),
+    db.submission.updateMany({
+      where: { id: submission.id, runId: submission.runId },
+      data: {
+        state: 'done',
+        stage: null,
+        stateReason: null,
+        evaluatorVersion,
+        publicScore: composites.public.score,
+        privateScore: composites.private.score,
+        eligible: composites.public.eligible,
+        finishedAt,
+      },
+    }),
+  ]);
+  const board = await recomputeLeaderboard(services, submission.challengeId);
+  const entry = board.public.find((e) => e.submissionId === submission.id);
+  const detail = {
+    publicScore: composites.public.score,
+    eligible: composites.public.eligible,
+    terms: composites.public.terms,
+    missing: composites.public.missing,
+    gate: challenge.def.scoring.gate,
+    rank: entry?.rank ?? null,
+    boardSize: board.public.length,
+  };
+  await emitEvent(services, { submissionId: submission.id, challengeId: submission.challengeId, personId: submission.personId, type: 'done', data: detail });
+  return { status: 'passed', detail };
+};

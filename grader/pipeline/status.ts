@@ -1,0 +1,106 @@
+/**
+ * What a submission looks like from outside: the `tinyarena status --json` contract
+ * (ARCHITECTURE.md §5), queue position and ETA.
+ */
+import type { Db } from '../../core/db/client.js';
+import type { Submission } from './stages.js';
+
+export interface QueueInfo {
+  /** Submissions ahead of this one in the pipeline (0 = next or running). */
+  position: number;
+  /** Rough wait until done, from recent run times and the worker count. */
+  etaSeconds: number | null;
+}
+
+/** Recent median time from start to finish of a run, in ms (null with no history). */
+async function typicalRunMs(db: Db): Promise<number | null> {
+  const recent = await db.submission.findMany({
+    where: { state: 'done', startedAt: { not: null }, finishedAt: { not: null } },
+    orderBy: { finishedAt: 'desc' },
+    take: 50,
+    select: { startedAt: true, finishedAt: true },
+  });
+  if (!recent.length) return null;
+  const ms = recent.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime()).sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)]!;
+}
+
+export async function queueInfo(db: Db, sub: Pick<Submission, 'id' | 'state' | 'lane' | 'createdAt' | 'updatedAt'>, workers: number): Promise<QueueInfo> {
+  if (sub.state !== 'queued' && sub.state !== 'running') return { position: 0, etaSeconds: 0 };
+  // Fresh submissions go first; within a lane, first come first served.
+  const lanes = sub.lane === 'rejudge' ? ['fresh', 'rejudge'] : ['fresh'];
+  const ahead =
+    sub.state === 'running'
+      ? 0
+      : await db.submission.count({
+          where: {
+            state: { in: ['queued', 'running'] },
+            OR: [{ lane: { in: lanes.filter((l) => l !== sub.lane) } }, { lane: sub.lane, createdAt: { lt: sub.createdAt } }],
+          },
+        });
+  const typical = await typicalRunMs(db);
+  return { position: ahead, etaSeconds: typical === null ? null : Math.round(((Math.floor(ahead / Math.max(1, workers)) + 1) * typical) / 1000) };
+}
+
+export interface StatusView {
+  id: string;
+  challenge: string;
+  person: string;
+  fileName: string;
+  state: Submission['state'];
+  reason: string | null;
+  stages: { name: string; status: string; startedAt: string | null; finishedAt: string | null; detail: unknown; error: string | null }[];
+  score: number | null;
+  privateScore: number | null;
+  eligible: boolean;
+  rank: number | null;
+  disqualified: { at: string; reason: string | null } | null;
+  evaluatorVersion: string | null;
+  queue: QueueInfo;
+  quotaCharged: boolean;
+  createdAt: string;
+  report: string;
+}
+
+export async function submissionStatus(db: Db, id: string, opts: { publicUrl: string; workers: number; showPrivate?: boolean }): Promise<StatusView | null> {
+  const sub = await db.submission.findUnique({ where: { id }, include: { person: { select: { handle: true } } } });
+  if (!sub) return null;
+  const version = sub.runVersion ?? sub.evaluatorVersion;
+  const stages = version ? await db.stageResult.findMany({ where: { submissionId: id, evaluatorVersion: version } }) : [];
+  const order = ['validate', 'score', 'device', 'publish'];
+  stages.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
+  const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: id, split: 'public' }, select: { rank: true } });
+  return {
+    id: sub.id,
+    challenge: sub.challengeId,
+    person: sub.person.handle,
+    fileName: sub.fileName,
+    state: sub.state,
+    reason: sub.stateReason,
+    stages: stages.map((s) => ({
+      name: s.stage,
+      status: s.status,
+      startedAt: s.startedAt?.toISOString() ?? null,
+      finishedAt: s.finishedAt?.toISOString() ?? null,
+      detail: s.stage === 'score' && !opts.showPrivate ? withoutPrivate(s.detail) : s.detail,
+      error: s.error,
+    })),
+    score: sub.publicScore,
+    privateScore: opts.showPrivate ? sub.privateScore : null,
+    eligible: sub.eligible,
+    rank: entry?.rank ?? null,
+    disqualified: sub.disqualifiedAt ? { at: sub.disqualifiedAt.toISOString(), reason: sub.disqualifyReason } : null,
+    evaluatorVersion: sub.evaluatorVersion,
+    queue: await queueInfo(db, sub, opts.workers),
+    quotaCharged: sub.quotaCharged,
+    createdAt: sub.createdAt.toISOString(),
+    report: `${opts.publicUrl}/submissions/${sub.id}`,
+  };
+}
+
+/** The private split's numbers stay hidden until the challenge reveals them. */
+function withoutPrivate(detail: unknown): unknown {
+  if (!detail || typeof detail !== 'object') return detail;
+  const { private: _hidden, ...rest } = detail as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,4 @@
+import { stageProcessor } from './stage.js';
+
+/** Composite score, leaderboard, completion event. */
+export default stageProcessor('publish');

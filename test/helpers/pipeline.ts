@@ -1,0 +1,114 @@
+/**
+ * A small, real grading setup for pipeline tests: a KWS challenge folder whose held-out set is a few
+ * dozen seeded random MFCC samples, the reference KWS model (and byte-padded variants of it, which are
+ * distinct uploads with a worse flash term), and helpers to wait for submissions.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import type { Services } from '../../core/services.js';
+import { syncChallenges } from '../../grader/pipeline/catalog.js';
+import { ensurePerson } from '../../grader/pipeline/people.js';
+import { scratchDatabase } from './databases.js';
+import { waitFor } from './process.js';
+import { mulberry32 } from './rng.js';
+import { testServices } from './services.js';
+import { sharedModel } from './shared.js';
+import { tempDir } from './tmp.js';
+
+export interface ChallengeOptions {
+  id?: string;
+  perDay?: number;
+  total?: number;
+  samples?: number;
+  gate?: number;
+  opens?: string;
+  closes?: string;
+  freezes?: string;
+  ladderMargin?: number;
+  maxFinal?: number;
+  privateFraction?: number;
+  /** Replace the flash weight (changes the definition hash, hence the evaluator version). */
+  flashWeight?: number;
+}
+
+/** Write challenges/<id>/challenge.yaml plus its dataset under `root`; returns the challenges dir. */
+export function writeChallenge(root: string, o: ChallengeOptions = {}): string {
+  const id = o.id ?? 'kws-test';
+  const dir = join(root, 'challenges', id);
+  const data = join(root, 'sets', id);
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(data, { recursive: true });
+  const rnd = mulberry32(7);
+  const n = o.samples ?? 24;
+  const labels: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const bytes = new Uint8Array(490);
+    for (let j = 0; j < bytes.length; j++) bytes[j] = rnd() & 0xff;
+    writeFileSync(join(data, `s${i}.bin`), bytes);
+    labels.push(`s${i}.bin, 12, ${rnd() % 12}`);
+  }
+  writeFileSync(join(data, 'y_labels.csv'), `${labels.join('\n')}\n`);
+  const yaml = `id: ${id}
+title: KWS pipeline test
+task: kws
+dataset:
+  path: ${data}
+  privateFraction: ${o.privateFraction ?? 0.5}
+budgets:
+  maxModelBytes: 262144
+  maxArenaBytes: 65536
+scoring:
+  gate: { metric: top1, min: ${o.gate ?? 0} }
+  weights: { quality: 100, latency: 20, flash: ${o.flashWeight ?? 20} }
+  latency: { bestMs: 20, worstMs: 400 }
+  flash: { bestBytes: 20000, worstBytes: 200000 }
+timeline:
+  opens: "${o.opens ?? '2020-01-01T00:00:00Z'}"
+  closes: "${o.closes ?? '2099-01-01T00:00:00Z'}"
+${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}quotas:
+  perDay: ${o.perDay ?? 100}
+${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
+  ladderMargin: ${o.ladderMargin ?? 0}
+${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}`;
+  writeFileSync(join(dir, 'challenge.yaml'), yaml);
+  return join(root, 'challenges');
+}
+
+/** Real services (SQLite, or a scratch PostgreSQL database) with the test challenge loaded. */
+export async function pipelineServices(opts: { provider?: 'sqlite' | 'postgresql'; challenge?: ChallengeOptions; env?: Record<string, string> } = {}): Promise<Services> {
+  const root = tempDir('tinyarena-pipe-');
+  const challengesDir = writeChallenge(root, opts.challenge);
+  const env: Record<string, string> = { CHALLENGES_DIR: challengesDir, WORKER_CONCURRENCY: '4', JOB_LOCK_MS: '3000', ...opts.env };
+  if (opts.provider === 'postgresql') {
+    const db = await scratchDatabase('postgresql');
+    env.DATABASE_URL = db.target.url;
+    // Registered before testServices' own cleanup, so it runs after the services are closed.
+    onTestFinished(() => db.drop());
+  }
+  const services = await testServices(env);
+  await syncChallenges(services.db, challengesDir);
+  return services;
+}
+
+/** The reference KWS model, optionally padded with `pad` zero bytes (a distinct, larger upload). */
+export function kwsModel(pad = 0): Uint8Array {
+  const m = sharedModel('kws_ref_model');
+  if (!pad) return m;
+  const out = new Uint8Array(m.length + pad);
+  out.set(m);
+  return out;
+}
+
+export async function person(services: Services, handle: string) {
+  return ensurePerson(services.db, handle);
+}
+
+/** Wait until every listed submission has left the pipeline. */
+export async function waitSettled(services: Services, ids: string[], timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    async () => (await services.db.submission.count({ where: { id: { in: ids }, state: { in: ['queued', 'running'] } } })) === 0,
+    timeoutMs,
+    `${ids.length} submissions to finish`,
+  );
+}

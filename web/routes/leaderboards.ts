@@ -1,0 +1,75 @@
+/**
+ * GET /api/challenges                      — challenges and their phase
+ * GET /api/challenges/:id/leaderboard      — ?split=public|private (private once revealed, or organizers)
+ * GET /challenges/:id/leaderboard          — the same as a plain server-rendered page
+ */
+import { Router, type Request, type Response } from 'express';
+import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
+import { readLeaderboard, type LeaderboardView } from '../../grader/pipeline/leaderboard.js';
+import { userOf } from '../auth.js';
+import type { WebContext } from '../context.js';
+import { escapeHtml, page } from '../views/layout.js';
+
+function splitOf(req: Request): 'public' | 'private' | null {
+  const s = (req.query.split as string | undefined) ?? 'public';
+  return s === 'public' || s === 'private' ? s : null;
+}
+
+export function leaderboardRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { services } = ctx;
+
+  router.get('/api/challenges', async (_req, res) => {
+    const rows = await services.db.challenge.findMany({ orderBy: { id: 'asc' } });
+    const out = await Promise.all(
+      rows.map(async (r) => {
+        const c = await getChallenge(services.db, r.id, services.config.CHALLENGES_DIR);
+        const p = phaseOf(c);
+        return { id: r.id, title: c.def.title, task: c.def.task, phase: p.phase, frozen: p.frozen, timeline: c.def.timeline, quotas: c.def.quotas, budgets: c.def.budgets };
+      }),
+    );
+    res.json({ challenges: out });
+  });
+
+  router.get('/api/challenges/:id/leaderboard', async (req: Request, res: Response) => {
+    const split = splitOf(req);
+    if (!split) return res.status(400).json({ error: 'split must be public or private' });
+    try {
+      const board = await readLeaderboard(services, String(req.params.id), split, { privileged: userOf(res)?.organizer ?? false });
+      if (!board.visible) return res.status(403).json({ error: 'the private split is revealed when the challenge closes', ...board });
+      res.set('Cache-Control', 'no-cache').json(board);
+    } catch (err) {
+      if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
+      throw err;
+    }
+  });
+
+  router.get('/challenges/:id/leaderboard', async (req: Request, res: Response) => {
+    const split = splitOf(req) ?? 'public';
+    let board: LeaderboardView;
+    let title: string;
+    try {
+      const c = await getChallenge(services.db, String(req.params.id), services.config.CHALLENGES_DIR);
+      title = c.def.title;
+      board = await readLeaderboard(services, c.row.id, split);
+    } catch (err) {
+      if (err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
+      throw err;
+    }
+    const id = encodeURIComponent(board.challenge);
+    const nav = `<nav aria-label="Splits"><a href="/challenges/${id}/leaderboard?split=public"${split === 'public' ? ' aria-current="page"' : ''}>Public</a> · <a href="/challenges/${id}/leaderboard?split=private"${split === 'private' ? ' aria-current="page"' : ''}>Private</a></nav>`;
+    const body = !board.visible
+      ? '<p>The private leaderboard is revealed when the challenge closes.</p>'
+      : board.entries.length === 0
+        ? '<p>No ranked submissions yet.</p>'
+        : `<table><caption>${escapeHtml(split)} split${board.frozen ? ' (frozen)' : ''}</caption><thead><tr><th scope="col">Rank</th><th scope="col">Participant</th><th scope="col">Score</th><th scope="col">Submitted</th></tr></thead><tbody>${board.entries
+            .map(
+              (e) =>
+                `<tr><td>${e.rank}</td><td>${e.team ? `${escapeHtml(e.team)} <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`,
+            )
+            .join('')}</tbody></table>`;
+    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${body}`));
+  });
+
+  return router;
+}
