@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { findExecutable } from '../../core/redis.js';
 import { buildKwsSet, KWS_LABELS, type BuildResult } from './build-kws.js';
 import { DatasetError } from './dataset.js';
+import { markDemo } from './demo-manifest.js';
 import { encodeWav, parseWav } from './wav.js';
 
 export const UNKNOWN_WORDS = ['bed', 'bird', 'cat', 'dog', 'happy', 'house', 'marvin', 'sheila', 'tree', 'wow'];
@@ -46,6 +47,10 @@ export function generateKwsDemo(rawDir: string, outDir: string, opts: KwsDemoOpt
   let seed = opts.seed ?? 1;
   const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
   const words = [...KWS_LABELS.slice(0, 10), ...UNKNOWN_WORDS];
+  const silenceClips = opts.silenceClips ?? 8;
+  // Progress over both halves: making the clips, then building the set from them.
+  const total = words.length * voices.length * speeds.length * pitches.length + silenceClips;
+  let made = 0;
   for (const word of words) {
     mkdirSync(join(rawDir, word), { recursive: true });
     for (const voice of voices) {
@@ -60,14 +65,18 @@ export function generateKwsDemo(rawDir: string, outDir: string, opts: KwsDemoOpt
           clip.set(speech.subarray(0, 16000 - offset), offset);
           for (let i = 0; i < clip.length; i++) clip[i] = clip[i]! + 0.003 * noise();
           writeFileSync(join(rawDir, word, `${voice.replace(/\W/g, '_')}_${speed}_${pitch}.wav`), encodeWav(clip, { sampleRate: 16000 }));
+          onProgress?.(++made, 2 * total);
         }
       }
     }
   }
   mkdirSync(join(rawDir, '_silence_'), { recursive: true });
-  for (let k = 0; k < (opts.silenceClips ?? 8); k++) {
+  for (let k = 0; k < silenceClips; k++) {
     const level = 0.001 * (k + 1);
     writeFileSync(join(rawDir, '_silence_', `noise_${k}.wav`), encodeWav(Float32Array.from({ length: 16000 }, () => level * noise()), { sampleRate: 16000 }));
+    onProgress?.(++made, 2 * total);
   }
-  return buildKwsSet(rawDir, outDir, onProgress);
+  const built = buildKwsSet(rawDir, outDir, onProgress && ((done) => onProgress(total + done, 2 * total)));
+  markDemo(outDir, `DEMO ONLY: synthetic speech (espeak-ng ${voices.join('/')}, speeds ${speeds.join('/')}, pitches ${pitches.join('/')}) made by tinyarena dataset demo --task kws`);
+  return built;
 }
