@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import type { ResolvedDataset } from '../../grader/datasets/resolve.js';
 import type { RegisterCommand } from './index.js';
 import { CliError } from '../errors.js';
+import { stepBar } from './dataset.js';
 
 const TASKS = ['kws', 'vww', 'ad'] as const;
 
@@ -17,19 +19,12 @@ const register: RegisterCommand = (program) => {
     .option('--arithmetic <profile>', 'runtime to reproduce: tflite, tflm or tflm-single', 'tflite')
     .option('--json', 'print the result as JSON')
     .action(async (modelPath: string, opts: { task?: string; dataset?: string; format: string; challenge?: string; threads?: string; arithmetic: string; json?: boolean }) => {
+      let fromChallenge: ResolvedDataset | undefined;
       if (opts.challenge) {
         if (opts.task || opts.dataset) throw new CliError('give either --challenge, or --task and --dataset', 2);
-        const { loadChallenge, ChallengeError } = await import('../../grader/challenges/load.js');
-        try {
-          const c = loadChallenge(opts.challenge);
-          if (!c.definition.dataset) throw new CliError(`challenge ${opts.challenge} names no held-out dataset (add dataset.path to ${c.file})`, 2);
-          const path = await import('node:path');
-          opts.task = c.definition.task;
-          opts.dataset = path.resolve(path.dirname(c.file), c.definition.dataset.path);
-        } catch (err) {
-          if (err instanceof ChallengeError) throw new CliError(err.message, 2);
-          throw err;
-        }
+        fromChallenge = await challengeDataset(opts.challenge, opts.json === true);
+        opts.task = fromChallenge.dataset.task;
+        opts.dataset = fromChallenge.dir;
       }
       if (!opts.task || !opts.dataset) throw new CliError('give --task kws|vww|ad and --dataset <dir>, or --challenge <id>', 2);
       if (!(TASKS as readonly string[]).includes(opts.task)) throw new CliError(`--task must be one of ${TASKS.join(', ')}`, 2);
@@ -53,7 +48,8 @@ const register: RegisterCommand = (program) => {
       const task = opts.task as (typeof TASKS)[number];
       const progress = !opts.json && process.stderr.isTTY ? await progressBar() : null;
       try {
-        const dataset = readMlperfDataset(opts.dataset, task);
+        // A challenge's set is scored whole here; the public/private split is the pipeline's business.
+        const dataset = fromChallenge?.dataset ?? readMlperfDataset(opts.dataset, task);
         const result = await scoreDataset(model, dataset, {
           arithmetic: opts.arithmetic as 'tflite' | 'tflm' | 'tflm-single',
           ...(threads ? { threads } : {}),
@@ -62,10 +58,12 @@ const register: RegisterCommand = (program) => {
         progress?.stop();
         if (opts.json) {
           const { roc: _roc, ...rest } = result;
-          process.stdout.write(JSON.stringify(rest) + '\n');
+          const about = fromChallenge && { challenge: opts.challenge, dataset: { dir: fromChallenge.dir, demo: fromChallenge.demo, generated: fromChallenge.generated } };
+          process.stdout.write(JSON.stringify({ ...rest, ...about }) + '\n');
         } else {
           const value = result.metric === 'top1' ? `${(result.value * 100).toFixed(2)}% top-1` : `ROC AUC ${result.value.toFixed(4)}`;
-          process.stdout.write(`${result.task}: ${value} on ${result.n} samples (${result.durationMs} ms)\ninputs: ${result.inputConversion.description}\n`);
+          const about = fromChallenge ? ` of challenge ${opts.challenge}'s ${fromChallenge.demo ? 'demo set' : 'held-out set'} (all of it, public and private) at ${fromChallenge.dir}` : '';
+          process.stdout.write(`${result.task}: ${value} on ${result.n} samples${about} (${result.durationMs} ms)\ninputs: ${result.inputConversion.description}\n`);
         }
       } catch (err) {
         progress?.stop();
@@ -76,6 +74,30 @@ const register: RegisterCommand = (program) => {
     });
 };
 export default register;
+
+/** Load a challenge and its held-out set (a demo set is generated on first use, under DATA_DIR). */
+async function challengeDataset(id: string, quiet: boolean): Promise<ResolvedDataset> {
+  const [{ loadChallenge, ChallengeError }, { resolveChallengeDataset }, { DatasetError }, { loadConfig }, path] = await Promise.all([
+    import('../../grader/challenges/load.js'),
+    import('../../grader/datasets/resolve.js'),
+    import('../../grader/datasets/dataset.js'),
+    import('../../core/config.js'),
+    import('node:path'),
+  ]);
+  const config = loadConfig();
+  const bar = quiet ? { update: () => {}, stop: () => {} } : await stepBar(`generating the ${id} demo set [{bar}] {percentage}%`);
+  try {
+    const c = loadChallenge(id);
+    const r = await resolveChallengeDataset(c.definition, path.dirname(c.file), { dataDir: config.DATA_DIR, onProgress: bar.update });
+    bar.stop();
+    if (r.generated && !quiet) process.stderr.write(`generated the demo set of ${id} (demo only) → ${r.dir}\n`);
+    return r;
+  } catch (err) {
+    bar.stop();
+    if (err instanceof ChallengeError || err instanceof DatasetError) throw new CliError(err.message, 2);
+    throw err;
+  }
+}
 
 /** A progress bar on stderr (interactive terminals only). */
 async function progressBar(): Promise<{ update(done: number, total: number): void; stop(): void }> {

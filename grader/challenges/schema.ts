@@ -33,15 +33,22 @@ export const challengeSchema = z.strictObject({
   /** Defaults to the task's reference signature. */
   signature: z.strictObject({ inputs: z.array(tensorSpec).min(1), outputs: z.array(tensorSpec).min(1) }).optional(),
   /**
-   * Held-out data: an MLPerf-layout folder, absolute or relative to the challenge folder (real sets
-   * live outside git). `privateFraction` of the samples, chosen by a seeded hash, form the private split.
+   * Held-out data: an MLPerf-layout folder, `$DATA_DIR/…` (under the configured data folder), absolute,
+   * or relative to the challenge folder (real sets live outside git). `privateFraction` of the samples,
+   * chosen by a seeded hash (splitSeed, default the challenge id), form the private split. `demo: true`
+   * marks a project-generated demo set, made on first use when the folder is missing
+   * (grader/datasets/resolve.ts).
    */
   dataset: z
     .strictObject({
-      path: z.string().min(1),
+      path: z
+        .string()
+        .min(1)
+        .refine((p) => !p.startsWith('$') || p === '$DATA_DIR' || p.startsWith('$DATA_DIR/'), { error: 'only $DATA_DIR/ is expanded (e.g. $DATA_DIR/datasets/my-set)' }),
       format: z.enum(['mlperf']).default('mlperf'),
       privateFraction: z.number().min(0).max(1).default(0.5),
       splitSeed: z.string().min(1).optional(),
+      demo: z.boolean().default(false),
     })
     .optional(),
   scoring: z.strictObject({

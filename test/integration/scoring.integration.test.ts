@@ -106,9 +106,11 @@ describe.skipIf(!HAVE_SHARED_MODELS)('scoring', () => {
 });
 
 describe('scoring by challenge', () => {
-  it('says when a challenge names no dataset', async () => {
-    const r = runCli(['score', sharedPath('models/kws_ref_model.tflite') ?? 'x', '--challenge', 'kws-demo'], {});
+  // A challenge without dataset.path is covered in test/unit/dataset-resolve.unit.test.ts; the demo
+  // challenges' generated sets in ad-demo.integration.test.ts.
+  it('names the known challenges when the id is wrong', async () => {
+    const r = runCli(['score', sharedPath('models/kws_ref_model.tflite') ?? 'x', '--challenge', 'no-such-challenge'], {});
     expect((await r.exited).code).toBe(2);
-    expect(r.output.stderr).toMatch(/challenge kws-demo names no held-out dataset \(add dataset\.path to .*challenge\.yaml\)/);
+    expect(r.output.stderr).toMatch(/no challenge "no-such-challenge" \(known: .*ad-demo.*\)/);
   });
 });
