@@ -33,8 +33,12 @@ export function scratchBytes(graph: Graph): number {
     const outAcc = out ? out.elements * 4 : 0;
     let patches = 0;
     const f = graph.tensors[op.inputs[1] ?? -1];
-    if (op.op === 'CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4) {
-      patches = out.shape[1]! * out.shape[2]! * f.shape[1]! * f.shape[2]! * f.shape[3]!;
+    if (op.op === 'CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4 && op.options.kind === 'conv2d') {
+      // im2col rows, or the zero-point-padded copy of the input the windows span.
+      const o = op.options;
+      const rows = (out.shape[1]! - 1) * o.strideH + (f.shape[1]! - 1) * o.dilationH + 1;
+      const cols = (out.shape[2]! - 1) * o.strideW + (f.shape[2]! - 1) * o.dilationW + 1;
+      patches = Math.max(out.shape[1]! * out.shape[2]! * f.shape[1]! * f.shape[2]! * f.shape[3]!, rows * cols * f.shape[3]!);
     }
     if (op.op === 'DEPTHWISE_CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4 && op.options.kind === 'depthwiseConv2d') {
       // Zero-point-padded copy of the input: rows/cols the output's receptive fields span.
@@ -58,11 +62,14 @@ export function persistentBytes(graph: Graph): number {
     const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
     const channels = out?.shape[out.shape.length - 1] ?? 0;
     need += align16(requantTableBytes(channels));
-    // Weights packed for `gemm`: filters in groups of 8, taps in pairs.
+    // Weights packed for the `conv`/`gemm` kernels: filters in groups of 8, taps in pairs per kernel
+    // row (or, after im2col, per whole window; or per fully-connected row).
     const f = graph.tensors[op.inputs[1] ?? -1];
     if (op.op === 'CONV_2D' && f && f.shape.length === 4) {
-      need += align16(Math.ceil(f.shape[0]! / 8) * 8 * Math.ceil((f.shape[1]! * f.shape[2]! * f.shape[3]!) / 2) * 2);
+      const [n, kH, kW, c] = f.shape as [number, number, number, number];
+      need += align16(Math.ceil(n / 8) * 16 * Math.max(kH * Math.ceil((kW * c) / 2), Math.ceil((kH * kW * c) / 2)));
     }
+    if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 16 * Math.ceil(f.shape[1]! / 2));
   }
   return need;
 }

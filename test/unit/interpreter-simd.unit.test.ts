@@ -1,7 +1,7 @@
 /**
  * The WebAssembly SIMD paths of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against a plain
  * transcription of TFLite's reference kernels (fixed-point.ts arithmetic), on seeded random models
- * with awkward sizes: odd tap counts, channel counts that are not multiples of 4 or 8, pixel counts
+ * with awkward sizes: odd tap counts, dilation, channel counts that are not multiples of 4 or 8, pixel counts
  * that are not multiples of 4, padding, strides, large multipliers and biases (which push the
  * requantization off its vector path), zero-scale channels, every arithmetic profile.
  */
@@ -65,6 +65,7 @@ interface ConvCase {
   kH: number;
   kW: number;
   stride: number;
+  dilation: number;
   same: boolean;
   activation: Activation;
 }
@@ -74,13 +75,14 @@ function convCase(r: Rng, depthwise: boolean): ConvCase {
   const k = r.pick([1, 1, 3, 3, 5]);
   return {
     depthwise,
-    h: r.int(k, 11),
-    w: r.int(k, 11),
+    h: r.int(2 * k, 11),
+    w: r.int(2 * k, 11),
     inC,
     outC: depthwise ? inC : r.int(1, 40),
     kH: k,
     kW: r.next() < 0.2 ? r.int(1, 4) : k,
     stride: r.pick([1, 1, 2]),
+    dilation: r.next() < 0.2 ? 2 : 1,
     same: r.next() < 0.6,
     activation: r.pick(ACTIVATIONS),
   };
@@ -92,7 +94,8 @@ function checkConv(seed: number, c: ConvCase) {
   const q = randomQuant(r, c.outC, taps);
   const weights = randomInt8(r, c.outC * c.kH * c.kW * (c.depthwise ? 1 : c.inC));
   const input = randomInt8(r, c.h * c.w * c.inC);
-  const out = (n: number, k: number) => (c.same ? Math.ceil(n / c.stride) : Math.floor((n - k) / c.stride) + 1);
+  const eff = (k: number) => (k - 1) * c.dilation + 1;
+  const out = (n: number, k: number) => (c.same ? Math.ceil(n / c.stride) : Math.floor((n - eff(k)) / c.stride) + 1);
   const outH = out(c.h, c.kH);
   const outW = out(c.w, c.kW);
   const op = c.depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D';
@@ -111,14 +114,14 @@ function checkConv(seed: number, c: ConvCase) {
     ],
     ops: [
       c.depthwise
-        ? { op, version: 3, inputs: [0, 1, 2], outputs: [3], options: { union: 'DepthwiseConv2DOptions', int8: { 0: c.same ? 0 : 1, 4: act }, int32: { 1: c.stride, 2: c.stride, 3: 1, 5: 1, 6: 1 } } }
-        : { op, version: 3, inputs: [0, 1, 2], outputs: [3], options: { union: 'Conv2DOptions', int8: { 0: c.same ? 0 : 1, 3: act }, int32: { 1: c.stride, 2: c.stride, 4: 1, 5: 1 } } },
+        ? { op, version: 3, inputs: [0, 1, 2], outputs: [3], options: { union: 'DepthwiseConv2DOptions', int8: { 0: c.same ? 0 : 1, 4: act }, int32: { 1: c.stride, 2: c.stride, 3: 1, 5: c.dilation, 6: c.dilation } } }
+        : { op, version: 3, inputs: [0, 1, 2], outputs: [3], options: { union: 'Conv2DOptions', int8: { 0: c.same ? 0 : 1, 3: act }, int32: { 1: c.stride, 2: c.stride, 4: c.dilation, 5: c.dilation } } },
     ],
     inputs: [0],
     outputs: [3],
   };
-  const padH = Math.max(0, Math.floor(((outH - 1) * c.stride + c.kH - c.h) / 2));
-  const padW = Math.max(0, Math.floor(((outW - 1) * c.stride + c.kW - c.w) / 2));
+  const padH = Math.max(0, Math.floor(((outH - 1) * c.stride + eff(c.kH) - c.h) / 2));
+  const padW = Math.max(0, Math.floor(((outW - 1) * c.stride + eff(c.kW) - c.w) / 2));
   const { min, max } = activationRange(c.activation, { scale: q.outScale, zeroPoint: q.outZp });
   for (const profile of PROFILES) {
     const rounding = roundingFor(ARITHMETIC_PROFILES[profile], op);
@@ -129,10 +132,10 @@ function checkConv(seed: number, c: ConvCase) {
         for (let oc = 0; oc < c.outC; oc++) {
           let acc = 0;
           for (let fy = 0; fy < c.kH; fy++) {
-            const iy = oy * c.stride - padH + fy;
+            const iy = oy * c.stride - padH + fy * c.dilation;
             if (iy < 0 || iy >= c.h) continue;
             for (let fx = 0; fx < c.kW; fx++) {
-              const ix = ox * c.stride - padW + fx;
+              const ix = ox * c.stride - padW + fx * c.dilation;
               if (ix < 0 || ix >= c.w) continue;
               if (c.depthwise) {
                 acc += weights[(fy * c.kW + fx) * c.outC + oc]! * (input[(iy * c.w + ix) * c.inC + oc]! - q.inZp);
@@ -166,7 +169,7 @@ describe('SIMD kernels against the reference arithmetic', () => {
       [9, 1, 256, 24],
       [3, 3, 7, 64],
     ] as const) {
-      checkConv(h * 1000 + outC, { depthwise: false, h, w, inC, outC, kH: 1, kW: 1, stride: 1, same: true, activation: 'RELU6' });
+      checkConv(h * 1000 + outC, { depthwise: false, h, w, inC, outC, kH: 1, kW: 1, stride: 1, dilation: 1, same: true, activation: 'RELU6' });
     }
   });
 
@@ -182,10 +185,12 @@ describe('SIMD kernels against the reference arithmetic', () => {
       const input = randomInt8(r, batches * depth);
       const activation = r.pick(ACTIVATIONS);
       const wScale = f32(r.pick([0.001, 0.01, 0.2]));
+      // Asymmetric weights (not TFLite's int8 spec, but the engine runs them) take the JavaScript path.
+      const wZp = r.next() < 0.3 ? r.int(-20, 20) : 0;
       const def: ModelDef = {
         tensors: [
           { shape: [batches, depth], type: 'int8', quant: { scale: [q.inScale], zeroPoint: [q.inZp] } },
-          { shape: [units, depth], type: 'int8', data: i8(Array.from(weights)), quant: { scale: [wScale], zeroPoint: [0] } },
+          { shape: [units, depth], type: 'int8', data: i8(Array.from(weights)), quant: { scale: [wScale], zeroPoint: [wZp] } },
           { shape: [units], type: 'int32', data: i32(bias), quant: { scale: [wScale * q.inScale], zeroPoint: [0] } },
           { shape: [batches, units], type: 'int8', quant: { scale: [q.outScale], zeroPoint: [q.outZp] } },
         ],
@@ -201,7 +206,7 @@ describe('SIMD kernels against the reference arithmetic', () => {
         for (let b = 0; b < batches; b++) {
           for (let u = 0; u < units; u++) {
             let acc = 0;
-            for (let d = 0; d < depth; d++) acc += weights[u * depth + d]! * (input[b * depth + d]! - q.inZp);
+            for (let d = 0; d < depth; d++) acc += (weights[u * depth + d]! - wZp) * (input[b * depth + d]! - q.inZp);
             acc = (acc + bias[u]!) | 0;
             expected.push(clamp(mbqm(rounding)(acc, m.multiplier, m.shift) + q.outZp, min, max));
           }

@@ -52,37 +52,53 @@ export default {
       bounds[oc] = Math.abs(bias ? bias.i32![oc]! : 0) + abs * maxAbsInput(inputOffset);
     }
     const b = bias?.i32 ?? null;
-    const pointwise = kH === 1 && kW === 1 && groups === 1;
-
+    
     const finish = (acc: number, oc: number): number => {
       const v = requant(acc | 0, oc) + outputOffset;
       return v < actMin ? actMin : v > actMax ? actMax : v;
     };
 
     if (groups === 1) {
-      // SIMD path: every output pixel's receptive field as one row of an im2col matrix, with
-      // out-of-image taps set to the input zero point so they contribute w·(zp − zp) = 0; then one
-      // int8 matrix product with requantization on the WebAssembly SIMD kernel. 1×1 stride-1
-      // convolutions need no im2col: the input already is that matrix.
+      // SIMD path: one kernel reads each output pixel's window row by row (kW·C contiguous taps per
+      // kernel row) and requantizes in registers. Padding comes from a copy of the input bordered
+      // with its zero point (taps there contribute w·(zp − zp) = 0); 1×1 convolutions and windows
+      // inside the image read the input in place; dilated rows go through im2col.
       const pixels = outH * outW;
-      const direct = pointwise && strideH === 1 && strideW === 1 && padH === 0 && padW === 0 && outH === inH && outW === inW;
-      const patchBytes = direct ? 0 : Math.ceil((pixels * taps) / 16) * 16;
-      const patchAddr = ctx.scratch.address;
-      const accAddr = ctx.scratch.address + patchBytes;
       const zp = -inputOffset;
       const simd = ctx.simd;
       const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
-      const wp = packWeights(ctx, w, outC, taps);
+      if (dilationW === 1) {
+        const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
+        const cols = (outW - 1) * strideW + kW;
+        const padded = padH > 0 || padW > 0 || rows > inH || cols > inW;
+        const padAddr = ctx.scratch.address;
+        const accAddr = padAddr + (padded ? Math.ceil((rows * cols * inC) / 16) * 16 : 0);
+        const width = padded ? cols : inW;
+        const wp = packWeights(ctx, w, outC, kH, kW * inC);
+        const rowPairs = Math.ceil((kW * inC) / 2);
+        const flat = kH === 1 && kW === 1 && strideH === 1 && strideW === 1 && !padded;
+        return () => {
+          for (let n = 0; n < batches; n++) {
+            let xAddr = input.address + n * inH * inW * inC;
+            if (flat) {
+              simd.gemm(xAddr, inC, pixels, inC, wp, outC, rq.address, output.address + n * pixels * outC, accAddr);
+              continue;
+            }
+            if (padded) {
+              simd.padInput(xAddr, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
+              xAddr = padAddr;
+            }
+            simd.conv(xAddr, strideH * width * inC, strideW * inC, dilationH * width * inC, kH, rowPairs, outH, outW, wp, outC, rq.address, output.address + n * pixels * outC, accAddr);
+          }
+        };
+      }
+      const patchAddr = ctx.scratch.address;
+      const accAddr = patchAddr + Math.ceil((pixels * taps) / 16) * 16;
+      const wp = packWeights(ctx, w, outC, 1, taps);
       return () => {
         for (let n = 0; n < batches; n++) {
-          const xAddr = input.address + n * inH * inW * inC;
-          const yAddr = output.address + n * pixels * outC;
-          if (direct) {
-            simd.gemm(xAddr, inC, pixels, taps, wp, outC, rq.address, yAddr, accAddr);
-          } else {
-            simd.im2col(xAddr, inH, inW, inC, kH, kW, strideH, strideW, dilationH, dilationW, padH, padW, outH, outW, zp, patchAddr);
-            simd.gemm(patchAddr, taps, pixels, taps, wp, outC, rq.address, yAddr, accAddr);
-          }
+          simd.im2col(input.address + n * inH * inW * inC, inH, inW, inC, kH, kW, strideH, strideW, dilationH, dilationW, padH, padW, outH, outW, zp, patchAddr);
+          simd.gemm(patchAddr, taps, pixels, taps, wp, outC, rq.address, output.address + n * pixels * outC, accAddr);
         }
       };
     }
@@ -119,17 +135,21 @@ export default {
 } satisfies Kernel;
 
 /**
- * Filters [N][K] int8 in the order `gemm` reads them: groups of 8 filters, taps in pairs, 16 bytes
- * per (group, pair) = [f0 k, f0 k+1, f1 k, f1 k+1, …]; zeros past N and K.
+ * Filters [N][rows·rowLen] int8 in the order the `conv` kernel reads them: groups of 8 filters, then
+ * kernel rows, then taps in pairs, 16 bytes per pair = [f0 k, f0 k+1, f1 k, f1 k+1, …]; zeros past N
+ * and past the end of an odd row.
  */
-export function packWeights(ctx: PrepareContext, w: Int8Array, N: number, K: number): number {
-  const pairs = Math.ceil(K / 2);
+export function packWeights(ctx: PrepareContext, w: Int8Array, N: number, rows: number, rowLen: number): number {
+  const pairs = Math.ceil(rowLen / 2);
   const groups = Math.ceil(N / 8);
-  const address = ctx.persistent(groups * pairs * 16);
-  const packed = new Int8Array(ctx.scratch.buffer, address, groups * pairs * 16);
+  const bytes = groups * rows * pairs * 16;
+  const address = ctx.persistent(bytes);
+  const packed = new Int8Array(ctx.scratch.buffer, address, bytes);
   packed.fill(0);
   for (let n = 0; n < N; n++) {
-    for (let k = 0; k < K; k++) packed[((n >> 3) * pairs + (k >> 1)) * 16 + (n & 7) * 2 + (k & 1)] = w[n * K + k]!;
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < rowLen; k++) packed[(((n >> 3) * rows + r) * pairs + (k >> 1)) * 16 + (n & 7) * 2 + (k & 1)] = w[(n * rows + r) * rowLen + k]!;
+    }
   }
   return address;
 }

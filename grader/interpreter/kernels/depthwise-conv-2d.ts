@@ -54,28 +54,20 @@ export default {
 
     if (depthMultiplier === 1) {
       // SIMD path: copy the input into a zero-point-padded buffer (padding then contributes
-      // w·(zp − zp) = 0, which the folded bias accounts for), run the channel-vectorised kernel,
-      // requantize in WebAssembly.
+      // w·(zp − zp) = 0, which the folded bias accounts for) and run the channel-vectorised kernel,
+      // which requantizes in registers.
       const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
       const cols = (outW - 1) * strideW + (kW - 1) * dilationW + 1;
       const padBytes = Math.ceil((rows * cols * outC) / 16) * 16;
       const padAddr = ctx.scratch.address;
-      const padded = new Int8Array(ctx.scratch.buffer, padAddr, rows * cols * outC);
       const accAddr = padAddr + padBytes;
       const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
       const simd = ctx.simd;
-      const copyRows = Math.min(inH, rows - padH);
-      const copyCols = Math.min(inW, cols - padW);
       const zp = -inputOffset;
       return () => {
         for (let n = 0; n < batches; n++) {
-          padded.fill(zp);
-          for (let r = 0; r < copyRows; r++) {
-            const src = ((n * inH + r) * inW) * inC;
-            padded.set(x.subarray(src, src + copyCols * inC), ((r + padH) * cols + padW) * outC);
-          }
-          simd.depthwise(padAddr, cols, outC, filter.address, kH, kW, strideH, strideW, dilationH, dilationW, outH, outW, accAddr);
-          rq.run(accAddr, outH * outW, output.address + n * outH * outW * outC);
+          simd.padInput(input.address + n * inH * inW * inC, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
+          simd.depthwise(padAddr, cols, outC, filter.address, kH, kW, strideH, strideW, dilationH, dilationW, outH, outW, rq.address, output.address + n * outH * outW * outC, accAddr);
         }
       };
     }

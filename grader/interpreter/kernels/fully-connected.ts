@@ -1,6 +1,7 @@
 /** FULLY_CONNECTED, int8: TFLM reference_integer_ops::FullyConnected (per-tensor or per-channel). */
 import { channelRequantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
+import { packWeights } from './conv-2d.js';
 import { activationRange, maxAbsInput, perChannelMultipliers, perTensorMultiplier, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
@@ -54,25 +55,28 @@ export default {
         abs += Math.abs(w[u * depth + d]!);
       }
       unitBias[u] = (b ? b[u]! : 0) + inputOffset * sum + depth * filterOffset * inputOffset;
-      // Only used when filterOffset is 0 (the wasm requantization path below).
+      // Only used when filterOffset is 0 (the wasm path below).
       bounds[u] = Math.abs(b ? b[u]! : 0) + abs * maxAbsInput(inputOffset);
     }
 
-    const acc = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, units);
     const simd = ctx.simd;
     const rq = wasmRequant(ctx, unitBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
 
+    if (filterOffset === 0) {
+      // Symmetric weights (as TFLite requires): the convolution kernel's matrix product, one input
+      // row per batch, requantized in registers.
+      const wp = packWeights(ctx, w, units, 1, depth);
+      return () => simd.gemm(input.address, depth, batches, depth, wp, units, rq.address, output.address, ctx.scratch.address);
+    }
+
+    const acc = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, units);
     return () => {
       for (let n = 0; n < batches; n++) {
         const xBase = n * depth;
         let xSum = 0;
-        if (filterOffset !== 0) for (let d = 0; d < depth; d++) xSum += x[xBase + d]!;
+        for (let d = 0; d < depth; d++) xSum += x[xBase + d]!;
         // Σ w·x on the SIMD kernel (exact int32), offsets and bias folded in here.
         simd.dotRows(filter.address, input.address + xBase, units, depth, ctx.scratch.address);
-        if (filterOffset === 0) {
-          rq.run(ctx.scratch.address, 1, output.address + n * units);
-          continue;
-        }
         for (let u = 0; u < units; u++) {
           const v = requant((acc[u]! + unitBias[u]! + filterOffset * xSum) | 0, u) + outputOffset;
           y[n * units + u] = v < actMin ? actMin : v > actMax ? actMax : v;

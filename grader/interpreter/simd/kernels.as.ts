@@ -26,75 +26,6 @@ export function dotRows(w: usize, x: usize, rows: i32, depth: i32, out: usize): 
 }
 
 /**
- * Depthwise convolution core (depth multiplier 1) over an input already padded with its zero point:
- * acc[(oy·outW + ox)·C + c] = Σ_taps w[tap·C + c] · xpad[...], int32, 16 channels per step.
- */
-export function depthwise(
-  xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
-  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, acc: usize,
-): void {
-  const vecEnd = C & ~15;
-  for (let oy = 0; oy < outH; oy++) {
-    for (let ox = 0; ox < outW; ox++) {
-      const out = acc + <usize>(((oy * outW + ox) * C) << 2);
-      for (let c = 0; c < vecEnd; c += 16) {
-        let a0 = i32x4.splat(0);
-        let a1 = i32x4.splat(0);
-        let a2 = i32x4.splat(0);
-        let a3 = i32x4.splat(0);
-        for (let fy = 0; fy < kH; fy++) {
-          const row = (oy * strideH + fy * dilH) * padW;
-          for (let fx = 0; fx < kW; fx++) {
-            const xv = v128.load(xpad + <usize>((row + ox * strideW + fx * dilW) * C + c));
-            const wv = v128.load(w + <usize>((fy * kW + fx) * C + c));
-            const xl = i16x8.extend_low_i8x16_s(xv);
-            const xh = i16x8.extend_high_i8x16_s(xv);
-            const wl = i16x8.extend_low_i8x16_s(wv);
-            const wh = i16x8.extend_high_i8x16_s(wv);
-            a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xl, wl));
-            a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xl, wl));
-            a2 = i32x4.add(a2, i32x4.extmul_low_i16x8_s(xh, wh));
-            a3 = i32x4.add(a3, i32x4.extmul_high_i16x8_s(xh, wh));
-          }
-        }
-        const o = out + <usize>(c << 2);
-        v128.store(o, a0);
-        v128.store(o, a1, 16);
-        v128.store(o, a2, 32);
-        v128.store(o, a3, 48);
-      }
-      let c8 = vecEnd;
-      for (; c8 + 8 <= C; c8 += 8) {
-        let b0 = i32x4.splat(0);
-        let b1 = i32x4.splat(0);
-        for (let fy = 0; fy < kH; fy++) {
-          const row = (oy * strideH + fy * dilH) * padW;
-          for (let fx = 0; fx < kW; fx++) {
-            const xv = v128.load8x8_s(xpad + <usize>((row + ox * strideW + fx * dilW) * C + c8));
-            const wv = v128.load8x8_s(w + <usize>((fy * kW + fx) * C + c8));
-            b0 = i32x4.add(b0, i32x4.extmul_low_i16x8_s(xv, wv));
-            b1 = i32x4.add(b1, i32x4.extmul_high_i16x8_s(xv, wv));
-          }
-        }
-        const o8 = out + <usize>(c8 << 2);
-        v128.store(o8, b0);
-        v128.store(o8, b1, 16);
-      }
-      for (let c = c8; c < C; c++) {
-        let s = 0;
-        for (let fy = 0; fy < kH; fy++) {
-          const row = (oy * strideH + fy * dilH) * padW;
-          for (let fx = 0; fx < kW; fx++) {
-            s += <i32>load<i8>(xpad + <usize>((row + ox * strideW + fx * dilW) * C + c)) * <i32>load<i8>(w + <usize>((fy * kW + fx) * C + c));
-          }
-        }
-        store<i32>(out + <usize>(c << 2), s);
-      }
-    }
-  }
-}
-
-/**
  * im2col for int8 NHWC (one batch): row p = output pixel, columns = kH·kW·C taps; taps outside the
  * image take the value `zp` (the input zero point, so they contribute zero after offset folding).
  */
@@ -315,14 +246,8 @@ const TAIL: usize = memory.data(16, 16);
  * Convolution as a matrix product with requantization: out[p·N + n] = requant(bias[n] + Σ_k
  * x[p·xStride + k] · w[n][k]) for `pixels` rows of K int8 inputs and N filters, int8 out.
  *
- * Weights come packed by `packWeights` (prepare time): for each group of 8 filters and each pair of
- * taps k, k+1, 16 bytes [f0 k, f0 k+1, f1 k, f1 k+1, …, f7 k+1] (zeros past N and K). One input pair
- * splatted to every lane then meets 4 filters in one i32x4.dot_i16x8_s, so accumulator lanes are
- * output channels (no horizontal sums) and 4 pixels share each weight load. Reading the pair at
- * k = K − 1 for odd K takes one byte past the row, which meets a zero weight.
- *
- * When the table's vector path is not exact for this op, raw accumulators go to `acc` and the
- * scalar requantization finishes.
+ * The `conv` kernel below for one kernel row and pixels `xStride` apart (1×1 convolutions, im2col
+ * rows), kept apart because its single flat loop over tap pairs is faster.
  */
 export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize): void {
   const f = q + HEADER;
@@ -403,9 +328,237 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   if (!vector) requantizeBiased(acc, pixels, N, q, out);
 }
 
+/** Address of output pixel p's receptive field in an input padded with its zero point. */
+// @ts-ignore: decorator
+@inline function window(x: usize, p: i32, outW: i32, rowStride: i32, pixelStride: i32): usize {
+  const oy = p / outW;
+  return x + <usize>(oy * rowStride + (p - oy * outW) * pixelStride);
+}
+
+/**
+ * Convolution with requantization, for inputs already padded with their zero point (or 1×1
+ * convolutions, which need none): out[p·N + n] = requant(bias[n] + Σ_taps w[n][tap] · x[tap of p]).
+ * Each output pixel reads kH rows of its window, each `rowPairs` pairs of contiguous bytes (kW·C
+ * taps, dilation 1 along the row): window start = x + oy·rowStride + ox·pixelStride, rows
+ * `rowStep` apart. A 1×1 convolution is the case kH = 1, outH = 1, pixelStride = C; so is a matrix
+ * of im2col rows.
+ *
+ * Weights come packed by conv-2d.ts `packWeights`: per group of 8 filters, per kernel row, per pair
+ * of taps, 16 bytes [f0 k, f0 k+1, f1 k, f1 k+1, …, f7 k+1] (zeros past N and past an odd row).
+ * One input pair splatted to every lane meets 4 filters in one i32x4.dot_i16x8_s, so accumulator
+ * lanes are output channels (no horizontal sums) and 4 pixels share each weight load. An odd row's
+ * last pair reads one byte past it, which meets a zero weight.
+ *
+ * When the table's vector path is not exact for this op, raw accumulators go to `acc` and the
+ * scalar requantization finishes.
+ */
+export function conv(
+  x: usize, rowStride: i32, pixelStride: i32, rowStep: i32, kH: i32, rowPairs: i32,
+  outH: i32, outW: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize,
+): void {
+  const f = q + HEADER;
+  const cp4 = <usize>(load<i32>(q + H_CP) << 2);
+  const single = load<i32>(q + H_SINGLE);
+  const shl = load<i32>(q + H_SHL);
+  const shr = load<i32>(q + H_SHR);
+  const vector = load<i32>(q + H_VECTOR);
+  const o = i32x4.splat(load<i32>(q + H_OUT));
+  const lo = i32x4.splat(load<i32>(q + H_MIN));
+  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const groupBytes = <usize>((kH * rowPairs) << 4);
+  const nextRow = <usize>(rowStep - 2 * rowPairs);
+  const pixels = outH * outW;
+  let p = 0;
+  for (; p + 4 <= pixels; p += 4) {
+    const x0 = window(x, p, outW, rowStride, pixelStride);
+    const d1 = window(x, p + 1, outW, rowStride, pixelStride) - x0;
+    const d2 = window(x, p + 2, outW, rowStride, pixelStride) - x0;
+    const d3 = window(x, p + 3, outW, rowStride, pixelStride) - x0;
+    for (let g = 0; g < N; g += 8) {
+      const g4 = <usize>(g << 2);
+      const b0 = v128.load(f + g4);
+      const b1 = v128.load(f + g4, 16);
+      let a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+      let w = wp + <usize>(g >> 3) * groupBytes;
+      let xp = x0;
+      for (let r = 0; r < kH; r++) {
+        for (let j = 0; j < rowPairs; j++) {
+          const w0 = v128.load8x8_s(w);
+          const w1 = v128.load8x8_s(w, 8);
+          let xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
+          a00 = i32x4.add(a00, i32x4.dot_i16x8_s(xv, w0));
+          a01 = i32x4.add(a01, i32x4.dot_i16x8_s(xv, w1));
+          xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + d1));
+          a10 = i32x4.add(a10, i32x4.dot_i16x8_s(xv, w0));
+          a11 = i32x4.add(a11, i32x4.dot_i16x8_s(xv, w1));
+          xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + d2));
+          a20 = i32x4.add(a20, i32x4.dot_i16x8_s(xv, w0));
+          a21 = i32x4.add(a21, i32x4.dot_i16x8_s(xv, w1));
+          xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + d3));
+          a30 = i32x4.add(a30, i32x4.dot_i16x8_s(xv, w0));
+          a31 = i32x4.add(a31, i32x4.dot_i16x8_s(xv, w1));
+          w += 16;
+          xp += 2;
+        }
+        xp += nextRow;
+      }
+      const n = N - g;
+      if (vector) {
+        const ob = out + <usize>(p * N + g);
+        store8(ob, a00, a01, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+      } else {
+        const ab = acc + <usize>((p * N + g) << 2);
+        store8raw(ab, a00, a01, n);
+        store8raw(ab + <usize>(N << 2), a10, a11, n);
+        store8raw(ab + <usize>(N << 3), a20, a21, n);
+        store8raw(ab + <usize>(N * 12), a30, a31, n);
+      }
+    }
+  }
+  for (; p < pixels; p++) {
+    const x0 = window(x, p, outW, rowStride, pixelStride);
+    for (let g = 0; g < N; g += 8) {
+      const g4 = <usize>(g << 2);
+      let a0 = v128.load(f + g4);
+      let a1 = v128.load(f + g4, 16);
+      let w = wp + <usize>(g >> 3) * groupBytes;
+      let xp = x0;
+      for (let r = 0; r < kH; r++) {
+        for (let j = 0; j < rowPairs; j++) {
+          const xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
+          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w)));
+          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w, 8)));
+          w += 16;
+          xp += 2;
+        }
+        xp += nextRow;
+      }
+      if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, single, shl, shr, o, lo, hi);
+      else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
+    }
+  }
+  if (!vector) requantizeBiased(acc, pixels, N, q, out);
+}
+
 /** Scalar requantization of accumulators that already include the bias. */
 function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
   for (let i = 0; i < rows * C; i++) {
     store<i8>(out + <usize>i, <i8>requant1(load<i32>(acc + <usize>(i << 2)), q, i % C));
   }
+}
+
+// ───────────────────────── Depthwise convolution ─────────────────────────
+
+/**
+ * Copy one NHWC image (inH × inW × C int8) into a rows × cols buffer filled with the input zero
+ * point `zp`, at row `top` and column `left`: taps in the padding then contribute w·(zp − zp) = 0.
+ */
+export function padInput(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
+  memory.fill(out, <u8>zp, <usize>(rows * cols * C));
+  const copyRows = min(inH, rows - top);
+  const copyCols = min(inW, cols - left);
+  if (copyCols <= 0) return;
+  for (let r = 0; r < copyRows; r++) {
+    memory.copy(out + <usize>(((r + top) * cols + left) * C), x + <usize>(r * inW * C), <usize>(copyCols * C));
+  }
+}
+
+/**
+ * Depthwise convolution (depth multiplier 1) over an input already padded with its zero point, with
+ * requantization: out[(oy·outW + ox)·C + c] = requant(bias[c] + Σ_taps w[tap·C + c] · xpad[…]).
+ * Channels in blocks of 16 (then 8; lanes past C are computed from neighbouring bytes and never
+ * stored). Raw accumulators go to `acc` when the table's vector path is not exact for this op.
+ */
+export function depthwise(
+  xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, q: usize, out: usize, acc: usize,
+): void {
+  const f = q + HEADER;
+  const cp4 = <usize>(load<i32>(q + H_CP) << 2);
+  const single = load<i32>(q + H_SINGLE);
+  const shl = load<i32>(q + H_SHL);
+  const shr = load<i32>(q + H_SHR);
+  const vector = load<i32>(q + H_VECTOR);
+  const o = i32x4.splat(load<i32>(q + H_OUT));
+  const lo = i32x4.splat(load<i32>(q + H_MIN));
+  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const Cs = <usize>C;
+  const rowStep = <usize>(dilH * padW) * Cs;
+  const tapStep = <usize>dilW * Cs;
+  const wRow = <usize>kW * Cs;
+  const vecEnd = C & ~15;
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const pix = oy * outW + ox;
+      const x0 = xpad + <usize>((oy * strideH * padW + ox * strideW) * C);
+      const ob = out + <usize>(pix * C);
+      const ab = acc + <usize>((pix * C) << 2);
+      let c = 0;
+      for (; c < vecEnd; c += 16) {
+        const c4 = <usize>(c << 2);
+        let a0 = v128.load(f + c4);
+        let a1 = v128.load(f + c4, 16);
+        let a2 = v128.load(f + c4, 32);
+        let a3 = v128.load(f + c4, 48);
+        let xr = x0 + <usize>c;
+        let wr = w + <usize>c;
+        for (let fy = 0; fy < kH; fy++) {
+          let xp = xr;
+          let wp = wr;
+          for (let fx = 0; fx < kW; fx++) {
+            const xv = v128.load(xp);
+            const wv = v128.load(wp);
+            const xl = i16x8.extend_low_i8x16_s(xv);
+            const xh = i16x8.extend_high_i8x16_s(xv);
+            const wl = i16x8.extend_low_i8x16_s(wv);
+            const wh = i16x8.extend_high_i8x16_s(wv);
+            a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xl, wl));
+            a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xl, wl));
+            a2 = i32x4.add(a2, i32x4.extmul_low_i16x8_s(xh, wh));
+            a3 = i32x4.add(a3, i32x4.extmul_high_i16x8_s(xh, wh));
+            xp += tapStep;
+            wp += Cs;
+          }
+          xr += rowStep;
+          wr += wRow;
+        }
+        if (vector) {
+          const v0 = requant4(a0, f, cp4, c4, single, shl, shr, o, lo, hi);
+          const v1 = requant4(a1, f, cp4, c4 + 16, single, shl, shr, o, lo, hi);
+          const v2 = requant4(a2, f, cp4, c4 + 32, single, shl, shr, o, lo, hi);
+          const v3 = requant4(a3, f, cp4, c4 + 48, single, shl, shr, o, lo, hi);
+          v128.store(ob + <usize>c, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(v0, v1), i16x8.narrow_i32x4_s(v2, v3)));
+        } else {
+          store8raw(ab + c4, a0, a1, 8);
+          store8raw(ab + c4 + 32, a2, a3, 8);
+        }
+      }
+      for (; c < C; c += 8) {
+        const c4 = <usize>(c << 2);
+        let a0 = v128.load(f + c4);
+        let a1 = v128.load(f + c4, 16);
+        let xr = x0 + <usize>c;
+        let wr = w + <usize>c;
+        for (let fy = 0; fy < kH; fy++) {
+          let xp = xr;
+          let wp = wr;
+          for (let fx = 0; fx < kW; fx++) {
+            const p = i16x8.mul(v128.load8x8_s(xp), v128.load8x8_s(wp));
+            a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(p));
+            a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(p));
+            xp += tapStep;
+            wp += Cs;
+          }
+          xr += rowStep;
+          wr += wRow;
+        }
+        if (vector) store8(ob + <usize>c, a0, a1, C - c, f, cp4, c4, single, shl, shr, o, lo, hi);
+        else store8raw(ab + c4, a0, a1, C - c);
+      }
+    }
+  }
+  if (!vector) requantizeBiased(acc, outH * outW, C, q, out);
 }
