@@ -34,11 +34,18 @@ export function scratchBytes(graph: Graph): number {
     let patches = 0;
     const f = graph.tensors[op.inputs[1] ?? -1];
     if (op.op === 'CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4 && op.options.kind === 'conv2d') {
-      // im2col rows, or the zero-point-padded copy of the input the windows span.
+      // The zero-point-padded copy of the input the windows span, or im2col rows and their int16
+      // widening (with 32 bytes of slack).
       const o = op.options;
-      const rows = (out.shape[1]! - 1) * o.strideH + (f.shape[1]! - 1) * o.dilationH + 1;
-      const cols = (out.shape[2]! - 1) * o.strideW + (f.shape[2]! - 1) * o.dilationW + 1;
-      patches = Math.max(out.shape[1]! * out.shape[2]! * f.shape[1]! * f.shape[2]! * f.shape[3]!, rows * cols * f.shape[3]!);
+      const [, kH, kW, c] = f.shape as [number, number, number, number];
+      const pixels = out.shape[1]! * out.shape[2]!;
+      const rows = (out.shape[1]! - 1) * o.strideH + (kH - 1) * o.dilationH + 1;
+      const cols = (out.shape[2]! - 1) * o.strideW + (kW - 1) * o.dilationW + 1;
+      patches = Math.max(align16(pixels * kH * kW * c) + align16(pixels * Math.ceil((kH * kW * c) / 2) * 4 + 32), rows * cols * c);
+    }
+    if (op.op === 'FULLY_CONNECTED' && out && f && f.shape.length === 2 && f.shape[0]! > 0) {
+      // The input rows widened to int16.
+      patches = (out.elements / f.shape[0]!) * Math.ceil(f.shape[1]! / 2) * 4 + 32;
     }
     if (op.op === 'DEPTHWISE_CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4 && op.options.kind === 'depthwiseConv2d') {
       // Zero-point-padded copy of the input: rows/cols the output's receptive fields span.
@@ -63,13 +70,13 @@ export function persistentBytes(graph: Graph): number {
     const channels = out?.shape[out.shape.length - 1] ?? 0;
     need += align16(requantTableBytes(channels));
     // Weights packed for the `conv`/`gemm` kernels: filters in groups of 8, taps in pairs per kernel
-    // row (or, after im2col, per whole window; or per fully-connected row).
+    // row (or, after im2col, per whole window; or per fully-connected row); int16 for `gemm`.
     const f = graph.tensors[op.inputs[1] ?? -1];
     if (op.op === 'CONV_2D' && f && f.shape.length === 4) {
       const [n, kH, kW, c] = f.shape as [number, number, number, number];
-      need += align16(Math.ceil(n / 8) * 16 * Math.max(kH * Math.ceil((kW * c) / 2), Math.ceil((kH * kW * c) / 2)));
+      need += align16(Math.ceil(n / 8) * 32 * Math.max(kH * Math.ceil((kW * c) / 2), Math.ceil((kH * kW * c) / 2)));
     }
-    if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 16 * Math.ceil(f.shape[1]! / 2));
+    if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 32 * Math.ceil(f.shape[1]! / 2));
   }
   return need;
 }

@@ -59,46 +59,54 @@ export default {
     };
 
     if (groups === 1) {
-      // SIMD path: one kernel reads each output pixel's window row by row (kW·C contiguous taps per
-      // kernel row) and requantizes in registers. Padding comes from a copy of the input bordered
-      // with its zero point (taps there contribute w·(zp − zp) = 0); 1×1 convolutions and windows
-      // inside the image read the input in place; dilated rows go through im2col.
+      // SIMD paths, all requantizing in registers. Taps outside the image read the input zero point
+      // (from a bordered copy or im2col), contributing w·(zp − zp) = 0.
       const pixels = outH * outW;
       const zp = -inputOffset;
       const simd = ctx.simd;
       const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
+      const align16 = (n: number) => Math.ceil(n / 16) * 16;
+      const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
+      const cols = (outW - 1) * strideW + (kW - 1) * dilationW + 1;
+      const padded = padH > 0 || padW > 0 || rows > inH || cols > inW;
+      const outAddr = (n: number) => output.address + n * pixels * outC;
+      if (kH === 1 && kW === 1 && strideH === 1 && strideW === 1 && !padded) {
+        // 1×1: the input already is the matrix of the product.
+        const wp = packWeights(ctx, w, outC, 1, inC, true);
+        const x16 = ctx.scratch.address;
+        const accAddr = x16 + align16(pixels * Math.ceil(inC / 2) * 4 + 32);
+        return () => {
+          for (let n = 0; n < batches; n++) simd.gemm(input.address + n * inH * inW * inC, inC, pixels, inC, wp, outC, rq.address, outAddr(n), accAddr, x16);
+        };
+      }
       if (dilationW === 1) {
-        const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
-        const cols = (outW - 1) * strideW + kW;
-        const padded = padH > 0 || padW > 0 || rows > inH || cols > inW;
+        // Windows read row by row (kW·C contiguous taps per kernel row) from the input or its
+        // bordered copy: no im2col.
         const padAddr = ctx.scratch.address;
-        const accAddr = padAddr + (padded ? Math.ceil((rows * cols * inC) / 16) * 16 : 0);
+        const accAddr = padAddr + (padded ? align16(rows * cols * inC) : 0);
         const width = padded ? cols : inW;
-        const wp = packWeights(ctx, w, outC, kH, kW * inC);
+        const wp = packWeights(ctx, w, outC, kH, kW * inC, false);
         const rowPairs = Math.ceil((kW * inC) / 2);
-        const flat = kH === 1 && kW === 1 && strideH === 1 && strideW === 1 && !padded;
         return () => {
           for (let n = 0; n < batches; n++) {
             let xAddr = input.address + n * inH * inW * inC;
-            if (flat) {
-              simd.gemm(xAddr, inC, pixels, inC, wp, outC, rq.address, output.address + n * pixels * outC, accAddr);
-              continue;
-            }
             if (padded) {
               simd.padInput(xAddr, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
               xAddr = padAddr;
             }
-            simd.conv(xAddr, strideH * width * inC, strideW * inC, dilationH * width * inC, kH, rowPairs, outH, outW, wp, outC, rq.address, output.address + n * pixels * outC, accAddr);
+            simd.conv(xAddr, strideH * width * inC, strideW * inC, dilationH * width * inC, kH, rowPairs, outH, outW, wp, outC, rq.address, outAddr(n), accAddr);
           }
         };
       }
+      // Dilated rows: im2col, then the product.
       const patchAddr = ctx.scratch.address;
-      const accAddr = patchAddr + Math.ceil((pixels * taps) / 16) * 16;
-      const wp = packWeights(ctx, w, outC, 1, taps);
+      const x16 = patchAddr + align16(pixels * taps);
+      const accAddr = x16 + align16(pixels * Math.ceil(taps / 2) * 4 + 32);
+      const wp = packWeights(ctx, w, outC, 1, taps, true);
       return () => {
         for (let n = 0; n < batches; n++) {
           simd.im2col(input.address + n * inH * inW * inC, inH, inW, inC, kH, kW, strideH, strideW, dilationH, dilationW, padH, padW, outH, outW, zp, patchAddr);
-          simd.gemm(patchAddr, taps, pixels, taps, wp, outC, rq.address, output.address + n * pixels * outC, accAddr);
+          simd.gemm(patchAddr, taps, pixels, taps, wp, outC, rq.address, outAddr(n), accAddr, x16);
         }
       };
     }
@@ -135,16 +143,16 @@ export default {
 } satisfies Kernel;
 
 /**
- * Filters [N][rows·rowLen] int8 in the order the `conv` kernel reads them: groups of 8 filters, then
- * kernel rows, then taps in pairs, 16 bytes per pair = [f0 k, f0 k+1, f1 k, f1 k+1, …]; zeros past N
- * and past the end of an odd row.
+ * Filters [N][rows·rowLen] int8 in the order the `conv` and `gemm` kernels read them: groups of 8
+ * filters, then kernel rows, then taps in pairs, 8 pairs [f0 k, f0 k+1, f1 k, f1 k+1, …] per group
+ * and pair of taps; zeros past N and past the end of an odd row. `wide`: as int16 (for `gemm`).
  */
-export function packWeights(ctx: PrepareContext, w: Int8Array, N: number, rows: number, rowLen: number): number {
+export function packWeights(ctx: PrepareContext, w: Int8Array, N: number, rows: number, rowLen: number, wide: boolean): number {
   const pairs = Math.ceil(rowLen / 2);
   const groups = Math.ceil(N / 8);
-  const bytes = groups * rows * pairs * 16;
-  const address = ctx.persistent(bytes);
-  const packed = new Int8Array(ctx.scratch.buffer, address, bytes);
+  const count = groups * rows * pairs * 16;
+  const address = ctx.persistent(wide ? 2 * count : count);
+  const packed = wide ? new Int16Array(ctx.scratch.buffer, address, count) : new Int8Array(ctx.scratch.buffer, address, count);
   packed.fill(0);
   for (let n = 0; n < N; n++) {
     for (let r = 0; r < rows; r++) {

@@ -65,8 +65,10 @@ export default {
     if (filterOffset === 0) {
       // Symmetric weights (as TFLite requires): the convolution kernel's matrix product, one input
       // row per batch, requantized in registers.
-      const wp = packWeights(ctx, w, units, 1, depth);
-      return () => simd.gemm(input.address, depth, batches, depth, wp, units, rq.address, output.address, ctx.scratch.address);
+      const wp = packWeights(ctx, w, units, 1, depth, true);
+      const x16 = ctx.scratch.address;
+      const accAddr = x16 + Math.ceil((batches * Math.ceil(depth / 2) * 4 + 32) / 16) * 16;
+      return () => simd.gemm(input.address, depth, batches, depth, wp, units, rq.address, output.address, accAddr, x16);
     }
 
     const acc = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, units);

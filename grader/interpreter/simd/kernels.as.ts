@@ -243,13 +243,41 @@ const TAIL: usize = memory.data(16, 16);
 }
 
 /**
- * Convolution as a matrix product with requantization: out[p·N + n] = requant(bias[n] + Σ_k
- * x[p·xStride + k] · w[n][k]) for `pixels` rows of K int8 inputs and N filters, int8 out.
- *
- * The `conv` kernel below for one kernel row and pixels `xStride` apart (1×1 convolutions, im2col
- * rows), kept apart because its single flat loop over tap pairs is faster.
+ * Rows of int8 (`pixels` rows of K, `xStride` apart) widened to int16 rows of 2·⌈K/2⌉ at `out` (the
+ * value past an odd row is whatever follows it: it meets a zero weight). Writes up to 30 bytes past
+ * the last row.
  */
-export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize): void {
+function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): void {
+  const rowBytes = <usize>(((K + 1) >> 1) << 2);
+  for (let p = 0; p < pixels; p++) {
+    const src = x + <usize>(p * xStride);
+    const dst = out + <usize>p * rowBytes;
+    for (let k = 0; k < K; k += 16) {
+      const v = v128.load(src + <usize>k);
+      v128.store(dst + <usize>(k << 1), i16x8.extend_low_i8x16_s(v));
+      v128.store(dst + <usize>(k << 1), i16x8.extend_high_i8x16_s(v), 16);
+    }
+  }
+}
+
+/**
+ * Convolution as a matrix product with requantization: out[p·N + n] = requant(bias[n] + Σ_k
+ * x[p·xStride + k] · w[n][k]) for `pixels` rows of K int8 inputs and N filters, int8 out (1×1
+ * convolutions, im2col rows, fully-connected batches).
+ *
+ * The inputs are first widened to int16 at `x16` and the weights come packed and widened by
+ * conv-2d.ts `packWeights`: for each group of 8 filters and each pair of taps k, k+1, eight int16
+ * pairs [f0 k, f0 k+1, f1 k, f1 k+1, …, f7 k+1] (zeros past N and K). One input pair splatted to
+ * every lane (a plain 32-bit broadcast load) meets 4 filters in one i32x4.dot_i16x8_s, so
+ * accumulator lanes are output channels (no horizontal sums) and 4 pixels share each weight load.
+ * Keeping sign extension out of the inner loop matters: on x86 it competes with the broadcasts for
+ * the one shuffle port.
+ *
+ * When the table's vector path is not exact for this op, raw accumulators go to `acc` and the
+ * scalar requantization finishes.
+ */
+export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize, x16: usize): void {
+  widenRows(x, xStride, pixels, K, x16);
   const f = q + HEADER;
   const cp4 = <usize>(load<i32>(q + H_CP) << 2);
   const single = load<i32>(q + H_SINGLE);
@@ -260,11 +288,11 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   const lo = i32x4.splat(load<i32>(q + H_MIN));
   const hi = i32x4.splat(load<i32>(q + H_MAX));
   const pairs = (K + 1) >> 1;
-  const groupBytes = <usize>(pairs << 4);
-  const xs = <usize>xStride;
+  const groupBytes = <usize>(pairs << 5);
+  const xs = <usize>(pairs << 2);
   let p = 0;
   for (; p + 4 <= pixels; p += 4) {
-    const x0 = x + <usize>p * xs;
+    const x0 = x16 + <usize>p * xs;
     for (let g = 0; g < N; g += 8) {
       const g4 = <usize>(g << 2);
       const b0 = v128.load(f + g4);
@@ -273,22 +301,22 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
       let w = wp + <usize>(g >> 3) * groupBytes;
       let xp = x0;
       for (let j = 0; j < pairs; j++) {
-        const w0 = v128.load8x8_s(w);
-        const w1 = v128.load8x8_s(w, 8);
-        let xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
+        const w0 = v128.load(w);
+        const w1 = v128.load(w, 16);
+        let xv = v128.load32_splat(xp);
         a00 = i32x4.add(a00, i32x4.dot_i16x8_s(xv, w0));
         a01 = i32x4.add(a01, i32x4.dot_i16x8_s(xv, w1));
-        xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + xs));
+        xv = v128.load32_splat(xp + xs);
         a10 = i32x4.add(a10, i32x4.dot_i16x8_s(xv, w0));
         a11 = i32x4.add(a11, i32x4.dot_i16x8_s(xv, w1));
-        xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + 2 * xs));
+        xv = v128.load32_splat(xp + 2 * xs);
         a20 = i32x4.add(a20, i32x4.dot_i16x8_s(xv, w0));
         a21 = i32x4.add(a21, i32x4.dot_i16x8_s(xv, w1));
-        xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + 3 * xs));
+        xv = v128.load32_splat(xp + 3 * xs);
         a30 = i32x4.add(a30, i32x4.dot_i16x8_s(xv, w0));
         a31 = i32x4.add(a31, i32x4.dot_i16x8_s(xv, w1));
-        w += 16;
-        xp += 2;
+        w += 32;
+        xp += 4;
       }
       const n = N - g;
       if (vector) {
@@ -307,7 +335,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
     }
   }
   for (; p < pixels; p++) {
-    const x0 = x + <usize>p * xs;
+    const x0 = x16 + <usize>p * xs;
     for (let g = 0; g < N; g += 8) {
       const g4 = <usize>(g << 2);
       let a0 = v128.load(f + g4);
@@ -315,11 +343,11 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
       let w = wp + <usize>(g >> 3) * groupBytes;
       let xp = x0;
       for (let j = 0; j < pairs; j++) {
-        const xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w)));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w, 8)));
-        w += 16;
-        xp += 2;
+        const xv = v128.load32_splat(xp);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load(w)));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load(w, 16)));
+        w += 32;
+        xp += 4;
       }
       if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, single, shl, shr, o, lo, hi);
       else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
