@@ -1,6 +1,6 @@
 /** DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel. */
 import { channelRequantizer } from '../fixed-point.js';
-import { ensure, type Kernel } from '../kernel.js';
+import { ensure, type Kernel, type PrepareContext } from '../kernel.js';
 import { activationRange, expectedOutSize, maxAbsInput, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
@@ -53,21 +53,22 @@ export default {
     }
 
     if (depthMultiplier === 1) {
-      // SIMD path: copy the input into a zero-point-padded buffer (padding then contributes
-      // w·(zp − zp) = 0, which the folded bias accounts for) and run the channel-vectorised kernel,
-      // which requantizes in registers.
+      // SIMD path: copy the input, widened to int16, into a zero-point-padded buffer (padding then
+      // contributes w·(zp − zp) = 0, which the folded bias accounts for) and run the
+      // channel-vectorised kernel, which requantizes in registers.
       const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
       const cols = (outW - 1) * strideW + (kW - 1) * dilationW + 1;
-      const padBytes = Math.ceil((rows * cols * outC) / 16) * 16;
+      const padBytes = Math.ceil((rows * cols * outC * 2 + 16) / 16) * 16;
       const padAddr = ctx.scratch.address;
       const accAddr = padAddr + padBytes;
       const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
       const simd = ctx.simd;
       const zp = -inputOffset;
+      const wp = packDepthwiseWeights(ctx, w, kH * kW, outC);
       return () => {
         for (let n = 0; n < batches; n++) {
-          simd.padInput(input.address + n * inH * inW * inC, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
-          simd.depthwise(padAddr, cols, outC, filter.address, kH, kW, strideH, strideW, dilationH, dilationW, outH, outW, rq.address, output.address + n * outH * outW * outC, accAddr);
+          simd.padInput16(input.address + n * inH * inW * inC, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
+          simd.depthwise(padAddr, cols, outC, wp, kH, kW, strideH, strideW, dilationH, dilationW, outH, outW, rq.address, output.address + n * outH * outW * outC, accAddr);
         }
       };
     }
@@ -128,3 +129,20 @@ export default {
     };
   },
 } satisfies Kernel;
+
+/**
+ * Depthwise weights [taps][C] in the order the wasm `depthwise` kernel reads them: per tap and block
+ * of 8 channels, two int16 vectors: [w0, 0, w2, 0, w4, 0, w6, 0] and [0, w1, 0, w3, 0, w5, 0, w7]
+ * (zeros past C).
+ */
+export function packDepthwiseWeights(ctx: PrepareContext, w: Int8Array, taps: number, C: number): number {
+  const blocks = Math.ceil(C / 8);
+  const count = taps * blocks * 16;
+  const address = ctx.persistent(2 * count);
+  const packed = new Int16Array(ctx.scratch.buffer, address, count);
+  packed.fill(0);
+  for (let t = 0; t < taps; t++) {
+    for (let c = 0; c < C; c++) packed[(t * blocks + (c >> 3)) * 16 + ((c & 1) << 3) + (c & 7)] = w[t * C + c]!;
+  }
+  return address;
+}

@@ -494,11 +494,39 @@ export function padInput(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols: 
   }
 }
 
+/** `padInput` into int16 (the depthwise kernel's input): rows × cols × C int16 at `out`. */
+export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
+  const fill = i16x8.splat(<i16>zp);
+  const total = <usize>(rows * cols * C) << 1;
+  for (let i: usize = 0; i < total; i += 16) v128.store(out + i, fill);
+  const copyRows = min(inH, rows - top);
+  const copyCols = min(inW, cols - left);
+  if (copyCols <= 0) return;
+  const n = copyCols * C;
+  for (let r = 0; r < copyRows; r++) {
+    const src = x + <usize>(r * inW * C);
+    const dst = out + (<usize>(((r + top) * cols + left) * C) << 1);
+    let k = 0;
+    for (; k + 16 <= n; k += 16) {
+      const v = v128.load(src + <usize>k);
+      v128.store(dst + <usize>(k << 1), i16x8.extend_low_i8x16_s(v));
+      v128.store(dst + <usize>(k << 1), i16x8.extend_high_i8x16_s(v), 16);
+    }
+    for (; k < n; k++) store<i16>(dst + <usize>(k << 1), <i16>load<i8>(src + <usize>k));
+  }
+}
+
 /**
- * Depthwise convolution (depth multiplier 1) over an input already padded with its zero point, with
- * requantization: out[(oy·outW + ox)·C + c] = requant(bias[c] + Σ_taps w[tap·C + c] · xpad[…]).
- * Channels in blocks of 16 (then 8; lanes past C are computed from neighbouring bytes and never
- * stored). Raw accumulators go to `acc` when the table's vector path is not exact for this op.
+ * Depthwise convolution (depth multiplier 1) with requantization, over an int16 input already padded
+ * with its zero point: out[(oy·outW + ox)·C + c] = requant(bias[c] + Σ_taps w[tap][c] · xpad[…]).
+ *
+ * Weights come from depthwise-conv-2d.ts `packDepthwiseWeights`: per tap and block of 8 channels,
+ * two int16 vectors holding the even channels' weights in even lanes and the odd channels' in odd
+ * lanes (zeros elsewhere), so one i32x4.dot_i16x8_s per vector multiplies and widens at once (no
+ * sign extension or widening shuffles in the loop). The accumulators hold channels 0,2,4,6 and
+ * 1,3,5,7; they are interleaved back once per pixel. Blocks of 16 channels, then one of 8 (lanes
+ * past C read neighbouring values against zero weights and are never stored). Raw accumulators go
+ * to `acc` when the table's vector path is not exact for this op.
  */
 export function depthwise(
   xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
@@ -513,46 +541,42 @@ export function depthwise(
   const o = i32x4.splat(load<i32>(q + H_OUT));
   const lo = i32x4.splat(load<i32>(q + H_MIN));
   const hi = i32x4.splat(load<i32>(q + H_MAX));
-  const Cs = <usize>C;
-  const rowStep = <usize>(dilH * padW) * Cs;
-  const tapStep = <usize>dilW * Cs;
-  const wRow = <usize>kW * Cs;
+  const C2 = <usize>C << 1;
+  const rowStep = <usize>(dilH * padW) * C2;
+  const tapStep = <usize>dilW * C2;
+  const tapBytes = <usize>(((C + 7) >> 3) << 5);
   const vecEnd = C & ~15;
+  const zero = i32x4.splat(0);
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const pix = oy * outW + ox;
-      const x0 = xpad + <usize>((oy * strideH * padW + ox * strideW) * C);
+      const x0 = xpad + <usize>(oy * strideH * padW + ox * strideW) * C2;
       const ob = out + <usize>(pix * C);
       const ab = acc + <usize>((pix * C) << 2);
       let c = 0;
       for (; c < vecEnd; c += 16) {
-        const c4 = <usize>(c << 2);
-        let a0 = v128.load(f + c4);
-        let a1 = v128.load(f + c4, 16);
-        let a2 = v128.load(f + c4, 32);
-        let a3 = v128.load(f + c4, 48);
-        let xr = x0 + <usize>c;
-        let wr = w + <usize>c;
+        let e0 = zero, o0 = zero, e1 = zero, o1 = zero;
+        let xr = x0 + <usize>(c << 1);
+        let wt = w + <usize>(c << 2);
         for (let fy = 0; fy < kH; fy++) {
           let xp = xr;
-          let wp = wr;
           for (let fx = 0; fx < kW; fx++) {
-            const xv = v128.load(xp);
-            const wv = v128.load(wp);
-            const xl = i16x8.extend_low_i8x16_s(xv);
-            const xh = i16x8.extend_high_i8x16_s(xv);
-            const wl = i16x8.extend_low_i8x16_s(wv);
-            const wh = i16x8.extend_high_i8x16_s(wv);
-            a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xl, wl));
-            a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xl, wl));
-            a2 = i32x4.add(a2, i32x4.extmul_low_i16x8_s(xh, wh));
-            a3 = i32x4.add(a3, i32x4.extmul_high_i16x8_s(xh, wh));
+            const x0v = v128.load(xp);
+            const x1v = v128.load(xp, 16);
+            e0 = i32x4.add(e0, i32x4.dot_i16x8_s(x0v, v128.load(wt)));
+            o0 = i32x4.add(o0, i32x4.dot_i16x8_s(x0v, v128.load(wt, 16)));
+            e1 = i32x4.add(e1, i32x4.dot_i16x8_s(x1v, v128.load(wt, 32)));
+            o1 = i32x4.add(o1, i32x4.dot_i16x8_s(x1v, v128.load(wt, 48)));
             xp += tapStep;
-            wp += Cs;
+            wt += tapBytes;
           }
           xr += rowStep;
-          wr += wRow;
         }
+        const c4 = <usize>(c << 2);
+        const a0 = i32x4.add(i32x4.shuffle(e0, o0, 0, 4, 1, 5), v128.load(f + c4));
+        const a1 = i32x4.add(i32x4.shuffle(e0, o0, 2, 6, 3, 7), v128.load(f + c4, 16));
+        const a2 = i32x4.add(i32x4.shuffle(e1, o1, 0, 4, 1, 5), v128.load(f + c4, 32));
+        const a3 = i32x4.add(i32x4.shuffle(e1, o1, 2, 6, 3, 7), v128.load(f + c4, 48));
         if (vector) {
           const v0 = requant4(a0, f, cp4, c4, single, shl, shr, o, lo, hi);
           const v1 = requant4(a1, f, cp4, c4 + 16, single, shl, shr, o, lo, hi);
@@ -565,24 +589,23 @@ export function depthwise(
         }
       }
       for (; c < C; c += 8) {
-        const c4 = <usize>(c << 2);
-        let a0 = v128.load(f + c4);
-        let a1 = v128.load(f + c4, 16);
-        let xr = x0 + <usize>c;
-        let wr = w + <usize>c;
+        let e0 = zero, o0 = zero;
+        let xr = x0 + <usize>(c << 1);
+        let wt = w + <usize>(c << 2);
         for (let fy = 0; fy < kH; fy++) {
           let xp = xr;
-          let wp = wr;
           for (let fx = 0; fx < kW; fx++) {
-            const p = i16x8.mul(v128.load8x8_s(xp), v128.load8x8_s(wp));
-            a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(p));
-            a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(p));
+            const xv = v128.load(xp);
+            e0 = i32x4.add(e0, i32x4.dot_i16x8_s(xv, v128.load(wt)));
+            o0 = i32x4.add(o0, i32x4.dot_i16x8_s(xv, v128.load(wt, 16)));
             xp += tapStep;
-            wp += Cs;
+            wt += tapBytes;
           }
           xr += rowStep;
-          wr += wRow;
         }
+        const c4 = <usize>(c << 2);
+        const a0 = i32x4.add(i32x4.shuffle(e0, o0, 0, 4, 1, 5), v128.load(f + c4));
+        const a1 = i32x4.add(i32x4.shuffle(e0, o0, 2, 6, 3, 7), v128.load(f + c4, 16));
         if (vector) store8(ob + <usize>c, a0, a1, C - c, f, cp4, c4, single, shl, shr, o, lo, hi);
         else store8raw(ab + c4, a0, a1, C - c);
       }
