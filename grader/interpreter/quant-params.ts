@@ -95,7 +95,7 @@ export function maxAbsInput(inputOffset: number): number {
 }
 
 // Layout of the table block read by simd/kernels.as.ts (header, then fields of `cp` lanes).
-const HEADER_WORDS = 8;
+const HEADER_WORDS = 16;
 const F_MULT = 1;
 const F_SHIFT = 2;
 const F_POW = 3;
@@ -147,6 +147,10 @@ export function wasmRequant(
   let vector = true;
   let shl = 0;
   let shr = 0;
+  let anyLeft = 0;
+  // The per-channel part of the right shift, when every channel has the same (−1: they differ).
+  let uniform = -2;
+  const share = (e: number) => (uniform = uniform === -2 || uniform === e ? e : -1);
   if (single) {
     // t = 31 − shift; channels with multiplier 0 give 0 whatever t is.
     const t = (c: number) => 31 - shifts[c]!;
@@ -160,22 +164,45 @@ export function wasmRequant(
       const fits = base >= 32 || (a * multipliers[c]! + 2 ** (t(c) - 1)) / 2 ** base < 2 ** 31 * 0.999;
       if (t(c) < 1 || e > 30 || multipliers[c]! < 0 || !fits) vector = false;
       pow![c] = 2 ** (30 - Math.min(e, 30));
+      share(e);
       rnd[c] = 1n << BigInt(Math.max(t(c) - 1, 0));
     }
     shl = Math.max(0, 32 - base);
     shr = Math.max(0, base - 32);
+    // Cheaper when the accumulator bounds allow: scale each accumulator by 2^(T − t) (exact while
+    // it fits in int32), which gives every channel the largest t, T: one shift for all lanes.
+    // Channels that can only produce 0 (|acc|·m < 2^(t−1)) are scaled by 0 and left out of T.
+    if (vector && bounds) {
+      const zero = (c: number) => multipliers[c] === 0 || Math.abs(bounds[c]!) * multipliers[c]! < 2 ** (t(c) - 1) * 0.999;
+      let top = 0;
+      for (let c = 0; c < n; c++) if (!zero(c)) top = Math.max(top, t(c));
+      let ok = top >= 32;
+      for (let c = 0; c < n; c++) if (!zero(c) && Math.abs(bounds[c]!) * 2 ** (top - t(c)) >= 2 ** 31 * 0.999) ok = false;
+      if (ok) {
+        for (let c = 0; c < cp; c++) {
+          left![c] = c < n && !zero(c) ? 2 ** (top - t(c)) : 0;
+          rnd[c] = 1n << BigInt(top - 1);
+        }
+        anyLeft = 1;
+        uniform = 0;
+        shl = 0;
+        shr = top - 32;
+      }
+    }
   } else {
     for (let c = 0; c < n; c++) {
       const l = shifts[c]! > 0 ? shifts[c]! : 0;
       const r = shifts[c]! > 0 ? 0 : -shifts[c]!;
       if (multipliers[c]! < 0 || l > 30 || r > 30) vector = false;
+      if (l > 0) anyLeft = 1;
+      share(r);
       left![c] = 2 ** Math.min(l, 30);
       pow![c] = 2 ** (30 - Math.min(r, 30));
       mask![c] = 2 ** Math.min(r, 30) - 1;
       half![c] = mask![c]! >> 1;
     }
   }
-  words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp]);
+  words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp, anyLeft, uniform === -2 ? 0 : uniform]);
   const simd = ctx.simd;
   return { address, run: (acc, rows, out) => simd.requantize(acc, rows, n, address, out) };
 }

@@ -77,13 +77,15 @@ const H_OUT = 16; // output zero point
 const H_MIN = 20; // activation clamp
 const H_MAX = 24;
 const H_CP = 28; // lanes per field
-const HEADER = 32;
+const H_LEFT = 32; // 1 when accumulators are first multiplied by field F_LEFT
+const H_UNIFORM = 36; // the per-channel right shift e when all channels share it, else −1
+const HEADER = 64;
 // Field k (i32 lanes) starts at q + HEADER + k·cp·4; the i64 rounding field takes two slots.
 const F_BIAS = 0; // int32 bias with the folded offset terms
 const F_MULT = 1; // quantized multiplier
 const F_SHIFT = 2; // TFLite shift (scalar paths)
 const F_POW = 3; // 2^(30 − e): the per-channel part e of the right shift
-const F_LEFT = 4; // double: 2^left
+const F_LEFT = 4; // double: 2^left; single: 2^(T − t) (see quant-params.ts wasmRequant)
 const F_MASK = 5; // double: 2^right − 1
 const F_HALF = 6; // double: mask >> 1
 const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
@@ -109,6 +111,7 @@ const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
  */
 // @ts-ignore: decorator
 @inline function requant4(a: v128, f: usize, cp4: usize, c4: usize, single: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128): v128 {
+  const flags = f - HEADER;
   const m = v128.load(f + cp4 * F_MULT + c4);
   const pow = v128.load(f + cp4 * F_POW + c4);
   let v: v128;
@@ -116,14 +119,16 @@ const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
     // floor((a·m + 2^(t−1)) / 2^t) = floor(floor(… / 2^base) / 2^e): a shift common to all
     // channels, then the per-channel rest.
     const rnd = f + cp4 * F_RND + (c4 << 1);
-    const p0 = i64x2.add(i64x2.extmul_low_i32x4_s(a, m), v128.load(rnd));
-    const p1 = i64x2.add(i64x2.extmul_high_i32x4_s(a, m), v128.load(rnd, 16));
+    const as = load<i32>(flags + H_LEFT) ? i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4)) : a;
+    const p0 = i64x2.add(i64x2.extmul_low_i32x4_s(as, m), v128.load(rnd));
+    const p1 = i64x2.add(i64x2.extmul_high_i32x4_s(as, m), v128.load(rnd, 16));
     const u = i32x4.shr_s(highHalves(i64x2.shl(p0, shl), i64x2.shl(p1, shl)), shr);
-    v = floorPow2(u, pow);
+    const e = load<i32>(flags + H_UNIFORM);
+    v = e >= 0 ? i32x4.shr_s(u, e) : floorPow2(u, pow);
   } else {
     // SaturatingRoundingDoublingHighMul(a·2^left, m) with m ≥ 0 (no saturation case): gemmlowp's
     // nudge-and-truncate equals floor((a·m + 2^30) / 2^31) for both signs.
-    const al = i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4));
+    const al = load<i32>(flags + H_LEFT) ? i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4)) : a;
     const half = i64x2.splat(1 << 30);
     const high = highHalves(
       i64x2.shl(i64x2.add(i64x2.extmul_low_i32x4_s(al, m), half), 1),
@@ -132,7 +137,8 @@ const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
     // RoundingDivideByPOT(high, right): floor, then + 1 when the remainder exceeds the threshold.
     const rem = v128.and(high, v128.load(f + cp4 * F_MASK + c4));
     const threshold = i32x4.sub(v128.load(f + cp4 * F_HALF + c4), i32x4.shr_s(high, 31));
-    v = i32x4.sub(floorPow2(high, pow), i32x4.gt_s(rem, threshold));
+    const e = load<i32>(flags + H_UNIFORM);
+    v = i32x4.sub(e >= 0 ? i32x4.shr_s(high, e) : floorPow2(high, pow), i32x4.gt_s(rem, threshold));
   }
   return i32x4.min_s(i32x4.max_s(i32x4.add(v, out), lo), hi);
 }
