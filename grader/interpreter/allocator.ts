@@ -34,14 +34,14 @@ export function scratchBytes(graph: Graph): number {
     let patches = 0;
     const f = graph.tensors[op.inputs[1] ?? -1];
     if (op.op === 'CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4 && op.options.kind === 'conv2d') {
-      // The zero-point-padded copy of the input the windows span, or im2col rows and their int16
-      // widening (with 32 bytes of slack).
+      // The zero-point-padded int16 copy of the input the windows span, or im2col rows and their
+      // int16 widening (with slack for reads past the end).
       const o = op.options;
       const [, kH, kW, c] = f.shape as [number, number, number, number];
       const pixels = out.shape[1]! * out.shape[2]!;
       const rows = (out.shape[1]! - 1) * o.strideH + (kH - 1) * o.dilationH + 1;
       const cols = (out.shape[2]! - 1) * o.strideW + (kW - 1) * o.dilationW + 1;
-      patches = Math.max(align16(pixels * kH * kW * c) + align16(pixels * Math.ceil((kH * kW * c) / 2) * 4 + 32), rows * cols * c);
+      patches = Math.max(align16(pixels * kH * kW * c) + align16(pixels * Math.ceil((kH * kW * c) / 2) * 4 + 32), rows * cols * c * 2 + 16);
     }
     if (op.op === 'FULLY_CONNECTED' && out && f && f.shape.length === 2 && f.shape[0]! > 0) {
       // The input rows widened to int16.

@@ -68,9 +68,8 @@ export default {
       const align16 = (n: number) => Math.ceil(n / 16) * 16;
       const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
       const cols = (outW - 1) * strideW + (kW - 1) * dilationW + 1;
-      const padded = padH > 0 || padW > 0 || rows > inH || cols > inW;
       const outAddr = (n: number) => output.address + n * pixels * outC;
-      if (kH === 1 && kW === 1 && strideH === 1 && strideW === 1 && !padded) {
+      if (kH === 1 && kW === 1 && strideH === 1 && strideW === 1 && padH === 0 && padW === 0 && outH === inH && outW === inW) {
         // 1×1: the input already is the matrix of the product.
         const wp = packWeights(ctx, w, outC, 1, inC, true);
         const x16 = ctx.scratch.address;
@@ -80,21 +79,16 @@ export default {
         };
       }
       if (dilationW === 1) {
-        // Windows read row by row (kW·C contiguous taps per kernel row) from the input or its
-        // bordered copy: no im2col.
+        // Windows read row by row (kW·C contiguous taps per kernel row) from a bordered int16 copy
+        // of the input: no im2col.
         const padAddr = ctx.scratch.address;
-        const accAddr = padAddr + (padded ? align16(rows * cols * inC) : 0);
-        const width = padded ? cols : inW;
-        const wp = packWeights(ctx, w, outC, kH, kW * inC, false);
+        const accAddr = padAddr + align16(rows * cols * inC * 2 + 16);
+        const wp = packWeights(ctx, w, outC, kH, kW * inC, true);
         const rowPairs = Math.ceil((kW * inC) / 2);
         return () => {
           for (let n = 0; n < batches; n++) {
-            let xAddr = input.address + n * inH * inW * inC;
-            if (padded) {
-              simd.padInput(xAddr, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
-              xAddr = padAddr;
-            }
-            simd.conv(xAddr, strideH * width * inC, strideW * inC, dilationH * width * inC, kH, rowPairs, outH, outW, wp, outC, rq.address, outAddr(n), accAddr);
+            simd.padInput16(input.address + n * inH * inW * inC, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
+            simd.conv(padAddr, 2 * strideH * cols * inC, 2 * strideW * inC, 2 * dilationH * cols * inC, kH, rowPairs, outH, outW, wp, outC, rq.address, outAddr(n), accAddr);
           }
         };
       }
@@ -145,7 +139,7 @@ export default {
 /**
  * Filters [N][rows·rowLen] int8 in the order the `conv` and `gemm` kernels read them: groups of 8
  * filters, then kernel rows, then taps in pairs, 8 pairs [f0 k, f0 k+1, f1 k, f1 k+1, …] per group
- * and pair of taps; zeros past N and past the end of an odd row. `wide`: as int16 (for `gemm`).
+ * and pair of taps; zeros past N and past the end of an odd row. `wide`: as int16.
  */
 export function packWeights(ctx: PrepareContext, w: Int8Array, N: number, rows: number, rowLen: number, wide: boolean): number {
   const pairs = Math.ceil(rowLen / 2);

@@ -370,18 +370,14 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
 }
 
 /**
- * Convolution with requantization, for inputs already padded with their zero point (or 1×1
- * convolutions, which need none): out[p·N + n] = requant(bias[n] + Σ_taps w[n][tap] · x[tap of p]).
- * Each output pixel reads kH rows of its window, each `rowPairs` pairs of contiguous bytes (kW·C
- * taps, dilation 1 along the row): window start = x + oy·rowStride + ox·pixelStride, rows
- * `rowStep` apart. A 1×1 convolution is the case kH = 1, outH = 1, pixelStride = C; so is a matrix
- * of im2col rows.
+ * Convolution with requantization over an int16 input padded with its zero point (`padInput16`):
+ * out[p·N + n] = requant(bias[n] + Σ_taps w[n][tap] · x[tap of p]). Each output pixel reads kH
+ * rows of its window, each `rowPairs` pairs of contiguous values (kW·C taps, dilation 1 along the
+ * row): window start = x + oy·rowStride + ox·pixelStride (bytes), rows `rowStep` bytes apart.
  *
- * Weights come packed by conv-2d.ts `packWeights`: per group of 8 filters, per kernel row, per pair
- * of taps, 16 bytes [f0 k, f0 k+1, f1 k, f1 k+1, …, f7 k+1] (zeros past N and past an odd row).
- * One input pair splatted to every lane meets 4 filters in one i32x4.dot_i16x8_s, so accumulator
- * lanes are output channels (no horizontal sums) and 4 pixels share each weight load. An odd row's
- * last pair reads one byte past it, which meets a zero weight.
+ * As `gemm`, with int16 weights packed by conv-2d.ts `packWeights` per group of 8 filters, per
+ * kernel row, per pair of taps (zeros past N and past an odd row, whose last pair reads one value
+ * past it).
  *
  * When the table's vector path is not exact for this op, raw accumulators go to `acc` and the
  * scalar requantization finishes.
@@ -399,8 +395,8 @@ export function conv(
   const o = i32x4.splat(load<i32>(q + H_OUT));
   const lo = i32x4.splat(load<i32>(q + H_MIN));
   const hi = i32x4.splat(load<i32>(q + H_MAX));
-  const groupBytes = <usize>((kH * rowPairs) << 4);
-  const nextRow = <usize>(rowStep - 2 * rowPairs);
+  const groupBytes = <usize>((kH * rowPairs) << 5);
+  const nextRow = <usize>(rowStep - 4 * rowPairs);
   const pixels = outH * outW;
   let p = 0;
   for (; p + 4 <= pixels; p += 4) {
@@ -417,22 +413,22 @@ export function conv(
       let xp = x0;
       for (let r = 0; r < kH; r++) {
         for (let j = 0; j < rowPairs; j++) {
-          const w0 = v128.load8x8_s(w);
-          const w1 = v128.load8x8_s(w, 8);
-          let xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
+          const w0 = v128.load(w);
+          const w1 = v128.load(w, 16);
+          let xv = v128.load32_splat(xp);
           a00 = i32x4.add(a00, i32x4.dot_i16x8_s(xv, w0));
           a01 = i32x4.add(a01, i32x4.dot_i16x8_s(xv, w1));
-          xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + d1));
+          xv = v128.load32_splat(xp + d1);
           a10 = i32x4.add(a10, i32x4.dot_i16x8_s(xv, w0));
           a11 = i32x4.add(a11, i32x4.dot_i16x8_s(xv, w1));
-          xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + d2));
+          xv = v128.load32_splat(xp + d2);
           a20 = i32x4.add(a20, i32x4.dot_i16x8_s(xv, w0));
           a21 = i32x4.add(a21, i32x4.dot_i16x8_s(xv, w1));
-          xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp + d3));
+          xv = v128.load32_splat(xp + d3);
           a30 = i32x4.add(a30, i32x4.dot_i16x8_s(xv, w0));
           a31 = i32x4.add(a31, i32x4.dot_i16x8_s(xv, w1));
-          w += 16;
-          xp += 2;
+          w += 32;
+          xp += 4;
         }
         xp += nextRow;
       }
@@ -462,11 +458,11 @@ export function conv(
       let xp = x0;
       for (let r = 0; r < kH; r++) {
         for (let j = 0; j < rowPairs; j++) {
-          const xv = i16x8.extend_low_i8x16_s(v128.load16_splat(xp));
-          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w)));
-          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w, 8)));
-          w += 16;
-          xp += 2;
+          const xv = v128.load32_splat(xp);
+          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load(w)));
+          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load(w, 16)));
+          w += 32;
+          xp += 4;
         }
         xp += nextRow;
       }
@@ -487,20 +483,10 @@ function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): 
 // ───────────────────────── Depthwise convolution ─────────────────────────
 
 /**
- * Copy one NHWC image (inH × inW × C int8) into a rows × cols buffer filled with the input zero
- * point `zp`, at row `top` and column `left`: taps in the padding then contribute w·(zp − zp) = 0.
+ * Copy one NHWC image (inH × inW × C int8), widened to int16, into a rows × cols × C buffer filled
+ * with the input zero point `zp`, at row `top` and column `left`: taps in the padding then
+ * contribute w·(zp − zp) = 0. Writes up to 14 bytes past the buffer.
  */
-export function padInput(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
-  memory.fill(out, <u8>zp, <usize>(rows * cols * C));
-  const copyRows = min(inH, rows - top);
-  const copyCols = min(inW, cols - left);
-  if (copyCols <= 0) return;
-  for (let r = 0; r < copyRows; r++) {
-    memory.copy(out + <usize>(((r + top) * cols + left) * C), x + <usize>(r * inW * C), <usize>(copyCols * C));
-  }
-}
-
-/** `padInput` into int16 (the depthwise kernel's input): rows × cols × C int16 at `out`. */
 export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
   const fill = i16x8.splat(<i16>zp);
   const total = <usize>(rows * cols * C) << 1;
