@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD paths of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against a plain
+ * The WebAssembly SIMD paths of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and AVERAGE_POOL_2D against a plain
  * transcription of TFLite's reference kernels (fixed-point.ts arithmetic), on seeded random models
  * with awkward sizes: odd tap counts, dilation, channel counts that are not multiples of 4 or 8, pixel counts
  * that are not multiples of 4, padding, strides, large multipliers and biases (which push the
@@ -213,6 +213,56 @@ describe('SIMD kernels against the reference arithmetic', () => {
         }
         expect(run(def, input, profile), `${profile} seed ${s}`).toEqual(expected);
       }
+    }
+  });
+  it('AVERAGE_POOL_2D (partial windows at the borders, channel tails)', () => {
+    for (let s = 1; s <= 30; s++) {
+      const r = rng(4000 + s);
+      const [h, w, C] = [r.int(1, 9), r.int(1, 9), r.int(1, 40)];
+      const [fh, fw] = [r.int(1, Math.min(h, 4)), r.int(1, Math.min(w, 4))];
+      const stride = r.int(1, 2);
+      const same = r.next() < 0.5;
+      const activation = r.pick(ACTIVATIONS);
+      const zp = r.int(-128, 127);
+      const outH = same ? Math.ceil(h / stride) : Math.floor((h - fh) / stride) + 1;
+      const outW = same ? Math.ceil(w / stride) : Math.floor((w - fw) / stride) + 1;
+      const input = randomInt8(r, h * w * C);
+      const quant = { scale: [0.05], zeroPoint: [zp] };
+      const act = ACTIVATIONS.indexOf(activation) === 2 ? 3 : ACTIVATIONS.indexOf(activation);
+      const def: ModelDef = {
+        tensors: [
+          { shape: [1, h, w, C], type: 'int8', quant },
+          { shape: [1, outH, outW, C], type: 'int8', quant },
+        ],
+        ops: [{ op: 'AVERAGE_POOL_2D', inputs: [0], outputs: [1], options: { union: 'Pool2DOptions', int8: { 0: same ? 0 : 1, 5: act }, int32: { 1: stride, 2: stride, 3: fw, 4: fh } } }],
+        inputs: [0],
+        outputs: [1],
+      };
+      const padH = Math.max(0, Math.floor(((outH - 1) * stride + fh - h) / 2));
+      const padW = Math.max(0, Math.floor(((outW - 1) * stride + fw - w) / 2));
+      const { min, max } = activationRange(activation, { scale: 0.05, zeroPoint: zp });
+      const expected: number[] = [];
+      for (let oy = 0; oy < outH; oy++) {
+        for (let ox = 0; ox < outW; ox++) {
+          for (let c = 0; c < C; c++) {
+            let sum = 0;
+            let count = 0;
+            for (let fy = 0; fy < fh; fy++) {
+              for (let fx = 0; fx < fw; fx++) {
+                const iy = oy * stride - padH + fy;
+                const ix = ox * stride - padW + fx;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                sum += input[(iy * w + ix) * C + c]!;
+                count++;
+              }
+            }
+            // Rounded half away from zero, as C++'s (sum ± count/2) / count.
+            const half = Math.floor(count / 2);
+            expected.push(clamp(Math.trunc((sum > 0 ? sum + half : sum - half) / count) | 0, min, max));
+          }
+        }
+      }
+      expect(run(def, input, 'tflite'), `seed ${s}`).toEqual(expected);
     }
   });
 });

@@ -6,33 +6,14 @@ export default {
   op: 'AVERAGE_POOL_2D',
   prepare(ctx) {
     const p = preparePool(ctx);
-    const { x, y, channels: C } = p;
+    const { batches, inH, inW, channels: C, outH, outW } = p;
+    const simd = ctx.simd;
+    const x = ctx.input(0).address;
+    const y = ctx.output(0).address;
+    // Sums in WebAssembly (16 channels per step), then C++'s rounded integer division per channel.
     return () => {
-      let yi = 0;
-      for (let n = 0; n < p.batches; n++) {
-        for (let oy = 0; oy < p.outH; oy++) {
-          const inY0 = oy * p.strideH - p.padH;
-          const fy0 = Math.max(0, -inY0);
-          const fy1 = Math.min(p.filterH, p.inH - inY0);
-          for (let ox = 0; ox < p.outW; ox++) {
-            const inX0 = ox * p.strideW - p.padW;
-            const fx0 = Math.max(0, -inX0);
-            const fx1 = Math.min(p.filterW, p.inW - inX0);
-            const count = (fy1 - fy0) * (fx1 - fx0);
-            const half = (count / 2) | 0;
-            for (let c = 0; c < C; c++) {
-              let acc = 0;
-              for (let fy = fy0; fy < fy1; fy++) {
-                const row = ((n * p.inH + inY0 + fy) * p.inW + inX0) * C + c;
-                for (let fx = fx0; fx < fx1; fx++) acc += x[row + fx * C]!;
-              }
-              // C++ integer division truncates toward zero.
-              let v = count > 0 ? Math.trunc(acc > 0 ? (acc + half) / count : (acc - half) / count) : 0;
-              v = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
-              y[yi++] = v;
-            }
-          }
-        }
+      for (let n = 0; n < batches; n++) {
+        simd.averagePool(x + n * inH * inW * C, inH, inW, C, outH, outW, p.strideH, p.strideW, p.filterH, p.filterW, p.padH, p.padW, p.actMin, p.actMax, ctx.scratch.address, y + n * outH * outW * C);
       }
     };
   },

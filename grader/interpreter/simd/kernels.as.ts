@@ -605,3 +605,58 @@ export function depthwise(
   }
   if (!vector) requantizeBiased(acc, outH * outW, C, q, out);
 }
+
+// ───────────────────────── Average pooling ─────────────────────────
+
+/**
+ * AVERAGE_POOL_2D on int8 NHWC (one image), as TFLM's reference: per output pixel and channel, the
+ * sum over the in-image part of the window, divided by its size with rounding half away from zero
+ * (C++ integer division), then clamped. `acc` is scratch for C int32 sums.
+ */
+export function averagePool(
+  x: usize, inH: i32, inW: i32, C: i32, outH: i32, outW: i32, strideH: i32, strideW: i32,
+  filterH: i32, filterW: i32, padH: i32, padW: i32, actMin: i32, actMax: i32, acc: usize, out: usize,
+): void {
+  const vecEnd = C & ~15;
+  let o = out;
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = oy * strideH - padH;
+    const fy0 = max(0, -y0);
+    const fy1 = min(filterH, inH - y0);
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = ox * strideW - padW;
+      const fx0 = max(0, -x0);
+      const fx1 = min(filterW, inW - x0);
+      memory.fill(acc, 0, <usize>(C << 2));
+      for (let fy = fy0; fy < fy1; fy++) {
+        for (let fx = fx0; fx < fx1; fx++) {
+          const src = x + <usize>(((y0 + fy) * inW + x0 + fx) * C);
+          let c = 0;
+          for (; c < vecEnd; c += 16) {
+            const v = v128.load(src + <usize>c);
+            const lo = i16x8.extend_low_i8x16_s(v);
+            const hi = i16x8.extend_high_i8x16_s(v);
+            const a = acc + <usize>(c << 2);
+            v128.store(a, i32x4.add(v128.load(a), i32x4.extend_low_i16x8_s(lo)));
+            v128.store(a, i32x4.add(v128.load(a, 16), i32x4.extend_high_i16x8_s(lo)), 16);
+            v128.store(a, i32x4.add(v128.load(a, 32), i32x4.extend_low_i16x8_s(hi)), 32);
+            v128.store(a, i32x4.add(v128.load(a, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+          }
+          for (; c < C; c++) {
+            const a = acc + <usize>(c << 2);
+            store<i32>(a, load<i32>(a) + <i32>load<i8>(src + <usize>c));
+          }
+        }
+      }
+      const count = (fy1 - fy0) * (fx1 - fx0);
+      const half = count / 2;
+      for (let c = 0; c < C; c++) {
+        const s = load<i32>(acc + <usize>(c << 2));
+        let v = count > 0 ? (s > 0 ? (s + half) / count : (s - half) / count) : 0;
+        v = v < actMin ? actMin : v > actMax ? actMax : v;
+        store<i8>(o + <usize>c, <i8>v);
+      }
+      o += <usize>C;
+    }
+  }
+}
