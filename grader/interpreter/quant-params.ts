@@ -202,6 +202,8 @@ export function wasmRequant(
       half![c] = mask![c]! >> 1;
     }
   }
+  // The vector path narrows before the zero point and clamp (simd/kernels.as.ts `finish`).
+  if (actMin < INT8_MIN || actMax > INT8_MAX || Math.abs(outputOffset) > 32767) vector = false;
   words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp, anyLeft, uniform === -2 ? 0 : uniform]);
   const simd = ctx.simd;
   return { address, run: (acc, rows, out) => simd.requantize(acc, rows, n, address, out) };

@@ -107,10 +107,10 @@ const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
 
 /**
  * MultiplyByQuantizedMultiplier of 4 accumulators (bias included) for channels c..c+3 (`c4` = c·4
- * bytes), then + zero point and clamp. `f` is the address of field 0.
+ * bytes); `f` is the address of field 0. Zero point and clamp follow in `finish`.
  */
 // @ts-ignore: decorator
-@inline function requant4(a: v128, f: usize, cp4: usize, c4: usize, single: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128): v128 {
+@inline function requant4(a: v128, f: usize, cp4: usize, c4: usize, single: i32, shl: i32, shr: i32): v128 {
   const flags = f - HEADER;
   const m = v128.load(f + cp4 * F_MULT + c4);
   const pow = v128.load(f + cp4 * F_POW + c4);
@@ -140,7 +140,21 @@ const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
     const e = load<i32>(flags + H_UNIFORM);
     v = i32x4.sub(e >= 0 ? i32x4.shr_s(high, e) : floorPow2(high, pow), i32x4.gt_s(rem, threshold));
   }
-  return i32x4.min_s(i32x4.max_s(i32x4.add(v, out), lo), hi);
+  return v;
+}
+
+/**
+ * + output zero point and the activation clamp on requantized int32 lanes, as int8x16: narrowing
+ * with saturation first, then the zero point (saturating int16 add) and the clamp on 16 lanes at
+ * once. Same result as clamping v + zero point in int32: the clamp range lies inside int8 and
+ * saturation only moves values that are outside it further from it. `out` = int16 splat of the zero
+ * point, `lo`/`hi` = int8 splats of the clamp.
+ */
+// @ts-ignore: decorator
+@inline function finish(v0: v128, v1: v128, v2: v128, v3: v128, out: v128, lo: v128, hi: v128): v128 {
+  const w0 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(v0, v1), out);
+  const w1 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(v2, v3), out);
+  return i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(w0, w1), lo), hi);
 }
 
 /** The same for one accumulator (bias included), as TFLite's scalar code: tails and fallbacks. */
@@ -191,9 +205,9 @@ export function requantize(acc: usize, rows: i32, C: i32, q: usize, out: usize):
   const single = load<i32>(q + H_SINGLE);
   const shl = load<i32>(q + H_SHL);
   const shr = load<i32>(q + H_SHR);
-  const o = i32x4.splat(load<i32>(q + H_OUT));
-  const lo = i32x4.splat(load<i32>(q + H_MIN));
-  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const o = i16x8.splat(<i16>load<i32>(q + H_OUT));
+  const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
+  const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
   const vecEnd = load<i32>(q + H_VECTOR) ? C & ~3 : 0;
   for (let r = 0; r < rows; r++) {
     const ar = acc + <usize>((r * C) << 2);
@@ -202,9 +216,8 @@ export function requantize(acc: usize, rows: i32, C: i32, q: usize, out: usize):
     for (; c < vecEnd; c += 4) {
       const c4 = <usize>(c << 2);
       const a = i32x4.add(v128.load(ar + c4), v128.load(f + c4));
-      const v = requant4(a, f, cp4, c4, single, shl, shr, o, lo, hi);
-      const n = i16x8.narrow_i32x4_s(v, v);
-      v128.store32_lane(orow + <usize>c, i8x16.narrow_i16x8_s(n, n), 0);
+      const v = requant4(a, f, cp4, c4, single, shl, shr);
+      v128.store32_lane(orow + <usize>c, finish(v, v, v, v, o, lo, hi), 0);
     }
     for (; c < C; c++) {
       store<i8>(orow + <usize>c, <i8>requant1(load<i32>(ar + <usize>(c << 2)) + load<i32>(f + <usize>(c << 2)), q, c));
@@ -220,10 +233,9 @@ const TAIL: usize = memory.data(16, 16);
 /** Requantize 8 channels' accumulators (g..g+7, `g4` = g·4) and store the first `n` (≤ 8) as int8 at `o`. */
 // @ts-ignore: decorator
 @inline function store8(o: usize, a0: v128, a1: v128, n: i32, f: usize, cp4: usize, g4: usize, single: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128): void {
-  const v0 = requant4(a0, f, cp4, g4, single, shl, shr, out, lo, hi);
-  const v1 = requant4(a1, f, cp4, g4 + 16, single, shl, shr, out, lo, hi);
-  const w = i16x8.narrow_i32x4_s(v0, v1);
-  const b = i8x16.narrow_i16x8_s(w, w);
+  const v0 = requant4(a0, f, cp4, g4, single, shl, shr);
+  const v1 = requant4(a1, f, cp4, g4 + 16, single, shl, shr);
+  const b = finish(v0, v1, v0, v1, out, lo, hi);
   if (n >= 8) {
     v128.store64_lane(o, b, 0);
   } else {
@@ -290,9 +302,9 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   const shl = load<i32>(q + H_SHL);
   const shr = load<i32>(q + H_SHR);
   const vector = load<i32>(q + H_VECTOR);
-  const o = i32x4.splat(load<i32>(q + H_OUT));
-  const lo = i32x4.splat(load<i32>(q + H_MIN));
-  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const o = i16x8.splat(<i16>load<i32>(q + H_OUT));
+  const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
+  const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
   const pairs = (K + 1) >> 1;
   const groupBytes = <usize>(pairs << 5);
   const xs = <usize>(pairs << 2);
@@ -392,9 +404,9 @@ export function conv(
   const shl = load<i32>(q + H_SHL);
   const shr = load<i32>(q + H_SHR);
   const vector = load<i32>(q + H_VECTOR);
-  const o = i32x4.splat(load<i32>(q + H_OUT));
-  const lo = i32x4.splat(load<i32>(q + H_MIN));
-  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const o = i16x8.splat(<i16>load<i32>(q + H_OUT));
+  const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
+  const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
   const groupBytes = <usize>((kH * rowPairs) << 5);
   const nextRow = <usize>(rowStep - 4 * rowPairs);
   const pixels = outH * outW;
@@ -530,9 +542,9 @@ export function depthwise(
   const shl = load<i32>(q + H_SHL);
   const shr = load<i32>(q + H_SHR);
   const vector = load<i32>(q + H_VECTOR);
-  const o = i32x4.splat(load<i32>(q + H_OUT));
-  const lo = i32x4.splat(load<i32>(q + H_MIN));
-  const hi = i32x4.splat(load<i32>(q + H_MAX));
+  const o = i16x8.splat(<i16>load<i32>(q + H_OUT));
+  const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
+  const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
   const C2 = <usize>C << 1;
   const rowStep = <usize>(dilH * padW) * C2;
   const tapStep = <usize>dilW * C2;
@@ -570,11 +582,11 @@ export function depthwise(
         const a2 = i32x4.add(i32x4.shuffle(e1, o1, 0, 4, 1, 5), v128.load(f + c4, 32));
         const a3 = i32x4.add(i32x4.shuffle(e1, o1, 2, 6, 3, 7), v128.load(f + c4, 48));
         if (vector) {
-          const v0 = requant4(a0, f, cp4, c4, single, shl, shr, o, lo, hi);
-          const v1 = requant4(a1, f, cp4, c4 + 16, single, shl, shr, o, lo, hi);
-          const v2 = requant4(a2, f, cp4, c4 + 32, single, shl, shr, o, lo, hi);
-          const v3 = requant4(a3, f, cp4, c4 + 48, single, shl, shr, o, lo, hi);
-          v128.store(ob + <usize>c, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(v0, v1), i16x8.narrow_i32x4_s(v2, v3)));
+          const v0 = requant4(a0, f, cp4, c4, single, shl, shr);
+          const v1 = requant4(a1, f, cp4, c4 + 16, single, shl, shr);
+          const v2 = requant4(a2, f, cp4, c4 + 32, single, shl, shr);
+          const v3 = requant4(a3, f, cp4, c4 + 48, single, shl, shr);
+          v128.store(ob + <usize>c, finish(v0, v1, v2, v3, o, lo, hi));
         } else {
           store8raw(ab + c4, a0, a1, 8);
           store8raw(ab + c4 + 32, a2, a3, 8);
