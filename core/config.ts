@@ -65,6 +65,10 @@ export const envSchema = z.object({
    * after at most about this long (BullMQ lockDuration and stalled-check interval).
    */
   JOB_LOCK_MS: positiveInt(30_000, 'a positive number of milliseconds'),
+  /** How often the reaper looks for submissions whose job was lost, failed for good or got stuck. */
+  REAPER_INTERVAL_MS: positiveInt(60_000, 'a positive number of milliseconds'),
+  /** The reaper leaves rows younger than this alone (an intake may be between "create row" and "enqueue"). */
+  REAPER_MIN_AGE_MS: positiveInt(30_000, 'a positive number of milliseconds'),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: idList,
   DISCORD_GUILD_ID: idList,

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { BlobStore } from './blob-store.js';
 import type { Config } from './config.js';
 import { openDb, type Db } from './db/client.js';
-import { applyMigrations } from './db/migrate.js';
+import { applyMigrations, migrationStatus } from './db/migrate.js';
 import { resolveDbTarget, redactUrl, type DbTarget } from './db/target.js';
 import type { Logger } from './logger.js';
 import { Queues } from './queues.js';
@@ -50,8 +50,15 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
   };
   try {
     if (opts.migrate ?? config.MIGRATE_ON_START) {
-      const res = await applyMigrations(dbTarget);
-      logger.info({ db: redactUrl(dbTarget.url), applied: res.applied, total: res.total }, res.applied.length ? 'database migrated' : 'database up to date');
+      // Look before applying: applying takes the database's write lock, which a second process
+      // (a worker next to a running server, a CLI command) should not contend for when there is nothing to do.
+      const status = await migrationStatus(dbTarget);
+      if (status.pending.length || status.failed.length) {
+        const res = await applyMigrations(dbTarget);
+        logger.info({ db: redactUrl(dbTarget.url), applied: res.applied, total: res.total }, 'database migrated');
+      } else {
+        logger.info({ db: redactUrl(dbTarget.url), total: status.total }, 'database up to date');
+      }
     }
     const db = await openDb(dbTarget);
     cleanups.push(() => db.$disconnect());

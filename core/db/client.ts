@@ -24,6 +24,8 @@ export async function openDb(target: DbTarget): Promise<Db> {
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+    // Workers in other processes write too: wait for their lock instead of failing with SQLITE_BUSY.
+    await db.$queryRawUnsafe('PRAGMA busy_timeout = 10000');
     return db;
   }
   const { PrismaClient: PgClient } = await import('./generated/postgresql/client.js');

@@ -89,7 +89,12 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
   if (blob.kind === 'elf' || blob.kind === 'ihex') {
     throw new IntakeError('unsupported', 'this is compiled firmware; firmware submissions are graded once the board rack is attached to this grader. Submit the int8 .tflite model instead.');
   }
-  await db.blob.upsert({ where: { sha256: blob.sha256 }, create: { sha256: blob.sha256, sizeBytes: blob.sizeBytes, kind: blob.kind }, update: {} });
+  try {
+    await db.blob.upsert({ where: { sha256: blob.sha256 }, create: { sha256: blob.sha256, sizeBytes: blob.sizeBytes, kind: blob.kind }, update: {} });
+  } catch (err) {
+    // Someone uploaded the same bytes at the same moment (upsert is read-then-insert): the row exists.
+    if ((err as { code?: string }).code !== 'P2002') throw err;
+  }
 
   const participant = await participantFor(db, req.challengeId, req.personId);
   const version = evaluatorVersion(challenge.definitionHash);

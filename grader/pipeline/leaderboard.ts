@@ -10,9 +10,27 @@ import { rankParticipants, type RankCandidate, type RankedRow } from './ranking.
 
 type BoardServices = Pick<Services, 'db' | 'redis' | 'config'>;
 
-export async function recomputeLeaderboard(services: BoardServices, challengeId: string): Promise<{ public: RankedRow[]; private: RankedRow[] }> {
+/**
+ * Bring the challenge's boards up to date. Concurrent calls coalesce: each call bumps a "wanted"
+ * counter; whoever holds the lock rebuilds from everything committed so far and records the counter
+ * value it started from, so callers that were already covered return without rebuilding again.
+ * Returns the boards it built, or null when another call's rebuild already covered this one.
+ */
+export async function recomputeLeaderboard(services: BoardServices, challengeId: string): Promise<{ public: RankedRow[]; private: RankedRow[] } | null> {
+  const key = `${services.config.QUEUE_PREFIX}:board:${challengeId}`;
+  const wanted = await services.redis.incr(`${key}:wanted`);
+  return withLock(services.redis, `${key}:lock`, async () => {
+    if (Number((await services.redis.get(`${key}:built`)) ?? 0) >= wanted) return null;
+    const startedAt = Number(await services.redis.get(`${key}:wanted`));
+    const boards = await rebuild(services, challengeId);
+    await services.redis.set(`${key}:built`, String(startedAt));
+    return boards;
+  });
+}
+
+async function rebuild(services: BoardServices, challengeId: string): Promise<{ public: RankedRow[]; private: RankedRow[] }> {
   const { db } = services;
-  return withLock(services.redis, `${services.config.QUEUE_PREFIX}:lock:board:${challengeId}`, async () => {
+  {
     const challenge = await getChallenge(db, challengeId, services.config.CHALLENGES_DIR);
     const phase = phaseOf(challenge);
     const subs = await db.submission.findMany({
@@ -51,7 +69,7 @@ export async function recomputeLeaderboard(services: BoardServices, challengeId:
       ),
     ]);
     return boards;
-  });
+  }
 }
 
 export interface LeaderboardView {

@@ -51,8 +51,11 @@ export const publishStage: StageWork = async ({ services, submission, challenge,
       },
     }),
   ]);
-  const board = await recomputeLeaderboard(services, submission.challengeId);
-  const entry = board.public.find((e) => e.submissionId === submission.id);
+  await recomputeLeaderboard(services, submission.challengeId);
+  const [entry, boardSize] = await Promise.all([
+    db.leaderboardEntry.findFirst({ where: { challengeId: submission.challengeId, split: 'public', submissionId: submission.id }, select: { rank: true } }),
+    db.leaderboardEntry.count({ where: { challengeId: submission.challengeId, split: 'public' } }),
+  ]);
   const detail = {
     publicScore: composites.public.score,
     eligible: composites.public.eligible,
@@ -60,7 +63,7 @@ export const publishStage: StageWork = async ({ services, submission, challenge,
     missing: composites.public.missing,
     gate: challenge.def.scoring.gate,
     rank: entry?.rank ?? null,
-    boardSize: board.public.length,
+    boardSize,
   };
   await emitEvent(services, { submissionId: submission.id, challengeId: submission.challengeId, personId: submission.personId, type: 'done', data: detail });
   return { status: 'passed', detail };

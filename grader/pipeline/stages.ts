@@ -92,8 +92,16 @@ export async function runStage(services: Services, stage: StageName, job: Submis
   if (!sub) return { skipped: 'missing' };
   if (sub.runId !== job.runId) return { skipped: 'stale' };
   if (FINISHED.has(sub.state)) {
-    // A repeated publish after a crash between "mark done" and "update the board": update it again.
-    if (stage === 'publish' && sub.state === 'done') await recomputeLeaderboard(services, sub.challengeId);
+    // A repeated publish after a crash between "mark done" and "update the board / announce":
+    // finish those (both idempotent: the board is rebuilt, the announcement made once per run).
+    if (stage === 'publish' && sub.state === 'done') {
+      await recomputeLeaderboard(services, sub.challengeId);
+      const announced = await db.submissionEvent.count({ where: { submissionId: sub.id, type: 'done', createdAt: { gte: sub.startedAt ?? sub.createdAt } } });
+      if (!announced) {
+        const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: sub.id, split: 'public' }, select: { rank: true } });
+        await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: { publicScore: sub.publicScore, eligible: sub.eligible, rank: entry?.rank ?? null } });
+      }
+    }
     return { skipped: 'finished' };
   }
   const version = job.evaluatorVersion;

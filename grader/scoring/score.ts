@@ -10,6 +10,8 @@ import { acquirePool } from '../interpreter/pool-cache.js';
 import { argmax, classificationReport, type ClassMetrics } from '../metrics/classification.js';
 import { rocAuc, rocCurve, type RocPoint } from '../metrics/roc.js';
 import { parseModel } from '../tflite/parse.js';
+import type { Graph } from '../tflite/graph.js';
+import { Interpreter } from '../interpreter/interpreter.js';
 import type { Task } from '../validate/rules.js';
 
 export interface ScoreResult {
@@ -35,6 +37,26 @@ export interface ScoreOptions {
 /** The model cannot be scored on this task (wrong signature); the message says why. */
 export class ScoringError extends Error {
   override name = 'ScoringError';
+}
+
+/**
+ * Up to this many inferences run on the calling thread: starting worker threads costs more than a
+ * small set takes (a pipeline scoring many distinct models on a small set would pay it every time).
+ */
+const IN_PROCESS_MAX = 256;
+
+function inferInProcess(graph: Graph, arithmetic: ArithmeticProfileName, inputs: Uint8Array, count: number, onProgress?: (done: number, total: number) => void): Uint8Array {
+  const interpreter = Interpreter.create(graph, { arithmetic });
+  const inSize = interpreter.inputBytes;
+  const outSize = interpreter.outputBytes;
+  const outputs = new Uint8Array(count * outSize);
+  for (let i = 0; i < count; i++) {
+    interpreter.setInputBytes(inputs.subarray(i * inSize, (i + 1) * inSize));
+    interpreter.invoke();
+    interpreter.getOutputBytes(outputs.subarray(i * outSize, (i + 1) * outSize));
+  }
+  onProgress?.(count, count);
+  return outputs;
 }
 
 const storedBytesPerElement = (d: Dataset) => (d.encoding.dtype === 'float32' ? 4 : 1);
@@ -74,8 +96,10 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
   chunks.forEach((c, i) => conversion.apply(c, inputs.subarray(i * elements, (i + 1) * elements)));
 
   const arithmetic = opts.arithmetic ?? DEFAULT_ARITHMETIC;
-  const pool = await acquirePool(model, { arithmetic, ...(opts.threads ? { threads: opts.threads } : {}) });
-  const raw = await pool.inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
+  const raw =
+    chunks.length <= IN_PROCESS_MAX && !opts.threads
+      ? inferInProcess(graph, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress)
+      : await (await acquirePool(model, { arithmetic, ...(opts.threads ? { threads: opts.threads } : {}) })).inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
   const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;
   const base = { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic };

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { JobPayload, QueueName } from '../../core/queues.js';
+import type { Config } from '../../core/config.js';
 import type { Services } from '../../core/services.js';
 
 /**
@@ -13,7 +14,7 @@ export interface Processor<Q extends QueueName = QueueName> {
   /** A job running longer than this is failed (and retried if attempts remain). */
   timeoutMs?: number;
   /** Recurring jobs this processor wants (BullMQ job schedulers, upserted at start). */
-  schedules?: { id: string; everyMs: number; payload: JobPayload<Q> }[];
+  schedules?: (config: Config) => { id: string; everyMs: number; payload: JobPayload<Q> }[];
   process(payload: JobPayload<Q>, job: Job<JobPayload<Q>>, services: Services): Promise<unknown>;
   /**
    * Called when a job fails. `final`: no attempt is left (or the error is unrecoverable), so the

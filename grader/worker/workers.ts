@@ -46,13 +46,23 @@ export class WorkerPool implements Component {
       });
       worker.on('error', (err) => logger.error({ queue: p.queue, err: err.message }, 'worker error'));
       this.workers.set(p.queue, worker);
-      for (const s of p.schedules ?? []) {
-        await queues.get(p.queue).upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.id, data: s.payload as never });
-      }
     }
+    await this.upsertSchedules();
+    // After a Redis restart that lost its data, recurring jobs (the reaper among them) must come back.
+    this.connection.on('ready', () => {
+      if (this.state === 'running') this.upsertSchedules().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not restore job schedules'));
+    });
     await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
     this.state = 'running';
     logger.info({ queues: [...this.workers.keys()] }, 'workers started');
+  }
+
+  private async upsertSchedules(): Promise<void> {
+    for (const p of this.processors) {
+      for (const s of p.schedules?.(this.services.config) ?? []) {
+        await this.services.queues.get(p.queue).upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.id, data: s.payload as never });
+      }
+    }
   }
 
   private async run(p: Processor, job: Job): Promise<unknown> {

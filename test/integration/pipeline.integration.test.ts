@@ -45,7 +45,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('grading pipeline (real Redis, SQLite)', ()
         ['device', 'skipped'],
         ['publish', 'passed'],
       ]);
-      expect(status.stages[2]!.detail).toMatchObject({ reason: expect.stringMatching(/no board rack/) });
+      expect(JSON.stringify(status.stages[2]!.detail)).toMatch(/no board rack/);
       expect(status.rank).toBe(1);
       expect(status.score).toBeGreaterThan(0);
       const scores = await s.db.score.findMany({ where: { submissionId: res.id } });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QUEUE_NAMES, parsePayload } from '../../core/queues.js';
 import { processors } from '../../grader/worker/registry.js';
+import { parseConfig } from '../../core/config.js';
 
 describe('queue contracts', () => {
   it('validates payloads per queue', () => {
@@ -19,7 +20,7 @@ describe('queue contracts', () => {
       expect(QUEUE_NAMES).toContain(p.queue);
       expect(seen.has(p.queue)).toBe(false);
       seen.add(p.queue);
-      for (const s of p.schedules ?? []) expect(() => parsePayload(p.queue, s.payload)).not.toThrow();
+      for (const s of p.schedules?.(parseConfig({})) ?? []) expect(() => parsePayload(p.queue, s.payload)).not.toThrow();
     }
   });
 });

@@ -10,16 +10,16 @@ export default defineProcessor({
   queue: 'maintenance',
   concurrency: 1,
   timeoutMs: 10 * 60 * 1000,
-  schedules: [
+  schedules: (config) => [
     { id: 'blob-sweep', everyMs: 6 * 3600 * 1000, payload: { task: 'blob-sweep', minAgeMs: 3600 * 1000 } },
-    { id: 'reap', everyMs: 60 * 1000, payload: { task: 'reap' } },
+    { id: 'reap', everyMs: config.REAPER_INTERVAL_MS, payload: { task: 'reap' } },
   ],
   async process(payload, _job, services) {
     switch (payload.task) {
       case 'blob-sweep':
         return sweepBlobs(services.db, services.blobs, { minAgeMs: payload.minAgeMs, now: new Date() });
       case 'reap':
-        return reap(services);
+        return reap(services, { minAgeMs: services.config.REAPER_MIN_AGE_MS });
     }
   },
 });
