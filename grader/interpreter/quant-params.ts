@@ -81,12 +81,9 @@ export function expectedOutSize(kind: Padding, inSize: number, filterSize: numbe
   return kind === 'SAME' ? Math.floor((inSize + stride - 1) / stride) : Math.floor((inSize + stride - effectiveFilter) / stride);
 }
 
-/** Requantization of int32 accumulators in WebAssembly, with its per-channel tables prepared once. */
+/** Requantization tables in WebAssembly memory, read by the kernels that requantize in registers. */
 export interface WasmRequant {
-  /** Address of the table block (for kernels that requantize inside their own loops, e.g. `gemm`). */
   address: number;
-  /** Requantize `rows` × C accumulators at `acc` (bias not included) into int8 at `out`. */
-  run(acc: number, rows: number, out: number): void;
 }
 
 /** Largest |x + inputOffset| over int8 x: with Σ|w| per channel, a bound on the accumulators. */
@@ -202,9 +199,10 @@ export function wasmRequant(
       half![c] = mask![c]! >> 1;
     }
   }
+  // Which specialised vector path applies (simd/kernels.as.ts MODE_*; 0: the general one).
+  const mode = single ? (anyLeft && uniform === 0 && shl === 0 ? 1 : 0) : !anyLeft && uniform === -1 ? 2 : 0;
   // The vector path narrows before the zero point and clamp (simd/kernels.as.ts `finish`).
   if (actMin < INT8_MIN || actMax > INT8_MAX || Math.abs(outputOffset) > 32767) vector = false;
-  words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp, anyLeft, uniform === -2 ? 0 : uniform]);
-  const simd = ctx.simd;
-  return { address, run: (acc, rows, out) => simd.requantize(acc, rows, n, address, out) };
+  words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp, anyLeft, uniform === -2 ? 0 : uniform, mode]);
+  return { address };
 }

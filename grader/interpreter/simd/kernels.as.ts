@@ -79,6 +79,7 @@ const H_MAX = 24;
 const H_CP = 28; // lanes per field
 const H_LEFT = 32; // 1 when accumulators are first multiplied by field F_LEFT
 const H_UNIFORM = 36; // the per-channel right shift e when all channels share it, else −1
+const H_MODE = 40; // which specialised vector path the kernels run (see `requant4`)
 const HEADER = 64;
 // Field k (i32 lanes) starts at q + HEADER + k·cp·4; the i64 rounding field takes two slots.
 const F_BIAS = 0; // int32 bias with the folded offset terms
@@ -89,6 +90,10 @@ const F_LEFT = 4; // double: 2^left; single: 2^(T − t) (see quant-params.ts wa
 const F_MASK = 5; // double: 2^right − 1
 const F_HALF = 6; // double: mask >> 1
 const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
+// Vector paths (H_MODE): every kernel is compiled once per mode, so `requant4` has no branches.
+const MODE_GENERAL = 0; // branches on the header flags
+const MODE_SINGLE_SCALED = 1; // single rounding, prescaled accumulators, one shift
+const MODE_DOUBLE_PLAIN = 2; // double rounding, no left shifts, per-channel right shifts
 
 /** Upper 32 bits of each i64 lane of a and b, as one i32x4 (a's two lanes first). */
 // @ts-ignore: decorator
@@ -110,12 +115,31 @@ const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
  * bytes); `f` is the address of field 0. Zero point and clamp follow in `finish`.
  */
 // @ts-ignore: decorator
-@inline function requant4(a: v128, f: usize, cp4: usize, c4: usize, single: i32, shl: i32, shr: i32): v128 {
+@inline function requant4(a: v128, f: usize, cp4: usize, c4: usize, mode: i32, shl: i32, shr: i32): v128 {
   const flags = f - HEADER;
   const m = v128.load(f + cp4 * F_MULT + c4);
+  if (mode == MODE_SINGLE_SCALED) {
+    // Single rounding with accumulators prescaled to one shift (quant-params.ts wasmRequant).
+    const rnd = f + cp4 * F_RND + (c4 << 1);
+    const as = i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4));
+    const p0 = i64x2.add(i64x2.extmul_low_i32x4_s(as, m), v128.load(rnd));
+    const p1 = i64x2.add(i64x2.extmul_high_i32x4_s(as, m), v128.load(rnd, 16));
+    return i32x4.shr_s(highHalves(p0, p1), shr);
+  }
+  if (mode == MODE_DOUBLE_PLAIN) {
+    // Double rounding, no left shifts, per-channel right shifts: the general path below, unbranched.
+    const half = i64x2.splat(1 << 30);
+    const high = highHalves(
+      i64x2.shl(i64x2.add(i64x2.extmul_low_i32x4_s(a, m), half), 1),
+      i64x2.shl(i64x2.add(i64x2.extmul_high_i32x4_s(a, m), half), 1),
+    );
+    const rem = v128.and(high, v128.load(f + cp4 * F_MASK + c4));
+    const threshold = i32x4.sub(v128.load(f + cp4 * F_HALF + c4), i32x4.shr_s(high, 31));
+    return i32x4.sub(floorPow2(high, v128.load(f + cp4 * F_POW + c4)), i32x4.gt_s(rem, threshold));
+  }
   const pow = v128.load(f + cp4 * F_POW + c4);
   let v: v128;
-  if (single) {
+  if (load<i32>(flags + H_SINGLE)) {
     // floor((a·m + 2^(t−1)) / 2^t) = floor(floor(… / 2^base) / 2^e): a shift common to all
     // channels, then the per-channel rest.
     const rnd = f + cp4 * F_RND + (c4 << 1);
@@ -195,36 +219,6 @@ function requant1(x: i32, q: usize, c: i32): i32 {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
-/**
- * Requantize `rows` × C int32 accumulators (bias not yet added) at `acc` into int8 at `out`, with the
- * table block at `q`.
- */
-export function requantize(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
-  const f = q + HEADER;
-  const cp4 = <usize>(load<i32>(q + H_CP) << 2);
-  const single = load<i32>(q + H_SINGLE);
-  const shl = load<i32>(q + H_SHL);
-  const shr = load<i32>(q + H_SHR);
-  const o = i16x8.splat(<i16>load<i32>(q + H_OUT));
-  const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
-  const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
-  const vecEnd = load<i32>(q + H_VECTOR) ? C & ~3 : 0;
-  for (let r = 0; r < rows; r++) {
-    const ar = acc + <usize>((r * C) << 2);
-    const orow = out + <usize>(r * C);
-    let c = 0;
-    for (; c < vecEnd; c += 4) {
-      const c4 = <usize>(c << 2);
-      const a = i32x4.add(v128.load(ar + c4), v128.load(f + c4));
-      const v = requant4(a, f, cp4, c4, single, shl, shr);
-      v128.store32_lane(orow + <usize>c, finish(v, v, v, v, o, lo, hi), 0);
-    }
-    for (; c < C; c++) {
-      store<i8>(orow + <usize>c, <i8>requant1(load<i32>(ar + <usize>(c << 2)) + load<i32>(f + <usize>(c << 2)), q, c));
-    }
-  }
-}
-
 // ───────────────────────── Matrix product with requantization ─────────────────────────
 
 /** 16 bytes of static scratch (in the runtime's reserved first page) for partial stores. */
@@ -232,9 +226,9 @@ const TAIL: usize = memory.data(16, 16);
 
 /** Requantize 8 channels' accumulators (g..g+7, `g4` = g·4) and store the first `n` (≤ 8) as int8 at `o`. */
 // @ts-ignore: decorator
-@inline function store8(o: usize, a0: v128, a1: v128, n: i32, f: usize, cp4: usize, g4: usize, single: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128): void {
-  const v0 = requant4(a0, f, cp4, g4, single, shl, shr);
-  const v1 = requant4(a1, f, cp4, g4 + 16, single, shl, shr);
+@inline function store8(o: usize, a0: v128, a1: v128, n: i32, f: usize, cp4: usize, g4: usize, mode: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128): void {
+  const v0 = requant4(a0, f, cp4, g4, mode, shl, shr);
+  const v1 = requant4(a1, f, cp4, g4 + 16, mode, shl, shr);
   const b = finish(v0, v1, v0, v1, out, lo, hi);
   if (n >= 8) {
     v128.store64_lane(o, b, 0);
@@ -294,11 +288,11 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
  * When the table's vector path is not exact for this op, raw accumulators go to `acc` and the
  * scalar requantization finishes.
  */
-export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize, x16: usize): void {
+// @ts-ignore: decorator
+@inline function gemmImpl(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize, x16: usize, mode: i32): void {
   widenRows(x, xStride, pixels, K, x16);
   const f = q + HEADER;
   const cp4 = <usize>(load<i32>(q + H_CP) << 2);
-  const single = load<i32>(q + H_SINGLE);
   const shl = load<i32>(q + H_SHL);
   const shr = load<i32>(q + H_SHR);
   const vector = load<i32>(q + H_VECTOR);
@@ -339,10 +333,10 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
       const n = N - g;
       if (vector) {
         const ob = out + <usize>(p * N + g);
-        store8(ob, a00, a01, n, f, cp4, g4, single, shl, shr, o, lo, hi);
-        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, single, shl, shr, o, lo, hi);
-        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, single, shl, shr, o, lo, hi);
-        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob, a00, a01, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
       } else {
         const ab = acc + <usize>((p * N + g) << 2);
         store8raw(ab, a00, a01, n);
@@ -367,11 +361,18 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
         w += 32;
         xp += 4;
       }
-      if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, single, shl, shr, o, lo, hi);
+      if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, mode, shl, shr, o, lo, hi);
       else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
     }
   }
   if (!vector) requantizeBiased(acc, pixels, N, q, out);
+}
+
+export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize, x16: usize): void {
+  const mode = load<i32>(q + H_MODE);
+  if (mode == MODE_SINGLE_SCALED) gemmImpl(x, xStride, pixels, K, wp, N, q, out, acc, x16, MODE_SINGLE_SCALED);
+  else if (mode == MODE_DOUBLE_PLAIN) gemmImpl(x, xStride, pixels, K, wp, N, q, out, acc, x16, MODE_DOUBLE_PLAIN);
+  else gemmImpl(x, xStride, pixels, K, wp, N, q, out, acc, x16, MODE_GENERAL);
 }
 
 /** Address of output pixel p's receptive field in an input padded with its zero point. */
@@ -394,13 +395,13 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
  * When the table's vector path is not exact for this op, raw accumulators go to `acc` and the
  * scalar requantization finishes.
  */
-export function conv(
+// @ts-ignore: decorator
+@inline function convImpl(
   x: usize, rowStride: i32, pixelStride: i32, rowStep: i32, kH: i32, rowPairs: i32,
-  outH: i32, outW: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize,
+  outH: i32, outW: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize, mode: i32,
 ): void {
   const f = q + HEADER;
   const cp4 = <usize>(load<i32>(q + H_CP) << 2);
-  const single = load<i32>(q + H_SINGLE);
   const shl = load<i32>(q + H_SHL);
   const shr = load<i32>(q + H_SHR);
   const vector = load<i32>(q + H_VECTOR);
@@ -447,10 +448,10 @@ export function conv(
       const n = N - g;
       if (vector) {
         const ob = out + <usize>(p * N + g);
-        store8(ob, a00, a01, n, f, cp4, g4, single, shl, shr, o, lo, hi);
-        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, single, shl, shr, o, lo, hi);
-        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, single, shl, shr, o, lo, hi);
-        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, single, shl, shr, o, lo, hi);
+        store8(ob, a00, a01, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
       } else {
         const ab = acc + <usize>((p * N + g) << 2);
         store8raw(ab, a00, a01, n);
@@ -478,11 +479,21 @@ export function conv(
         }
         xp += nextRow;
       }
-      if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, single, shl, shr, o, lo, hi);
+      if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, mode, shl, shr, o, lo, hi);
       else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
     }
   }
   if (!vector) requantizeBiased(acc, pixels, N, q, out);
+}
+
+export function conv(
+  x: usize, rowStride: i32, pixelStride: i32, rowStep: i32, kH: i32, rowPairs: i32,
+  outH: i32, outW: i32, wp: usize, N: i32, q: usize, out: usize, acc: usize,
+): void {
+  const mode = load<i32>(q + H_MODE);
+  if (mode == MODE_SINGLE_SCALED) convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_SINGLE_SCALED);
+  else if (mode == MODE_DOUBLE_PLAIN) convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_DOUBLE_PLAIN);
+  else convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_GENERAL);
 }
 
 /** Scalar requantization of accumulators that already include the bias. */
@@ -532,13 +543,13 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
  * past C read neighbouring values against zero weights and are never stored). Raw accumulators go
  * to `acc` when the table's vector path is not exact for this op.
  */
-export function depthwise(
+// @ts-ignore: decorator
+@inline function depthwiseImpl(
   xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
-  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, q: usize, out: usize, acc: usize,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, q: usize, out: usize, acc: usize, mode: i32,
 ): void {
   const f = q + HEADER;
   const cp4 = <usize>(load<i32>(q + H_CP) << 2);
-  const single = load<i32>(q + H_SINGLE);
   const shl = load<i32>(q + H_SHL);
   const shr = load<i32>(q + H_SHR);
   const vector = load<i32>(q + H_VECTOR);
@@ -582,10 +593,10 @@ export function depthwise(
         const a2 = i32x4.add(i32x4.shuffle(e1, o1, 0, 4, 1, 5), v128.load(f + c4, 32));
         const a3 = i32x4.add(i32x4.shuffle(e1, o1, 2, 6, 3, 7), v128.load(f + c4, 48));
         if (vector) {
-          const v0 = requant4(a0, f, cp4, c4, single, shl, shr);
-          const v1 = requant4(a1, f, cp4, c4 + 16, single, shl, shr);
-          const v2 = requant4(a2, f, cp4, c4 + 32, single, shl, shr);
-          const v3 = requant4(a3, f, cp4, c4 + 48, single, shl, shr);
+          const v0 = requant4(a0, f, cp4, c4, mode, shl, shr);
+          const v1 = requant4(a1, f, cp4, c4 + 16, mode, shl, shr);
+          const v2 = requant4(a2, f, cp4, c4 + 32, mode, shl, shr);
+          const v3 = requant4(a3, f, cp4, c4 + 48, mode, shl, shr);
           v128.store(ob + <usize>c, finish(v0, v1, v2, v3, o, lo, hi));
         } else {
           store8raw(ab + c4, a0, a1, 8);
@@ -610,12 +621,22 @@ export function depthwise(
         const c4 = <usize>(c << 2);
         const a0 = i32x4.add(i32x4.shuffle(e0, o0, 0, 4, 1, 5), v128.load(f + c4));
         const a1 = i32x4.add(i32x4.shuffle(e0, o0, 2, 6, 3, 7), v128.load(f + c4, 16));
-        if (vector) store8(ob + <usize>c, a0, a1, C - c, f, cp4, c4, single, shl, shr, o, lo, hi);
+        if (vector) store8(ob + <usize>c, a0, a1, C - c, f, cp4, c4, mode, shl, shr, o, lo, hi);
         else store8raw(ab + c4, a0, a1, C - c);
       }
     }
   }
   if (!vector) requantizeBiased(acc, outH * outW, C, q, out);
+}
+
+export function depthwise(
+  xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, q: usize, out: usize, acc: usize,
+): void {
+  const mode = load<i32>(q + H_MODE);
+  if (mode == MODE_SINGLE_SCALED) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_SINGLE_SCALED);
+  else if (mode == MODE_DOUBLE_PLAIN) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_DOUBLE_PLAIN);
+  else depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_GENERAL);
 }
 
 // ───────────────────────── Average pooling ─────────────────────────

@@ -14,7 +14,6 @@ export interface SimdKernels {
   conv(x: number, rowStride: number, pixelStride: number, rowStep: number, kH: number, rowPairs: number, outH: number, outW: number, wp: number, N: number, q: number, out: number, acc: number): void;
   im2col(x: number, inH: number, inW: number, C: number, kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number, padH: number, padW: number, outH: number, outW: number, zp: number, out: number): void;
   averagePool(x: number, inH: number, inW: number, C: number, outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padH: number, padW: number, actMin: number, actMax: number, acc: number, out: number): void;
-  requantize(acc: number, rows: number, C: number, q: number, out: number): void;
 }
 
 const WASM = fromRoot('grader', 'interpreter', 'simd', 'kernels.wasm');
