@@ -1,7 +1,8 @@
 /**
  * Score: the held-out set through the bit-exact engine, metrics per split. The split is fixed by the
  * challenge's seed (grader/metrics/split.ts), so every submission is judged on the same samples.
- * A split with no samples (privateFraction 0 or 1) borrows the whole set.
+ * A split that cannot be scored alone (no samples with privateFraction 0 or 1; one class only for AD
+ * on a small set) borrows the whole set, and the report says so.
  */
 import type { Dataset } from '../datasets/dataset.js';
 import { DatasetError } from '../datasets/dataset.js';
@@ -30,7 +31,9 @@ export const scoreStage: StageWork = async ({ services, submission, challenge })
   const { dataset, privateFraction, splitSeed } = resolved;
   const priv = dataset.samples.filter((s) => isPrivate(splitSeed, s.id, privateFraction));
   const pub = dataset.samples.filter((s) => !isPrivate(splitSeed, s.id, privateFraction));
-  const part = (samples: Dataset['samples']): Dataset => ({ ...dataset, samples: samples.length ? samples : dataset.samples });
+  // A split must be scoreable on its own: not empty, and for AD (ROC AUC) holding both classes.
+  const usable = (samples: Dataset['samples']) => samples.length > 0 && (dataset.task !== 'ad' || new Set(samples.map((x) => x.label)).size === 2);
+  const part = (samples: Dataset['samples']): Dataset => ({ ...dataset, samples: usable(samples) ? samples : dataset.samples });
   const model = await services.blobs.readBytes(submission.blobSha256);
   const arithmetic = challenge.def.device.arithmetic;
   try {
@@ -38,7 +41,7 @@ export const scoreStage: StageWork = async ({ services, submission, challenge })
     const privateResult = await scoreDataset(model, part(priv), { arithmetic });
     return {
       status: 'passed',
-      detail: { public: thin(publicResult), private: thin(privateResult), split: { seed: splitSeed, privateFraction, publicN: pub.length, privateN: priv.length } },
+      detail: { public: thin(publicResult), private: thin(privateResult), split: { seed: splitSeed, privateFraction, publicN: pub.length, privateN: priv.length, publicUsesWholeSet: !usable(pub), privateUsesWholeSet: !usable(priv) } },
     };
   } catch (err) {
     if (err instanceof ScoringError) return { status: 'failed', detail: { error: err.message }, reason: err.message };

@@ -25,7 +25,7 @@ export class WorkerPool implements Component {
   constructor(private readonly services: Services, private readonly processors: readonly Processor[] = defaultProcessors) {}
 
   async start(): Promise<void> {
-    const { config, logger, queues } = this.services;
+    const { config, logger } = this.services;
     // Workers block on Redis; they get their own connection, not the producers' one.
     this.connection = connectRedis(this.services.redisHandle, 'tinyarena:workers');
     this.connection.on('error', (err) => logger.warn({ err: err.message }, 'worker redis connection error'));
