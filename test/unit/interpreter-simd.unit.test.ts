@@ -162,6 +162,14 @@ describe('SIMD kernels against the reference arithmetic', () => {
     for (let s = 1; s <= 60; s++) checkConv(2000 + s, convCase(rng(100 + s), true));
   });
 
+  it('DEPTHWISE_CONV_2D with 8 channels at stride 1 (pixel pairs)', () => {
+    for (let s = 1; s <= 20; s++) {
+      const r = rng(5000 + s);
+      const k = r.pick([1, 3, 3, 5]);
+      checkConv(5000 + s, { depthwise: true, h: r.int(k, 9), w: r.int(k, 9), inC: 8, outC: 8, kH: k, kW: k, stride: 1, dilation: r.pick([1, 1, 2]), same: r.next() < 0.7, activation: r.pick(ACTIVATIONS) });
+    }
+  });
+
   it('1×1 convolutions with many pixels and wide channels', () => {
     for (const [h, w, inC, outC] of [
       [6, 6, 128, 128],

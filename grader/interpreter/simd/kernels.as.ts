@@ -562,12 +562,54 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
   const tapBytes = <usize>(((C + 7) >> 3) << 5);
   const vecEnd = C & ~15;
   const zero = i32x4.splat(0);
+  const pairs = C == 8 && strideW == 1;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const pix = oy * outW + ox;
       const x0 = xpad + <usize>(oy * strideH * padW + ox * strideW) * C2;
       const ob = out + <usize>(pix * C);
       const ab = acc + <usize>((pix * C) << 2);
+      if (pairs && ox + 1 < outW) {
+        // 8 channels, stride 1: two neighbouring pixels as one block of 16 lanes (their taps are
+        // 8 values apart, their outputs adjacent), sharing weight loads and the narrowing.
+        let e0 = zero, o0 = zero, e1 = zero, o1 = zero;
+        let xr = x0;
+        let wt = w;
+        for (let fy = 0; fy < kH; fy++) {
+          let xp = xr;
+          for (let fx = 0; fx < kW; fx++) {
+            const x0v = v128.load(xp);
+            const x1v = v128.load(xp, 16);
+            const we = v128.load(wt);
+            const wo = v128.load(wt, 16);
+            e0 = i32x4.add(e0, i32x4.dot_i16x8_s(x0v, we));
+            o0 = i32x4.add(o0, i32x4.dot_i16x8_s(x0v, wo));
+            e1 = i32x4.add(e1, i32x4.dot_i16x8_s(x1v, we));
+            o1 = i32x4.add(o1, i32x4.dot_i16x8_s(x1v, wo));
+            xp += tapStep;
+            wt += tapBytes;
+          }
+          xr += rowStep;
+        }
+        const b0 = v128.load(f);
+        const b1 = v128.load(f, 16);
+        const a0 = i32x4.add(i32x4.shuffle(e0, o0, 0, 4, 1, 5), b0);
+        const a1 = i32x4.add(i32x4.shuffle(e0, o0, 2, 6, 3, 7), b1);
+        const a2 = i32x4.add(i32x4.shuffle(e1, o1, 0, 4, 1, 5), b0);
+        const a3 = i32x4.add(i32x4.shuffle(e1, o1, 2, 6, 3, 7), b1);
+        if (vector) {
+          const v0 = requant4(a0, f, cp4, 0, mode, shl, shr);
+          const v1 = requant4(a1, f, cp4, 16, mode, shl, shr);
+          const v2 = requant4(a2, f, cp4, 0, mode, shl, shr);
+          const v3 = requant4(a3, f, cp4, 16, mode, shl, shr);
+          v128.store(ob, finish(v0, v1, v2, v3, o, lo, hi));
+        } else {
+          store8raw(ab, a0, a1, 8);
+          store8raw(ab + 32, a2, a3, 8);
+        }
+        ox++;
+        continue;
+      }
       let c = 0;
       for (; c < vecEnd; c += 16) {
         let e0 = zero, o0 = zero, e1 = zero, o1 = zero;
