@@ -200,9 +200,9 @@ export function wasmRequant(
     }
   }
   // Which specialised vector path applies (simd/kernels.as.ts MODE_*; 0: the general one).
-  const mode = single ? (anyLeft && uniform === 0 && shl === 0 ? 1 : 0) : !anyLeft && uniform === -1 ? 2 : 0;
+  const mode = single ? (anyLeft && uniform === 0 && shl === 0 && shr >= 1 ? 1 : 0) : !anyLeft && uniform === -1 ? 2 : 0;
   // The vector path narrows before the zero point and clamp (simd/kernels.as.ts `finish`).
   if (actMin < INT8_MIN || actMax > INT8_MAX || Math.abs(outputOffset) > 32767) vector = false;
-  words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp, anyLeft, uniform === -2 ? 0 : uniform, mode]);
+  words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp, anyLeft, uniform === -2 ? 0 : uniform, mode, mode === 1 ? 2 ** (shr - 1) : 0]);
   return { address };
 }

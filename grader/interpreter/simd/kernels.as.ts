@@ -80,6 +80,7 @@ const H_CP = 28; // lanes per field
 const H_LEFT = 32; // 1 when accumulators are first multiplied by field F_LEFT
 const H_UNIFORM = 36; // the per-channel right shift e when all channels share it, else −1
 const H_MODE = 40; // which specialised vector path the kernels run (see `requant4`)
+const H_HALF = 44; // prescaled single rounding: 2^(T − 33), the rounding term after the high halves
 const HEADER = 64;
 // Field k (i32 lanes) starts at q + HEADER + k·cp·4; the i64 rounding field takes two slots.
 const F_BIAS = 0; // int32 bias with the folded offset terms
@@ -119,12 +120,11 @@ const MODE_DOUBLE_PLAIN = 2; // double rounding, no left shifts, per-channel rig
   const flags = f - HEADER;
   const m = v128.load(f + cp4 * F_MULT + c4);
   if (mode == MODE_SINGLE_SCALED) {
-    // Single rounding with accumulators prescaled to one shift (quant-params.ts wasmRequant).
-    const rnd = f + cp4 * F_RND + (c4 << 1);
+    // Single rounding with accumulators prescaled to one shift T ≥ 33 (quant-params.ts
+    // wasmRequant): floor((a·m + 2^(T−1)) / 2^T) = (high half of a·m + 2^(T−33)) >> (T − 32).
     const as = i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4));
-    const p0 = i64x2.add(i64x2.extmul_low_i32x4_s(as, m), v128.load(rnd));
-    const p1 = i64x2.add(i64x2.extmul_high_i32x4_s(as, m), v128.load(rnd, 16));
-    return i32x4.shr_s(highHalves(p0, p1), shr);
+    const u = highHalves(i64x2.extmul_low_i32x4_s(as, m), i64x2.extmul_high_i32x4_s(as, m));
+    return i32x4.shr_s(i32x4.add(u, v128.load32_splat(flags + H_HALF)), shr);
   }
   if (mode == MODE_DOUBLE_PLAIN) {
     // Double rounding, no left shifts, per-channel right shifts: the general path below, unbranched.
