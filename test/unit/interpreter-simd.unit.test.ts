@@ -153,7 +153,8 @@ function checkConv(seed: number, c: ConvCase) {
   }
 }
 
-describe('SIMD kernels against the reference arithmetic', () => {
+// Hundreds of small models per test: generous time on a loaded machine.
+describe('SIMD kernels against the reference arithmetic', { timeout: 60_000 }, () => {
   it('CONV_2D (1×1 direct, im2col, odd sizes)', () => {
     for (let s = 1; s <= 60; s++) checkConv(1000 + s, convCase(rng(s), false));
   });
