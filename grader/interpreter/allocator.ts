@@ -48,14 +48,14 @@ export function scratchBytes(graph: Graph): number {
       patches = (out.elements / f.shape[0]!) * Math.ceil(f.shape[1]! / 2) * 4 + 32;
     }
     if (op.op === 'DEPTHWISE_CONV_2D' && out && out.shape.length === 4 && f && f.shape.length === 4 && op.options.kind === 'depthwiseConv2d') {
-      // Zero-point-padded copy of the input: rows/cols the output's receptive fields span.
+      // Zero-point-padded int16 copy of the input: rows/cols the output's receptive fields span.
       const o = op.options;
       const rows = (out.shape[1]! - 1) * o.strideH + (f.shape[1]! - 1) * o.dilationH + 1;
       const cols = (out.shape[2]! - 1) * o.strideW + (f.shape[2]! - 1) * o.dilationW + 1;
       const input = graph.tensors[op.inputs[0] ?? -1];
       const inRows = input?.shape[1] ?? 0;
       const inCols = input?.shape[2] ?? 0;
-      patches = (Math.max(rows, inRows) + rows) * (Math.max(cols, inCols) + cols) * out.shape[3]!;
+      patches = Math.max((Math.max(rows, inRows) + rows) * (Math.max(cols, inCols) + cols) * out.shape[3]!, rows * cols * out.shape[3]! * 2 + 16);
     }
     need = Math.max(need, align16(patches) + align16(outAcc));
   }
