@@ -15,9 +15,10 @@ import rejudge from './rejudge.js';
 import disqualify from './disqualify.js';
 import quota from './quota.js';
 import token from './token.js';
+import ask from './ask.js';
 
 /** A sub-command adds itself to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, ask];

@@ -1,0 +1,84 @@
+/**
+ * Course glossary: words learners use → words the material uses. Two jobs: English synonyms and
+ * abbreviations ("com port" → port, "tflm" → tensorflow lite micro), and Spanish/Portuguese course
+ * vocabulary → English, because the material only exists in English. Keys are lower-case without
+ * accents; a value lists the English words the key stands for. Extend it from real questions that
+ * missed, not from the test sample.
+ */
+export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
+  // English synonyms and abbreviations
+  com: ['port'], comport: ['port'], tty: ['port', 'serial'], ttyacm: ['port', 'serial'], usb: ['cable', 'port'],
+  detected: ['detect', 'show', 'port'], recognized: ['detect', 'port'], recognised: ['detect', 'port'], greyed: ['port', 'grey'], grayed: ['port', 'grey'],
+  flash: ['flash', 'upload'], flashing: ['upload'], uploading: ['upload'], bossac: ['upload', 'bossac'],
+  tflm: ['tensorflow', 'lite', 'micro'], tflite: ['tflite', 'tensorflow', 'lite'], tfl: ['tflite'], tf: ['tensorflow'], tensorflowlite: ['tensorflow', 'lite'],
+  int8: ['int8', 'integer', 'quantization'], uint8: ['int8', 'integer'], quantize: ['quantization'], quantized: ['quantization'], quantise: ['quantization'], quantised: ['quantization'],
+  float: ['float'], float32: ['float'], fp32: ['float'], ptq: ['post', 'training', 'quantization'], qat: ['quantization', 'aware', 'training'],
+  arena: ['arena', 'tensor'], ram: ['ram', 'memory', 'arena'], memory: ['memory', 'arena', 'ram'], sram: ['ram', 'memory'],
+  kws: ['keyword', 'spotting', 'kws'], keyword: ['keyword', 'kws'], keywords: ['keyword', 'kws'], wake: ['wake', 'keyword'], hotword: ['keyword', 'kws'],
+  vww: ['visual', 'wake', 'words', 'vww', 'person'], person: ['person', 'vww'],
+  anomaly: ['anomaly'], autoencoder: ['autoencoder', 'anomaly'],
+  gesture: ['gesture', 'magic', 'wand'], gestures: ['gesture', 'magic', 'wand'], accelerometer: ['imu'], gyroscope: ['imu'], imu: ['imu', 'lsm9ds1'],
+  mic: ['microphone'], microphone: ['microphone'], audio: ['audio', 'microphone'], cam: ['camera'], ov7675: ['ov7675', 'camera'], ov7670: ['ov7670', 'camera'],
+  gpu: ['gpu', 'colab'], notebook: ['colab', 'notebook'], colab: ['colab'], disconnect: ['disconnect'], disconnected: ['disconnect'], timeout: ['disconnect'],
+  cert: ['certificate'], certificate: ['certificate'], certification: ['certificate'], audit: ['audit'], verified: ['verified', 'certificate'],
+  leaderboard: ['leaderboard'], ranking: ['leaderboard', 'ranking'], submit: ['submit', 'submission'], submission: ['submission'], submissions: ['submission'], quota: ['quota'], deadline: ['deadline'],
+  competition: ['competition', 'capstone'], challenge: ['competition', 'challenge'], contest: ['competition'],
+  dataset: ['dataset'], data: ['data'], samples: ['sample', 'record'], record: ['record'], recording: ['record'],
+  convert: ['convert', 'converter'], conversion: ['convert', 'converter'], converter: ['converter'], keras: ['keras'], h5: ['keras'],
+  library: ['library'], libraries: ['library'], lib: ['library'], package: ['package'], boards: ['board'],
+  led: ['led'], leds: ['led'], blink: ['blink', 'led'], slow: ['slow', 'latency'], latency: ['latency', 'slow'],
+  rev2: ['rev2'], bmi270: ['rev2', 'imu'], lsm9ds1: ['lsm9ds1', 'imu'],
+  consent: ['consent', 'privacy'], privacy: ['privacy'], bias: ['bias'], ethics: ['responsible', 'ethic'],
+  discord: ['discord'], forum: ['forum'], threshold: ['threshold'], mfcc: ['mfcc', 'feature'], spectrogram: ['spectrogram', 'feature'],
+  xxd: ['xxd', 'array'], header: ['array', 'header'], carray: ['array'],
+
+  // Spanish
+  placa: ['board'], tarjeta: ['board'], puerto: ['port'], puertos: ['port'], detecta: ['detect'], reconoce: ['detect', 'recognize'], aparece: ['show', 'appear'],
+  cable: ['cable'], subir: ['upload'], cargar: ['upload'], carga: ['upload'], sube: ['upload'], error: ['error', 'fail'], falla: ['fail'], fallo: ['fail'],
+  modelo: ['model'], modelos: ['model'], entrenar: ['train'], entrenamiento: ['training'], entreno: ['training'], cuantizacion: ['quantization'], cuantizar: ['quantization'], cuantizado: ['quantization'],
+  memoria: ['memory', 'ram'], tamano: ['size'], grande: ['big', 'large'], cabe: ['fit'], caber: ['fit'], espacio: ['size', 'space'],
+  camara: ['camera'], microfono: ['microphone'], sensor: ['sensor'], sensores: ['sensor'], acelerometro: ['imu'],
+  biblioteca: ['library'], bibliotecas: ['library'], libreria: ['library'], librerias: ['library'], instalar: ['install'], instalo: ['install'], instalacion: ['install'], paquete: ['package'],
+  palabra: ['keyword'], palabras: ['keyword'], clave: ['keyword'], voz: ['voice', 'audio'], grabar: ['record'], grabaciones: ['record'], muestras: ['sample'], datos: ['data', 'dataset'], conjunto: ['dataset'],
+  persona: ['person'], personas: ['person', 'people'], deteccion: ['detection'], anomalias: ['anomaly'], anomalia: ['anomaly'], umbral: ['threshold'],
+  convertir: ['convert'], enviar: ['submit'], envio: ['submission'], envios: ['submission'], concurso: ['competition'], competencia: ['competition'], tabla: ['leaderboard'], clasificacion: ['leaderboard', 'ranking'],
+  certificado: ['certificate'], gratis: ['free', 'audit'], gratuito: ['free', 'audit'], pagar: ['pay', 'verified'], curso: ['course'], cursos: ['course'], kit: ['kit'],
+  desconecta: ['disconnect'], desconecto: ['disconnect'], donde: ['where'], preguntar: ['ask'], foro: ['forum'],
+  precision: ['accuracy'], exactitud: ['accuracy'], funciona: ['work'], lento: ['slow'], luz: ['led'], luces: ['led'], permiso: ['permission'], denegado: ['denied'],
+  flotante: ['float'], entero: ['integer', 'int8'], enteros: ['integer', 'int8'], rechazado: ['rejected'], rechazo: ['rejected'], arreglo: ['array'],
+  gestos: ['gesture'], varita: ['wand', 'magic'], monitor: ['monitor'], serie: ['serial'], serial: ['serial'], nada: ['nothing'], salida: ['output'],
+  transferencia: ['transfer'], aprendizaje: ['learning'], privacidad: ['privacy'], consentimiento: ['consent'], sesgo: ['bias'], operacion: ['op'], operador: ['op'],
+
+  veces: ['times', 'quota'], dia: ['day', 'daily'], diario: ['daily'], diarios: ['daily'], limite: ['limit', 'quota'], cuantos: ['many'], cuantas: ['many'],
+  semana: ['week'], fecha: ['date', 'deadline'], plazo: ['deadline'], privada: ['private'], publica: ['public'], final: ['final'],
+
+    // Portuguese
+  porta: ['port'], portas: ['port'], reconhece: ['detect', 'recognize'], aparecer: ['show', 'appear'],
+  treinar: ['train'], treinamento: ['training'], treino: ['training'], quantizacao: ['quantization'], quantizar: ['quantization'], quantizado: ['quantization'],
+  tamanho: ['size'], microfone: ['microphone'], instalacao: ['install'], pacote: ['package'],
+  chave: ['keyword'], gravar: ['record'], gravacoes: ['record'], amostras: ['sample'], dados: ['data', 'dataset'], deteccao: ['detection'], limiar: ['threshold'],
+  conversao: ['convert'], competicao: ['competition'], pago: ['verified'],
+  onde: ['where'], perguntar: ['ask'], precisao: ['accuracy'], acuracia: ['accuracy'], permissao: ['permission'], negada: ['denied'],
+  inteiro: ['integer', 'int8'], inteiros: ['integer', 'int8'], rejeitado: ['rejected'], rejeitada: ['rejected'], varinha: ['wand', 'magic'], saida: ['output'],
+  aprendizado: ['learning'], privacidade: ['privacy'], consentimento: ['consent'], vies: ['bias'],
+  arduino: ['arduino'], baixar: ['download'], carregar: ['upload'], carregamento: ['upload'], falha: ['fail'], erro: ['error'], encontrado: ['found'], encontra: ['found'],
+  lenta: ['slow'], vezes: ['times', 'quota'], quantas: ['many'], quantos: ['many'], prazo: ['deadline'], semanal: ['weekly'], camera: ['camera'],
+};
+
+/** Words that carry no topic in any of the three languages (accents removed). */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    // English
+    'a an the and or but if of to in on at by for with from as is are was were be been being am do does did doing have has had ' +
+    'i me my mine we our you your he she it its they them their this that these those there here what which who whom whose when where why how ' +
+    'can could should would will shall may might must not no yes so than then too very just also only any some all each every about into over ' +
+    'after before again still even get got getting gets use used using need needs want wanted try tried trying please help thanks thank hi hello ' +
+    'anyone someone something anything know make made work works working way one two lot really ok okay like im ive dont doesnt cant didnt isnt ' +
+    // Spanish
+    'el la los las un una unos unas y o pero si de del al en con por para como que qué es son esta estan este esto estos ese eso mi mis tu tus su sus ' +
+    'yo me te se le lo nos hay tengo tiene tienen hacer hago puedo puede pueden cual cuales cuando donde porque muy mas ya no sin sobre hola gracias ayuda alguien ' +
+    // Portuguese
+    'o os as um uma uns umas e ou mas se de do da dos das no na nos nas em com por para como que e sao esta estao este isso meu minha meus minhas seu sua ' +
+    'eu voce tenho tem fazer faco posso pode podem qual quais quando onde porque muito mais ja nao sem sobre ola obrigado obrigada ajuda alguem ao aos pelo pela'
+  ).split(/\s+/),
+);

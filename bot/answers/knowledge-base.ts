@@ -1,0 +1,26 @@
+/**
+ * A ready-to-query knowledge base: chunks from the configured folders, indexed by a retriever.
+ * Built once per process (the CLI builds it in memory from the folders; the server keeps it warm).
+ */
+import { Bm25Retriever } from './bm25-retriever.js';
+import { answerQuestion, type AnswerOptions } from './answerer.js';
+import { loadKnowledgeDirs } from './load.js';
+import type { Answer, Chunk, Retriever } from './types.js';
+
+export class KnowledgeBase {
+  constructor(
+    readonly chunks: readonly Chunk[],
+    readonly retriever: Retriever = new Bm25Retriever(),
+  ) {
+    retriever.index(chunks);
+  }
+
+  /** Read and index every folder in `dirs` (config.knowledgeDirs). No folders means an empty base. */
+  static fromDirs(dirs: readonly string[], retriever?: Retriever): KnowledgeBase {
+    return new KnowledgeBase(loadKnowledgeDirs(dirs), retriever);
+  }
+
+  ask(question: string, opts?: AnswerOptions): Answer {
+    return answerQuestion(this.retriever, question, opts);
+  }
+}

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
+import { KnowledgeError } from '../../bot/answers/load.js';
+import type { Answer } from '../../bot/answers/types.js';
+import { ConfigError, loadConfig } from '../../core/config.js';
+import { CliError } from '../errors.js';
+import type { RegisterCommand } from './index.js';
+
+/** The §5 JSON shape: exactly these fields. */
+const wire = (a: Answer) => ({ answer: a.answer, citations: a.citations, confidence: a.confidence, abstained: a.abstained });
+
+/** Build the in-memory knowledge base from KNOWLEDGE_DIRS (exit 2 when it is unset or unreadable). */
+export function knowledgeFromConfig(): KnowledgeBase {
+  let dirs: string[];
+  try {
+    dirs = loadConfig().knowledgeDirs;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, 2);
+    throw err;
+  }
+  if (!dirs.length) throw new CliError('KNOWLEDGE_DIRS is not set: point it at the course material (comma-separated folders with syllabus.yaml and faq/*.md)', 2);
+  try {
+    return KnowledgeBase.fromDirs(dirs);
+  } catch (err) {
+    if (err instanceof KnowledgeError) throw new CliError(err.message, 2);
+    throw err;
+  }
+}
+
+/** Parse a JSONL file into objects; a bad line is bad input (exit 2) and names its line number. */
+export async function readJsonl(file: string): Promise<Record<string, unknown>[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 2);
+  }
+  const rows: Record<string, unknown>[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      throw new CliError(`${file}:${i + 1}: not JSON`, 2);
+    }
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CliError(`${file}:${i + 1}: expected a JSON object`, 2);
+    rows.push(v as Record<string, unknown>);
+  });
+  return rows;
+}
+
+const register: RegisterCommand = (program) => {
+  program
+    .command('ask')
+    .description('answer a course question from KNOWLEDGE_DIRS with citations, or abstain (exit 0 answered or abstained, 2 bad usage)')
+    .argument('[question]', 'the question (quote it)')
+    .option('--file <questions.jsonl>', 'answer every line ({"question": …}) in one process, one JSON answer per line')
+    .option('--json', 'print JSON: { answer, citations:[{id,title,url}], confidence, abstained }')
+    .action(async (question: string | undefined, opts: { file?: string; json?: boolean }) => {
+      if (!question === !opts.file) throw new CliError('give either a question or --file <questions.jsonl>', 2);
+      if (opts.file) {
+        const rows = await readJsonl(opts.file);
+        rows.forEach((r, i) => {
+          if (typeof r.question !== 'string') throw new CliError(`${opts.file}: line ${i + 1} has no "question" string`, 2);
+        });
+        const kb = knowledgeFromConfig();
+        const out = rows.map((r) => {
+          const a = kb.ask(r.question as string);
+          return opts.json ? JSON.stringify(wire(a)) : `${r.question as string}\n${render(a)}`;
+        });
+        process.stdout.write(out.join('\n') + '\n');
+        return;
+      }
+      const a = knowledgeFromConfig().ask(question!);
+      process.stdout.write(opts.json ? `${JSON.stringify(wire(a))}\n` : `${render(a)}\n`);
+    });
+};
+export default register;
+
+function render(a: Answer): string {
+  const head = a.abstained ? `(abstained, confidence ${a.confidence})` : `(confidence ${a.confidence})`;
+  return [a.answer, head, ...a.citations.map((c) => `  [${c.id}] ${c.title} — ${c.url}`)].join('\n');
+}

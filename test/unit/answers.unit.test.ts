@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Bm25Retriever } from '../../bot/answers/bm25-retriever.js';
+import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
+import { detectLanguage } from '../../bot/answers/language.js';
+import { extractErrorStrings, KnowledgeError, markdownChunks, syllabusChunks } from '../../bot/answers/load.js';
+import { queryTerms } from '../../bot/answers/text.js';
+import { fromRoot } from '../../core/paths.js';
+import { sharedPath } from '../helpers/shared.js';
+
+const COURSE = sharedPath('course');
+
+const FAQ = `---
+id: arena-help
+title: "Why does AllocateTensors() fail?"
+tags: [tflm-runtime, memory]
+related_sections: ["4.4"]
+---
+Intro text that belongs to the entry. The sketch prints \`Arena size is too small for all buffers\`.
+
+## Sizing the arena
+Print arena_used_bytes after a successful allocation.
+
+\`\`\`
+# not a heading inside code
+\`\`\`
+
+## Linker errors
+The linker says "cannot move location counter backwards" when RAM runs out.
+`;
+
+const SYLLABUS = `
+base_url: https://example.org/edX/
+chapters:
+- id: '4'
+  title: Deploying TinyML
+  course_title: Deploying TinyML
+  sections:
+  - id: '4.2'
+    title: Getting Started
+    items:
+    - { id: 4.2.1, number: 1, title: Setting up your Software, kind: reading, link: readings/4-2-1.pdf }
+    - { id: 4.2.2, number: 2, title: Course forum, kind: forum, link: null }
+`;
+
+describe('loading knowledge', () => {
+  it('chunks a FAQ entry by heading, every chunk citing the entry', () => {
+    const chunks = markdownChunks(FAQ, 'faq/arena-help.md');
+    expect(chunks.map((c) => c.key)).toEqual(['faq:arena-help', 'faq:arena-help#sizing-the-arena', 'faq:arena-help#linker-errors']);
+    expect(chunks.every((c) => c.citation.id === 'arena-help' && c.citation.title === 'Why does AllocateTensors() fail?')).toBe(true);
+    expect(chunks[1]?.citation.url).toBe('faq/arena-help.md#sizing-the-arena');
+    expect(chunks[1]?.text).toContain('# not a heading inside code');
+    expect(chunks[0]?.sections).toEqual(['4.4']);
+    expect(chunks[2]?.errorStrings).toEqual(['cannot move location counter backwards']);
+  });
+
+  it('keeps error strings, not code, and splits them at ellipses', () => {
+    expect(extractErrorStrings('`Failed to resize buffer. Requested: …, available …` and `alignas(16) uint8_t a[N];`')).toEqual(['failed to resize buffer. requested']);
+  });
+
+  it('rejects an entry without front matter or title, naming the file', () => {
+    expect(() => markdownChunks('just text', 'faq/x.md')).toThrow(KnowledgeError);
+    expect(() => markdownChunks('---\nid: x\n---\nbody', 'faq/x.md')).toThrow(/faq\/x\.md: front matter has no title/);
+  });
+
+  it('cites syllabus sections and items by their own ids with resolved links', () => {
+    const chunks = syllabusChunks(SYLLABUS);
+    expect(chunks.map((c) => [c.citation.id, c.source])).toEqual([
+      ['4.2', 'syllabus-section'],
+      ['4.2.1', 'syllabus-item'],
+      ['4.2.2', 'syllabus-item'],
+    ]);
+    expect(chunks[1]?.citation.url).toBe('https://example.org/edX/readings/4-2-1.pdf');
+    expect(chunks[2]?.citation.url).toBe('https://example.org/edX/');
+    expect(chunks[0]?.text).toContain('Setting up your Software');
+  });
+});
+
+describe('text and language', () => {
+  it('maps Spanish and Portuguese course words to the English material', () => {
+    expect(queryTerms('mi placa no aparece en el puerto').expanded).toEqual(expect.arrayContaining(['board', 'port']));
+    expect(queryTerms('erro de permissão negada').expanded).toEqual(expect.arrayContaining(['permiss', 'deni']));
+  });
+
+  it.each([
+    ['my board does not show up in the port menu', 'en'],
+    ['¿Por qué mi modelo no cabe en la memoria de la placa?', 'es'],
+    ['Por que o meu modelo não cabe na memória da placa?', 'pt'],
+    ['AllocateTensors() failed\n```\nArena size is too small for all buffers. Needed 41280\n```', 'en'],
+  ])('%s → %s', (q, lang) => {
+    expect(detectLanguage(q)).toBe(lang);
+  });
+});
+
+describe('answering from a tiny base', () => {
+  const kb = new KnowledgeBase([...markdownChunks(FAQ, 'faq/arena-help.md'), ...syllabusChunks(SYLLABUS)], new Bm25Retriever());
+
+  it('answers a pasted error with the entry that quotes it', () => {
+    const a = kb.ask('my sketch says: Arena size is too small for all buffers. Needed 9999');
+    expect(a.abstained).toBe(false);
+    expect(a.citations[0]).toEqual({ id: 'arena-help', title: 'Why does AllocateTensors() fail?', url: 'faq/arena-help.md' });
+  });
+
+  it('abstains on personal cases and unknown topics', () => {
+    expect(kb.ask('I was charged twice, can I get a refund?')).toMatchObject({ abstained: true, citations: [] });
+    expect(kb.ask('best pizza in town?').abstained).toBe(true);
+    expect(kb.ask('').abstained).toBe(true);
+  });
+});
+
+interface DevQuestion { id: string; question: string; lang: string; expected_sources: string[]; should_abstain: boolean }
+
+describe.skipIf(!COURSE)('the shared course material (regression floor)', () => {
+  let kb: KnowledgeBase;
+  beforeAll(() => {
+    kb = KnowledgeBase.fromDirs([COURSE!]);
+  });
+
+  it('indexes every FAQ entry and syllabus section', () => {
+    const ids = new Set(kb.chunks.map((c) => c.citation.id));
+    expect(kb.chunks.filter((c) => c.source === 'faq').length).toBeGreaterThanOrEqual(38);
+    expect(ids.has('tensor-arena-too-small') && ids.has('4.2') && ids.has('4.2.3')).toBe(true);
+  });
+
+  it('cites the right source first on the labelled posts, fast on a warm index', () => {
+    const rows = readFileSync(sharedPath('course/triage-examples.jsonl')!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { title: string; body: string; answer_source: string | null });
+    const answerable = rows.filter((r) => r.answer_source);
+    let right = 0;
+    let slowest = 0;
+    for (const r of answerable) {
+      const t0 = performance.now();
+      const a = kb.ask(`${r.title}\n${r.body}`);
+      slowest = Math.max(slowest, performance.now() - t0);
+      if (a.citations[0]?.id === r.answer_source) right++;
+    }
+    expect(right / answerable.length).toBeGreaterThanOrEqual(0.8);
+    expect(slowest).toBeLessThan(200);
+  });
+
+  it('answers the dev questions (en/es/pt) and abstains on the unanswerable ones', () => {
+    const rows = readFileSync(fromRoot('test', 'fixtures', 'answers', 'dev-questions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevQuestion);
+    const answerable = rows.filter((r) => !r.should_abstain);
+    const unanswerable = rows.filter((r) => r.should_abstain);
+    const p1 = answerable.filter((r) => r.expected_sources.includes(kb.ask(r.question).citations[0]?.id ?? '')).length / answerable.length;
+    const abst = unanswerable.filter((r) => kb.ask(r.question).abstained).length / unanswerable.length;
+    expect(p1).toBeGreaterThanOrEqual(0.85);
+    expect(abst).toBeGreaterThanOrEqual(0.8);
+    for (const r of answerable.filter((q) => q.lang !== 'en')) {
+      const a = kb.ask(r.question);
+      if (!a.abstained) expect(a.answer, r.id).toMatch(/inglés|inglês/);
+    }
+  });
+});
