@@ -1,0 +1,217 @@
+/**
+ * Stop-and-wait client for one board over a {@link Transport}: send one command, collect reply lines
+ * until `m-ready`, never send before it. Faults of the board or the link (timeout, garbage,
+ * disconnect) are {@link BoardFault}s, which count against the board; `e-[…]` replies are
+ * {@link BoardReplyError}s, which usually mean the request (the model) was refused.
+ */
+import { chunks, crc32, decodeMessage, encodeCommand, LineSplitter, lapLatencyUs, MAX_DB_CHUNK, ProtocolError, quote, type BoardInfo, type Command, type CommitInfo, type Message } from './protocol.js';
+import type { Transport } from './transports/transport.js';
+
+export type FaultKind = 'timeout' | 'garbled' | 'disconnected' | 'protocol';
+
+/** The board or its link misbehaved; the message says how, quoting what came back. */
+export class BoardFault extends Error {
+  override name = 'BoardFault';
+  constructor(
+    readonly kind: FaultKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The board answered `e-[…]`. */
+export class BoardReplyError extends Error {
+  override name = 'BoardReplyError';
+  constructor(
+    readonly command: string,
+    readonly reply: string,
+  ) {
+    super(`the board refused "${command}": ${reply}`);
+  }
+}
+
+export interface ClientOptions {
+  /** Timeout of ordinary commands (not infer), ms. */
+  commandTimeoutMs?: number;
+}
+
+export interface InferResult {
+  latencyUs: number;
+  results: string[];
+}
+
+interface Pending {
+  text: string;
+  lines: Message[];
+  resolve: (m: Message[]) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class BoardClient {
+  private readonly splitter = new LineSplitter();
+  private pending: Pending | null = null;
+  private closed = false;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly commandTimeoutMs: number;
+
+  constructor(
+    readonly transport: Transport,
+    opts: ClientOptions = {},
+  ) {
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? 3_000;
+  }
+
+  /** Open the link and attach; does not talk to the board yet. */
+  async open(): Promise<void> {
+    this.detach();
+    this.closed = false;
+    await this.transport.open();
+    this.splitter.reset();
+    this.unsubscribe.push(
+      this.transport.onData((chunk) => this.onData(chunk)),
+      this.transport.onClose((err) => {
+        this.closed = true;
+        this.fail(new BoardFault('disconnected', `the link to ${this.transport.location} closed${err ? ` (${err.message})` : ''}`));
+      }),
+    );
+    await this.transport.flush();
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.transport.isOpen;
+  }
+
+  private onData(chunk: Uint8Array): void {
+    for (const line of this.splitter.push(chunk)) {
+      const p = this.pending;
+      if (!p) continue; // chatter between commands (boot lines, debug prints)
+      if (line instanceof ProtocolError) {
+        this.fail(new BoardFault('garbled', `${line.message} (after "${quote(p.text)}")`));
+        continue;
+      }
+      let msg: Message;
+      try {
+        msg = decodeMessage(line);
+      } catch (err) {
+        this.fail(new BoardFault('protocol', `${(err as Error).message} (after "${quote(p.text)}")`));
+        continue;
+      }
+      if (msg.kind === 'ready') {
+        this.pending = null;
+        clearTimeout(p.timer);
+        p.resolve(p.lines);
+      } else {
+        p.lines.push(msg);
+      }
+    }
+  }
+
+  private fail(err: Error): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    clearTimeout(p.timer);
+    p.reject(err);
+  }
+
+  /** Send one command; the reply lines before `m-ready`. @throws BoardFault | BoardReplyError */
+  async send(cmd: Command | string, timeoutMs = this.commandTimeoutMs): Promise<Message[]> {
+    const text = typeof cmd === 'string' ? cmd : encodeCommand(cmd);
+    if (this.pending) throw new Error('stop-and-wait: a command is still in flight');
+    if (!this.isOpen) throw new BoardFault('disconnected', `${this.transport.location} is not connected`);
+    const lines = await new Promise<Message[]>((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new BoardFault('timeout', `no m-ready within ${timeoutMs} ms after "${quote(text)}"`)), timeoutMs);
+      this.pending = { text, lines: [], resolve, reject, timer };
+      this.transport.write(text).catch((err: Error) => this.fail(new BoardFault('disconnected', `write to ${this.transport.location} failed: ${err.message}`)));
+    });
+    const error = lines.find((m) => m.kind === 'error');
+    if (error?.kind === 'error') throw new BoardReplyError(text, error.message);
+    return lines;
+  }
+
+  private static pick<K extends Message['kind']>(lines: Message[], kind: K, after: string): Extract<Message, { kind: K }> {
+    const m = lines.find((l) => l.kind === kind);
+    if (!m) throw new BoardFault('protocol', `no ${kind} line in the reply to "${after}" (got ${lines.map((l) => l.kind).join(', ') || 'nothing'})`);
+    return m as Extract<Message, { kind: K }>;
+  }
+
+  /**
+   * Synchronise with a board that may have printed boot lines (with their own `m-ready`) before we
+   * attached: ask `name` until a reply carries the name.
+   */
+  async hello(): Promise<string> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const lines = await this.send({ cmd: 'name' });
+      const name = lines.find((l) => l.kind === 'name');
+      if (name?.kind === 'name') return name.name;
+    }
+    throw new BoardFault('protocol', `${this.transport.location} does not answer "name%" with m-name-dut-[…]`);
+  }
+
+  async info(): Promise<BoardInfo> {
+    return BoardClient.pick(await this.send({ cmd: 'x-info' }), 'x-info', 'x-info%').info;
+  }
+
+  async timestamp(): Promise<number> {
+    return BoardClient.pick(await this.send({ cmd: 'timestamp' }), 'lap', 'timestamp%').us;
+  }
+
+  /** Upload a model into the flash slot and commit it. */
+  async uploadModel(model: Uint8Array, chunkBytes: number): Promise<CommitInfo> {
+    await this.send({ cmd: 'x-model-load', bytes: model.length, crc32: crc32(model) });
+    // Multiples of 4 keep the board's flash writes word-aligned.
+    const size = Math.max(4, chunkBytes - (chunkBytes % 4));
+    for (const c of chunks(model, size)) await this.send({ cmd: 'x-model-chunk', data: c });
+    // Writing flash and AllocateTensors take a while on a real board.
+    return BoardClient.pick(await this.send({ cmd: 'x-model-commit' }, this.commandTimeoutMs * 4), 'x-model-committed', 'x-model commit%').commit;
+  }
+
+  async loadInput(input: Uint8Array): Promise<void> {
+    await this.send({ cmd: 'db-load', bytes: input.length });
+    const parts = chunks(input, MAX_DB_CHUNK);
+    for (let i = 0; i < parts.length; i++) {
+      const lines = await this.send({ cmd: 'db', data: parts[i]! });
+      if (i === parts.length - 1 && !lines.some((l) => l.kind === 'load-done')) throw new BoardFault('protocol', `no m-load-done after the last of ${input.length} input bytes`);
+    }
+  }
+
+  async infer(count: number, warmups: number, timeoutMs: number): Promise<InferResult> {
+    const lines = await this.send({ cmd: 'infer', count, warmups }, timeoutMs);
+    const laps = lines.filter((l): l is Extract<Message, { kind: 'lap' }> => l.kind === 'lap');
+    if (laps.length < 2) throw new BoardFault('protocol', `infer: expected two m-lap-us- stamps, got ${laps.length}`);
+    const results = BoardClient.pick(lines, 'results', 'infer').values;
+    return { latencyUs: lapLatencyUs(laps[laps.length - 2]!.us, laps[laps.length - 1]!.us, count), results };
+  }
+
+  async output(): Promise<Uint8Array> {
+    return BoardClient.pick(await this.send({ cmd: 'x-output' }), 'x-output', 'x-output%').bytes;
+  }
+
+  /**
+   * Recovery after a fault: flush, a lone `%` to end any half-received command, re-open the link,
+   * and check the board answers again. @throws BoardFault when it does not.
+   */
+  async recover(): Promise<void> {
+    this.fail(new BoardFault('timeout', 'recovering'));
+    if (this.transport.isOpen) {
+      await this.transport.flush();
+      await this.transport.write('%').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      await this.transport.close();
+    }
+    await this.open();
+    await this.hello();
+  }
+
+  private detach(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  async close(): Promise<void> {
+    this.fail(new BoardFault('disconnected', 'closed'));
+    this.detach();
+    await this.transport.close();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Faults a simulated board can inject, triggered after a number of commands, so tests reproduce
+ * what real kits do: garble or drop bytes (bad cable, USB noise), hang (stuck firmware), reboot
+ * (brown-out, watchdog: the model is gone), disconnect (unplugged: the pty closes).
+ */
+import { z } from 'zod';
+
+export const faultSpecSchema = z.strictObject({
+  kind: z.enum(['hang', 'garble', 'drop', 'reboot', 'disconnect']),
+  /** The fault starts at this command (0 = the first). */
+  afterCommands: z.number().int().nonnegative().default(0),
+  /** garble/drop: probability per reply byte (default 0.2). */
+  rate: z.number().min(0).max(1).default(0.2),
+});
+
+export type FaultSpec = z.output<typeof faultSpecSchema>;
+
+/** Tiny seeded generator (mulberry32): a faulty run reproduces. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What to do with the reply to command number `n` (0-based). */
+export type FaultAction = { kind: 'none' } | { kind: 'hang' } | { kind: 'reboot' } | { kind: 'disconnect' } | { kind: 'mangle'; garble: number; drop: number };
+
+export function faultFor(faults: readonly FaultSpec[], n: number): FaultAction {
+  let garble = 0;
+  let drop = 0;
+  for (const f of faults) {
+    if (n < f.afterCommands) continue;
+    if (f.kind === 'hang') return { kind: 'hang' };
+    if (f.kind === 'disconnect' && n === f.afterCommands) return { kind: 'disconnect' };
+    if (f.kind === 'reboot' && n === f.afterCommands) return { kind: 'reboot' };
+    if (f.kind === 'garble') garble = Math.max(garble, f.rate);
+    if (f.kind === 'drop') drop = Math.max(drop, f.rate);
+  }
+  return garble || drop ? { kind: 'mangle', garble, drop } : { kind: 'none' };
+}
+
+/** Garble (set the high bit: never valid protocol text) or drop bytes of a reply. */
+export function mangle(reply: string, action: { garble: number; drop: number }, rnd: () => number): string {
+  let out = '';
+  for (const ch of reply) {
+    if (action.drop && rnd() < action.drop) continue;
+    out += action.garble && rnd() < action.garble ? String.fromCharCode(ch.charCodeAt(0) | 0x80) : ch;
+  }
+  return out;
+}

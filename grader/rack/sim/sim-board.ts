@@ -1,0 +1,195 @@
+/**
+ * A simulated harness board: the protocol of firmware/PROTOCOL.md answered by the project's own engine
+ * (the host interpreter with the challenge's arithmetic profile), timed by the Cortex-M4 latency model
+ * on a virtual µs clock. Pure apart from the clock passed in: the process wrapper
+ * (board-process.ts) puts it on a serial port and injects faults.
+ */
+import { Interpreter } from '../../interpreter/interpreter.js';
+import type { ArithmeticProfileName } from '../../interpreter/arithmetic.js';
+import { parseModel } from '../../tflite/parse.js';
+import { estimateArena } from '../../validate/arena.js';
+import { FIRMWARE_OP_SET } from '../../validate/op-set.js';
+import { crc32, encodeMessage, parseCommand, ProtocolError, quote, type BoardInfo, type Message, type TensorDesc } from '../protocol.js';
+import { estimateLatency } from './latency-model.js';
+
+export interface SimBoardOptions {
+  name?: string;
+  firmware?: string;
+  /** Flash model slot bytes (the harness uses 512 KiB). */
+  modelSlot?: number;
+  maxArena?: number;
+  chunk?: number;
+  arithmetic?: ArithmeticProfileName;
+  /** Multiplies modelled latency (board-to-board spread); default 1. */
+  speed?: number;
+}
+
+export const SIM_FIRMWARE_VERSION = '0.1.0-sim';
+
+const DTYPE: Record<string, string> = { int8: 'int8', uint8: 'uint8', float32: 'float32', int16: 'int16', int32: 'int32' };
+
+export class SimBoard {
+  private readonly info: BoardInfo;
+  private readonly arithmetic: ArithmeticProfileName;
+  private readonly speed: number;
+  private upload: { want: number; crc: number; bytes: Uint8Array; got: number } | null = null;
+  private interpreter: Interpreter | null = null;
+  private latencyUs = 0;
+  private input: { want: number; got: number; buffer: Uint8Array } | null = null;
+  private inputReady = false;
+  private haveOutput = false;
+  private lastStamp = 0;
+  private clockOffset = 0;
+
+  constructor(
+    opts: SimBoardOptions,
+    /** Real µs since some origin; the virtual clock adds modelled compute time. */
+    private readonly realMicros: () => number,
+  ) {
+    this.info = {
+      firmware: opts.firmware ?? SIM_FIRMWARE_VERSION,
+      modelSlot: opts.modelSlot ?? 512 * 1024,
+      ram: 256 * 1024,
+      maxArena: opts.maxArena ?? 160 * 1024,
+      chunk: opts.chunk ?? 264,
+      mhz: 64,
+      ops: [...FIRMWARE_OP_SET.keys()],
+    };
+    this.arithmetic = opts.arithmetic ?? 'tflite';
+    this.speed = opts.speed ?? 1;
+    this.name = opts.name ?? 'tinyarena-harness-sim';
+  }
+
+  readonly name: string;
+
+  /** Virtual µs clock (unwrapped; printed mod 2^32): real time plus modelled compute, never going backwards. */
+  private now(): number {
+    this.lastStamp = Math.max(this.lastStamp, Math.floor(this.realMicros()) + this.clockOffset);
+    return this.lastStamp;
+  }
+
+  boot(): string[] {
+    return [encodeMessage({ kind: 'timestamp-mode', mode: 'performance' }), encodeMessage({ kind: 'lap', us: this.now() % 0x100000000 }), 'm-init-done', 'm-ready'];
+  }
+
+  /** Answer one command (text without `%`). `reset` asks the wrapper to reboot. */
+  handle(text: string): { lines: string[]; reset?: boolean } {
+    const out: Message[] = [];
+    const reply = () => ({ lines: [...out.map(encodeMessage), 'm-ready'] });
+    const error = (message: string) => {
+      out.push({ kind: 'error', message });
+      return reply();
+    };
+    let cmd;
+    try {
+      cmd = parseCommand(text);
+    } catch (err) {
+      return error(err instanceof ProtocolError && !text.trim() ? 'empty command' : (err as Error).message.replace(/[[\]]/g, ''));
+    }
+    switch (cmd.cmd) {
+      case 'name':
+        out.push({ kind: 'name', name: this.name });
+        break;
+      case 'profile':
+        out.push({ kind: 'model', model: 'tinyarena' });
+        break;
+      case 'timestamp':
+        out.push({ kind: 'lap', us: this.now() % 0x100000000 });
+        break;
+      case 'x-info':
+        out.push({ kind: 'x-info', info: this.info });
+        break;
+      case 'x-reset':
+        return { lines: [], reset: true };
+      case 'x-model-load':
+        if (cmd.bytes === 0) return error('x-model load: bad size');
+        if (cmd.bytes > this.info.modelSlot) return error(`model too large: ${cmd.bytes} > slot ${this.info.modelSlot}`);
+        this.interpreter = null;
+        this.inputReady = false;
+        this.haveOutput = false;
+        this.upload = { want: cmd.bytes, crc: cmd.crc32, bytes: new Uint8Array(cmd.bytes), got: 0 };
+        break;
+      case 'x-model-chunk': {
+        const u = this.upload;
+        if (!u) return error('x-model: no upload in progress');
+        if (cmd.data.length > this.info.chunk) return error('overflow');
+        if (u.got + cmd.data.length > u.want) return error('x-model: more bytes than announced');
+        u.bytes.set(cmd.data, u.got);
+        u.got += cmd.data.length;
+        break;
+      }
+      case 'x-model-commit': {
+        const u = this.upload;
+        if (!u) return error('x-model: no upload in progress');
+        this.upload = null;
+        if (u.got !== u.want) return error(`short upload: ${u.got}/${u.want} bytes`);
+        const crc = crc32(u.bytes);
+        if (crc !== u.crc) return error(`crc mismatch: got ${crc.toString(16).padStart(8, '0')} want ${u.crc.toString(16).padStart(8, '0')}`);
+        try {
+          const graph = parseModel(u.bytes);
+          const unsupported = graph.operators.find((op) => !FIRMWARE_OP_SET.has(op.op));
+          if (unsupported) return error(`unsupported op ${unsupported.op}`);
+          const arena = estimateArena(graph).totalBytes;
+          if (arena > this.info.maxArena) return error(`arena too small: needs ${arena}`);
+          this.interpreter = Interpreter.create(graph, { arithmetic: this.arithmetic });
+          this.latencyUs = estimateLatency(graph).us * this.speed;
+          const desc = (i: number): TensorDesc => ({ dtype: DTYPE[graph.tensors[i]!.type] ?? 'other', shape: graph.tensors[i]!.shape });
+          out.push({ kind: 'x-model-committed', commit: { arenaUsed: arena, inputs: graph.inputs.map(desc), outputs: graph.outputs.map(desc) } });
+        } catch (err) {
+          return error(quote((err as Error).message, 120).replace(/[[\]]/g, ''));
+        }
+        break;
+      }
+      case 'db-load':
+        if (!this.interpreter) return error('no model');
+        if (cmd.bytes !== this.interpreter.inputBytes) return error(`db load: input is ${this.interpreter.inputBytes} bytes`);
+        this.input = { want: cmd.bytes, got: 0, buffer: new Uint8Array(cmd.bytes) };
+        this.inputReady = false;
+        this.haveOutput = false;
+        break;
+      case 'db': {
+        const inp = this.input;
+        if (!inp || !this.interpreter) return error('db: no load in progress');
+        if (inp.got + cmd.data.length > inp.want) return error('db: more bytes than announced');
+        inp.buffer.set(cmd.data, inp.got);
+        inp.got += cmd.data.length;
+        if (inp.got === inp.want) {
+          this.interpreter.setInputBytes(inp.buffer);
+          this.input = null;
+          this.inputReady = true;
+          out.push({ kind: 'load-done' });
+        }
+        break;
+      }
+      case 'infer': {
+        if (!this.interpreter) return error('no model');
+        if (!this.inputReady) return error('input not loaded');
+        if (cmd.count === 0) return error("infer: want 'infer <N> <W>' with N >= 1");
+        // One real invocation gives the outputs (deterministic); time is modelled, not measured.
+        this.interpreter.invoke();
+        this.clockOffset += Math.round(this.latencyUs * cmd.warmups);
+        const t0 = this.now();
+        this.clockOffset += Math.round(this.latencyUs * cmd.count);
+        this.lastStamp = this.lastStamp + Math.round(this.latencyUs * cmd.count);
+        const t1 = this.lastStamp;
+        out.push({ kind: 'lap', us: t0 % 0x100000000 }, { kind: 'lap', us: t1 % 0x100000000 }, { kind: 'results', values: this.resultValues() });
+        this.haveOutput = true;
+        break;
+      }
+      case 'results':
+        if (!this.haveOutput) return error('no results yet');
+        out.push({ kind: 'results', values: this.resultValues() });
+        break;
+      case 'x-output':
+        if (!this.haveOutput || !this.interpreter) return error('no results yet');
+        out.push({ kind: 'x-output', bytes: this.interpreter.getOutputBytes() });
+        break;
+    }
+    return reply();
+  }
+
+  private resultValues(): string[] {
+    const raw = this.interpreter!.getOutputBytes();
+    return Array.from(new Int8Array(raw.buffer, raw.byteOffset, raw.length), String);
+  }
+}
