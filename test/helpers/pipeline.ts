@@ -104,10 +104,19 @@ export async function person(services: Services, handle: string) {
   return ensurePerson(services.db, handle);
 }
 
-/** Wait until every listed submission has left the pipeline. */
+/**
+ * Wait until every listed submission has left the pipeline, and the ones that are done have finished
+ * publishing (the row says `done` a moment before the board is rebuilt and the announcement made).
+ */
 export async function waitSettled(services: Services, ids: string[], timeoutMs = 60_000): Promise<void> {
   await waitFor(
-    async () => (await services.db.submission.count({ where: { id: { in: ids }, state: { in: ['queued', 'running'] } } })) === 0,
+    async () => {
+      const subs = await services.db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, state: true, evaluatorVersion: true } });
+      if (subs.some((x) => x.state === 'queued' || x.state === 'running')) return false;
+      const published = await services.db.stageResult.findMany({ where: { submissionId: { in: ids }, stage: 'publish', status: 'passed' }, select: { submissionId: true, evaluatorVersion: true } });
+      const ok = new Set(published.map((p) => `${p.submissionId}|${p.evaluatorVersion}`));
+      return subs.every((x) => x.state !== 'done' || ok.has(`${x.id}|${x.evaluatorVersion}`) || x.evaluatorVersion === null);
+    },
     timeoutMs,
     `${ids.length} submissions to finish`,
   );

@@ -73,7 +73,7 @@ describe('tinyarena start', () => {
     const env = { DATA_DIR: tempDir(), DATABASE_URL: db.target.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: `t${Date.now()}` };
     const migrate = runCli(['migrate', '--json'], env);
     expect((await migrate.exited).code, migrate.output.stderr).toBe(0);
-    expect(JSON.parse(migrate.output.stdout)).toMatchObject({ provider: 'postgresql', applied: [expect.stringMatching(/_init$/)] });
+    expect(JSON.parse(migrate.output.stdout)).toMatchObject({ provider: 'postgresql', applied: expect.arrayContaining([expect.stringMatching(/_init$/)]) as unknown });
     const worker = runCli(['worker'], { ...env, MIGRATE_ON_START: 'false', LOG_LEVEL: 'info' });
     const web = runCli(['web'], { ...env, PORT: String(port), MIGRATE_ON_START: 'false' });
     try {

@@ -47,7 +47,9 @@ describe('worker pool on real Redis', () => {
       // The recurring schedule is registered.
       const schedulers = await s.queues.get('maintenance').getJobSchedulers();
       expect(schedulers.map((j) => j.key)).toContain('blob-sweep');
-      expect(pool.health()).toMatchObject({ ok: true, state: 'running', completed: 2, failed: 0 });
+      // The first sweep, this one, and the reaper's first runs.
+      expect(pool.health()).toMatchObject({ ok: true, state: 'running', failed: 0 });
+      expect((pool.health() as { completed: number }).completed).toBeGreaterThanOrEqual(2);
       await events.close();
     } finally {
       await pool.stop();
