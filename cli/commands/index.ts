@@ -16,9 +16,10 @@ import disqualify from './disqualify.js';
 import quota from './quota.js';
 import token from './token.js';
 import ask from './ask.js';
+import triage from './triage.js';
 
 /** A sub-command adds itself to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, ask];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, ask, triage];

@@ -1,0 +1,20 @@
+import { keywordRule } from './keyword-rule.js';
+
+/** Mistakes in the courseware itself: links, slides, typos, wrong or missing files. */
+export default keywordRule({
+  id: 'courseware-bug',
+  description: 'reports of broken links, wrong slides/videos, typos or placeholder files in the courseware',
+  kind: 'courseware-bug',
+  tags: ['course-logistics'],
+  weight: 1.2,
+  cap: 3.6,
+  patterns: [
+    /\bbroken link|\bdead link|\blink (is )?broken|\b404\b|page not found|\bnot found\b.*\b(pdf|slides?|link)/i,
+    /\btodo\.pdf|\bplaceholder|\b[0-9]-[0-9]+-x\.pdf/i,
+    /\btypo\b|\bmisspel|\bspelling\b|\bwrong (slides?|video|link|file|deck|pdf|title|answer key)/i,
+    /\b(opens|goes to|points to|links to|shows) (the )?(same|wrong|other|another|a different)\b|\bopens the .* slides\b|\bsame (deck|slides|pdf) as\b/i,
+    /\b(quiz|test|answer) (key )?(is )?(wrong|incorrect|swapped|mislabel)/i,
+    // A learner quoting the outline's own file paths is usually pointing at a wrong one.
+    /\b(slides|readings|other)\/[\w.-]+\.pdf\b|\bnot reachable|\bunreachable\b|\bmissing (slides|pdf|video|reading)/i,
+  ],
+});

@@ -1,0 +1,38 @@
+import type { TriageRule } from '../types.js';
+import { keywordRule } from './keyword-rule.js';
+
+/** Technical kinds by the words learners use for them; each match is a modest vote. */
+export const hardwareSetup = keywordRule({
+  id: 'hardware-setup',
+  description: 'ports, cables, LEDs, sensors, wiring, bootloader, board not found',
+  kind: 'hardware-setup',
+  tags: ['hardware-setup'],
+  patterns: [/\bport\b|\bttyacm|\bcom\d\b|\busb\b|\bcable/i, /\bled\b|\bbootloader|\breset button|\bdouble.?tap/i, /\bwiring|\bshield\b|\bheader pins|\bsolder/i, /\bdevice manager|\bdriver\b|\bnot (detected|recognized|recognised)|\bno device found/i, /\bfailed to initiali[sz]e (camera|imu|microphone|sensor)/i],
+});
+
+export const softwareInstall = keywordRule({
+  id: 'software-install',
+  description: 'installing the IDE, board packages and libraries; compile errors about missing files',
+  kind: 'software-install',
+  tags: ['software-install'],
+  patterns: [/\binstall(ed|ing|ation)?\b/i, /\blibrary manager|\bboards? manager|\bboard package|\bmbed os/i, /no such file or directory|\bmultiple libraries were found|\bcompilation error|\bexit status 1\b.*\bcompil/i, /\bversion\b.*\b(library|package|ide)\b|\b(library|package|ide)\b.*\bversion\b/i],
+});
+
+export const modelTraining = keywordRule({
+  id: 'model-training',
+  description: 'Colab notebooks, training runs, datasets, accuracy during training',
+  kind: 'model-training',
+  tags: ['training'],
+  patterns: [/\bcolab|\bnotebook|\bjupyter/i, /\btrain(ing|ed)?\b|\bepochs?\b|\bloss\b|\boverfit/i, /\bdataset|\bsamples?\b|\blabels?\b/i, /\bvalidation accuracy|\btest accuracy|\baccuracy\b.*\b(colab|training|validation)/i],
+});
+
+export const deployment = keywordRule({
+  id: 'deployment',
+  description: 'running a model on the board: arena, op resolver, model arrays, memory, on-device behaviour',
+  kind: 'deployment',
+  tags: ['tflm-runtime'],
+  patterns: [/\ballocatetensors|\barena\b|\bop ?resolver|didn'?t find op|\bbuiltin opcode/i, /\bmodel\.(cc|h)\b|\bxxd\b|\bc array|\bg_model/i, /\bdeploy|\bon (the|my) (board|device|arduino)|\bmicro_speech|\bperson_detection|\bmagic_wand/i, /\bflash\b.*\boverflow|\bram\b|\bmemory\b/i],
+});
+
+const rules: TriageRule[] = [hardwareSetup, softwareInstall, modelTraining, deployment];
+export default rules;
