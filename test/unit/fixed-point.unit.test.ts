@@ -44,7 +44,8 @@ const rng = mulberry32;
 
 const EDGES = [0, 1, -1, 2, -2, 127, -128, 255, 1 << 15, -(1 << 15), 1 << 30, -(1 << 30), 2147483647, -2147483648, 2147483646, -2147483647];
 
-describe('fixed-point helpers match the C++ arithmetic', () => {
+// Hundreds of thousands of BigInt cases per test: generous time on a loaded machine.
+describe('fixed-point helpers match the C++ arithmetic', { timeout: 60_000 }, () => {
   it('SaturatingRoundingDoublingHighMul', () => {
     for (const a of EDGES) for (const b of EDGES) expect(saturatingRoundingDoublingHighMul(a, b), `${a}·${b}`).toBe(refSrdhm(a, b));
     const r = rng(1);
