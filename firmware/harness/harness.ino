@@ -24,6 +24,9 @@ constexpr uint32_t kSlotStart = 0x80000;
 constexpr uint32_t kSlotSize = 0x80000;
 constexpr size_t kArenaSize = 160 * 1024;
 alignas(16) uint8_t g_arena[kArenaSize];
+// Inputs up to VWW's 96x96x3 bytes; copied into the input tensor before every invocation.
+constexpr size_t kInputStage = 96 * 96 * 3;
+uint8_t g_input_stage[kInputStage];
 
 #define TINYARENA_OP_NAME(name, method) #name,
 const char* const kOpNames[] = {TINYARENA_OPS(TINYARENA_OP_NAME)};
@@ -119,7 +122,7 @@ class TflmRunner : public tinyarena::ModelRunner {
 
 NanoPlatform g_platform;
 TflmRunner g_runner;
-const tinyarena::HarnessConfig kConfig = {"tinyarena-harness-nano33ble", kFirmwareVersion, 256 * 1024, kArenaSize, 64, kOpNames, TINYARENA_OP_COUNT};
+const tinyarena::HarnessConfig kConfig = {"tinyarena-harness-nano33ble", kFirmwareVersion, 256 * 1024, kArenaSize, 64, kOpNames, TINYARENA_OP_COUNT, g_input_stage, kInputStage};
 tinyarena::Harness g_harness(g_platform, g_runner, kConfig);
 
 }  // namespace

@@ -70,6 +70,7 @@ struct FakeRunner : tinyarena::ModelRunner {
     unsigned s = 0;
     for (size_t i = 0; i < n_in; i++) s += in[i];
     for (size_t i = 0; i < n_out; i++) out[i] = static_cast<uint8_t>(s + i);
+    memset(in, 0x55, sizeof in);  // the arena reuses the input's memory during a run
     return true;
   }
   size_t output_bytes() override { return n_out; }
@@ -81,7 +82,8 @@ static const char* kOps[] = {"CONV_2D", "SOFTMAX"};
 struct Rig {
   FakePlatform p;
   FakeRunner r;
-  tinyarena::HarnessConfig cfg{"tinyarena-harness", "0.1.0", 262144, 160000, 64, kOps, 2};
+  uint8_t stage[64];
+  tinyarena::HarnessConfig cfg{"tinyarena-harness", "0.1.0", 262144, 160000, 64, kOps, 2, stage, sizeof stage};
   Harness h{p, r, cfg};
   // Send a command; return the reply lines (which must end with m-ready).
   std::vector<std::string> send(const std::string& cmd) {

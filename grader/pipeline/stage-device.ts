@@ -1,14 +1,108 @@
 /**
- * Device: run on a board of the rack and measure latency. This deployment has no rack yet, so the
- * stage passes through, marked `skipped` with the reason in the report; the composite's latency term
- * then awards no points (see grader/challenges/composite.ts).
+ * Device: run the model on a board of the rack (grader/rack/). Lease a board, upload the model, run a
+ * fixed subset of the held-out set, compare raw output bytes with the host engine (the challenge's
+ * `device.arithmetic` profile), and measure latency as the median of `device.inferences` timed runs
+ * after `device.warmups` warm-ups. A board fault (timeout, garbage, unplugged) is retried on another
+ * board by the rack; no usable board is transient (the queue retries, then the quota is refunded).
+ * Without a rack the stage is skipped with the reason, and the latency term scores 0 points.
  */
+import { createHash } from 'node:crypto';
+import { conversionFor } from '../datasets/convert.js';
+import { DatasetError, type Dataset } from '../datasets/dataset.js';
+import { resolveChallengeDataset } from '../datasets/resolve.js';
+import { Interpreter } from '../interpreter/interpreter.js';
+import { UnsupportedModelError } from '../interpreter/kernel.js';
+import { activeRack } from '../rack/active.js';
+import { runOnDevice, type DeviceCase } from '../rack/device-run.js';
+import { ModelRefusedError } from '../rack/rack.js';
+import { estimateLatency } from '../rack/sim/latency-model.js';
+import { parseModel } from '../tflite/parse.js';
+import { StageStop } from './errors.js';
 import type { StageWork } from './stages.js';
 
-export const deviceStage: StageWork = async ({ challenge }) => {
-  if (!challenge.def.device.enabled) return { status: 'skipped', detail: { reason: 'this challenge has no device stage' } };
-  return {
-    status: 'skipped',
-    detail: { reason: 'no board rack is attached to this grader yet: latency is not measured and the latency term scores 0 points' },
-  };
+/** Samples run on the board per submission: enough to catch arithmetic drift, cheap on a real kit. */
+export const DEVICE_SAMPLES = 8;
+
+/** The fixed subset: the samples with the smallest hash of (split seed, id), so every submission gets the same ones. */
+export function deviceSubset(dataset: Dataset, seed: string, n = DEVICE_SAMPLES): Dataset['samples'] {
+  const key = (id: string) => createHash('sha256').update(`device\0${seed}\0${id}`).digest('hex');
+  return [...dataset.samples].sort((a, b) => (key(a.id) < key(b.id) ? -1 : 1)).slice(0, n);
+}
+
+export const deviceStage: StageWork = async ({ services, submission, challenge }) => {
+  const device = challenge.def.device;
+  if (!device.enabled) return { status: 'skipped', detail: { reason: 'this challenge has no device stage' } };
+  const rack = activeRack();
+  if (!rack) {
+    return {
+      status: 'skipped',
+      detail: { reason: 'no board rack is attached to this grader (RACK_CONFIG unset and RACK_SIM_BOARDS=0): latency is not measured and the latency term scores 0 points' },
+    };
+  }
+  if (!challenge.def.dataset) throw new StageStop('failed', `challenge ${challenge.def.id} names no held-out set (dataset.path in its challenge.yaml)`);
+  let resolved;
+  try {
+    resolved = await resolveChallengeDataset(challenge.def, challenge.dir, { dataDir: services.config.DATA_DIR });
+  } catch (err) {
+    if (err instanceof DatasetError) throw new StageStop('failed', `the held-out set of ${challenge.def.id} cannot be read: ${err.message}`);
+    throw err;
+  }
+  const { dataset, splitSeed } = resolved;
+  const model = await services.blobs.readBytes(submission.blobSha256);
+  const graph = parseModel(model);
+
+  // Host reference outputs for the subset, with the arithmetic the firmware reproduces.
+  let interpreter: Interpreter;
+  try {
+    interpreter = Interpreter.create(graph, { arithmetic: device.arithmetic });
+  } catch (err) {
+    if (err instanceof UnsupportedModelError) return { status: 'failed', detail: { error: err.message }, reason: err.message };
+    throw err;
+  }
+  const input = graph.tensors[graph.inputs[0]!]!;
+  if (graph.inputs.length !== 1 || input.type !== 'int8' || !input.quantization) {
+    const reason = 'the device stage runs models with one int8 input';
+    return { status: 'failed', detail: { error: reason }, reason };
+  }
+  const conversion = conversionFor(dataset.encoding, { dtype: 'int8', scale: input.quantization.scale[0]!, zeroPoint: input.quantization.zeroPoint[0] ?? 0 });
+  const width = dataset.encoding.dtype === 'float32' ? 4 : 1;
+  const cases: DeviceCase[] = [];
+  for (const s of deviceSubset(dataset, splitSeed)) {
+    // AD: the first window of the file stands for it (the device checks arithmetic, not the metric).
+    const stored = dataset.task === 'ad' ? s.data.subarray(0, dataset.window!.bytes) : s.data;
+    if (stored.length !== input.elements * width) {
+      const reason = `sample ${s.id} does not fit the model input [${input.shape.join(',')}]`;
+      return { status: 'failed', detail: { error: reason }, reason };
+    }
+    const x = new Int8Array(input.elements);
+    conversion.apply(stored, x);
+    const bytes = new Uint8Array(x.buffer);
+    interpreter.setInputBytes(bytes);
+    interpreter.invoke();
+    cases.push({ id: s.id, input: bytes, expected: interpreter.getOutputBytes() });
+  }
+
+  const expectedUs = estimateLatency(graph).us;
+  let report;
+  try {
+    report = await runOnDevice(rack, { model, cases, warmups: device.warmups, inferences: device.inferences, expectedUs }, submission.id);
+  } catch (err) {
+    if (err instanceof ModelRefusedError) {
+      const reason = `the board firmware refused the model: ${err.message}`;
+      return { status: 'failed', detail: { error: reason }, reason };
+    }
+    // RackUnavailableError and anything else: our side; the queue retries, then refunds.
+    throw err;
+  }
+  const detail = { ...report, arithmetic: device.arithmetic, inputConversion: conversion.description, expectedLatencyMs: Math.round(expectedUs) / 1000 };
+  if (!report.byteEqual) {
+    const m = report.mismatches[0]!;
+    const reason = `the board's outputs differ from the host engine's on ${report.mismatches.length} of ${report.samples} samples (first: sample ${m.sample}, byte ${m.byteIndex}: board [${m.device.join(', ')}] vs host [${m.host.join(', ')}] from byte ${Math.max(0, m.byteIndex - 2)})`;
+    return { status: 'failed', detail, reason };
+  }
+  if (report.latencyMs > device.timeoutMs) {
+    const reason = `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms`;
+    return { status: 'failed', detail, reason };
+  }
+  return { status: 'passed', detail };
 };

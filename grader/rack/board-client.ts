@@ -119,16 +119,21 @@ export class BoardClient {
   /** Send one command; the reply lines before `m-ready`. @throws BoardFault | BoardReplyError */
   async send(cmd: Command | string, timeoutMs = this.commandTimeoutMs): Promise<Message[]> {
     const text = typeof cmd === 'string' ? cmd : encodeCommand(cmd);
-    if (this.pending) throw new Error('stop-and-wait: a command is still in flight');
-    if (!this.isOpen) throw new BoardFault('disconnected', `${this.transport.location} is not connected`);
-    const lines = await new Promise<Message[]>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(new BoardFault('timeout', `no m-ready within ${timeoutMs} ms after "${quote(text)}"`)), timeoutMs);
-      this.pending = { text, lines: [], resolve, reject, timer };
-      this.transport.write(text).catch((err: Error) => this.fail(new BoardFault('disconnected', `write to ${this.transport.location} failed: ${err.message}`)));
-    });
+    const lines = await this.exchange(text, true, timeoutMs);
     const error = lines.find((m) => m.kind === 'error');
     if (error?.kind === 'error') throw new BoardReplyError(text, error.message);
     return lines;
+  }
+
+  /** Write `text` (or only listen, for a reply already on its way) and collect lines until `m-ready`. */
+  private exchange(text: string, write: boolean, timeoutMs: number): Promise<Message[]> {
+    if (this.pending) throw new Error('stop-and-wait: a command is still in flight');
+    if (!this.isOpen) throw new BoardFault('disconnected', `${this.transport.location} is not connected`);
+    return new Promise<Message[]>((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new BoardFault('timeout', `no m-ready within ${timeoutMs} ms after "${quote(text)}"`)), timeoutMs);
+      this.pending = { text, lines: [], resolve, reject, timer };
+      if (write) this.transport.write(text).catch((err: Error) => this.fail(new BoardFault('disconnected', `write to ${this.transport.location} failed: ${err.message}`)));
+    });
   }
 
   private static pick<K extends Message['kind']>(lines: Message[], kind: K, after: string): Extract<Message, { kind: K }> {
@@ -142,10 +147,14 @@ export class BoardClient {
    * attached: ask `name` until a reply carries the name.
    */
   async hello(): Promise<string> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const lines = await this.send({ cmd: 'name' });
+    // A stale m-ready (boot, or the end of an interrupted reply) can arrive right after we send: then
+    // the real reply is still coming, so listen for it instead of sending again (which would leave
+    // every later reply one behind).
+    let lines = await this.send({ cmd: 'name' });
+    for (let extra = 0; extra < 3; extra++) {
       const name = lines.find((l) => l.kind === 'name');
       if (name?.kind === 'name') return name.name;
+      lines = await this.exchange('name%', false, this.commandTimeoutMs);
     }
     throw new BoardFault('protocol', `${this.transport.location} does not answer "name%" with m-name-dut-[…]`);
   }

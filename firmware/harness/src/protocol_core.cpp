@@ -173,6 +173,7 @@ void Harness::cmd_db(char* args) {
   if (n == 2 && !strcmp(tok[0], "load")) {
     if (!parse_uint(tok[1], &size)) return reply_error("db load: bad size");
     if (!model_ready_) return reply_error("no model");
+    if (size > cfg_.input_stage_bytes) return reply_error("db load: input larger than the staging buffer");
     if (size != r_.input_bytes()) {
       snprintf(g_line, kLineCap, "db load: input is %lu bytes", static_cast<unsigned long>(r_.input_bytes()));
       return reply_error(g_line);
@@ -189,7 +190,7 @@ void Harness::cmd_db(char* args) {
   long got = decode_hex_inplace(tok[0]);
   if (got < 0 || got > 31) return reply_error("bad hex");
   if (in_got_ + static_cast<size_t>(got) > in_expected_) return reply_error("db: more bytes than announced");
-  memcpy(r_.input_data() + in_got_, tok[0], static_cast<size_t>(got));
+  memcpy(cfg_.input_stage + in_got_, tok[0], static_cast<size_t>(got));
   in_got_ += static_cast<size_t>(got);
   if (in_got_ == in_expected_) {
     in_loading_ = false;
@@ -205,14 +206,19 @@ void Harness::cmd_infer(char* args) {
   if (!model_ready_) return reply_error("no model");
   if (in_loading_ || in_expected_ == 0) return reply_error("input not loaded");
   for (uint32_t i = 0; i < warmups; i++)
-    if (!r_.invoke()) return reply_error("invoke failed");
+    if (!invoke_once()) return reply_error("invoke failed");
   lap();
   for (uint32_t i = 0; i < count; i++)
-    if (!r_.invoke()) return reply_error("invoke failed");
+    if (!invoke_once()) return reply_error("invoke failed");
   lap();
   have_output_ = true;
   print_results();
   p_.write_line("m-ready");
+}
+
+bool Harness::invoke_once() {
+  memcpy(r_.input_data(), cfg_.input_stage, in_expected_);
+  return r_.invoke();
 }
 
 void Harness::print_results() {

@@ -61,6 +61,10 @@ struct HarnessConfig {
   unsigned mhz;
   const char* const* ops;  // registered op names
   size_t n_ops;
+  // Staging buffer for `db` input bytes. The input tensor lives in the arena and later ops may reuse
+  // its memory, so the input is copied in before every invocation (as the EEMBC runner expects).
+  uint8_t* input_stage;
+  size_t input_stage_bytes;
 };
 
 class Harness {
@@ -82,6 +86,7 @@ class Harness {
   void print_results();
   void print_output();
   void lap();
+  bool invoke_once();
 
   Platform& p_;
   ModelRunner& r_;

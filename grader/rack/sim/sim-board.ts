@@ -37,6 +37,8 @@ export class SimBoard {
   private latencyUs = 0;
   private input: { want: number; got: number; buffer: Uint8Array } | null = null;
   private inputReady = false;
+  /** The loaded input, kept apart from the input tensor: the arena reuses that memory during a run. */
+  private staged: Uint8Array | null = null;
   private haveOutput = false;
   private lastStamp = 0;
   private clockOffset = 0;
@@ -154,7 +156,7 @@ export class SimBoard {
         inp.buffer.set(cmd.data, inp.got);
         inp.got += cmd.data.length;
         if (inp.got === inp.want) {
-          this.interpreter.setInputBytes(inp.buffer);
+          this.staged = inp.buffer;
           this.input = null;
           this.inputReady = true;
           out.push({ kind: 'load-done' });
@@ -166,6 +168,7 @@ export class SimBoard {
         if (!this.inputReady) return error('input not loaded');
         if (cmd.count === 0) return error("infer: want 'infer <N> <W>' with N >= 1");
         // One real invocation gives the outputs (deterministic); time is modelled, not measured.
+        this.interpreter.setInputBytes(this.staged!);
         this.interpreter.invoke();
         this.clockOffset += Math.round(this.latencyUs * cmd.warmups);
         const t0 = this.now();

@@ -1,0 +1,120 @@
+/**
+ * One model on one leased board: upload it, run a fixed list of inputs, compare the raw output bytes
+ * with the host engine's, and time it (median of repeated single-inference laps after warm-ups).
+ * Pure protocol steps over a {@link BoardSession}; the rack decides which board and retries.
+ */
+import { BoardReplyError } from './board-client.js';
+import { ModelRefusedError, type BoardSession, type Rack, type RunResult } from './rack.js';
+
+export interface DeviceCase {
+  id: string;
+  /** Raw model input bytes. */
+  input: Uint8Array;
+  /** The host engine's raw output bytes for it. */
+  expected: Uint8Array;
+}
+
+export interface DeviceRunRequest {
+  model: Uint8Array;
+  cases: DeviceCase[];
+  warmups: number;
+  /** Timed runs; latency is their median. */
+  inferences: number;
+  /** Expected µs per inference (latency model), for timeouts. */
+  expectedUs: number;
+}
+
+export interface Mismatch {
+  sample: string;
+  /** First differing byte. */
+  byteIndex: number;
+  device: number[];
+  host: number[];
+}
+
+export interface DeviceRunReport {
+  boardId: string;
+  boardKind: string;
+  firmwareVersion: string;
+  arenaBytes: number;
+  latencyMs: number;
+  latencyRunsMs: number[];
+  samples: number;
+  byteEqual: boolean;
+  mismatches: Mismatch[];
+  attempts: RunResult<unknown>['attempts'];
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const asInt8 = (b: Uint8Array) => Array.from(new Int8Array(b.buffer, b.byteOffset, b.length));
+
+/** Where two outputs first differ, or null when byte-equal. */
+export function firstDifference(device: Uint8Array, host: Uint8Array): number | null {
+  if (device.length !== host.length) return Math.min(device.length, host.length);
+  for (let i = 0; i < host.length; i++) if (device[i] !== host[i]) return i;
+  return null;
+}
+
+async function runSession(s: BoardSession, req: DeviceRunRequest) {
+  const { client } = s;
+  let commit;
+  try {
+    commit = await client.uploadModel(req.model, s.board.info.chunk);
+  } catch (err) {
+    // e-[…] at upload/commit: the firmware refused this model (size, op, arena), on any board.
+    if (err instanceof BoardReplyError) throw new ModelRefusedError(err.reply);
+    throw err;
+  }
+  const mismatches: Mismatch[] = [];
+  const latencies: number[] = [];
+  for (const [i, c] of req.cases.entries()) {
+    s.assertLeased();
+    await client.loadInput(c.input);
+    if (i === 0) {
+      // Timed runs on the first case: one lap with the warm-ups, then single laps.
+      for (let k = 0; k < req.inferences; k++) {
+        const warm = k === 0 ? req.warmups : 0;
+        latencies.push((await client.infer(1, warm, s.inferTimeoutMs(1, warm))).latencyUs);
+      }
+    } else {
+      await client.infer(1, 0, s.inferTimeoutMs(1, 0));
+    }
+    const out = await client.output();
+    const at = firstDifference(out, c.expected);
+    if (at !== null) {
+      const lo = Math.max(0, at - 2);
+      mismatches.push({ sample: c.id, byteIndex: at, device: asInt8(out.subarray(lo, at + 6)), host: asInt8(c.expected.subarray(lo, at + 6)) });
+    }
+  }
+  return { commit, mismatches, latencies };
+}
+
+/** Run on the rack (retrying on other boards after board faults). @throws RackUnavailableError | ModelRefusedError */
+export async function runOnDevice(rack: Rack, req: DeviceRunRequest, label?: string): Promise<DeviceRunReport> {
+  let board: { kind: string; firmware: string } = { kind: '', firmware: '' };
+  const r = await rack.run(
+    async (s) => {
+      board = { kind: s.board.kind, firmware: s.board.info.firmware };
+      return runSession(s, req);
+    },
+    { expectedUs: req.expectedUs, ...(label ? { label } : {}) },
+  );
+  const runsMs = r.value.latencies.map((us) => Math.round(us) / 1000);
+  return {
+    boardId: r.boardId,
+    boardKind: board.kind,
+    firmwareVersion: board.firmware,
+    arenaBytes: r.value.commit.arenaUsed,
+    latencyMs: median(runsMs),
+    latencyRunsMs: runsMs,
+    samples: req.cases.length,
+    byteEqual: r.value.mismatches.length === 0,
+    mismatches: r.value.mismatches,
+    attempts: r.attempts,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The rack config file (RACK_CONFIG; YAML or JSON): which boards exist and how to reach them, plus
+ * the rack's policies. Unknown keys are errors, so a typo never silently drops a board.
+ *
+ * ```yaml
+ * quarantineAfter: 3          # consecutive failed jobs before a board is quarantined
+ * boards:
+ *   - { id: nano-01, kind: nano33ble, serialNumber: 9A1B2C3D4E5F6071, site: lab-a }
+ *   - { id: nano-02, kind: nano33ble, port: /dev/ttyACM1 }
+ *   - { id: sim-1, kind: sim }
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { faultSpecSchema } from './sim/faults.js';
+
+const boardSchema = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ -'),
+    /** `nano33ble`: a kit with the harness firmware on USB; `sim`: a simulated board on a pty pair. */
+    kind: z.enum(['nano33ble', 'sim']),
+    transport: z.enum(['serial']).default('serial'),
+    /** Serial device; for nano33ble either this or serialNumber. */
+    port: z.string().min(1).optional(),
+    /** USB serial number (boards share VID:PID 2341:805A), resolved to a port at connect time. */
+    serialNumber: z.string().min(1).optional(),
+    site: z.string().optional(),
+    /** Per-command timeout (ms); infer timeouts scale from it and the expected latency. */
+    commandTimeoutMs: z.number().int().positive().default(3_000),
+    /** sim only: faults to inject (tests, drills) and a latency spread factor. */
+    faults: z.array(faultSpecSchema).default([]),
+    speed: z.number().positive().optional(),
+    seed: z.number().int().optional(),
+  })
+  .refine((b) => b.kind === 'sim' || b.port !== undefined || b.serialNumber !== undefined, { error: 'a nano33ble board needs port or serialNumber' });
+
+export const rackConfigSchema = z.strictObject({
+  boards: z.array(boardSchema).min(1),
+  /** Consecutive failed jobs on one board before it is quarantined. */
+  quarantineAfter: z.number().int().positive().default(3),
+  /** Lease time-to-live (ms); renewed while a job runs, so a crashed holder frees the board after this. */
+  leaseTtlMs: z.number().int().positive().default(30_000),
+  /** Boards tried per job before giving up. */
+  maxAttempts: z.number().int().positive().default(3),
+  /** Offline boards are re-probed (re-opened, `name`, `x-info`) this often. */
+  healthIntervalMs: z.number().int().positive().default(30_000),
+});
+
+export type RackConfig = z.output<typeof rackConfigSchema>;
+export type BoardEntry = RackConfig['boards'][number];
+
+/** A clear error naming the file and the field. */
+export class RackConfigError extends Error {
+  override name = 'RackConfigError';
+}
+
+export function parseRackConfig(value: unknown, source = 'rack config'): RackConfig {
+  const r = rackConfigSchema.safeParse(value);
+  if (!r.success) throw new RackConfigError(`${source}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  const ids = r.data.boards.map((b) => b.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new RackConfigError(`${source}: board id ${dup} appears twice`);
+  return r.data;
+}
+
+export function loadRackConfig(path: string): RackConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new RackConfigError(`cannot read the rack config ${path}: ${(err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (err) {
+    throw new RackConfigError(`${path} is not YAML/JSON: ${(err as Error).message}`);
+  }
+  return parseRackConfig(value, path);
+}
+
+/** The embedded default: `n` simulated boards, sim-1 … sim-n. */
+export function simRackConfig(n: number, overrides: Partial<Omit<RackConfig, 'boards'>> = {}): RackConfig {
+  return parseRackConfig({ boards: Array.from({ length: n }, (_, i) => ({ id: `sim-${i + 1}`, kind: 'sim' })), ...overrides });
+}

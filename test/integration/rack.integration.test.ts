@@ -1,0 +1,133 @@
+/**
+ * The board rack on real serial ptys (socat) with simulated boards running the project's engine:
+ * byte-equal outputs, modelled latency, leases, quarantine of hanging/garbling boards with the job
+ * finishing elsewhere, an unplugged board losing nothing, and the device stage in the pipeline.
+ */
+import { describe, expect, it } from 'vitest';
+import { submit } from '../../grader/pipeline/intake.js';
+import { submissionStatus } from '../../grader/pipeline/status.js';
+import { runOnDevice, type DeviceCase } from '../../grader/rack/device-run.js';
+import { RackUnavailableError } from '../../grader/rack/rack.js';
+import { estimateLatency } from '../../grader/rack/sim/latency-model.js';
+import { Interpreter } from '../../grader/interpreter/interpreter.js';
+import { parseModel } from '../../grader/tflite/parse.js';
+import { WorkerPool } from '../../grader/worker/workers.js';
+import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
+import { HAVE_SOCAT, simRack } from '../helpers/rack.js';
+import { mulberry32 } from '../helpers/rng.js';
+import { testServices } from '../helpers/services.js';
+import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
+
+function kwsCases(n: number): { model: Uint8Array; cases: DeviceCase[]; expectedUs: number } {
+  const model = kwsModel();
+  const graph = parseModel(model);
+  const interp = Interpreter.create(graph, { arithmetic: 'tflite' });
+  const rnd = mulberry32(11);
+  const cases = Array.from({ length: n }, (_, i) => {
+    const input = Uint8Array.from({ length: interp.inputBytes }, () => rnd() & 0xff);
+    interp.setInputBytes(input);
+    interp.invoke();
+    return { id: `c${i}`, input, expected: interp.getOutputBytes() };
+  });
+  return { model, cases, expectedUs: estimateLatency(graph).us };
+}
+
+const boardRow = async (s: Awaited<ReturnType<typeof testServices>>, id: string) => (await s.db.board.findUnique({ where: { id } }))!;
+
+describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, simulated boards)', () => {
+  it('runs a model on 3 boards with byte-equal outputs, modelled latency and exclusive leases', async () => {
+    const s = await testServices();
+    const rack = await simRack(s, [{ id: 'sim-a' }, { id: 'sim-b' }, { id: 'sim-c' }]);
+    const rows = await s.db.board.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.id, r.state, r.firmwareVersion])).toEqual([
+      ['sim-a', 'idle', '0.1.0-sim'],
+      ['sim-b', 'idle', '0.1.0-sim'],
+      ['sim-c', 'idle', '0.1.0-sim'],
+    ]);
+    const req = { ...kwsCases(3), warmups: 1, inferences: 3 };
+    // Two jobs at once take two different boards.
+    const [a, b] = await Promise.all([runOnDevice(rack, req), runOnDevice(rack, req)]);
+    expect(a.boardId).not.toBe(b.boardId);
+    for (const r of [a, b]) {
+      expect(r).toMatchObject({ byteEqual: true, samples: 3, mismatches: [], attempts: [] });
+      expect(r.latencyRunsMs).toHaveLength(3);
+      // The Cortex-M4 model's estimate for the KWS reference (≈377 ms), on a virtual clock.
+      expect(r.latencyMs).toBeGreaterThan(300);
+      expect(r.latencyMs).toBeLessThan(450);
+      expect(r.arenaBytes).toBeGreaterThan(10_000);
+    }
+    expect((await s.db.board.findMany()).every((r) => r.state === 'idle' && r.leasedBy === null)).toBe(true);
+    // Leases live in Redis under the test's prefix and are gone after the jobs.
+    expect(await s.redis.keys(`${s.config.QUEUE_PREFIX}:rack:lease:*`)).toEqual([]);
+  });
+
+  it('quarantines a board that hangs and one that garbles mid-run; the job completes on another board', async () => {
+    const s = await testServices();
+    const rack = await simRack(
+      s,
+      [
+        { id: 'hangs', faults: [{ kind: 'hang', afterCommands: 40 }] },
+        { id: 'garbles', faults: [{ kind: 'garble', afterCommands: 40, rate: 0.3 }] },
+        { id: 'good' },
+      ],
+      { commandTimeoutMs: 1_500 },
+    );
+    const r = await runOnDevice(rack, { ...kwsCases(2), warmups: 0, inferences: 2 });
+    expect(r.boardId).toBe('good');
+    expect(r.byteEqual).toBe(true);
+    expect(r.attempts.map((x) => [x.board, x.quarantined])).toEqual([
+      ['hangs', true],
+      ['garbles', true],
+    ]);
+    expect(r.attempts[0]!.error).toMatch(/no m-ready within 1500 ms after "x-model /);
+    expect(r.attempts[1]!.error).toMatch(/garbled line from the board/);
+    const hangs = await boardRow(s, 'hangs');
+    expect(hangs).toMatchObject({ state: 'quarantined', consecutiveFailures: 1 });
+    expect(hangs.lastError).toMatch(/^quarantined after 1 consecutive failed job\(s\); last: timeout: /);
+    expect((await boardRow(s, 'garbles')).lastError).toMatch(/last: garbled: /);
+    expect(await boardRow(s, 'good')).toMatchObject({ state: 'idle', consecutiveFailures: 0 });
+    // Quarantined boards get no more work; with the last board busy-free the next job goes to it.
+    expect((await runOnDevice(rack, { ...kwsCases(1), warmups: 0, inferences: 1 })).boardId).toBe('good');
+  }, 60_000);
+
+  it('a board unplugged mid-run (pty closed) loses nothing: it goes offline and the job finishes elsewhere', async () => {
+    const s = await testServices();
+    const rack = await simRack(s, [{ id: 'unplugged', faults: [{ kind: 'disconnect', afterCommands: 60 }] }, { id: 'spare' }], { quarantineAfter: 3 });
+    const r = await runOnDevice(rack, { ...kwsCases(2), warmups: 0, inferences: 2 });
+    expect(r).toMatchObject({ boardId: 'spare', byteEqual: true, samples: 2 });
+    expect(r.attempts).toHaveLength(1);
+    expect(r.attempts[0]!.error).toMatch(/closed|write .* failed|not connected/);
+    const row = await boardRow(s, 'unplugged');
+    expect(row).toMatchObject({ state: 'offline', consecutiveFailures: 1 });
+    expect(row.lastError).toMatch(/recovery failed/);
+    // With no board left, a job fails as "no board", which the device stage treats as transient.
+    rack.simHandle('spare')!.unplug();
+    await rack.simHandle('spare')?.gone;
+    await expect(runOnDevice(rack, { ...kwsCases(1), warmups: 0, inferences: 1 })).rejects.toBeInstanceOf(RackUnavailableError);
+  }, 60_000);
+
+  it('the device stage passes a submission with byte-equal outputs and latency, even with a hanging board in the rack', async () => {
+    const s = await pipelineServices();
+    await simRack(s, [{ id: 'hangs', faults: [{ kind: 'hang', afterCommands: 30 }] }, { id: 'sim-2' }, { id: 'sim-3' }], { active: true, commandTimeoutMs: 1_500 });
+    const ada = await person(s, 'ada');
+    const res = await submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'model.tflite', source: 'cli', body: kwsModel() });
+    const pool = new WorkerPool(s);
+    await pool.start();
+    try {
+      await waitSettled(s, [res.id]);
+    } finally {
+      await pool.stop();
+    }
+    const status = (await submissionStatus(s.db, res.id, { publicUrl: 'http://x', workers: 2, showPrivate: true }))!;
+    expect(status.state).toBe('done');
+    const device = status.stages.find((x) => x.name === 'device')!;
+    expect(device.status).toBe('passed');
+    const detail = device.detail as { latencyMs: number; byteEqual: boolean; samples: number; boardId: string; attempts: { board: string }[]; arenaBytes: number };
+    expect(detail).toMatchObject({ byteEqual: true, samples: 8, boardId: 'sim-2' });
+    expect(detail.attempts.map((a) => a.board)).toEqual(['hangs']);
+    expect(detail.latencyMs).toBeGreaterThan(300);
+    expect((await s.db.board.findUnique({ where: { id: 'hangs' } }))!.state).toBe('quarantined');
+    // The latency term now counts: the score is above the quality+flash-only score of a skipped device stage.
+    expect(status.score).toBeGreaterThan(0);
+  }, 60_000);
+});
