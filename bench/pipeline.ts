@@ -1,7 +1,7 @@
 /**
  * Submission → leaderboard latency with 100 submissions queued at once: 100 people each upload a
  * distinct model (the reference KWS model padded by a few bytes, so every upload is its own blob and
- * its own inference pool) to a challenge with a 1000-sample KWS held-out set, on SQLite and the
+ * its own model in the shared inference threads) to a challenge with a 1000-sample KWS held-out set, on SQLite and the
  * Redis at REDIS_URL (default: the local one). Goal: p95 ≤ 30 s on host stages.
  *
  * The peer is the bare work: scoring the same set with `scoreDataset` (public and private split)
@@ -19,7 +19,7 @@ import { createLogger } from '../core/logger.js';
 import { fromRoot } from '../core/paths.js';
 import { createServices } from '../core/services.js';
 import { readMlperfDataset } from '../grader/datasets/mlperf.js';
-import { closeCachedPools } from '../grader/interpreter/pool-cache.js';
+import { closeSharedPool } from '../grader/interpreter/shared-pool.js';
 import { syncChallenges } from '../grader/pipeline/catalog.js';
 import { submit } from '../grader/pipeline/intake.js';
 import { ensurePerson } from '../grader/pipeline/people.js';
@@ -81,7 +81,6 @@ try {
   await scoreDataset(model, half(false));
   await scoreDataset(model, half(true));
   const bare = (performance.now() - tb) / 1000;
-  await closeCachedPools();
 
   const people = await Promise.all(Array.from({ length: N }, (_, i) => ensurePerson(services.db, `bench${i}`)));
   const t0 = Date.now();
@@ -119,7 +118,7 @@ try {
   const keys = await services.redis.keys(`${config.QUEUE_PREFIX}:*`);
   if (keys.length) await services.redis.del(...keys);
   await services.close();
-  await closeCachedPools();
+  await closeSharedPool();
   rmSync(root, { recursive: true, force: true });
 }
 process.exit(0);

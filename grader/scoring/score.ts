@@ -7,6 +7,7 @@ import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
 import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import { acquirePool } from '../interpreter/pool-cache.js';
+import { sharedPool } from '../interpreter/shared-pool.js';
 import { argmax, classificationReport, type ClassMetrics } from '../metrics/classification.js';
 import { rocAuc, rocCurve, type RocPoint } from '../metrics/roc.js';
 import { parseModel } from '../tflite/parse.js';
@@ -99,7 +100,9 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
   const raw =
     chunks.length <= IN_PROCESS_MAX && !opts.threads
       ? inferInProcess(graph, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress)
-      : await (await acquirePool(model, { arithmetic, ...(opts.threads ? { threads: opts.threads } : {}) })).inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
+      : opts.threads
+        ? await (await acquirePool(model, { arithmetic, threads: opts.threads })).inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress)
+        : await sharedPool().inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
   const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;
   const base = { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic };

@@ -49,7 +49,7 @@ describe('worker pool on real Redis', () => {
       expect(schedulers.map((j) => j.key)).toContain('blob-sweep');
       // The first sweep, this one, and the reaper's first runs.
       expect(pool.health()).toMatchObject({ ok: true, state: 'running', failed: 0 });
-      expect((pool.health() as { completed: number }).completed).toBeGreaterThanOrEqual(2);
+      expect((pool.health() as unknown as { completed: number }).completed).toBeGreaterThanOrEqual(2);
       await events.close();
     } finally {
       await pool.stop();

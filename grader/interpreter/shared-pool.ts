@@ -1,0 +1,140 @@
+/**
+ * One set of inference threads per process for every model: the pipeline scores a different model
+ * in almost every job, and starting threads per model (≈1 s each) would cost more than the scoring.
+ * Each thread keeps its few most recently used models prepared; the pool mirrors each thread's LRU,
+ * so a model's bytes travel to a thread only when it does not hold them. Outputs come back in input
+ * order, byte-identical to a single-thread run. Idle threads never keep the process alive.
+ */
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ArithmeticProfileName } from './arithmetic.js';
+import { Interpreter } from './interpreter.js';
+import { MODELS_PER_THREAD, type SharedReply, type SharedRequest } from './shared-pool-worker.js';
+import { parseModel } from '../tflite/parse.js';
+
+interface Slot {
+  worker: Worker;
+  /** Mirror of the thread's LRU (most recently used last). */
+  models: string[];
+  ready: Promise<void>;
+}
+
+interface Prepared {
+  inputBytes: number;
+  outputBytes: number;
+}
+
+export class SharedInferencePool {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }>();
+  private readonly slots: Slot[];
+  /** Sizes of models already checked in this thread (a prepare error surfaces here, clearly). */
+  private readonly prepared = new Map<string, Prepared>();
+  private busy = 0;
+  private closed = false;
+
+  constructor(threads = availableParallelism()) {
+    const url = new URL('./shared-pool-worker-boot.mjs', import.meta.url);
+    this.slots = Array.from({ length: Math.max(1, threads) }, () => {
+      const worker = new Worker(url);
+      worker.unref();
+      const ready = new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      });
+      ready.catch(() => undefined);
+      worker.on('message', (m: SharedReply | { ready: true }) => {
+        if ('ready' in m) return;
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if ('error' in m) p.reject(new Error(m.error));
+        else p.resolve(m.outputs);
+      });
+      worker.on('error', (err) => this.failAll(err));
+      worker.on('exit', (code) => !this.closed && this.failAll(new Error(`inference thread exited with code ${code}`)));
+      return { worker, models: [], ready };
+    });
+  }
+
+  get threads(): number {
+    return this.slots.length;
+  }
+
+  /** Run `count` samples of `model` (inputs concatenated); outputs concatenated, in order. */
+  async inferMany(model: Uint8Array, arithmetic: ArithmeticProfileName, inputs: Uint8Array, count: number, onProgress?: (done: number, total: number) => void, batch = 64): Promise<Uint8Array> {
+    if (this.closed) throw new Error('the inference pool is closed');
+    const key = `${createHash('sha256').update(model).digest('hex')}|${arithmetic}`;
+    let sizes = this.prepared.get(key);
+    if (!sizes) {
+      const probe = Interpreter.create(parseModel(model), { arithmetic });
+      sizes = { inputBytes: probe.inputBytes, outputBytes: probe.outputBytes };
+      if (this.prepared.size > 256) this.prepared.clear();
+      this.prepared.set(key, sizes);
+    }
+    if (inputs.length !== count * sizes.inputBytes) throw new RangeError(`expected ${count} × ${sizes.inputBytes} input bytes, got ${inputs.length}`);
+    const { inputBytes, outputBytes } = sizes;
+    const out = new Uint8Array(count * outputBytes);
+    let next = 0;
+    let done = 0;
+    const run = async (slot: Slot) => {
+      await slot.ready;
+      while (next < count) {
+        const start = next;
+        const n = Math.min(batch, count - start);
+        next += n;
+        const chunk = inputs.slice(start * inputBytes, (start + n) * inputBytes);
+        const has = slot.models.indexOf(key);
+        if (has >= 0) slot.models.splice(has, 1);
+        else if (slot.models.length >= MODELS_PER_THREAD) slot.models.shift();
+        slot.models.push(key);
+        const id = this.nextId++;
+        const result = await new Promise<ArrayBuffer>((resolve, reject) => {
+          this.pending.set(id, { resolve, reject });
+          const req: SharedRequest = { id, key, arithmetic, inputs: chunk.buffer, count: n, ...(has >= 0 ? {} : { model }) };
+          slot.worker.postMessage(req, [chunk.buffer]);
+        });
+        out.set(new Uint8Array(result), start * outputBytes);
+        done += n;
+        onProgress?.(done, count);
+      }
+    };
+    // Work in flight keeps the process alive; idle threads do not.
+    if (this.busy++ === 0) for (const s of this.slots) s.worker.ref();
+    try {
+      await Promise.all(this.slots.map(run));
+    } finally {
+      if (--this.busy === 0) for (const s of this.slots) s.worker.unref();
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.failAll(new Error('pool closed'));
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    // A thread that died leaves the pool unusable: the next caller gets a fresh one.
+    if (shared === this) shared = null;
+  }
+}
+
+let shared: SharedInferencePool | null = null;
+
+/** The process's shared pool (started on first use). */
+export function sharedPool(): SharedInferencePool {
+  shared ??= new SharedInferencePool();
+  return shared;
+}
+
+/** Stop the shared pool (shutdown, tests). */
+export async function closeSharedPool(): Promise<void> {
+  const p = shared;
+  shared = null;
+  await p?.close();
+}

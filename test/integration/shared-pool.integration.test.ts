@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { Interpreter } from '../../grader/interpreter/interpreter.js';
+import { SharedInferencePool } from '../../grader/interpreter/shared-pool.js';
+import { parseModel } from '../../grader/tflite/parse.js';
+import { mulberry32 } from '../helpers/rng.js';
+import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
+
+function reference(model: Uint8Array, inputs: Uint8Array, count: number): Uint8Array {
+  const it = Interpreter.create(parseModel(model), { arithmetic: 'tflite' });
+  const out = new Uint8Array(count * it.outputBytes);
+  for (let i = 0; i < count; i++) {
+    it.setInputBytes(inputs.subarray(i * it.inputBytes, (i + 1) * it.inputBytes));
+    it.invoke();
+    it.getOutputBytes(out.subarray(i * it.outputBytes, (i + 1) * it.outputBytes));
+  }
+  return out;
+}
+
+describe.skipIf(!HAVE_SHARED_MODELS)('shared inference pool', () => {
+  it('runs many models at once, past each thread’s model cache, byte-equal to a single-thread run', async () => {
+    const kws = sharedModel('kws_ref_model');
+    const ad = sharedModel('ad01_int8');
+    // Six distinct models (five byte-distinct copies of the KWS model and the AD model): more than a thread keeps.
+    const models = [...Array.from({ length: 5 }, (_, i) => Uint8Array.from([...kws, ...new Uint8Array(i + 1)])), ad];
+    const rnd = mulberry32(3);
+    const cases = models.map((m) => {
+      const size = Interpreter.create(parseModel(m), { arithmetic: 'tflite' }).inputBytes;
+      const count = 150;
+      const inputs = Uint8Array.from({ length: size * count }, () => rnd() & 0xff);
+      return { m, inputs, count, expected: reference(m, inputs, count) };
+    });
+    const pool = new SharedInferencePool(2);
+    try {
+      for (let round = 0; round < 2; round++) {
+        const outs = await Promise.all(cases.map((c) => pool.inferMany(c.m, 'tflite', c.inputs, c.count, undefined, 16)));
+        outs.forEach((o, i) => expect(Buffer.from(o).equals(Buffer.from(cases[i]!.expected))).toBe(true));
+      }
+      await expect(pool.inferMany(kws, 'tflite', new Uint8Array(3), 1)).rejects.toThrow(/input bytes/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
