@@ -7,12 +7,14 @@ import { identify } from './auth.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
+import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(ctx));
+  app.use(discourseWebhookRoutes(ctx));
   app.use(identify(ctx));
   app.use(homeRoutes(ctx));
   app.use(submissionApiRoutes(ctx));

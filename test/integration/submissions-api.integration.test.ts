@@ -107,10 +107,11 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
     const bob = await tokenFor(s, 'bob');
     const org = await tokenFor(s, 'olga', 'organizer');
     const { id } = (await (await postRaw(base, ada.token, kwsModel())).json()) as { id: string };
+    const { id: bobsId } = (await (await postRaw(base, bob.token, kwsModel(30_000))).json()) as { id: string };
     const pool = new WorkerPool(s);
     await pool.start();
     try {
-      await waitSettled(s, [id]);
+      await waitSettled(s, [id, bobsId]);
     } finally {
       await pool.stop();
     }
@@ -125,7 +126,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
     expect(asOrg.privateScore).not.toBeNull();
 
     const pub = await fetch(`${base}/api/challenges/kws-test/leaderboard`);
-    expect(await pub.json()).toMatchObject({ challenge: 'kws-test', split: 'public', frozen: false, entries: [{ rank: 1, person: 'ada', submissionId: id }] });
+    expect(await pub.json()).toMatchObject({ challenge: 'kws-test', split: 'public', frozen: false, entries: [{ rank: 1, person: 'ada', submissionId: id }, { rank: 2, person: 'bob', submissionId: bobsId }] });
     expect((await fetch(`${base}/api/challenges/kws-test/leaderboard?split=private`)).status).toBe(403);
     expect((await fetch(`${base}/api/challenges/kws-test/leaderboard?split=private`, { headers: auth(org.token) })).status).toBe(200);
     expect((await fetch(`${base}/api/challenges/kws-test/leaderboard?split=nope`)).status).toBe(400);
@@ -135,7 +136,13 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
     expect(html).toContain('<table>');
     expect(html).toContain('ada');
     expect(await (await fetch(`${base}/challenges/kws-test/leaderboard?split=private`)).text()).toContain('revealed when the challenge closes');
-    expect(await (await fetch(`${base}/submissions/${id}`)).text()).toMatch(/<strong>done<\/strong>/);
+    const report = await (await fetch(`${base}/submissions/${id}`)).text();
+    expect(report).toMatch(/<strong>done<\/strong>/);
+    expect(report).toContain('<title>Confusion matrix</title>');
+    expect(report).toContain('<caption>Per class</caption>');
+    expect(report).toContain('MACs per operator type');
+    expect(report).not.toMatch(/private/i);
+    expect(html).toContain('Pareto front');
 
     const final = await fetch(`${base}/api/submissions/${id}/final`, { method: 'POST', headers: { ...auth(ada.token), 'content-type': 'application/json' }, body: JSON.stringify({ final: true }) });
     expect(final.status).toBe(409);

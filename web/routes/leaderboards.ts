@@ -9,6 +9,7 @@ import { readLeaderboard, type LeaderboardView } from '../../grader/pipeline/lea
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { markParetoFront, paretoPlot } from '../views/plots.js';
 
 function splitOf(req: Request): 'public' | 'private' | null {
   const s = (req.query.split as string | undefined) ?? 'public';
@@ -48,9 +49,13 @@ export function leaderboardRoutes(ctx: WebContext): Router {
     const split = splitOf(req) ?? 'public';
     let board: LeaderboardView;
     let title: string;
+    let task: string;
+    let budget: number;
     try {
       const c = await getChallenge(services.db, String(req.params.id), services.config.CHALLENGES_DIR);
       title = c.def.title;
+      task = c.def.task;
+      budget = c.def.budgets.maxModelBytes;
       board = await readLeaderboard(services, c.row.id, split);
     } catch (err) {
       if (err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
@@ -68,8 +73,23 @@ export function leaderboardRoutes(ctx: WebContext): Router {
                 `<tr><td>${e.rank}</td><td>${e.team ? `${escapeHtml(e.team)} <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`,
             )
             .join('')}</tbody></table>`;
-    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${body}`));
+    const pareto = board.visible && board.entries.length ? await paretoFigure(board, split, task, budget) : '';
+    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${body}${pareto}`));
   });
+
+  /** Quality against size for the ranked entries, the Pareto front marked. */
+  async function paretoFigure(board: LeaderboardView, split: 'public' | 'private', task: string, budgetBytes: number): Promise<string> {
+    const ids = board.entries.map((e) => e.submissionId);
+    const subs = await services.db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, evaluatorVersion: true, blob: { select: { sizeBytes: true } }, scores: { where: { split }, select: { evaluatorVersion: true, value: true } } } });
+    const byId = new Map(subs.map((x) => [x.id, x]));
+    const points = board.entries.flatMap((e) => {
+      const sub = byId.get(e.submissionId);
+      const q = sub?.scores.find((sc) => sc.evaluatorVersion === sub.evaluatorVersion)?.value;
+      return sub && q !== undefined ? [{ label: `#${e.rank} ${e.team ?? e.displayName}`, quality: q, sizeBytes: sub.blob.sizeBytes, href: `/submissions/${e.submissionId}` }] : [];
+    });
+    if (points.length < 2) return '';
+    return `<h2>Quality against size</h2><figure>${paretoPlot(markParetoFront(points), { qualityLabel: task === 'ad' ? 'ROC AUC' : 'top-1 accuracy', budgetBytes })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`;
+  }
 
   return router;
 }

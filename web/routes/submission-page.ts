@@ -1,12 +1,17 @@
 /**
- * GET /submissions/:id — a plain report page: state, stages with their outcome, public score and rank.
- * Until browser sign-in lands (web issue) it shows only what the public board would show anyway,
- * plus the preflight checks, which help the learner fix a rejected file.
+ * GET /submissions/:id — the submission report: state and stages, the composite score and its terms,
+ * metrics of the public split with a confusion heat map (KWS/VWW) or ROC curve (AD), MACs per
+ * operator, preflight checks with their fixes, and the change against the person's previous run.
+ * Until browser sign-in lands (web issue) it shows only what is public anyway: never the private split.
  */
 import { Router, type Request, type Response } from 'express';
-import { submissionStatus } from '../../grader/pipeline/status.js';
+import { KWS_LABELS } from '../../grader/datasets/build-kws.js';
+import type { ClassMetrics } from '../../grader/metrics/classification.js';
+import type { RocPoint } from '../../grader/metrics/roc.js';
+import { submissionStatus, type StatusView } from '../../grader/pipeline/status.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { barChart, confusionHeatmap, rocCurve } from '../views/plots.js';
 
 interface CheckView {
   id: string;
@@ -15,16 +20,48 @@ interface CheckView {
   hint?: string;
 }
 
+interface ScoreView {
+  metric: string;
+  value: number;
+  n: number;
+  perClass?: ClassMetrics[];
+  confusion?: number[][];
+  auc?: number;
+  roc?: RocPoint[];
+  inputConversion?: { description: string };
+  arithmetic?: string;
+}
+
+const LABELS: Record<string, readonly string[]> = { kws: KWS_LABELS, vww: ['no person', 'person'], ad: ['normal', 'anomaly'] };
+
+const detailOf = <T,>(s: StatusView, stage: string) => s.stages.find((st) => st.name === stage)?.detail as T | undefined;
+
+function metricsSection(score: ScoreView | undefined, task: string): string {
+  if (!score) return '';
+  const labels = LABELS[task] ?? [];
+  const head = `<h2>Held-out results (public split)</h2><p>${escapeHtml(score.metric === 'auc' ? 'ROC AUC' : 'Top-1 accuracy')}: <strong>${score.metric === 'auc' ? score.value.toFixed(4) : `${(score.value * 100).toFixed(2)} %`}</strong> on ${score.n} samples.${score.inputConversion ? ` Inputs: ${escapeHtml(score.inputConversion.description)}.` : ''}${score.arithmetic ? ` Arithmetic: ${escapeHtml(score.arithmetic)}.` : ''}</p>`;
+  const plot = score.confusion ? `<figure>${confusionHeatmap(score.confusion, labels)}<figcaption>Confusion matrix (public split)</figcaption></figure>` : score.roc ? `<figure>${rocCurve(score.roc, score.auc ?? score.value)}<figcaption>ROC curve (public split)</figcaption></figure>` : '';
+  const table = score.perClass?.length
+    ? `<table><caption>Per class</caption><thead><tr><th scope="col">Class</th><th scope="col">Support</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th></tr></thead><tbody>${score.perClass
+        .map((c) => `<tr><th scope="row">${escapeHtml(labels[c.label] ?? String(c.label))}</th><td>${c.support}</td><td>${c.precision.toFixed(3)}</td><td>${c.recall.toFixed(3)}</td><td>${c.f1.toFixed(3)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
+  return head + plot + table;
+}
+
 export function submissionPageRoutes(ctx: WebContext): Router {
   const router = Router();
   const { services } = ctx;
   router.get('/submissions/:id', async (req: Request, res: Response) => {
     const s = await submissionStatus(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY });
     if (!s) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such submission.</p>'));
-    const validate = s.stages.find((st) => st.name === 'validate')?.detail as { checks?: CheckView[] } | undefined;
-    const checks = validate?.checks?.length
-      ? `<h2>Preflight checks</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
-      : '';
+    const challenge = await services.db.challenge.findUnique({ where: { id: s.challenge }, select: { task: true, title: true } });
+    const task = challenge?.task ?? 'kws';
+
+    const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');
+    const score = detailOf<{ public?: ScoreView }>(s, 'score')?.public;
+    const publish = detailOf<{ terms?: { quality: number; latency: number | null; flash: number }; missing?: string[]; gate?: { metric: string; min: number } }>(s, 'publish');
+
     const stages = s.stages.length
       ? `<h2>Stages</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead><tbody>${s.stages
           .map((st) => {
@@ -33,12 +70,35 @@ export function submissionPageRoutes(ctx: WebContext): Router {
           })
           .join('')}</tbody></table>`
       : '';
-    const score = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? '' : ' (below the quality gate: not ranked)'}</p>` : '';
+    const terms = publish?.terms
+      ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : publish.terms.latency.toFixed(3)}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
+      : '';
+    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? '' : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
+
+    // The person's previous scored run in this challenge, for a quick "did it get better?".
+    const current = await services.db.submission.findUnique({ where: { id: s.id }, select: { personId: true, createdAt: true } });
+    const previous = current
+      ? await services.db.submission.findFirst({ where: { challengeId: s.challenge, personId: current.personId, createdAt: { lt: current.createdAt }, publicScore: { not: null } }, orderBy: { createdAt: 'desc' }, select: { id: true, publicScore: true } })
+      : null;
+    const diff =
+      previous && s.score !== null
+        ? `<p>Against <a href="/submissions/${encodeURIComponent(previous.id)}">the previous run</a>: ${s.score - previous.publicScore! >= 0 ? '+' : ''}${(s.score - previous.publicScore!).toFixed(3)} points.</p>`
+        : '';
+
+    const model = validate?.sizeBytes !== undefined ? `<p>Model: ${validate.sizeBytes.toLocaleString('en-US')} bytes, ${(validate.macs ?? 0).toLocaleString('en-US')} MACs, tensor arena ≈ ${(validate.arenaBytes ?? 0).toLocaleString('en-US')} bytes.</p>` : '';
+    const macsByOp = new Map<string, number>();
+    for (const op of validate?.perOp ?? []) macsByOp.set(op.op, (macsByOp.get(op.op) ?? 0) + op.macs);
+    const macs = [...macsByOp.values()].some((v) => v > 0)
+      ? `<figure>${barChart([...macsByOp].map(([label, value]) => ({ label, value })).filter((b) => b.value > 0), { title: 'MACs per operator type', unit: 'MACs' })}<figcaption>MACs per operator type</figcaption></figure>`
+      : '';
+    const checks = validate?.checks?.length
+      ? `<h2>Preflight checks</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
+      : '';
     const queued = s.state === 'queued' ? `<p>Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${score}${stages}${checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${score$}${diff}${stages}${metricsSection(score, task)}${model}${macs}${checks}`,
       ),
     );
   });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { barChart, confusionHeatmap, markParetoFront, paretoPlot, rocCurve } from '../../web/views/plots.js';
+
+describe('server-rendered plots', () => {
+  it('marks the Pareto front: better quality or smaller size, not dominated', () => {
+    const pts = [
+      { id: 'a', quality: 0.9, sizeBytes: 50_000 },
+      { id: 'b', quality: 0.92, sizeBytes: 80_000 },
+      { id: 'c', quality: 0.88, sizeBytes: 90_000 }, // dominated by a and b
+      { id: 'd', quality: 0.9, sizeBytes: 50_000 }, // equal to a: neither dominates the other
+      { id: 'e', quality: 0.7, sizeBytes: 10_000 },
+    ];
+    expect(markParetoFront(pts).filter((p) => p.front).map((p) => p.id)).toEqual(['a', 'b', 'd', 'e']);
+  });
+
+  it('draws one cell per confusion entry with counts, labels escaped', () => {
+    const svg = confusionHeatmap([[5, 1], [0, 7]], ['no <person>', 'person']);
+    expect(svg.match(/<rect /g)).toHaveLength(4);
+    expect(svg).toContain('no &lt;person&gt;');
+    expect(svg).not.toContain('<person>');
+    expect(svg).toContain('true person, predicted person: 7');
+    expect(svg.startsWith('<svg role="img"')).toBe(true);
+  });
+
+  it('draws the ROC curve through its points and states the AUC', () => {
+    const svg = rocCurve([{ fpr: 0, tpr: 0 }, { fpr: 0.5, tpr: 1 }, { fpr: 1, tpr: 1 }], 0.75);
+    expect(svg).toContain('AUC 0.7500');
+    expect(svg).toMatch(/M40\.0,280\.0L160\.0,40\.0L280\.0,40\.0/);
+  });
+
+  it('bars are sorted, capped and labelled; the Pareto plot marks its budget', () => {
+    const svg = barChart([{ label: 'CONV_2D', value: 10 }, { label: 'FULLY_CONNECTED', value: 30 }, { label: 'ADD', value: 1 }], { title: 'MACs', max: 2 });
+    expect(svg.indexOf('FULLY_CONNECTED')).toBeLessThan(svg.indexOf('CONV_2D'));
+    expect(svg).not.toContain('>ADD<');
+    const p = paretoPlot(markParetoFront([{ label: 'x', quality: 0.9, sizeBytes: 5e4 }, { label: 'y', quality: 0.8, sizeBytes: 9e4, href: '/submissions/y' }]), { qualityLabel: 'top-1', budgetBytes: 2e5 });
+    expect(p).toContain('flash budget');
+    expect(p).toContain('href="/submissions/y"');
+    expect(paretoPlot([], { qualityLabel: 'top-1' })).toBe('');
+  });
+});
