@@ -71,7 +71,8 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 export async function loadStoredKnowledge(db: Db): Promise<Chunk[]> {
   const rows = await db.knowledgeEntry.findMany({ orderBy: { id: 'asc' } });
   return rows.flatMap((r) => {
-    const parts = r.body.split(/\n\n(?=## )/);
+    // A forum entry is one question with its answer: one chunk, cited by the topic's URL.
+    const parts = r.source === 'forum' ? [r.body] : r.body.split(/\n\n(?=## )/);
     return parts.map((p, i) => {
       const headed = p.startsWith('## ');
       const heading = headed ? p.slice(3).split('\n', 1)[0]! : '';

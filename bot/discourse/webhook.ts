@@ -4,10 +4,12 @@
  *
  * Replay vs redelivery: Discourse gives every delivery attempt a new X-Discourse-Event-Id, so an event id
  * seen before is a replayed request (rejected, 409); the same post id + version under a new event id is
- * a redelivery (acknowledged, processed once).
+ * a redelivery (acknowledged, processed once). Accepted solutions (discourse-solved) are learned at once:
+ * one database write, and a redelivery overwrites the same entry.
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../web/context.js';
+import { learnSolution } from './learn.js';
 import { verifySignature } from './signature.js';
 
 /** How long delivery ids are remembered (Discourse stops retrying long before). */
@@ -67,6 +69,17 @@ export function discourseWebhookRoutes(ctx: WebContext): Router {
     // Discourse pings the endpoint when a webhook is saved.
     if (event === 'ping') {
       res.status(200).json({ status: 'pong' });
+      return;
+    }
+    if (event === 'accepted_solution' || event === 'solved_accepted_solution') {
+      // discourse-solved sends the accepted post; it becomes a citable forum entry.
+      const solution = payload.solved ?? payload.post;
+      if (!isPost(solution)) {
+        res.status(400).json({ error: 'accepted_solution without a post' });
+        return;
+      }
+      const id = await learnSolution(ctx.services, { topicId: solution.topic_id, topicTitle: solution.topic_title, topicSlug: solution.topic_slug, answer: bodyOf(solution) });
+      res.status(200).json({ status: 'learned', id });
       return;
     }
     const post = payload.post;

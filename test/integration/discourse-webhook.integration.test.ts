@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { knowledgeFor } from '../../bot/discourse/knowledge.js';
 import { triageTopic } from '../../bot/discourse/triage-topic.js';
 import { signBody } from '../../bot/discourse/signature.js';
 import { collectHealth } from '../../core/health.js';
@@ -114,5 +115,13 @@ describe.skipIf(!COURSE)('Discourse webhooks and triage', () => {
     expect(again.decisionId).toBe(decision!.id);
     expect(await s.db.triageDecision.count({ where: { topicId: 77 } })).toBe(1);
     expect(discourse.seen.filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    // An accepted solution becomes a citable forum entry (redelivery overwrites it, a forgery is refused).
+    const solved = { solved: { id: 610, topic_id: 77, post_number: 3, version: 1, topic_title: 'AllocateTensors() failed with my person detection model', raw: 'Fixed it: the Arducam Mega wrapper allocates its own 60000 byte frame buffer, shrink kTensorArenaSize or use the QQVGA grayscale mode.' } };
+    expect((await deliver(base, solved, { event: 'accepted_solution', secret: 'forged' })).status).toBe(401);
+    for (const id of ['s1', 's2']) expect(await (await deliver(base, solved, { event: 'accepted_solution', eventId: id })).json()).toEqual({ status: 'learned', id: 'topic:77' });
+    const kb = await knowledgeFor(s);
+    const a = kb.ask('Arducam Mega wrapper frame buffer eats my arena');
+    expect(a.citations[0]).toEqual({ id: 'topic:77', title: 'AllocateTensors() failed with my person detection model', url: `${discourse.url}/t/allocatetensors-failed/77` });
   });
 });
