@@ -69,6 +69,12 @@ export const envSchema = z.object({
   REAPER_INTERVAL_MS: positiveInt(60_000, 'a positive number of milliseconds'),
   /** The reaper leaves rows younger than this alone (an intake may be between "create row" and "enqueue"). */
   REAPER_MIN_AGE_MS: positiveInt(30_000, 'a positive number of milliseconds'),
+  /** Rack config file (YAML/JSON: boards and policies, grader/rack/rack-config.ts); unset = simulated boards. */
+  RACK_CONFIG: optionalString,
+  /** Simulated boards the worker part runs when RACK_CONFIG is unset (0 = no rack: the device stage is skipped). */
+  RACK_SIM_BOARDS: z.coerce.number({ error: 'a whole number of boards (0 = none)' }).int('a whole number of boards (0 = none)').min(0, 'a whole number of boards (0 = none)').max(16, 'at most 16 simulated boards').default(3),
+  /** Signs browser session cookies; unset: a random secret kept in DATA_DIR/session-secret. */
+  SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { error: 'at least 32 characters' }),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: idList,
   DISCORD_GUILD_ID: idList,
@@ -112,7 +118,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of secrets: never printed, never rendered into pages. */
-export const SECRET_KEYS: (keyof Env)[] = ['DISCORD_TOKEN', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
+export const SECRET_KEYS: (keyof Env)[] = ['SESSION_SECRET', 'DISCORD_TOKEN', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
 
 /**
  * Validate an environment. Pure: pass `process.env` (merged with .env by {@link loadConfig}).

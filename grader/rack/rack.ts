@@ -149,6 +149,7 @@ export class Rack implements Component {
           if (s.sim === sim) s.sim = null;
         });
       }
+      await s.client?.close().catch(() => undefined);
       const port = s.sim ? s.sim.hostPort : (s.entry.port ?? (await findPortBySerial(s.entry.serialNumber!)));
       if (!port) throw new Error(`no Nano 33 BLE with USB serial number ${s.entry.serialNumber} is plugged in`);
       s.client = new BoardClient(createTransport(s.entry.transport, { port }), { commandTimeoutMs: s.entry.commandTimeoutMs });
@@ -168,11 +169,16 @@ export class Rack implements Component {
     }
   }
 
-  /** Re-probe boards that are offline (re-plugged kits, a crashed simulator). */
+  /**
+   * Re-probe boards that are offline: re-plugged kits, a crashed simulator, or a quarantine an
+   * organizer cleared (`tinyarena rack unquarantine` sets the row offline).
+   */
   private async probeOffline(): Promise<void> {
     if (this.state !== 'running') return;
+    const rows = await this.deps.db.board.findMany({ where: { id: { in: this.slots.map((s) => s.entry.id) } } }).catch(() => []);
+    const state = new Map(rows.map((r) => [r.id, r.state]));
     for (const s of this.slots) {
-      if (s.busy || s.client?.isOpen) continue;
+      if (s.busy || state.get(s.entry.id) === 'quarantined' || (s.client?.isOpen && state.get(s.entry.id) !== 'offline')) continue;
       s.busy = true;
       try {
         await this.connect(s);

@@ -16,6 +16,8 @@ import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipe
 import { HAVE_SOCAT, simRack } from '../helpers/rack.js';
 import { mulberry32 } from '../helpers/rng.js';
 import { testServices } from '../helpers/services.js';
+import { runCli } from '../helpers/cli.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 
 function kwsCases(n: number): { model: Uint8Array; cases: DeviceCase[]; expectedUs: number } {
@@ -86,8 +88,20 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     expect(hangs.lastError).toMatch(/^quarantined after 1 consecutive failed job\(s\); last: timeout: /);
     expect((await boardRow(s, 'garbles')).lastError).toMatch(/last: garbled: /);
     expect(await boardRow(s, 'good')).toMatchObject({ state: 'idle', consecutiveFailures: 0 });
-    // Quarantined boards get no more work; with the last board busy-free the next job goes to it.
+    // Quarantined boards get no more work.
     expect((await runOnDevice(rack, { ...kwsCases(1), warmups: 0, inferences: 1 })).boardId).toBe('good');
+
+    // Organizers see it through the CLI contract (ARCHITECTURE.md §5).
+    const cli = runCli(['rack', 'status', '--json'], { DATA_DIR: s.config.DATA_DIR, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: s.config.QUEUE_PREFIX });
+    expect((await cli.exited).code, cli.output.stderr).toBe(0);
+    const status = JSON.parse(cli.output.stdout) as { boards: { id: string; kind: string; state: string; health: number; lastError: string | null }[] };
+    expect(status.boards.map((b) => [b.id, b.kind, b.state])).toEqual([
+      ['garbles', 'sim', 'quarantined'],
+      ['good', 'sim', 'idle'],
+      ['hangs', 'sim', 'quarantined'],
+    ]);
+    expect(status.boards[2]!.lastError).toMatch(/quarantined after 1 consecutive failed job/);
+    expect(status.boards[2]!.health).toBeLessThan(1);
   }, 60_000);
 
   it('a board unplugged mid-run (pty closed) loses nothing: it goes offline and the job finishes elsewhere', async () => {

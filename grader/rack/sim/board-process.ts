@@ -1,16 +1,22 @@
 /**
- * Process entry of one simulated board: opens its end of a pty pair with `serialport` (the same code
- * path as a real board's host side), prints the boot lines, answers commands with {@link SimBoard},
- * and injects the configured faults. Started by launch.ts; exits when its parent goes away (stdin
- * closes) or when a `disconnect` fault fires (the pty then closes, like an unplugged kit).
+ * Process entry of one simulated board: owns its socat pty pair (so the pair never outlives the
+ * board, even when the rack process is SIGKILLed), opens the board end with `serialport` (the same
+ * code path as a real board's host side), prints the boot lines, answers commands with
+ * {@link SimBoard}, and injects the configured faults. Started by launch.ts; exits when its parent goes
+ * away (stdin closes), on SIGTERM, or when unplugged (a `disconnect` fault or SIGUSR2): then socat
+ * dies and the host end hangs up, like a kit pulled from USB.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { z } from 'zod';
 import { faultFor, faultSpecSchema, mangle, seeded } from './faults.js';
 import { SimBoard } from './sim-board.js';
 
 export const simProcessConfigSchema = z.strictObject({
-  port: z.string().min(1),
+  /** pty links to create: the host end (for the rack) and the board end (opened here). */
+  hostLink: z.string().min(1),
+  boardLink: z.string().min(1),
   board: z.strictObject({
     name: z.string().optional(),
     firmware: z.string().optional(),
@@ -32,12 +38,25 @@ async function main(): Promise<void> {
   const micros = () => (performance.now() - t0) * 1000;
   let board = new SimBoard(config.board, micros);
   const rnd = seeded(config.seed);
-  const port = new SerialPort({ path: config.port, baudRate: 115200, autoOpen: false });
+  const socat = spawn('socat', [`pty,raw,echo=0,link=${config.hostLink}`, `pty,raw,echo=0,link=${config.boardLink}`], { stdio: 'ignore' });
+  const unplug = () => {
+    socat.kill('SIGKILL');
+    process.exit(0);
+  };
+  socat.on('exit', () => process.exit(0));
+  process.on('SIGTERM', unplug);
+  process.on('SIGUSR2', unplug);
+  process.stdin.on('end', unplug);
+  process.stdin.resume();
+  const deadline = Date.now() + 10_000;
+  while (!(existsSync(config.hostLink) && existsSync(config.boardLink))) {
+    if (Date.now() > deadline) throw new Error('socat did not create the pty pair');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const port = new SerialPort({ path: config.boardLink, baudRate: 115200, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   port.on('error', () => undefined);
-  port.on('close', () => process.exit(0));
-  process.stdin.on('end', () => process.exit(0));
-  process.stdin.resume();
+  port.on('close', unplug);
 
   const send = (lines: string[]) => {
     if (lines.length) port.write(lines.map((l) => `${l}\r\n`).join(''), 'latin1');
@@ -62,7 +81,7 @@ async function main(): Promise<void> {
       }
       if (action.kind === 'disconnect') {
         // Unplugged: the pty closes under the host mid-command.
-        port.close(() => process.exit(0));
+        unplug();
         return;
       }
       if (action.kind === 'reboot') {

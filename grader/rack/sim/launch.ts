@@ -1,10 +1,11 @@
 /**
- * Start a simulated board: a socat pty pair (`<dir>/<id>.host` ↔ `<dir>/<id>.board`) and a board
- * process on the board end. The host end is an ordinary serial device for {@link SerialTransport}.
+ * Start a simulated board: a board process (board-process.ts) that creates its socat pty pair
+ * (`<dir>/<id>.host` ↔ `<dir>/<id>.board`) and serves the board end. The host end is an ordinary
+ * serial device for {@link SerialTransport}.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, constants as fsc } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { closeSync, openSync, constants as fsc } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SimProcessConfig } from './board-process.js';
@@ -21,15 +22,15 @@ export interface SimBoardHandle {
   id: string;
   /** Serial device path of the host end. */
   hostPort: string;
-  /** Pull the cable: socat dies, both pty ends hang up. */
+  /** Pull the cable: the board process kills its socat and exits; the host end hangs up. */
   unplug(): void;
   /** Stop the board and its pty pair. */
   stop(): Promise<void>;
-  /** Settles when the pty pair is gone (unplugged, the board exited, or stopped). */
+  /** Settles when the board is gone (unplugged, exited, or stopped). */
   readonly gone: Promise<void>;
 }
 
-export interface LaunchOptions extends Omit<SimProcessConfig, 'port'> {
+export interface LaunchOptions extends Omit<SimProcessConfig, 'hostLink' | 'boardLink'> {
   id: string;
   /** Folder for the pty links. */
   dir: string;
@@ -42,37 +43,25 @@ const waitExit = (p: ChildProcess) => new Promise<void>((resolve) => (p.exitCode
 export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandle> {
   if (!haveSocat()) throw new Error('socat is not installed (apt-get install socat): simulated boards need a pty pair');
   await mkdir(opts.dir, { recursive: true });
-  const hostPort = join(opts.dir, `${opts.id}.host`);
-  const boardPort = join(opts.dir, `${opts.id}.board`);
-  const socat = spawn('socat', [`pty,raw,echo=0,link=${hostPort}`, `pty,raw,echo=0,link=${boardPort}`], { stdio: 'ignore' });
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
-  while (!(existsSync(hostPort) && existsSync(boardPort))) {
-    if (socat.exitCode !== null || Date.now() > deadline) {
-      socat.kill('SIGKILL');
-      throw new Error(`socat did not create the pty pair for ${opts.id}`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  // socat ends the pair when either end's last opener closes it. Holding the host end open here lets
-  // the rack close and re-open its port (recovery) without tearing the board down; "unplug" kills socat.
-  let holdFd: number | null = openSync(hostPort, fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
-  const release = () => {
-    if (holdFd !== null) closeSync(holdFd);
-    holdFd = null;
-  };
-  const { id: _id, dir: _dir, startTimeoutMs: _t, ...rest } = opts;
-  const config: SimProcessConfig = { ...rest, port: boardPort };
+  const hostLink = join(opts.dir, `${opts.id}.host`);
+  const boardLink = join(opts.dir, `${opts.id}.board`);
+  // Stale links from a killed run would look like a ready pair.
+  await Promise.all([rm(hostLink, { force: true }), rm(boardLink, { force: true })]);
+  const { id: _id, dir: _dir, startTimeoutMs, ...rest } = opts;
+  const config: SimProcessConfig = { ...rest, hostLink, boardLink };
+  // stdin is a pipe the board watches: when this process dies, the board and its socat go too.
   const child = spawn(process.execPath, [BOOT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const gone = Promise.race([waitExit(socat), waitExit(child)]).then(() => {
-    release();
-    socat.kill();
-    child.kill();
+  let holdFd: number | null = null;
+  const gone = waitExit(child).then(() => {
+    if (holdFd !== null) closeSync(holdFd);
+    holdFd = null;
   });
+  const timeoutMs = startTimeoutMs ?? 20_000;
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`simulated board ${opts.id} did not start within ${opts.startTimeoutMs ?? 20_000} ms`)), Math.max(1, deadline - Date.now()));
+      const timer = setTimeout(() => reject(new Error(`simulated board ${opts.id} did not start within ${timeoutMs} ms`)), timeoutMs);
       child.stdout.once('data', () => {
         clearTimeout(timer);
         resolve();
@@ -83,23 +72,23 @@ export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandl
       });
     });
   } catch (err) {
-    child.kill('SIGKILL');
-    socat.kill('SIGKILL');
+    child.kill('SIGTERM');
     throw err;
   }
+  // socat ends the pair when an end's last opener closes it. Holding the host end open here lets the
+  // rack close and re-open its port (recovery) without tearing the board down.
+  holdFd = openSync(hostLink, fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
   return {
     id: opts.id,
-    hostPort,
+    hostPort: hostLink,
     gone,
     unplug: () => {
-      socat.kill('SIGKILL');
+      child.kill('SIGUSR2');
     },
     stop: async () => {
       child.stdin.end();
-      child.kill();
-      socat.kill();
-      await Promise.all([waitExit(child), waitExit(socat)]);
-      release();
+      child.kill('SIGTERM');
+      await gone;
     },
   };
 }

@@ -1,0 +1,72 @@
+import { CliError } from '../errors.js';
+import { output, withServices } from '../services.js';
+import type { RegisterCommand } from './index.js';
+
+/** One board as `tinyarena rack status --json` shows it (ARCHITECTURE.md §5, plus lease and detail fields). */
+export interface BoardStatus {
+  id: string;
+  kind: string;
+  state: 'idle' | 'leased' | 'quarantined' | 'offline';
+  health: number;
+  lastError: string | null;
+  location: string;
+  firmwareVersion: string | null;
+  consecutiveFailures: number;
+  leasedBy: string | null;
+  leaseExpiresAt: string | null;
+  lastSeenAt: string | null;
+}
+
+const register: RegisterCommand = (program) => {
+  const rack = program.command('rack').description('the board rack (device stage)');
+  rack
+    .command('status')
+    .description('boards, leases, health and quarantine')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const boards = await withServices(async (services) => {
+        const rows = await services.db.board.findMany({ orderBy: { id: 'asc' } });
+        const now = Date.now();
+        return rows.map((r): BoardStatus => {
+          // A lease past its expiry belongs to a holder that died: the board is free.
+          const expired = r.state === 'leased' && (!r.leaseExpiresAt || r.leaseExpiresAt.getTime() < now);
+          const state: BoardStatus['state'] = expired ? 'idle' : r.state;
+          return {
+            id: r.id,
+            kind: r.kind,
+            state,
+            health: Math.round(r.health * 1000) / 1000,
+            lastError: r.lastError,
+            location: r.location,
+            firmwareVersion: r.firmwareVersion,
+            consecutiveFailures: r.consecutiveFailures,
+            leasedBy: expired ? null : r.leasedBy,
+            leaseExpiresAt: expired ? null : (r.leaseExpiresAt?.toISOString() ?? null),
+            lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
+          };
+        });
+      });
+      output(opts.json, { boards }, () =>
+        boards.length === 0
+          ? 'no boards (the rack starts with `tinyarena start` / `tinyarena worker`; see RACK_CONFIG and RACK_SIM_BOARDS)'
+          : boards
+              .map((b) => `${b.id.padEnd(12)} ${b.kind.padEnd(10)} ${b.state.padEnd(12)} health ${b.health.toFixed(2)}  ${b.location}${b.leasedBy ? `  leased by ${b.leasedBy} until ${b.leaseExpiresAt}` : ''}${b.lastError ? `\n             ${b.lastError}` : ''}`)
+              .join('\n'),
+      );
+    });
+  rack
+    .command('unquarantine')
+    .description('clear a quarantine; the running rack re-probes the board')
+    .argument('<board>', 'board id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const row = await withServices(async (services) => {
+        const b = await services.db.board.findUnique({ where: { id } });
+        if (!b) throw new CliError(`no board ${id}`, 2);
+        if (b.state !== 'quarantined') throw new CliError(`board ${id} is ${b.state}, not quarantined`, 1);
+        return services.db.board.update({ where: { id }, data: { state: 'offline', consecutiveFailures: 0, health: 1, lastError: `quarantine cleared (was: ${b.lastError ?? 'no reason'})` } });
+      });
+      output(opts.json, { id: row.id, state: row.state }, () => `board ${id}: quarantine cleared; the rack re-probes it within its health interval`);
+    });
+};
+export default register;
