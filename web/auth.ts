@@ -1,6 +1,6 @@
 /**
- * API authentication: `Authorization: Bearer ta_…` tokens issued per person (`tinyarena token create`).
- * Sessions for browsers come with the web issue; the API is token-only.
+ * Who is calling: `Authorization: Bearer ta_…` tokens issued per person (`tinyarena token create`) for
+ * the API and the remote CLI, or a browser session (signed in at /login).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { authenticate, AuthError, isOrganizer } from '../grader/pipeline/people.js';
@@ -16,7 +16,14 @@ export interface ApiUser {
 export function identify(ctx: WebContext) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
-    if (!header) return next();
+    if (!header) {
+      // A browser signed in with a session.
+      const personId = req.session?.personId;
+      if (!personId) return next();
+      const person = await ctx.services.db.person.findUnique({ where: { id: personId }, select: { id: true, handle: true } });
+      if (person) res.locals.user = { id: person.id, handle: person.handle, organizer: await isOrganizer(ctx.services.db, person.id) } satisfies ApiUser;
+      return next();
+    }
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) return res.status(401).json({ error: 'the Authorization header must be "Bearer <token>"' });
     try {
@@ -36,3 +43,19 @@ export function requireUser(_req: Request, res: Response, next: NextFunction) {
 }
 
 export const userOf = (res: Response) => res.locals.user as ApiUser | undefined;
+
+/** Pages only organizers may see: anonymous visitors are sent to sign in, others get a 403 page. */
+export function requireOrganizerPage(req: Request, res: Response, next: NextFunction) {
+  const user = userOf(res);
+  if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+  if (!user.organizer) return res.status(403).type('html').send('<!doctype html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for organizers.</p>');
+  next();
+}
+
+/** API routes only organizers may call. */
+export function requireOrganizer(_req: Request, res: Response, next: NextFunction) {
+  const user = userOf(res);
+  if (!user) return res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'sign in or send an API token' });
+  if (!user.organizer) return res.status(403).json({ error: 'only organizers can do this' });
+  next();
+}

@@ -1,0 +1,157 @@
+/**
+ * Organizer side of the web: sign-in with a token into a session, CSRF on every form, the whole
+ * authorization matrix (anonymous / learner / organizer × every organizer route and the guarded API
+ * routes), actions that land in the audit log, CSV/JSON exports; then the same flow in real headless
+ * Chromium (skipped where /usr/bin/chromium is not installed; .ci/run installs it).
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { collectHealth } from '../../core/health.js';
+import type { Services } from '../../core/services.js';
+import { submit } from '../../grader/pipeline/intake.js';
+import { grantRole, issueToken } from '../../grader/pipeline/people.js';
+import { WebServer } from '../../web/server.js';
+import { freePort } from '../helpers/cli.js';
+import { kwsModel, person, pipelineServices } from '../helpers/pipeline.js';
+import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
+
+async function webUp(s: Services): Promise<string> {
+  const web = new WebServer({ services: s, health: () => collectHealth(s, [], 'test') });
+  await web.start();
+  onTestFinished(() => web.stop());
+  return `http://127.0.0.1:${s.config.PORT}`;
+}
+
+/** A tiny cookie-keeping browser over fetch. */
+class Agent {
+  private cookie = '';
+  constructor(private readonly base: string) {}
+  async req(path: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(this.base + path, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), ...(this.cookie ? { cookie: this.cookie } : {}) } });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0]!;
+    return res;
+  }
+  async csrf(path = '/login'): Promise<string> {
+    const html = await (await this.req(path)).text();
+    return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  }
+  post(path: string, fields: Record<string, string>) {
+    return this.req(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  }
+  async signIn(token: string): Promise<Response> {
+    const csrf = await this.csrf('/login');
+    return this.post('/login', { _csrf: csrf, token, next: '/admin' });
+  }
+}
+
+async function setup() {
+  const s = await pipelineServices({ env: { PORT: String(await freePort()) } });
+  const base = await webUp(s);
+  const learner = await person(s, 'lee');
+  const org = await person(s, 'olga');
+  await grantRole(s.db, org.id, 'organizer');
+  const tokens = { learner: (await issueToken(s.db, learner.id, 't')).secret, organizer: (await issueToken(s.db, org.id, 't')).secret };
+  const sub = await submit(s, { challengeId: 'kws-test', personId: learner.id, fileName: 'm.tflite', source: 'api', body: kwsModel() });
+  return { s, base, tokens, sub, learner };
+}
+
+describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
+  it('signs in with a token, refuses forged forms, and walks the authorization matrix', async () => {
+    const { s, base, tokens, sub } = await setup();
+    const anon = new Agent(base);
+    const learner = new Agent(base);
+    const org = new Agent(base);
+
+    expect((await learner.signIn('ta_wrong')).status).toBe(401);
+    expect((await learner.signIn(tokens.learner)).status).toBe(303);
+    const signedIn = await org.signIn(tokens.organizer);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/admin');
+    expect(signedIn.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+    expect(signedIn.headers.get('set-cookie')).toMatch(/SameSite=Lax/i);
+    // A sign-in form without the CSRF token is refused.
+    expect((await new Agent(base).post('/login', { token: tokens.organizer })).status).toBe(403);
+
+    const gets = ['/admin', '/admin/audit', '/admin/challenges/kws-test/leaderboard.csv', '/admin/challenges/kws-test/leaderboard.json?split=private', '/admin/challenges/kws-test/gradebook.csv'];
+    for (const path of gets) {
+      const a = await anon.req(path);
+      expect([path, a.status, a.headers.get('location')]).toEqual([path, 303, `/login?next=${encodeURIComponent(path)}`]);
+      expect([path, (await learner.req(path)).status]).toEqual([path, 403]);
+      expect([path, (await org.req(path)).status]).toEqual([path, 200]);
+    }
+    const orgCsrf = await org.csrf('/admin');
+    const learnerCsrf = await learner.csrf('/login');
+    const posts: [string, Record<string, string>][] = [
+      ['/admin/challenges/kws-test/action', { action: 'freeze', reason: 'matrix' }],
+      ['/admin/rejudge', { challenge: 'kws-test', reason: 'matrix' }],
+      ['/admin/disqualify', { submission: sub.id, reason: 'matrix' }],
+      ['/admin/quota', { challenge: 'kws-test', handle: 'lee', extra: '1', reason: 'matrix' }],
+    ];
+    for (const [path, fields] of posts) {
+      expect([path, (await anon.post(path, fields)).status]).toEqual([path, 303]);
+      expect([path, (await learner.post(path, { ...fields, _csrf: learnerCsrf })).status]).toEqual([path, 403]);
+      // An organizer's browser tricked into posting from elsewhere carries no token.
+      expect([path, (await org.post(path, fields)).status]).toEqual([path, 403]);
+    }
+    expect(await s.db.auditLog.count()).toBe(0);
+    // The API guards hold for sessions too.
+    expect((await anon.req('/api/challenges/kws-test/leaderboard?split=private')).status).toBe(403);
+    expect((await learner.req('/api/challenges/kws-test/leaderboard?split=private')).status).toBe(403);
+    expect((await org.req('/api/challenges/kws-test/leaderboard?split=private')).status).toBe(200);
+    expect((await learner.req(`/api/submissions/${sub.id}`)).status).toBe(200);
+    expect((await anon.req(`/api/submissions/${sub.id}`)).status).toBe(401);
+    expect((await fetch(`${base}/admin`, { headers: { authorization: `Bearer ${tokens.organizer}` } })).status).toBe(200);
+
+    // Real actions, audited with who and why.
+    for (const [path, fields] of posts) {
+      const r = await org.post(path, { ...fields, _csrf: orgCsrf });
+      expect([path, r.status, r.headers.get('location')]).toEqual([path, 303, expect.stringMatching(/^\/admin\?done=/)]);
+    }
+    const audit = await s.db.auditLog.findMany({ orderBy: { id: 'asc' }, include: { actor: true } });
+    expect(audit.map((a) => a.action)).toEqual(['challenge.freeze', 'submission.rejudge', 'submission.disqualify', 'quota.grant']);
+    expect(audit.every((a) => a.actor?.handle === 'olga' && a.reason === 'matrix')).toBe(true);
+    const dash = await (await org.req('/admin')).text();
+    expect(dash).toContain('(frozen)');
+    expect(dash).toContain('challenge.freeze');
+    const bad = await org.post('/admin/quota', { challenge: 'kws-test', handle: 'nobody', extra: '1', reason: 'x', _csrf: orgCsrf });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('no person');
+
+    const gradebook = await (await org.req('/admin/challenges/kws-test/gradebook.csv')).text();
+    expect(gradebook.split('\r\n')[0]).toBe('handle,display_name,submissions,scored,best_public,best_private,public_rank,private_rank,disqualified');
+    expect(gradebook).toContain('lee,lee,1,');
+
+    // Signing out ends the session.
+    expect((await org.post('/logout', { _csrf: orgCsrf })).status).toBe(303);
+    expect((await org.req('/admin')).status).toBe(303);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/chromium'))('an organizer signs in and freezes a challenge in headless Chromium', { timeout: 90_000 }, async () => {
+    const { s, base, tokens } = await setup();
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/admin`);
+      expect(page.url()).toContain('/login?next=%2Fadmin');
+      await page.getByLabel('API token').fill(tokens.organizer);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${base}/admin`);
+      await expect(page.getByRole('heading', { name: 'Organizer dashboard' }).isVisible()).resolves.toBe(true);
+      const row = page.locator('tr', { hasText: 'kws-test' });
+      await row.getByLabel('Action').selectOption('freeze');
+      await row.getByLabel('Reason').fill('end of the public phase');
+      await row.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/\/admin\?done=/);
+      expect(await page.getByRole('status').textContent()).toContain('kws-test is now open (frozen)');
+      expect(await page.locator('li', { hasText: 'challenge.freeze' }).first().textContent()).toContain('end of the public phase');
+      expect(await s.db.auditLog.count({ where: { action: 'challenge.freeze' } })).toBe(1);
+    } finally {
+      await browser.close();
+    }
+  });
+});
