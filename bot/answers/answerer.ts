@@ -19,12 +19,15 @@ const ANSWER_SOURCES: SourceKind[] = ['faq', 'organizer', 'forum', 'syllabus-sec
 const PERSONAL = [
   /\brefund|\bcharged\b|\bbilling\b|\binvoice|credit card|\bpayment\b|\bpaid (twice|again)/i,
   /\bpassword\b|locked out|can'?t (log|sign) ?in|\baccount\b.*\b(deleted|hacked|suspended|locked|blocked|merge)|change my (e-?mail|name)/i,
-  /\bmy (grade|score|mark)s?\b.*\b(wrong|missing|incorrect|zero|not (updated|showing))|\bregrade\b|\bgraded (wrong|incorrectly)/i,
+  /\bmy\b.{0,30}\b(grades?|scores?|marks?)\b.*\b(wrong|missing|incorrect|zero|not (updated|showing|counted))|\bregrade\b|\bgraded (wrong|incorrectly)/i,
   /\breembolso|\bcobr(o|aron|ado)\b|\bfactura|contrase(n|ñ)a|\bsenha\b|\bmi nota\b|\bminha nota\b|\bcobran(c|ç)a\b|\bpagamento\b|\bpago duplicado/i,
 ];
 
 /** Boards and tools the course does not cover: questions centred on them are not the material's to answer. */
 const FOREIGN_HARDWARE = /\b(raspberry ?pi|esp32|esp8266|jetson|stm32|pico\b|rp2040|coral|k210|portenta|teensy|xiao)\b/i;
+
+/** Asking whether other hardware fits the course is a course question (the kit FAQ answers it). */
+const COURSE_CONTEXT = /\b(instead|substitut\w*|supported|compatible|course|labs?|kit|nano 33|en lugar|en vez|em vez|no lugar|curso|laborat\w*)\b/i;
 
 const ENGLISH_ONLY: Record<string, string> = {
   es: 'El material del curso solo existe en inglés; esto es lo que dice:',
@@ -88,7 +91,7 @@ export function answerQuestion(retriever: Retriever, question: string, opts: Ans
   let confidence = confidenceOf(hits, retriever.knownTerms(question));
   const personal = PERSONAL.some((re) => re.test(question));
   if (personal) confidence = Math.min(confidence, 0.1);
-  else if (FOREIGN_HARDWARE.test(question)) confidence *= 0.5;
+  else if (FOREIGN_HARDWARE.test(question) && !COURSE_CONTEXT.test(question)) confidence *= 0.5;
   confidence = Math.round(confidence * 1000) / 1000;
   const citations = citationsOf(hits, opts.maxCitations ?? 3);
   if (confidence < threshold || !citations.length) {

@@ -5,7 +5,8 @@
  */
 import MiniSearch from 'minisearch';
 import { normalizeErrorText } from './load.js';
-import { docTerms, queryTerms } from './text.js';
+import { GLOSSARY, STOPWORDS } from './glossary.js';
+import { boundedDistance, docTerms, queryTerms, stem, words } from './text.js';
 import type { Chunk, Hit, Retriever, SearchOptions } from './types.js';
 
 interface Doc {
@@ -28,6 +29,9 @@ export class Bm25Retriever implements Retriever {
   private termSets = new Map<string, Set<string>>();
   private vocabulary = new Set<string>();
   private errorWindows: { key: string; window: string }[] = [];
+  /** Corpus words of 5+ letters by first letter, for spelling correction. */
+  private spellings = new Map<string, string[]>();
+  private corrections = new Map<string, string>();
 
   private build(docs: Doc[]): MiniSearch<Doc> {
     const ms = new MiniSearch<Doc>({
@@ -47,6 +51,18 @@ export class Bm25Retriever implements Retriever {
     this.search_ = this.build(docs);
     this.termSets = new Map(docs.map((d) => [d.key, new Set(docTerms(`${d.title} ${d.text} ${d.tags}`))]));
     this.vocabulary = new Set([...this.termSets.values()].flatMap((s) => [...s]));
+    this.spellings = new Map();
+    this.corrections = new Map();
+    const seen = new Set<string>();
+    for (const d of docs) {
+      for (const w of words(`${d.title} ${d.text}`)) {
+        if (w.length < 5 || /[\d_]/.test(w) || seen.has(w)) continue;
+        seen.add(w);
+        const list = this.spellings.get(w[0]!) ?? [];
+        list.push(w);
+        this.spellings.set(w[0]!, list);
+      }
+    }
     this.errorWindows = [];
     for (const c of chunks) {
       for (const e of c.errorStrings) {
@@ -57,10 +73,32 @@ export class Bm25Retriever implements Retriever {
     }
   }
 
+  /**
+   * A misspelt word → the corpus word one edit away (two for long words), same first letter. Words the
+   * corpus or glossary knows, short words and identifiers are left alone.
+   */
+  private readonly correct = (w: string): string => {
+    if (w.length < 5 || /[\d_]/.test(w) || STOPWORDS.has(w) || GLOSSARY[w] || this.vocabulary.has(stem(w))) return w;
+    const cached = this.corrections.get(w);
+    if (cached !== undefined) return cached;
+    const max = w.length >= 8 ? 2 : 1;
+    let best = w;
+    let bestD = max + 1;
+    for (const cand of this.spellings.get(w[0]!) ?? []) {
+      const d = boundedDistance(w, cand, max);
+      if (d < bestD) {
+        bestD = d;
+        best = cand;
+      }
+    }
+    this.corrections.set(w, best);
+    return best;
+  };
+
   search(query: string, opts: SearchOptions = {}): Hit[] {
     const limit = opts.limit ?? 5;
     const sources = opts.sources ? new Set(opts.sources) : null;
-    const q = queryTerms(query);
+    const q = queryTerms(query, this.correct);
     const own = new Set(q.own);
     const terms = [...q.own, ...q.expanded];
     const filter = sources ? (r: { id: string }) => sources.has(this.chunks.get(r.id)!.source) : undefined;
@@ -92,7 +130,7 @@ export class Bm25Retriever implements Retriever {
   }
 
   knownTerms(query: string): { known: number; total: number } {
-    const q = queryTerms(query);
+    const q = queryTerms(query, this.correct);
     return { known: q.groups.filter((g) => g.some((t) => this.vocabulary.has(t))).length, total: q.groups.length };
   }
 }

@@ -74,6 +74,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'can could should would will shall may might must not no yes so than then too very just also only any some all each every about into over ' +
     'after before again still even get got getting gets use used using need needs want wanted try tried trying please help thanks thank hi hello ' +
     'anyone someone something anything know make made work works working way one two lot really ok okay like im ive dont doesnt cant didnt isnt ' +
+    'though although through even everything everyone since while because until without within between also yet whether either neither instead ' +
+    'would could might shall much many more most less few other others another such same own thing things stuff guys folks ' +
     // Spanish
     'el la los las un una unos unas y o pero si de del al en con por para como que qué es son esta estan este esto estos ese eso mi mis tu tus su sus ' +
     'yo me te se le lo nos hay tengo tiene tienen hacer hago puedo puede pueden cual cuales cuando donde porque muy mas ya no sin sobre hola gracias ayuda alguien ' +

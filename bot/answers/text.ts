@@ -49,11 +49,16 @@ export interface QueryTerms {
   groups: string[][];
 }
 
-export function queryTerms(s: string): QueryTerms {
+/**
+ * @param correct optional spelling correction applied to each word first (the retriever's corpus
+ *   vocabulary knows what "quantizaton" meant).
+ */
+export function queryTerms(s: string, correct?: (w: string) => string): QueryTerms {
   const own = new Set<string>();
   const expanded = new Set<string>();
   const groups: string[][] = [];
-  for (const w of words(s)) {
+  for (const raw of words(s)) {
+    const w = correct ? correct(raw) : raw;
     if (STOPWORDS.has(w) || w.length < 2) continue;
     const group = new Set<string>([stem(w)]);
     own.add(stem(w));
@@ -63,4 +68,22 @@ export function queryTerms(s: string): QueryTerms {
   }
   for (const t of own) expanded.delete(t);
   return { own: [...own], expanded: [...expanded], groups };
+}
+
+/** Levenshtein distance, or `max + 1` as soon as it must exceed `max` (cheap for the typo check). */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
 }

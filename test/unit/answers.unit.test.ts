@@ -4,7 +4,7 @@ import { Bm25Retriever } from '../../bot/answers/bm25-retriever.js';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
 import { detectLanguage } from '../../bot/answers/language.js';
 import { extractErrorStrings, KnowledgeError, markdownChunks, syllabusChunks } from '../../bot/answers/load.js';
-import { queryTerms } from '../../bot/answers/text.js';
+import { boundedDistance, queryTerms } from '../../bot/answers/text.js';
 import { fromRoot } from '../../core/paths.js';
 import { sharedPath } from '../helpers/shared.js';
 
@@ -77,6 +77,12 @@ describe('loading knowledge', () => {
 });
 
 describe('text and language', () => {
+  it('bounds the edit distance', () => {
+    expect(boundedDistance('quantizaton', 'quantization', 2)).toBe(1);
+    expect(boundedDistance('kitten', 'sitting', 3)).toBe(3);
+    expect(boundedDistance('abcdefgh', 'zzzzzzzz', 2)).toBe(3);
+  });
+
   it('maps Spanish and Portuguese course words to the English material', () => {
     expect(queryTerms('mi placa no aparece en el puerto').expanded).toEqual(expect.arrayContaining(['board', 'port']));
     expect(queryTerms('erro de permissão negada').expanded).toEqual(expect.arrayContaining(['permiss', 'deni']));
@@ -99,6 +105,12 @@ describe('answering from a tiny base', () => {
     const a = kb.ask('my sketch says: Arena size is too small for all buffers. Needed 9999');
     expect(a.abstained).toBe(false);
     expect(a.citations[0]).toEqual({ id: 'arena-help', title: 'Why does AllocateTensors() fail?', url: 'faq/arena-help.md' });
+  });
+
+  it('corrects misspelt words against the corpus vocabulary', () => {
+    expect(kb.ask('alocation fails, arena sise too smal for all bufers').citations[0]?.id).toBe('arena-help');
+    expect(kb.retriever.knownTerms('linkr cannnot move locaton counter')).toEqual({ known: 5, total: 5 });
+    expect(kb.retriever.knownTerms('zebra giraffe counter')).toEqual({ known: 1, total: 3 });
   });
 
   it('abstains on personal cases and unknown topics', () => {
