@@ -15,6 +15,7 @@ import rejudge from './rejudge.js';
 import disqualify from './disqualify.js';
 import quota from './quota.js';
 import token from './token.js';
+import results from './results.js';
 import ask from './ask.js';
 import triage from './triage.js';
 import rack from './rack.js';
@@ -23,4 +24,4 @@ import rack from './rack.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, ask, triage, rack];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, results, ask, triage, rack];

@@ -88,7 +88,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
       ['/admin/disqualify', { submission: sub.id, reason: 'matrix' }],
       ['/admin/quota', { challenge: 'kws-test', handle: 'lee', extra: '1', reason: 'matrix' }],
     ];
-    for (const [path, fields] of posts) {
+    for (const [path, fields] of [...posts, ['/admin/challenges/kws-test/publish', { reason: 'matrix' }] as [string, Record<string, string>]]) {
       expect([path, (await anon.post(path, fields)).status]).toEqual([path, 303]);
       expect([path, (await learner.post(path, { ...fields, _csrf: learnerCsrf })).status]).toEqual([path, 403]);
       // An organizer's browser tricked into posting from elsewhere carries no token.

@@ -13,6 +13,7 @@ import { STAGES } from '../../grader/pipeline/stages.js';
 import { AdminError, changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../grader/pipeline/admin.js';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
 import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
+import { publishResults } from '../../grader/pipeline/results.js';
 import { AuthError } from '../../grader/pipeline/people.js';
 import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
@@ -59,7 +60,7 @@ export function adminRoutes(ctx: WebContext): Router {
         const c = await getChallenge(services.db, r.id, services.config.CHALLENGES_DIR);
         const p = phaseOf(c);
         const id = encodeURIComponent(r.id);
-        return `<tr><th scope="row">${escapeHtml(c.def.title)}<br><small>${escapeHtml(r.id)}</small></th><td>${escapeHtml(p.phase)}${p.frozen ? ' (frozen)' : ''}</td><td>${count(r.id)} (${count(r.id, ['queued', 'running'])} in the pipeline)</td><td><form method="post" action="/admin/challenges/${id}/action">${csrfField(req)}<label>Action <select name="action">${ACTIONS.map((a) => `<option>${a}</option>`).join('')}</select></label> <label>Reason <input name="reason" required size="18"></label> <button type="submit">Apply</button></form></td><td><a href="/challenges/${id}/leaderboard">board</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=public">public CSV</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=private">private CSV</a> · <a href="/admin/challenges/${id}/leaderboard.json?split=private">JSON</a> · <a href="/admin/challenges/${id}/gradebook.csv">gradebook</a></td></tr>`;
+        return `<tr><th scope="row">${escapeHtml(c.def.title)}<br><small>${escapeHtml(r.id)}</small></th><td>${escapeHtml(p.phase)}${p.frozen ? ' (frozen)' : ''}</td><td>${count(r.id)} (${count(r.id, ['queued', 'running'])} in the pipeline)</td><td><form method="post" action="/admin/challenges/${id}/action">${csrfField(req)}<label>Action <select name="action">${ACTIONS.map((a) => `<option>${a}</option>`).join('')}</select></label> <label>Reason <input name="reason" required size="18"></label> <button type="submit">Apply</button></form></td><td><a href="/challenges/${id}/leaderboard">board</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=public">public CSV</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=private">private CSV</a> · <a href="/admin/challenges/${id}/leaderboard.json?split=private">JSON</a> · <a href="/admin/challenges/${id}/gradebook.csv">gradebook</a>${p.privateRevealed ? `<form method="post" action="/admin/challenges/${id}/publish">${csrfField(req)}<input type="hidden" name="reason" value="final results"><button type="submit">Publish to GitHub</button></form>` : ''}</td></tr>`;
       }),
     );
     const queueRows = await Promise.all(
@@ -97,6 +98,11 @@ export function adminRoutes(ctx: WebContext): Router {
     if (!ACTIONS.includes(action)) throw new AdminError(`unknown action "${action}"`);
     const after = await changeChallenge(services, actor(req, res), String(req.params.id), action);
     return `${String(req.params.id)} is now ${after.phase}${after.frozen ? ' (frozen)' : ''}`;
+  }));
+
+  router.post('/admin/challenges/:id/publish', form, verifyCsrf, act(async (req, res) => {
+    const r = await publishResults(services, actor(req, res), String(req.params.id));
+    return `results ${r.files.map((f) => `${f.path} ${f.status}`).join(', ')} in ${r.repo}`;
   }));
 
   router.post('/admin/rejudge', form, verifyCsrf, act(async (req, res) => {
