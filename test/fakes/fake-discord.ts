@@ -57,7 +57,7 @@ export type FakeOption =
   | { name: string; type: 'string'; value: string }
   | { name: string; type: 'integer'; value: number }
   | { name: string; type: 'boolean'; value: boolean }
-  | { name: string; type: 'user'; value: string }
+  | { name: string; type: 'user'; value: string; username?: string }
   | { name: string; type: 'attachment'; file: { name: string; bytes: Uint8Array; contentType?: string; expiresInMs?: number } };
 
 export interface InteractOptions {
@@ -137,6 +137,8 @@ export class FakeDiscord {
   /** Identify payloads received (their `d`). */
   readonly identifies: Json[] = [];
   heartbeatIntervalMs = 41_250;
+  /** When true, POST /attachments/refresh-urls hands back the original (still expired) URLs. */
+  refreshDisabled = false;
   private clockSkew = 0;
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
@@ -228,6 +230,7 @@ export class FakeDiscord {
     const state: InteractionState = { id, token, applicationId: this.applicationId, createdAt: now, channelId, ackedAt: null, ackType: null, original: null, followUps: [], refusals: [], waiters: [] };
     this.interactions.set(token, state);
     const attachments: Record<string, Json> = {};
+    const users: Record<string, Json> = {};
     const wireOptions = (o.options ?? []).map((opt): Json => {
       switch (opt.type) {
         case 'string':
@@ -237,6 +240,7 @@ export class FakeDiscord {
         case 'boolean':
           return { name: opt.name, type: 5, value: opt.value };
         case 'user':
+          users[opt.value] = { id: opt.value, username: opt.username ?? `user${opt.value.slice(-4)}`, global_name: null, discriminator: '0', avatar: null, public_flags: 0 };
           return { name: opt.name, type: 6, value: opt.value };
         case 'attachment': {
           const { id: attId, url } = this.cdnUrl(channelId, opt.file.name, opt.file.bytes, opt.file.expiresInMs);
@@ -251,7 +255,7 @@ export class FakeDiscord {
       id,
       application_id: this.applicationId,
       type: 2,
-      data: { id: this.commandId(o.command), name: o.command, type: 1, guild_id: this.guildId, options, ...(Object.keys(attachments).length ? { resolved: { attachments } } : {}) },
+      data: { id: this.commandId(o.command), name: o.command, type: 1, guild_id: this.guildId, options, resolved: { attachments, users } },
       guild_id: this.guildId,
       guild: { id: this.guildId, locale: 'en-US', features: [] },
       channel_id: channelId,
@@ -477,7 +481,7 @@ export class FakeDiscord {
       const refreshed = urls.map((original) => {
         const u = new URL(original);
         const p = u.pathname.replace(/^\/cdn/, '');
-        return { original, refreshed: this.blobs.has(p) ? this.sign(p, this.now(), this.now() + 24 * 3600_000) : original };
+        return { original, refreshed: this.blobs.has(p) && !this.refreshDisabled ? this.sign(p, this.now(), this.now() + 24 * 3600_000) : original };
       });
       return send(200, { refreshed_urls: refreshed });
     }

@@ -1,0 +1,36 @@
+/**
+ * /ask question: a course question answered from the knowledge base (bot/answers, KNOWLEDGE_DIRS)
+ * with citations, or handed to humans when the bot is not confident. The base is built once per
+ * process, on first use.
+ */
+import { KnowledgeBase } from '../answers/knowledge-base.js';
+import { clip, need } from './shared.js';
+import type { Command } from './types.js';
+
+let base: { dirs: string; kb: KnowledgeBase } | null = null;
+
+function knowledge(dirs: string[]): KnowledgeBase {
+  const key = dirs.join(',');
+  if (!base || base.dirs !== key) base = { dirs: key, kb: KnowledgeBase.fromDirs(dirs) };
+  return base.kb;
+}
+
+export default {
+  definition: { name: 'ask', description: 'Ask a course question; answers cite the course material', options: [{ type: 'string', name: 'question', description: 'your question', required: true, maxLength: 1000 }] },
+  ephemeral: false,
+  cooldownMs: 5_000,
+  async execute(ctx) {
+    const question = need(ctx.options, 'question');
+    const dirs = ctx.services.config.knowledgeDirs;
+    if (!dirs.length) {
+      await ctx.reply.edit('The answer bot has no course material configured on this server yet (KNOWLEDGE_DIRS); please ask in the forum.');
+      return;
+    }
+    const a = knowledge(dirs).ask(question);
+    const cites = a.citations.slice(0, 5).map((c) => `• ${c.title}${c.url ? ` <${c.url}>` : ''} (${c.id})`);
+    const text = a.abstained
+      ? `> ${question}\nI am not confident enough to answer this one; please ask in the forum, where the course team will pick it up.${cites.length ? `\nThese might help:\n${cites.join('\n')}` : ''}`
+      : `> ${question}\n${a.answer}${cites.length ? `\n**Sources**\n${cites.join('\n')}` : ''}`;
+    await ctx.reply.edit(clip(text));
+  },
+} satisfies Command;

@@ -1,0 +1,77 @@
+/**
+ * Pieces several commands share: the `challenge` option (choices from the stored challenges), a
+ * required-option reader, and chat-sized renderings of a submission's progress.
+ */
+import { formatBytes } from '../../core/blob-store.js';
+import type { StatusView } from '../../grader/pipeline/status.js';
+import { UserFacingError, type CommandOptions, type DefinitionContext, type OptionDefinition } from './types.js';
+
+/** Discord accepts at most 25 choices; past that the option takes free text. */
+export function challengeOption(ctx: DefinitionContext, description = 'which challenge'): OptionDefinition {
+  const choices = ctx.challenges.length <= 25 ? ctx.challenges.map((c) => ({ name: `${c.title} (${c.id})`.slice(0, 100), value: c.id })) : undefined;
+  return { type: 'string', name: 'challenge', description, required: true, ...(choices?.length ? { choices } : {}) };
+}
+
+export const reasonOption: OptionDefinition = { type: 'string', name: 'reason', description: 'why (kept in the audit log)', required: true, maxLength: 300 };
+
+export function need(options: CommandOptions, name: string): string {
+  const v = options.string(name);
+  if (v === null || !v.trim()) throw new UserFacingError(`the option "${name}" is required`);
+  return v.trim();
+}
+
+const seconds = (s: number | null) => (s === null ? 'unknown' : s < 90 ? `about ${s} s` : `about ${Math.round(s / 60)} min`);
+
+const STAGE_LABEL: Record<string, string> = { validate: 'validated', score: 'scored', device: 'device', publish: 'ranked' };
+
+function stageLine(st: StatusView['stages'][number]): string {
+  const d = (st.detail ?? {}) as Record<string, unknown>;
+  const label = STAGE_LABEL[st.name] ?? st.name;
+  if (st.status === 'running' || st.status === 'pending') return `⏳ ${st.name === 'validate' ? 'validating' : st.name === 'score' ? 'scoring on the held-out set' : st.name === 'device' ? 'running on a board' : 'ranking'}…`;
+  if (st.status === 'error') return `⚠️ ${st.name}: retrying after an error on our side`;
+  if (st.status === 'failed') return `❌ ${st.name}: ${st.error ?? 'failed'}`;
+  // A skip reason's first clause is enough in chat; the report has the rest.
+  if (st.status === 'skipped') return `⏭️ ${st.name}: skipped${typeof d.reason === 'string' ? ` (${d.reason.split(/: /)[0]})` : ''}`;
+  switch (st.name) {
+    case 'validate':
+      return `✅ ${label}: ${typeof d.sizeBytes === 'number' ? formatBytes(d.sizeBytes) : ''}${typeof d.arenaBytes === 'number' ? `, arena ${formatBytes(d.arenaBytes)}` : ''}`;
+    case 'score': {
+      const pub = d.public as { metric?: string; value?: number } | undefined;
+      return `✅ ${label}: ${pub?.metric ?? 'quality'} ${typeof pub?.value === 'number' ? pub.value.toFixed(4) : '?'} (public split)`;
+    }
+    case 'device':
+      return `✅ device: ${typeof d.latencyMs === 'number' ? `${d.latencyMs.toFixed(2)} ms per inference` : 'measured'}`;
+    default:
+      return `✅ ${label}`;
+  }
+}
+
+/** The live reply for one submission: header, one line per stage, and the outcome. */
+export function renderProgress(s: StatusView, extra?: string): string {
+  const lines = [`**${s.challenge}** · \`${s.fileName}\` · submission \`${s.id}\``];
+  if (s.state === 'queued') lines.push(`🕒 queued: ${s.queue.position === 0 ? 'next in line' : `${s.queue.position} ahead of you`}, ETA ${seconds(s.queue.etaSeconds)}`);
+  for (const st of s.stages) lines.push(stageLine(st));
+  if (s.state === 'done') {
+    lines.push(s.eligible ? `🏁 score **${s.score?.toFixed(2) ?? '?'}**${s.rank ? ` · rank **#${s.rank}**` : ''}` : `🏁 scored, but below the challenge's quality gate: not on the board${s.score !== null ? ` (score ${s.score.toFixed(2)})` : ''}`);
+    if (s.reason) lines.push(`ℹ️ ${s.reason}`);
+  } else if (s.state === 'rejected') {
+    lines.push(`❌ rejected: ${s.reason ?? 'see the report'}`);
+  } else if (s.state === 'failed') {
+    lines.push(`⚠️ failed on our side: ${s.reason ?? 'unknown error'}`);
+  }
+  if (s.disqualified) lines.push(`🚫 disqualified: ${s.disqualified.reason ?? 'no reason given'}`);
+  lines.push(`Report: <${s.report}>`);
+  if (extra) lines.push(extra);
+  return lines.join('\n');
+}
+
+/** Cut to Discord's 2000-character message limit. */
+export function clip(text: string, max = 2000): string {
+  return text.length <= max ? text : `${text.slice(0, max - 2)} …`;
+}
+
+/** A submission is settled when it left the pipeline and, if scored, finished publishing (rank known). */
+export function settled(s: StatusView): boolean {
+  if (s.state === 'rejected' || s.state === 'failed') return true;
+  return s.state === 'done' && s.stages.some((st) => st.name === 'publish' && st.status === 'passed');
+}

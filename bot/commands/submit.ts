@@ -1,0 +1,62 @@
+/**
+ * /submit challenge model [note] [announce]: upload a model, get the preflight verdict within seconds,
+ * then watch it move through the pipeline in the same reply. A rejection says how to fix the file and
+ * costs no quota. On completion the learner gets a DM (or a mention if DMs are closed); `announce`
+ * also posts the result in the channel.
+ */
+import { formatBytes } from '../../core/blob-store.js';
+import { sniffFileKind, SNIFF_BYTES } from '../../core/file-kind.js';
+import { submit } from '../../grader/pipeline/intake.js';
+import { followSubmission } from './follow.js';
+import { challengeOption, clip, need } from './shared.js';
+import { UserFacingError, type Command } from './types.js';
+
+const KIND_LABEL = { tflite: 'TFLite model', elf: 'ELF firmware', ihex: 'Intel HEX firmware', unknown: 'unrecognised file' } as const;
+
+export default {
+  definition: (ctx) => ({
+    name: 'submit',
+    description: 'Submit an int8 .tflite model to a challenge and watch it being graded',
+    options: [
+      challengeOption(ctx),
+      { type: 'attachment', name: 'model', description: 'the .tflite file', required: true },
+      { type: 'string', name: 'note', description: 'a note for yourself (shown in the report)', maxLength: 500 },
+      { type: 'boolean', name: 'announce', description: 'post the result in this channel when it is scored' },
+    ],
+  }),
+  cooldownMs: 15_000,
+  async execute(ctx) {
+    const challengeId = need(ctx.options, 'challenge');
+    const file = ctx.options.attachment('model');
+    if (!file) throw new UserFacingError('attach the model file in the `model` option');
+    if (file.size > ctx.attachmentLimitBytes) {
+      throw new UserFacingError(`\`${file.fileName}\` is ${formatBytes(file.size)}; uploads here are limited to ${formatBytes(ctx.attachmentLimitBytes)}. An int8 model for a microcontroller is far smaller: check that it is quantized.`);
+    }
+    const bytes = await file.download();
+    const kind = sniffFileKind(bytes.subarray(0, SNIFF_BYTES));
+    await ctx.reply.edit(`📥 received \`${file.fileName}\` (${formatBytes(bytes.length)}, ${KIND_LABEL[kind]}): checking it…`);
+    const me = await ctx.person();
+    const res = await submit(ctx.services, { challengeId, personId: me.id, fileName: file.fileName, note: ctx.options.string('note') ?? undefined, source: 'discord', body: bytes });
+    if (res.status === 'rejected') {
+      await ctx.reply.edit(clip(`❌ \`${file.fileName}\` was rejected by the preflight check (no quota used):\n${res.reason ?? 'it did not pass'}\nFix it and submit again.`));
+      return;
+    }
+    const quota = `${res.quota.remaining} submission${res.quota.remaining === 1 ? '' : 's'} left today`;
+    const header = res.status === 'duplicate' ? `♻️ you submitted these exact bytes before (nothing charged):` : `✅ accepted (${quota}).`;
+    const final = await followSubmission(ctx, res.id, { header });
+    if (!final || res.status === 'duplicate') return;
+    const outcome =
+      final.state === 'done'
+        ? final.eligible
+          ? `scored **${final.score?.toFixed(2) ?? '?'}**${final.rank ? `, rank **#${final.rank}**` : ''}`
+          : 'was scored but is below the quality gate'
+        : final.state === 'rejected'
+          ? `was rejected: ${final.reason ?? 'see the report'}`
+          : `failed on our side (quota refunded): ${final.reason ?? ''}`;
+    const note = clip(`Your submission \`${final.fileName}\` to **${final.challenge}** ${outcome}. Report: <${final.report}>`);
+    if (!(await ctx.reply.dm(note))) await ctx.reply.followUp(`<@${ctx.user.id}> ${note}`);
+    if (ctx.options.boolean('announce') && final.state === 'done' && final.eligible) {
+      await ctx.reply.announce(`🏁 <@${ctx.user.id}> scored **${final.score?.toFixed(2) ?? '?'}** on **${final.challenge}**${final.rank ? ` and is now #${final.rank}` : ''}.`);
+    }
+  },
+} satisfies Command;

@@ -1,0 +1,259 @@
+/**
+ * The Discord adapter: a discord.js client that routes slash commands to bot/commands. For every
+ * interaction it acknowledges first (deferReply, well inside Discord's 3-second window), then checks
+ * organizer rights against DISCORD_ORGANIZER_ROLE_IDS and the per-user cooldown, starts downloading
+ * attachments at once (signed URLs expire), runs the command, and turns any error into an edited
+ * reply, so no interaction is left unanswered. discord.js's REST layer queues requests per route and
+ * waits out 429s; edits of one reply are coalesced so a burst of progress events costs one request.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Events, GatewayIntentBits, GuildMember, MessageFlags, Routes, Status, type ChatInputCommandInteraction, type CommandInteractionOption } from 'discord.js';
+import type { Component, ComponentHealth } from '../../core/component.js';
+import type { Services } from '../../core/services.js';
+import { AdminError } from '../../grader/pipeline/admin.js';
+import { UnknownChallengeError } from '../../grader/pipeline/catalog.js';
+import { subscribeEvents, type EventSubscription, type ProgressEvent } from '../../grader/pipeline/events.js';
+import { IntakeError } from '../../grader/pipeline/intake.js';
+import { AuthError, grantRole } from '../../grader/pipeline/people.js';
+import { commands as allCommands } from '../commands/index.js';
+import { linkedPerson } from '../commands/people.js';
+import { clip } from '../commands/shared.js';
+import { commandName, UserFacingError, type AttachmentRef, type Command, type CommandContext, type CommandOptions, type CommandUser, type Responder } from '../commands/types.js';
+import { downloadAttachment } from './attachments.js';
+
+export interface DiscordBotOptions {
+  services: Services;
+  /** Default: every command in bot/commands/index.ts. */
+  commands?: Command[];
+  /** Multiply every command's cooldown (0 turns cooldowns off; tests). */
+  cooldownScale?: number;
+}
+
+/** Discord's default upload limit, used when an interaction does not say. */
+const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
+
+export class DiscordBot implements Component {
+  readonly name = 'discord';
+  private client: Client | null = null;
+  private events: EventSubscription | null = null;
+  private readonly watchers = new Map<string, Set<(ev: ProgressEvent) => void>>();
+  private readonly cooldowns = new Map<string, number>();
+  private readonly byName: Map<string, Command>;
+  private readonly organizerRoles: Set<string>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private state: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed' = 'stopped';
+  private handled = 0;
+
+  constructor(private readonly opts: DiscordBotOptions) {
+    this.byName = new Map((opts.commands ?? allCommands).map((c) => [commandName(c), c]));
+    this.organizerRoles = new Set((opts.services.config.DISCORD_ORGANIZER_ROLE_IDS ?? '').split(',').map((r) => r.trim()).filter(Boolean));
+  }
+
+  /** The discord.js client (null until started). */
+  get discord(): Client | null {
+    return this.client;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger, redisHandle } = this.opts.services;
+    if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
+    this.state = 'starting';
+    this.events = await subscribeEvents(redisHandle, config.QUEUE_PREFIX, (ev) => {
+      for (const fn of this.watchers.get(ev.submissionId) ?? []) fn(ev);
+    });
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.DISCORD_API_URL }, allowedMentions: { parse: ['users'] } });
+    this.client = client;
+    client.on(Events.InteractionCreate, (i) => {
+      if (!i.isChatInputCommand()) return;
+      const p = this.handle(i).finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    });
+    client.on(Events.Error, (err) => logger.warn({ err: err.message }, 'discord client error'));
+    client.rest.on('rateLimited', (info) => logger.info({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    try {
+      await client.login(config.DISCORD_TOKEN);
+      await ready;
+    } catch (err) {
+      this.state = 'failed';
+      await this.stop();
+      throw err;
+    }
+    this.state = 'running';
+    logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, commands: this.byName.size }, 'Discord bot connected');
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'failed') this.state = 'stopping';
+    // Replies that follow a submission stop updating; the learner can ask /status later.
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
+    for (const set of this.watchers.values()) set.clear();
+    this.watchers.clear();
+    await this.client?.destroy();
+    this.client = null;
+    await this.events?.close();
+    this.events = null;
+    if (this.state !== 'failed') this.state = 'stopped';
+  }
+
+  health(): ComponentHealth {
+    const ws = this.client?.ws;
+    return { ok: this.state === 'running' && ws?.status === Status.Ready, state: this.state, pingMs: ws?.ping ?? null, guilds: this.client?.guilds.cache.size ?? 0, handled: this.handled, inFlight: this.inFlight.size };
+  }
+
+  private isOrganizer(i: ChatInputCommandInteraction): boolean {
+    const m = i.member;
+    if (!m || !this.organizerRoles.size) return false;
+    const roles: string[] = m instanceof GuildMember ? [...m.roles.cache.keys()] : Array.isArray(m.roles) ? m.roles : [];
+    return roles.some((r) => this.organizerRoles.has(r));
+  }
+
+  private async handle(i: ChatInputCommandInteraction): Promise<void> {
+    const { services } = this.opts;
+    const log = services.logger.child({ interaction: i.id, command: i.commandName, user: i.user.id });
+    this.handled++;
+    const cmd = this.byName.get(i.commandName);
+    const organizer = this.isOrganizer(i);
+    // Refusals answer at once (no deferral needed: nothing slow runs).
+    const refuse = (content: string) => i.reply({ content, flags: MessageFlags.Ephemeral }).then(() => undefined, (err: unknown) => log.warn({ err: (err as Error).message }, 'could not answer'));
+    if (!cmd) return refuse(`Unknown command /${i.commandName}; the bot may be newer or older than the registered commands.`);
+    if (cmd.organizerOnly && !organizer) {
+      log.info('organizer command refused to a non-organizer');
+      return refuse('🚫 This command is for organizers only.');
+    }
+    const cooldown = (cmd.cooldownMs ?? 0) * (this.opts.cooldownScale ?? 1);
+    const key = `${i.commandName}:${i.user.id}`;
+    const until = this.cooldowns.get(key) ?? 0;
+    if (cooldown > 0 && Date.now() < until) return refuse(`⏳ Slow down: you can use /${i.commandName} again in ${Math.ceil((until - Date.now()) / 1000)} s.`);
+    if (cooldown > 0) this.cooldowns.set(key, Date.now() + cooldown);
+
+    try {
+      await i.deferReply(cmd.ephemeral === false ? {} : { flags: MessageFlags.Ephemeral });
+    } catch (err) {
+      // Too late (the 3 s window passed) or already answered: nothing can be sent on this interaction.
+      log.warn({ err: (err as Error).message }, 'could not acknowledge the interaction');
+      return;
+    }
+    const limit = Math.min(i.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT, services.config.MAX_UPLOAD_BYTES);
+    const reply = this.responder(i);
+    const ctx: CommandContext = {
+      services,
+      logger: log,
+      user: userOf(i.user),
+      organizer,
+      options: this.options(i, limit),
+      reply,
+      attachmentLimitBytes: limit,
+      person: async () => {
+        const p = await linkedPerson(services.db, 'discord', userOf(i.user));
+        // The Discord role is the organizer's credential here; the pipeline checks the Person's role.
+        if (organizer) await grantRole(services.db, p.id, 'organizer');
+        return p;
+      },
+      personFor: (u) => linkedPerson(services.db, 'discord', u),
+      watch: (id, fn) => {
+        let set = this.watchers.get(id);
+        if (!set) this.watchers.set(id, (set = new Set()));
+        set.add(fn);
+        return () => {
+          set.delete(fn);
+          if (!set.size) this.watchers.delete(id);
+        };
+      },
+    };
+    try {
+      await cmd.execute(ctx);
+    } catch (err) {
+      const known = err instanceof UserFacingError || err instanceof IntakeError || err instanceof AdminError || err instanceof AuthError || err instanceof UnknownChallengeError;
+      let text: string;
+      if (known) {
+        text = `❌ ${err.message}`;
+      } else {
+        const code = randomBytes(4).toString('hex');
+        log.error({ err, code }, 'command failed');
+        text = `⚠️ Something went wrong on our side (error ${code}). Try again in a minute; if it keeps happening, tell an organizer this code.`;
+      }
+      await reply.edit(text).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'could not report the error'));
+    }
+  }
+
+  private options(i: ChatInputCommandInteraction, limit: number): CommandOptions {
+    const o = i.options;
+    const files = new Map<string, AttachmentRef>();
+    const { config } = this.opts.services;
+    // Start every attachment download now: the signed URL is freshest at this moment.
+    const walk = (list: readonly CommandInteractionOption[]) => {
+      for (const opt of list) {
+        if (opt.options) walk(opt.options);
+        const a = opt.attachment;
+        if (!a) continue;
+        let started: Promise<Uint8Array> | null = null;
+        const download = () =>
+          (started ??= a.size > limit ? Promise.reject(new UserFacingError('the file is over the size limit')) : downloadAttachment({ url: a.url, maxBytes: limit, apiUrl: config.DISCORD_API_URL, rest: i.client.rest }));
+        if (a.size <= limit) download().catch(() => undefined);
+        files.set(opt.name, { fileName: a.name, size: a.size, contentType: a.contentType, download });
+      }
+    };
+    walk(o.data);
+    return {
+      subcommand: () => o.getSubcommand(false),
+      string: (n) => o.getString(n),
+      integer: (n) => o.getInteger(n),
+      boolean: (n) => o.getBoolean(n),
+      user: (n) => {
+        const u = o.getUser(n);
+        return u ? userOf(u) : null;
+      },
+      attachment: (n) => files.get(n) ?? null,
+    };
+  }
+
+  private responder(i: ChatInputCommandInteraction): Responder {
+    // Coalesce edits: while one is in flight only the newest waiting text is sent next.
+    let inFlight: Promise<void> | null = null;
+    let wanted: string | null = null;
+    let waiting: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+    const pump = async (): Promise<void> => {
+      while (wanted !== null) {
+        const content = wanted;
+        const settle = waiting;
+        wanted = null;
+        waiting = [];
+        try {
+          await i.editReply({ content, allowedMentions: { parse: [] } });
+          for (const w of settle) w.resolve();
+        } catch (err) {
+          for (const w of settle) w.reject(err);
+        }
+      }
+      inFlight = null;
+    };
+    return {
+      edit: (content) =>
+        new Promise<void>((resolve, reject) => {
+          wanted = clip(content);
+          waiting.push({ resolve, reject });
+          inFlight ??= pump();
+        }),
+      followUp: async (content, opts) => {
+        await i.followUp({ content: clip(content), ...(opts?.public ? {} : { flags: MessageFlags.Ephemeral }) });
+      },
+      announce: async (content) => {
+        await i.client.rest.post(Routes.channelMessages(i.channelId), { body: { content: clip(content), allowed_mentions: { parse: ['users'] } } });
+      },
+      dm: async (content) => {
+        try {
+          const ch = await i.client.users.createDM(i.user.id);
+          await ch.send({ content: clip(content) });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
+  }
+}
+
+function userOf(u: { id: string; username: string; globalName: string | null }): CommandUser {
+  return { id: u.id, name: u.username, displayName: u.globalName ?? u.username };
+}

@@ -1,0 +1,158 @@
+/**
+ * The Discord bot end to end: the real discord.js client against the fake Discord, real Redis, a real
+ * database and real workers. A slash command with an attachment ends as a scored leaderboard entry,
+ * with the reply edited as the submission moves; failures always edit the reply with a reason.
+ */
+import { describe, expect, it } from 'vitest';
+import { submit } from '../../grader/pipeline/intake.js';
+import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
+import { discordBot, learner, learner2, organizer, ORGANIZER_ROLE } from '../helpers/discord.js';
+import { kwsModel, person } from '../helpers/pipeline.js';
+import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
+
+const submitOpts = (bytes: Uint8Array, extra: { announce?: boolean; expiresInMs?: number; name?: string } = {}) => [
+  { name: 'challenge', type: 'string' as const, value: 'kws-test' },
+  { name: 'model', type: 'attachment' as const, file: { name: extra.name ?? 'kws.tflite', bytes, expiresInMs: extra.expiresInMs } },
+  ...(extra.announce ? [{ name: 'announce', type: 'boolean' as const, value: true }] : []),
+];
+
+describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: /submit end to end', () => {
+  it('takes a slash command with an attachment to a scored leaderboard entry, editing the reply live', async () => {
+    const course = sharedPath('course');
+    const { fake, services } = await discordBot({ workers: true, env: course ? { KNOWLEDGE_DIRS: course } : {} });
+    // Two progress edits meet a rate limit; discord.js waits them out and the reply still ends complete.
+    fake.rateLimit('PATCH', /\/messages\/@original$/, { count: 2, retryAfterS: 0.3 });
+    const sent = fake.interact({ command: 'submit', user: learner, options: submitOpts(kwsModel(), { announce: true }) });
+    const final = await sent.waitForContent(/rank \*\*#1\*\*/, 45_000);
+    expect(sent.ackLatencyMs()).toBeLessThan(1000);
+    expect(sent.ephemeral()).toBe(true);
+    const history = sent.history().join('\n---\n');
+    expect(history).toMatch(/received `kws\.tflite` \(\d+(\.\d+)? KiB, TFLite model\)/);
+    expect(history).toMatch(/accepted \(99 submissions left today\)/);
+    expect(final).toMatch(/✅ validated/);
+    expect(final).toMatch(/✅ scored: top1 0\.\d{4}/);
+    expect(final).toMatch(/⏭️ device: skipped|✅ device/);
+    expect(final).toMatch(/Report: <http:\/\/arena\.test\/submissions\//);
+
+    const person = await services.db.identity.findUniqueOrThrow({ where: { provider_externalId: { provider: 'discord', externalId: learner.id } }, include: { person: true } });
+    expect(person.person.handle).toBe('ada');
+    const board = await readLeaderboard(services, 'kws-test', 'public');
+    expect(board.entries).toEqual([expect.objectContaining({ rank: 1, person: 'ada' })]);
+    const sub = await services.db.submission.findUniqueOrThrow({ where: { id: board.entries[0]!.submissionId } });
+    expect(sub).toMatchObject({ source: 'discord', state: 'done', fileName: 'kws.tflite' });
+
+    // Completion: a DM to the learner and, since announce was set, a public post in the channel.
+    await expect.poll(() => fake.dmsTo(learner.id).length, { timeout: 5000 }).toBe(1);
+    expect(fake.dmsTo(learner.id)[0]!.content).toMatch(/scored \*\*\d+\.\d\d\*\*, rank \*\*#1\*\*/);
+    await expect.poll(() => fake.channelMessages.filter((m) => m.channelId === fake.channelId).map((m) => m.content), { timeout: 5000 }).toEqual([expect.stringMatching(new RegExp(`<@${learner.id}> scored .* #1`))]);
+
+    // The learner commands on the same, now scored, competition.
+    const status = fake.interact({ command: 'status', user: learner });
+    expect(await status.waitForContent(/rank \*\*#1\*\*/)).toContain(sub.id);
+    const top = fake.interact({ command: 'leaderboard', user: learner, options: [{ name: 'challenge', type: 'string', value: 'kws-test' }] });
+    expect(await top.waitForContent(/leaderboard/)).toMatch(/1\.\s+\d+\.\d\d\s+Ada L\. \(ada\)/);
+    const hidden = fake.interact({ command: 'leaderboard', user: learner, options: [{ name: 'challenge', type: 'string', value: 'kws-test' }, { name: 'split', type: 'string', value: 'private' }] });
+    await hidden.waitForContent(/private leaderboard of \*\*kws-test\*\* is revealed when the challenge closes/);
+    const list = fake.interact({ command: 'challenges', user: learner2 });
+    expect(await list.waitForContent(/KWS pipeline test/)).toMatch(/`kws-test`, KWS\): 🟢 open until 2099-01-01 00:00 UTC/);
+    const rules = fake.interact({ command: 'rules', user: learner2, options: [{ name: 'challenge', type: 'string', value: 'kws-test' }] });
+    expect(await rules.waitForContent(/Model budget/)).toMatch(/Quota\*\*: 100 per day/);
+    const other = fake.interact({ command: 'status', user: learner2, options: [{ name: 'submission', type: 'string', value: sub.id }] });
+    await other.waitForContent(new RegExp(`no submission \`${sub.id}\` of yours`));
+    const ask = fake.interact({ command: 'ask', user: learner2, options: [{ name: 'question', type: 'string', value: 'How do I quantize my model to int8?' }] });
+    await ask.waitForContent(course ? /^> How do I quantize/ : /no course material configured/);
+    expect(ask.ephemeral()).toBe(false);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: every failure edits the reply with a reason', () => {
+  it('refuses oversize, firmware, broken, expired and unknown uploads, and a closed challenge', async () => {
+    const { fake, services } = await discordBot();
+    const user = (n: number) => ({ id: `41000000000000000${n}`, username: `user${n}` });
+    const big = fake.interact({ command: 'submit', user: user(1), options: submitOpts(kwsModel(1)), attachmentSizeLimit: 1000 });
+    const elf = fake.interact({ command: 'submit', user: user(2), options: submitOpts(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0, ...new Array<number>(64).fill(0)]), { name: 'fw.elf' }) });
+    const broken = fake.interact({ command: 'submit', user: user(3), options: submitOpts(kwsModel().slice(0, 3000)) });
+    const expired = fake.interact({ command: 'submit', user: user(4), options: submitOpts(kwsModel(2), { expiresInMs: -1000 }) });
+    const unknown = fake.interact({ command: 'submit', user: user(5), options: [{ name: 'challenge', type: 'string', value: 'nope' }, submitOpts(kwsModel(3))[1]!] });
+    await big.waitForContent(/is 52\.7 KiB; uploads here are limited to 1000 B/);
+    await elf.waitForContent(/this is compiled firmware/);
+    await broken.waitForContent(/rejected by the preflight check \(no quota used\):\n.*(truncated|cannot be read)/);
+    // The signed URL had expired: the bot refreshed it once through the API and went on.
+    await expired.waitForContent(/accepted \(99 submissions left today\)/);
+    await unknown.waitForContent(/❌ no challenge "nope" \(known: kws-test\)/);
+    expect(fake.requests.filter((r) => r.path.startsWith('/cdn/')).map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 404]);
+    expect(fake.requests.some((r) => r.path === '/attachments/refresh-urls' || r.path.endsWith('/attachments/refresh-urls'))).toBe(true);
+
+    // No refresh possible: the learner is told to upload again. A CDN 429 is waited out.
+    fake.refreshDisabled = true;
+    const stale = fake.interact({ command: 'submit', user: user(6), options: submitOpts(kwsModel(4), { expiresInMs: -1000 }) });
+    await stale.waitForContent(/❌ the attachment link expired before it could be downloaded; upload the file again/);
+    fake.rateLimit('GET', /^\/cdn\//, { retryAfterS: 0.2 });
+    const limited = fake.interact({ command: 'submit', user: user(7), options: submitOpts(kwsModel(5)) });
+    await limited.waitForContent(/accepted/);
+
+    await services.db.challenge.update({ where: { id: 'kws-test' }, data: { state: 'closed' } });
+    const closed = fake.interact({ command: 'submit', user: user(8), options: submitOpts(kwsModel(6)) });
+    await closed.waitForContent(/❌ KWS pipeline test is not accepting submissions: it closed/);
+    for (const i of [big, elf, broken, expired, unknown, stale, limited, closed]) expect(i.ackLatencyMs()).toBeLessThan(3000);
+    expect(await services.db.submission.count({ where: { quotaCharged: true } })).toBe(2);
+  });
+
+  it('applies per-user cooldowns', async () => {
+    const { fake } = await discordBot({ cooldownScale: 1 });
+    const first = fake.interact({ command: 'challenges', user: learner });
+    await first.waitForContent(/KWS pipeline test/);
+    const again = fake.interact({ command: 'challenges', user: learner });
+    await again.waitForContent(/Slow down: you can use \/challenges again in [1-3] s/);
+    const someoneElse = fake.interact({ command: 'challenges', user: learner2 });
+    await someoneElse.waitForContent(/KWS pipeline test/);
+  });
+});
+
+describe('Discord bot: organizer commands', () => {
+  it('refuses organizer commands to learners and runs them for organizers, audited under their person', async () => {
+    const { fake, services } = await discordBot();
+    const refused = fake.interact({ command: 'challenge', subcommand: 'close', user: learner, options: [{ name: 'challenge', type: 'string', value: 'kws-test' }, { name: 'reason', type: 'string', value: 'x' }] });
+    await refused.waitForContent(/for organizers only/);
+    for (const [command, subcommand] of [['rejudge'], ['disqualify'], ['quota', 'grant'], ['rack', 'status']] as const) {
+      const r = fake.interact({ command, subcommand, user: learner2, roles: ['500000000000000777'] });
+      await r.waitForContent(/for organizers only/);
+    }
+    expect((await services.db.challenge.findUniqueOrThrow({ where: { id: 'kws-test' } })).state).toBe('draft');
+    expect(await services.db.auditLog.count()).toBe(0);
+
+    const as = { user: organizer, roles: [ORGANIZER_ROLE] };
+    const ch = [{ name: 'challenge', type: 'string' as const, value: 'kws-test' }];
+    const close = fake.interact({ command: 'challenge', subcommand: 'close', ...as, options: [...ch, { name: 'reason', type: 'string', value: 'maintenance' }] });
+    await close.waitForContent(/✅ \*\*kws-test\*\*: close done\. Now closed/);
+    const freeze = fake.interact({ command: 'challenge', subcommand: 'freeze', ...as, options: [...ch, { name: 'reason', type: 'string', value: 'last week' }] });
+    await freeze.waitForContent(/board frozen/);
+    const open = fake.interact({ command: 'challenge', subcommand: 'open', ...as, options: [...ch, { name: 'reason', type: 'string', value: 'back' }] });
+    await open.waitForContent(/open done\. Now open/);
+    const announce = fake.interact({ command: 'challenge', subcommand: 'announce', ...as, options: [...ch, { name: 'message', type: 'string', value: 'Deadline extended by a day.' }] });
+    await announce.waitForContent(/Announced/);
+    expect(fake.channelMessages.map((m) => m.content)).toContain('📣 **KWS pipeline test**\nDeadline extended by a day.');
+
+    const grant = fake.interact({ command: 'quota', subcommand: 'grant', ...as, options: [...ch, { name: 'user', type: 'user', value: learner.id, username: learner.username }, { name: 'extra', type: 'integer', value: 2 }, { name: 'reason', type: 'string', value: 'lost to a bug' }] });
+    await grant.waitForContent(/got \+2 submissions in \*\*kws-test\*\*/);
+    const ada = await services.db.identity.findUniqueOrThrow({ where: { provider_externalId: { provider: 'discord', externalId: learner.id } } });
+    expect(await services.db.quotaGrant.findFirst({ where: { personId: ada.personId } })).toMatchObject({ extra: 2, reason: 'lost to a bug' });
+
+    const cy = await person(services, 'cy');
+    const res = await submit(services, { challengeId: 'kws-test', personId: cy.id, fileName: 'm.tflite', source: 'cli', body: kwsModel() });
+    const dq = fake.interact({ command: 'disqualify', ...as, options: [{ name: 'submission', type: 'string', value: res.id }, { name: 'reason', type: 'string', value: 'copied' }] });
+    await dq.waitForContent(/is disqualified/);
+    expect((await services.db.submission.findUniqueOrThrow({ where: { id: res.id } })).disqualifyReason).toBe('copied');
+    const rj = fake.interact({ command: 'rejudge', ...as, options: [...ch, { name: 'reason', type: 'string', value: 'new kernels' }] });
+    await rj.waitForContent(/1 submission queued for rejudging under evaluator `e\d+-[0-9a-f]+`/);
+    const rack = fake.interact({ command: 'rack', subcommand: 'status', ...as });
+    await rack.waitForContent(/No boards are registered|health/);
+    const bad = fake.interact({ command: 'disqualify', ...as, options: [{ name: 'submission', type: 'string', value: 'nope' }, { name: 'reason', type: 'string', value: 'x' }] });
+    await bad.waitForContent(/❌ no submission nope/);
+
+    const orgId = (await services.db.identity.findUniqueOrThrow({ where: { provider_externalId: { provider: 'discord', externalId: organizer.id } } })).personId;
+    const actions = await services.db.auditLog.findMany({ orderBy: { createdAt: 'asc' }, select: { action: true, actorId: true } });
+    expect(actions.map((a) => a.action)).toEqual(['challenge.close', 'challenge.freeze', 'challenge.open', 'quota.grant', 'submission.disqualify', 'submission.rejudge']);
+    expect(new Set(actions.map((a) => a.actorId))).toEqual(new Set([orgId]));
+  });
+});
