@@ -23,8 +23,8 @@ const PERSONAL = [
   /\breembolso|\bcobr(o|aron|ado)\b|\bfactura|contrase(n|ñ)a|\bsenha\b|\bmi nota\b|\bminha nota\b|\bcobran(c|ç)a\b|\bpagamento\b|\bpago duplicado/i,
 ];
 
-/** Boards and tools the course does not cover: questions centred on them are not the material's to answer. */
-const FOREIGN_HARDWARE = /\b(raspberry ?pi|esp32|esp8266|jetson|stm32|pico\b|rp2040|coral|k210|portenta|teensy|xiao)\b/i;
+/** Boards and software the course does not cover: questions centred on them are not the material's to answer. */
+const FOREIGN_HARDWARE = /\b(raspberry ?pi|esp32|esp8266|jetson|stm32|pico\b|rp2040|coral|k210|portenta|teensy|xiao|django|flask|react|angular|wordpress|php|laravel|excel|photoshop|unity|minecraft)\b/i;
 
 /** Asking whether other hardware fits the course is a course question (the kit FAQ answers it). */
 const COURSE_CONTEXT = /\b(instead|substitut\w*|supported|compatible|course|labs?|kit|nano 33|en lugar|en vez|em vez|no lugar|curso|laborat\w*)\b/i;
