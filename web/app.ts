@@ -10,6 +10,7 @@ import { adminRoutes } from './routes/admin.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
+import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
 
 export function buildApp(ctx: WebContext): Express {
@@ -26,6 +27,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(submissionApiRoutes(ctx));
   app.use(leaderboardRoutes(ctx));
   app.use(submissionPageRoutes(ctx));
+  app.use(challengePageRoutes(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -132,6 +132,11 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
     expect((await fetch(`${base}/api/challenges/kws-test/leaderboard?split=nope`)).status).toBe(400);
     expect((await fetch(`${base}/api/challenges/nope/leaderboard`)).status).toBe(404);
 
+    const rules = await (await fetch(`${base}/challenges/kws-test`)).text();
+    expect(rules).toContain('Score = 100·quality + 20·latency + 20·flash');
+    expect(rules).toContain('resets at 00:00 UTC');
+    expect(rules).toMatch(/Closes <time datetime="2099-01-01T00:00:00Z">2099-01-01 00:00 UTC<\/time>/);
+    expect((await fetch(`${base}/challenges/nope`)).status).toBe(404);
     const html = await (await fetch(`${base}/challenges/kws-test/leaderboard`)).text();
     expect(html).toContain('<table>');
     expect(html).toContain('ada');

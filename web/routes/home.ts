@@ -8,7 +8,7 @@ export function homeRoutes(ctx: WebContext): Router {
   router.get('/', async (_req, res) => {
     const challenges = await ctx.services.db.challenge.findMany({ orderBy: { id: 'asc' }, select: { id: true, title: true, task: true, state: true } });
     const rows = challenges.length
-      ? `<ul>${challenges.map((c) => `<li><strong>${escapeHtml(c.title)}</strong> (${escapeHtml(c.task.toUpperCase())}) — <a href="/challenges/${encodeURIComponent(c.id)}/leaderboard">leaderboard</a></li>`).join('')}</ul>`
+      ? `<ul>${challenges.map((c) => `<li><a href="/challenges/${encodeURIComponent(c.id)}"><strong>${escapeHtml(c.title)}</strong></a> (${escapeHtml(c.task.toUpperCase())}) — <a href="/challenges/${encodeURIComponent(c.id)}/leaderboard">leaderboard</a></li>`).join('')}</ul>`
       : '<p>No challenges are loaded yet.</p>';
     res.type('html').send(
       page('TinyArena', `<h1>TinyArena</h1><p>Grading and leaderboards for the TinyML course capstone: keyword spotting, visual wake words and anomaly detection.</p><h2>Challenges</h2>${rows}<p><a href="/healthz">Service health</a></p>`),

@@ -1,0 +1,53 @@
+/**
+ * GET /challenges/:id — a challenge's rules as learners need them: task and signature, budgets, the
+ * composite formula with its exchange rates, the timeline in the challenge's display time zone (and
+ * UTC), the quota with its reset time, team size and the device stage.
+ */
+import { Router, type Request, type Response } from 'express';
+import { formatBytes } from '../../core/blob-store.js';
+import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
+import { quotaWindow } from '../../grader/pipeline/quota.js';
+import { TASK_SIGNATURES } from '../../grader/validate/rules.js';
+import type { WebContext } from '../context.js';
+import { escapeHtml, page } from '../views/layout.js';
+
+/** "2027-02-28 23:59 UTC (2027-03-01 00:59 Europe/Berlin)" */
+function when(iso: string, zone: string): string {
+  const d = new Date(iso);
+  const fmt = (tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d).replace(',', '');
+  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(fmt(zone))} ${escapeHtml(zone)}</time>${zone === 'UTC' ? '' : ` (${escapeHtml(fmt('UTC'))} UTC)`}`;
+}
+
+export function challengePageRoutes(ctx: WebContext): Router {
+  const router = Router();
+  router.get('/challenges/:id', async (req: Request, res: Response) => {
+    let c;
+    try {
+      c = await getChallenge(ctx.services.db, String(req.params.id), ctx.services.config.CHALLENGES_DIR);
+    } catch (err) {
+      if (err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
+      throw err;
+    }
+    const d = c.def;
+    const p = phaseOf(c);
+    const zone = d.timeline.displayTimeZone;
+    const sig = d.signature ?? TASK_SIGNATURES[d.task];
+    const tensors = (ts: { shape: number[]; dtype: string }[]) => ts.map((t) => `${escapeHtml(t.dtype)} [${t.shape.join(', ')}]`).join('; ');
+    const w = d.scoring.weights;
+    const { resetsAt } = quotaWindow(d.quotas, new Date());
+    const id = encodeURIComponent(d.id);
+    res.type('html').send(
+      page(
+        `${d.title} — TinyArena`,
+        `<h1>${escapeHtml(d.title)}</h1><p>${escapeHtml(d.task.toUpperCase())} · <strong>${escapeHtml(p.phase)}</strong>${p.frozen ? ' (public board frozen)' : ''} · <a href="/challenges/${id}/leaderboard">leaderboard</a></p>${d.description ? `<p>${escapeHtml(d.description)}</p>` : ''}
+<h2>What to submit</h2><p>A full-integer int8 <code>.tflite</code> model. Input: ${tensors(sig.inputs)}. Output: ${tensors(sig.outputs)}.</p>
+<h2>Budgets</h2><ul><li>Model size ≤ ${formatBytes(d.budgets.maxModelBytes)}</li><li>Tensor arena ≤ ${formatBytes(d.budgets.maxArenaBytes)}</li>${d.budgets.maxMacs ? `<li>≤ ${d.budgets.maxMacs.toLocaleString('en-US')} MACs per inference</li>` : ''}<li>Operators: ${d.budgets.allowedOps ? escapeHtml(d.budgets.allowedOps.join(', ')) : 'everything the board firmware registers'}</li></ul>
+<h2>Scoring</h2><p>Score = ${w.quality}·quality + ${w.latency}·latency + ${w.flash}·flash, each term between 0 and 1 (1 = best). Quality is ${d.scoring.gate.metric === 'auc' ? 'the ROC AUC' : 'top-1 accuracy'}; latency is 1 at ≤ ${d.scoring.latency.bestMs} ms and 0 at ≥ ${d.scoring.latency.worstMs} ms on the board; flash is 1 at ≤ ${formatBytes(d.scoring.flash.bestBytes)} and 0 at ≥ ${formatBytes(d.scoring.flash.worstBytes)}, linear between. So going from the slowest to the fastest latency is worth as much as ${(w.latency / (w.quality || 1)).toFixed(2)} of ${d.scoring.gate.metric === 'auc' ? 'AUC' : 'accuracy'}. Submissions below ${d.scoring.gate.metric} ${d.scoring.gate.min} are scored but not ranked.</p>
+<h2>Timeline</h2><ul><li>Opens ${when(d.timeline.opens, zone)}</li>${d.timeline.freezes ? `<li>Public board freezes ${when(d.timeline.freezes, zone)}</li>` : ''}<li>Closes ${when(d.timeline.closes, zone)}; the private ranking is revealed then.</li></ul>
+<h2>Quota</h2><p>${d.quotas.perDay} submission${d.quotas.perDay === 1 ? '' : 's'} a day${d.quotas.total ? `, ${d.quotas.total} in total` : ''}. The daily quota resets at ${escapeHtml(d.quotas.resetAt)} ${escapeHtml(d.quotas.timeZone)}; next reset ${when(resetsAt.toISOString(), d.quotas.timeZone)}. Files rejected by the checks at upload cost nothing, nor do submissions that fail on our side.</p>
+<h2>Teams and board</h2><p>Teams of up to ${d.team.maxSize}. ${d.device.enabled ? `Every model also runs on an Arduino Nano 33 BLE Sense: ${d.device.warmups} warm-up and ${d.device.inferences} timed inferences; outputs must equal the grader's byte for byte.` : 'No on-board stage.'}${d.leaderboard.maxFinalSubmissions ? ` Choose up to ${d.leaderboard.maxFinalSubmissions} final submissions for the private ranking.` : ''}</p>`,
+      ),
+    );
+  });
+  return router;
+}
