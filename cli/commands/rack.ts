@@ -68,5 +68,26 @@ const register: RegisterCommand = (program) => {
       });
       output(opts.json, { id: row.id, state: row.state }, () => `board ${id}: quarantine cleared; the rack re-probes it within its health interval`);
     });
+  rack
+    .command('check-firmware')
+    .description('check a firmware submission (.bin/.hex/.elf) against the Nano 33 BLE memory map')
+    .argument('<file>')
+    .option('--flash-budget <bytes>', "a challenge's flash budget")
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { json?: boolean; flashBudget?: string }) => {
+      const fs = await import('node:fs/promises');
+      const { checkFirmware } = await import('../../grader/firmware/check.js');
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await fs.readFile(file));
+      } catch (err) {
+        throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
+      }
+      const budget = opts.flashBudget === undefined ? undefined : Number(opts.flashBudget);
+      if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) throw new CliError('--flash-budget must be a positive number of bytes', 2);
+      const report = checkFirmware(bytes, { fileName: file, ...(budget ? { flashBudgetBytes: budget } : {}) });
+      output(opts.json, report, () => [`${report.ok ? 'OK' : 'REJECTED'}: ${file} (${report.format ?? 'unreadable'}, ${report.board})`, ...report.checks.map((c) => `  ${c.status.padEnd(4)} ${c.id}: ${c.message}`)].join('\n'));
+      if (!report.ok) process.exitCode = report.format === null ? 2 : 1;
+    });
 };
 export default register;

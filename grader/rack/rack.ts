@@ -152,10 +152,26 @@ export class Rack implements Component {
       await s.client?.close().catch(() => undefined);
       const port = s.sim ? s.sim.hostPort : (s.entry.port ?? (await findPortBySerial(s.entry.serialNumber!)));
       if (!port) throw new Error(`no Nano 33 BLE with USB serial number ${s.entry.serialNumber} is plugged in`);
-      s.client = new BoardClient(createTransport(s.entry.transport, { port }), { commandTimeoutMs: s.entry.commandTimeoutMs });
-      await s.client.open();
-      await s.client.hello();
-      s.info = await s.client.info();
+      const transport = createTransport(s.entry.transport, { port });
+      const client = new BoardClient(transport, { commandTimeoutMs: s.entry.commandTimeoutMs });
+      s.client = client;
+      await client.open();
+      // Unplugged while idle: show it at once (a running job reports it through its own fault).
+      transport.onClose(() => {
+        if (s.client !== client || s.busy || this.state === 'stopping') return;
+        void db.board
+          .updateMany({ where: { id: s.entry.id, state: 'idle' }, data: { state: 'offline', lastError: `disconnected from ${port}` } })
+          .catch(() => undefined);
+      });
+      // One retry: a board (or a loaded machine) may be slow right after boot.
+      try {
+        await client.hello();
+        s.info = await client.info();
+      } catch (err) {
+        if (!(err instanceof BoardFault)) throw err;
+        await client.recover();
+        s.info = await client.info();
+      }
       await db.board.updateMany({ where: { id: s.entry.id, state: { not: 'quarantined' } }, data: { state: 'idle', lastError: null } });
       await db.board.update({ where: { id: s.entry.id }, data: { firmwareVersion: s.info.firmware, lastSeenAt: new Date() } });
       logger.info({ board: s.entry.id, port, firmware: s.info.firmware }, 'board connected');
@@ -250,6 +266,8 @@ export class Rack implements Component {
       .filter((s) => !tried.has(s.entry.id) && !s.busy && s.client?.isOpen && byId.get(s.entry.id)?.state !== 'quarantined')
       .sort((a, b) => (byId.get(b.entry.id)?.health ?? 0) - (byId.get(a.entry.id)?.health ?? 0) || a.order - b.order);
     for (const slot of candidates) {
+      // Another job of this process may have taken it while we read the table (busy is set synchronously).
+      if (slot.busy) continue;
       slot.busy = true;
       const lease = await this.leases.acquire(slot.entry.id, this.holder, this.config.leaseTtlMs).catch(() => null);
       if (!lease) {

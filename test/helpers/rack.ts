@@ -21,7 +21,7 @@ export async function simRack(services: Services, boards: TestBoard[], opts: { q
     maxAttempts: boards.length,
     leaseTtlMs: 10_000,
     // Generous for a loaded 2-core machine: only hung boards ever reach it.
-    boards: boards.map((b) => ({ id: b.id, kind: 'sim', faults: b.faults ?? [], commandTimeoutMs: opts.commandTimeoutMs ?? 2_500 })),
+    boards: boards.map((b) => ({ id: b.id, kind: 'sim', faults: b.faults ?? [], commandTimeoutMs: opts.commandTimeoutMs ?? 5_000 })),
   });
   const rack = new Rack({ db: services.db, redis: services.redis, logger: services.logger, prefix: services.config.QUEUE_PREFIX, simDir: tempDir('tinyarena-rack-') }, config);
   onTestFinished(async () => {
