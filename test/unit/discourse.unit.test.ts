@@ -44,8 +44,8 @@ describe('Discourse client', () => {
     new Response('{}'); // load undici before timing
     const t0 = Date.now();
     await Promise.all([0, 1, 2, 3].map(() => client.request('GET', '/x.json')));
-    // Two at once, then one per 100 ms.
-    expect(times[1]! - t0).toBeLessThan(80);
+    // Two at once, then one per 100 ms. Only lower bounds: a loaded machine can only make it slower.
+    expect(times[2]! - t0).toBeGreaterThanOrEqual(85);
     expect(times[3]! - t0).toBeGreaterThanOrEqual(180);
   });
 
