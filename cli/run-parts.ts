@@ -42,7 +42,12 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
       const { WebServer } = await import('../web/server.js');
       components.push(new WebServer({ services, health: () => collectHealth(services, components, VERSION) }));
     }
-    if (config.discordEnabled) logger.warn('DISCORD_TOKEN is set, but this build has no Discord bot yet; it is ignored');
+    // The bot goes with the web part (the front door): scaled-out worker processes must not open
+    // gateway sessions of their own. Started last, so it is the first to stop taking commands.
+    if (config.discordEnabled && parts.includes('web')) {
+      const { DiscordBot } = await import('../bot/discord/bot.js');
+      components.push(new DiscordBot({ services }));
+    }
     if (config.discourseEnabled) logger.warn('DISCOURSE_URL is set, but this build has no Discourse integration yet; it is ignored');
     for (const c of components) await c.start();
   } catch (err) {

@@ -3,11 +3,17 @@
  * database and real workers. A slash command with an attachment ends as a scored leaderboard entry,
  * with the reply edited as the submission moves; failures always edit the reply with a reason.
  */
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startParts } from '../../cli/run-parts.js';
 import { submit } from '../../grader/pipeline/intake.js';
 import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
 import { discordBot, learner, learner2, organizer, ORGANIZER_ROLE } from '../helpers/discord.js';
-import { kwsModel, person } from '../helpers/pipeline.js';
+import { FakeDiscord } from '../fakes/fake-discord.js';
+import { runCli } from '../helpers/cli.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+import { kwsModel, person, writeChallenge } from '../helpers/pipeline.js';
+import { tempDir } from '../helpers/tmp.js';
 import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
 
 const submitOpts = (bytes: Uint8Array, extra: { announce?: boolean; expiresInMs?: number; name?: string } = {}) => [
@@ -154,5 +160,50 @@ describe('Discord bot: organizer commands', () => {
     const actions = await services.db.auditLog.findMany({ orderBy: { createdAt: 'asc' }, select: { action: true, actorId: true } });
     expect(actions.map((a) => a.action)).toEqual(['challenge.close', 'challenge.freeze', 'challenge.open', 'quota.grant', 'submission.disqualify', 'submission.rejudge']);
     expect(new Set(actions.map((a) => a.actorId))).toEqual(new Set([orgId]));
+  });
+});
+
+describe('Discord bot: deployment and start-up', () => {
+  it('registers the commands with `tinyarena discord-deploy` and starts with the web part', async () => {
+    const fake = new FakeDiscord({ roles: [{ id: ORGANIZER_ROLE, name: 'Organizers' }] });
+    await fake.start();
+    onTestFinished(() => fake.stop());
+    const root = tempDir('tinyarena-discord-');
+    const env = {
+      DATA_DIR: root,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}`,
+      CHALLENGES_DIR: writeChallenge(root),
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_GUILD_ID: fake.guildId,
+      DISCORD_ORGANIZER_ROLE_IDS: ORGANIZER_ROLE,
+      DISCORD_API_URL: fake.apiUrl,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+    };
+    // Start first (it migrates and loads the challenges), then register from a second process.
+    const running = await startParts(['web'], env);
+    onTestFinished(async () => {
+      const keys = await running.services.redis.keys(`${env.QUEUE_PREFIX}:*`);
+      if (keys.length) await running.services.redis.del(...keys);
+      await running.stop();
+    });
+    const bot = running.components.find((c) => c.name === 'discord')!;
+    expect(await bot.health()).toMatchObject({ ok: true, state: 'running' });
+    const run = runCli(['discord-deploy', '--json'], env);
+    const { code } = await run.exited;
+    expect(code, run.output.stderr).toBe(0);
+    const out = JSON.parse(run.output.stdout) as { scope: string; commands: string[] };
+    expect(out).toMatchObject({ scope: 'guild' });
+    expect(out.commands).toEqual(['submit', 'status', 'leaderboard', 'challenges', 'rules', 'ask', 'challenge', 'rejudge', 'disqualify', 'quota', 'rack']);
+    const registered = fake.commands.get(`guild:${fake.guildId}`)!;
+    const submitCmd = registered.find((c) => c.name === 'submit') as { options: { name: string; type: number; choices?: { value: string }[] }[] };
+    expect(submitCmd.options.map((o) => [o.name, o.type])).toEqual([['challenge', 3], ['model', 11], ['note', 3], ['announce', 5]]);
+    expect(submitCmd.options[0]!.choices).toEqual([expect.objectContaining({ value: 'kws-test' })]);
+    expect(registered.find((c) => c.name === 'rejudge')).toMatchObject({ default_member_permissions: '32' });
+
+    const sent = fake.interact({ command: 'challenges', user: learner });
+    await sent.waitForContent(/KWS pipeline test/);
   });
 });
