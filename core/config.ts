@@ -79,6 +79,8 @@ export const envSchema = z.object({
   DISCORD_APPLICATION_ID: idList,
   DISCORD_GUILD_ID: idList,
   DISCORD_ORGANIZER_ROLE_IDS: idList,
+  /** OAuth2 client secret of the Discord application: enables "Sign in with Discord" on the web side. */
+  DISCORD_CLIENT_SECRET: optionalString,
   DISCORD_API_URL: url(['http://', 'https://'], 'an absolute http(s) URL').default('https://discord.com/api'),
   DISCOURSE_URL: url(['http://', 'https://'], 'an absolute http(s) URL'),
   DISCOURSE_API_KEY: optionalString,
@@ -118,7 +120,7 @@ export class ConfigError extends Error {
 }
 
 /** Names of secrets: never printed, never rendered into pages. */
-export const SECRET_KEYS: (keyof Env)[] = ['SESSION_SECRET', 'DISCORD_TOKEN', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
+export const SECRET_KEYS: (keyof Env)[] = ['SESSION_SECRET', 'DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
 
 /**
  * Validate an environment. Pure: pass `process.env` (merged with .env by {@link loadConfig}).

@@ -6,6 +6,7 @@ import { homeRoutes } from './routes/home.js';
 import { identify } from './auth.js';
 import { sessions } from './session.js';
 import { loginRoutes } from './routes/login.js';
+import { discordOAuthRoutes } from './routes/discord-oauth.js';
 import { adminRoutes } from './routes/admin.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
@@ -22,6 +23,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(sessions(ctx.services));
   app.use(identify(ctx));
   app.use(loginRoutes(ctx));
+  app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(submissionApiRoutes(ctx));

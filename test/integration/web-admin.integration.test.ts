@@ -11,6 +11,7 @@ import type { Services } from '../../core/services.js';
 import { submit } from '../../grader/pipeline/intake.js';
 import { grantRole, issueToken } from '../../grader/pipeline/people.js';
 import { WebServer } from '../../web/server.js';
+import { FakeDiscordOAuth } from '../fakes/fake-discord-oauth.js';
 import { freePort } from '../helpers/cli.js';
 import { kwsModel, person, pipelineServices } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
@@ -125,6 +126,52 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     // Signing out ends the session.
     expect((await org.post('/logout', { _csrf: orgCsrf })).status).toBe(303);
     expect((await org.req('/admin')).status).toBe(303);
+  });
+
+  it('signs in with Discord OAuth2: state checked, accounts linked, organizer rights follow the guild roles', async () => {
+    const oauth = new FakeDiscordOAuth('111', 'shh', '999');
+    await oauth.start();
+    onTestFinished(() => oauth.stop());
+    const port = await freePort();
+    const s = await pipelineServices({
+      env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DISCORD_API_URL: oauth.url, DISCORD_TOKEN: 'bot-token-unused-here', DISCORD_APPLICATION_ID: '111', DISCORD_CLIENT_SECRET: 'shh', DISCORD_GUILD_ID: '999', DISCORD_ORGANIZER_ROLE_IDS: '42' },
+    });
+    const base = await webUp(s);
+    const signIn = async (agent: Agent) => {
+      const start = await agent.req('/auth/discord');
+      expect(start.status).toBe(302);
+      const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+      const back = new URL(consent.headers.get('location')!);
+      return agent.req(back.pathname + back.search);
+    };
+    expect(await (await fetch(`${base}/login`)).text()).toContain('Sign in with Discord');
+
+    oauth.nextUser = { id: '5001', username: 'Olga.K', global_name: 'Olga', roles: ['42'] };
+    const org = new Agent(base);
+    const landed = await signIn(org);
+    expect([landed.status, landed.headers.get('location')]).toEqual([303, '/admin']);
+    expect((await org.req('/admin')).status).toBe(200);
+    const olga = await s.db.person.findUniqueOrThrow({ where: { handle: 'olga.k' }, include: { identities: true } });
+    expect(olga.identities).toMatchObject([{ provider: 'discord', externalId: '5001' }]);
+
+    oauth.nextUser = { id: '5002', username: 'lee', roles: [] };
+    const learner = new Agent(base);
+    expect((await signIn(learner)).headers.get('location')).toBe('/');
+    expect((await learner.req('/admin')).status).toBe(403);
+
+    // The role is withdrawn on Discord: the next sign-in withdraws it here too (same person, not a new one).
+    oauth.nextUser = { id: '5001', username: 'Olga.K', roles: [] };
+    const again = new Agent(base);
+    expect((await signIn(again)).headers.get('location')).toBe('/');
+    expect((await again.req('/admin')).status).toBe(403);
+    expect(await s.db.person.count({ where: { handle: { startsWith: 'olga' } } })).toBe(1);
+    expect((await s.db.auditLog.findMany({ orderBy: { id: 'asc' } })).map((a) => a.action)).toEqual(['person.role-grant', 'person.role-revoke']);
+
+    // A callback that did not start here (forged or replayed state) is refused.
+    const forged = new Agent(base);
+    expect((await forged.req('/auth/discord/callback?code=abc&state=forged')).status).toBe(400);
+    oauth.nextUser = null;
+    expect((await signIn(new Agent(base))).status).toBe(400);
   });
 
   it.skipIf(!existsSync('/usr/bin/chromium'))('an organizer signs in and freezes a challenge in headless Chromium', { timeout: 90_000 }, async () => {

@@ -13,11 +13,11 @@ import { escapeHtml, page } from '../views/layout.js';
 /** Only same-site paths may be a post-login target (no open redirects). */
 const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(n) ? n : '/admin');
 
-function loginPage(req: Request, message = ''): string {
+function loginPage(req: Request, message = '', discord = false): string {
   const next = safeNext(req.query.next ?? (req.body as { next?: string } | undefined)?.next);
   return page(
     'Sign in — TinyArena',
-    `<h1>Sign in</h1>${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}<form method="post" action="/login">${csrfField(req)}<input type="hidden" name="next" value="${escapeHtml(next)}"><p><label for="token">API token</label><br><input id="token" name="token" type="password" autocomplete="current-password" required size="50"></p><p><button type="submit">Sign in</button></p></form><p>Organizers get a token from the server console: <code>tinyarena token create &lt;handle&gt; --role organizer</code>.</p>`,
+    `<h1>Sign in</h1>${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}<form method="post" action="/login">${csrfField(req)}<input type="hidden" name="next" value="${escapeHtml(next)}"><p><label for="token">API token</label><br><input id="token" name="token" type="password" autocomplete="current-password" required size="50"></p><p><button type="submit">Sign in</button></p></form>${discord ? '<p><a href="/auth/discord">Sign in with Discord</a></p><p>Or with an API token:</p>' : ''}<p>Organizers get a token from the server console: <code>tinyarena token create &lt;handle&gt; --role organizer</code>.</p>`,
   );
 }
 
@@ -28,7 +28,7 @@ export function loginRoutes(ctx: WebContext): Router {
   const limiter = rateLimit({ windowMs: 15 * 60_000, limit: 20, standardHeaders: 'draft-8', legacyHeaders: false });
 
   router.get('/login', (req, res) => {
-    res.type('html').send(loginPage(req));
+    res.type('html').send(loginPage(req, '', Boolean(ctx.services.config.DISCORD_APPLICATION_ID && ctx.services.config.DISCORD_CLIENT_SECRET)));
   });
 
   router.post('/login', limiter, form, verifyCsrf, async (req: Request, res: Response) => {
