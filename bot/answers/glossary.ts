@@ -41,7 +41,7 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   biblioteca: ['library'], bibliotecas: ['library'], libreria: ['library'], librerias: ['library'], instalar: ['install'], instalo: ['install'], instalacion: ['install'], paquete: ['package'],
   palabra: ['keyword'], palabras: ['keyword'], clave: ['keyword'], voz: ['voice', 'audio'], grabar: ['record'], grabaciones: ['record'], muestras: ['sample'], datos: ['data', 'dataset'], conjunto: ['dataset'],
   persona: ['person'], personas: ['person', 'people'], deteccion: ['detection'], anomalias: ['anomaly'], anomalia: ['anomaly'], umbral: ['threshold'],
-  convertir: ['convert'], enviar: ['submit'], envio: ['submission'], envios: ['submission'], concurso: ['competition'], competencia: ['competition'], tabla: ['leaderboard'], clasificacion: ['leaderboard', 'ranking'],
+  convertir: ['convert'], enviar: ['submit', 'submission'], envio: ['submission'], envios: ['submission'], concurso: ['competition'], competencia: ['competition'], tabla: ['leaderboard'], clasificacion: ['leaderboard', 'ranking'],
   certificado: ['certificate'], gratis: ['free', 'audit'], gratuito: ['free', 'audit'], pagar: ['pay', 'verified'], curso: ['course'], cursos: ['course'], kit: ['kit'],
   desconecta: ['disconnect'], desconecto: ['disconnect'], donde: ['where'], preguntar: ['ask'], foro: ['forum'],
   precision: ['accuracy'], exactitud: ['accuracy'], funciona: ['work'], lento: ['slow'], luz: ['led'], luces: ['led'], permiso: ['permission'], denegado: ['denied'],
@@ -75,7 +75,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'after before again still even get got getting gets use used using need needs want wanted try tried trying please help thanks thank hi hello ' +
     'anyone someone something anything know make made work works working way one two lot really ok okay like im ive dont doesnt cant didnt isnt ' +
     'though although through even everything everyone since while because until without within between also yet whether either neither instead ' +
-    'would could might shall much many more most less few other others another such same own thing things stuff guys folks ' +
+    // Not "many", "more", "less": "how many submissions" is what quota questions hinge on.
+    'would could might shall other others another such same own thing things stuff guys folks ' +
     // Spanish
     'el la los las un una unos unas y o pero si de del al en con por para como que qué es son esta estan este esto estos ese eso mi mis tu tus su sus ' +
     'yo me te se le lo nos hay tengo tiene tienen hacer hago puedo puede pueden cual cuales cuando donde porque muy mas ya no sin sobre hola gracias ayuda alguien ' +
