@@ -42,6 +42,7 @@ describe.skipIf(!COURSE)('triage on the shared course', () => {
     expect(t.kind).toBe('courseware-bug');
     expect(t.course_section).toBe('2.2');
     expect(t.answer).toMatchObject({ abstained: true, citations: [{ id: '2.2.3' }] });
+    expect(triagePost(kb, { title: 'Video 3.4.2 has no sound', body: 'It plays, but there is no audio at all; tried two browsers.' })).toMatchObject({ kind: 'courseware-bug', course_section: '3.4' });
   });
 
   it('ignores version numbers when looking for a section id, and merges existing tags first', () => {

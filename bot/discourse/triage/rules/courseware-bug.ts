@@ -14,6 +14,8 @@ export default keywordRule({
     /\btypo\b|\bmisspel|\bspelling\b|\bwrong (slides?|video|link|file|deck|pdf|title|answer key)/i,
     /\b(opens|goes to|points to|links to|shows) (the )?(same|wrong|other|another|a different)\b|\bopens the .* slides\b|\bsame (deck|slides|pdf) as\b/i,
     /\b(quiz|test|answer) (key )?(is )?(wrong|incorrect|swapped|mislabel)/i,
+    // Course media that does not work.
+    /\b(video|audio|slides?|pdf|reading|page|quiz|colab link)\b.{0,40}\b(no (sound|audio|subtitles)|won'?t (play|load|open)|(doesn'?t|does not|can'?t|cannot) (play|load|open|be opened)|not (playing|loading|opening)|is (broken|blank|empty|missing))/i,
     // A learner quoting the outline's own file paths is usually pointing at a wrong one.
     /\b(slides|readings|other)\/[\w.-]+\.pdf\b|\bnot reachable|\bunreachable\b|\bmissing (slides|pdf|video|reading)/i,
   ],
