@@ -27,6 +27,10 @@ export interface DiscordBotOptions {
   commands?: Command[];
   /** Multiply every command's cooldown (0 turns cooldowns off; tests). */
   cooldownScale?: number;
+  /** Wait between connection attempts while Discord is unreachable (default 30 s). */
+  retryMs?: number;
+  /** Longest wait for READY after login (default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 /** Discord's default upload limit, used when an interaction does not say. */
@@ -41,11 +45,16 @@ export class DiscordBot implements Component {
   private readonly byName: Map<string, Command>;
   private readonly organizerRoles: Set<string>;
   private readonly inFlight = new Set<Promise<void>>();
-  private state: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed' = 'stopped';
+  private state: 'stopped' | 'starting' | 'running' | 'reconnecting' | 'stopping' | 'failed' = 'stopped';
   private handled = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private readonly retryMs: number;
+  private readonly readyTimeoutMs: number;
 
   constructor(private readonly opts: DiscordBotOptions) {
     this.byName = new Map((opts.commands ?? allCommands).map((c) => [commandName(c), c]));
+    this.retryMs = opts.retryMs ?? 30_000;
+    this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
     this.organizerRoles = new Set((opts.services.config.DISCORD_ORGANIZER_ROLE_IDS ?? '').split(',').map((r) => r.trim()).filter(Boolean));
   }
 
@@ -55,12 +64,21 @@ export class DiscordBot implements Component {
   }
 
   async start(): Promise<void> {
-    const { config, logger, redisHandle } = this.opts.services;
+    const { config, redisHandle } = this.opts.services;
     if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
     this.state = 'starting';
     this.events = await subscribeEvents(redisHandle, config.QUEUE_PREFIX, (ev) => {
       for (const fn of this.watchers.get(ev.submissionId) ?? []) fn(ev);
     });
+    await this.connect();
+  }
+
+  /**
+   * Log in and wait for READY. A rejected token is a configuration error and stops start-up; Discord
+   * being unreachable is not: grading and the web go on while the bot retries in the background.
+   */
+  private async connect(): Promise<void> {
+    const { config, logger } = this.opts.services;
     const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.DISCORD_API_URL }, allowedMentions: { parse: ['users'] } });
     this.client = client;
     client.on(Events.InteractionCreate, (i) => {
@@ -71,13 +89,27 @@ export class DiscordBot implements Component {
     client.on(Events.Error, (err) => logger.warn({ err: err.message }, 'discord client error'));
     client.rest.on('rateLimited', (info) => logger.info({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    let timer: NodeJS.Timeout | undefined;
     try {
       await client.login(config.DISCORD_TOKEN);
-      await ready;
+      await Promise.race([ready, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no READY from the gateway within ${this.readyTimeoutMs} ms`)), this.readyTimeoutMs)))]);
     } catch (err) {
-      this.state = 'failed';
-      await this.stop();
-      throw err;
+      await client.destroy().catch(() => undefined);
+      if (this.client === client) this.client = null;
+      if ((err as { code?: string }).code === 'TokenInvalid') {
+        this.state = 'failed';
+        await this.events?.close();
+        this.events = null;
+        throw new Error('Discord rejected DISCORD_TOKEN (401): check the bot token in the developer portal');
+      }
+      if (this.state === 'stopping' || this.state === 'stopped') return;
+      this.state = 'reconnecting';
+      logger.warn({ err: (err as Error).message, retryInMs: this.retryMs }, 'cannot reach Discord; the bot retries in the background');
+      this.retry = setTimeout(() => void this.connect().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'Discord bot stopped')), this.retryMs);
+      this.retry.unref();
+      return;
+    } finally {
+      clearTimeout(timer);
     }
     this.state = 'running';
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, commands: this.byName.size }, 'Discord bot connected');
@@ -85,6 +117,7 @@ export class DiscordBot implements Component {
 
   async stop(): Promise<void> {
     if (this.state !== 'failed') this.state = 'stopping';
+    clearTimeout(this.retry);
     // Replies that follow a submission stop updating; the learner can ask /status later.
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
     for (const set of this.watchers.values()) set.clear();

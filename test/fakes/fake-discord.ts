@@ -172,14 +172,15 @@ export class FakeDiscord {
     this.clockSkew += ms;
   }
 
-  async start(): Promise<void> {
+  /** Listen on 127.0.0.1 (`port` 0 = any free port; pass the old port to come back after {@link stop}). */
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({ noServer: true });
     this.server.on('upgrade', (req, socket, head) => {
       if (!req.url?.startsWith('/gateway')) return socket.destroy();
       this.wss!.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { DiscordBot } from '../../bot/discord/bot.js';
 import { startParts } from '../../cli/run-parts.js';
 import { submit } from '../../grader/pipeline/intake.js';
 import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
@@ -12,7 +13,7 @@ import { discordBot, learner, learner2, organizer, ORGANIZER_ROLE } from '../hel
 import { FakeDiscord } from '../fakes/fake-discord.js';
 import { runCli } from '../helpers/cli.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
-import { kwsModel, person, writeChallenge } from '../helpers/pipeline.js';
+import { kwsModel, person, pipelineServices, writeChallenge } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/tmp.js';
 import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
 
@@ -203,6 +204,27 @@ describe('Discord bot: deployment and start-up', () => {
     expect(submitCmd.options[0]!.choices).toEqual([expect.objectContaining({ value: 'kws-test' })]);
     expect(registered.find((c) => c.name === 'rejudge')).toMatchObject({ default_member_permissions: '32' });
 
+    const sent = fake.interact({ command: 'challenges', user: learner });
+    await sent.waitForContent(/KWS pipeline test/);
+  });
+
+  it('refuses a rejected token at start, and keeps retrying in the background while Discord is unreachable', async () => {
+    const fake = new FakeDiscord();
+    await fake.start();
+    onTestFinished(() => fake.stop());
+    const env = { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl };
+    const wrong = await pipelineServices({ env: { ...env, DISCORD_TOKEN: 'not-the-token' } });
+    await expect(new DiscordBot({ services: wrong }).start()).rejects.toThrow(/Discord rejected DISCORD_TOKEN/);
+
+    const port = Number(new URL(fake.apiUrl).port);
+    await fake.stop();
+    const services = await pipelineServices({ env });
+    const bot = new DiscordBot({ services, retryMs: 300, readyTimeoutMs: 5000 });
+    onTestFinished(() => bot.stop());
+    await bot.start();
+    expect(bot.health()).toMatchObject({ ok: false, state: 'reconnecting' });
+    await fake.start(port);
+    await expect.poll(() => bot.health().state, { timeout: 15_000 }).toBe('running');
     const sent = fake.interact({ command: 'challenges', user: learner });
     await sent.waitForContent(/KWS pipeline test/);
   });
