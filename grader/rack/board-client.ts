@@ -7,7 +7,8 @@
 import { chunks, crc32, decodeMessage, encodeCommand, LineSplitter, lapLatencyUs, MAX_DB_CHUNK, ProtocolError, quote, type BoardInfo, type Command, type CommitInfo, type Message } from './protocol.js';
 import type { Transport } from './transports/transport.js';
 
-export type FaultKind = 'timeout' | 'garbled' | 'disconnected' | 'protocol';
+/** `drift`: valid protocol, wrong numbers (the reference-model check failed). */
+export type FaultKind = 'timeout' | 'garbled' | 'disconnected' | 'protocol' | 'drift';
 
 /** The board or its link misbehaved; the message says how, quoting what came back. */
 export class BoardFault extends Error {

@@ -3,7 +3,7 @@
  * with the host engine's, and time it (median of repeated single-inference laps after warm-ups).
  * Pure protocol steps over a {@link BoardSession}; the rack decides which board and retries.
  */
-import { BoardReplyError } from './board-client.js';
+import { BoardFault, BoardReplyError } from './board-client.js';
 import { ModelRefusedError, type BoardSession, type Rack, type RunResult } from './rack.js';
 
 export interface DeviceCase {
@@ -60,7 +60,11 @@ export function firstDifference(device: Uint8Array, host: Uint8Array): number | 
   return null;
 }
 
-async function runSession(s: BoardSession, req: DeviceRunRequest) {
+/**
+ * @param confirm on output mismatches, checks the board itself with the reference model (null = the
+ *   board is fine, so the mismatch is the model's); a drifting board is a fault and the job moves on.
+ */
+async function runSession(s: BoardSession, req: DeviceRunRequest, confirm: (s: BoardSession) => Promise<string | null>) {
   const { client } = s;
   let commit;
   try {
@@ -91,6 +95,10 @@ async function runSession(s: BoardSession, req: DeviceRunRequest) {
       mismatches.push({ sample: c.id, byteIndex: at, device: asInt8(out.subarray(lo, at + 6)), host: asInt8(c.expected.subarray(lo, at + 6)) });
     }
   }
+  if (mismatches.length) {
+    const drift = await confirm(s);
+    if (drift) throw new BoardFault('drift', `outputs differ from the host engine and the board fails the reference-model check (${drift})`);
+  }
   return { commit, mismatches, latencies };
 }
 
@@ -100,7 +108,7 @@ export async function runOnDevice(rack: Rack, req: DeviceRunRequest, label?: str
   const r = await rack.run(
     async (s) => {
       board = { kind: s.board.kind, firmware: s.board.info.firmware };
-      return runSession(s, req);
+      return runSession(s, req, (session) => rack.driftProbe(session));
     },
     { expectedUs: req.expectedUs, ...(label ? { label } : {}) },
   );

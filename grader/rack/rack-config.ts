@@ -45,6 +45,17 @@ export const rackConfigSchema = z.strictObject({
   maxAttempts: z.number().int().positive().default(3),
   /** Offline boards are re-probed (re-opened, `name`, `x-info`) this often. */
   healthIntervalMs: z.number().int().positive().default(30_000),
+  /**
+   * Reference-model drift check: after every `every` jobs on a board, run `model` (a .tflite path) on
+   * a fixed input and compare its raw outputs with the host engine; a board that drifts is quarantined.
+   */
+  driftCheck: z
+    .strictObject({
+      every: z.number().int().positive(),
+      model: z.string().min(1),
+      arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflite'),
+    })
+    .optional(),
 });
 
 export type RackConfig = z.output<typeof rackConfigSchema>;

@@ -86,6 +86,8 @@ interface Slot {
   location: string;
   /** In use by a job or a health check of this process. */
   busy: boolean;
+  /** Jobs completed since the rack started (drift check cadence). */
+  jobs: number;
 }
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
@@ -103,7 +105,7 @@ export class Rack implements Component {
     private readonly deps: RackDeps,
     readonly config: RackConfig,
   ) {
-    this.slots = config.boards.map((entry, order) => ({ entry, order, client: null, sim: null, info: null, location: entry.kind === 'sim' ? `sim://${entry.id}` : (entry.port ?? `usb-serial:${entry.serialNumber}`), busy: false }));
+    this.slots = config.boards.map((entry, order) => ({ entry, order, client: null, sim: null, info: null, location: entry.kind === 'sim' ? `sim://${entry.id}` : (entry.port ?? `usb-serial:${entry.serialNumber}`), busy: false, jobs: 0 }));
     this.leases = new LeaseStore(deps.redis, deps.prefix);
   }
 
@@ -238,6 +240,23 @@ export class Rack implements Component {
       };
       try {
         const value = await job(session);
+        slot.jobs++;
+        const drift = this.config.driftCheck;
+        if (drift && slot.jobs % drift.every === 0) {
+          // Still under the job's lease. A drifting board's result is kept (its outputs were compared
+          // byte for byte with the host engine) but the board leaves service.
+          let problem: string | null;
+          try {
+            problem = await this.driftProbe(session);
+          } catch (err) {
+            if (!(err instanceof BoardFault || err instanceof BoardReplyError)) throw err;
+            problem = errText(err);
+          }
+          if (problem) {
+            await this.quarantineNow(slot, lease, `reference-model drift check failed: ${problem}`);
+            return { value, boardId: slot.entry.id, attempts };
+          }
+        }
         await this.recordSuccess(slot, lease);
         return { value, boardId: slot.entry.id, attempts };
       } catch (err) {
@@ -322,6 +341,40 @@ export class Rack implements Component {
     }
     await db.board.updateMany({ where: { id: slot.entry.id, leasedBy: lease.token }, data: { state, leasedBy: null, leaseExpiresAt: null, consecutiveFailures: failures, health, lastError } });
     return false;
+  }
+
+  private driftReference: { model: Uint8Array; input: Uint8Array; expected: Uint8Array } | null = null;
+
+  /** The drift check on a leased board: null when the reference model's outputs are byte-equal. */
+  async driftProbe(session: BoardSession): Promise<string | null> {
+    const drift = this.config.driftCheck;
+    if (!drift) return null;
+    if (!this.driftReference) {
+      const { readFileSync } = await import('node:fs');
+      const { parseModel } = await import('../tflite/parse.js');
+      const { Interpreter } = await import('../interpreter/interpreter.js');
+      const model = new Uint8Array(readFileSync(drift.model));
+      const interp = Interpreter.create(parseModel(model), { arithmetic: drift.arithmetic });
+      // A fixed, non-trivial input (a ramp), the same on every board and every run.
+      const input = Uint8Array.from({ length: interp.inputBytes }, (_, i) => (i * 37 + 11) & 0xff);
+      interp.setInputBytes(input);
+      interp.invoke();
+      this.driftReference = { model, input, expected: interp.getOutputBytes() };
+    }
+    const ref = this.driftReference;
+    await session.client.uploadModel(ref.model, session.board.info.chunk);
+    await session.client.loadInput(ref.input);
+    await session.client.infer(1, 0, session.inferTimeoutMs(1, 0));
+    const out = await session.client.output();
+    const at = out.length === ref.expected.length ? out.findIndex((b, i) => b !== ref.expected[i]) : 0;
+    return at === -1 ? null : `output byte ${at}: board ${out[at] ?? 'none'} vs host ${ref.expected[at]}`;
+  }
+
+  private async quarantineNow(slot: Slot, lease: Lease, reason: string): Promise<void> {
+    await this.deps.db.board.updateMany({ where: { id: slot.entry.id, leasedBy: lease.token }, data: { state: 'quarantined', leasedBy: null, leaseExpiresAt: null, health: 0, lastError: reason } });
+    this.deps.logger.warn({ board: slot.entry.id, reason }, 'board quarantined');
+    await slot.client?.close().catch(() => undefined);
+    slot.client = null;
   }
 
   /** Clear a quarantine (organizer action) and reconnect. */

@@ -11,15 +11,16 @@ export const HAVE_SOCAT = haveSocat();
 
 export interface TestBoard {
   id: string;
-  faults?: { kind: 'hang' | 'garble' | 'drop' | 'reboot' | 'disconnect'; afterCommands: number; rate?: number }[];
+  faults?: { kind: 'hang' | 'garble' | 'drop' | 'reboot' | 'disconnect' | 'drift'; afterCommands: number; rate?: number }[];
 }
 
 /** Start a rack (boards up before it returns); `active` makes it the device stage's rack. */
-export async function simRack(services: Services, boards: TestBoard[], opts: { quarantineAfter?: number; commandTimeoutMs?: number; active?: boolean } = {}): Promise<Rack> {
+export async function simRack(services: Services, boards: TestBoard[], opts: { quarantineAfter?: number; commandTimeoutMs?: number; active?: boolean; driftCheck?: { every: number; model: string } } = {}): Promise<Rack> {
   const config = parseRackConfig({
     quarantineAfter: opts.quarantineAfter ?? 1,
     maxAttempts: boards.length,
     leaseTtlMs: 10_000,
+    ...(opts.driftCheck ? { driftCheck: opts.driftCheck } : {}),
     // Generous for a loaded 2-core machine: only hung boards ever reach it.
     boards: boards.map((b) => ({ id: b.id, kind: 'sim', faults: b.faults ?? [], commandTimeoutMs: opts.commandTimeoutMs ?? 5_000 })),
   });

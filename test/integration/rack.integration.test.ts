@@ -19,7 +19,7 @@ import { testServices } from '../helpers/services.js';
 import { runCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/process.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
-import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
+import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
 
 function kwsCases(n: number): { model: Uint8Array; cases: DeviceCase[]; expectedUs: number } {
   const model = kwsModel();
@@ -82,7 +82,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
       ['hangs', true],
       ['garbles', true],
     ]);
-    expect(r.attempts[0]!.error).toMatch(/no m-ready within 2500 ms after "x-model /);
+    expect(r.attempts[0]!.error).toMatch(/^no m-ready within 2500 ms after "/);
     expect(r.attempts[1]!.error).toMatch(/garbled line from the board/);
     const hangs = await boardRow(s, 'hangs');
     expect(hangs).toMatchObject({ state: 'quarantined', consecutiveFailures: 1 });
@@ -103,6 +103,20 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     ]);
     expect(status.boards[2]!.lastError).toMatch(/quarantined after 1 consecutive failed job/);
     expect(status.boards[2]!.health).toBeLessThan(1);
+  }, 60_000);
+
+  it('a board that drifts (wrong numbers, valid protocol) is caught by the reference model and quarantined; the job reruns elsewhere', async () => {
+    const s = await testServices();
+    const rack = await simRack(s, [{ id: 'drifts', faults: [{ kind: 'drift', afterCommands: 0 }] }, { id: 'good' }], {
+      driftCheck: { every: 1, model: sharedPath('models/kws_ref_model.tflite')! },
+    });
+    const r = await runOnDevice(rack, { ...kwsCases(2), warmups: 0, inferences: 1 });
+    expect(r).toMatchObject({ boardId: 'good', byteEqual: true });
+    expect(r.attempts.map((a) => a.board)).toEqual(['drifts']);
+    expect(r.attempts[0]!.error).toMatch(/fails the reference-model check \(output byte 0: board /);
+    expect(await boardRow(s, 'drifts')).toMatchObject({ state: 'quarantined' });
+    // The periodic check (every job here) passed on the good board.
+    expect(await boardRow(s, 'good')).toMatchObject({ state: 'idle', consecutiveFailures: 0 });
   }, 60_000);
 
   it('a board unplugged mid-run (pty closed) loses nothing: it goes offline and the job finishes elsewhere', async () => {

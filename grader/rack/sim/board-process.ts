@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { z } from 'zod';
-import { faultFor, faultSpecSchema, mangle, seeded } from './faults.js';
+import { driftLine, faultFor, faultSpecSchema, mangle, seeded } from './faults.js';
 import { SimBoard } from './sim-board.js';
 
 export const simProcessConfigSchema = z.strictObject({
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     if (hung) return;
     for (const ch of chunk.toString('latin1')) {
       if (ch !== '%') {
-        if (buf.length < 4096) buf += ch;
+        if (buf.length < 65536) buf += ch;
         continue;
       }
       const text = buf.replace(/[\r\n]/g, '');
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
         continue;
       }
       const res = board.handle(text);
+      if ((action.kind === 'none' || action.kind === 'mangle') && action.drift) res.lines = res.lines.map(driftLine);
       if (res.reset) {
         board = new SimBoard(config.board, micros);
         send(board.boot());

@@ -53,7 +53,7 @@ export class SimBoard {
       modelSlot: opts.modelSlot ?? 512 * 1024,
       ram: 256 * 1024,
       maxArena: opts.maxArena ?? 160 * 1024,
-      chunk: opts.chunk ?? 264,
+      chunk: opts.chunk ?? 2048,
       mhz: 64,
       ops: [...FIRMWARE_OP_SET.keys()],
     };
