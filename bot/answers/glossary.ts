@@ -49,6 +49,7 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   gestos: ['gesture'], varita: ['wand', 'magic'], monitor: ['monitor'], serie: ['serial'], serial: ['serial'], nada: ['nothing'], salida: ['output'],
   transferencia: ['transfer'], aprendizaje: ['learning'], privacidad: ['privacy'], consentimiento: ['consent'], sesgo: ['bias'], operacion: ['op'], operador: ['op'],
 
+  espectrograma: ['spectrogram'], espectrogramas: ['spectrogram'], diferencia: ['difference'], convierto: ['convert'], matriz: ['array'],
   veces: ['times', 'quota'], dia: ['day', 'daily'], diario: ['daily'], diarios: ['daily'], limite: ['limit', 'quota'], cuantos: ['many'], cuantas: ['many'],
   semana: ['week'], fecha: ['date', 'deadline'], plazo: ['deadline'], privada: ['private'], publica: ['public'], final: ['final'],
 
@@ -62,7 +63,7 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   inteiro: ['integer', 'int8'], inteiros: ['integer', 'int8'], rejeitado: ['rejected'], rejeitada: ['rejected'], varinha: ['wand', 'magic'], saida: ['output'],
   aprendizado: ['learning'], privacidade: ['privacy'], consentimento: ['consent'], vies: ['bias'],
   arduino: ['arduino'], baixar: ['download'], carregar: ['upload'], carregamento: ['upload'], falha: ['fail'], erro: ['error'], encontrado: ['found'], encontra: ['found'],
-  lenta: ['slow'], vezes: ['times', 'quota'], quantas: ['many'], quantos: ['many'], prazo: ['deadline'], semanal: ['weekly'], camera: ['camera'],
+  palavra: ['keyword'], palavras: ['keyword'], diferenca: ['difference'], converto: ['convert'], lenta: ['slow'], vezes: ['times', 'quota'], quantas: ['many'], quantos: ['many'], prazo: ['deadline'], semanal: ['weekly'], camera: ['camera'],
 };
 
 /** Words that carry no topic in any of the three languages (accents removed). */
