@@ -138,9 +138,13 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     await expect(runOnDevice(rack, { ...kwsCases(1), warmups: 0, inferences: 1 })).rejects.toBeInstanceOf(RackUnavailableError);
   }, 60_000);
 
-  it('the device stage passes a submission with byte-equal outputs and latency, even with a hanging board in the rack', async () => {
+  it('the device stage passes a submission with byte-equal outputs and latency past a hanging and an unplugged board', async () => {
     const s = await pipelineServices();
-    await simRack(s, [{ id: 'hangs', faults: [{ kind: 'hang', afterCommands: 30 }] }, { id: 'sim-2' }, { id: 'sim-3' }], { active: true, commandTimeoutMs: 2_500 });
+    await simRack(
+      s,
+      [{ id: 'hangs', faults: [{ kind: 'hang', afterCommands: 30 }] }, { id: 'unplugs', faults: [{ kind: 'disconnect', afterCommands: 50 }] }, { id: 'sim-3' }],
+      { active: true, commandTimeoutMs: 2_500 },
+    );
     const ada = await person(s, 'ada');
     const res = await submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'model.tflite', source: 'cli', body: kwsModel() });
     const pool = new WorkerPool(s);
@@ -155,10 +159,19 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     const device = status.stages.find((x) => x.name === 'device')!;
     expect(device.status).toBe('passed');
     const detail = device.detail as { latencyMs: number; byteEqual: boolean; samples: number; boardId: string; attempts: { board: string }[]; arenaBytes: number };
-    expect(detail).toMatchObject({ byteEqual: true, samples: 8, boardId: 'sim-2' });
-    expect(detail.attempts.map((a) => a.board)).toEqual(['hangs']);
+    expect(detail).toMatchObject({ byteEqual: true, samples: 8, boardId: 'sim-3' });
+    expect(detail.attempts.map((a) => a.board)).toEqual(['hangs', 'unplugs']);
     expect(detail.latencyMs).toBeGreaterThan(300);
     expect((await s.db.board.findUnique({ where: { id: 'hangs' } }))!.state).toBe('quarantined');
+    expect((await s.db.board.findUnique({ where: { id: 'unplugs' } }))!.state).toBe('quarantined');
+    // Nothing was lost: one run of each stage, and the submission is on the board.
+    expect(status.stages.map((x) => [x.name, x.status])).toEqual([
+      ['validate', 'passed'],
+      ['score', 'passed'],
+      ['device', 'passed'],
+      ['publish', 'passed'],
+    ]);
+    expect(status.rank).toBe(1);
     // The latency term now counts: the score is above the quality+flash-only score of a skipped device stage.
     expect(status.score).toBeGreaterThan(0);
   }, 60_000);
