@@ -10,11 +10,21 @@ import { knowledgeFor } from './knowledge.js';
 import { triagePost } from './triage/classify.js';
 import type { TriageResult } from './triage/types.js';
 
-/** A Discourse client from the configuration, or null when Discourse is not configured. */
+const clients = new WeakMap<Services, DiscourseClient>();
+
+/**
+ * The process's Discourse client (one per services, so its token bucket limits the whole process), or
+ * null when Discourse is not configured.
+ */
 export function discourseClient(services: Services): DiscourseClient | null {
   const c = services.config;
   if (!c.discourseEnabled || !c.DISCOURSE_URL || !c.DISCOURSE_API_KEY || !c.DISCOURSE_API_USERNAME) return null;
-  return new DiscourseClient({ baseUrl: c.DISCOURSE_URL, apiKey: c.DISCOURSE_API_KEY, apiUsername: c.DISCOURSE_API_USERNAME });
+  let client = clients.get(services);
+  if (!client) {
+    client = new DiscourseClient({ baseUrl: c.DISCOURSE_URL, apiKey: c.DISCOURSE_API_KEY, apiUsername: c.DISCOURSE_API_USERNAME });
+    clients.set(services, client);
+  }
+  return client;
 }
 
 /** The moderators' evidence, as Markdown for the whisper. */
