@@ -7,15 +7,26 @@ import { submissionStatus, type StatusView } from '../../grader/pipeline/status.
 import { clip, renderProgress, settled } from './shared.js';
 import type { CommandContext } from './types.js';
 
-/** Interaction tokens live 15 minutes; stop editing a little before. */
-export const FOLLOW_LIMIT_MS = 14 * 60_000;
+/** After the reply can no longer be edited, how long to keep waiting for the result (to notify the learner). */
+export const NOTIFY_LIMIT_MS = 24 * 3600_000;
 
-/** Edit the reply until the submission settles; resolves with its last status (null if it vanished or time ran out). */
-export async function followSubmission(ctx: CommandContext, id: string, opts: { header?: string; limitMs?: number } = {}): Promise<StatusView | null> {
+export interface FollowResult {
+  /** The settled status, or null if the submission vanished or did not settle in time. */
+  status: StatusView | null;
+  /** False when the reply stopped updating before the end (the learner needs another way to hear). */
+  replyCurrent: boolean;
+}
+
+/**
+ * Edit the reply until the submission settles. When the reply stops being editable first (a long
+ * queue), say so in it, then keep waiting without edits so the caller can still notify the learner.
+ */
+export async function followSubmission(ctx: CommandContext, id: string, opts: { header?: string } = {}): Promise<FollowResult> {
   const { db, config } = ctx.services;
   const read = () => submissionStatus(db, id, { publicUrl: config.PUBLIC_URL, workers: config.WORKER_CONCURRENCY });
-  return new Promise<StatusView | null>((resolve, reject) => {
+  return new Promise<FollowResult>((resolve, reject) => {
     let finished = false;
+    let editing = true;
     let running = false;
     let again = false;
     let last: StatusView | null = null;
@@ -23,9 +34,10 @@ export async function followSubmission(ctx: CommandContext, id: string, opts: { 
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearTimeout(giveUp);
       stop();
       if (err) reject(err instanceof Error ? err : new Error('could not follow the submission'));
-      else resolve(v);
+      else resolve({ status: v, replyCurrent: editing });
     };
     const tick = async () => {
       if (running) {
@@ -39,7 +51,7 @@ export async function followSubmission(ctx: CommandContext, id: string, opts: { 
           const s = await read();
           if (!s) return finish(null);
           last = s;
-          await ctx.reply.edit(clip(opts.header ? `${opts.header}\n${renderProgress(s)}` : renderProgress(s)));
+          if (editing) await ctx.reply.edit(clip(opts.header ? `${opts.header}\n${renderProgress(s)}` : renderProgress(s)));
           if (settled(s)) return finish(s);
         } while (again && !finished);
       } catch (err) {
@@ -49,13 +61,16 @@ export async function followSubmission(ctx: CommandContext, id: string, opts: { 
       }
     };
     const stop = ctx.watch(id, () => void tick());
+    // Stop editing a little before the reply expires; keep listening for the outcome.
     const timer = setTimeout(() => {
+      editing = false;
       void ctx.reply
-        .edit(clip(`${last ? renderProgress(last) : `submission \`${id}\``}\n⌛ still in the pipeline; this reply stops updating here. Ask \`/status submission:${id}\` later.`))
-        .catch(() => undefined)
-        .finally(() => finish(null));
-    }, opts.limitMs ?? FOLLOW_LIMIT_MS);
+        .edit(clip(`${last ? renderProgress(last) : `submission \`${id}\``}\n⌛ still in the pipeline; this reply stops updating here. You will get a message when it is done, or ask \`/status submission:${id}\`.`))
+        .catch(() => undefined);
+    }, Math.max(0, ctx.replyEditableMs - 30_000));
     timer.unref();
+    const giveUp = setTimeout(() => finish(null), NOTIFY_LIMIT_MS);
+    giveUp.unref();
     void tick();
   });
 }

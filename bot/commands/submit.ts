@@ -43,7 +43,7 @@ export default {
     }
     const quota = `${res.quota.remaining} submission${res.quota.remaining === 1 ? '' : 's'} left today`;
     const header = res.status === 'duplicate' ? `♻️ you submitted these exact bytes before (nothing charged):` : `✅ accepted (${quota}).`;
-    const final = await followSubmission(ctx, res.id, { header });
+    const { status: final, replyCurrent } = await followSubmission(ctx, res.id, { header });
     if (!final || res.status === 'duplicate') return;
     const outcome =
       final.state === 'done'
@@ -54,7 +54,11 @@ export default {
           ? `was rejected: ${final.reason ?? 'see the report'}`
           : `failed on our side (quota refunded): ${final.reason ?? ''}`;
     const note = clip(`Your submission \`${final.fileName}\` to **${final.challenge}** ${outcome}. Report: <${final.report}>`);
-    if (!(await ctx.reply.dm(note))) await ctx.reply.followUp(`<@${ctx.user.id}> ${note}`);
+    if (!(await ctx.reply.dm(note))) {
+      // DMs closed: a private follow-up while the reply lives, else a bare public mention (no result in it).
+      if (replyCurrent) await ctx.reply.followUp(`<@${ctx.user.id}> ${note}`);
+      else await ctx.reply.announce(`<@${ctx.user.id}> your submission \`${final.id}\` has finished: \`/status submission:${final.id}\` shows the result.`);
+    }
     if (ctx.options.boolean('announce') && final.state === 'done' && final.eligible) {
       await ctx.reply.announce(`🏁 <@${ctx.user.id}> scored **${final.score?.toFixed(2) ?? '?'}** on **${final.challenge}**${final.rank ? ` and is now #${final.rank}` : ''}.`);
     }

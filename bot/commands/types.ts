@@ -80,6 +80,8 @@ export interface CommandContext {
   organizer: boolean;
   options: CommandOptions;
   reply: Responder;
+  /** How long the reply can still be edited, from the start of the command (Discord: 15 minutes per interaction token). */
+  replyEditableMs: number;
   /** Largest upload this interaction accepts (the platform's limit and MAX_UPLOAD_BYTES, whichever is smaller). */
   attachmentLimitBytes: number;
   /** The Person linked to this user (created and linked on first use). */

@@ -31,10 +31,14 @@ export interface DiscordBotOptions {
   retryMs?: number;
   /** Longest wait for READY after login (default 30 s). */
   readyTimeoutMs?: number;
+  /** How long a reply stays editable (default: Discord's 15-minute interaction token; tests shorten it). */
+  replyEditableMs?: number;
 }
 
 /** Discord's default upload limit, used when an interaction does not say. */
 const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
+/** Interaction tokens work for 15 minutes after the interaction. */
+const REPLY_EDITABLE_MS = 15 * 60_000;
 
 export class DiscordBot implements Component {
   readonly name = 'discord';
@@ -177,6 +181,7 @@ export class DiscordBot implements Component {
       options: this.options(i, limit),
       reply,
       attachmentLimitBytes: limit,
+      replyEditableMs: this.opts.replyEditableMs ?? REPLY_EDITABLE_MS,
       person: async () => {
         const p = await linkedPerson(services.db, 'discord', userOf(i.user));
         // The Discord role is the organizer's credential here; the pipeline checks the Person's role.

@@ -22,7 +22,7 @@ export interface BotSetup {
   bot: DiscordBot;
 }
 
-export async function discordBot(opts: { workers?: boolean; challenge?: ChallengeOptions; cooldownScale?: number; env?: Record<string, string> } = {}): Promise<BotSetup> {
+export async function discordBot(opts: { workers?: boolean; challenge?: ChallengeOptions; cooldownScale?: number; replyEditableMs?: number; env?: Record<string, string> } = {}): Promise<BotSetup> {
   const fake = new FakeDiscord({ roles: [{ id: ORGANIZER_ROLE, name: 'Organizers' }] });
   await fake.start();
   onTestFinished(() => fake.stop());
@@ -39,7 +39,7 @@ export async function discordBot(opts: { workers?: boolean; challenge?: Challeng
     },
   });
   await deployCommands(services.config, services.db);
-  const bot = new DiscordBot({ services, cooldownScale: opts.cooldownScale ?? 0 });
+  const bot = new DiscordBot({ services, cooldownScale: opts.cooldownScale ?? 0, ...(opts.replyEditableMs ? { replyEditableMs: opts.replyEditableMs } : {}) });
   // Registered after the services' cleanup, so it runs before it (cleanups run in reverse).
   onTestFinished(() => bot.stop());
   await bot.start();
