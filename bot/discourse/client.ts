@@ -34,6 +34,8 @@ export interface DiscourseTopic {
   slug: string;
   tags: string[];
   category_id?: number;
+  /** Posts in the topic (1 = nobody has answered). */
+  posts_count?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,7 +99,7 @@ export class DiscourseClient {
   async getTopic(id: number): Promise<DiscourseTopic> {
     const t = await this.request<Record<string, unknown>>('GET', `/t/${id}.json`);
     const tags = Array.isArray(t.tags) ? t.tags.map((x) => (typeof x === 'string' ? x : typeof x === 'object' && x && 'name' in x ? String((x as { name: unknown }).name) : '')).filter(Boolean) : [];
-    return { id, title: typeof t.title === 'string' ? t.title : '', slug: typeof t.slug === 'string' ? t.slug : '', tags, category_id: typeof t.category_id === 'number' ? t.category_id : undefined };
+    return { id, title: typeof t.title === 'string' ? t.title : '', slug: typeof t.slug === 'string' ? t.slug : '', tags, category_id: typeof t.category_id === 'number' ? t.category_id : undefined, posts_count: typeof t.posts_count === 'number' ? t.posts_count : undefined };
   }
 
   /** A staff-only whisper in the topic (evidence for moderators; learners never see it). */

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openCoursewareIssue } from '../../bot/discourse/github.js';
 import { approveProposal, dismissProposal, listProposals, ReviewError } from '../../bot/discourse/review.js';
+import { reportUnansweredTopics } from '../../bot/discourse/unanswered.js';
 import { testServices } from '../helpers/services.js';
 
 interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string }
@@ -88,5 +89,31 @@ describe('triage review queue', () => {
 
     const actions = (await db.auditLog.findMany({ orderBy: { id: 'asc' } })).map((a) => a.action);
     expect(actions).toEqual(['triage.approve-edited', 'discourse.tags', 'discourse.reply', 'triage.approve', 'discourse.tags', 'github.issue', 'triage.dismiss']);
+  });
+});
+
+describe('unanswered topics report', () => {
+  it('messages the moderators once about old topics that still have only their first post', async () => {
+    const discourse = await fakeHttp((r) => {
+      const m = /^\/t\/(\d+)\.json$/.exec(r.url);
+      if (r.method === 'GET' && m) return { status: 200, body: { id: Number(m[1]), title: 't', slug: 't', tags: [], posts_count: m[1] === '11' ? 1 : 3 } };
+      if (r.method === 'POST' && r.url === '/posts.json') return { status: 200, body: { id: 777 } };
+      return { status: 404, body: { errors: ['not found'] } };
+    });
+    const s = await testServices({ DISCOURSE_URL: discourse.url, DISCOURSE_API_KEY: 'k', DISCOURSE_API_USERNAME: 'tinyarena', DISCOURSE_WEBHOOK_SECRET: 'x' });
+    const now = new Date('2026-11-22T12:00:00Z');
+    const topic = (id: number, hoursAgo: number) => s.db.forumTopic.create({ data: { id, title: `Topic ${id}`, body: 'b', authorUsername: 'ada', url: `${discourse.url}/t/x/${id}`, postedAt: new Date(now.getTime() - hoursAgo * 3_600_000) } });
+    await topic(11, 72); // old, unanswered → reported
+    await topic(12, 72); // old, answered
+    await topic(13, 2); // too young
+
+    expect(await reportUnansweredTopics(s, { olderThanMs: 48 * 3_600_000, now })).toEqual({ reported: [11], messagePostId: 777 });
+    const pm = JSON.parse(discourse.seen.find((r) => r.method === 'POST')!.body) as Record<string, string>;
+    expect(pm).toMatchObject({ archetype: 'private_message', target_recipients: 'moderators' });
+    expect(pm.raw).toContain(`[Topic 11](${discourse.url}/t/x/11)`);
+    expect(pm.raw).not.toContain('Topic 12');
+    // Reported once: the next run finds nothing new.
+    expect(await reportUnansweredTopics(s, { olderThanMs: 48 * 3_600_000, now })).toEqual({ reported: [], messagePostId: null });
+    expect(discourse.seen.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 });
