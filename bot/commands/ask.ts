@@ -27,10 +27,11 @@ export default {
       return;
     }
     const a = knowledge(dirs).ask(question);
-    const cites = a.citations.slice(0, 5).map((c) => `• ${c.title}${c.url ? ` <${c.url}>` : ''} (${c.id})`);
-    const text = a.abstained
-      ? `> ${question}\nI am not confident enough to answer this one; please ask in the forum, where the course team will pick it up.${cites.length ? `\nThese might help:\n${cites.join('\n')}` : ''}`
-      : `> ${question}\n${a.answer}${cites.length ? `\n**Sources**\n${cites.join('\n')}` : ''}`;
+    // The answer bot writes its own text (sources included); add what it left out: web links, and
+    // the ids of citations its text does not name.
+    const links = a.citations.filter((c) => /^https?:\/\//.test(c.url)).slice(0, 3).map((c) => `<${c.url}>`);
+    const unnamed = a.citations.filter((c) => !a.answer.includes(c.id)).slice(0, 3).map((c) => `${c.title} (${c.id})`);
+    const text = [`> ${question}`, a.answer, ...(unnamed.length && !a.abstained ? [`Sources: ${unnamed.join('; ')}`] : []), ...(links.length ? [`Links: ${links.join(' ')}`] : [])].join('\n');
     await ctx.reply.edit(clip(text));
   },
 } satisfies Command;

@@ -115,6 +115,11 @@ export class DiscordBot implements Component {
     } finally {
       clearTimeout(timer);
     }
+    if (this.state === 'stopping' || this.state === 'stopped') {
+      // stop() ran while this attempt was connecting.
+      await client.destroy();
+      return;
+    }
     this.state = 'running';
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, commands: this.byName.size }, 'Discord bot connected');
   }

@@ -134,6 +134,8 @@ export class FakeDiscord {
   readonly commands = new Map<string, Json[]>();
   readonly channelMessages: FakeMessage[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Heartbeats received (each answered with an ACK). */
+  heartbeats = 0;
   /** Identify payloads received (their `d`). */
   readonly identifies: Json[] = [];
   heartbeatIntervalMs = 41_250;
@@ -332,6 +334,7 @@ export class FakeDiscord {
       }
       switch (msg.op) {
         case 1:
+          this.heartbeats++;
           ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
           break;
         case 2: {

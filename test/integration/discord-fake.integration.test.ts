@@ -13,8 +13,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function connect(): Promise<{ fake: FakeDiscord; client: Client; next: () => Promise<ChatInputCommandInteraction> }> {
+async function connect(heartbeatIntervalMs?: number): Promise<{ fake: FakeDiscord; client: Client; next: () => Promise<ChatInputCommandInteraction> }> {
   const fake = new FakeDiscord();
+  if (heartbeatIntervalMs) fake.heartbeatIntervalMs = heartbeatIntervalMs;
   await fake.start();
   cleanups.push(() => fake.stop());
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
@@ -55,6 +56,13 @@ describe('fake Discord with the real discord.js client', () => {
     expect(sent.content()).toBe('done');
     await i.followUp('more');
     expect(sent.followUps().map((m) => m.content)).toEqual(['more']);
+  });
+
+  it('acknowledges heartbeats at the interval it announced in HELLO', async () => {
+    const { fake, client } = await connect(150);
+    await expect.poll(() => fake.heartbeats, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    // discord.js measures the round trip from heartbeat to ACK.
+    expect(client.ws.ping).toBeGreaterThanOrEqual(0);
   });
 
   it('refuses a second acknowledgement and a late one, and tokens after 15 minutes', async () => {
