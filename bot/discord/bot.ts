@@ -167,7 +167,11 @@ export class DiscordBot implements Component {
     const key = `${i.commandName}:${i.user.id}`;
     const until = this.cooldowns.get(key) ?? 0;
     if (cooldown > 0 && Date.now() < until) return refuse(`⏳ Slow down: you can use /${i.commandName} again in ${Math.ceil((until - Date.now()) / 1000)} s.`);
-    if (cooldown > 0) this.cooldowns.set(key, Date.now() + cooldown);
+    if (cooldown > 0) {
+      // Forget expired entries now and then, so a busy server's map stays small.
+      if (this.cooldowns.size > 5000) for (const [k, t] of this.cooldowns) if (t < Date.now()) this.cooldowns.delete(k);
+      this.cooldowns.set(key, Date.now() + cooldown);
+    }
 
     try {
       await i.deferReply(cmd.ephemeral === false ? {} : { flags: MessageFlags.Ephemeral });
