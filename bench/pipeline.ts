@@ -113,6 +113,10 @@ try {
     `${N} submissions queued at once (${queuedIn.toFixed(1)} s to take them in), ${config.WORKER_CONCURRENCY} workers, ${availableParallelism()} cores, ${values.postgres ? 'PostgreSQL' : 'SQLite'}:`,
   );
   console.log(`  submission → leaderboard: p50 ${q(0.5).toFixed(1)} s, p95 ${q(0.95).toFixed(1)} s, max ${q(1).toFixed(1)} s; all done in ${wall.toFixed(1)} s (${rows.filter((r) => r.state === 'done').length} done)`);
+  const stageRows = await services.db.stageResult.findMany({ where: { submissionId: { in: ids } }, select: { stage: true, startedAt: true, finishedAt: true } });
+  const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const perStage = ['validate', 'score', 'device', 'publish'].map((st) => `${st} ${med(stageRows.filter((r) => r.stage === st).map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime()))} ms`);
+  console.log(`  median stage time: ${perStage.join(', ')}`);
   console.log(`  per submission ${perSub.toFixed(3)} s vs bare scoring ${bare.toFixed(3)} s: ratio ${(perSub / bare).toFixed(2)}×`);
 } finally {
   const keys = await services.redis.keys(`${config.QUEUE_PREFIX}:*`);

@@ -60,14 +60,39 @@ async function rebuild(services: BoardServices, challengeId: string): Promise<{ 
       public: rankParticipants(candidates('public'), { split: 'public', freezeTime: phase.freezeTime, ladderMargin: lb.ladderMargin }),
       private: rankParticipants(candidates('private'), { split: 'private', maxFinal: lb.maxFinalSubmissions ?? null }),
     };
-    await db.$transaction([
-      db.leaderboardEntry.deleteMany({ where: { challengeId } }),
-      ...(['public', 'private'] as const).map((split) =>
-        db.leaderboardEntry.createMany({
-          data: boards[split].map((r) => ({ challengeId, split, participantKey: r.participantKey, personId: r.personId, teamId: r.teamId, submissionId: r.submissionId, score: r.score, rank: r.rank, submittedAt: r.submittedAt })),
-        }),
-      ),
-    ]);
+    // Write only what changed: most publishes move one row (or none, when the new submission is not
+    // the participant's best), and rewriting thousands of rows each time would dominate.
+    const existing = await db.leaderboardEntry.findMany({ where: { challengeId }, select: { id: true, split: true, participantKey: true, submissionId: true, score: true, rank: true, personId: true, teamId: true } });
+    const have = new Map(existing.map((e) => [`${e.split}|${e.participantKey}`, e]));
+    const creates: { challengeId: string; split: 'public' | 'private'; participantKey: string; personId: string; teamId: string | null; submissionId: string; score: number; rank: number; submittedAt: Date }[] = [];
+    const updates = [];
+    let rankShift = false;
+    for (const split of ['public', 'private'] as const) {
+      for (const r of boards[split]) {
+        const key = `${split}|${r.participantKey}`;
+        const e = have.get(key);
+        have.delete(key);
+        const row = { personId: r.personId, teamId: r.teamId, submissionId: r.submissionId, score: r.score, submittedAt: r.submittedAt };
+        if (!e) creates.push({ challengeId, split, participantKey: r.participantKey, rank: r.rank, ...row });
+        else if (e.submissionId !== r.submissionId || e.score !== r.score || e.personId !== r.personId || e.teamId !== r.teamId) updates.push(db.leaderboardEntry.update({ where: { id: e.id }, data: row }));
+        else if (e.rank !== r.rank) rankShift = true;
+      }
+    }
+    const gone = [...have.values()].map((e) => e.id);
+    if (creates.length || updates.length || gone.length || rankShift) {
+      // Ranks in one statement per split (a new leader shifts every rank below): the same order as
+      // ranking.ts — score, then the earlier submission, then the id.
+      const reRank = (['public', 'private'] as const).map(
+        (split) =>
+          db.$executeRaw`UPDATE "LeaderboardEntry" SET "rank" = r.rn FROM (SELECT "id", ROW_NUMBER() OVER (ORDER BY "score" DESC, "submittedAt" ASC, "submissionId" ASC) AS rn FROM "LeaderboardEntry" WHERE "challengeId" = ${challengeId} AND CAST("split" AS TEXT) = ${split}) AS r WHERE "LeaderboardEntry"."id" = r."id"`,
+      );
+      await db.$transaction([
+        ...(gone.length ? [db.leaderboardEntry.deleteMany({ where: { id: { in: gone } } })] : []),
+        ...updates,
+        ...(creates.length ? [db.leaderboardEntry.createMany({ data: creates })] : []),
+        ...reRank,
+      ]);
+    }
     return boards;
   }
 }

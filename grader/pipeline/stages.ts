@@ -97,9 +97,15 @@ export async function runStage(services: Services, stage: StageName, job: Submis
     if (stage === 'publish' && sub.state === 'done') {
       await recomputeLeaderboard(services, sub.challengeId);
       const announced = await db.submissionEvent.count({ where: { submissionId: sub.id, type: 'done', createdAt: { gte: sub.startedAt ?? sub.createdAt } } });
-      if (!announced) {
-        const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: sub.id, split: 'public' }, select: { rank: true } });
-        await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: { publicScore: sub.publicScore, eligible: sub.eligible, rank: entry?.rank ?? null } });
+      const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: sub.id, split: 'public' }, select: { rank: true } });
+      const summary = { publicScore: sub.publicScore, eligible: sub.eligible, rank: entry?.rank ?? null };
+      if (!announced) await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: summary });
+      // Its own result row too, if the crash came before it was written.
+      if (sub.evaluatorVersion) {
+        await db.stageResult.updateMany({
+          where: { submissionId: sub.id, stage: 'publish', evaluatorVersion: sub.evaluatorVersion, status: { notIn: ['passed'] } },
+          data: { status: 'passed', detail: toJson(summary), error: null, finishedAt: new Date() },
+        });
       }
     }
     return { skipped: 'finished' };

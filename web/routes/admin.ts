@@ -172,7 +172,8 @@ export function adminRoutes(ctx: WebContext): Router {
       }),
       services.db.leaderboardEntry.findMany({ where: { challengeId: id }, select: { personId: true, split: true, rank: true, teamId: true } }),
     ]);
-    const rank = (personId: string, split: string) => entries.find((e) => e.personId === personId && e.split === split)?.rank ?? '';
+    const ranks = new Map(entries.map((e) => [`${e.personId}|${e.split}`, e.rank]));
+    const rank = (personId: string, split: string) => ranks.get(`${personId}|${split}`) ?? '';
     const best = (xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.max(...xs.filter((x): x is number => x !== null)) : '');
     res.attachment(`${id}-gradebook.csv`).type('text/csv').send(
       csv([

@@ -11,6 +11,9 @@ import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { markParetoFront, paretoPlot } from '../views/plots.js';
 
+/** Rows per leaderboard page (the page stays fast with thousands of participants). */
+const PAGE = 100;
+
 function splitOf(req: Request): 'public' | 'private' | null {
   const s = (req.query.split as string | undefined) ?? 'public';
   return s === 'public' || s === 'private' ? s : null;
@@ -47,6 +50,8 @@ export function leaderboardRoutes(ctx: WebContext): Router {
 
   router.get('/challenges/:id/leaderboard', async (req: Request, res: Response) => {
     const split = splitOf(req) ?? 'public';
+    const pageNo = Math.max(0, Math.floor(Number(req.query.page ?? 0)) || 0);
+    let total = 0;
     let board: LeaderboardView;
     let title: string;
     let task: string;
@@ -56,7 +61,8 @@ export function leaderboardRoutes(ctx: WebContext): Router {
       title = c.def.title;
       task = c.def.task;
       budget = c.def.budgets.maxModelBytes;
-      board = await readLeaderboard(services, c.row.id, split);
+      board = await readLeaderboard(services, c.row.id, split, { limit: PAGE, offset: pageNo * PAGE });
+      total = board.visible ? await services.db.leaderboardEntry.count({ where: { challengeId: c.row.id, split } }) : 0;
     } catch (err) {
       if (err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
       throw err;
@@ -73,8 +79,13 @@ export function leaderboardRoutes(ctx: WebContext): Router {
                 `<tr><td>${e.rank}</td><td>${e.team ? `${escapeHtml(e.team)} <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`,
             )
             .join('')}</tbody></table>`;
+    const pages = Math.ceil(total / PAGE);
+    const pager =
+      pages > 1
+        ? `<nav aria-label="Pages"><p>Ranks ${pageNo * PAGE + 1}–${Math.min(total, (pageNo + 1) * PAGE)} of ${total}. ${pageNo > 0 ? `<a href="/challenges/${id}/leaderboard?split=${split}&amp;page=${pageNo - 1}">previous</a> ` : ''}${pageNo + 1 < pages ? `<a href="/challenges/${id}/leaderboard?split=${split}&amp;page=${pageNo + 1}">next</a>` : ''}</p></nav>`
+        : '';
     const pareto = board.visible && board.entries.length ? await paretoFigure(board, split, task, budget) : '';
-    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${body}${pareto}`));
+    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${body}${pager}${pareto}`));
   });
 
   /** Quality against size for the ranked entries, the Pareto front marked. */
