@@ -8,6 +8,7 @@ import { sessions } from './session.js';
 import { loginRoutes } from './routes/login.js';
 import { discordOAuthRoutes } from './routes/discord-oauth.js';
 import { adminRoutes } from './routes/admin.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
@@ -25,6 +26,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(loginRoutes(ctx));
   app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));
+  app.use(moderationRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(submissionApiRoutes(ctx));
   app.use(leaderboardRoutes(ctx));

@@ -3,13 +3,20 @@
  * the API and the remote CLI, or a browser session (signed in at /login).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { authenticate, AuthError, isOrganizer } from '../grader/pipeline/people.js';
+import { authenticate, AuthError, rolesOf } from '../grader/pipeline/people.js';
 import type { WebContext } from './context.js';
 
 export interface ApiUser {
   id: string;
   handle: string;
   organizer: boolean;
+  /** Reviews forum triage proposals (moderator or admin role). */
+  moderator: boolean;
+}
+
+async function userFor(ctx: WebContext, person: { id: string; handle: string }): Promise<ApiUser> {
+  const roles = await rolesOf(ctx.services.db, person.id);
+  return { id: person.id, handle: person.handle, organizer: roles.has('organizer') || roles.has('admin'), moderator: roles.has('moderator') || roles.has('admin') };
 }
 
 /** Attach the caller (if a valid token was sent) as res.locals.user; reject a bad token. */
@@ -21,14 +28,14 @@ export function identify(ctx: WebContext) {
       const personId = req.session?.personId;
       if (!personId) return next();
       const person = await ctx.services.db.person.findUnique({ where: { id: personId }, select: { id: true, handle: true } });
-      if (person) res.locals.user = { id: person.id, handle: person.handle, organizer: await isOrganizer(ctx.services.db, person.id) } satisfies ApiUser;
+      if (person) res.locals.user = await userFor(ctx, person);
       return next();
     }
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) return res.status(401).json({ error: 'the Authorization header must be "Bearer <token>"' });
     try {
       const person = await authenticate(ctx.services.db, m[1]!);
-      res.locals.user = { id: person.id, handle: person.handle, organizer: await isOrganizer(ctx.services.db, person.id) } satisfies ApiUser;
+      res.locals.user = await userFor(ctx, person);
       next();
     } catch (err) {
       if (err instanceof AuthError) return res.status(401).json({ error: err.message });
@@ -57,5 +64,13 @@ export function requireOrganizer(_req: Request, res: Response, next: NextFunctio
   const user = userOf(res);
   if (!user) return res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'sign in or send an API token' });
   if (!user.organizer) return res.status(403).json({ error: 'only organizers can do this' });
+  next();
+}
+
+/** Pages only moderators may see (the triage review queue). */
+export function requireModeratorPage(req: Request, res: Response, next: NextFunction) {
+  const user = userOf(res);
+  if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+  if (!user.moderator) return res.status(403).type('html').send('<!doctype html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for forum moderators.</p>');
   next();
 }

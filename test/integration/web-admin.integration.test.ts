@@ -174,6 +174,53 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     expect((await signIn(new Agent(base))).status).toBe(400);
   });
 
+  it('moderators review triage proposals: approve with edits, dismiss, everyone else refused, all audited', async () => {
+    const s = await pipelineServices({ env: { PORT: String(await freePort()) } });
+    const base = await webUp(s);
+    const mod = await person(s, 'mia');
+    await grantRole(s.db, mod.id, 'moderator');
+    const org = await person(s, 'olga');
+    await grantRole(s.db, org.id, 'organizer');
+    const lee = await person(s, 'lee');
+    const topic = (id: number, title: string) => s.db.forumTopic.create({ data: { id, title, body: 'My Nano 33 BLE Sense is not found on the port <b>COM3</b>.', authorUsername: 'learner1', url: `https://forum.example/t/${id}`, postedAt: new Date() } });
+    await topic(11, 'Board not found');
+    await topic(12, 'Buy cheap watches');
+    const a = await s.db.triageDecision.create({ data: { topicId: 11, kind: 'hardware-setup', courseSection: '4.1', tags: ['arduino'], answerDraft: 'Press reset twice.', citations: [{ id: 'faq-port', title: 'Board not found', url: 'https://course.example/faq#port' }], confidence: 0.8 } });
+    const b = await s.db.triageDecision.create({ data: { topicId: 12, kind: 'spam', tags: [], confidence: 0.9 } });
+
+    const moderator = new Agent(base);
+    expect((await moderator.signIn((await issueToken(s.db, mod.id, 't')).secret)).status).toBe(303);
+    const page = await (await moderator.req('/moderation')).text();
+    expect(page).toContain('Board not found');
+    expect(page).toContain('&lt;b&gt;COM3&lt;/b&gt;');
+    expect(page).toContain('href="https://course.example/faq#port"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+
+    const learner = new Agent(base);
+    await learner.signIn((await issueToken(s.db, lee.id, 't')).secret);
+    const organizer = new Agent(base);
+    await organizer.signIn((await issueToken(s.db, org.id, 't')).secret);
+    expect((await new Agent(base).req('/moderation')).status).toBe(303);
+    expect((await learner.req('/moderation')).status).toBe(403);
+    expect((await organizer.req('/moderation')).status).toBe(403);
+    expect((await learner.post(`/moderation/${a.id}/approve`, { _csrf: await learner.csrf('/login') })).status).toBe(403);
+    expect((await moderator.post(`/moderation/${a.id}/approve`, { kind: 'hardware-setup' })).status).toBe(403);
+
+    const approved = await moderator.post(`/moderation/${a.id}/approve`, { _csrf: csrf, kind: 'hardware-setup', courseSection: '4.1', tags: 'arduino, drivers', answerDraft: 'Press reset twice.' });
+    expect(approved.status).toBe(303);
+    expect(await s.db.triageDecision.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: 'edited', reviewerId: mod.id, tags: ['arduino', 'drivers'] });
+    expect((await moderator.post(`/moderation/${b.id}/dismiss`, { _csrf: csrf, reason: 'handled by the spam filter' })).status).toBe(303);
+    expect((await s.db.triageDecision.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('dismissed');
+    const twice = await moderator.post(`/moderation/${b.id}/dismiss`, { _csrf: csrf });
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toContain('already dismissed');
+    expect((await s.db.auditLog.findMany({ orderBy: { id: 'asc' } })).map((x) => [x.action, x.actorId])).toEqual([
+      ['triage.approve-edited', mod.id],
+      ['triage.dismiss', mod.id],
+    ]);
+    expect(await (await moderator.req('/moderation')).text()).toContain('No proposals waiting.');
+  });
+
   it.skipIf(!existsSync('/usr/bin/chromium'))('an organizer signs in and freezes a challenge in headless Chromium', { timeout: 90_000 }, async () => {
     const { s, base, tokens } = await setup();
     const { chromium } = await import('playwright-core');
