@@ -9,6 +9,7 @@ import { loginRoutes } from './routes/login.js';
 import { discordOAuthRoutes } from './routes/discord-oauth.js';
 import { adminRoutes } from './routes/admin.js';
 import { moderationRoutes } from './routes/moderation.js';
+import { rackRoutes } from './routes/rack-page.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
@@ -27,6 +28,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(moderationRoutes(ctx));
+  app.use(rackRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(submissionApiRoutes(ctx));
   app.use(leaderboardRoutes(ctx));

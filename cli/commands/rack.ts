@@ -2,20 +2,7 @@ import { CliError } from '../errors.js';
 import { output, withServices } from '../services.js';
 import type { RegisterCommand } from './index.js';
 
-/** One board as `tinyarena rack status --json` shows it (ARCHITECTURE.md §5, plus lease and detail fields). */
-export interface BoardStatus {
-  id: string;
-  kind: string;
-  state: 'idle' | 'leased' | 'quarantined' | 'offline';
-  health: number;
-  lastError: string | null;
-  location: string;
-  firmwareVersion: string | null;
-  consecutiveFailures: number;
-  leasedBy: string | null;
-  leaseExpiresAt: string | null;
-  lastSeenAt: string | null;
-}
+export type { BoardStatus } from '../../grader/rack/status.js';
 
 const register: RegisterCommand = (program) => {
   const rack = program.command('rack').description('the board rack (device stage)');
@@ -25,26 +12,8 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const boards = await withServices(async (services) => {
-        const rows = await services.db.board.findMany({ orderBy: { id: 'asc' } });
-        const now = Date.now();
-        return rows.map((r): BoardStatus => {
-          // A lease past its expiry belongs to a holder that died: the board is free.
-          const expired = r.state === 'leased' && (!r.leaseExpiresAt || r.leaseExpiresAt.getTime() < now);
-          const state: BoardStatus['state'] = expired ? 'idle' : r.state;
-          return {
-            id: r.id,
-            kind: r.kind,
-            state,
-            health: Math.round(r.health * 1000) / 1000,
-            lastError: r.lastError,
-            location: r.location,
-            firmwareVersion: r.firmwareVersion,
-            consecutiveFailures: r.consecutiveFailures,
-            leasedBy: expired ? null : r.leasedBy,
-            leaseExpiresAt: expired ? null : (r.leaseExpiresAt?.toISOString() ?? null),
-            lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
-          };
-        });
+        const { rackStatus } = await import('../../grader/rack/status.js');
+        return rackStatus(services.db);
       });
       output(opts.json, { boards }, () =>
         boards.length === 0

@@ -221,6 +221,30 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     expect(await (await moderator.req('/moderation')).text()).toContain('No proposals waiting.');
   });
 
+  it('shows the rack: states and health for everyone, device paths and lease holders for organizers only', async () => {
+    const { s, base, tokens } = await setup();
+    await s.db.board.createMany({
+      data: [
+        { id: 'nano-1', kind: 'nano33ble', location: '/dev/ttyACM0', state: 'idle', health: 1 },
+        { id: 'nano-2', kind: 'nano33ble', location: '/dev/ttyACM1', state: 'quarantined', health: 0.2, consecutiveFailures: 3, lastError: 'hung during infer' },
+        { id: 'nano-3', kind: 'nano33ble', location: '/dev/ttyACM2', state: 'leased', leasedBy: 'worker-7', leaseExpiresAt: new Date(Date.now() - 1000) },
+      ],
+    });
+    const pub = (await (await fetch(`${base}/api/rack`)).json()) as { boards: Record<string, unknown>[] };
+    expect(pub.boards.map((b) => [b.id, b.state])).toEqual([
+      ['nano-1', 'idle'],
+      ['nano-2', 'quarantined'],
+      ['nano-3', 'idle'],
+    ]);
+    expect(pub.boards.every((b) => !('location' in b) && !('leasedBy' in b))).toBe(true);
+    const priv = (await (await fetch(`${base}/api/rack`, { headers: { authorization: `Bearer ${tokens.organizer}` } })).json()) as { boards: { location: string }[] };
+    expect(priv.boards[0]!.location).toBe('/dev/ttyACM0');
+    const html = await (await fetch(`${base}/rack`)).text();
+    expect(html).toContain('3 boards: 2 idle, 0 leased, 1 quarantined, 0 offline');
+    expect(html).toContain('hung during infer');
+    expect(html).not.toContain('/dev/tty');
+  });
+
   it.skipIf(!existsSync('/usr/bin/chromium'))('an organizer signs in and freezes a challenge in headless Chromium', { timeout: 90_000 }, async () => {
     const { s, base, tokens } = await setup();
     const { chromium } = await import('playwright-core');
