@@ -50,6 +50,11 @@ export class BlobStore {
     await mkdir(incoming, { recursive: true });
     const tmp = join(incoming, randomUUID());
     const out = createWriteStream(tmp, { flags: 'wx' });
+    // A write still in flight when we give up (upload too large, client gone) reports on the
+    // destroyed stream; without a listener that would be an uncaught exception. Real write errors
+    // surface through finished() below.
+    let writeError: Error | undefined;
+    out.on('error', (err) => (writeError ??= err));
     const hash = createHash('sha256');
     const head = new Uint8Array(SNIFF_BYTES);
     let size = 0;
@@ -62,6 +67,7 @@ export class BlobStore {
         hash.update(bytes);
         if (!out.write(bytes)) await new Promise<void>((r) => out.once('drain', r));
       }
+      if (writeError) throw writeError;
       out.end();
       await finished(out);
     } catch (err) {

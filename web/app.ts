@@ -13,6 +13,7 @@ import { rackRoutes } from './routes/rack-page.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
+import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
 
@@ -32,7 +33,9 @@ export function buildApp(ctx: WebContext): Express {
   app.use(homeRoutes(ctx));
   app.use(submissionApiRoutes(ctx));
   app.use(leaderboardRoutes(ctx));
-  app.use(submissionPageRoutes(ctx));
+  const live = new LiveEvents(ctx.services);
+  (app.locals as { onClose?: (() => Promise<void>)[] }).onClose = [() => live.close()];
+  app.use(submissionPageRoutes(ctx, live));
   app.use(challengePageRoutes(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

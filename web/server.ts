@@ -9,6 +9,7 @@ export class WebServer implements Component {
   readonly name = 'web';
   private server: Server | undefined;
   private state = 'idle';
+  private onClose: (() => Promise<void>)[] = [];
 
   constructor(private readonly ctx: WebContext) {}
 
@@ -19,7 +20,9 @@ export class WebServer implements Component {
 
   async start(): Promise<void> {
     const { config, logger } = this.ctx.services;
-    const server = createServer(buildApp(this.ctx));
+    const app = buildApp(this.ctx);
+    this.onClose = (app.locals as { onClose?: (() => Promise<void>)[] }).onClose ?? [];
+    const server = createServer(app);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -41,6 +44,7 @@ export class WebServer implements Component {
       // Requests still open after a few seconds are cut; workers, not requests, hold long work.
       setTimeout(() => server.closeAllConnections(), 5000).unref();
     });
+    for (const fn of this.onClose) await fn().catch(() => undefined);
     this.state = 'stopped';
   }
 

@@ -6,7 +6,6 @@
 import { compositeScore } from '../challenges/composite.js';
 import type { PreflightReport } from '../validate/preflight.js';
 import type { ScoreResult } from '../scoring/score.js';
-import { emitEvent } from './events.js';
 import { toJson } from './json.js';
 import { recomputeLeaderboard } from './leaderboard.js';
 import type { StageWork } from './stages.js';
@@ -65,6 +64,6 @@ export const publishStage: StageWork = async ({ services, submission, challenge,
     rank: entry?.rank ?? null,
     boardSize,
   };
-  await emitEvent(services, { submissionId: submission.id, challengeId: submission.challengeId, personId: submission.personId, type: 'done', data: detail });
+  // The 'done' announcement follows the stage's own result (grader/pipeline/stages.ts).
   return { status: 'passed', detail };
 };

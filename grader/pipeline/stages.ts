@@ -149,6 +149,10 @@ export async function runStage(services: Services, stage: StageName, job: Submis
       type: 'stage-finished',
       data: { stage, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), ...summarise(stage, outcome.detail) },
     });
+    // Last word of a run: consumers (bot, web) may stop listening here.
+    if (stage === 'publish' && outcome.status === 'passed') {
+      await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: outcome.detail as Record<string, unknown> });
+    }
   }
 
   // Move on (also when the work was already done by an earlier delivery of this job).

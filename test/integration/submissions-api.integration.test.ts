@@ -155,6 +155,39 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
   });
 });
 
+describe.skipIf(!HAVE_SHARED_MODELS)('live progress', () => {
+  it('streams a submission’s progress as server-sent events until it is done', async () => {
+    const s = await pipelineServices({ env: { PORT: String(await freePort()) } });
+    const base = await webUp(s);
+    const ada = await tokenFor(s, 'ada');
+    const { id } = (await (await postRaw(base, ada.token, kwsModel())).json()) as { id: string };
+    const page = await (await fetch(`${base}/submissions/${id}`)).text();
+    expect(page).toContain(`/submissions/${id}/events`);
+    expect((await fetch(`${base}/submissions/nope/events`)).status).toBe(404);
+    const res = await fetch(`${base}/submissions/${id}/events`);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const types: string[] = [];
+    const pool = new WorkerPool(s);
+    await pool.start();
+    try {
+      let buf = '';
+      while (!types.includes('done')) {
+        const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
+        if (done) break;
+        buf += Buffer.from(value!).toString('utf8');
+        for (const m of buf.matchAll(/event: progress\ndata: (.+)\n\n/g)) types.push((JSON.parse(m[1]!) as { type: string }).type);
+        buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
+      }
+    } finally {
+      await reader.cancel();
+      await pool.stop();
+    }
+    expect(types.filter((t) => t === 'stage-finished')).toHaveLength(4);
+    expect(types.at(-1)).toBe('done');
+  });
+});
+
 describe.skipIf(!HAVE_SHARED_MODELS)('tinyarena submit / status / leaderboard', () => {
   it('submits on the server machine and remotely, with the documented JSON and exit codes', { timeout: 120_000 }, async () => {
     const s = await pipelineServices({ env: { PORT: String(await freePort()) } });

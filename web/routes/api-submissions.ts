@@ -75,6 +75,8 @@ export function submissionApiRoutes(ctx: WebContext): Router {
       result = await submit(services, { challengeId: upload.challenge, personId: user.id, fileName: upload.fileName, note: upload.note, source: 'api', body: upload.body });
     } catch (err) {
       req.resume();
+      // The rest of an oversized body is not read: tell the client not to reuse this connection.
+      if (err instanceof IntakeError && err.code === 'too-large') res.set('Connection', 'close');
       if (err instanceof IntakeError) return res.status(INTAKE_STATUS[err.code]).json({ error: err.message, code: err.code, ...err.details });
       if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
       throw err;

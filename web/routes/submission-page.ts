@@ -10,6 +10,7 @@ import type { ClassMetrics } from '../../grader/metrics/classification.js';
 import type { RocPoint } from '../../grader/metrics/roc.js';
 import { submissionStatus, type StatusView } from '../../grader/pipeline/status.js';
 import type { WebContext } from '../context.js';
+import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { barChart, confusionHeatmap, rocCurve } from '../views/plots.js';
 
@@ -49,9 +50,15 @@ function metricsSection(score: ScoreView | undefined, task: string): string {
   return head + plot + table;
 }
 
-export function submissionPageRoutes(ctx: WebContext): Router {
+export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router {
   const router = Router();
   const { services } = ctx;
+  router.get('/submissions/:id/events', async (req: Request, res: Response) => {
+    const sub = await services.db.submission.findUnique({ where: { id: String(req.params.id) }, select: { id: true } });
+    if (!sub) return res.status(404).json({ error: 'no such submission' });
+    await live.stream(sub.id, res);
+  });
+
   router.get('/submissions/:id', async (req: Request, res: Response) => {
     const s = await submissionStatus(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY });
     if (!s) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such submission.</p>'));
@@ -95,10 +102,15 @@ export function submissionPageRoutes(ctx: WebContext): Router {
       ? `<h2>Preflight checks</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
       : '';
     const queued = s.state === 'queued' ? `<p>Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
+    // While it is in the pipeline the page follows its progress live and reloads when it is done.
+    const inPipeline = s.state === 'queued' || s.state === 'running';
+    const liveScript = inPipeline
+      ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/submissions/${encodeURIComponent(s.id)}/events`)}); es.addEventListener('progress', (m) => { const ev = JSON.parse(m.data); const d = ev.data || {}; out.textContent = ev.type === 'stage-started' ? d.stage + ' running…' : ev.type === 'stage-finished' ? d.stage + ' ' + d.status : ev.type; if (['done', 'failed', 'rejected'].includes(ev.type)) { es.close(); setTimeout(() => location.reload(), 300); } }); })();</script>`
+      : '';
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${score$}${diff}${stages}${metricsSection(score, task)}${model}${macs}${checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${model}${macs}${checks}`,
       ),
     );
   });

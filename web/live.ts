@@ -1,0 +1,46 @@
+/**
+ * Live progress for browsers: one Redis subscription per web process (grader/pipeline/events.ts),
+ * fanned out to Server-Sent-Events streams per submission. Started on first use, closed with the server.
+ */
+import type { Response } from 'express';
+import { subscribeEvents, type EventSubscription, type ProgressEvent } from '../grader/pipeline/events.js';
+import type { Services } from '../core/services.js';
+
+export class LiveEvents {
+  private readonly watchers = new Map<string, Set<(ev: ProgressEvent) => void>>();
+  private sub: Promise<EventSubscription> | null = null;
+
+  constructor(private readonly services: Services) {}
+
+  private ensure(): Promise<EventSubscription> {
+    this.sub ??= subscribeEvents(this.services.redisHandle, this.services.config.QUEUE_PREFIX, (ev) => {
+      for (const fn of this.watchers.get(ev.submissionId) ?? []) fn(ev);
+    });
+    return this.sub;
+  }
+
+  /** Stream a submission's events to an SSE response until the client goes away. */
+  async stream(submissionId: string, res: Response): Promise<void> {
+    await this.ensure();
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 3000\n\n');
+    const send = (ev: ProgressEvent) => res.write(`event: progress\ndata: ${JSON.stringify({ type: ev.type, data: ev.data ?? {}, at: ev.at })}\n\n`);
+    let set = this.watchers.get(submissionId);
+    if (!set) this.watchers.set(submissionId, (set = new Set()));
+    set.add(send);
+    // Proxies drop silent connections; a comment line every 25 s keeps it open.
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+    res.on('close', () => {
+      clearInterval(keepAlive);
+      set.delete(send);
+      if (set.size === 0) this.watchers.delete(submissionId);
+    });
+  }
+
+  async close(): Promise<void> {
+    const sub = this.sub;
+    this.sub = null;
+    this.watchers.clear();
+    if (sub) await (await sub).close();
+  }
+}
