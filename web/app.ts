@@ -10,6 +10,7 @@ import { discordOAuthRoutes } from './routes/discord-oauth.js';
 import { adminRoutes } from './routes/admin.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { rackRoutes } from './routes/rack-page.js';
+import { projectRoutes } from './routes/projects.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
@@ -30,6 +31,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(adminRoutes(ctx));
   app.use(moderationRoutes(ctx));
   app.use(rackRoutes(ctx));
+  app.use(projectRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(submissionApiRoutes(ctx));
   app.use(leaderboardRoutes(ctx));

@@ -99,6 +99,18 @@ export const challengeSchema = z.strictObject({
       arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflite'),
     })
     .default({ enabled: true, warmups: 2, inferences: 10, timeoutMs: 60_000, arithmetic: 'tflite' }),
+  /**
+   * The capstone project track: entries judged by people on this rubric (each criterion scored
+   * 0…max, weighted), judges' totals normalised per judge before they are combined.
+   */
+  projects: z
+    .strictObject({
+      rubric: z
+        .array(z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case id'), label: z.string().min(1), weight: z.number().positive(), max: z.number().int().positive() }))
+        .min(1),
+      judgesPerEntry: z.number().int().positive().default(3),
+    })
+    .optional(),
   budgets: z.strictObject({
     maxModelBytes: z.number().int().positive(),
     maxArenaBytes: z.number().int().positive(),

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../core/db/client.js';
 
-export type RoleName = 'learner' | 'organizer' | 'moderator' | 'admin';
+export type RoleName = 'learner' | 'organizer' | 'moderator' | 'admin' | 'judge';
 
 export class AuthError extends Error {
   override name = 'AuthError';

@@ -30,6 +30,8 @@ export interface ChallengeOptions {
   privateFraction?: number;
   /** Replace the flash weight (changes the definition hash, hence the evaluator version). */
   flashWeight?: number;
+  /** Add a capstone project track judged by `judgesPerEntry` judges. */
+  projects?: { judgesPerEntry: number };
 }
 
 /** Write challenges/<id>/challenge.yaml plus its dataset under `root`; returns the challenges dir. */
@@ -70,7 +72,11 @@ ${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}quotas:
   perDay: ${o.perDay ?? 100}
 ${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
   ladderMargin: ${o.ladderMargin ?? 0}
-${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}`;
+${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${
+    o.projects
+      ? `projects:\n  judgesPerEntry: ${o.projects.judgesPerEntry}\n  rubric:\n    - { id: technical, label: Technical mastery, weight: 2, max: 10 }\n    - { id: creativity, label: Creativity, weight: 1, max: 10 }\n    - { id: impact, label: Potential to improve society, weight: 1, max: 10 }\n`
+      : ''
+  }`;
   writeFileSync(join(dir, 'challenge.yaml'), yaml);
   return join(root, 'challenges');
 }

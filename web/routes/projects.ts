@@ -1,0 +1,118 @@
+/**
+ * The capstone project track on the web:
+ *   POST /api/challenges/:id/projects          a learner's entry (JSON: title, description, repoUrl, videoUrl, submissionId)
+ *   GET  /challenges/:id/projects              results (everyone once the challenge closes)
+ *   GET  /judge, POST /judge/:entryId          a judge's assigned entries and the rubric form
+ *   POST /api/judge/conflicts                  a judge declares a conflict of interest ({ handle, reason })
+ *   POST /admin/challenges/:id/projects/assign judges assigned, conflict-free (organizers)
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { getChallenge, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
+import { AuthError, rolesOf } from '../../grader/pipeline/people.js';
+import { assignProjectJudges, declareConflict, ProjectError, projectResults, scoreEntry, submitEntry } from '../../grader/projects/service.js';
+import { requireOrganizerPage, requireUser, userOf } from '../auth.js';
+import type { WebContext } from '../context.js';
+import { csrfField, verifyCsrf } from '../session.js';
+import { escapeHtml, page } from '../views/layout.js';
+
+export function projectRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { services } = ctx;
+  const json = express.json({ limit: '32kb' });
+  const form = express.urlencoded({ extended: false, limit: '32kb' });
+  const known = (res: Response, err: unknown) => {
+    if (err instanceof ProjectError) return res.status(409).json({ error: err.message });
+    if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
+    if (err instanceof AuthError) return res.status(403).json({ error: err.message });
+    throw err;
+  };
+  const requireJudge = async (req: Request, res: Response, next: NextFunction) => {
+    const user = userOf(res);
+    if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    if (!(await rolesOf(services.db, user.id)).has('judge')) return res.status(403).type('html').send('<!doctype html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for project judges.</p>');
+    next();
+  };
+
+  router.post('/api/challenges/:id/projects', requireUser, json, async (req: Request, res: Response) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const str = (k: string) => (typeof b[k] === 'string' ? (b[k]) : undefined);
+    try {
+      const entry = await submitEntry(services, userOf(res)!.id, String(req.params.id), { title: str('title') ?? '', description: str('description') ?? '', repoUrl: str('repoUrl'), videoUrl: str('videoUrl'), submissionId: str('submissionId') });
+      res.status(201).json({ id: entry.id, title: entry.title });
+    } catch (err) {
+      known(res, err);
+    }
+  });
+
+  router.post('/api/judge/conflicts', requireUser, json, async (req: Request, res: Response) => {
+    const b = (req.body ?? {}) as { handle?: unknown; reason?: unknown };
+    if (!(await rolesOf(services.db, userOf(res)!.id)).has('judge')) return res.status(403).json({ error: 'only judges declare conflicts' });
+    try {
+      await declareConflict(services, userOf(res)!.id, typeof b.handle === 'string' ? b.handle : '', typeof b.reason === 'string' ? b.reason : '');
+      res.status(204).end();
+    } catch (err) {
+      known(res, err);
+    }
+  });
+
+  router.get('/challenges/:id/projects', async (req: Request, res: Response) => {
+    let view;
+    let title: string;
+    try {
+      title = (await getChallenge(services.db, String(req.params.id), services.config.CHALLENGES_DIR)).def.title;
+      view = await projectResults(services, String(req.params.id), userOf(res)?.id ?? null);
+    } catch (err) {
+      if (err instanceof ProjectError || err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
+      throw err;
+    }
+    const body = !view.visible
+      ? '<p>Judging is in progress; results appear when the challenge closes.</p>'
+      : view.results.length
+        ? `<table><caption>Projects, ranked by judges' scores normalised per judge</caption><thead><tr><th scope="col">Rank</th><th scope="col">Project</th><th scope="col">By</th><th scope="col">Score</th><th scope="col">Judges</th></tr></thead><tbody>${view.results
+            .map((r) => `<tr><td>${r.rank}</td><td>${escapeHtml(r.title)}${r.repoUrl ? ` · <a href="${escapeHtml(r.repoUrl)}">code</a>` : ''}${r.videoUrl ? ` · <a href="${escapeHtml(r.videoUrl)}">video</a>` : ''}</td><td>${escapeHtml(r.displayName)}</td><td>${r.score.toFixed(1)}</td><td>${r.judges}</td></tr>`)
+            .join('')}</tbody></table>${view.pendingMarks ? `<p>${view.pendingMarks} judge marks are still missing.</p>` : ''}`
+        : '<p>No project has been marked yet.</p>';
+    res.type('html').send(page(`${title} — projects`, `<h1>${escapeHtml(title)}: capstone projects</h1>${body}`));
+  });
+
+  router.get('/judge', requireJudge, async (req: Request, res: Response) => {
+    const judgeId = userOf(res)!.id;
+    const assigned = await services.db.judgeAssignment.findMany({ where: { judgeId }, include: { entry: { include: { scores: { where: { judgeId } } } } }, orderBy: { assignedAt: 'asc' } });
+    const items = await Promise.all(
+      assigned.map(async (a) => {
+        const c = await getChallenge(services.db, a.entry.challengeId, services.config.CHALLENGES_DIR);
+        const rubric = c.def.projects?.rubric ?? [];
+        const prev = (a.entry.scores[0]?.marks ?? {}) as Record<string, number>;
+        const e = a.entry;
+        return `<article><h2>${escapeHtml(e.title)}</h2><p>${escapeHtml(e.description)}</p><p>${e.repoUrl ? `<a href="${escapeHtml(e.repoUrl)}">code</a> ` : ''}${e.videoUrl ? `<a href="${escapeHtml(e.videoUrl)}">video</a>` : ''}</p><form method="post" action="/judge/${encodeURIComponent(e.id)}">${csrfField(req)}${rubric
+          .map((r) => `<p><label>${escapeHtml(r.label)} (0–${r.max}) <input type="number" name="mark_${escapeHtml(r.id)}" min="0" max="${r.max}" step="any" required value="${prev[r.id] ?? ''}"></label></p>`)
+          .join('')}<p><label>Comment for the team<br><textarea name="comment" rows="3" cols="70">${escapeHtml(a.entry.scores[0]?.comment ?? '')}</textarea></label></p><p><button type="submit">${a.entry.scores.length ? 'Update marks' : 'Save marks'}</button></p></form></article>`;
+      }),
+    );
+    const done = typeof req.query.done === 'string' ? `<p role="status">${escapeHtml(req.query.done)}</p>` : '';
+    res.set('Cache-Control', 'no-store').type('html').send(page('Judging — TinyArena', `<h1>Projects to judge</h1>${done}${items.join('') || '<p>No entries are assigned to you.</p>'}`));
+  });
+
+  router.post('/judge/:entryId', requireJudge, form, verifyCsrf, async (req: Request, res: Response) => {
+    const b = req.body as Record<string, string>;
+    const marks = Object.fromEntries(Object.entries(b).filter(([k]) => k.startsWith('mark_')).map(([k, v]) => [k.slice(5), Number(v)]));
+    try {
+      const r = await scoreEntry(services, userOf(res)!.id, String(req.params.entryId), marks, b.comment ?? '');
+      res.redirect(303, `/judge?done=${encodeURIComponent(`saved (total ${r.total.toFixed(1)} / 100)`)}`);
+    } catch (err) {
+      if (!(err instanceof ProjectError)) throw err;
+      res.status(400).type('html').send(page('Not saved', `<h1>Not saved</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/judge">Back</a></p>`));
+    }
+  });
+
+  router.post('/admin/challenges/:id/projects/assign', requireOrganizerPage, form, verifyCsrf, async (req: Request, res: Response) => {
+    try {
+      const plan = await assignProjectJudges(services, { actorId: userOf(res)!.id, reason: 'assign judges' }, String(req.params.id));
+      res.redirect(303, `/admin?done=${encodeURIComponent(`${plan.add.length} judge assignments added${plan.short.length ? `; ${plan.short.length} entries lack judges` : ''}`)}`);
+    } catch (err) {
+      if (!(err instanceof ProjectError || err instanceof UnknownChallengeError)) throw err;
+      res.status(400).type('html').send(page('Not done', `<h1>Not done</h1><p role="alert">${escapeHtml(err.message)}</p>`));
+    }
+  });
+  return router;
+}
