@@ -25,10 +25,23 @@ export function describeStatus(s: StatusView): string {
 
 /** Poll until the submission leaves the pipeline, showing stage changes on stderr. */
 export async function waitForSubmission(id: string, r: { server: string; token: string } | null, show: boolean, timeoutMs = 30 * 60_000): Promise<StatusView> {
+  if (r) return pollUntilDone(() => fetchStatus(id, r), show, timeoutMs);
+  // On the server machine: one set of connections for the whole wait.
+  return withServices(async (services) => {
+    const { submissionStatus } = await import('../../grader/pipeline/status.js');
+    return pollUntilDone(async () => {
+      const s = await submissionStatus(services.db, id, { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY, showPrivate: true });
+      if (!s) throw new CliError(`no submission ${id}`, 2);
+      return s;
+    }, show, timeoutMs);
+  });
+}
+
+async function pollUntilDone(fetchOnce: () => Promise<StatusView>, show: boolean, timeoutMs: number): Promise<StatusView> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const s = await fetchStatus(id, r);
+    const s = await fetchOnce();
     const line = `${s.state}${s.state === 'queued' ? ` (position ${s.queue.position})` : ''} ${s.stages.map((st) => `${st.name}:${st.status}`).join(' ')}`;
     if (show && line !== last) process.stderr.write(`  … ${line}\n`);
     last = line;

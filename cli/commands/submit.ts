@@ -62,9 +62,9 @@ const register: RegisterCommand = (program) => {
       );
       if (result.status === 'rejected') throw new CliError('', 1);
       if (opts.wait) {
-        const { waitForSubmission } = await import('./status.js');
+        const { describeStatus, waitForSubmission } = await import('./status.js');
         const final = await waitForSubmission(result.id, r, !opts.json);
-        if (opts.json) output(true, final, () => '');
+        output(opts.json, final, () => describeStatus(final));
         if (final.state !== 'done') throw new CliError(`${final.state}: ${final.reason ?? ''}`, 1);
       }
     });
