@@ -21,6 +21,8 @@ export interface Processor<Q extends QueueName = QueueName> {
    * processor must leave its records in a final state (e.g. fail the submission, refund quota).
    */
   onFailed?(payload: JobPayload<Q>, err: Error, final: boolean, services: Services): Promise<void>;
+  /** Runs when the worker pool starts; the returned function runs when it stops. */
+  onStart?(services: Services): Promise<(() => Promise<void>) | void>;
 }
 
 /** Helper that keeps the queue/payload link typed at the definition site. */

@@ -3,7 +3,7 @@
  * health, and on stop finishes in-flight jobs within the grace period (what is still running after it
  * is handed back: its lock lapses and BullMQ's stalled-job check gives it to another worker).
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
 import type { Component, ComponentHealth } from '../../core/component.js';
@@ -21,6 +21,7 @@ export class WorkerPool implements Component {
   private completed = 0;
   private failed = 0;
   private lastError: string | undefined;
+  private readonly stopHooks: (() => Promise<void>)[] = [];
 
   constructor(private readonly services: Services, private readonly processors: readonly Processor[] = defaultProcessors) {}
 
@@ -46,6 +47,10 @@ export class WorkerPool implements Component {
       });
       worker.on('error', (err) => logger.error({ queue: p.queue, err: err.message }, 'worker error'));
       this.workers.set(p.queue, worker);
+    }
+    for (const p of this.processors) {
+      const stop = await p.onStart?.(this.services);
+      if (stop) this.stopHooks.push(stop);
     }
     await this.upsertSchedules();
     // After a Redis restart that lost its data, recurring jobs (the reaper among them) must come back.
@@ -76,6 +81,8 @@ export class WorkerPool implements Component {
     try {
       return await this.withTimeout(p, p.process(payload, job as never, this.services));
     } catch (err) {
+      // "Not now" (the job was moved back to the delayed set): not a failure.
+      if (err instanceof DelayedError) throw err;
       if (p.onFailed) {
         const e = err instanceof Error ? err : new Error(String(err));
         const final = e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -118,6 +125,7 @@ export class WorkerPool implements Component {
       await Promise.all(all.map((w) => w.close(true)));
     }
     this.workers.clear();
+    for (const stop of this.stopHooks.splice(0)) await stop().catch(() => undefined);
     await this.connection?.quit().catch(() => this.connection?.disconnect());
     this.state = 'stopped';
   }

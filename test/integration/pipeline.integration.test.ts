@@ -7,6 +7,9 @@ import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
 import { submissionStatus } from '../../grader/pipeline/status.js';
 import { syncChallenges } from '../../grader/pipeline/catalog.js';
 import { WorkerPool } from '../../grader/worker/workers.js';
+import { announceRack } from '../../grader/rack/presence.js';
+import { stageJobId } from '../../grader/pipeline/stages.js';
+import { waitFor } from '../helpers/process.js';
 import { kwsModel, person, pipelineServices, waitSettled, writeChallenge } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import type { Services } from '../../core/services.js';
@@ -105,6 +108,29 @@ describe.skipIf(!HAVE_SHARED_MODELS)('grading pipeline (real Redis, SQLite)', ()
     const events = (await s.db.submissionEvent.findMany({ where: { submissionId: res.id } })).map((e) => e.type);
     expect(events).toContain('retrying');
     expect(events.at(-1)).toBe('failed');
+  });
+
+  it('leaves device jobs to a rack alive on another machine, and runs them itself once none is', async () => {
+    const s = await pipelineServices();
+    const ada = await person(s, 'ada');
+    // A rack agent elsewhere announces itself on the shared Redis.
+    const stopRemote = announceRack(s.redis, s.config.QUEUE_PREFIX, 'rack-host:1234');
+    const res = await send(s, ada.id, kwsModel());
+    await withWorkers(s, async () => {
+      await waitFor(async () => (await s.db.submission.findUniqueOrThrow({ where: { id: res.id } })).stage === 'device', 30_000, 'the device stage');
+      await new Promise((r) => setTimeout(r, 2500));
+      // Handed back, not run, and no attempt used.
+      expect(await s.db.stageResult.count({ where: { submissionId: res.id, stage: 'device' } })).toBe(0);
+      const sub = await s.db.submission.findUniqueOrThrow({ where: { id: res.id } });
+      const job = (await s.queues.get('device').getJob(stageJobId('device', res.id, sub.runId!)))!;
+      expect(job.attemptsMade).toBe(0);
+      // The agent goes away: this worker runs the stage (skipped: no rack anywhere) and the run completes.
+      await stopRemote();
+      await waitSettled(s, [res.id], 30_000);
+    });
+    const status = (await submissionStatus(s.db, res.id, { publicUrl: 'http://x', workers: 2 }))!;
+    expect(status.state).toBe('done');
+    expect(status.stages.find((x) => x.name === 'device')!.status).toBe('skipped');
   });
 
   it('ranks ties by the earlier submission, freezes, reveals the private split at close, disqualifies and rejudges with versions', async () => {
