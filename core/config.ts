@@ -86,6 +86,8 @@ export const envSchema = z.object({
   DISCOURSE_API_KEY: optionalString,
   DISCOURSE_API_USERNAME: optionalString,
   DISCOURSE_WEBHOOK_SECRET: optionalString,
+  /** Forum topics with no answer after this many hours are reported to the moderators (hourly check). */
+  UNANSWERED_AFTER_HOURS: positiveInt(48, 'a positive number of hours'),
   GITHUB_API_URL: url(['http://', 'https://'], 'an absolute http(s) URL').default('https://api.github.com'),
   GITHUB_TOKEN: optionalString,
   COURSEWARE_REPO: optionalString.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), { error: 'owner/name' }),

@@ -38,6 +38,8 @@ export const queuePayloads = {
     }),
     /** Find submissions whose job is missing, failed for good or stuck, and fix them. */
     z.object({ task: z.literal('reap') }),
+    /** Report forum topics nobody answered to the moderators (Discourse). */
+    z.object({ task: z.literal('unanswered-report') }),
   ]),
 } as const;
 

@@ -24,7 +24,8 @@ export async function reportUnansweredTopics(services: Services, opts: { olderTh
   const { db } = services;
   const cutoff = new Date((opts.now ?? new Date()).getTime() - opts.olderThanMs);
   const done = new Set((await db.auditLog.findMany({ where: { action: UNANSWERED_ACTION }, select: { targetId: true } })).map((a) => a.targetId));
-  const candidates = (await db.forumTopic.findMany({ where: { postedAt: { lt: cutoff } }, orderBy: { postedAt: 'asc' }, take: opts.limit ?? 100 })).filter((t) => !done.has(String(t.id)));
+  // Already-reported topics are excluded in the query, so old reported ones never crowd out new ones.
+  const candidates = await db.forumTopic.findMany({ where: { postedAt: { lt: cutoff }, id: { notIn: [...done].map(Number) } }, orderBy: { postedAt: 'asc' }, take: opts.limit ?? 100 });
   const stale = [];
   for (const t of candidates) {
     const live = await client.getTopic(t.id);

@@ -14,6 +14,15 @@ describe('queue contracts', () => {
     expect(() => parsePayload('maintenance', { task: 'format-disk' })).toThrow();
   });
 
+  it('schedules the unanswered-topics report only with Discourse configured', () => {
+    const maintenance = processors.find((p) => p.queue === 'maintenance')!;
+    const ids = (env: Record<string, string>) => (maintenance.schedules?.(parseConfig(env)) ?? []).map((s) => s.id);
+    expect(ids({})).not.toContain('unanswered-report');
+    const discourse = { DISCOURSE_URL: 'https://forum.example', DISCOURSE_API_KEY: 'k', DISCOURSE_API_USERNAME: 'bot', DISCOURSE_WEBHOOK_SECRET: 's' };
+    expect(ids(discourse)).toContain('unanswered-report');
+    expect(parseConfig({ ...discourse, UNANSWERED_AFTER_HOURS: '24' }).UNANSWERED_AFTER_HOURS).toBe(24);
+  });
+
   it('every processor serves a declared queue, at most one per queue', () => {
     const seen = new Set<string>();
     for (const p of processors) {

@@ -1,6 +1,7 @@
 import { defineProcessor } from '../processor.js';
 import { sweepBlobs } from '../../../core/blob-sweep.js';
 import { reap } from '../../pipeline/reaper.js';
+import { reportUnansweredTopics } from '../../../bot/discourse/unanswered.js';
 
 /**
  * Housekeeping: delete uploads nothing refers to (e.g. an intake that crashed half-way), and reap
@@ -13,6 +14,7 @@ export default defineProcessor({
   schedules: (config) => [
     { id: 'blob-sweep', everyMs: 6 * 3600 * 1000, payload: { task: 'blob-sweep', minAgeMs: 3600 * 1000 } },
     { id: 'reap', everyMs: config.REAPER_INTERVAL_MS, payload: { task: 'reap' } },
+    ...(config.discourseEnabled ? [{ id: 'unanswered-report', everyMs: 3600 * 1000, payload: { task: 'unanswered-report' as const } }] : []),
   ],
   async process(payload, _job, services) {
     switch (payload.task) {
@@ -20,6 +22,8 @@ export default defineProcessor({
         return sweepBlobs(services.db, services.blobs, { minAgeMs: payload.minAgeMs, now: new Date() });
       case 'reap':
         return reap(services, { minAgeMs: services.config.REAPER_MIN_AGE_MS });
+      case 'unanswered-report':
+        return reportUnansweredTopics(services, { olderThanMs: services.config.UNANSWERED_AFTER_HOURS * 3600_000 });
     }
   },
 });
