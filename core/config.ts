@@ -86,6 +86,10 @@ export const envSchema = z.object({
   DISCOURSE_API_KEY: optionalString,
   DISCOURSE_API_USERNAME: optionalString,
   DISCOURSE_WEBHOOK_SECRET: optionalString,
+  /** Triage proposals applied without review: `<category>:<kind>@<min confidence>`, comma-separated (bot/discourse/auto-apply.ts). */
+  TRIAGE_AUTO_APPLY: optionalString.refine((v) => v === undefined || v.split(',').every((r) => /^\s*([a-z0-9*][a-z0-9_-]*|\*):([a-z*][a-z-]*)@(0(\.\d+)?|1(\.0+)?)\s*$/.test(r)), {
+    error: 'comma-separated <category>:<kind>@<confidence 0–1> rules, e.g. hardware:hardware-setup@0.8',
+  }),
   /** Forum topics with no answer after this many hours are reported to the moderators (hourly check). */
   UNANSWERED_AFTER_HOURS: positiveInt(48, 'a positive number of hours'),
   GITHUB_API_URL: url(['http://', 'https://'], 'an absolute http(s) URL').default('https://api.github.com'),

@@ -6,7 +6,9 @@
 import type { Services } from '../../core/services.js';
 import { audit } from '../../grader/pipeline/admin.js';
 import { DiscourseClient } from './client.js';
+import { matchAutoApply, parseAutoApplyRules } from './auto-apply.js';
 import { knowledgeFor } from './knowledge.js';
+import { approveProposal } from './review.js';
 import { triagePost } from './triage/classify.js';
 import type { TriageResult } from './triage/types.js';
 
@@ -43,6 +45,8 @@ export function evidenceText(t: TriageResult): string {
 export interface TriageTopicResult {
   decisionId: string | null;
   kind?: string;
+  /** The auto-apply rule that applied the proposal without review. */
+  autoApplied?: string;
   skipped?: string;
 }
 
@@ -90,6 +94,12 @@ export async function triageTopic(services: Services, topicId: number): Promise<
       // The proposal is stored; the whisper is a convenience and must not make the job retry and re-propose.
       logger.warn({ err: (err as Error).message, topicId }, 'could not post the triage whisper');
     }
+  }
+  // An admin's auto-apply rule may let this proposal through without waiting for a moderator.
+  const rule = matchAutoApply(parseAutoApplyRules(services.config.TRIAGE_AUTO_APPLY), { categorySlug: topic.categorySlug, kind: t.kind, confidence: t.answer.confidence, abstained: t.answer.abstained });
+  if (rule) {
+    await approveProposal(services, decision.id, { personId: null, reason: `auto-applied by rule ${rule.text}` });
+    return { decisionId: decision.id, kind: t.kind, autoApplied: rule.text };
   }
   return { decisionId: decision.id, kind: t.kind };
 }
