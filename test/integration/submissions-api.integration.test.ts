@@ -148,6 +148,9 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
     expect(report).toContain('MACs per operator type');
     expect(report).not.toMatch(/private/i);
     expect(html).toContain('Pareto front');
+    // bob's model is as good but larger: dominated by ada's.
+    expect(html).toMatch(/bob[\s\S]*?<td>dominated by #1<\/td>/);
+    expect(html).toMatch(/ada[\s\S]*?<td>on the front<\/td>/);
 
     const final = await fetch(`${base}/api/submissions/${id}/final`, { method: 'POST', headers: { ...auth(ada.token), 'content-type': 'application/json' }, body: JSON.stringify({ final: true }) });
     expect(final.status).toBe(409);

@@ -6,6 +6,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
+import { rateLimit } from 'express-rate-limit';
 import express, { Router, type Request, type Response } from 'express';
 import { AdminError, selectFinal } from '../../grader/pipeline/admin.js';
 import { UnknownChallengeError } from '../../grader/pipeline/catalog.js';
@@ -59,7 +60,10 @@ export function submissionApiRoutes(ctx: WebContext): Router {
   const router = Router();
   const { services } = ctx;
 
-  router.post('/api/submissions', requireUser, async (req: Request, res: Response) => {
+  // Quotas bound what is graded; this bounds what one address can throw at the upload endpoint.
+  const uploads = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: 'too many uploads from this address; wait a minute' } });
+
+  router.post('/api/submissions', uploads, requireUser, async (req: Request, res: Response) => {
     const user = userOf(res)!;
     const max = services.config.MAX_UPLOAD_BYTES;
     const declared = Number(req.get('content-length') ?? NaN);

@@ -68,15 +68,29 @@ export function leaderboardRoutes(ctx: WebContext): Router {
       throw err;
     }
     const id = encodeURIComponent(board.challenge);
+    const points = board.visible && board.entries.length ? await qualityAndSize(board, split) : [];
+    const marked = markParetoFront(points);
+    // "Dominated by": the best-ranked entry that is at least as good and at least as small (and better in one).
+    const dominatedBy = new Map(
+      marked.map((p) => {
+        const by = marked.find((o) => o !== p && o.quality >= p.quality && o.sizeBytes <= p.sizeBytes && (o.quality > p.quality || o.sizeBytes < p.sizeBytes));
+        return [p.submissionId, by ? by.rank : null] as const;
+      }),
+    );
+    const paretoCell = (submissionId: string) => {
+      if (!dominatedBy.has(submissionId)) return '<td></td>';
+      const by = dominatedBy.get(submissionId);
+      return by ? `<td>dominated by #${by}</td>` : '<td>on the front</td>';
+    };
     const nav = `<nav aria-label="Splits"><a href="/challenges/${id}/leaderboard?split=public"${split === 'public' ? ' aria-current="page"' : ''}>Public</a> · <a href="/challenges/${id}/leaderboard?split=private"${split === 'private' ? ' aria-current="page"' : ''}>Private</a></nav>`;
     const body = !board.visible
       ? '<p>The private leaderboard is revealed when the challenge closes.</p>'
       : board.entries.length === 0
         ? '<p>No ranked submissions yet.</p>'
-        : `<table><caption>${escapeHtml(split)} split${board.frozen ? ' (frozen)' : ''}</caption><thead><tr><th scope="col">Rank</th><th scope="col">Participant</th><th scope="col">Score</th><th scope="col">Submitted</th></tr></thead><tbody>${board.entries
+        : `<table><caption>${escapeHtml(split)} split${board.frozen ? ' (frozen)' : ''}</caption><thead><tr><th scope="col">Rank</th><th scope="col">Participant</th><th scope="col">Score</th><th scope="col">Submitted</th><th scope="col">Quality vs size</th></tr></thead><tbody>${board.entries
             .map(
               (e) =>
-                `<tr><td>${e.rank}</td><td>${e.team ? `${escapeHtml(e.team)} <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`,
+                `<tr><td>${e.rank}</td><td>${e.team ? `${escapeHtml(e.team)} <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td>${paretoCell(e.submissionId)}</tr>`,
             )
             .join('')}</tbody></table>`;
     const pages = Math.ceil(total / PAGE);
@@ -84,22 +98,23 @@ export function leaderboardRoutes(ctx: WebContext): Router {
       pages > 1
         ? `<nav aria-label="Pages"><p>Ranks ${pageNo * PAGE + 1}–${Math.min(total, (pageNo + 1) * PAGE)} of ${total}. ${pageNo > 0 ? `<a href="/challenges/${id}/leaderboard?split=${split}&amp;page=${pageNo - 1}">previous</a> ` : ''}${pageNo + 1 < pages ? `<a href="/challenges/${id}/leaderboard?split=${split}&amp;page=${pageNo + 1}">next</a>` : ''}</p></nav>`
         : '';
-    const pareto = board.visible && board.entries.length ? await paretoFigure(board, split, task, budget) : '';
+    const pareto =
+      marked.length >= 2
+        ? `<h2>Quality against size</h2><figure>${paretoPlot(marked, { qualityLabel: task === 'ad' ? 'ROC AUC' : 'top-1 accuracy', budgetBytes: budget })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`
+        : '';
     res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${body}${pager}${pareto}`));
   });
 
-  /** Quality against size for the ranked entries, the Pareto front marked. */
-  async function paretoFigure(board: LeaderboardView, split: 'public' | 'private', task: string, budgetBytes: number): Promise<string> {
+  /** The task metric and model size of each ranked entry (for the Pareto plot and hints). */
+  async function qualityAndSize(board: LeaderboardView, split: 'public' | 'private') {
     const ids = board.entries.map((e) => e.submissionId);
     const subs = await services.db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, evaluatorVersion: true, blob: { select: { sizeBytes: true } }, scores: { where: { split }, select: { evaluatorVersion: true, value: true } } } });
     const byId = new Map(subs.map((x) => [x.id, x]));
-    const points = board.entries.flatMap((e) => {
+    return board.entries.flatMap((e) => {
       const sub = byId.get(e.submissionId);
       const q = sub?.scores.find((sc) => sc.evaluatorVersion === sub.evaluatorVersion)?.value;
-      return sub && q !== undefined ? [{ label: `#${e.rank} ${e.team ?? e.displayName}`, quality: q, sizeBytes: sub.blob.sizeBytes, href: `/submissions/${e.submissionId}` }] : [];
+      return sub && q !== undefined ? [{ submissionId: e.submissionId, rank: e.rank, label: `#${e.rank} ${e.team ?? e.displayName}`, quality: q, sizeBytes: sub.blob.sizeBytes, href: `/submissions/${e.submissionId}` }] : [];
     });
-    if (points.length < 2) return '';
-    return `<h2>Quality against size</h2><figure>${paretoPlot(markParetoFront(points), { qualityLabel: task === 'ad' ? 'ROC AUC' : 'top-1 accuracy', budgetBytes })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`;
   }
 
   return router;
