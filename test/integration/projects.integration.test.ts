@@ -33,6 +33,19 @@ describe('capstone project track', () => {
     expect((await api(cy.token, '/api/challenges/kws-test/projects', { ...entry('Bird song logger'), repoUrl: 'javascript:alert(1)' })).status).toBe(409);
     expect((await fetch(`${base}/api/challenges/kws-test/projects`, { method: 'POST' })).status).toBe(401);
 
+    // Or through the page's form, signed in.
+    const dan = await token('dan');
+    const danAgent = new Agent(base);
+    await danAgent.signIn(dan.token);
+    const formPage = await (await danAgent.req('/challenges/kws-test/projects')).text();
+    expect(formPage).toContain('Enter your project');
+    const csrfDan = /name="_csrf" value="([^"]+)"/.exec(formPage)![1]!;
+    expect((await danAgent.post('/challenges/kws-test/projects', { _csrf: csrfDan, title: 'Baby cry alert', description: 'Detects a crying baby and vibrates a wristband for deaf parents.', repoUrl: '', videoUrl: '' })).headers.get('location')).toBe('/challenges/kws-test/projects?saved=1');
+    expect(await (await danAgent.req('/challenges/kws-test/projects')).text()).toContain('value="Baby cry alert"');
+    expect((await danAgent.post('/challenges/kws-test/projects', { title: 'x' })).status).toBe(403);
+    expect((await new Agent(base).post('/challenges/kws-test/projects', { title: 'x' })).status).toBe(403);
+    await s.db.projectEntry.deleteMany({ where: { personId: dan.id } });
+
     // jo supervises ann: declared, so jo never judges ann's entry.
     expect((await api(judges[0]!.token, '/api/judge/conflicts', { handle: 'ann', reason: 'thesis supervisor' })).status).toBe(204);
     expect((await api(ann.token, '/api/judge/conflicts', { handle: 'bob', reason: 'x' })).status).toBe(403);
@@ -81,5 +94,7 @@ describe('capstone project track', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(results).toContain('href="https://github.com/example/kws"');
     expect((await fetch(`${base}/challenges/nope/projects`)).status).toBe(404);
+    // The learner sees what the judges wrote.
+    expect(await (await learnerAgent.req('/challenges/kws-test/projects')).text()).toMatch(/What the judges said about “Doorbell listener”[\s\S]*Nice work/);
   });
 });

@@ -7,7 +7,7 @@
  *   POST /admin/challenges/:id/projects/assign judges assigned, conflict-free (organizers)
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { getChallenge, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
+import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
 import { AuthError, rolesOf } from '../../grader/pipeline/people.js';
 import { assignProjectJudges, declareConflict, ProjectError, projectResults, scoreEntry, submitEntry } from '../../grader/projects/service.js';
 import { requireOrganizerPage, requireUser, userOf } from '../auth.js';
@@ -58,8 +58,11 @@ export function projectRoutes(ctx: WebContext): Router {
   router.get('/challenges/:id/projects', async (req: Request, res: Response) => {
     let view;
     let title: string;
+    let open = false;
     try {
-      title = (await getChallenge(services.db, String(req.params.id), services.config.CHALLENGES_DIR)).def.title;
+      const c = await getChallenge(services.db, String(req.params.id), services.config.CHALLENGES_DIR);
+      title = c.def.title;
+      open = phaseOf(c).accepting;
       view = await projectResults(services, String(req.params.id), userOf(res)?.id ?? null);
     } catch (err) {
       if (err instanceof ProjectError || err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
@@ -72,7 +75,33 @@ export function projectRoutes(ctx: WebContext): Router {
             .map((r) => `<tr><td>${r.rank}</td><td>${escapeHtml(r.title)}${r.repoUrl ? ` · <a href="${escapeHtml(r.repoUrl)}">code</a>` : ''}${r.videoUrl ? ` · <a href="${escapeHtml(r.videoUrl)}">video</a>` : ''}</td><td>${escapeHtml(r.displayName)}</td><td>${r.score.toFixed(1)}</td><td>${r.judges}</td></tr>`)
             .join('')}</tbody></table>${view.pendingMarks ? `<p>${view.pendingMarks} judge marks are still missing.</p>` : ''}`
         : '<p>No project has been marked yet.</p>';
-    res.type('html').send(page(`${title} — projects`, `<h1>${escapeHtml(title)}: capstone projects</h1>${body}`));
+    // The signed-in learner's own entry: a form while the challenge is open, the judges' comments once it closes.
+    const user = userOf(res);
+    let mine = '';
+    if (user) {
+      const entry = await services.db.projectEntry.findUnique({ where: { challengeId_personId: { challengeId: String(req.params.id), personId: user.id } }, include: { scores: { select: { comment: true } } } });
+      const action = `/challenges/${encodeURIComponent(String(req.params.id))}/projects`;
+      if (open) {
+        const v = (x: string | null | undefined) => escapeHtml(x ?? '');
+        mine = `<h2>${entry ? 'Your project' : 'Enter your project'}</h2>${typeof req.query.saved === 'string' ? '<p role="status">Saved.</p>' : ''}<form method="post" action="${action}">${csrfField(req)}<p><label for="p-title">Title</label><br><input id="p-title" name="title" required minlength="3" maxlength="120" size="60" value="${v(entry?.title)}"></p><p><label for="p-desc">What it does and why it matters</label><br><textarea id="p-desc" name="description" required minlength="20" rows="6" cols="80">${v(entry?.description)}</textarea></p><p><label for="p-repo">Repository link</label><br><input id="p-repo" name="repoUrl" type="url" size="60" value="${v(entry?.repoUrl)}"></p><p><label for="p-video">Video link</label><br><input id="p-video" name="videoUrl" type="url" size="60" value="${v(entry?.videoUrl)}"></p><p><button type="submit">${entry ? 'Update' : 'Enter'} project</button></p></form>`;
+      } else if (entry && view.visible && entry.scores.some((x) => x.comment)) {
+        mine = `<h2>What the judges said about “${escapeHtml(entry.title)}”</h2><ul>${entry.scores.filter((x) => x.comment).map((x) => `<li>${escapeHtml(x.comment)}</li>`).join('')}</ul>`;
+      }
+    }
+    res.type('html').send(page(`${title} — projects`, `<h1>${escapeHtml(title)}: capstone projects</h1>${mine}${body}`));
+  });
+
+  router.post('/challenges/:id/projects', form, verifyCsrf, async (req: Request, res: Response) => {
+    const user = userOf(res);
+    if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    const b = req.body as Record<string, string | undefined>;
+    try {
+      await submitEntry(services, user.id, String(req.params.id), { title: b.title ?? '', description: b.description ?? '', repoUrl: b.repoUrl, videoUrl: b.videoUrl });
+      res.redirect(303, `/challenges/${encodeURIComponent(String(req.params.id))}/projects?saved=1`);
+    } catch (err) {
+      if (!(err instanceof ProjectError || err instanceof UnknownChallengeError)) throw err;
+      res.status(400).type('html').send(page('Not saved', `<h1>Not saved</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/challenges/${encodeURIComponent(String(req.params.id))}/projects">Back</a></p>`));
+    }
   });
 
   router.get('/judge', requireJudge, async (req: Request, res: Response) => {
