@@ -221,7 +221,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     try {
-      const page = await browser.newPage();
+      const page = await (await browser.newContext()).newPage();
       await page.goto(`${base}/admin`);
       expect(page.url()).toContain('/login?next=%2Fadmin');
       await page.getByLabel('API token').fill(tokens.organizer);
@@ -236,6 +236,15 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
       expect(await page.getByRole('status').textContent()).toContain('kws-test is now open (frozen)');
       expect(await page.locator('li', { hasText: 'challenge.freeze' }).first().textContent()).toContain('end of the public phase');
       expect(await s.db.auditLog.count({ where: { action: 'challenge.freeze' } })).toBe(1);
+
+      // Automated accessibility audit (axe-core, WCAG 2 A/AA rules) of the main pages.
+      const { AxeBuilder } = await import('@axe-core/playwright');
+      const sub = await s.db.submission.findFirstOrThrow();
+      for (const path of ['/', '/challenges/kws-test', '/challenges/kws-test/leaderboard', `/submissions/${sub.id}`, '/rack', '/admin', '/admin/audit', '/login']) {
+        await page.goto(base + path);
+        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+        expect([path, result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([path, []]);
+      }
     } finally {
       await browser.close();
     }
