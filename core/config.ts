@@ -112,6 +112,9 @@ export interface Config extends Env {
   CHALLENGES_DIR: string;
   PUBLIC_URL: string;
   knowledgeDirs: string[];
+  /** DISCORD_GUILD_ID and DISCORD_ORGANIZER_ROLE_IDS as lists (empty when unset). */
+  discordGuildIds: string[];
+  discordOrganizerRoleIds: string[];
   discordEnabled: boolean;
   discourseEnabled: boolean;
   githubEnabled: boolean;
@@ -160,11 +163,18 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     DATA_DIR: resolve(cwd, e.DATA_DIR),
     CHALLENGES_DIR: e.CHALLENGES_DIR ? resolve(cwd, e.CHALLENGES_DIR) : fromRoot('challenges'),
     PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    knowledgeDirs: (e.KNOWLEDGE_DIRS ?? '').split(',').map((d) => d.trim()).filter(Boolean).map((d) => resolve(cwd, d)),
+    knowledgeDirs: list(e.KNOWLEDGE_DIRS).map((d) => resolve(cwd, d)),
+    discordGuildIds: list(e.DISCORD_GUILD_ID),
+    discordOrganizerRoleIds: list(e.DISCORD_ORGANIZER_ROLE_IDS),
     discordEnabled: e.DISCORD_TOKEN !== undefined,
     discourseEnabled: e.DISCOURSE_URL !== undefined,
     githubEnabled: e.GITHUB_TOKEN !== undefined,
   };
+}
+
+/** A comma-separated setting as a list. */
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 }
 
 /** Read `.env` (if present) under the real environment and validate. */

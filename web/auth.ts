@@ -12,11 +12,13 @@ export interface ApiUser {
   organizer: boolean;
   /** Reviews forum triage proposals (moderator or admin role). */
   moderator: boolean;
+  /** Marks capstone project entries. */
+  judge: boolean;
 }
 
 async function userFor(ctx: WebContext, person: { id: string; handle: string }): Promise<ApiUser> {
   const roles = await rolesOf(ctx.services.db, person.id);
-  return { id: person.id, handle: person.handle, organizer: roles.has('organizer') || roles.has('admin'), moderator: roles.has('moderator') || roles.has('admin') };
+  return { id: person.id, handle: person.handle, organizer: roles.has('organizer') || roles.has('admin'), moderator: roles.has('moderator') || roles.has('admin'), judge: roles.has('judge') };
 }
 
 /** Attach the caller (if a valid token was sent) as res.locals.user; reject a bad token. */
@@ -51,26 +53,20 @@ export function requireUser(_req: Request, res: Response, next: NextFunction) {
 
 export const userOf = (res: Response) => res.locals.user as ApiUser | undefined;
 
-/** Pages only organizers may see: anonymous visitors are sent to sign in, others get a 403 page. */
-export function requireOrganizerPage(req: Request, res: Response, next: NextFunction) {
-  const user = userOf(res);
-  if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-  if (!user.organizer) return res.status(403).type('html').send('<!doctype html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for organizers.</p>');
-  next();
+/**
+ * Pages only people with a role may see: anonymous visitors are sent to sign in, others get a 403
+ * page naming who the page is for.
+ */
+function requirePage(role: 'organizer' | 'moderator' | 'judge', who: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const user = userOf(res);
+    if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    if (!user[role]) return res.status(403).type('html').send(`<!doctype html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for ${who}.</p>`);
+    next();
+  };
 }
 
-/** API routes only organizers may call. */
-export function requireOrganizer(_req: Request, res: Response, next: NextFunction) {
-  const user = userOf(res);
-  if (!user) return res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'sign in or send an API token' });
-  if (!user.organizer) return res.status(403).json({ error: 'only organizers can do this' });
-  next();
-}
-
-/** Pages only moderators may see (the triage review queue). */
-export function requireModeratorPage(req: Request, res: Response, next: NextFunction) {
-  const user = userOf(res);
-  if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-  if (!user.moderator) return res.status(403).type('html').send('<!doctype html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for forum moderators.</p>');
-  next();
-}
+export const requireOrganizerPage = requirePage('organizer', 'organizers');
+/** The triage review queue. */
+export const requireModeratorPage = requirePage('moderator', 'forum moderators');
+export const requireJudgePage = requirePage('judge', 'project judges');

@@ -59,7 +59,7 @@ export class DiscordBot implements Component {
     this.byName = new Map((opts.commands ?? allCommands).map((c) => [commandName(c), c]));
     this.retryMs = opts.retryMs ?? 30_000;
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
-    this.organizerRoles = new Set((opts.services.config.DISCORD_ORGANIZER_ROLE_IDS ?? '').split(',').map((r) => r.trim()).filter(Boolean));
+    this.organizerRoles = new Set(opts.services.config.discordOrganizerRoleIds);
   }
 
   /** The discord.js client (null until started). */

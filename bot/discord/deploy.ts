@@ -22,7 +22,7 @@ export async function deployCommands(config: Config, db: Db, opts: { global?: bo
   const token = config.DISCORD_TOKEN;
   const app = first(config.DISCORD_APPLICATION_ID);
   if (!token || !app) throw new Error('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to register commands');
-  const guildIds = (config.DISCORD_GUILD_ID ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+  const guildIds = config.discordGuildIds;
   if (!opts.global && !guildIds.length) throw new Error('DISCORD_GUILD_ID is not set: set it for guild registration, or deploy with --global');
   const challenges = await db.challenge.findMany({ select: { id: true, title: true }, orderBy: { id: 'asc' } });
   const body = (opts.commands ?? allCommands).map((c) => toDiscordCommand(c, { challenges }));

@@ -14,7 +14,6 @@ import type { Services } from '../../core/services.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
 
-const ids = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 interface DiscordUser {
   id: string;
@@ -57,6 +56,7 @@ export function discordOAuthRoutes(ctx: WebContext): Router {
   const router = Router();
   const { config } = ctx.services;
   const enabled = () => Boolean(config.DISCORD_APPLICATION_ID && config.DISCORD_CLIENT_SECRET);
+  const clientId = () => (config.DISCORD_APPLICATION_ID ?? '').split(',')[0]!.trim();
   const redirectUri = () => `${config.PUBLIC_URL}/auth/discord/callback`;
 
   router.get('/auth/discord', (req: Request, res: Response) => {
@@ -64,7 +64,7 @@ export function discordOAuthRoutes(ctx: WebContext): Router {
     const state = randomBytes(18).toString('base64url');
     req.session.oauthState = state;
     const scope = config.DISCORD_GUILD_ID ? 'identify guilds.members.read' : 'identify';
-    const q = new URLSearchParams({ response_type: 'code', client_id: ids(config.DISCORD_APPLICATION_ID)[0]!, scope, state, redirect_uri: redirectUri(), prompt: 'none' });
+    const q = new URLSearchParams({ response_type: 'code', client_id: clientId(), scope, state, redirect_uri: redirectUri(), prompt: 'none' });
     req.session.save(() => res.redirect(302, `${config.DISCORD_API_URL}/oauth2/authorize?${q.toString()}`));
   });
 
@@ -78,7 +78,7 @@ export function discordOAuthRoutes(ctx: WebContext): Router {
       return fail(res, 400, 'This sign-in link is stale or did not start here (state mismatch).');
     }
     const api = config.DISCORD_API_URL;
-    const basic = Buffer.from(`${ids(config.DISCORD_APPLICATION_ID)[0]!}:${config.DISCORD_CLIENT_SECRET!}`).toString('base64');
+    const basic = Buffer.from(`${clientId()}:${config.DISCORD_CLIENT_SECRET!}`).toString('base64');
     const tokenRes = await fetch(`${api}/oauth2/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -94,8 +94,8 @@ export function discordOAuthRoutes(ctx: WebContext): Router {
     const person = await personForDiscord(ctx.services, user);
 
     // Organizer rights come from the guild's roles, checked at every sign-in.
-    const orgRoles = ids(config.DISCORD_ORGANIZER_ROLE_IDS);
-    const guild = ids(config.DISCORD_GUILD_ID)[0];
+    const orgRoles = config.discordOrganizerRoleIds;
+    const guild = config.discordGuildIds[0];
     if (guild && orgRoles.length) {
       const memberRes = await fetch(`${api}/users/@me/guilds/${guild}/member`, { headers: bearer });
       const roles = memberRes.ok ? ((await memberRes.json()) as { roles?: string[] }).roles ?? [] : [];

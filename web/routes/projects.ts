@@ -6,11 +6,11 @@
  *   POST /api/judge/conflicts                  a judge declares a conflict of interest ({ handle, reason })
  *   POST /admin/challenges/:id/projects/assign judges assigned, conflict-free (organizers)
  */
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
-import { AuthError, rolesOf } from '../../grader/pipeline/people.js';
+import { AuthError } from '../../grader/pipeline/people.js';
 import { assignProjectJudges, declareConflict, ProjectError, projectResults, scoreEntry, submitEntry } from '../../grader/projects/service.js';
-import { requireOrganizerPage, requireUser, userOf } from '../auth.js';
+import { requireJudgePage, requireOrganizerPage, requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
@@ -26,12 +26,6 @@ export function projectRoutes(ctx: WebContext): Router {
     if (err instanceof AuthError) return res.status(403).json({ error: err.message });
     throw err;
   };
-  const requireJudge = async (req: Request, res: Response, next: NextFunction) => {
-    const user = userOf(res);
-    if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-    if (!(await rolesOf(services.db, user.id)).has('judge')) return res.status(403).type('html').send('<!doctype html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for project judges.</p>');
-    next();
-  };
 
   router.post('/api/challenges/:id/projects', requireUser, json, async (req: Request, res: Response) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
@@ -46,7 +40,7 @@ export function projectRoutes(ctx: WebContext): Router {
 
   router.post('/api/judge/conflicts', requireUser, json, async (req: Request, res: Response) => {
     const b = (req.body ?? {}) as { handle?: unknown; reason?: unknown };
-    if (!(await rolesOf(services.db, userOf(res)!.id)).has('judge')) return res.status(403).json({ error: 'only judges declare conflicts' });
+    if (!userOf(res)!.judge) return res.status(403).json({ error: 'only judges declare conflicts' });
     try {
       await declareConflict(services, userOf(res)!.id, typeof b.handle === 'string' ? b.handle : '', typeof b.reason === 'string' ? b.reason : '');
       res.status(204).end();
@@ -104,7 +98,7 @@ export function projectRoutes(ctx: WebContext): Router {
     }
   });
 
-  router.get('/judge', requireJudge, async (req: Request, res: Response) => {
+  router.get('/judge', requireJudgePage, async (req: Request, res: Response) => {
     const judgeId = userOf(res)!.id;
     const assigned = await services.db.judgeAssignment.findMany({ where: { judgeId }, include: { entry: { include: { scores: { where: { judgeId } } } } }, orderBy: { assignedAt: 'asc' } });
     const items = await Promise.all(
@@ -122,7 +116,7 @@ export function projectRoutes(ctx: WebContext): Router {
     res.set('Cache-Control', 'no-store').type('html').send(page('Judging — TinyArena', `<h1>Projects to judge</h1>${done}${items.join('') || '<p>No entries are assigned to you.</p>'}`));
   });
 
-  router.post('/judge/:entryId', requireJudge, form, verifyCsrf, async (req: Request, res: Response) => {
+  router.post('/judge/:entryId', requireJudgePage, form, verifyCsrf, async (req: Request, res: Response) => {
     const b = req.body as Record<string, string>;
     const marks = Object.fromEntries(Object.entries(b).filter(([k]) => k.startsWith('mark_')).map(([k, v]) => [k.slice(5), Number(v)]));
     try {
