@@ -4,12 +4,14 @@
  * per-op dispatch cost), time = cycles / clock.
  *
  * Calibration: the MLPerf Tiny v0.5 closed-division reference submission (STM32 Nucleo-L4R5ZI,
- * Cortex-M4 at 120 MHz, TFLM + CMSIS-NN) reported about 181.9 ms for KWS (DS-CNN, 2.66 M MACs by
- * grader/validate/macs.ts), 603 ms for VWW (MobileNetV1 0.25, 7.49 M MACs) and 10.4 ms for AD
- * (FC autoencoder, 0.26 M MACs). That is 8.2 and 9.7 cycles per MAC for the convolutional models and
- * 4.7 for fully-connected layers; we take 9 and 4.7 and assume equal cycles on the 64 MHz nRF52840
+ * Cortex-M4 at 120 MHz, TFLM 2.3.1 + CMSIS-NN; mlcommons/tiny_results_v0.5,
+ * closed/reference/results/Nucleo-L4R5ZI/<task>/performance/results.txt) measured 100 KWS inferences
+ * in 18.192 s (181.9 ms each; DS-CNN, 2.66 M MACs by grader/validate/macs.ts), 100 VWW in 60.054 s
+ * (600.5 ms; MobileNetV1 0.25, 7.49 M MACs) and 1000 AD in 10.052 s (10.05 ms; FC autoencoder,
+ * 0.26 M MACs). That is 8.2 and 9.6 cycles per MAC for the convolutional models and 4.6 for
+ * fully-connected layers; we take 9 and 4.7 and assume equal cycles on the 64 MHz nRF52840
  * (zero-wait-state flash with cache, the same core). The model then predicts 377 ms / 1063 ms /
- * 20.1 ms at 64 MHz against 341 / 1131 / 19.5 ms scaled from the reference (within ±12%; see
+ * 20.1 ms at 64 MHz against 341 / 1126 / 18.8 ms scaled from the reference (within ±12%; see
  * test/unit/rack-latency.unit.test.ts). It is a model for simulated boards only: real boards measure.
  */
 import type { Graph } from '../../tflite/graph.js';
