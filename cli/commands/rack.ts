@@ -58,5 +58,50 @@ const register: RegisterCommand = (program) => {
       output(opts.json, report, () => [`${report.ok ? 'OK' : 'REJECTED'}: ${file} (${report.format ?? 'unreadable'}, ${report.board})`, ...report.checks.map((c) => `  ${c.status.padEnd(4)} ${c.id}: ${c.message}`)].join('\n'));
       if (!report.ok) process.exitCode = report.format === null ? 2 : 1;
     });
+  rack
+    .command('sim-firmware')
+    .description('write a firmware image a simulated board runs like an MLPerf Tiny reference firmware (try firmware submissions without a kit)')
+    .requiredOption('--model <file>', 'the .tflite model the firmware embeds')
+    .requiredOption('--profile <id>', 'MLPerf Tiny model id: kws01, vww01, ad01 or ic01')
+    .requiredOption('--out <file>', 'where to write the image')
+    .option('--format <format>', 'bin, hex or elf', 'bin')
+    .option('--name <name>', 'the DUT name the firmware reports')
+    .option('--json', 'print JSON')
+    .action(async (opts: { model: string; profile: string; out: string; format: string; name?: string; json?: boolean }) => {
+      const fs = await import('node:fs/promises');
+      const { buildSimFirmwareImage } = await import('../../grader/rack/sim/firmware-image.js');
+      const { DUT_PROFILES, scanFirmwareImage } = await import('../../grader/rack/sim/sim-dut-firmware.js');
+      const { toElf, toIntelHex } = await import('../../grader/firmware/write.js');
+      const { checkFirmware, NANO33BLE } = await import('../../grader/firmware/check.js');
+      const profile = DUT_PROFILES.find((p) => p === opts.profile);
+      if (!profile) throw new CliError(`--profile must be one of ${DUT_PROFILES.join(', ')} (got "${opts.profile}")`, 2);
+      if (!['bin', 'hex', 'elf'].includes(opts.format)) throw new CliError(`--format must be bin, hex or elf (got "${opts.format}")`, 2);
+      let model: Uint8Array;
+      try {
+        model = new Uint8Array(await fs.readFile(opts.model));
+      } catch (err) {
+        throw new CliError(`cannot read ${opts.model}: ${(err as Error).message}`, 2);
+      }
+      let image: Uint8Array;
+      try {
+        image = buildSimFirmwareImage({ model, profile, ...(opts.name !== undefined ? { name: opts.name } : {}) });
+      } catch (err) {
+        throw new CliError((err as Error).message, 2);
+      }
+      // A model the simulator cannot find would make a board that never boots: say so now.
+      const scan = scanFirmwareImage(image);
+      if (!scan) throw new CliError(`${opts.model} is not a readable .tflite model`, 2);
+      const appStart = NANO33BLE.flashStart + NANO33BLE.bootloaderBytes;
+      const resetVector = new DataView(image.buffer, image.byteOffset, 8).getUint32(4, true);
+      const bytes = opts.format === 'hex' ? toIntelHex(image, appStart, resetVector) : opts.format === 'elf' ? toElf(image, appStart) : image;
+      try {
+        await fs.writeFile(opts.out, bytes);
+      } catch (err) {
+        throw new CliError(`cannot write ${opts.out}: ${(err as Error).message}`, 2);
+      }
+      const report = checkFirmware(bytes, { fileName: opts.out });
+      const result = { out: opts.out, format: opts.format, bytes: bytes.length, flashBytes: report.flashSpanBytes, profile, name: scan.name, modelOffset: appStart + scan.offset, modelBytes: scan.length, checksOk: report.ok };
+      output(opts.json, result, () => `wrote ${opts.out}: ${opts.format.toUpperCase()}, ${report.flashSpanBytes} bytes of flash from 0x${appStart.toString(16)}; ${profile} model (${scan.length} bytes) at 0x${result.modelOffset.toString(16)}, DUT name "${scan.name}"`);
+    });
 };
 export default register;

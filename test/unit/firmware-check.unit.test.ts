@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFirmware, NANO33BLE } from '../../grader/firmware/check.js';
 import { readHex } from '../../grader/firmware/image.js';
+import { toElf, toIntelHex as toHex } from '../../grader/firmware/write.js';
 import { mulberry32 } from '../helpers/rng.js';
 
 const APP = 0x10000;
@@ -14,73 +15,6 @@ function image(sp = 0x20040000, reset = APP + 0x101, size = 4096): Uint8Array {
   dv.setUint32(4, reset, true);
   for (let i = 8; i < size; i++) b[i] = i & 0xff;
   return b;
-}
-
-function toHex(data: Uint8Array, base: number, entry?: number): Uint8Array {
-  const rec = (type: number, addr: number, bytes: number[]) => {
-    const all = [bytes.length, (addr >> 8) & 0xff, addr & 0xff, type, ...bytes];
-    const sum = (0x100 - (all.reduce((a, b) => a + b, 0) & 0xff)) & 0xff;
-    return `:${[...all, sum].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
-  };
-  const lines: string[] = [];
-  let upper = -1;
-  for (let i = 0; i < data.length; i += 16) {
-    const a = base + i;
-    if (a >>> 16 !== upper) {
-      upper = a >>> 16;
-      lines.push(rec(4, 0, [(upper >> 8) & 0xff, upper & 0xff]));
-    }
-    lines.push(rec(0, a & 0xffff, Array.from(data.subarray(i, i + 16))));
-  }
-  if (entry !== undefined) lines.push(rec(5, 0, [entry >>> 24, (entry >> 16) & 0xff, (entry >> 8) & 0xff, entry & 0xff]));
-  lines.push(':00000001FF');
-  return new TextEncoder().encode(`${lines.join('\r\n')}\r\n`);
-}
-
-/** Minimal ELF32 ARM: one PT_LOAD at `base` holding `code`, sections .text, .data, .bss. */
-function toElf(code: Uint8Array, base: number, ram: { data: number; bss: number } = { data: 256, bss: 4096 }): Uint8Array {
-  const shstr = new TextEncoder().encode('\0.text\0.data\0.bss\0.shstrtab\0');
-  const codeOff = 52 + 32;
-  const strOff = codeOff + code.length;
-  const shOff = (strOff + shstr.length + 3) & ~3;
-  const out = new Uint8Array(shOff + 5 * 40);
-  const dv = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
-  dv.setUint16(16, 2, true); // ET_EXEC
-  dv.setUint16(18, 40, true); // EM_ARM
-  dv.setUint32(20, 1, true);
-  dv.setUint32(24, new DataView(code.buffer).getUint32(4, true), true); // entry = reset vector
-  dv.setUint32(28, 52, true);
-  dv.setUint32(32, shOff, true);
-  dv.setUint16(40, 52, true);
-  dv.setUint16(42, 32, true);
-  dv.setUint16(44, 1, true);
-  dv.setUint16(46, 40, true);
-  dv.setUint16(48, 5, true);
-  dv.setUint16(50, 4, true);
-  // PT_LOAD
-  dv.setUint32(52, 1, true);
-  dv.setUint32(56, codeOff, true);
-  dv.setUint32(60, base, true);
-  dv.setUint32(64, base, true);
-  dv.setUint32(68, code.length, true);
-  dv.setUint32(72, code.length, true);
-  out.set(code, codeOff);
-  out.set(shstr, strOff);
-  const sh = (i: number, name: number, type: number, flags: number, addr: number, off: number, size: number) => {
-    const o = shOff + i * 40;
-    dv.setUint32(o, name, true);
-    dv.setUint32(o + 4, type, true);
-    dv.setUint32(o + 8, flags, true);
-    dv.setUint32(o + 12, addr, true);
-    dv.setUint32(o + 16, off, true);
-    dv.setUint32(o + 20, size, true);
-  };
-  sh(1, 1, 1, 0x6, base, codeOff, code.length); // .text AX
-  sh(2, 7, 1, 0x3, 0x20000000, 0, ram.data); // .data WA
-  sh(3, 13, 8, 0x3, 0x20000000 + ram.data, 0, ram.bss); // .bss WA NOBITS
-  sh(4, 18, 3, 0, 0, strOff, shstr.length);
-  return out;
 }
 
 const failed = (r: ReturnType<typeof checkFirmware>) => r.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`);
@@ -120,7 +54,7 @@ describe('firmware submissions', () => {
   });
 
   it('rejects ELF RAM use past the end of RAM', () => {
-    const r = checkFirmware(toElf(image(), APP, { data: 1024, bss: 300 * 1024 }));
+    const r = checkFirmware(toElf(image(), APP, { ram: { data: 1024, bss: 300 * 1024 } }));
     expect(failed(r)).toEqual(['ram: RAM sections end at 0x2004b400, 46080 bytes past the end of RAM (0x20040000); last: .bss (307200 bytes)']);
   });
 

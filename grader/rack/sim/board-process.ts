@@ -5,6 +5,12 @@
  * {@link SimBoard}, and injects the configured faults. Started by launch.ts; exits when its parent goes
  * away (stdin closes), on SIGTERM, or when unplugged (a `disconnect` fault or SIGUSR2): then socat
  * dies and the host end hangs up, like a kit pulled from USB.
+ *
+ * Flashing: stdin also carries control frames from launch.ts (`encodeFlashFrame`). A frame
+ * swaps the firmware (a submitted image runs as {@link SimDutFirmware}, or as a silent board when it
+ * holds no recognisable model; `harness` puts a fresh SimBoard back), takes a modelled flash time,
+ * prints the new firmware's boot lines and answers `flashed <seq> booted|silent` on stdout. Faults
+ * belong to the board and keep applying whatever firmware runs.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +18,8 @@ import { SerialPort } from 'serialport';
 import { z } from 'zod';
 import { driftLine, faultFor, faultSpecSchema, mangle, seeded } from './faults.js';
 import { SimBoard } from './sim-board.js';
+import { SimDutFirmware, type SimFirmware } from './sim-dut-firmware.js';
+import { FLASH_MS_PER_PAGE, FLASH_RESET_MS, FRAME_HARNESS, FRAME_HEADER, MAX_FLASH_IMAGE } from './launch.js';
 
 export const simProcessConfigSchema = z.strictObject({
   /** pty links to create: the host end (for the rack) and the board end (opened here). */
@@ -32,11 +40,16 @@ export const simProcessConfigSchema = z.strictObject({
 
 export type SimProcessConfig = z.input<typeof simProcessConfigSchema>;
 
+/** A board whose firmware does not boot: it prints nothing and answers nothing. */
+const SILENT: SimFirmware = { boot: () => [], handle: () => ({ lines: [] }) };
+
 async function main(): Promise<void> {
   const config = simProcessConfigSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
   const t0 = performance.now();
   const micros = () => (performance.now() - t0) * 1000;
-  let board = new SimBoard(config.board, micros);
+  // What a reboot (reset, brown-out, flash) starts: the harness, or the last flashed image.
+  let firmware: () => SimFirmware = () => new SimBoard(config.board, micros);
+  let board = firmware();
   const rnd = seeded(config.seed);
   const socat = spawn('socat', [`pty,raw,echo=0,link=${config.hostLink}`, `pty,raw,echo=0,link=${config.boardLink}`], { stdio: 'ignore' });
   const unplug = () => {
@@ -47,7 +60,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', unplug);
   process.on('SIGUSR2', unplug);
   process.stdin.on('end', unplug);
-  process.stdin.resume();
+  // Control frames may arrive before the port is up: they wait here until `pump` can flash.
+  let control = Buffer.alloc(0);
+  let pump = () => undefined as void;
+  process.stdin.on('data', (chunk: Buffer) => {
+    control = Buffer.concat([control, chunk]);
+    pump();
+  });
   const deadline = Date.now() + 10_000;
   while (!(existsSync(config.hostLink) && existsSync(config.boardLink))) {
     if (Date.now() > deadline) throw new Error('socat did not create the pty pair');
@@ -64,9 +83,55 @@ async function main(): Promise<void> {
   send(board.boot());
   let commands = 0;
   let hung = false;
+  let inBootloader = false;
   let buf = '';
+  const reboot = () => {
+    board = firmware();
+    send(board.boot());
+  };
+  const flash = async (seq: number, image: Uint8Array | 'harness') => {
+    // In the bootloader: the application is gone and nothing answers until the reset.
+    inBootloader = true;
+    buf = '';
+    const pages = image === 'harness' ? 0 : Math.ceil(image.length / 4096);
+    await new Promise((r) => setTimeout(r, pages * FLASH_MS_PER_PAGE + FLASH_RESET_MS));
+    if (image === 'harness') firmware = () => new SimBoard(config.board, micros);
+    else {
+      const made = SimDutFirmware.fromImage(image, config.board, micros);
+      // Each reboot starts the firmware afresh (state in RAM is lost); the image stays in flash.
+      firmware = made ? () => SimDutFirmware.fromImage(image, config.board, micros)! : () => SILENT;
+    }
+    hung = false;
+    inBootloader = false;
+    board = firmware();
+    const lines = board.boot();
+    if (lines.length) await new Promise<void>((resolve) => port.write(lines.map((l) => `${l}\r\n`).join(''), 'latin1', () => port.drain(() => resolve())));
+    process.stdout.write(`flashed ${seq} ${board === SILENT ? 'silent' : 'booted'}\n`);
+  };
+  let flashing: Promise<void> = Promise.resolve();
+  pump = () => {
+    while (control.length >= FRAME_HEADER) {
+      const length = control.readUInt32LE(5);
+      if (length > MAX_FLASH_IMAGE) {
+        process.stderr.write(`flash frame of ${length} bytes: the control channel is out of step\n`);
+        unplug();
+        return;
+      }
+      if (control.length < FRAME_HEADER + length) return;
+      const seq = control.readUInt32LE(0);
+      const kind = control.readUInt8(4);
+      const image = new Uint8Array(control.subarray(FRAME_HEADER, FRAME_HEADER + length));
+      control = control.subarray(FRAME_HEADER + length);
+      // One flash at a time, in order.
+      flashing = flashing
+        .then(() => flash(seq, kind === FRAME_HARNESS ? 'harness' : image))
+        .catch((err: unknown) => {
+          process.stdout.write(`flash-failed ${seq} ${(err as Error).message.replace(/\s+/g, ' ')}\n`);
+        });
+    }
+  };
   port.on('data', (chunk: Buffer) => {
-    if (hung) return;
+    if (hung || inBootloader) return;
     for (const ch of chunk.toString('latin1')) {
       if (ch !== '%') {
         if (buf.length < 65536) buf += ch;
@@ -85,15 +150,13 @@ async function main(): Promise<void> {
         return;
       }
       if (action.kind === 'reboot') {
-        board = new SimBoard(config.board, micros);
-        send(board.boot());
+        reboot();
         continue;
       }
       const res = board.handle(text);
       if ((action.kind === 'none' || action.kind === 'mangle') && action.drift) res.lines = res.lines.map(driftLine);
       if (res.reset) {
-        board = new SimBoard(config.board, micros);
-        send(board.boot());
+        reboot();
         continue;
       }
       if (action.kind === 'mangle') port.write(mangle(res.lines.map((l) => `${l}\r\n`).join(''), action, rnd), 'latin1');
@@ -101,6 +164,7 @@ async function main(): Promise<void> {
     }
   });
   process.stdout.write('ready\n');
+  pump();
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * Start a simulated board: a board process (board-process.ts) that creates its socat pty pair
  * (`<dir>/<id>.host` ↔ `<dir>/<id>.board`) and serves the board end. The host end is an ordinary
- * serial device for {@link SerialTransport}.
+ * serial device for {@link SerialTransport}. {@link SimBoardHandle.flash} writes a firmware image onto
+ * it over the process's stdin (see board-process.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, constants as fsc } from 'node:fs';
@@ -11,6 +12,29 @@ import { fileURLToPath } from 'node:url';
 import type { SimProcessConfig } from './board-process.js';
 
 const BOOT = fileURLToPath(new URL('./board-process-boot.mjs', import.meta.url));
+
+/** Control frame kinds on a board process's stdin (read by board-process.ts). */
+export const FRAME_IMAGE = 1;
+export const FRAME_HARNESS = 2;
+/** Frame header: u32 sequence number, u8 kind, u32 payload length (little-endian). */
+export const FRAME_HEADER = 9;
+/** Larger than any flash (1 MB on a Nano 33 BLE): a bigger frame means a broken channel. */
+export const MAX_FLASH_IMAGE = 16 * 1024 * 1024;
+
+/** Modelled flash time: erase + write per 4 KiB page, plus the reset into the new firmware. */
+export const FLASH_MS_PER_PAGE = 2;
+export const FLASH_RESET_MS = 20;
+
+/** One flash request as launch.ts writes it to the board process's stdin. */
+export function encodeFlashFrame(seq: number, image: Uint8Array | 'harness'): Buffer {
+  const payload = image === 'harness' ? new Uint8Array(0) : image;
+  const frame = Buffer.alloc(FRAME_HEADER + payload.length);
+  frame.writeUInt32LE(seq >>> 0, 0);
+  frame.writeUInt8(image === 'harness' ? FRAME_HARNESS : FRAME_IMAGE, 4);
+  frame.writeUInt32LE(payload.length, 5);
+  frame.set(payload, FRAME_HEADER);
+  return frame;
+}
 
 let socatChecked: boolean | undefined;
 /** Whether socat is installed (simulated boards need it). */
@@ -28,6 +52,13 @@ export interface SimBoardHandle {
   stop(): Promise<void>;
   /** Settles when the board is gone (unplugged, exited, or stopped). */
   readonly gone: Promise<void>;
+  /**
+   * Flash a firmware image (the raw bytes bossac would write at the application start) or put the
+   * harness back. Resolves once the board has rebooted into it (its boot lines are on the pty; an
+   * image without a recognisable model prints nothing). Commands sent meanwhile get no answer.
+   * @throws Error when the board is gone, goes away meanwhile, or does not acknowledge in time.
+   */
+  flash(image: Uint8Array | 'harness', opts?: { timeoutMs?: number }): Promise<void>;
 }
 
 export interface LaunchOptions extends Omit<SimProcessConfig, 'hostLink' | 'boardLink'> {
@@ -53,8 +84,27 @@ export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandl
   const child = spawn(process.execPath, [BOOT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // stdout carries `ready`, then one `flashed <seq> …` / `flash-failed <seq> …` line per flash.
+  const acks = new Map<number, (line: string) => void>();
+  let started: (() => void) | null = null;
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    let nl: number;
+    while ((nl = out.indexOf('\n')) >= 0) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      if (line === 'ready') started?.();
+      const m = /^flash(?:ed|-failed) (\d+)/.exec(line);
+      if (m) acks.get(Number(m[1]))?.(line);
+    }
+  });
+  // The write end may fail once the board has died; `gone` reports that.
+  child.stdin.on('error', () => undefined);
+  let exited = false;
   let holdFd: number | null = null;
   const gone = waitExit(child).then(() => {
+    exited = true;
     if (holdFd !== null) closeSync(holdFd);
     holdFd = null;
   });
@@ -62,10 +112,10 @@ export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandl
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`simulated board ${opts.id} did not start within ${timeoutMs} ms`)), timeoutMs);
-      child.stdout.once('data', () => {
+      started = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
       void gone.then(() => {
         clearTimeout(timer);
         reject(new Error(`simulated board ${opts.id} exited at start: ${stderr.trim() || 'no message'}`));
@@ -78,11 +128,40 @@ export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandl
   // socat ends the pair when an end's last opener closes it. Holding the host end open here lets the
   // rack close and re-open its port (recovery) without tearing the board down.
   holdFd = openSync(hostLink, fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
+  let seq = 0;
+  let unplugged = false;
+  const flash = (image: Uint8Array | 'harness', flashOpts: { timeoutMs?: number } = {}) =>
+    new Promise<void>((resolve, reject) => {
+      if (exited || unplugged || !child.stdin.writable) {
+        reject(new Error(`simulated board ${opts.id} is gone (unplugged or stopped): cannot flash it`));
+        return;
+      }
+      if (image !== 'harness' && image.length === 0) {
+        reject(new Error('the firmware image is empty'));
+        return;
+      }
+      const n = ++seq;
+      const pages = image === 'harness' ? 0 : Math.ceil(image.length / 4096);
+      // Generous next to the modelled time: a loaded machine is slow to move a megabyte through a pipe.
+      const timeoutMs = flashOpts.timeoutMs ?? 10_000 + 4 * (pages * FLASH_MS_PER_PAGE + FLASH_RESET_MS);
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        acks.delete(n);
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(() => done(new Error(`simulated board ${opts.id} did not finish flashing within ${timeoutMs} ms`)), timeoutMs);
+      acks.set(n, (line) => (line.startsWith('flashed ') ? done() : done(new Error(`flashing simulated board ${opts.id} failed: ${line.replace(/^flash-failed \d+ /, '')}`))));
+      void gone.then(() => done(new Error(`simulated board ${opts.id} went away while flashing (unplugged or stopped)`)));
+      child.stdin.write(encodeFlashFrame(n, image));
+    });
   return {
     id: opts.id,
     hostPort: hostLink,
     gone,
+    flash,
     unplug: () => {
+      unplugged = true;
       child.kill('SIGUSR2');
     },
     stop: async () => {
