@@ -50,9 +50,23 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** Lines kept from between commands (boot lines printed before anyone waits for them). */
+const MAX_UNSOLICITED = 256;
+
+interface BootWait {
+  onLine: (line: string | ProtocolError) => void;
+  reject: (e: Error) => void;
+}
+
+/** Printable, bounded rendering of the lines seen so far, for error messages. */
+const seen = (lines: readonly string[]) => (lines.length ? lines.slice(-6).map((l) => `"${quote(l)}"`).join(', ') : 'nothing');
+
 export class BoardClient {
   private readonly splitter = new LineSplitter();
   private pending: Pending | null = null;
+  private boot: BootWait | null = null;
+  /** Lines that arrived while no command was in flight, since the last command. */
+  private unsolicited: (string | ProtocolError)[] = [];
   private closed = false;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly commandTimeoutMs: number;
@@ -70,6 +84,7 @@ export class BoardClient {
     this.closed = false;
     await this.transport.open();
     this.splitter.reset();
+    this.unsolicited = [];
     this.unsubscribe.push(
       this.transport.onData((chunk) => this.onData(chunk)),
       this.transport.onClose((err) => {
@@ -86,8 +101,17 @@ export class BoardClient {
 
   private onData(chunk: Uint8Array): void {
     for (const line of this.splitter.push(chunk)) {
+      if (this.boot) {
+        this.boot.onLine(line);
+        continue;
+      }
       const p = this.pending;
-      if (!p) continue; // chatter between commands (boot lines, debug prints)
+      if (!p) {
+        // Chatter between commands (boot lines, debug prints): kept for waitBoot, bounded.
+        this.unsolicited.push(line);
+        if (this.unsolicited.length > MAX_UNSOLICITED) this.unsolicited.shift();
+        continue;
+      }
       if (line instanceof ProtocolError) {
         this.fail(new BoardFault('garbled', `${line.message} (after "${quote(p.text)}")`));
         continue;
@@ -110,6 +134,9 @@ export class BoardClient {
   }
 
   private fail(err: Error): void {
+    const b = this.boot;
+    this.boot = null;
+    b?.reject(err);
     const p = this.pending;
     if (!p) return;
     this.pending = null;
@@ -128,8 +155,9 @@ export class BoardClient {
 
   /** Write `text` (or only listen, for a reply already on its way) and collect lines until `m-ready`. */
   private exchange(text: string, write: boolean, timeoutMs: number): Promise<Message[]> {
-    if (this.pending) throw new Error('stop-and-wait: a command is still in flight');
+    if (this.pending || this.boot) throw new Error('stop-and-wait: a command is still in flight');
     if (!this.isOpen) throw new BoardFault('disconnected', `${this.transport.location} is not connected`);
+    this.unsolicited = [];
     return new Promise<Message[]>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new BoardFault('timeout', `no m-ready within ${timeoutMs} ms after "${quote(text)}"`)), timeoutMs);
       this.pending = { text, lines: [], resolve, reject, timer };
@@ -158,6 +186,65 @@ export class BoardClient {
       lines = await this.exchange('name%', false, this.commandTimeoutMs);
     }
     throw new BoardFault('protocol', `${this.transport.location} does not answer "name%" with m-name-dut-[…]`);
+  }
+
+  /** Forget lines received since the last command (call before a reset, so waitBoot sees only the new boot). */
+  discardChatter(): void {
+    this.unsolicited = [];
+  }
+
+  /**
+   * After a reset or flashing: collect the board's lines (those that arrived since the last command
+   * first) until `m-init-done` and then `m-ready`. Returns the lines before that `m-ready`.
+   * @param after what happened before, for messages ("flashing", "the reset").
+   * @throws BoardFault (timeout, garbled, protocol, disconnected) quoting what was seen.
+   */
+  waitBoot(timeoutMs: number, after = 'the reset'): Promise<string[]> {
+    if (this.pending || this.boot) throw new Error('stop-and-wait: a command is still in flight');
+    if (!this.isOpen) return Promise.reject(new BoardFault('disconnected', `${this.transport.location} is not connected`));
+    const backlog = this.unsolicited;
+    this.unsolicited = [];
+    return new Promise<string[]>((resolve, reject) => {
+      const lines: string[] = [];
+      let initDone = false;
+      const timer = setTimeout(() => {
+        this.boot = null;
+        const what = initDone ? `m-ready after m-init-done` : 'm-init-done';
+        reject(new BoardFault('timeout', `the firmware did not print ${what} within ${timeoutMs} ms after ${after} (got: ${seen(lines)})`));
+      }, timeoutMs);
+      const finish = (err: BoardFault | null) => {
+        clearTimeout(timer);
+        this.boot = null;
+        if (err) reject(err);
+        else resolve(lines);
+      };
+      const onLine = (line: string | ProtocolError) => {
+        if (line instanceof ProtocolError) return finish(new BoardFault('garbled', `${line.message} while booting after ${after} (got before: ${seen(lines)})`));
+        let msg: Message;
+        try {
+          msg = decodeMessage(line);
+        } catch (err) {
+          return finish(new BoardFault('protocol', `${(err as Error).message} while booting after ${after} (got before: ${seen(lines)})`));
+        }
+        // An m-ready before m-init-done ends an earlier reply, not the boot.
+        if (msg.kind === 'ready' && initDone) return finish(null);
+        lines.push(line);
+        if (msg.kind === 'init-done') initDone = true;
+      };
+      this.boot = {
+        onLine,
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      for (const line of backlog) if (this.boot) onLine(line);
+    });
+  }
+
+  /** `profile` → the model the firmware was built for (`m-model-[kws01]` → `kws01`). */
+  async profile(): Promise<string> {
+    return BoardClient.pick(await this.send({ cmd: 'profile' }), 'model', 'profile%').model;
   }
 
   async info(): Promise<BoardInfo> {

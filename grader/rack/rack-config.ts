@@ -4,6 +4,9 @@
  *
  * ```yaml
  * quarantineAfter: 3          # consecutive failed jobs before a board is quarantined
+ * firmware:                   # firmware submissions on real kits (simulated boards need nothing)
+ *   harnessImage: /srv/tinyarena/harness.ino.bin
+ *   bossac: /opt/arduino/bossac
  * boards:
  *   - { id: nano-01, kind: nano33ble, serialNumber: 9A1B2C3D4E5F6071, site: lab-a }
  *   - { id: nano-02, kind: nano33ble, port: /dev/ttyACM1 }
@@ -35,6 +38,26 @@ const boardSchema = z
   })
   .refine((b) => b.kind === 'sim' || b.port !== undefined || b.serialNumber !== undefined, { error: 'a nano33ble board needs port or serialNumber' });
 
+/** Running submitted firmware images: flashing, booting, and putting the harness back afterwards. */
+export const firmwareConfigSchema = z.strictObject({
+  /** bossac executable; must be Arduino's fork (github.com/arduino/BOSSA): upstream bossac does not know the nRF52840. */
+  bossac: z.string().min(1).default('bossac'),
+  /**
+   * The compiled TinyArena harness (`harness.ino.bin` from `arduino-cli compile`, written at 0x10000).
+   * A nano33ble board takes firmware jobs only with it, since the rack must restore the harness after
+   * every job. Simulated boards have the harness built in.
+   */
+  harnessImage: z.string().min(1).optional(),
+  /** Limit for one flashing (touch, bootloader, erase, write, reset). */
+  flashTimeoutMs: z.number().int().positive().default(60_000),
+  /** Limit from the end of flashing to `m-init-done` + `m-ready`; also for the harness's port to come back. */
+  bootTimeoutMs: z.number().int().positive().default(5_000),
+  /** How long the bootloader's port may take to appear after the 1200-baud touch. */
+  bootloaderWaitMs: z.number().int().positive().default(10_000),
+});
+
+export type FirmwareConfig = z.output<typeof firmwareConfigSchema>;
+
 export const rackConfigSchema = z.strictObject({
   boards: z.array(boardSchema).min(1),
   /** Consecutive failed jobs on one board before it is quarantined. */
@@ -56,6 +79,7 @@ export const rackConfigSchema = z.strictObject({
       arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflite'),
     })
     .optional(),
+  firmware: firmwareConfigSchema.default(firmwareConfigSchema.parse({})),
 });
 
 export type RackConfig = z.output<typeof rackConfigSchema>;
