@@ -6,7 +6,7 @@
 import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
 import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
-import { acquirePool } from '../interpreter/pool-cache.js';
+import { withCachedPool } from '../interpreter/pool-cache.js';
 import { sharedPool } from '../interpreter/shared-pool.js';
 import { argmax, classificationReport, type ClassMetrics } from '../metrics/classification.js';
 import { rocAuc, rocCurve, type RocPoint } from '../metrics/roc.js';
@@ -101,7 +101,7 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
     chunks.length <= IN_PROCESS_MAX && !opts.threads
       ? inferInProcess(graph, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress)
       : opts.threads
-        ? await (await acquirePool(model, { arithmetic, threads: opts.threads })).inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress)
+        ? await withCachedPool(model, { arithmetic, threads: opts.threads }, (pool) => pool.inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress))
         : await sharedPool().inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
   const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;

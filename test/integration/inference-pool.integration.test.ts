@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cachedPoolCount, closeCachedPools, withCachedPool } from '../../grader/interpreter/pool-cache.js';
 import { InferencePool } from '../../grader/interpreter/pool.js';
 import { sharedPath } from '../helpers/shared.js';
 
@@ -28,3 +29,41 @@ describe.skipIf(!ORACLE)('InferencePool (worker threads)', () => {
     }
   });
 });
+
+describe.skipIf(!ORACLE)('cached pools', () => {
+  it('a pool evicted while in use finishes its work and closes after', async () => {
+    const dir = join(ORACLE!, 'kws_ref_model');
+    const model = new Uint8Array(readFileSync(join(dir, 'model.tflite')));
+    // Trailing bytes give distinct cache keys for the same graph.
+    const variant = (pad: number) => {
+      const m = new Uint8Array(model.length + pad);
+      m.set(model);
+      return m;
+    };
+    const input = readFileSync(join(dir, 'input_0.bin'));
+    const want = readFileSync(join(dir, 'output_0.bin'));
+    const n = 300;
+    const inputs = new Uint8Array(n * input.length);
+    for (let i = 0; i < n; i++) inputs.set(input, i * input.length);
+    try {
+      let started!: () => void;
+      const running = new Promise<void>((r) => (started = r));
+      const long = withCachedPool(variant(0), { threads: 1 }, async (pool) => {
+        const work = pool.inferMany(inputs, n);
+        started();
+        return work;
+      });
+      await running;
+      // Two more models evict the first (MAX_POOLS = 2) while it is still working.
+      await withCachedPool(variant(8), { threads: 1 }, (pool) => pool.inferMany(inputs.subarray(0, input.length), 1));
+      await withCachedPool(variant(16), { threads: 1 }, (pool) => pool.inferMany(inputs.subarray(0, input.length), 1));
+      expect(cachedPoolCount()).toBe(2);
+      const out = await long;
+      for (let i = 0; i < n; i += 50) expect(Buffer.compare(Buffer.from(out.subarray(i * want.length, (i + 1) * want.length)), want)).toBe(0);
+    } finally {
+      await closeCachedPools();
+    }
+    expect(cachedPoolCount()).toBe(0);
+  }, 60_000);
+});
+
