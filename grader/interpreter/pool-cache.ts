@@ -89,5 +89,5 @@ export const cachedPoolCount = (): number => cache.size;
 export async function closeCachedPools(): Promise<void> {
   const all = [...cache.entries()];
   for (const [key, e] of all) retire(key, e);
-  await Promise.all(all.map(([, e]) => (e.users === 0 ? e.pool.then((p) => p.close(), () => {}) : undefined)));
+  await Promise.all(all.filter(([, e]) => e.users === 0).map(([, e]) => e.pool.then((p) => p.close(), () => {})));
 }
