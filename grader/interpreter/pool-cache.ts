@@ -27,20 +27,21 @@ interface Entry {
 
 const cache = new Map<string, Entry>();
 
-function closeWhenUnused(entry: Entry): void {
+/** Resolves when the pool is closed now, or at once when users remain (the last one closes it). */
+function closeWhenUnused(entry: Entry): Promise<void> {
   entry.retired = true;
   clearTimeout(entry.timer);
-  if (entry.users === 0) void entry.pool.then((p) => p.close(), () => undefined);
+  return entry.users === 0 ? entry.pool.then((p) => p.close(), () => undefined) : Promise.resolve();
 }
 
-function retire(key: string, entry: Entry): void {
+function retire(key: string, entry: Entry): Promise<void> {
   if (cache.get(key) === entry) cache.delete(key);
-  closeWhenUnused(entry);
+  return closeWhenUnused(entry);
 }
 
 function scheduleClose(key: string, entry: Entry): void {
   clearTimeout(entry.timer);
-  entry.timer = setTimeout(() => retire(key, entry), IDLE_MS);
+  entry.timer = setTimeout(() => void retire(key, entry), IDLE_MS);
   entry.timer.unref();
 }
 
@@ -51,7 +52,7 @@ function entryFor(model: Uint8Array, options: PoolOptions): { key: string; entry
   if (!entry) {
     if (cache.size >= MAX_POOLS) {
       const [oldestKey, oldest] = [...cache.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0]!;
-      retire(oldestKey, oldest);
+      void retire(oldestKey, oldest);
     }
     const pool = InferencePool.create(model, { ...options, arithmetic }).then((p) => {
       p.unref();
@@ -77,7 +78,7 @@ export async function withCachedPool<T>(model: Uint8Array, options: PoolOptions,
   } finally {
     entry.users--;
     entry.lastUsed = Date.now();
-    if (entry.retired) closeWhenUnused(entry);
+    if (entry.retired) void closeWhenUnused(entry);
     else scheduleClose(key, entry);
   }
 }
@@ -87,7 +88,5 @@ export const cachedPoolCount = (): number => cache.size;
 
 /** Close every cached pool (shutdown, tests); pools in use close when their users finish. */
 export async function closeCachedPools(): Promise<void> {
-  const all = [...cache.entries()];
-  for (const [key, e] of all) retire(key, e);
-  await Promise.all(all.filter(([, e]) => e.users === 0).map(([, e]) => e.pool.then((p) => p.close(), () => {})));
+  await Promise.all([...cache.entries()].map(([key, e]) => retire(key, e)));
 }
