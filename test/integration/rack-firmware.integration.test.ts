@@ -155,10 +155,12 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('firmware jobs on the rack (
     expect(await s.db.board.findUnique({ where: { id: 'spare' } })).toMatchObject({ state: 'idle', consecutiveFailures: 0 });
   }, 60_000);
 
-  it('a harness that does not come back (x-info fails) quarantines the board with the reason; it never returns to idle', async () => {
+  it('a harness that does not come back (x-info fails) quarantines the board with the reason; it never returns to idle until the harness is flashed back', async () => {
     const s = await testServices();
-    // "Flashing" the harness reports success but leaves the learner firmware running.
-    const brokenRestore = (id: string, f: BoardFlasher): BoardFlasher => (id === 'bad' ? { takesPort: f.takesPort, flash: (img, p) => f.flash(img, p), flashHarness: async () => undefined } : f);
+    // "Flashing" the harness reports success but leaves the learner firmware running (once).
+    let broken = true;
+    const brokenRestore = (id: string, f: BoardFlasher): BoardFlasher =>
+      id === 'bad' ? { takesPort: f.takesPort, flash: (img, p) => f.flash(img, p), flashHarness: async (p) => (broken ? undefined : f.flashHarness(p)) } : f;
     const rack = await simRack(s, [{ id: 'bad' }, { id: 'good' }], { wrapFlasher: brokenRestore });
     const r = await rack.runFirmware(bootable(), baseProtocolJob, { expectedUs: expectedUsOf() });
     // The job ran to the end on 'bad', so its result stands; the board leaves service.
@@ -171,5 +173,9 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('firmware jobs on the rack (
     const next = await rack.runFirmware(bootable(), baseProtocolJob, { expectedUs: expectedUsOf() });
     expect(next.boardId).toBe('good');
     expect(await s.db.board.findUnique({ where: { id: 'good' } })).toMatchObject({ state: 'idle', consecutiveFailures: 0 });
+    // An organizer clears the quarantine: the rack flashes the harness back before the board serves again.
+    broken = false;
+    expect(await rack.unquarantine('bad')).toBe(true);
+    expect(await s.db.board.findUnique({ where: { id: 'bad' } })).toMatchObject({ state: 'idle', firmwareVersion: '0.1.0-sim', lastError: null });
   }, 60_000);
 });
