@@ -24,10 +24,18 @@ const seconds = (s: number | null) => (s === null ? 'unknown' : s < 90 ? `about 
 
 const STAGE_LABEL: Record<string, string> = { validate: 'validated', score: 'scored', device: 'device', publish: 'ranked' };
 
+const PHASE_LABEL: Record<string, string> = { flash: 'flashing the firmware', boot: 'waiting for it to boot', run: 'running held-out samples', restore: 'restoring the harness' };
+
 function stageLine(st: StatusView['stages'][number]): string {
   const d = (st.detail ?? {}) as Record<string, unknown>;
   const label = STAGE_LABEL[st.name] ?? st.name;
-  if (st.status === 'running' || st.status === 'pending') return `⏳ ${st.name === 'validate' ? 'validating' : st.name === 'score' ? 'scoring on the held-out set' : st.name === 'device' ? 'running on a board' : 'ranking'}…`;
+  if (st.status === 'running' || st.status === 'pending') {
+    const what = st.name === 'validate' ? 'validating' : st.name === 'score' ? 'scoring on the held-out set' : st.name === 'device' ? 'running on a board' : 'ranking';
+    // Long work reports its phase (flashing, running samples, restoring the harness).
+    const p = d.progress as { phase?: string; fraction?: number; board?: string } | undefined;
+    const phase = p?.phase ? ` · ${PHASE_LABEL[p.phase] ?? p.phase}${p.board ? ` on ${p.board}` : ''}${typeof p.fraction === 'number' ? ` ${Math.round(p.fraction * 100)}%` : ''}` : '';
+    return `⏳ ${what}${phase}…`;
+  }
   if (st.status === 'error') return `⚠️ ${st.name}: retrying after an error on our side`;
   if (st.status === 'failed') return `❌ ${st.name}: ${st.error ?? 'failed'}`;
   // A skip reason's first clause is enough in chat; the report has the rest.
@@ -39,8 +47,12 @@ function stageLine(st: StatusView['stages'][number]): string {
       const pub = d.public as { metric?: string; value?: number } | undefined;
       return `✅ ${label}: ${pub?.metric ?? 'quality'} ${typeof pub?.value === 'number' ? pub.value.toFixed(4) : '?'} (public split)`;
     }
-    case 'device':
-      return `✅ device: ${typeof d.latencyMs === 'number' ? `${d.latencyMs.toFixed(2)} ms per inference` : 'measured'}`;
+    case 'device': {
+      // A firmware is scored on the board: its quality comes with the device stage.
+      const pub = (d.scores as { public?: { metric?: string; value?: number } } | undefined)?.public;
+      const quality = pub && typeof pub.value === 'number' ? `${pub.metric ?? 'quality'} ${pub.value.toFixed(4)} on ${typeof d.samples === 'number' ? d.samples : '?'} samples (public split), ` : '';
+      return `✅ device: ${quality}${typeof d.latencyMs === 'number' ? `${d.latencyMs.toFixed(2)} ms per inference` : 'measured'}`;
+    }
     default:
       return `✅ ${label}`;
   }

@@ -16,10 +16,10 @@ const KIND_LABEL = { tflite: 'TFLite model', elf: 'ELF firmware', ihex: 'Intel H
 export default {
   definition: (ctx) => ({
     name: 'submit',
-    description: 'Submit an int8 .tflite model to a challenge and watch it being graded',
+    description: 'Submit an int8 .tflite model (or firmware, where a challenge takes it) and watch it graded',
     options: [
       challengeOption(ctx),
-      { type: 'attachment', name: 'model', description: 'the .tflite file', required: true },
+      { type: 'attachment', name: 'model', description: 'the .tflite file, or a firmware .bin/.hex/.elf where the challenge takes firmware', required: true },
       { type: 'string', name: 'note', description: 'a note for yourself (shown in the report)', maxLength: 500 },
       { type: 'boolean', name: 'announce', description: 'post the result in this channel when it is scored' },
     ],
@@ -34,7 +34,8 @@ export default {
     }
     const bytes = await file.download();
     const kind = sniffFileKind(bytes.subarray(0, SNIFF_BYTES));
-    await ctx.reply.edit(`📥 received \`${file.fileName}\` (${formatBytes(bytes.length)}, ${KIND_LABEL[kind]}): checking it…`);
+    const label = kind === 'unknown' && /\.bin$/i.test(file.fileName) ? 'raw firmware image' : KIND_LABEL[kind];
+    await ctx.reply.edit(`📥 received \`${file.fileName}\` (${formatBytes(bytes.length)}, ${label}): checking it…`);
     const me = await ctx.person();
     const res = await submit(ctx.services, { challengeId, personId: me.id, fileName: file.fileName, note: ctx.options.string('note') ?? undefined, source: 'discord', body: bytes });
     if (res.status === 'rejected') {

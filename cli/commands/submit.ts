@@ -18,8 +18,8 @@ interface SubmitOutput {
 const register: RegisterCommand = (program) => {
   program
     .command('submit')
-    .description('submit a model to a challenge (exit 0 queued or already submitted, 1 rejected/closed/out of quota, 2 bad usage)')
-    .argument('<file>', 'the .tflite model')
+    .description('submit a model or firmware to a challenge (exit 0 queued or already submitted, 1 rejected/closed/out of quota, 2 bad usage)')
+    .argument('<file>', 'the .tflite model, or a firmware .bin/.hex/.elf where the challenge takes firmware')
     .requiredOption('--challenge <id>', 'challenge id')
     .option('--as <person>', 'server-side: submit as this person (handle; created if new)')
     .option('--server <url>', 'remote: the TinyArena server URL')

@@ -100,6 +100,25 @@ export const challengeSchema = z.strictObject({
     })
     .default({ enabled: true, warmups: 2, inferences: 10, timeoutMs: 60_000, arithmetic: 'tflite' }),
   /**
+   * Firmware submissions (`.bin`, `.hex`, `.elf` built for the board): absent = not accepted. They are
+   * checked (flash budget, RAM, vector table), flashed onto a board of the rack and driven with the
+   * MLPerf Tiny base protocol: `profile` must answer the task's model id (kws01, vww01, ad01); quality is measured on `samples`
+   * held-out samples per split sent as the dataset stores them (the firmware converts, as MLPerf Tiny
+   * firmware does); AD files are scored on `windowsPerFile` evenly spaced windows.
+   */
+  firmware: z
+    .strictObject({
+      samples: z.number().int().positive().max(2000).default(50),
+      windowsPerFile: z.number().int().positive().default(8),
+      /** Flash budget for the image after the bootloader (bytes); default: all of it. */
+      flashBudgetBytes: z.number().int().positive().optional(),
+      /** Flash term for firmware (the image holds runtime and model); default: scoring.flash. */
+      flash: z.strictObject({ bestBytes: z.number().int().positive(), worstBytes: z.number().int().positive() }).optional(),
+      /** How long the firmware may take to print m-init-done after flashing. */
+      bootTimeoutMs: z.number().int().positive().default(5_000),
+    })
+    .optional(),
+  /**
    * The capstone project track: entries judged by people on this rubric (each criterion scored
    * 0…max, weighted), judges' totals normalised per judge before they are combined.
    */
@@ -136,5 +155,13 @@ export function crossFieldProblems(c: ChallengeDefinition): string[] {
   const metric = c.task === 'ad' ? 'auc' : 'top1';
   if (c.scoring.gate.metric !== metric) out.push(`scoring.gate.metric: a ${c.task} challenge is gated on ${metric}`);
   if (c.quotas.total !== undefined && c.quotas.total < c.quotas.perDay) out.push('quotas: total is below perDay');
+  const fw = c.firmware;
+  if (fw && !c.device.enabled) out.push('firmware: firmware submissions run on the rack, so device.enabled must be true');
+  if (fw?.flash && fw.flash.bestBytes >= fw.flash.worstBytes) out.push('firmware.flash: bestBytes must be below worstBytes');
   return out;
+}
+
+/** The MLPerf Tiny model id a firmware for this task answers to `profile` with. */
+export function firmwareModelId(task: ChallengeDefinition['task']): 'kws01' | 'vww01' | 'ad01' {
+  return task === 'kws' ? 'kws01' : task === 'vww' ? 'vww01' : 'ad01';
 }

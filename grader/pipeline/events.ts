@@ -12,6 +12,7 @@ export type EventType =
   | 'queued'
   | 'rejected'
   | 'stage-started'
+  | 'stage-progress'
   | 'stage-finished'
   | 'retrying'
   | 'done'

@@ -13,7 +13,8 @@ import { BlobTooLargeError, formatBytes } from '../../core/blob-store.js';
 import { withLock } from '../../core/locks.js';
 import type { Services } from '../../core/services.js';
 import { rulesForChallenge } from '../challenges/load.js';
-import { preflight, type PreflightReport } from '../validate/preflight.js';
+import { checkFirmware } from '../firmware/check.js';
+import { preflight } from '../validate/preflight.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { evaluatorVersion } from './evaluator.js';
 import { emitEvent } from './events.js';
@@ -21,7 +22,7 @@ import { toJson } from './json.js';
 import { participantFor } from './people.js';
 import type { QuotaStatus } from './quota.js';
 import { participantQuota } from './quota-usage.js';
-import { rejectionReason } from './stage-validate.js';
+import { firmwareCheckOptions, isFirmwareUpload, rejectionReason, type SubmissionCheckReport } from './stage-validate.js';
 import { enqueueStage } from './stages.js';
 import { queueInfo } from './status.js';
 
@@ -57,7 +58,8 @@ export interface SubmitResult {
   queuePosition: number;
   etaSeconds: number | null;
   reason: string | null;
-  report: PreflightReport | null;
+  /** The synchronous check: preflight of a model, or the image checks of a firmware. */
+  report: SubmissionCheckReport | null;
   quota: QuotaStatus;
 }
 
@@ -86,8 +88,9 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
     }
     throw err;
   }
-  if (blob.kind === 'elf' || blob.kind === 'ihex') {
-    throw new IntakeError('unsupported', 'this is compiled firmware; firmware submissions are graded once the board rack is attached to this grader. Submit the int8 .tflite model instead.');
+  const kind = isFirmwareUpload(blob.kind, req.fileName) ? 'firmware' : 'model';
+  if (kind === 'firmware' && !challenge.def.firmware) {
+    throw new IntakeError('unsupported', `\`${req.fileName}\` is compiled firmware, and ${challenge.def.title} takes int8 .tflite models only. Submit the model instead.`);
   }
   try {
     await db.blob.upsert({ where: { sha256: blob.sha256 }, create: { sha256: blob.sha256, sizeBytes: blob.sizeBytes, kind: blob.kind }, update: {} });
@@ -99,7 +102,7 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
   const participant = await participantFor(db, req.challengeId, req.personId);
   const version = evaluatorVersion(challenge.definitionHash);
   const bytes = await services.blobs.readBytes(blob.sha256);
-  const { report } = preflight(bytes, rulesForChallenge(challenge.def));
+  const report: SubmissionCheckReport = kind === 'model' ? preflight(bytes, rulesForChallenge(challenge.def)).report : checkFirmware(bytes, firmwareCheckOptions(challenge.def, req.fileName));
 
   return withLock(services.redis, `${config.QUEUE_PREFIX}:lock:quota:${req.challengeId}:${participant.key}`, async () => {
     const quota = await participantQuota(db, req.challengeId, challenge.def, participant, now);
@@ -122,7 +125,7 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
               personId: req.personId,
               teamId: participant.teamId,
               blobSha256: blob.sha256,
-              kind: 'model',
+              kind,
               fileName: req.fileName,
               note: req.note ?? null,
               source: req.source,
@@ -149,7 +152,7 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
     const sub = existing
       ? await db.submission.update({ where: { id: existing.id }, data: { ...run, stateReason: null, startedAt: null, finishedAt: null, fileName: req.fileName, note: req.note ?? null, source: req.source } })
       : await db.submission.create({
-          data: { challengeId: req.challengeId, personId: req.personId, teamId: participant.teamId, blobSha256: blob.sha256, kind: 'model', fileName: req.fileName, note: req.note ?? null, source: req.source, ...run },
+          data: { challengeId: req.challengeId, personId: req.personId, teamId: participant.teamId, blobSha256: blob.sha256, kind, fileName: req.fileName, note: req.note ?? null, source: req.source, ...run },
         });
     const after = { ...quota, usedToday: quota.usedToday + 1, usedTotal: quota.usedTotal + 1, remaining: quota.remaining - 1, remainingToday: quota.remainingToday - 1, remainingTotal: quota.remainingTotal === null ? null : quota.remainingTotal - 1 };
     const q = await queueInfo(db, sub, config.WORKER_CONCURRENCY);

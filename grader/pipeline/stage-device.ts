@@ -18,6 +18,7 @@ import { ModelRefusedError } from '../rack/rack.js';
 import { estimateLatency } from '../rack/sim/latency-model.js';
 import { parseModel } from '../tflite/parse.js';
 import { StageStop } from './errors.js';
+import { firmwareDeviceStage } from './stage-device-firmware.js';
 import type { StageWork } from './stages.js';
 
 /** Samples run on the board per submission: enough to catch arithmetic drift, cheap on a real kit. */
@@ -29,7 +30,9 @@ export function deviceSubset(dataset: Dataset, seed: string, n = DEVICE_SAMPLES)
   return [...dataset.samples].sort((a, b) => (key(a.id) < key(b.id) ? -1 : 1)).slice(0, n);
 }
 
-export const deviceStage: StageWork = async ({ services, submission, challenge }) => {
+export const deviceStage: StageWork = async (ctx) => {
+  if (ctx.submission.kind === 'firmware') return firmwareDeviceStage(ctx);
+  const { services, submission, challenge } = ctx;
   const device = challenge.def.device;
   if (!device.enabled) return { status: 'skipped', detail: { reason: 'this challenge has no device stage' } };
   const rack = activeRack();

@@ -1,26 +1,31 @@
 /**
- * Publish: the composite score per split from the earlier stages (quality from scoring, latency from
- * the device, flash from the model size), stored per evaluator version; the submission is done and
+ * Publish: the composite score per split from the earlier stages (quality from scoring — for a
+ * firmware, from its run on the board — latency from the device, flash from the model or image size), stored per evaluator version; the submission is done and
  * the challenge's leaderboard is recomputed.
  */
 import { compositeScore } from '../challenges/composite.js';
-import type { PreflightReport } from '../validate/preflight.js';
 import type { ScoreResult } from '../scoring/score.js';
 import { toJson } from './json.js';
 import { recomputeLeaderboard } from './leaderboard.js';
+import { isFirmwareReport, type SubmissionCheckReport } from './stage-validate.js';
 import type { StageWork } from './stages.js';
 
 export const publishStage: StageWork = async ({ services, submission, challenge, evaluatorVersion, earlier }) => {
   const { db } = services;
-  const report = earlier.validate?.detail as PreflightReport | undefined;
-  const scored = earlier.score?.detail as { public: ScoreResult; private: ScoreResult } | undefined;
-  if (!report || !scored) throw new Error('publish ran before validate and score results exist');
-  const device = earlier.device?.status === 'passed' ? (earlier.device.detail as { latencyMs?: number }) : undefined;
+  const report = earlier.validate?.detail as SubmissionCheckReport | undefined;
+  const device = earlier.device?.status === 'passed' ? (earlier.device.detail as { latencyMs?: number; scores?: { public: ScoreResult; private: ScoreResult } }) : undefined;
+  // A firmware is scored on the board (device stage); a model by the engine (score stage).
+  const firmware = submission.kind === 'firmware';
+  const scored = firmware ? device?.scores : (earlier.score?.detail as { public: ScoreResult; private: ScoreResult } | undefined);
+  if (!report || !scored) throw new Error(`publish ran before the validate and ${firmware ? 'device' : 'score'} results exist`);
+  // Flash term: the model's bytes, or the image's flash span (runtime included) on the firmware's own scale.
+  const sizeBytes = isFirmwareReport(report) ? report.flashSpanBytes : report.sizeBytes;
+  const scoring = firmware && challenge.def.firmware?.flash ? { ...challenge.def.scoring, flash: challenge.def.firmware.flash } : challenge.def.scoring;
   const splits = { public: scored.public, private: scored.private } as const;
   const composites = Object.fromEntries(
     Object.entries(splits).map(([split, r]) => [
       split,
-      compositeScore(challenge.def.scoring, { quality: r.value, modelBytes: report.sizeBytes, ...(device?.latencyMs !== undefined ? { latencyMs: device.latencyMs } : {}) }),
+      compositeScore(scoring, { quality: r.value, modelBytes: sizeBytes, ...(device?.latencyMs !== undefined ? { latencyMs: device.latencyMs } : {}) }),
     ]),
   ) as Record<keyof typeof splits, ReturnType<typeof compositeScore>>;
 

@@ -50,6 +50,12 @@ export interface StageContext {
   evaluatorVersion: string;
   /** Results of the earlier stages of this evaluator version. */
   earlier: Partial<Record<StageName, { status: string; detail: unknown }>>;
+  /**
+   * Progress of long work (flashing a board, a firmware run): kept on the running stage's row (so a
+   * status read shows it) and announced as a `stage-progress` event; at most one a second unless
+   * `force` (a new phase). Never throws.
+   */
+  progress?: (data: { phase: string; fraction?: number; [k: string]: unknown }, force?: boolean) => Promise<void>;
 }
 
 export type StageWork = (ctx: StageContext) => Promise<StageOutcome>;
@@ -130,7 +136,18 @@ export async function runStage(services: Services, stage: StageName, job: Submis
     const earlier = Object.fromEntries(earlierRows.map((r) => [r.stage, { status: r.status, detail: r.detail }]));
     let outcome: StageOutcome;
     try {
-      outcome = await STAGE_WORK[stage]({ services, submission: { ...sub, state: 'running', stage }, challenge, evaluatorVersion: version, earlier });
+      let lastProgress = 0;
+      const progress: StageContext['progress'] = async (data, force = false) => {
+        if (!force && Date.now() - lastProgress < 1000) return;
+        lastProgress = Date.now();
+        try {
+          await db.stageResult.updateMany({ where: { ...key.submissionId_stage_evaluatorVersion, status: 'running' }, data: { detail: toJson({ progress: data }) } });
+          await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'stage-progress', data: { stage, ...data } });
+        } catch (err) {
+          services.logger.warn({ submission: sub.id, err: (err as Error).message }, 'could not record stage progress');
+        }
+      };
+      outcome = await STAGE_WORK[stage]({ services, submission: { ...sub, state: 'running', stage }, challenge, evaluatorVersion: version, earlier, progress });
     } catch (err) {
       if (!(err instanceof StageStop)) {
         await db.stageResult.update({ where: key, data: { status: 'error', error: (err as Error).message.slice(0, 2000), finishedAt: new Date() } });
@@ -178,7 +195,10 @@ function summarise(stage: StageName, detail: unknown): Record<string, unknown> {
     return pub ? { metric: pub.metric, value: pub.value } : {};
   }
   if (stage === 'publish') return { score: d.publicScore, rank: d.rank, eligible: d.eligible };
-  if (stage === 'device') return d.latencyMs !== undefined ? { latencyMs: d.latencyMs } : {};
+  if (stage === 'device') {
+    const pub = (d.scores as { public?: { metric?: string; value?: number } } | undefined)?.public;
+    return { ...(d.latencyMs !== undefined ? { latencyMs: d.latencyMs } : {}), ...(pub ? { metric: pub.metric, value: pub.value } : {}) };
+  }
   return {};
 }
 

@@ -47,6 +47,8 @@ export interface StatusView {
   challenge: string;
   person: string;
   fileName: string;
+  /** `model` (.tflite) or `firmware` (an image run on a board). */
+  kind: Submission['kind'];
   state: Submission['state'];
   reason: string | null;
   stages: { name: string; status: string; startedAt: string | null; finishedAt: string | null; detail: unknown; error: string | null }[];
@@ -65,7 +67,8 @@ export interface StatusView {
 export async function submissionStatus(db: Db, id: string, opts: { publicUrl: string; workers: number; showPrivate?: boolean }): Promise<StatusView | null> {
   const sub = await db.submission.findUnique({ where: { id }, include: { person: { select: { handle: true } } } });
   if (!sub) return null;
-  const version = sub.runVersion ?? sub.evaluatorVersion;
+  // Rejected at intake: no run, but the preflight result was stored under the version of that day.
+  const version = sub.runVersion ?? sub.evaluatorVersion ?? (await db.stageResult.findFirst({ where: { submissionId: id }, orderBy: { startedAt: 'desc' }, select: { evaluatorVersion: true } }))?.evaluatorVersion;
   const stages = version ? await db.stageResult.findMany({ where: { submissionId: id, evaluatorVersion: version } }) : [];
   const order = ['validate', 'score', 'device', 'publish'];
   stages.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
@@ -75,6 +78,7 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
     challenge: sub.challengeId,
     person: sub.person.handle,
     fileName: sub.fileName,
+    kind: sub.kind,
     state: sub.state,
     reason: sub.stateReason,
     stages: stages.map((s) => ({
@@ -82,7 +86,7 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
       status: s.status,
       startedAt: s.startedAt?.toISOString() ?? null,
       finishedAt: s.finishedAt?.toISOString() ?? null,
-      detail: s.stage === 'score' && !opts.showPrivate ? withoutPrivate(s.detail) : s.detail,
+      detail: !opts.showPrivate && (s.stage === 'score' || s.stage === 'device') ? withoutPrivate(s.detail) : s.detail,
       error: s.error,
     })),
     score: sub.publicScore,
@@ -102,5 +106,7 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
 function withoutPrivate(detail: unknown): unknown {
   if (!detail || typeof detail !== 'object') return detail;
   const { private: _hidden, ...rest } = detail as Record<string, unknown>;
+  // A firmware's device stage carries both splits' scores (it is scored on the board).
+  if (rest.scores && typeof rest.scores === 'object') rest.scores = withoutPrivate(rest.scores);
   return rest;
 }

@@ -32,6 +32,10 @@ export interface ChallengeOptions {
   flashWeight?: number;
   /** Add a capstone project track judged by `judgesPerEntry` judges. */
   projects?: { judgesPerEntry: number };
+  /** Accept firmware submissions (run `samples` per split on the rack). */
+  firmware?: { samples?: number; flashBudgetBytes?: number; bootTimeoutMs?: number };
+  /** Device-stage limit per inference (also the firmware run's timeout). */
+  deviceTimeoutMs?: number;
 }
 
 /** Write challenges/<id>/challenge.yaml plus its dataset under `root`; returns the challenges dir. */
@@ -72,7 +76,11 @@ ${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}quotas:
   perDay: ${o.perDay ?? 100}
 ${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
   ladderMargin: ${o.ladderMargin ?? 0}
-${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${
+${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${
+    o.firmware
+      ? `firmware:\n  samples: ${o.firmware.samples ?? 4}\n  flash: { bestBytes: 50000, worstBytes: 500000 }\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}${o.firmware.bootTimeoutMs ? `  bootTimeoutMs: ${o.firmware.bootTimeoutMs}\n` : ''}`
+      : ''
+  }${
     o.projects
       ? `projects:\n  judgesPerEntry: ${o.projects.judgesPerEntry}\n  rubric:\n    - { id: technical, label: Technical mastery, weight: 2, max: 10 }\n    - { id: creativity, label: Creativity, weight: 1, max: 10 }\n    - { id: impact, label: Potential to improve society, weight: 1, max: 10 }\n`
       : ''

@@ -59,6 +59,7 @@ describe('progress rendering', () => {
     challenge: 'kws-2026',
     person: 'ada',
     fileName: 'm.tflite',
+    kind: 'model',
     state: 'queued',
     reason: null,
     stages: [],
@@ -95,5 +96,13 @@ describe('progress rendering', () => {
     const rejected = { ...base, state: 'rejected' as const, reason: 'float32 model — quantize it', stages: [stage('validate', 'failed', {}, 'float32 model')] };
     expect(renderProgress(rejected)).toMatch(/❌ validate: float32 model\n❌ rejected: float32 model — quantize it/);
     expect(settled(rejected)).toBe(true);
+  });
+
+  it('shows a firmware run on the board as it goes, and its on-board quality', () => {
+    const fw = { ...base, fileName: 'fw.hex', kind: 'firmware' as const, state: 'running' as const };
+    const flashing = { ...fw, stages: [stage('validate', 'passed'), stage('score', 'skipped', { reason: 'firmware is scored on a board of the rack (device stage), on a fixed subset of each split' }), stage('device', 'running', { progress: { phase: 'flash', board: 'nano-02', fraction: 0.4 } })] };
+    expect(renderProgress(flashing)).toMatch(/⏭️ score: skipped \(firmware is scored on a board of the rack \(device stage\), on a fixed subset of each split\)\n⏳ running on a board · flashing the firmware on nano-02 40%…/);
+    const done = { ...fw, state: 'done' as const, stages: [stage('device', 'passed', { firmware: true, samples: 100, latencyMs: 181.92, scores: { public: { metric: 'top1', value: 0.92 } } })] };
+    expect(renderProgress(done)).toMatch(/✅ device: top1 0\.9200 on 100 samples \(public split\), 181\.92 ms per inference/);
   });
 });

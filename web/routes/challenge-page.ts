@@ -5,6 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { formatBytes } from '../../core/blob-store.js';
+import { firmwareModelId, type ChallengeDefinition } from '../../grader/challenges/schema.js';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
 import { quotaWindow } from '../../grader/pipeline/quota.js';
 import { TASK_SIGNATURES } from '../../grader/validate/rules.js';
@@ -40,7 +41,7 @@ export function challengePageRoutes(ctx: WebContext): Router {
       page(
         `${d.title} — TinyArena`,
         `<h1>${escapeHtml(d.title)}</h1><p>${escapeHtml(d.task.toUpperCase())} · <strong>${escapeHtml(p.phase)}</strong>${p.frozen ? ' (public board frozen)' : ''} · <a href="/challenges/${id}/leaderboard">leaderboard</a></p>${d.description ? `<p>${escapeHtml(d.description)}</p>` : ''}
-<h2>What to submit</h2><p>A full-integer int8 <code>.tflite</code> model. Input: ${tensors(sig.inputs)}. Output: ${tensors(sig.outputs)}.</p>
+<h2>What to submit</h2><p>A full-integer int8 <code>.tflite</code> model. Input: ${tensors(sig.inputs)}. Output: ${tensors(sig.outputs)}.</p>${firmwareSection(d)}
 <h2>Budgets</h2><ul><li>Model size ≤ ${formatBytes(d.budgets.maxModelBytes)}</li><li>Tensor arena ≤ ${formatBytes(d.budgets.maxArenaBytes)}</li>${d.budgets.maxMacs ? `<li>≤ ${d.budgets.maxMacs.toLocaleString('en-US')} MACs per inference</li>` : ''}<li>Operators: ${d.budgets.allowedOps ? escapeHtml(d.budgets.allowedOps.join(', ')) : 'everything the board firmware registers'}</li></ul>
 <h2>Scoring</h2><p>Score = ${w.quality}·quality + ${w.latency}·latency + ${w.flash}·flash, each term between 0 and 1 (1 = best). Quality is ${d.scoring.gate.metric === 'auc' ? 'the ROC AUC' : 'top-1 accuracy'}; latency is 1 at ≤ ${d.scoring.latency.bestMs} ms and 0 at ≥ ${d.scoring.latency.worstMs} ms on the board; flash is 1 at ≤ ${formatBytes(d.scoring.flash.bestBytes)} and 0 at ≥ ${formatBytes(d.scoring.flash.worstBytes)}, linear between. So going from the slowest to the fastest latency is worth as much as ${(w.latency / (w.quality || 1)).toFixed(2)} of ${d.scoring.gate.metric === 'auc' ? 'AUC' : 'accuracy'}. Submissions below ${d.scoring.gate.metric} ${d.scoring.gate.min} are scored but not ranked.</p>
 <h2>Timeline</h2><ul><li>Opens ${when(d.timeline.opens, zone)}</li>${d.timeline.freezes ? `<li>Public board freezes ${when(d.timeline.freezes, zone)}</li>` : ''}<li>Closes ${when(d.timeline.closes, zone)}; the private ranking is revealed then.</li></ul>
@@ -50,4 +51,12 @@ export function challengePageRoutes(ctx: WebContext): Router {
     );
   });
   return router;
+}
+
+/** Firmware submissions, when the challenge takes them: what the image must do and how it is judged. */
+function firmwareSection(d: ChallengeDefinition): string {
+  const fw = d.firmware;
+  if (!fw) return '';
+  const flash = fw.flash ?? d.scoring.flash;
+  return `<p>Or compiled firmware for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : ''}) speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(firmwareModelId(d.task))}</code>. It is flashed onto a board and judged on ${fw.samples} held-out samples per split${d.task === 'ad' ? ` (${fw.windowsPerFile} windows per file)` : ''}, sent as the dataset stores them; its flash term uses the image size (1 at ≤ ${formatBytes(flash.bestBytes)}, 0 at ≥ ${formatBytes(flash.worstBytes)}).</p>`;
 }

@@ -66,7 +66,9 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const task = challenge?.task ?? 'kws';
 
     const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');
-    const score = detailOf<{ public?: ScoreView }>(s, 'score')?.public;
+    // A firmware is scored on the board: its device stage carries the scores.
+    const score = detailOf<{ public?: ScoreView }>(s, 'score')?.public ?? detailOf<{ scores?: { public?: ScoreView } }>(s, 'device')?.scores?.public;
+    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; bootMs?: number; imageBytes?: number }>(s, 'device');
     const publish = detailOf<{ terms?: { quality: number; latency: number | null; flash: number }; missing?: string[]; gate?: { metric: string; min: number } }>(s, 'publish');
 
     const stages = s.stages.length
@@ -98,19 +100,22 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const macs = [...macsByOp.values()].some((v) => v > 0)
       ? `<figure>${barChart([...macsByOp].map(([label, value]) => ({ label, value })).filter((b) => b.value > 0), { title: 'MACs per operator type', unit: 'MACs' })}<figcaption>MACs per operator type</figcaption></figure>`
       : '';
+    const firmware = onBoard?.firmware
+      ? `<p>Firmware run on board ${escapeHtml(onBoard.boardId ?? '?')}: DUT “${escapeHtml(onBoard.dutName ?? '')}”, profile ${escapeHtml(onBoard.profile ?? '')}, ${onBoard.samples ?? 0} held-out samples through the MLPerf Tiny base protocol, booted in ${onBoard.bootMs ?? 0} ms, ${onBoard.latencyMs ?? 0} ms per inference (median); image ${(onBoard.imageBytes ?? 0).toLocaleString('en-US')} bytes.</p>`
+      : '';
     const checks = validate?.checks?.length
-      ? `<h2>Preflight checks</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
+      ? `<h2>${onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks'}</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
       : '';
     const queued = s.state === 'queued' ? `<p>Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
     // While it is in the pipeline the page follows its progress live and reloads when it is done.
     const inPipeline = s.state === 'queued' || s.state === 'running';
     const liveScript = inPipeline
-      ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/submissions/${encodeURIComponent(s.id)}/events`)}); es.addEventListener('progress', (m) => { const ev = JSON.parse(m.data); const d = ev.data || {}; out.textContent = ev.type === 'stage-started' ? d.stage + ' running…' : ev.type === 'stage-finished' ? d.stage + ' ' + d.status : ev.type; if (['done', 'failed', 'rejected'].includes(ev.type)) { es.close(); setTimeout(() => location.reload(), 300); } }); })();</script>`
+      ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/submissions/${encodeURIComponent(s.id)}/events`)}); es.addEventListener('progress', (m) => { const ev = JSON.parse(m.data); const d = ev.data || {}; out.textContent = ev.type === 'stage-started' ? d.stage + ' running…' : ev.type === 'stage-progress' ? d.stage + ': ' + d.phase + (d.board ? ' on ' + d.board : '') + (typeof d.fraction === 'number' ? ' ' + Math.round(d.fraction * 100) + '%' : '') : ev.type === 'stage-finished' ? d.stage + ' ' + d.status : ev.type; if (['done', 'failed', 'rejected'].includes(ev.type)) { es.close(); setTimeout(() => location.reload(), 300); } }); })();</script>`
       : '';
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${model}${macs}${checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${model}${macs}${checks}`,
       ),
     );
   });

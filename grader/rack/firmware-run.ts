@@ -1,0 +1,155 @@
+/**
+ * A firmware submission on one leased board: the rack flashes it (and restores the harness after),
+ * this drives the MLPerf Tiny base protocol on it — `name`, `profile` (must be the challenge's model
+ * id), `db load`/`db` with each sample as the dataset stores it (the firmware converts, as MLPerf Tiny
+ * firmware does), `infer 1 0` and the printed `m-results-[…]` — and times it (median of single-lap
+ * runs after warm-ups). {@link scoreFirmwareOutputs} turns the printed results into the task metric.
+ */
+import { argmax, classificationReport } from '../metrics/classification.js';
+import { rocAuc, rocCurve } from '../metrics/roc.js';
+import type { ScoreResult } from '../scoring/score.js';
+import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import type { Task } from '../validate/rules.js';
+import { median } from './device-run.js';
+import type { FlashImage } from './flash/flasher.js';
+import { FirmwareRunError, type FirmwareSession, type Rack, type RunResult } from './rack.js';
+
+export interface FirmwareSample {
+  id: string;
+  label: number;
+  split: 'public' | 'private';
+  /** Inputs sent for this sample: one for KWS/VWW, some windows of the file for AD. */
+  inputs: Uint8Array[];
+}
+
+export interface FirmwareRunRequest {
+  image: FlashImage;
+  /** What `profile` must answer (kws01, vww01, ad01). */
+  modelId: string;
+  samples: FirmwareSample[];
+  warmups: number;
+  /** Timed runs; latency is their median. */
+  inferences: number;
+  /** Generous expected µs per inference (the firmware is unknown), for timeouts. */
+  expectedUs: number;
+  bootTimeoutMs: number;
+  onProgress?: (e: { phase: 'flash' | 'boot' | 'run' | 'restore'; boardId?: string; fraction?: number }) => void;
+}
+
+export interface FirmwareRunReport {
+  boardId: string;
+  boardKind: string;
+  dutName: string;
+  profile: string;
+  bootMs: number;
+  latencyMs: number;
+  latencyRunsMs: number[];
+  /** Per sample (request order), per input: the numbers of `m-results-[…]`. */
+  results: number[][][];
+  attempts: RunResult<unknown>['attempts'];
+}
+
+/** `m-results-[…]` items as numbers; anything else is the firmware's fault. */
+export function parseResults(values: string[], where: string): number[] {
+  return values.map((v) => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x)) throw new FirmwareRunError(`m-results item "${v.slice(0, 40)}" is not a number (${where})`);
+    return x;
+  });
+}
+
+async function session(s: FirmwareSession, req: FirmwareRunRequest) {
+  const { client } = s;
+  const dutName = await client.hello();
+  const profile = await client.profile();
+  if (profile !== req.modelId) throw new FirmwareRunError(`the firmware answers "profile%" with m-model-[${profile}], but this challenge runs ${req.modelId}: build it for ${req.modelId}`);
+  const latencies: number[] = [];
+  const results: number[][][] = [];
+  const total = req.samples.reduce((a, x) => a + x.inputs.length, 0);
+  let done = 0;
+  for (const [i, sample] of req.samples.entries()) {
+    const perInput: number[][] = [];
+    for (const [k, input] of sample.inputs.entries()) {
+      s.assertLeased();
+      await client.loadInput(input);
+      if (i === 0 && k === 0) {
+        // Timed runs on the first input: one lap with the warm-ups, then single laps.
+        for (let r = 0; r < req.inferences; r++) {
+          const warm = r === 0 ? req.warmups : 0;
+          latencies.push((await client.infer(1, warm, s.inferTimeoutMs(1, warm))).latencyUs);
+        }
+      }
+      const out = await client.infer(1, 0, s.inferTimeoutMs(1, 0));
+      perInput.push(parseResults(out.results, `sample ${sample.id}`));
+      done++;
+      if (done % 16 === 0 || done === total) req.onProgress?.({ phase: 'run', fraction: done / total });
+    }
+    results.push(perInput);
+  }
+  return { dutName, profile, latencies, results };
+}
+
+/** Flash, run, restore. @throws FirmwareRunError (the firmware's fault) | RackUnavailableError */
+export async function runFirmwareOnDevice(rack: Rack, req: FirmwareRunRequest, label?: string): Promise<FirmwareRunReport> {
+  let board = { kind: '', bootMs: 0 };
+  const r = await rack.runFirmware(
+    req.image,
+    async (s) => {
+      board = { kind: s.board.kind, bootMs: s.boot.ms };
+      return session(s, req);
+    },
+    {
+      expectedUs: req.expectedUs,
+      bootTimeoutMs: req.bootTimeoutMs,
+      ...(label ? { label } : {}),
+      ...(req.onProgress ? { onProgress: (e) => req.onProgress!({ phase: e.phase, boardId: e.boardId, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}) }) } : {}),
+    },
+  );
+  const runsMs = r.value.latencies.map((us) => Math.round(us) / 1000);
+  return {
+    boardId: r.boardId,
+    boardKind: board.kind,
+    dutName: r.value.dutName,
+    profile: r.value.profile,
+    bootMs: board.bootMs,
+    latencyMs: median(runsMs),
+    latencyRunsMs: runsMs,
+    results: r.value.results,
+    attempts: r.attempts,
+  };
+}
+
+const CLASSES: Record<Task, number> = { kws: 12, vww: 2, ad: 1 };
+
+/**
+ * The task metric from what the firmware printed: top-1 of the printed class scores (KWS, VWW), or
+ * for AD the ROC AUC of per-file means of the printed reconstruction errors (one value per window,
+ * as the MLPerf Tiny AD firmware prints). @throws FirmwareRunError when the output has the wrong shape.
+ */
+export function scoreFirmwareOutputs(task: Task, samples: Pick<FirmwareSample, 'id' | 'label'>[], results: number[][][], meta: { durationMs: number; arithmetic: ArithmeticProfileName }): ScoreResult {
+  const base = {
+    task,
+    n: samples.length,
+    durationMs: meta.durationMs,
+    arithmetic: meta.arithmetic,
+    inputConversion: { method: 'identity' as const, description: 'samples sent as the dataset stores them (as the MLPerf Tiny runner does); the firmware converts them to its model input' },
+  };
+  const want = CLASSES[task];
+  for (const [i, perInput] of results.entries()) {
+    for (const values of perInput) {
+      if (values.length !== want) {
+        const what = task === 'ad' ? 'one reconstruction error' : `${want} class scores`;
+        throw new FirmwareRunError(`the firmware printed ${values.length} value(s) in m-results-[…] for sample ${samples[i]!.id}; a ${task} firmware prints ${what}`);
+      }
+    }
+  }
+  const labels = samples.map((s) => s.label);
+  if (task === 'ad') {
+    const scores = results.map((perInput) => perInput.reduce((a, v) => a + v[0]!, 0) / perInput.length);
+    const auc = rocAuc(scores, labels);
+    return { ...base, metric: 'auc', value: auc, auc, roc: rocCurve(scores, labels) };
+  }
+  const predictions = results.map((perInput) => argmax(perInput[0]!));
+  const report = classificationReport(labels, predictions, want);
+  return { ...base, metric: 'top1', value: report.top1, perClass: report.perClass, confusion: report.confusion };
+}
