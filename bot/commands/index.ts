@@ -6,6 +6,7 @@ import ask from './ask.js';
 import challenge from './challenge.js';
 import challenges from './challenges.js';
 import disqualify from './disqualify.js';
+import final from './final.js';
 import leaderboard from './leaderboard.js';
 import quota from './quota.js';
 import rack from './rack.js';
@@ -15,4 +16,4 @@ import status from './status.js';
 import submit from './submit.js';
 import type { Command } from './types.js';
 
-export const commands: Command[] = [submit, status, leaderboard, challenges, rules, ask, challenge, rejudge, disqualify, quota, rack];
+export const commands: Command[] = [submit, status, final, leaderboard, challenges, rules, ask, challenge, rejudge, disqualify, quota, rack];

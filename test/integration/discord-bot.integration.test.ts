@@ -79,7 +79,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: a reply that expires before t
 });
 
 describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: every failure edits the reply with a reason', () => {
-  it('refuses oversize, firmware, broken, expired and unknown uploads, and a closed challenge', async () => {
+  it('refuses oversize, firmware (on a models-only challenge), broken, expired and unknown uploads, and a closed challenge', async () => {
     const { fake, services } = await discordBot();
     const user = (n: number) => ({ id: `41000000000000000${n}`, username: `user${n}` });
     const big = fake.interact({ command: 'submit', user: user(1), options: submitOpts(kwsModel(1)), attachmentSizeLimit: 1000 });
@@ -88,7 +88,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: every failure edits the reply
     const expired = fake.interact({ command: 'submit', user: user(4), options: submitOpts(kwsModel(2), { expiresInMs: -1000 }) });
     const unknown = fake.interact({ command: 'submit', user: user(5), options: [{ name: 'challenge', type: 'string', value: 'nope' }, submitOpts(kwsModel(3))[1]!] });
     await big.waitForContent(/is 52\.7 KiB; uploads here are limited to 1000 B/);
-    await elf.waitForContent(/this is compiled firmware/);
+    await elf.waitForContent(/`fw\.elf` is compiled firmware, and KWS pipeline test takes int8 \.tflite models only/);
     await broken.waitForContent(/rejected by the preflight check \(no quota used\):\n.*(truncated|cannot be read)/);
     // The signed URL had expired: the bot refreshed it once through the API and went on.
     await expired.waitForContent(/accepted \(99 submissions left today\)/);
@@ -119,5 +119,26 @@ describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: every failure edits the reply
     await again.waitForContent(/Slow down: you can use \/challenges again in [1-3] s/);
     const someoneElse = fake.interact({ command: 'challenges', user: learner2 });
     await someoneElse.waitForContent(/KWS pipeline test/);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: /final', () => {
+  it('picks and drops a final submission, lists the picks in force, and refuses a submission that is not yours', async () => {
+    const { fake, services } = await discordBot({ workers: true, challenge: { maxFinal: 1 } });
+    const sent = fake.interact({ command: 'submit', user: learner, options: submitOpts(kwsModel()) });
+    await sent.waitForContent(/rank \*\*#1\*\*/, 45_000);
+    const sub = await services.db.submission.findFirstOrThrow({ where: { state: 'done' } });
+
+    const pick = fake.interact({ command: 'final', user: learner, options: [{ name: 'submission', type: 'string', value: sub.id }] });
+    const picked = await pick.waitForContent(/is now a final pick/);
+    expect(picked).toMatch(new RegExp(`📌 \`${sub.id}\` is now a final pick for \\*\\*KWS pipeline test\\*\\*\\.\\nFinal picks \\(1 of 1; you have these judged on the private split\\):\\n• \`${sub.id}\` kws\\.tflite \\(public score \\d+\\.\\d\\d\\)`));
+    expect((await services.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).isFinal).toBe(true);
+
+    const stranger = fake.interact({ command: 'final', user: learner2, options: [{ name: 'submission', type: 'string', value: sub.id }] });
+    await stranger.waitForContent(new RegExp(`no submission ${sub.id} of yours`));
+
+    const drop = fake.interact({ command: 'final', user: learner, options: [{ name: 'submission', type: 'string', value: sub.id }, { name: 'remove', type: 'boolean', value: true }] });
+    await drop.waitForContent(/🗑️ `.*` is no longer a final pick[\s\S]*No final picks: the best 1 of your public-split scores will be judged/);
+    expect((await services.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).isFinal).toBe(false);
   });
 });
