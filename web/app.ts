@@ -34,8 +34,8 @@ export function buildApp(ctx: WebContext): Express {
   app.use(projectRoutes(ctx));
   app.use(homeRoutes(ctx));
   app.use(submissionApiRoutes(ctx));
-  app.use(leaderboardRoutes(ctx));
   const live = new LiveEvents(ctx.services);
+  app.use(leaderboardRoutes(ctx, live));
   (app.locals as { onClose?: (() => Promise<void>)[] }).onClose = [() => live.close()];
   app.use(submissionPageRoutes(ctx, live));
   app.use(challengePageRoutes(ctx));

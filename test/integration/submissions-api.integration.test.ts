@@ -189,6 +189,36 @@ describe.skipIf(!HAVE_SHARED_MODELS)('live progress', () => {
     expect(types.filter((t) => t === 'stage-finished')).toHaveLength(4);
     expect(types.at(-1)).toBe('done');
   });
+
+  it('tells an open leaderboard page when a new result changes the board', async () => {
+    const s = await pipelineServices({ env: { PORT: String(await freePort()) } });
+    const base = await webUp(s);
+    const page = await (await fetch(`${base}/challenges/kws-test/leaderboard`)).text();
+    expect(page).toContain('/challenges/kws-test/leaderboard/events');
+    expect((await fetch(`${base}/challenges/nope/leaderboard/events`)).status).toBe(404);
+    const res = await fetch(`${base}/challenges/kws-test/leaderboard/events`);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const ada = await tokenFor(s, 'ada');
+    await postRaw(base, ada.token, kwsModel());
+    const pool = new WorkerPool(s);
+    await pool.start();
+    let buf = '';
+    try {
+      while (!/event: board\n/.test(buf)) {
+        const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
+        if (done) break;
+        buf += Buffer.from(value!).toString('utf8');
+      }
+    } finally {
+      await reader.cancel();
+      await pool.stop();
+    }
+    // Only that the board changed: no submission ids, scores or people go to anonymous watchers.
+    const data = JSON.parse(/event: board\ndata: (.+)\n/.exec(buf)![1]!) as Record<string, unknown>;
+    expect(Object.keys(data).sort()).toEqual(['at', 'type']);
+    expect(data.type).toBe('done');
+  });
 });
 
 describe.skipIf(!HAVE_SHARED_MODELS)('tinyarena submit / status / leaderboard', () => {

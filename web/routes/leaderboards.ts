@@ -2,12 +2,14 @@
  * GET /api/challenges                      — challenges and their phase
  * GET /api/challenges/:id/leaderboard      — ?split=public|private (private once revealed, or organizers)
  * GET /challenges/:id/leaderboard          — the same as a plain server-rendered page
+ * GET /challenges/:id/leaderboard/events   — server-sent events when the board may have changed
  */
 import { Router, type Request, type Response } from 'express';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
 import { readLeaderboard, type LeaderboardView } from '../../grader/pipeline/leaderboard.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
+import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { markParetoFront, paretoPlot } from '../views/plots.js';
 
@@ -19,9 +21,15 @@ function splitOf(req: Request): 'public' | 'private' | null {
   return s === 'public' || s === 'private' ? s : null;
 }
 
-export function leaderboardRoutes(ctx: WebContext): Router {
+export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
   const router = Router();
   const { services } = ctx;
+
+  router.get('/challenges/:id/leaderboard/events', async (req: Request, res: Response) => {
+    const row = await services.db.challenge.findUnique({ where: { id: String(req.params.id) }, select: { id: true } });
+    if (!row) return res.status(404).json({ error: 'no such challenge' });
+    await live.streamChallenge(row.id, res);
+  });
 
   router.get('/api/challenges', async (_req, res) => {
     const rows = await services.db.challenge.findMany({ orderBy: { id: 'asc' } });
@@ -102,7 +110,12 @@ export function leaderboardRoutes(ctx: WebContext): Router {
       marked.length >= 2
         ? `<h2>Quality against size</h2><figure>${paretoPlot(marked, { qualityLabel: task === 'ad' ? 'ROC AUC' : 'top-1 accuracy', budgetBytes: budget })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`
         : '';
-    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${body}${pager}${pareto}`));
+    // A visible, unfrozen board offers a refresh when new results land (no auto-reload under the reader).
+    const liveScript =
+      board.visible && !board.frozen
+        ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/challenges/${id}/leaderboard/events`)}); es.addEventListener('board', () => { if (!out.firstChild) { const a = document.createElement('a'); a.href = location.href; a.textContent = 'New results are in: refresh the leaderboard'; out.appendChild(a); } }); })();</script>`
+        : '';
+    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${liveScript}${body}${pager}${pareto}`));
   });
 
   /** The task metric and model size of each ranked entry (for the Pareto plot and hints). */
