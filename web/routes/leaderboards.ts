@@ -121,12 +121,23 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
   /** The task metric and model size of each ranked entry (for the Pareto plot and hints). */
   async function qualityAndSize(board: LeaderboardView, split: 'public' | 'private') {
     const ids = board.entries.map((e) => e.submissionId);
-    const subs = await services.db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, evaluatorVersion: true, blob: { select: { sizeBytes: true } }, scores: { where: { split }, select: { evaluatorVersion: true, value: true } } } });
+    const subs = await services.db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, evaluatorVersion: true, blob: { select: { sizeBytes: true } }, scores: { where: { split }, select: { evaluatorVersion: true, value: true } } } });
     const byId = new Map(subs.map((x) => [x.id, x]));
+    // A firmware's size is the flash its image takes (a .hex file is text, twice as big as what it writes).
+    const firmware = subs.filter((x) => x.kind === 'firmware');
+    const checks = firmware.length
+      ? await services.db.stageResult.findMany({ where: { submissionId: { in: firmware.map((x) => x.id) }, stage: 'validate' }, select: { submissionId: true, evaluatorVersion: true, detail: true } })
+      : [];
+    const flashSpan = new Map(
+      checks.flatMap((c) => {
+        const span = (c.detail as { flashSpanBytes?: unknown } | null)?.flashSpanBytes;
+        return c.evaluatorVersion === byId.get(c.submissionId)?.evaluatorVersion && typeof span === 'number' ? [[c.submissionId, span] as const] : [];
+      }),
+    );
     return board.entries.flatMap((e) => {
       const sub = byId.get(e.submissionId);
       const q = sub?.scores.find((sc) => sc.evaluatorVersion === sub.evaluatorVersion)?.value;
-      return sub && q !== undefined ? [{ submissionId: e.submissionId, rank: e.rank, label: `#${e.rank} ${e.team ?? e.displayName}`, quality: q, sizeBytes: sub.blob.sizeBytes, href: `/submissions/${e.submissionId}` }] : [];
+      return sub && q !== undefined ? [{ submissionId: e.submissionId, rank: e.rank, label: `#${e.rank} ${e.team ?? e.displayName}`, quality: q, sizeBytes: flashSpan.get(sub.id) ?? sub.blob.sizeBytes, href: `/submissions/${e.submissionId}` }] : [];
     });
   }
 
