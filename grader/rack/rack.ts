@@ -216,8 +216,14 @@ export class Rack implements Component {
         // A fresh simulator boots the harness.
         s.needsHarness = false;
         const sim = s.sim;
-        void sim.gone.then(() => {
-          if (s.sim === sim) s.sim = null;
+        void sim.gone.then(async () => {
+          if (s.sim !== sim) return;
+          s.sim = null;
+          // The simulator process is gone for good (like a kit pulled from USB): do not wait for the
+          // serial port to notice the hang-up, which a loaded machine can delay.
+          if (s.busy || this.state === 'stopping' || this.state === 'stopped') return;
+          await this.closeLink(s);
+          await db.board.updateMany({ where: { id: s.entry.id, state: 'idle' }, data: { state: 'offline', lastError: `disconnected from ${s.location} (the simulator exited)` } }).catch(() => undefined);
         });
       }
       if (s.needsHarness) {
