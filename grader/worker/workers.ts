@@ -37,6 +37,9 @@ export class WorkerPool implements Component {
         concurrency: p.concurrency ?? config.WORKER_CONCURRENCY,
         lockDuration: config.JOB_LOCK_MS,
         stalledInterval: config.JOB_LOCK_MS,
+        // A stall (the worker died, or its event loop starved past the lock) is one lost attempt: a
+        // job fails for stalling only after as many tries as a failing stage gets.
+        maxStalledCount: Math.max(1, config.STAGE_ATTEMPTS - 1),
         autorun: true,
       });
       worker.on('completed', () => this.completed++);
