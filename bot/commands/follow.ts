@@ -5,6 +5,7 @@
  */
 import { submissionStatus, type StatusView } from '../../grader/pipeline/status.js';
 import { clip, renderProgress, settled } from './shared.js';
+import type { Services } from '../../core/services.js';
 import type { CommandContext } from './types.js';
 
 /** After the reply can no longer be edited, how long to keep waiting for the result (to notify the learner). */
@@ -74,3 +75,18 @@ export async function followSubmission(ctx: CommandContext, id: string, opts: { 
     void tick();
   });
 }
+
+/** How long a "the learner was told" mark lasts (longer than any submission takes). */
+const NOTICE_TTL_S = 7 * 24 * 3600;
+
+/**
+ * Claim the one completion notice of a submission's current run: true for exactly one caller across
+ * processes and restarts (the follower that watched it, or the bot's catch-up after a restart).
+ */
+export async function claimCompletionNotice(services: Pick<Services, 'db' | 'redis' | 'config'>, submissionId: string): Promise<boolean> {
+  const sub = await services.db.submission.findUnique({ where: { id: submissionId }, select: { runId: true } });
+  if (!sub) return false;
+  const key = `${services.config.QUEUE_PREFIX}:discord:notified:${submissionId}:${sub.runId ?? 'none'}`;
+  return (await services.redis.set(key, '1', 'EX', NOTICE_TTL_S, 'NX')) === 'OK';
+}
+

@@ -87,3 +87,17 @@ export function settled(s: StatusView): boolean {
   if (s.state === 'rejected' || s.state === 'failed') return true;
   return s.state === 'done' && s.stages.some((st) => st.name === 'publish' && st.status === 'passed');
 }
+
+/** The learner's completion notice (DM): the outcome in one line and the report link. */
+export function completionNote(final: StatusView): string {
+  const outcome =
+    final.state === 'done'
+      ? final.eligible
+        ? `scored **${final.score?.toFixed(2) ?? '?'}**${final.rank ? `, rank **#${final.rank}**` : ''}`
+        : 'was scored but is below the quality gate'
+      : final.state === 'rejected'
+        ? `was rejected: ${final.reason ?? 'see the report'}`
+        : `failed on our side (quota refunded): ${final.reason ?? ''}`;
+  return clip(`Your submission \`${final.fileName}\` to **${final.challenge}** ${outcome}. Report: <${final.report}>`);
+}
+

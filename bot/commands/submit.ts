@@ -7,8 +7,8 @@
 import { formatBytes } from '../../core/blob-store.js';
 import { sniffFileKind, SNIFF_BYTES } from '../../core/file-kind.js';
 import { submit } from '../../grader/pipeline/intake.js';
-import { followSubmission } from './follow.js';
-import { challengeOption, clip, need } from './shared.js';
+import { claimCompletionNotice, followSubmission } from './follow.js';
+import { challengeOption, clip, completionNote, need } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
 
 const KIND_LABEL = { tflite: 'TFLite model', elf: 'ELF firmware', ihex: 'Intel HEX firmware', unknown: 'unrecognised file' } as const;
@@ -46,15 +46,9 @@ export default {
     const header = res.status === 'duplicate' ? `♻️ you submitted these exact bytes before (nothing charged):` : `✅ accepted (${quota}).`;
     const { status: final, replyCurrent } = await followSubmission(ctx, res.id, { header });
     if (!final || res.status === 'duplicate') return;
-    const outcome =
-      final.state === 'done'
-        ? final.eligible
-          ? `scored **${final.score?.toFixed(2) ?? '?'}**${final.rank ? `, rank **#${final.rank}**` : ''}`
-          : 'was scored but is below the quality gate'
-        : final.state === 'rejected'
-          ? `was rejected: ${final.reason ?? 'see the report'}`
-          : `failed on our side (quota refunded): ${final.reason ?? ''}`;
-    const note = clip(`Your submission \`${final.fileName}\` to **${final.challenge}** ${outcome}. Report: <${final.report}>`);
+    const note = completionNote(final);
+    // Exactly one notice per run, whoever sends it (this follower, or the bot catching up after a restart).
+    if (!(await claimCompletionNotice(ctx.services, final.id))) return;
     if (!(await ctx.reply.dm(note))) {
       // DMs closed: a private follow-up while the reply lives, else a bare public mention (no result in it).
       if (replyCurrent) await ctx.reply.followUp(`<@${ctx.user.id}> ${note}`);

@@ -17,7 +17,9 @@ import { IntakeError } from '../../grader/pipeline/intake.js';
 import { AuthError, grantRole } from '../../grader/pipeline/people.js';
 import { commands as allCommands } from '../commands/index.js';
 import { linkedPerson } from '../commands/people.js';
-import { clip } from '../commands/shared.js';
+import { claimCompletionNotice } from '../commands/follow.js';
+import { clip, completionNote, settled } from '../commands/shared.js';
+import { submissionStatus } from '../../grader/pipeline/status.js';
 import { commandName, UserFacingError, type AttachmentRef, type Command, type CommandContext, type CommandOptions, type CommandUser, type Responder } from '../commands/types.js';
 import { downloadAttachment } from './attachments.js';
 
@@ -34,6 +36,11 @@ export interface DiscordBotOptions {
   /** How long a reply stays editable (default: Discord's 15-minute interaction token; tests shorten it). */
   replyEditableMs?: number;
 }
+
+/** Events that end a run: the learner hears about them once. */
+const FINAL_EVENTS = new Set<ProgressEvent['type']>(['done', 'rejected', 'failed']);
+/** The bot marks itself alive this often; a restart catches up on what finished since. */
+const HEARTBEAT_MS = 30_000;
 
 /** Discord's default upload limit, used when an interaction does not say. */
 const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
@@ -52,6 +59,7 @@ export class DiscordBot implements Component {
   private state: 'stopped' | 'starting' | 'running' | 'reconnecting' | 'stopping' | 'failed' = 'stopped';
   private handled = 0;
   private retry: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly retryMs: number;
   private readonly readyTimeoutMs: number;
 
@@ -72,9 +80,64 @@ export class DiscordBot implements Component {
     if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
     this.state = 'starting';
     this.events = await subscribeEvents(redisHandle, config.QUEUE_PREFIX, (ev) => {
-      for (const fn of this.watchers.get(ev.submissionId) ?? []) fn(ev);
+      const watched = this.watchers.get(ev.submissionId);
+      for (const fn of watched ?? []) fn(ev);
+      // A Discord submission nobody here follows (the bot restarted since /submit): tell the learner.
+      if (!watched?.size && FINAL_EVENTS.has(ev.type) && (ev.data as { stage?: unknown } | undefined)?.stage !== 'intake') void this.noticeOnce(ev.submissionId);
     });
     await this.connect();
+  }
+
+  /**
+   * DM the learner the outcome of a Discord submission that finished while no reply followed it,
+   * once per run (claimCompletionNotice). Rejudges are not announced; closed DMs are logged.
+   */
+  private async noticeOnce(submissionId: string): Promise<void> {
+    const { services } = this.opts;
+    const { db, config, logger } = services;
+    try {
+      const sub = await db.submission.findUnique({ where: { id: submissionId }, select: { source: true, lane: true, personId: true } });
+      if (!sub || sub.source !== 'discord' || sub.lane !== 'fresh') return;
+      const status = await submissionStatus(db, submissionId, { publicUrl: config.PUBLIC_URL, workers: config.WORKER_CONCURRENCY });
+      if (!status || !settled(status)) return;
+      const identity = await db.identity.findFirst({ where: { provider: 'discord', personId: sub.personId }, select: { externalId: true } });
+      const client = this.client;
+      if (!identity || !client || this.state !== 'running') return;
+      if (!(await claimCompletionNotice(services, submissionId))) return;
+      try {
+        const dm = await client.users.createDM(identity.externalId);
+        await dm.send({ content: completionNote(status), allowedMentions: { parse: [] } });
+        logger.info({ submission: submissionId }, 'completion notice sent (no reply was following it)');
+      } catch (err) {
+        logger.warn({ submission: submissionId, err: (err as Error).message }, 'could not DM the completion notice');
+      }
+    } catch (err) {
+      logger.warn({ submission: submissionId, err: (err as Error).message }, 'completion notice failed');
+    }
+  }
+
+  /**
+   * After (re)connecting: notices for Discord submissions that finished while the bot was away
+   * (since its last heartbeat), then keep the heartbeat going. The first run has no heartbeat and
+   * sends nothing (earlier submissions were told by their replies).
+   */
+  private async catchUp(): Promise<void> {
+    const { redis, db, config, logger } = this.opts.services;
+    const key = `${config.QUEUE_PREFIX}:discord:alive`;
+    const last = Number(await redis.get(key).catch(() => null));
+    await redis.set(key, String(Date.now())).catch(() => undefined);
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => void redis.set(key, String(Date.now())).catch(() => undefined), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    if (!last) return;
+    const missed = await db.submission.findMany({
+      // startedAt: it entered the pipeline (a file rejected at upload was answered in the reply).
+      where: { source: 'discord', lane: 'fresh', state: { in: ['done', 'rejected', 'failed'] }, finishedAt: { gte: new Date(last - 2 * HEARTBEAT_MS) }, startedAt: { not: null } },
+      select: { id: true },
+      take: 1000,
+    });
+    if (missed.length) logger.info({ count: missed.length }, 'catching up on completion notices');
+    for (const m of missed) await this.noticeOnce(m.id);
   }
 
   /**
@@ -122,11 +185,13 @@ export class DiscordBot implements Component {
     }
     this.state = 'running';
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, commands: this.byName.size }, 'Discord bot connected');
+    void this.catchUp().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'completion-notice catch-up failed'));
   }
 
   async stop(): Promise<void> {
     if (this.state !== 'failed') this.state = 'stopping';
     clearTimeout(this.retry);
+    clearInterval(this.heartbeat);
     // Replies that follow a submission stop updating; the learner can ask /status later.
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
     for (const set of this.watchers.values()) set.clear();

@@ -3,10 +3,12 @@
  * database and real workers. A slash command with an attachment ends as a scored leaderboard entry,
  * with the reply edited as the submission moves; failures always edit the reply with a reason.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { DiscordBot } from '../../bot/discord/bot.js';
 import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
+import { WorkerPool } from '../../grader/worker/workers.js';
 import { discordBot, learner, learner2 } from '../helpers/discord.js';
-import { kwsModel } from '../helpers/pipeline.js';
+import { kwsModel, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
 
 const submitOpts = (bytes: Uint8Array, extra: { announce?: boolean; expiresInMs?: number; name?: string } = {}) => [
@@ -140,5 +142,52 @@ describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: /final', () => {
     const drop = fake.interact({ command: 'final', user: learner, options: [{ name: 'submission', type: 'string', value: sub.id }, { name: 'remove', type: 'boolean', value: true }] });
     await drop.waitForContent(/🗑️ `.*` is no longer a final pick[\s\S]*No final picks: the best 1 of your public-split scores will be judged/);
     expect((await services.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).isFinal).toBe(false);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: restarts do not lose the completion notice', () => {
+  const submitted = async (setup: Awaited<ReturnType<typeof discordBot>>) => {
+    const sent = setup.fake.interact({ command: 'submit', user: learner, options: submitOpts(kwsModel()) });
+    await sent.waitForContent(/accepted/);
+    return setup.services.db.submission.findFirstOrThrow({ where: { source: 'discord' } });
+  };
+  const restart = async (setup: Awaited<ReturnType<typeof discordBot>>) => {
+    const bot = new DiscordBot({ services: setup.services, cooldownScale: 0 });
+    onTestFinished(() => bot.stop());
+    await bot.start();
+    return bot;
+  };
+
+  it('a submission graded after a restart is announced by DM once, and a later restart does not repeat it', async () => {
+    const setup = await discordBot();
+    const sub = await submitted(setup);
+    await setup.bot.stop();
+    const second = await restart(setup);
+    const pool = new WorkerPool(setup.services);
+    onTestFinished(() => pool.stop());
+    await pool.start();
+    await expect.poll(() => setup.fake.dmsTo(learner.id).length, { timeout: 45_000 }).toBe(1);
+    expect(setup.fake.dmsTo(learner.id)[0]!.content).toMatch(new RegExp(`Your submission \`kws\\.tflite\` to \\*\\*kws-test\\*\\* scored \\*\\*\\d+\\.\\d\\d\\*\\*, rank \\*\\*#1\\*\\*\\. Report: <http://arena\\.test/submissions/${sub.id}>`));
+    await second.stop();
+    await restart(setup);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(setup.fake.dmsTo(learner.id)).toHaveLength(1);
+  });
+
+  it('a submission that finished while the bot was down is announced when it comes back', async () => {
+    const setup = await discordBot();
+    const sub = await submitted(setup);
+    await setup.bot.stop();
+    const pool = new WorkerPool(setup.services);
+    await pool.start();
+    try {
+      await waitSettled(setup.services, [sub.id]);
+    } finally {
+      await pool.stop();
+    }
+    expect(setup.fake.dmsTo(learner.id)).toHaveLength(0);
+    await restart(setup);
+    await expect.poll(() => setup.fake.dmsTo(learner.id).length, { timeout: 10_000 }).toBe(1);
+    expect(setup.fake.dmsTo(learner.id)[0]!.content).toMatch(/scored \*\*\d+\.\d\d\*\*, rank \*\*#1\*\*/);
   });
 });
