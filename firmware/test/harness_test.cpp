@@ -102,7 +102,7 @@ static std::string hex(const std::vector<uint8_t>& b, size_t from = 0, size_t n 
 
 static std::string crc_hex(const std::vector<uint8_t>& b) {
   char t[9];
-  snprintf(t, 9, "%08x", tinyarena::crc32_update(0, b.data(), b.size()));
+  snprintf(t, 9, "%08lx", static_cast<unsigned long>(tinyarena::crc32_update(0, b.data(), b.size())));
   return t;
 }
 

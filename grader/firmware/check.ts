@@ -77,7 +77,8 @@ export function checkFirmware(bytes: Uint8Array, opts: CheckOptions = {}): Firmw
   const last = img.segments[img.segments.length - 1]!;
   const hi = last.address + last.data.length;
   report.flashBytes = img.segments.reduce((a, s) => a + s.data.length, 0);
-  report.flashSpanBytes = hi - appStart;
+  // From the application start, or from the lowest segment when one sits (wrongly) below it.
+  report.flashSpanBytes = hi - Math.min(lo, appStart);
   const outside = img.segments.find((s) => s.address < appStart || s.address + s.data.length > flashEnd);
   if (outside) {
     const why = outside.address < appStart ? `starts at ${hex32(outside.address)}, inside the bootloader (${hex32(board.flashStart)}–${hex32(appStart - 1)}); link the application at ${hex32(appStart)}` : `ends at ${hex32(outside.address + outside.data.length)}, past the end of flash ${hex32(flashEnd)}`;

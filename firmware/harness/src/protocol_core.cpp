@@ -66,12 +66,15 @@ bool parse_hex32(const char* s, uint32_t* out) {
 }
 
 // Split on spaces into at most `max` tokens; returns the count (extra tokens make it max + 1).
+// In place, without strtok_r: that is POSIX, and newlib does not declare it in strict C++17.
 int tokenize(char* s, char** tok, int max) {
   int n = 0;
-  char* save = nullptr;
-  for (char* t = strtok_r(s, " ", &save); t; t = strtok_r(nullptr, " ", &save)) {
+  while (*s) {
+    while (*s == ' ') *s++ = '\0';
+    if (!*s) break;
     if (n == max) return max + 1;
-    tok[n++] = t;
+    tok[n++] = s;
+    while (*s && *s != ' ') s++;
   }
   return n;
 }
