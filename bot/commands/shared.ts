@@ -3,7 +3,7 @@
  * required-option reader, and chat-sized renderings of a submission's progress.
  */
 import { formatBytes } from '../../core/blob-store.js';
-import type { StatusView } from '../../grader/pipeline/status.js';
+import { isSettled, type StatusView } from '../../grader/pipeline/status.js';
 import { UserFacingError, type CommandOptions, type DefinitionContext, type OptionDefinition } from './types.js';
 
 /** Discord accepts at most 25 choices; past that the option takes free text. */
@@ -83,10 +83,7 @@ export function clip(text: string, max = 2000): string {
 }
 
 /** A submission is settled when it left the pipeline and, if scored, finished publishing (rank known). */
-export function settled(s: StatusView): boolean {
-  if (s.state === 'rejected' || s.state === 'failed') return true;
-  return s.state === 'done' && s.stages.some((st) => st.name === 'publish' && st.status === 'passed');
-}
+export const settled = (s: StatusView): boolean => isSettled(s);
 
 /** The learner's completion notice (DM): the outcome in one line and the report link. */
 export function completionNote(final: StatusView): string {

@@ -1,4 +1,4 @@
-import type { StatusView } from '../../grader/pipeline/status.js';
+import { isSettled, type StatusView } from '../../grader/pipeline/status.js';
 import { CliError } from '../errors.js';
 import { apiRequest, output, remote, withServices } from '../services.js';
 import type { RegisterCommand } from './index.js';
@@ -45,7 +45,7 @@ async function pollUntilDone(fetchOnce: () => Promise<StatusView>, show: boolean
     const line = `${s.state}${s.state === 'queued' ? ` (position ${s.queue.position})` : ''} ${s.stages.map((st) => `${st.name}:${st.status}`).join(' ')}`;
     if (show && line !== last) process.stderr.write(`  … ${line}\n`);
     last = line;
-    if (s.state !== 'queued' && s.state !== 'running') return s;
+    if (isSettled(s)) return s;
     if (Date.now() > deadline) throw new CliError(`still ${s.state} after ${timeoutMs / 1000} s`, 1);
     await new Promise((res) => setTimeout(res, 500));
   }

@@ -55,7 +55,9 @@ const register: RegisterCommand = (program) => {
           }
         });
       }
-      output(opts.json, result, () =>
+      // With --wait --json, one document at the end (the final status, with the intake fields).
+      if (!(opts.wait && opts.json && result.status !== 'rejected'))
+        output(opts.json, result, () =>
         result.status === 'rejected'
           ? `rejected (no quota used): ${result.reason ?? ''}\nsubmission ${result.id}`
           : `${result.status === 'duplicate' ? 'already submitted' : 'queued'}: ${result.id} (state ${result.state}, position ${result.queuePosition}${result.etaSeconds ? `, about ${result.etaSeconds} s` : ''})${result.quota ? `; ${result.quota.remaining} submissions left before ${new Date(result.quota.resetsAt).toISOString()}` : ''}`,
@@ -64,7 +66,7 @@ const register: RegisterCommand = (program) => {
       if (opts.wait) {
         const { describeStatus, waitForSubmission } = await import('./status.js');
         const final = await waitForSubmission(result.id, r, !opts.json);
-        output(opts.json, final, () => describeStatus(final));
+        output(opts.json, { ...result, ...final }, () => describeStatus(final));
         if (final.state !== 'done') throw new CliError(`${final.state}: ${final.reason ?? ''}`, 1);
       }
     });

@@ -110,3 +110,16 @@ function withoutPrivate(detail: unknown): unknown {
   if (rest.scores && typeof rest.scores === 'object') rest.scores = withoutPrivate(rest.scores);
   return rest;
 }
+
+/**
+ * Whether a submission is finished for anyone watching it: rejected or failed, or done with its
+ * publish stage passed (publish marks the submission done a moment before its own row says so, and
+ * the rank is known only then), or done because a rejudge failed and the old result stands.
+ */
+export function isSettled(s: Pick<StatusView, 'state' | 'stages'>): boolean {
+  if (s.state === 'rejected' || s.state === 'failed') return true;
+  if (s.state !== 'done') return false;
+  if (s.stages.some((st) => st.name === 'publish' && st.status === 'passed')) return true;
+  return !s.stages.some((st) => st.status === 'running' || st.status === 'pending') && s.stages.some((st) => st.status === 'failed' || st.status === 'error');
+}
+

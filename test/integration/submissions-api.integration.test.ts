@@ -266,6 +266,22 @@ describe.skipIf(!HAVE_SHARED_MODELS)('tinyarena submit / status / leaderboard', 
     const lb = await run(['leaderboard', 'kws-test', '--json']);
     expect(JSON.parse(lb.out)).toMatchObject({ challenge: 'kws-test', split: 'public', frozen: false, entries: [{ rank: 1, person: 'ada', team: null, submissionId: sub.id }] });
 
+    // --wait returns once the result is complete: published and ranked, never "done" with publish still running.
+    const pool2 = new WorkerPool(s);
+    await pool2.start();
+    try {
+      const other = join(dir, 'kws-padded.tflite');
+      writeFileSync(other, kwsModel(16));
+      const waited = await run(['submit', other, '--challenge', 'kws-test', '--as', 'carol', '--wait', '--json']);
+      expect(waited.code, waited.err).toBe(0);
+      const final = JSON.parse(waited.out) as { state: string; rank: number | null; stages: { name: string; status: string }[] };
+      expect(final.state).toBe('done');
+      expect(final.stages.find((x) => x.name === 'publish')!.status).toBe('passed');
+      expect(final.rank).not.toBeNull();
+    } finally {
+      await pool2.stop();
+    }
+
     // Remotely, with a token issued by the CLI.
     const tok = JSON.parse((await run(['token', 'create', 'bob', '--json'])).out) as { token: string };
     const remote = await run(['submit', model, '--challenge', 'kws-test', '--server', base, '--token', tok.token, '--json']);
