@@ -14,6 +14,7 @@ import { projectRoutes } from './routes/projects.js';
 import { submissionApiRoutes } from './routes/api-submissions.js';
 import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
+import { teamPageRoutes } from './routes/team-page.js';
 import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
@@ -39,6 +40,7 @@ export function buildApp(ctx: WebContext): Express {
   (app.locals as { onClose?: (() => Promise<void>)[] }).onClose = [() => live.close()];
   app.use(submissionPageRoutes(ctx, live));
   app.use(challengePageRoutes(ctx));
+  app.use(teamPageRoutes(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -14,6 +14,7 @@ import rejudge from './rejudge.js';
 import rules from './rules.js';
 import status from './status.js';
 import submit from './submit.js';
+import team from './team.js';
 import type { Command } from './types.js';
 
-export const commands: Command[] = [submit, status, final, leaderboard, challenges, rules, ask, challenge, rejudge, disqualify, quota, rack];
+export const commands: Command[] = [submit, status, final, team, leaderboard, challenges, rules, ask, challenge, rejudge, disqualify, quota, rack];

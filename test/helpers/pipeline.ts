@@ -36,6 +36,8 @@ export interface ChallengeOptions {
   firmware?: { samples?: number; flashBudgetBytes?: number; bootTimeoutMs?: number };
   /** Device-stage limit per inference (also the firmware run's timeout). */
   deviceTimeoutMs?: number;
+  /** Team size limit (default 1: individual). */
+  teamSize?: number;
 }
 
 /** Write challenges/<id>/challenge.yaml plus its dataset under `root`; returns the challenges dir. */
@@ -76,7 +78,7 @@ ${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}quotas:
   perDay: ${o.perDay ?? 100}
 ${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
   ladderMargin: ${o.ladderMargin ?? 0}
-${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${
+${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${o.teamSize ? `team:\n  maxSize: ${o.teamSize}\n` : ''}${
     o.firmware
       ? `firmware:\n  samples: ${o.firmware.samples ?? 4}\n  flash: { bestBytes: 50000, worstBytes: 500000 }\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}${o.firmware.bootTimeoutMs ? `  bootTimeoutMs: ${o.firmware.bootTimeoutMs}\n` : ''}`
       : ''

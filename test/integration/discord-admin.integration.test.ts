@@ -97,7 +97,7 @@ describe('Discord bot: deployment and start-up', () => {
     expect(code, run.output.stderr).toBe(0);
     const out = JSON.parse(run.output.stdout) as { scope: string; commands: string[] };
     expect(out).toMatchObject({ scope: 'guild' });
-    expect(out.commands).toEqual(['submit', 'status', 'final', 'leaderboard', 'challenges', 'rules', 'ask', 'challenge', 'rejudge', 'disqualify', 'quota', 'rack']);
+    expect(out.commands).toEqual(['submit', 'status', 'final', 'team', 'leaderboard', 'challenges', 'rules', 'ask', 'challenge', 'rejudge', 'disqualify', 'quota', 'rack']);
     const registered = fake.commands.get(`guild:${fake.guildId}`)!;
     const submitCmd = registered.find((c) => c.name === 'submit') as { options: { name: string; type: number; choices?: { value: string }[] }[] };
     expect(submitCmd.options.map((o) => [o.name, o.type])).toEqual([['challenge', 3], ['model', 11], ['note', 3], ['announce', 5]]);

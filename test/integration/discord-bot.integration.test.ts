@@ -191,3 +191,21 @@ describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: restarts do not lose the comp
     expect(setup.fake.dmsTo(learner.id)[0]!.content).toMatch(/scored \*\*\d+\.\d\d\*\*, rank \*\*#1\*\*/);
   });
 });
+
+describe('Discord bot: /team', () => {
+  it('creates a team, shares its code, lets a teammate join, shows it, and explains refusals', async () => {
+    const { fake } = await discordBot({ challenge: { teamSize: 2 } });
+    const created = fake.interact({ command: 'team', user: learner, subcommand: 'create', options: [{ name: 'challenge', type: 'string', value: 'kws-test' }, { name: 'name', type: 'string', value: 'Tiny Ears' }] });
+    const text = await created.waitForContent(/Team created/);
+    const code = /Join code: `([A-Z0-9]+)`/.exec(text)![1]!;
+    expect(text).toMatch(/\*\*Tiny Ears\*\* in `kws-test` \(1 of 2\):\n• Ada L\. \(ada\) — captain/);
+    expect(created.ephemeral()).toBe(true);
+    const join = fake.interact({ command: 'team', user: learner2, subcommand: 'join', options: [{ name: 'code', type: 'string', value: code.toLowerCase() }] });
+    expect(await join.waitForContent(/You joined the team/)).toMatch(/\(2 of 2\)[\s\S]*bob \(bob\)/);
+    const show = fake.interact({ command: 'team', user: learner2, subcommand: 'show', options: [{ name: 'challenge', type: 'string', value: 'kws-test' }] });
+    // Full: no join code to hand out any more.
+    expect(await show.waitForContent(/Tiny Ears/)).not.toMatch(/Join code/);
+    const third = fake.interact({ command: 'team', user: { id: '400000000000000003', username: 'cy' }, subcommand: 'join', options: [{ name: 'code', type: 'string', value: code }] });
+    await third.waitForContent(/❌ Tiny Ears is full \(2 members\)/);
+  });
+});

@@ -76,6 +76,11 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
       throw err;
     }
     const id = encodeURIComponent(board.challenge);
+    // Team rows link to the team's page.
+    const teamRows = board.entries.some((e) => e.team)
+      ? await services.db.submission.findMany({ where: { id: { in: board.entries.filter((e) => e.team).map((e) => e.submissionId) } }, select: { id: true, teamId: true } })
+      : [];
+    const teamIds = new Map(teamRows.map((r) => [r.id, r.teamId]));
     const points = board.visible && board.entries.length ? await qualityAndSize(board, split) : [];
     const marked = markParetoFront(points);
     // "Dominated by": the best-ranked entry that is at least as good and at least as small (and better in one).
@@ -98,7 +103,7 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
         : `<table><caption>${escapeHtml(split)} split${board.frozen ? ' (frozen)' : ''}</caption><thead><tr><th scope="col">Rank</th><th scope="col">Participant</th><th scope="col">Score</th><th scope="col">Submitted</th><th scope="col">Quality vs size</th></tr></thead><tbody>${board.entries
             .map(
               (e) =>
-                `<tr><td>${e.rank}</td><td>${e.team ? `${escapeHtml(e.team)} <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td>${paretoCell(e.submissionId)}</tr>`,
+                `<tr><td>${e.rank}</td><td>${e.team && teamIds.get(e.submissionId) ? `<a href="/teams/${encodeURIComponent(teamIds.get(e.submissionId)!)}">${escapeHtml(e.team)}</a> <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td>${paretoCell(e.submissionId)}</tr>`,
             )
             .join('')}</tbody></table>`;
     const pages = Math.ceil(total / PAGE);
