@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { IntakeError, submit } from '../../grader/pipeline/intake.js';
 import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
+import { issueToken } from '../../grader/pipeline/people.js';
 import { createTeam, joinTeam, leaveTeam, teamOf, TeamError } from '../../grader/pipeline/teams.js';
 import { WorkerPool } from '../../grader/worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
-import { webUp } from '../helpers/web.js';
+import { Agent, webUp } from '../helpers/web.js';
 
 describe('teams', () => {
   it('are created and joined by code within the size limit, one team per person per challenge', async () => {
@@ -85,4 +86,36 @@ describe('teams', () => {
     const lb = await (await fetch(`${base}/challenges/kws-test/leaderboard`)).text();
     expect(lb).toContain(`<a href="/teams/${team.id}">Tiny Ears</a>`);
   }, 90_000);
+});
+
+describe('teams on the web', () => {
+  it('a signed-in learner creates a team, a teammate joins with the code, refusals say why', async () => {
+    const s = await pipelineServices({ challenge: { teamSize: 2 } });
+    const base = await webUp(s);
+    const [ada, bob] = [await person(s, 'ada'), await person(s, 'bob')];
+    const adaWeb = new Agent(base);
+    const bobWeb = new Agent(base);
+    await adaWeb.signIn((await issueToken(s.db, ada.id, 't')).secret);
+    await bobWeb.signIn((await issueToken(s.db, bob.id, 't')).secret);
+    expect((await new Agent(base).req('/challenges/kws-test/team')).headers.get('location')).toMatch(/^\/login\?next=/);
+
+    // Without the CSRF token nothing happens.
+    expect((await adaWeb.post('/challenges/kws-test/team/create', { name: 'Tiny Ears' })).status).toBe(403);
+    const created = await adaWeb.post('/challenges/kws-test/team/create', { _csrf: await adaWeb.csrf('/challenges/kws-test/team'), name: 'Tiny Ears' });
+    expect(created.status).toBe(303);
+    const mine = await (await adaWeb.req('/challenges/kws-test/team?done=created')).text();
+    expect(mine).toContain('Team created.');
+    const code = /Join code for teammates: <code>([A-Z0-9]+)<\/code>/.exec(mine)![1]!;
+
+    const joined = await bobWeb.post('/challenges/kws-test/team/join', { _csrf: await bobWeb.csrf('/challenges/kws-test/team'), code });
+    expect(joined.headers.get('location')).toBe('/challenges/kws-test/team?done=joined');
+    const bobs = await (await bobWeb.req('/challenges/kws-test/team')).text();
+    expect(bobs).toMatch(/You are in <a href="\/teams\/[^"]+">Tiny Ears<\/a> \(2 of 2\)/);
+    // Full team: no code offered any more.
+    expect(bobs).not.toContain(code);
+    const again = await bobWeb.post('/challenges/kws-test/team/create', { _csrf: await bobWeb.csrf('/challenges/kws-test/team'), name: 'Other' });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toMatch(/already in a team/);
+    expect(await s.db.teamMember.count()).toBe(2);
+  });
 });

@@ -1,10 +1,15 @@
 /**
  * GET /teams/:id — a team's public page: members, its place on the public board, and its submissions
- * with their public scores (the join code is never shown here; members get it from /team show).
+ * with their public scores (the join code is never shown here).
+ * GET /challenges/:id/team — the signed-in learner's team of a challenge (with its join code) and the
+ * forms to create, join or leave one (POST …/team/create|join|leave, CSRF-checked).
  */
-import { Router, type Request, type Response } from 'express';
-import { teamView } from '../../grader/pipeline/teams.js';
+import express, { Router, type Request, type Response } from 'express';
+import { UnknownChallengeError } from '../../grader/pipeline/catalog.js';
+import { createTeam, joinTeam, leaveTeam, teamOf, TeamError, teamView } from '../../grader/pipeline/teams.js';
+import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
+import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
 
 export function teamPageRoutes(ctx: WebContext): Router {
@@ -28,5 +33,51 @@ export function teamPageRoutes(ctx: WebContext): Router {
       : '<p>No submissions yet.</p>';
     res.type('html').send(page(`${t.name} — team`, `<h1>${escapeHtml(t.name)}</h1><p>Team in <a href="/challenges/${cid}">${escapeHtml(t.challengeId)}</a>, ${t.members.length} of ${t.maxSize} members.</p>${members}${place}${table}`));
   });
+  router.get('/challenges/:id/team', async (req: Request, res: Response) => {
+    const challengeId = String(req.params.id);
+    const cid = encodeURIComponent(challengeId);
+    const user = userOf(res);
+    if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    const row = await services.db.challenge.findUnique({ where: { id: challengeId }, select: { title: true } });
+    if (!row) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such challenge.</p>'));
+    const t = await teamOf(services, challengeId, user.id);
+    const done = typeof req.query.done === 'string' ? `<p role="status">${escapeHtml({ created: 'Team created.', joined: 'You joined the team.', left: 'You left the team.' }[req.query.done] ?? '')}</p>` : '';
+    const body = t
+      ? `<p>You are in <a href="/teams/${encodeURIComponent(t.id)}">${escapeHtml(t.name)}</a> (${t.members.length} of ${t.maxSize}): ${t.members.map((m) => escapeHtml(m.displayName)).join(', ')}.</p>${
+          t.members.length < t.maxSize && t.joinCode ? `<p>Join code for teammates: <code>${escapeHtml(t.joinCode)}</code></p>` : ''
+        }<form method="post" action="/challenges/${cid}/team/leave">${csrfField(req)}<p><button type="submit">Leave the team</button> (only before you have submitted with it)</p></form>`
+      : `<h2>Create a team</h2><form method="post" action="/challenges/${cid}/team/create">${csrfField(req)}<p><label for="t-name">Team name</label><br><input id="t-name" name="name" required maxlength="40"></p><p><button type="submit">Create</button></p></form><h2>Join a team</h2><form method="post" action="/challenges/${cid}/team/join">${csrfField(req)}<p><label for="t-code">Join code from a teammate</label><br><input id="t-code" name="code" required maxlength="20" autocomplete="off"></p><p><button type="submit">Join</button></p></form>`;
+    res.type('html').send(page(`Your team — ${row.title}`, `<h1>Your team in <a href="/challenges/${cid}">${escapeHtml(row.title)}</a></h1>${done}${body}`));
+  });
+
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  router.post('/challenges/:id/team/:action', form, verifyCsrf, async (req: Request, res: Response) => {
+    const challengeId = String(req.params.id);
+    const cid = encodeURIComponent(challengeId);
+    const user = userOf(res);
+    if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(`/challenges/${challengeId}/team`)}`);
+    const b = req.body as Record<string, string | undefined>;
+    try {
+      switch (req.params.action) {
+        case 'create':
+          await createTeam(services, challengeId, user.id, b.name ?? '');
+          return res.redirect(303, `/challenges/${cid}/team?done=created`);
+        case 'join': {
+          const t = await joinTeam(services, user.id, b.code ?? '');
+          // The code decides the challenge; a code of another challenge's team joins that one.
+          return res.redirect(303, `/challenges/${encodeURIComponent(t.challengeId)}/team?done=joined`);
+        }
+        case 'leave':
+          await leaveTeam(services, challengeId, user.id);
+          return res.redirect(303, `/challenges/${cid}/team?done=left`);
+        default:
+          return res.status(404).json({ error: 'not found' });
+      }
+    } catch (err) {
+      if (!(err instanceof TeamError || err instanceof UnknownChallengeError)) throw err;
+      res.status(400).type('html').send(page('Not done', `<h1>Not done</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/challenges/${cid}/team">Back</a></p>`));
+    }
+  });
+
   return router;
 }
