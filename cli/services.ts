@@ -8,6 +8,7 @@ import { ensureClients } from '../core/db/generate.js';
 import { createLogger } from '../core/logger.js';
 import { createServices, type Services } from '../core/services.js';
 import { ConfigError } from '../core/config.js';
+import { readWebEndpoint } from '../core/web-endpoint.js';
 import { syncChallenges } from '../grader/pipeline/catalog.js';
 import { CliError } from './errors.js';
 import { UnknownChallengeError } from '../grader/pipeline/catalog.js';
@@ -18,6 +19,9 @@ export async function withServices<T>(fn: (services: Services) => Promise<T>): P
   let config;
   try {
     config = loadConfig();
+    // Links printed here should reach the server running on this data folder.
+    const served = process.env.PUBLIC_URL ? null : readWebEndpoint(config.DATA_DIR);
+    if (served) config = loadConfig({ ...process.env, PUBLIC_URL: served });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, 2);
     throw err;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Component, ComponentHealth } from '../core/component.js';
+import { removeWebEndpoint, writeWebEndpoint } from '../core/web-endpoint.js';
 import { buildApp } from './app.js';
 import type { WebContext } from './context.js';
 
@@ -31,6 +32,8 @@ export class WebServer implements Component {
       server.listen(config.PORT, config.HOST, () => resolve());
     });
     this.state = 'running';
+    // CLI commands on this machine link to this server's pages (PUBLIC_URL follows its PORT).
+    await writeWebEndpoint(config.DATA_DIR, { publicUrl: config.PUBLIC_URL, pid: process.pid }).catch((err: Error) => logger.warn({ err: err.message }, 'could not write web.json'));
     logger.info({ url: `http://${config.HOST}:${this.port}` }, 'web listening');
   }
 
@@ -45,6 +48,7 @@ export class WebServer implements Component {
       setTimeout(() => server.closeAllConnections(), 5000).unref();
     });
     for (const fn of this.onClose) await fn().catch(() => undefined);
+    await removeWebEndpoint(this.ctx.services.config.DATA_DIR, process.pid);
     this.state = 'stopped';
   }
 

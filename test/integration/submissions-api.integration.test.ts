@@ -262,6 +262,9 @@ describe.skipIf(!HAVE_SHARED_MODELS)('tinyarena submit / status / leaderboard', 
     }
     const st = await run(['status', sub.id, '--json']);
     expect(st.code).toBe(0);
+    // The CLI has no PORT set: its links follow the running server's (web.json in DATA_DIR).
+    expect((JSON.parse(st.out) as { report: string }).report).toBe(`${s.config.PUBLIC_URL}/submissions/${sub.id}`);
+    expect(s.config.PUBLIC_URL).not.toContain(':3000');
     expect(JSON.parse(st.out)).toMatchObject({ id: sub.id, state: 'done', rank: 1, stages: [{ name: 'validate', status: 'passed' }, { name: 'score' }, { name: 'device', status: 'skipped' }, { name: 'publish' }] });
     const lb = await run(['leaderboard', 'kws-test', '--json']);
     expect(JSON.parse(lb.out)).toMatchObject({ challenge: 'kws-test', split: 'public', frozen: false, entries: [{ rank: 1, person: 'ada', team: null, submissionId: sub.id }] });
