@@ -19,10 +19,11 @@ import results from './results.js';
 import ask from './ask.js';
 import triage from './triage.js';
 import rack from './rack.js';
+import team from './team.js';
 import discordDeploy from './discord-deploy.js';
 
 /** A sub-command adds itself to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
-export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, results, ask, triage, rack, discordDeploy];
+export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, team, results, ask, triage, rack, discordDeploy];

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../../core/services.js';
+import { audit, type Actor } from './admin.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { recomputeLeaderboard } from './leaderboard.js';
 
@@ -135,6 +136,51 @@ export async function leaveTeam(services: TeamServices, challengeId: string, per
     if (m.isCaptain) await tx.teamMember.update({ where: { teamId_personId: { teamId: m.teamId, personId: rest[0]!.personId } }, data: { isCaptain: true } });
     return false;
   });
+  await recomputeLeaderboard(services, challengeId);
+  return { team: m.team.name, disbanded };
+}
+
+export interface TeamSummary {
+  id: string;
+  name: string;
+  members: { handle: string; isCaptain: boolean }[];
+  submissions: number;
+  createdAt: string;
+}
+
+/** Every team of a challenge (organizers). */
+export async function listTeams(services: Pick<Services, 'db'>, challengeId: string): Promise<TeamSummary[]> {
+  const teams = await services.db.team.findMany({
+    where: { challengeId },
+    orderBy: { createdAt: 'asc' },
+    include: { members: { orderBy: { joinedAt: 'asc' }, include: { person: { select: { handle: true } } } }, _count: { select: { submissions: true } } },
+  });
+  return teams.map((t) => ({ id: t.id, name: t.name, members: t.members.map((m) => ({ handle: m.person.handle, isCaptain: m.isCaptain })), submissions: t._count.submissions, createdAt: t.createdAt.toISOString() }));
+}
+
+/**
+ * An organizer takes a person out of their team (a dispute, an account merged by mistake), audited.
+ * Submissions stay with the team; the last member leaving ends the team, and its submissions go back
+ * to the people who made them.
+ */
+export async function removeMember(services: TeamServices, actor: Actor, challengeId: string, handle: string): Promise<{ team: string; disbanded: boolean }> {
+  const { db } = services;
+  const person = await db.person.findUnique({ where: { handle: handle.toLowerCase() } });
+  if (!person) throw new TeamError(`no person ${handle}`);
+  const m = await db.teamMember.findUnique({ where: { challengeId_personId: { challengeId, personId: person.id } }, include: { team: { select: { name: true } } } });
+  if (!m) throw new TeamError(`${handle} is not in a team of ${challengeId}`);
+  const before = await teamView(services, m.teamId);
+  const disbanded = await db.$transaction(async (tx) => {
+    await tx.teamMember.delete({ where: { teamId_personId: { teamId: m.teamId, personId: person.id } } });
+    const rest = await tx.teamMember.findMany({ where: { teamId: m.teamId }, orderBy: { joinedAt: 'asc' } });
+    if (rest.length === 0) {
+      await tx.team.delete({ where: { id: m.teamId } });
+      return true;
+    }
+    if (m.isCaptain) await tx.teamMember.update({ where: { teamId_personId: { teamId: m.teamId, personId: rest[0]!.personId } }, data: { isCaptain: true } });
+    return false;
+  });
+  await audit(db, actor, 'team.remove-member', { type: 'team', id: m.teamId }, { members: before?.members.map((x) => x.handle) }, { removed: person.handle, disbanded });
   await recomputeLeaderboard(services, challengeId);
   return { team: m.team.name, disbanded };
 }

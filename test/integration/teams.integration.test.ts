@@ -12,6 +12,7 @@ import { WorkerPool } from '../../grader/worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import { Agent, webUp } from '../helpers/web.js';
+import { runCli } from '../helpers/cli.js';
 
 describe('teams', () => {
   it('are created and joined by code within the size limit, one team per person per challenge', async () => {
@@ -117,5 +118,36 @@ describe('teams on the web', () => {
     expect(again.status).toBe(400);
     expect(await again.text()).toMatch(/already in a team/);
     expect(await s.db.teamMember.count()).toBe(2);
+  });
+});
+
+describe('tinyarena team (organizers)', () => {
+  it('lists teams and removes a member, audited, with the documented exit codes', { timeout: 60_000 }, async () => {
+    const s = await pipelineServices({ challenge: { teamSize: 3 } });
+    const [ada, bob] = [await person(s, 'ada'), await person(s, 'bob')];
+    const t = await createTeam(s, 'kws-test', ada.id, 'Tiny Ears');
+    await joinTeam(s, bob.id, t.joinCode!);
+    const env = {
+      DATA_DIR: s.config.DATA_DIR,
+      REDIS_URL: `redis://127.0.0.1:${s.redisHandle.options.port ?? 6379}`,
+      QUEUE_PREFIX: s.config.QUEUE_PREFIX,
+      CHALLENGES_DIR: s.config.CHALLENGES_DIR,
+    };
+    const run = async (args: string[]) => {
+      const r = runCli(args, env);
+      const { code } = await r.exited;
+      return { code, out: r.output.stdout, err: r.output.stderr };
+    };
+    const list = await run(['team', 'list', 'kws-test', '--json']);
+    expect(list.code, list.err).toBe(0);
+    expect(JSON.parse(list.out)).toEqual([expect.objectContaining({ name: 'Tiny Ears', members: [{ handle: 'ada', isCaptain: true }, { handle: 'bob', isCaptain: false }], submissions: 0 })]);
+    expect((await run(['team', 'remove', 'kws-test', 'bob'])).code).toBe(2);
+    const removed = await run(['team', 'remove', 'kws-test', 'bob', '--reason', 'asked to switch teams', '--json']);
+    expect(removed.code, removed.err).toBe(0);
+    expect(JSON.parse(removed.out)).toEqual({ team: 'Tiny Ears', disbanded: false });
+    expect(await s.db.auditLog.findFirst({ where: { action: 'team.remove-member' } })).toMatchObject({ targetId: t.id, reason: 'asked to switch teams' });
+    const again = await run(['team', 'remove', 'kws-test', 'bob', '--reason', 'x']);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/bob is not in a team of kws-test/);
   });
 });
