@@ -11,6 +11,7 @@ import { estimateArena } from '../../validate/arena.js';
 import { FIRMWARE_OP_SET } from '../../validate/op-set.js';
 import { crc32, encodeMessage, parseCommand, ProtocolError, quote, type BoardInfo, type Message, type TensorDesc } from '../protocol.js';
 import { estimateLatency } from './latency-model.js';
+import { VirtualClock } from './virtual-clock.js';
 
 export interface SimBoardOptions {
   name?: string;
@@ -39,15 +40,15 @@ export class SimBoard {
   private inputReady = false;
   /** The loaded input, kept apart from the input tensor: the arena reuses that memory during a run. */
   private staged: Uint8Array | null = null;
+  private readonly clock: VirtualClock;
   private haveOutput = false;
-  private lastStamp = 0;
-  private clockOffset = 0;
 
   constructor(
     opts: SimBoardOptions,
     /** Real µs since some origin; the virtual clock adds modelled compute time. */
-    private readonly realMicros: () => number,
+    realMicros: () => number,
   ) {
+    this.clock = new VirtualClock(realMicros);
     this.info = {
       firmware: opts.firmware ?? SIM_FIRMWARE_VERSION,
       modelSlot: opts.modelSlot ?? 512 * 1024,
@@ -64,14 +65,9 @@ export class SimBoard {
 
   readonly name: string;
 
-  /** Virtual µs clock (unwrapped; printed mod 2^32): real time plus modelled compute, never going backwards. */
-  private now(): number {
-    this.lastStamp = Math.max(this.lastStamp, Math.floor(this.realMicros()) + this.clockOffset);
-    return this.lastStamp;
-  }
 
   boot(): string[] {
-    return [encodeMessage({ kind: 'timestamp-mode', mode: 'performance' }), encodeMessage({ kind: 'lap', us: this.now() % 0x100000000 }), 'm-init-done', 'm-ready'];
+    return this.clock.bootLines();
   }
 
   /** Answer one command (text without `%`). `reset` asks the wrapper to reboot. */
@@ -96,7 +92,7 @@ export class SimBoard {
         out.push({ kind: 'model', model: 'tinyarena' });
         break;
       case 'timestamp':
-        out.push({ kind: 'lap', us: this.now() % 0x100000000 });
+        out.push({ kind: 'lap', us: this.clock.now() % 0x100000000 });
         break;
       case 'x-info':
         out.push({ kind: 'x-info', info: this.info });
@@ -170,11 +166,7 @@ export class SimBoard {
         // One real invocation gives the outputs (deterministic); time is modelled, not measured.
         this.interpreter.setInputBytes(this.staged!);
         this.interpreter.invoke();
-        this.clockOffset += Math.round(this.latencyUs * cmd.warmups);
-        const t0 = this.now();
-        this.clockOffset += Math.round(this.latencyUs * cmd.count);
-        this.lastStamp = this.lastStamp + Math.round(this.latencyUs * cmd.count);
-        const t1 = this.lastStamp;
+        const { t0, t1 } = this.clock.infer(this.latencyUs, cmd.count, cmd.warmups);
         out.push({ kind: 'lap', us: t0 % 0x100000000 }, { kind: 'lap', us: t1 % 0x100000000 }, { kind: 'results', values: this.resultValues() });
         this.haveOutput = true;
         break;

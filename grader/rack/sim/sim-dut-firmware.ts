@@ -12,6 +12,7 @@ import type { Graph, Tensor } from '../../tflite/graph.js';
 import { parseModel } from '../../tflite/parse.js';
 import { encodeMessage, parseCommand, ProtocolError, quote, type Message } from '../protocol.js';
 import { estimateLatency } from './latency-model.js';
+import { VirtualClock } from './virtual-clock.js';
 
 /** MLPerf Tiny model ids a firmware reports with `profile`. */
 export const DUT_PROFILES = ['kws01', 'vww01', 'ad01', 'ic01'] as const;
@@ -193,15 +194,15 @@ export class SimDutFirmware implements SimFirmware {
   private input: { want: number; got: number; buffer: Uint8Array } | null = null;
   /** The converted input tensor bytes, kept apart from the tensor: the arena reuses that memory. */
   private staged: Uint8Array | null = null;
+  private readonly clock: VirtualClock;
   private results: string[] | null = null;
-  private lastStamp = 0;
-  private clockOffset = 0;
 
   private constructor(
     readonly scan: FirmwareModelScan,
     opts: SimDutFirmwareOptions,
-    private readonly realMicros: () => number,
+    realMicros: () => number,
   ) {
+    this.clock = new VirtualClock(realMicros);
     this.interpreter = Interpreter.create(scan.graph, { arithmetic: opts.arithmetic ?? 'tflite' });
     this.latencyUs = estimateLatency(scan.graph).us * (opts.speed ?? 1);
     const width = scan.profile === 'ad01' ? 4 : 1;
@@ -235,14 +236,9 @@ export class SimDutFirmware implements SimFirmware {
     return this.scan.name;
   }
 
-  /** Virtual µs clock (unwrapped; printed mod 2^32), as in SimBoard. */
-  private now(): number {
-    this.lastStamp = Math.max(this.lastStamp, Math.floor(this.realMicros()) + this.clockOffset);
-    return this.lastStamp;
-  }
 
   boot(): string[] {
-    return [encodeMessage({ kind: 'timestamp-mode', mode: 'performance' }), encodeMessage({ kind: 'lap', us: this.now() % 0x100000000 }), 'm-init-done', 'm-ready'];
+    return this.clock.bootLines();
   }
 
   /** Answer one base command (text without `%`); everything else is an unknown command. */
@@ -268,7 +264,7 @@ export class SimDutFirmware implements SimFirmware {
         out.push({ kind: 'model', model: this.profile });
         break;
       case 'timestamp':
-        out.push({ kind: 'lap', us: this.now() % 0x100000000 });
+        out.push({ kind: 'lap', us: this.clock.now() % 0x100000000 });
         break;
       case 'db-load': {
         if (cmd.bytes !== this.rawInputBytes) return error(`db load: input is ${this.rawInputBytes} bytes`);
@@ -299,11 +295,7 @@ export class SimDutFirmware implements SimFirmware {
         // outputs: one real invocation stands for them; time is modelled, not measured.
         this.interpreter.setInputBytes(this.staged);
         this.interpreter.invoke();
-        this.clockOffset += Math.round(this.latencyUs * cmd.warmups);
-        const t0 = this.now();
-        this.clockOffset += Math.round(this.latencyUs * cmd.count);
-        this.lastStamp = this.lastStamp + Math.round(this.latencyUs * cmd.count);
-        const t1 = this.lastStamp;
+        const { t0, t1 } = this.clock.infer(this.latencyUs, cmd.count, cmd.warmups);
         this.results = this.resultValues();
         out.push({ kind: 'lap', us: t0 % 0x100000000 }, { kind: 'lap', us: t1 % 0x100000000 }, { kind: 'results', values: this.results });
         break;
