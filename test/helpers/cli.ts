@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fromRoot } from '../../core/paths.js';
+import type { Services } from '../../core/services.js';
 
 const BIN = fromRoot('bin', 'tinyarena.js');
 
@@ -22,6 +23,21 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
   child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return { child, output, exited };
+}
+
+/** Run CLI commands on the server machine of these services (their data folder, Redis and challenges). */
+export function cliOn(s: Services): (args: string[]) => Promise<{ code: number | null; out: string; err: string }> {
+  const env = {
+    DATA_DIR: s.config.DATA_DIR,
+    REDIS_URL: `redis://127.0.0.1:${s.redisHandle.options.port ?? 6379}`,
+    QUEUE_PREFIX: s.config.QUEUE_PREFIX,
+    CHALLENGES_DIR: s.config.CHALLENGES_DIR,
+  };
+  return async (args) => {
+    const r = runCli(args, env);
+    const { code } = await r.exited;
+    return { code, out: r.output.stdout, err: r.output.stderr };
+  };
 }
 
 export async function freePort(): Promise<number> {

@@ -11,7 +11,7 @@ import { changeChallenge } from '../../grader/pipeline/admin.js';
 import { grantRole, issueToken } from '../../grader/pipeline/people.js';
 import { WorkerPool } from '../../grader/worker/workers.js';
 import { WebServer } from '../../web/server.js';
-import { freePort, runCli } from '../helpers/cli.js';
+import { cliOn, freePort } from '../helpers/cli.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import { writeFileSync } from 'node:fs';
@@ -230,17 +230,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('tinyarena submit / status / leaderboard', 
     writeFileSync(model, kwsModel());
     const broken = join(dir, 'broken.tflite');
     writeFileSync(broken, kwsModel().slice(0, 4000));
-    const env = {
-      DATA_DIR: s.config.DATA_DIR,
-      REDIS_URL: `redis://127.0.0.1:${s.redisHandle.options.port ?? 6379}`,
-      QUEUE_PREFIX: s.config.QUEUE_PREFIX,
-      CHALLENGES_DIR: s.config.CHALLENGES_DIR,
-    };
-    const run = async (args: string[]) => {
-      const r = runCli(args, env);
-      const { code } = await r.exited;
-      return { code, out: r.output.stdout, err: r.output.stderr };
-    };
+    const run = cliOn(s);
 
     const ok = await run(['submit', model, '--challenge', 'kws-test', '--as', 'ada', '--json']);
     expect(ok.code).toBe(0);

@@ -12,7 +12,7 @@ import { WorkerPool } from '../../grader/worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import { Agent, webUp } from '../helpers/web.js';
-import { runCli } from '../helpers/cli.js';
+import { cliOn } from '../helpers/cli.js';
 
 describe('teams', () => {
   it('are created and joined by code within the size limit, one team per person per challenge', async () => {
@@ -127,17 +127,7 @@ describe('tinyarena team (organizers)', () => {
     const [ada, bob] = [await person(s, 'ada'), await person(s, 'bob')];
     const t = await createTeam(s, 'kws-test', ada.id, 'Tiny Ears');
     await joinTeam(s, bob.id, t.joinCode!);
-    const env = {
-      DATA_DIR: s.config.DATA_DIR,
-      REDIS_URL: `redis://127.0.0.1:${s.redisHandle.options.port ?? 6379}`,
-      QUEUE_PREFIX: s.config.QUEUE_PREFIX,
-      CHALLENGES_DIR: s.config.CHALLENGES_DIR,
-    };
-    const run = async (args: string[]) => {
-      const r = runCli(args, env);
-      const { code } = await r.exited;
-      return { code, out: r.output.stdout, err: r.output.stderr };
-    };
+    const run = cliOn(s);
     const list = await run(['team', 'list', 'kws-test', '--json']);
     expect(list.code, list.err).toBe(0);
     expect(JSON.parse(list.out)).toEqual([expect.objectContaining({ name: 'Tiny Ears', members: [{ handle: 'ada', isCaptain: true }, { handle: 'bob', isCaptain: false }], submissions: 0 })]);
