@@ -103,17 +103,18 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
     throw err;
   }
   const durationMs = Math.round(performance.now() - t0);
-  const scores: Record<'public' | 'private', ReturnType<typeof scoreFirmwareOutputs>> = {} as never;
+  const scoreOf = (split: 'public' | 'private') => {
+    const idx = samples.flatMap((s, i) => (s.split === split ? [i] : []));
+    return scoreFirmwareOutputs(
+      dataset.task,
+      idx.map((i) => samples[i]!),
+      idx.map((i) => report.results[i]!),
+      { durationMs, arithmetic: device.arithmetic },
+    );
+  };
+  let scores;
   try {
-    for (const split of ['public', 'private'] as const) {
-      const idx = samples.flatMap((s, i) => (s.split === split ? [i] : []));
-      scores[split] = scoreFirmwareOutputs(
-        dataset.task,
-        idx.map((i) => samples[i]!),
-        idx.map((i) => report.results[i]!),
-        { durationMs, arithmetic: device.arithmetic },
-      );
-    }
+    scores = { public: scoreOf('public'), private: scoreOf('private') };
   } catch (err) {
     if (err instanceof FirmwareRunError) {
       const reason = `the firmware's output cannot be scored: ${err.message}`;

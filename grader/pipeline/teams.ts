@@ -118,6 +118,20 @@ export async function joinTeam(services: TeamServices, personId: string, code: s
   return (await teamView(services, team.id, true))!;
 }
 
+/** Take a member out; the captaincy passes to the longest-standing member; the last one out ends the team. @returns whether it ended */
+async function dropMember(services: Pick<Services, 'db'>, teamId: string, personId: string, wasCaptain: boolean): Promise<boolean> {
+  return services.db.$transaction(async (tx) => {
+    await tx.teamMember.delete({ where: { teamId_personId: { teamId, personId } } });
+    const rest = await tx.teamMember.findMany({ where: { teamId }, orderBy: { joinedAt: 'asc' } });
+    if (rest.length === 0) {
+      await tx.team.delete({ where: { id: teamId } });
+      return true;
+    }
+    if (wasCaptain) await tx.teamMember.update({ where: { teamId_personId: { teamId, personId: rest[0]!.personId } }, data: { isCaptain: true } });
+    return false;
+  });
+}
+
 /** Leave one's team (before having submitted as part of it); the last member leaving ends the team. */
 export async function leaveTeam(services: TeamServices, challengeId: string, personId: string): Promise<{ team: string; disbanded: boolean }> {
   const c = await openTeamChallenge(services, challengeId);
@@ -126,16 +140,7 @@ export async function leaveTeam(services: TeamServices, challengeId: string, per
   if (!m) throw new TeamError(`you are not in a team of ${c.def.title}`);
   const submitted = await db.submission.count({ where: { challengeId, personId, teamId: m.teamId } });
   if (submitted > 0) throw new TeamError(`you have ${submitted} submission(s) with ${m.team.name}; results belong to the team, so you cannot leave it now`);
-  const disbanded = await db.$transaction(async (tx) => {
-    await tx.teamMember.delete({ where: { teamId_personId: { teamId: m.teamId, personId } } });
-    const rest = await tx.teamMember.findMany({ where: { teamId: m.teamId }, orderBy: { joinedAt: 'asc' } });
-    if (rest.length === 0) {
-      await tx.team.delete({ where: { id: m.teamId } });
-      return true;
-    }
-    if (m.isCaptain) await tx.teamMember.update({ where: { teamId_personId: { teamId: m.teamId, personId: rest[0]!.personId } }, data: { isCaptain: true } });
-    return false;
-  });
+  const disbanded = await dropMember(services, m.teamId, personId, m.isCaptain);
   await recomputeLeaderboard(services, challengeId);
   return { team: m.team.name, disbanded };
 }
@@ -170,16 +175,7 @@ export async function removeMember(services: TeamServices, actor: Actor, challen
   const m = await db.teamMember.findUnique({ where: { challengeId_personId: { challengeId, personId: person.id } }, include: { team: { select: { name: true } } } });
   if (!m) throw new TeamError(`${handle} is not in a team of ${challengeId}`);
   const before = await teamView(services, m.teamId);
-  const disbanded = await db.$transaction(async (tx) => {
-    await tx.teamMember.delete({ where: { teamId_personId: { teamId: m.teamId, personId: person.id } } });
-    const rest = await tx.teamMember.findMany({ where: { teamId: m.teamId }, orderBy: { joinedAt: 'asc' } });
-    if (rest.length === 0) {
-      await tx.team.delete({ where: { id: m.teamId } });
-      return true;
-    }
-    if (m.isCaptain) await tx.teamMember.update({ where: { teamId_personId: { teamId: m.teamId, personId: rest[0]!.personId } }, data: { isCaptain: true } });
-    return false;
-  });
+  const disbanded = await dropMember(services, m.teamId, person.id, m.isCaptain);
   await audit(db, actor, 'team.remove-member', { type: 'team', id: m.teamId }, { members: before?.members.map((x) => x.handle) }, { removed: person.handle, disbanded });
   await recomputeLeaderboard(services, challengeId);
   return { team: m.team.name, disbanded };
