@@ -21,9 +21,9 @@ import { createLogger } from '../core/logger.js';
 import { fromRoot } from '../core/paths.js';
 import { createServices } from '../core/services.js';
 import { rulesForChallenge } from '../grader/challenges/load.js';
-import { getChallenge, syncChallenges } from '../grader/pipeline/catalog.js';
-import { submit } from '../grader/pipeline/intake.js';
-import { ensurePerson } from '../grader/pipeline/people.js';
+import { getChallenge, syncChallenges } from '../arena/catalog.js';
+import { submit } from '../arena/intake.js';
+import { ensurePerson } from '../arena/people.js';
 import { preflight } from '../grader/validate/preflight.js';
 import { FakeDiscord } from '../test/fakes/fake-discord.js';
 

@@ -20,11 +20,11 @@ import { fromRoot } from '../core/paths.js';
 import { createServices } from '../core/services.js';
 import { readMlperfDataset } from '../grader/datasets/mlperf.js';
 import { closeSharedPool } from '../grader/interpreter/shared-pool.js';
-import { syncChallenges } from '../grader/pipeline/catalog.js';
-import { submit } from '../grader/pipeline/intake.js';
-import { ensurePerson } from '../grader/pipeline/people.js';
+import { syncChallenges } from '../arena/catalog.js';
+import { submit } from '../arena/intake.js';
+import { ensurePerson } from '../arena/people.js';
 import { scoreDataset } from '../grader/scoring/score.js';
-import { WorkerPool } from '../grader/worker/workers.js';
+import { WorkerPool } from '../worker/workers.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '100' }, postgres: { type: 'string' } } });
 const N = Number(values.n);

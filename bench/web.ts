@@ -16,10 +16,10 @@ import { collectHealth } from '../core/health.js';
 import { createLogger } from '../core/logger.js';
 import { fromRoot } from '../core/paths.js';
 import { createServices } from '../core/services.js';
-import { syncChallenges } from '../grader/pipeline/catalog.js';
-import { evaluatorVersion } from '../grader/pipeline/evaluator.js';
-import { recomputeLeaderboard } from '../grader/pipeline/leaderboard.js';
-import { grantRole, issueToken } from '../grader/pipeline/people.js';
+import { syncChallenges } from '../arena/catalog.js';
+import { evaluatorVersion } from '../arena/evaluator.js';
+import { recomputeLeaderboard } from '../arena/leaderboard.js';
+import { grantRole, issueToken } from '../arena/people.js';
 import { WebServer } from '../web/server.js';
 
 const { values } = parseArgs({ options: { postgres: { type: 'string' } } });

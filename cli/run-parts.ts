@@ -28,14 +28,14 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
   const components: Component[] = [];
   try {
     // Every part reads challenges from the database; load the YAML definitions into it first.
-    const { syncChallenges } = await import('../grader/pipeline/catalog.js');
+    const { syncChallenges } = await import('../arena/catalog.js');
     await syncChallenges(services.db, config.CHALLENGES_DIR, logger);
     if (parts.includes('worker')) {
       // The rack first: it stops after the workers (reverse order), so no device job loses its board.
       const { rackComponent } = await import('../grader/rack/start.js');
       const rack = rackComponent(services);
       if (rack) components.push(rack);
-      const { WorkerPool } = await import('../grader/worker/workers.js');
+      const { WorkerPool } = await import('../worker/workers.js');
       components.push(new WorkerPool(services));
     }
     if (parts.includes('web')) {

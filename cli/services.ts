@@ -9,11 +9,11 @@ import { createLogger } from '../core/logger.js';
 import { createServices, type Services } from '../core/services.js';
 import { ConfigError } from '../core/config.js';
 import { readWebEndpoint } from '../core/web-endpoint.js';
-import { syncChallenges } from '../grader/pipeline/catalog.js';
+import { syncChallenges } from '../arena/catalog.js';
 import { CliError } from './errors.js';
-import { UnknownChallengeError } from '../grader/pipeline/catalog.js';
-import { AdminError } from '../grader/pipeline/admin.js';
-import { AuthError } from '../grader/pipeline/people.js';
+import { UnknownChallengeError } from '../arena/catalog.js';
+import { AdminError } from '../arena/admin.js';
+import { AuthError } from '../arena/people.js';
 
 export async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
   let config;

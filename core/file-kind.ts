@@ -21,3 +21,20 @@ export function sniffFileKind(head: Uint8Array): FileKind {
   }
   return 'unknown';
 }
+
+const FIRMWARE_NAME = /\.(bin|hex|ihex|elf)$/i;
+
+/**
+ * The one firmware detector: ELF and Intel HEX are recognised by content; a raw `.bin` (no header to
+ * sniff) only by its name. Anything else is taken as a model.
+ */
+export function isFirmwareUpload(kind: FileKind, fileName: string): boolean {
+  return kind === 'elf' || kind === 'ihex' || (kind !== 'tflite' && FIRMWARE_NAME.test(fileName));
+}
+
+const KIND_LABEL = { tflite: 'TFLite model', elf: 'ELF firmware', ihex: 'Intel HEX firmware', unknown: 'unrecognised file' } as const;
+
+/** What an upload is, as people read it ("TFLite model", "raw firmware image", …). */
+export function uploadLabel(kind: FileKind, fileName: string): string {
+  return kind === 'unknown' && isFirmwareUpload(kind, fileName) ? 'raw firmware image' : KIND_LABEL[kind];
+}

@@ -24,7 +24,7 @@ export function buildApp(ctx: WebContext): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(ctx));
-  app.use(discourseWebhookRoutes(ctx));
+  app.use(discourseWebhookRoutes(ctx.services));
   app.use(sessions(ctx.services));
   app.use(identify(ctx));
   app.use(loginRoutes(ctx));

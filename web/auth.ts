@@ -3,7 +3,7 @@
  * the API and the remote CLI, or a browser session (signed in at /login).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { authenticate, AuthError, rolesOf } from '../grader/pipeline/people.js';
+import { authenticate, AuthError, rolesOf } from '../arena/people.js';
 import type { WebContext } from './context.js';
 
 export interface ApiUser {

@@ -1,11 +1,11 @@
 /**
- * Live progress for browsers: one Redis subscription per web process (grader/pipeline/events.ts),
+ * Live progress for browsers: one Redis subscription per web process (arena/events.ts),
  * fanned out to Server-Sent-Events streams per submission, and per challenge for leaderboard pages
  * (only that something changed the board: a result published, a disqualification, a final pick).
  * Started on first use, closed with the server.
  */
 import type { Response } from 'express';
-import { subscribeEvents, type EventSubscription, type ProgressEvent } from '../grader/pipeline/events.js';
+import { subscribeEvents, type EventSubscription, type ProgressEvent } from '../arena/events.js';
 import type { Services } from '../core/services.js';
 
 /** Events after which a challenge's leaderboard is recomputed. */

@@ -2,8 +2,8 @@
  * /challenge open|close|freeze|unfreeze|finalize|schedule|announce (organizers): change a challenge's
  * live state (audited, with the reason) or post an announcement in the channel.
  */
-import { changeChallenge, type ChallengeAction } from '../../grader/pipeline/admin.js';
-import { getChallenge } from '../../grader/pipeline/catalog.js';
+import { changeChallenge, type ChallengeAction } from '../../arena/admin.js';
+import { getChallenge } from '../../arena/catalog.js';
 import { challengeOption, need, reasonOption } from './shared.js';
 import { UserFacingError, type Command, type SubcommandDefinition } from './types.js';
 

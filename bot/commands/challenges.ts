@@ -1,5 +1,5 @@
 /** /challenges: every challenge with its phase and closing time. */
-import { phaseOf } from '../../grader/pipeline/catalog.js';
+import { phaseOf } from '../../arena/catalog.js';
 import { clip } from './shared.js';
 import type { Command } from './types.js';
 

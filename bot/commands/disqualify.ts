@@ -1,5 +1,5 @@
 /** /disqualify submission reason [undo] (organizers): take a submission off the boards, or put it back. */
-import { disqualify } from '../../grader/pipeline/admin.js';
+import { disqualify } from '../../arena/admin.js';
 import { need, reasonOption } from './shared.js';
 import type { Command } from './types.js';
 

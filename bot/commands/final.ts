@@ -3,8 +3,8 @@
  * where a challenge ranks final picks (`leaderboard.maxFinalSubmissions`) rather than the best run.
  * The reply lists the picks now in force, so a learner always sees what will be judged.
  */
-import { selectFinal } from '../../grader/pipeline/admin.js';
-import { getChallenge } from '../../grader/pipeline/catalog.js';
+import { selectFinal } from '../../arena/admin.js';
+import { getChallenge } from '../../arena/catalog.js';
 import { clip } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
 

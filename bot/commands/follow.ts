@@ -3,7 +3,7 @@
  * status from the database (the source of truth, so a missed or reordered event costs nothing) and an
  * edit. Reads never overlap; a burst of events while one read is running yields one more read.
  */
-import { submissionStatus, type StatusView } from '../../grader/pipeline/status.js';
+import { submissionStatus, type StatusView } from '../../arena/status.js';
 import { clip, renderProgress, settled } from './shared.js';
 import type { Services } from '../../core/services.js';
 import type { CommandContext } from './types.js';

@@ -2,7 +2,7 @@
  * /leaderboard challenge [split]: the top of a board, and the caller's own row when it is further
  * down. The private split stays hidden until the challenge closes (organizers see it any time).
  */
-import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
+import { readLeaderboard } from '../../arena/leaderboard.js';
 import { challengeOption, clip, need } from './shared.js';
 import type { Command } from './types.js';
 

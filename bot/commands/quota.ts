@@ -1,5 +1,5 @@
 /** /quota grant challenge user extra reason (organizers): extra submissions for one person. */
-import { grantQuota } from '../../grader/pipeline/admin.js';
+import { grantQuota } from '../../arena/admin.js';
 import { challengeOption, need, reasonOption } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
 

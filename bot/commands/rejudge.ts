@@ -1,5 +1,5 @@
 /** /rejudge challenge [submission] reason (organizers): judge again under the current evaluator. */
-import { rejudge } from '../../grader/pipeline/admin.js';
+import { rejudge } from '../../arena/admin.js';
 import { challengeOption, need, reasonOption } from './shared.js';
 import type { Command } from './types.js';
 

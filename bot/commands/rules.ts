@@ -1,6 +1,6 @@
 /** /rules challenge: what a challenge asks for: budgets, scoring, quotas and timeline, from its YAML. */
 import { formatBytes } from '../../core/blob-store.js';
-import { getChallenge, phaseOf } from '../../grader/pipeline/catalog.js';
+import { getChallenge, phaseOf } from '../../arena/catalog.js';
 import { challengeOption, clip, need } from './shared.js';
 import type { Command } from './types.js';
 

@@ -3,7 +3,7 @@
  * required-option reader, and chat-sized renderings of a submission's progress.
  */
 import { formatBytes } from '../../core/blob-store.js';
-import { isSettled, type StatusView } from '../../grader/pipeline/status.js';
+import { isSettled, type StatusView } from '../../arena/status.js';
 import { UserFacingError, type CommandOptions, type DefinitionContext, type OptionDefinition } from './types.js';
 
 /** Discord accepts at most 25 choices; past that the option takes free text. */

@@ -2,7 +2,7 @@
  * /status [submission]: one submission's progress and result (the learner's latest when no id is
  * given). Learners see only their own submissions; organizers see any.
  */
-import { submissionStatus } from '../../grader/pipeline/status.js';
+import { submissionStatus } from '../../arena/status.js';
 import { clip, renderProgress } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
 

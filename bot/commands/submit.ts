@@ -5,13 +5,11 @@
  * also posts the result in the channel.
  */
 import { formatBytes } from '../../core/blob-store.js';
-import { sniffFileKind, SNIFF_BYTES } from '../../core/file-kind.js';
-import { submit } from '../../grader/pipeline/intake.js';
+import { sniffFileKind, SNIFF_BYTES, uploadLabel } from '../../core/file-kind.js';
+import { submit } from '../../arena/intake.js';
 import { claimCompletionNotice, followSubmission } from './follow.js';
 import { challengeOption, clip, completionNote, need } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
-
-const KIND_LABEL = { tflite: 'TFLite model', elf: 'ELF firmware', ihex: 'Intel HEX firmware', unknown: 'unrecognised file' } as const;
 
 export default {
   definition: (ctx) => ({
@@ -34,7 +32,7 @@ export default {
     }
     const bytes = await file.download();
     const kind = sniffFileKind(bytes.subarray(0, SNIFF_BYTES));
-    const label = kind === 'unknown' && /\.bin$/i.test(file.fileName) ? 'raw firmware image' : KIND_LABEL[kind];
+    const label = uploadLabel(kind, file.fileName);
     await ctx.reply.edit(`📥 received \`${file.fileName}\` (${formatBytes(bytes.length)}, ${label}): checking it…`);
     const me = await ctx.person();
     const res = await submit(ctx.services, { challengeId, personId: me.id, fileName: file.fileName, note: ctx.options.string('note') ?? undefined, source: 'discord', body: bytes });

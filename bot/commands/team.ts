@@ -3,7 +3,7 @@
  * creator gets a join code to share; a team is one participant (one quota, one leaderboard row), and
  * joining brings one's earlier submissions of the challenge into the team.
  */
-import { createTeam, joinTeam, leaveTeam, teamOf, TeamError, type TeamView } from '../../grader/pipeline/teams.js';
+import { createTeam, joinTeam, leaveTeam, teamOf, TeamError, type TeamView } from '../../arena/teams.js';
 import { challengeOption, clip, need } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
 

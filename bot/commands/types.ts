@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { Services } from '../../core/services.js';
-import type { ProgressEvent } from '../../grader/pipeline/events.js';
+import type { ProgressEvent } from '../../arena/events.js';
 
 /** An option as it is registered (mapped one to one onto Discord's option types). */
 export type OptionDefinition =

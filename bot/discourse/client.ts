@@ -3,6 +3,7 @@
  * by default, Discourse's admin API limits are per minute), and 429 handling that waits for
  * `Retry-After` or the body's `extras.wait_seconds` before trying again.
  */
+import type { Services } from '../../core/services.js';
 
 /** Thrown for a non-2xx answer that retrying will not fix. */
 export class DiscourseApiError extends Error {
@@ -123,4 +124,21 @@ export function retryAfterMs(header: string | null, body: Record<string, unknown
   const extras = body?.extras as { wait_seconds?: unknown } | undefined;
   if (typeof extras?.wait_seconds === 'number') return extras.wait_seconds * 1000;
   return 5000;
+}
+
+const clients = new WeakMap<Services, DiscourseClient>();
+
+/**
+ * The process's Discourse client (one per services, so its token bucket limits the whole process), or
+ * null when Discourse is not configured.
+ */
+export function discourseClient(services: Services): DiscourseClient | null {
+  const c = services.config;
+  if (!c.discourseEnabled || !c.DISCOURSE_URL || !c.DISCOURSE_API_KEY || !c.DISCOURSE_API_USERNAME) return null;
+  let client = clients.get(services);
+  if (!client) {
+    client = new DiscourseClient({ baseUrl: c.DISCOURSE_URL, apiKey: c.DISCOURSE_API_KEY, apiUsername: c.DISCOURSE_API_USERNAME });
+    clients.set(services, client);
+  }
+  return client;
 }

@@ -5,7 +5,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import type { Services } from '../../core/services.js';
-import { audit } from '../../grader/pipeline/admin.js';
+import { audit } from '../../arena/admin.js';
 
 export const GITHUB_ISSUE_ACTION = 'github.issue';
 

@@ -5,9 +5,9 @@
  * GitHub issue. Every applied action goes to the audit log. Data and functions for the web UI.
  */
 import type { Services } from '../../core/services.js';
-import { audit } from '../../grader/pipeline/admin.js';
+import { audit } from '../../arena/admin.js';
 import { openCoursewareIssue } from './github.js';
-import { discourseClient } from './triage-topic.js';
+import { discourseClient } from './client.js';
 import { KINDS } from './triage/types.js';
 
 /** Refused review (unknown decision, already reviewed, not a moderator, bad edit). */

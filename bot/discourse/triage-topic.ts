@@ -4,30 +4,13 @@
  * in the review queue. The only thing written to the forum is a staff-only whisper with the evidence.
  */
 import type { Services } from '../../core/services.js';
-import { audit } from '../../grader/pipeline/admin.js';
-import { DiscourseClient } from './client.js';
+import { audit } from '../../arena/admin.js';
+import { discourseClient } from './client.js';
 import { matchAutoApply, parseAutoApplyRules } from './auto-apply.js';
 import { knowledgeFor } from './knowledge.js';
 import { approveProposal } from './review.js';
 import { triagePost } from './triage/classify.js';
 import type { TriageResult } from './triage/types.js';
-
-const clients = new WeakMap<Services, DiscourseClient>();
-
-/**
- * The process's Discourse client (one per services, so its token bucket limits the whole process), or
- * null when Discourse is not configured.
- */
-export function discourseClient(services: Services): DiscourseClient | null {
-  const c = services.config;
-  if (!c.discourseEnabled || !c.DISCOURSE_URL || !c.DISCOURSE_API_KEY || !c.DISCOURSE_API_USERNAME) return null;
-  let client = clients.get(services);
-  if (!client) {
-    client = new DiscourseClient({ baseUrl: c.DISCOURSE_URL, apiKey: c.DISCOURSE_API_KEY, apiUsername: c.DISCOURSE_API_USERNAME });
-    clients.set(services, client);
-  }
-  return client;
-}
 
 /** The moderators' evidence, as Markdown for the whisper. */
 export function evidenceText(t: TriageResult): string {

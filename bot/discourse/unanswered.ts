@@ -4,8 +4,8 @@
  * is a parameter so the caller's configuration decides it.
  */
 import type { Services } from '../../core/services.js';
-import { audit } from '../../grader/pipeline/admin.js';
-import { discourseClient } from './triage-topic.js';
+import { audit } from '../../arena/admin.js';
+import { discourseClient } from './client.js';
 
 export const UNANSWERED_ACTION = 'discourse.unanswered-report';
 

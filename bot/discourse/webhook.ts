@@ -8,7 +8,7 @@
  * one database write, and a redelivery overwrites the same entry.
  */
 import express, { Router, type Request, type Response } from 'express';
-import type { WebContext } from '../../web/context.js';
+import type { Services } from '../../core/services.js';
 import { learnSolution } from './learn.js';
 import { verifySignature } from './signature.js';
 
@@ -37,9 +37,9 @@ function isPost(v: unknown): v is PostPayload {
 /** Markdown source when Discourse sends it, else the cooked HTML stripped of tags. */
 const bodyOf = (p: PostPayload) => p.raw ?? (p.cooked ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 
-export function discourseWebhookRoutes(ctx: WebContext): Router {
+export function discourseWebhookRoutes(services: Services): Router {
   const router = Router();
-  const { config, redis, db, queues, logger } = ctx.services;
+  const { config, redis, db, queues, logger } = services;
   const key = (...parts: (string | number)[]) => [config.QUEUE_PREFIX, 'discourse', ...parts].join(':');
 
   router.post('/webhooks/discourse', express.raw({ type: () => true, limit: '2mb' }), async (req: Request, res: Response) => {
@@ -78,7 +78,7 @@ export function discourseWebhookRoutes(ctx: WebContext): Router {
         res.status(400).json({ error: 'accepted_solution without a post' });
         return;
       }
-      const id = await learnSolution(ctx.services, { topicId: solution.topic_id, topicTitle: solution.topic_title, topicSlug: solution.topic_slug, answer: bodyOf(solution) });
+      const id = await learnSolution(services, { topicId: solution.topic_id, topicTitle: solution.topic_title, topicSlug: solution.topic_slug, answer: bodyOf(solution) });
       res.status(200).json({ status: 'learned', id });
       return;
     }

@@ -4,7 +4,7 @@ import { KnowledgeError } from '../../bot/answers/load.js';
 import type { Answer } from '../../bot/answers/types.js';
 import { ConfigError, loadConfig } from '../../core/config.js';
 import { CliError } from '../errors.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 /** The §5 JSON shape: exactly these fields. */
 const wire = (a: Answer) => ({ answer: a.answer, citations: a.citations, confidence: a.confidence, abstained: a.abstained });

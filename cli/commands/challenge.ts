@@ -1,7 +1,7 @@
 import type { Services } from '../../core/services.js';
 import { CliError } from '../errors.js';
 import { output, withServices } from '../services.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 /** The organizer named by --by (must hold the organizer role), or the server console. */
 export async function actorFrom(services: Services, opts: { by?: string; reason?: string }) {
@@ -22,7 +22,7 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const rows = await withServices(async (services) => {
-        const { getChallenge, phaseOf } = await import('../../grader/pipeline/catalog.js');
+        const { getChallenge, phaseOf } = await import('../../arena/catalog.js');
         const ids = (await services.db.challenge.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((c) => c.id);
         return Promise.all(
           ids.map(async (id) => {
@@ -41,7 +41,7 @@ const register: RegisterCommand = (program) => {
     .action(async (opts: { json?: boolean }) => {
       // withServices syncs first; run it again to report what happened.
       const res = await withServices(async (services) => {
-        const { syncChallenges } = await import('../../grader/pipeline/catalog.js');
+        const { syncChallenges } = await import('../../arena/catalog.js');
         return syncChallenges(services.db, services.config.CHALLENGES_DIR);
       });
       output(opts.json, res, () => [`${res.created.length + res.updated.length + res.unchanged.length} challenges loaded`, ...res.errors.map((e) => `  error: ${e.message}`)].join('\n'));
@@ -66,7 +66,7 @@ const register: RegisterCommand = (program) => {
       .option('--json', 'print JSON')
       .action(async (id: string, opts: { reason: string; by?: string; json?: boolean }) => {
         const after = await withServices(async (services) => {
-          const { changeChallenge } = await import('../../grader/pipeline/admin.js');
+          const { changeChallenge } = await import('../../arena/admin.js');
           return changeChallenge(services, await actorFrom(services, opts), id, action);
         });
         output(opts.json, after, () => `${id}: ${after.phase}${after.frozen ? ' (frozen)' : ''}`);

@@ -1,5 +1,5 @@
 import { describeConfig, loadConfig } from '../../core/config.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   program

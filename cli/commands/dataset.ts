@@ -1,5 +1,5 @@
 import { CliError } from '../errors.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   const dataset = program.command('dataset').description('build and inspect held-out sets');

@@ -1,5 +1,5 @@
 import { generateClients, ensureClients } from '../../core/db/generate.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   program

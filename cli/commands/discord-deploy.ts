@@ -1,6 +1,6 @@
 import { output, withServices } from '../services.js';
 import { CliError } from '../errors.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 /** `tinyarena discord-deploy [--global]`: register the slash commands (bot/discord/deploy.ts). */
 const register: RegisterCommand = (program) => {

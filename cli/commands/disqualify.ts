@@ -1,6 +1,6 @@
 import { output, withServices } from '../services.js';
 import { actorFrom } from './challenge.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   program
@@ -13,7 +13,7 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { reason: string; undo?: boolean; by?: string; json?: boolean }) => {
       await withServices(async (services) => {
-        const { disqualify } = await import('../../grader/pipeline/admin.js');
+        const { disqualify } = await import('../../arena/admin.js');
         await disqualify(services, await actorFrom(services, opts), id, !opts.undo);
       });
       output(opts.json, { id, disqualified: !opts.undo }, () => `${id}: ${opts.undo ? 'requalified' : 'disqualified'}`);

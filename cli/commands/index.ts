@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { RegisterCommand } from './types.js';
 import config from './config.js';
 import dbGenerate from './db-generate.js';
 import validate from './validate.js';
@@ -21,9 +21,6 @@ import triage from './triage.js';
 import rack from './rack.js';
 import team from './team.js';
 import discordDeploy from './discord-deploy.js';
-
-/** A sub-command adds itself to the program. */
-export type RegisterCommand = (program: Command) => void;
 
 /** Every sub-command, explicitly listed. */
 export const commands: RegisterCommand[] = [start, migrate, config, dbGenerate, validate, infer, score, dataset, registerDemo, submit, status, leaderboard, challenge, rejudge, disqualify, quota, token, team, results, ask, triage, rack, discordDeploy];

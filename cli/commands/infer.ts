@@ -6,7 +6,7 @@ import { UnsupportedModelError } from '../../grader/interpreter/kernel.js';
 import { ModelFormatError } from '../../grader/tflite/flat-reader.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { CliError } from '../errors.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 interface InferOptions {
   model: string;

@@ -1,7 +1,7 @@
-import type { LeaderboardView } from '../../grader/pipeline/leaderboard.js';
+import type { LeaderboardView } from '../../arena/leaderboard.js';
 import { CliError } from '../errors.js';
 import { apiRequest, output, remote, withServices } from '../services.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   program
@@ -19,7 +19,7 @@ const register: RegisterCommand = (program) => {
       const board = r
         ? ((await apiRequest(r, `/api/challenges/${encodeURIComponent(challenge)}/leaderboard?split=${split}`)) as LeaderboardView)
         : await withServices(async (services) => {
-            const { readLeaderboard } = await import('../../grader/pipeline/leaderboard.js');
+            const { readLeaderboard } = await import('../../arena/leaderboard.js');
             return readLeaderboard(services, challenge, split, { privileged: true });
           });
       output(opts.json, board, () => {

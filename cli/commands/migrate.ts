@@ -2,7 +2,7 @@ import { loadConfig } from '../../core/config.js';
 import { redactUrl, resolveDbTarget } from '../../core/db/target.js';
 import { ensureClients } from '../../core/db/generate.js';
 import { CliError } from '../errors.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   program

@@ -1,7 +1,7 @@
 import { CliError } from '../errors.js';
 import { output, withServices } from '../services.js';
 import { actorFrom } from './challenge.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   const quota = program.command('quota').description('submission quotas');
@@ -14,9 +14,9 @@ const register: RegisterCommand = (program) => {
     .action(async (challenge: string, handle: string, opts: { json?: boolean }) => {
       const q = await withServices(async (services) => {
         const [{ getChallenge }, { participantFor }, { participantQuota }] = await Promise.all([
-          import('../../grader/pipeline/catalog.js'),
-          import('../../grader/pipeline/people.js'),
-          import('../../grader/pipeline/quota-usage.js'),
+          import('../../arena/catalog.js'),
+          import('../../arena/people.js'),
+          import('../../arena/quota-usage.js'),
         ]);
         const person = await services.db.person.findUnique({ where: { handle: handle.toLowerCase() } });
         if (!person) throw new CliError(`no person ${handle}`, 2);
@@ -38,7 +38,7 @@ const register: RegisterCommand = (program) => {
       const n = Number(extra);
       if (!Number.isInteger(n)) throw new CliError('<extra> must be a whole number', 2);
       const grant = await withServices(async (services) => {
-        const { grantQuota } = await import('../../grader/pipeline/admin.js');
+        const { grantQuota } = await import('../../arena/admin.js');
         const person = await services.db.person.findUnique({ where: { handle: handle.toLowerCase() } });
         if (!person) throw new CliError(`no person ${handle}`, 2);
         return grantQuota(services, await actorFrom(services, opts), challenge, person.id, n);

@@ -1,6 +1,6 @@
 import { CliError } from '../errors.js';
 import { output, withServices } from '../services.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 export type { BoardStatus } from '../../grader/rack/status.js';
 

@@ -1,6 +1,6 @@
 import { output, withServices } from '../services.js';
 import { actorFrom } from './challenge.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   program
@@ -13,7 +13,7 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (challenge: string, opts: { submission?: string[]; reason: string; by?: string; json?: boolean }) => {
       const res = await withServices(async (services) => {
-        const { rejudge } = await import('../../grader/pipeline/admin.js');
+        const { rejudge } = await import('../../arena/admin.js');
         return rejudge(services, await actorFrom(services, opts), { challengeId: challenge, ...(opts.submission ? { submissionIds: opts.submission } : {}) });
       });
       output(opts.json, res, () => `${res.count} submissions queued for rejudging under ${res.evaluatorVersion}`);

@@ -1,6 +1,6 @@
 import { output, withServices } from '../services.js';
 import { actorFrom } from './challenge.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   const results = program.command('results').description('final results');
@@ -13,7 +13,7 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (challenge: string, opts: { reason: string; by?: string; json?: boolean }) => {
       const res = await withServices(async (services) => {
-        const { publishResults } = await import('../../grader/pipeline/results.js');
+        const { publishResults } = await import('../../arena/results.js');
         return publishResults(services, await actorFrom(services, opts), challenge);
       });
       output(opts.json, res, () => res.files.map((f) => `${f.status.padEnd(9)} ${res.repo}/${f.path}`).join('\n'));

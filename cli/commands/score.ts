@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ResolvedDataset } from '../../grader/datasets/resolve.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 import { CliError } from '../errors.js';
 import { stepBar } from './dataset.js';
 

@@ -1,5 +1,5 @@
 import type { Part } from '../run-parts.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 // Loaded on use: the service stack (BullMQ, Prisma, express) is heavy for short commands.
 const runParts = async (parts: Part[]) => (await import('../run-parts.js')).runParts(parts);

@@ -1,12 +1,12 @@
-import { isSettled, type StatusView } from '../../grader/pipeline/status.js';
+import { isSettled, type StatusView } from '../../arena/status.js';
 import { CliError } from '../errors.js';
 import { apiRequest, output, remote, withServices } from '../services.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 async function fetchStatus(id: string, r: { server: string; token: string } | null): Promise<StatusView> {
   if (r) return (await apiRequest(r, `/api/submissions/${encodeURIComponent(id)}`)) as StatusView;
   return withServices(async (services) => {
-    const { submissionStatus } = await import('../../grader/pipeline/status.js');
+    const { submissionStatus } = await import('../../arena/status.js');
     const s = await submissionStatus(services.db, id, { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY, showPrivate: true });
     if (!s) throw new CliError(`no submission ${id}`, 2);
     return s;
@@ -28,7 +28,7 @@ export async function waitForSubmission(id: string, r: { server: string; token: 
   if (r) return pollUntilDone(() => fetchStatus(id, r), show, timeoutMs);
   // On the server machine: one set of connections for the whole wait.
   return withServices(async (services) => {
-    const { submissionStatus } = await import('../../grader/pipeline/status.js');
+    const { submissionStatus } = await import('../../arena/status.js');
     return pollUntilDone(async () => {
       const s = await submissionStatus(services.db, id, { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY, showPrivate: true });
       if (!s) throw new CliError(`no submission ${id}`, 2);

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CliError } from '../errors.js';
 import { apiRequest, output, remote, withServices } from '../services.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 interface SubmitOutput {
   id: string;
@@ -43,7 +43,7 @@ const register: RegisterCommand = (program) => {
       } else {
         if (!opts.as) throw new CliError('give --as <person> (on the server machine) or --server and --token', 2);
         result = await withServices(async (services) => {
-          const [{ submit, IntakeError }, { ensurePerson }] = await Promise.all([import('../../grader/pipeline/intake.js'), import('../../grader/pipeline/people.js')]);
+          const [{ submit, IntakeError }, { ensurePerson }] = await Promise.all([import('../../arena/intake.js'), import('../../arena/people.js')]);
           const person = await ensurePerson(services.db, opts.as!);
           try {
             const res = await submit(services, { challengeId: opts.challenge, personId: person.id, fileName: basename(file), note: opts.note, source: 'cli', body: createReadStream(file) });

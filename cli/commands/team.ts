@@ -1,7 +1,7 @@
 import { CliError } from '../errors.js';
 import { output, withServices } from '../services.js';
 import { actorFrom } from './challenge.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   const team = program.command('team').description('teams of a challenge (organizers, on the server machine)');
@@ -12,7 +12,7 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON: [{ id, name, members:[{handle,isCaptain}], submissions, createdAt }]')
     .action(async (challenge: string, opts: { json?: boolean }) => {
       const teams = await withServices(async (services) => {
-        const { listTeams } = await import('../../grader/pipeline/teams.js');
+        const { listTeams } = await import('../../arena/teams.js');
         return listTeams(services, challenge);
       });
       output(opts.json, teams, () => (teams.length ? teams.map((t) => `${t.name}  (${t.id})  ${t.members.map((m) => `${m.handle}${m.isCaptain ? '*' : ''}`).join(', ')}  ${t.submissions} submission(s)`).join('\n') : 'no teams'));
@@ -27,7 +27,7 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (challenge: string, handle: string, opts: { reason: string; by?: string; json?: boolean }) => {
       const r = await withServices(async (services) => {
-        const { removeMember, TeamError } = await import('../../grader/pipeline/teams.js');
+        const { removeMember, TeamError } = await import('../../arena/teams.js');
         try {
           return await removeMember(services, await actorFrom(services, opts), challenge, handle);
         } catch (err) {

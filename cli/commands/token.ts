@@ -1,5 +1,5 @@
 import { output, withServices } from '../services.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
   const token = program.command('token').description('API tokens for the HTTP API and the remote CLI');
@@ -12,8 +12,8 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (handle: string, opts: { label: string; role?: string; json?: boolean }) => {
       const res = await withServices(async (services) => {
-        const { ensurePerson, issueToken, grantRole } = await import('../../grader/pipeline/people.js');
-        const { audit } = await import('../../grader/pipeline/admin.js');
+        const { ensurePerson, issueToken, grantRole } = await import('../../arena/people.js');
+        const { audit } = await import('../../arena/admin.js');
         const person = await ensurePerson(services.db, handle);
         if (opts.role) {
           if (!['organizer', 'moderator', 'admin'].includes(opts.role)) throw new Error('--role must be organizer, moderator or admin');

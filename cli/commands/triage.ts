@@ -2,7 +2,7 @@ import { triagePost } from '../../bot/discourse/triage/classify.js';
 import type { TriageResult } from '../../bot/discourse/triage/types.js';
 import { CliError } from '../errors.js';
 import { knowledgeFromConfig, readJsonl } from './ask.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 /** The §5 JSON shape: exactly these fields. */
 const wire = (t: TriageResult) => ({ kind: t.kind, course_section: t.course_section, tags: t.tags, duplicate_of: t.duplicate_of, answer: { citations: t.answer.citations, abstained: t.answer.abstained } });

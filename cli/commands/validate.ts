@@ -5,7 +5,7 @@ import { ChallengeError, loadChallenge, rulesForChallenge } from '../../grader/c
 import { preflight, type PreflightReport, type TensorInfo } from '../../grader/validate/preflight.js';
 import { DEFAULT_RULES } from '../../grader/validate/rules.js';
 import { CliError } from '../errors.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
 
 /** Refuse to read absurd files into memory: far past any board's flash. */
 const MAX_MODEL_FILE = 64 * 1024 * 1024;

@@ -11,8 +11,9 @@
  * A run that keeps coming back is given up after STAGE_ATTEMPTS + 2 starts of the same stage.
  */
 import type { Services } from '../../core/services.js';
-import { emitEvent } from './events.js';
-import { enqueueStage, finishSubmission, STAGE_TIMEOUT_MS, stageJobId } from './stages.js';
+import { emitEvent } from '../../arena/events.js';
+import { enqueueStage, STAGE_TIMEOUT_MS, stageJobId } from '../../arena/stage-contract.js';
+import { finishSubmission } from './stages.js';
 
 export interface ReapOptions {
   now?: Date;

@@ -20,8 +20,7 @@ import { isPrivate } from '../metrics/split.js';
 import { activeRack } from '../rack/active.js';
 import { runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
 import { FirmwareRunError } from '../rack/rack.js';
-import { StageStop } from './errors.js';
-import type { StageContext, StageOutcome } from './stages.js';
+import { StageStop, type StageContext, type StageOutcome } from '../../arena/stage-contract.js';
 
 const hashKey = (seed: string, id: string) => createHash('sha256').update(`firmware\0${seed}\0${id}`).digest('hex');
 

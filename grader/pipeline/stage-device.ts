@@ -15,11 +15,10 @@ import { UnsupportedModelError } from '../interpreter/kernel.js';
 import { activeRack } from '../rack/active.js';
 import { runOnDevice, type DeviceCase } from '../rack/device-run.js';
 import { ModelRefusedError } from '../rack/rack.js';
-import { estimateLatency } from '../rack/sim/latency-model.js';
+import { estimateLatency } from '../validate/latency-model.js';
 import { parseModel } from '../tflite/parse.js';
-import { StageStop } from './errors.js';
 import { firmwareDeviceStage } from './stage-device-firmware.js';
-import type { StageWork } from './stages.js';
+import { StageStop, type StageWork } from '../../arena/stage-contract.js';
 
 /** Samples run on the board per submission: enough to catch arithmetic drift, cheap on a real kit. */
 export const DEVICE_SAMPLES = 8;

@@ -5,10 +5,10 @@
  */
 import { compositeScore } from '../challenges/composite.js';
 import type { ScoreResult } from '../scoring/score.js';
-import { toJson } from './json.js';
-import { recomputeLeaderboard } from './leaderboard.js';
-import { isFirmwareReport, type SubmissionCheckReport } from './stage-validate.js';
-import type { StageWork } from './stages.js';
+import { toJson } from '../../arena/json.js';
+import { recomputeLeaderboard } from '../../arena/leaderboard.js';
+import { isFirmwareReport, type SubmissionCheckReport } from '../../arena/submission-check.js';
+import type { StageWork } from '../../arena/stage-contract.js';
 
 export const publishStage: StageWork = async ({ services, submission, challenge, evaluatorVersion, earlier }) => {
   const { db } = services;

@@ -9,8 +9,7 @@ import { DatasetError } from '../datasets/dataset.js';
 import { resolveChallengeDataset } from '../datasets/resolve.js';
 import { isPrivate } from '../metrics/split.js';
 import { scoreDataset, ScoringError, type ScoreResult } from '../scoring/score.js';
-import { StageStop } from './errors.js';
-import type { StageWork } from './stages.js';
+import { StageStop, type StageWork } from '../../arena/stage-contract.js';
 
 /** ROC curves can have a point per sample; a report needs a few hundred at most. */
 function thin(result: ScoreResult): ScoreResult {

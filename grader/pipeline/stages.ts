@@ -1,64 +1,24 @@
 /**
- * The pipeline's stages and how a submission moves between them.
+ * The stage machine: how a submission moves between its stages (the stages, job ids and the work's
+ * shape are the contract in arena/stage-contract.ts; each stage's work is a stage-*.ts file here).
  *
- * A stage job carries ids only: { submissionId, runId, evaluatorVersion }. The submission row's
- * `runId` is a fencing token: a job from an older run (superseded by a rejudge or a reaper requeue)
- * finds a different run id and does nothing. Each stage writes its own StageResult row (unique per
- * submission, stage and evaluator version) before the next stage is enqueued, so a job delivered
- * twice, or retried after a crash between "write" and "enqueue", skips the work it already did and
- * only moves on. Enqueueing uses deterministic job ids, so moving on twice enqueues once.
+ * The submission row's `runId` is a fencing token: a job from an older run (superseded by a rejudge
+ * or a reaper requeue) finds a different run id and does nothing. Each stage writes its own
+ * StageResult row (unique per submission, stage and evaluator version) before the next stage is
+ * enqueued, so a job delivered twice, or retried after a crash between "write" and "enqueue", skips
+ * the work it already did and only moves on. Enqueueing uses deterministic job ids, so moving on
+ * twice enqueues once.
  */
-import type { JobsOptions } from 'bullmq';
-import type { DbTypes } from '../../core/db/client.js';
-import { PRIORITY, type JobPayload } from '../../core/queues.js';
 import type { Services } from '../../core/services.js';
-import { getChallenge, type ChallengeView } from './catalog.js';
-import { StageStop } from './errors.js';
-import { emitEvent } from './events.js';
-import { toJson } from './json.js';
-import { recomputeLeaderboard } from './leaderboard.js';
+import { getChallenge } from '../../arena/catalog.js';
+import { emitEvent } from '../../arena/events.js';
+import { toJson } from '../../arena/json.js';
+import { recomputeLeaderboard } from '../../arena/leaderboard.js';
+import { enqueueStage, nextStage, StageStop, STAGES, type StageContext, type StageName, type StageOutcome, type StageWork, type Submission, type SubmissionJob } from '../../arena/stage-contract.js';
 import { deviceStage } from './stage-device.js';
 import { publishStage } from './stage-publish.js';
 import { scoreStage } from './stage-score.js';
 import { validateStage } from './stage-validate.js';
-
-export const STAGES = ['validate', 'score', 'device', 'publish'] as const;
-export type StageName = (typeof STAGES)[number];
-
-/** A stage job running longer than this fails (and is retried while attempts remain). */
-export const STAGE_TIMEOUT_MS: Record<StageName, number> = {
-  validate: 2 * 60_000,
-  score: 15 * 60_000,
-  device: 15 * 60_000,
-  publish: 2 * 60_000,
-};
-
-export type Submission = DbTypes.Submission;
-
-/** What a stage's work hands back. */
-export interface StageOutcome {
-  status: 'passed' | 'skipped' | 'failed';
-  detail: unknown;
-  /** For `failed`: the learner-facing reason (the submission is rejected with it). */
-  reason?: string;
-}
-
-export interface StageContext {
-  services: Services;
-  submission: Submission;
-  challenge: ChallengeView;
-  evaluatorVersion: string;
-  /** Results of the earlier stages of this evaluator version. */
-  earlier: Partial<Record<StageName, { status: string; detail: unknown }>>;
-  /**
-   * Progress of long work (flashing a board, a firmware run): kept on the running stage's row (so a
-   * status read shows it) and announced as a `stage-progress` event; at most one a second unless
-   * `force` (a new phase). Never throws.
-   */
-  progress?: (data: { phase: string; fraction?: number; [k: string]: unknown }, force?: boolean) => Promise<void>;
-}
-
-export type StageWork = (ctx: StageContext) => Promise<StageOutcome>;
 
 /** Stage name → its work, as plain data (like the interpreter's kernel registry). */
 export const STAGE_WORK: Record<StageName, StageWork> = {
@@ -67,24 +27,6 @@ export const STAGE_WORK: Record<StageName, StageWork> = {
   device: deviceStage,
   publish: publishStage,
 };
-
-export const nextStage = (s: StageName): StageName | null => STAGES[STAGES.indexOf(s) + 1] ?? null;
-
-export const stageJobId = (stage: StageName, submissionId: string, runId: string) => `${stage}.${submissionId}.${runId}`;
-
-type SubmissionJob = JobPayload<'validate'>;
-
-/** Enqueue a stage of the submission's current run (idempotent: the job id is deterministic). */
-export async function enqueueStage(services: Services, sub: Pick<Submission, 'id' | 'runId' | 'runVersion' | 'lane'>, stage: StageName): Promise<void> {
-  if (!sub.runId || !sub.runVersion) throw new Error(`submission ${sub.id} has no run in progress`);
-  const opts: JobsOptions = {
-    jobId: stageJobId(stage, sub.id, sub.runId),
-    priority: sub.lane === 'rejudge' ? PRIORITY.rejudge : PRIORITY.fresh,
-    attempts: services.config.STAGE_ATTEMPTS,
-    backoff: { type: 'exponential', delay: 2_000 },
-  };
-  await services.queues.add(stage, { submissionId: sub.id, runId: sub.runId, evaluatorVersion: sub.runVersion }, opts);
-}
 
 export type RunResult = { ran: StageName; status: StageOutcome['status'] } | { skipped: 'stale' | 'finished' | 'missing' | 'already-done' };
 

@@ -7,7 +7,7 @@ import { onTestFinished } from 'vitest';
 import type { Services } from '../../core/services.js';
 import { DiscordBot } from '../../bot/discord/bot.js';
 import { deployCommands } from '../../bot/discord/deploy.js';
-import { WorkerPool } from '../../grader/worker/workers.js';
+import { WorkerPool } from '../../worker/workers.js';
 import { FakeDiscord } from '../fakes/fake-discord.js';
 import { pipelineServices, type ChallengeOptions } from './pipeline.js';
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DiscordBot } from '../../bot/discord/bot.js';
 import { startParts } from '../../cli/run-parts.js';
-import { submit } from '../../grader/pipeline/intake.js';
+import { submit } from '../../arena/intake.js';
 import { discordBot, learner, learner2, organizer, ORGANIZER_ROLE } from '../helpers/discord.js';
 import { FakeDiscord } from '../fakes/fake-discord.js';
 import { runCli } from '../helpers/cli.js';

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DiscordBot } from '../../bot/discord/bot.js';
-import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
-import { WorkerPool } from '../../grader/worker/workers.js';
+import { readLeaderboard } from '../../arena/leaderboard.js';
+import { WorkerPool } from '../../worker/workers.js';
 import { discordBot, learner, learner2 } from '../helpers/discord.js';
 import { kwsModel, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';

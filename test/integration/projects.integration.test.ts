@@ -5,8 +5,8 @@
  * normalised scores.
  */
 import { describe, expect, it } from 'vitest';
-import { changeChallenge } from '../../grader/pipeline/admin.js';
-import { grantRole, issueToken } from '../../grader/pipeline/people.js';
+import { changeChallenge } from '../../arena/admin.js';
+import { grantRole, issueToken } from '../../arena/people.js';
 import { freePort } from '../helpers/cli.js';
 import { person, pipelineServices } from '../helpers/pipeline.js';
 import { Agent, webUp } from '../helpers/web.js';

@@ -10,7 +10,7 @@ import { runOnDevice, type DeviceCase } from '../../grader/rack/device-run.js';
 import type { BoardFlasher } from '../../grader/rack/flash/flasher.js';
 import { FirmwareRunError, type FirmwarePhase, type FirmwareSession, type Rack } from '../../grader/rack/rack.js';
 import { buildSimFirmwareImage } from '../../grader/rack/sim/firmware-image.js';
-import { estimateLatency } from '../../grader/rack/sim/latency-model.js';
+import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { kwsModel } from '../helpers/pipeline.js';

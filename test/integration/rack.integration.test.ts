@@ -4,14 +4,14 @@
  * finishing elsewhere, an unplugged board losing nothing, and the device stage in the pipeline.
  */
 import { describe, expect, it } from 'vitest';
-import { submit } from '../../grader/pipeline/intake.js';
-import { submissionStatus } from '../../grader/pipeline/status.js';
+import { submit } from '../../arena/intake.js';
+import { submissionStatus } from '../../arena/status.js';
 import { runOnDevice, type DeviceCase } from '../../grader/rack/device-run.js';
 import { RackUnavailableError } from '../../grader/rack/rack.js';
-import { estimateLatency } from '../../grader/rack/sim/latency-model.js';
+import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { parseModel } from '../../grader/tflite/parse.js';
-import { WorkerPool } from '../../grader/worker/workers.js';
+import { WorkerPool } from '../../worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SOCAT, simRack } from '../helpers/rack.js';
 import { mulberry32 } from '../helpers/rng.js';

@@ -8,9 +8,10 @@ import { Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { connectRedis } from '../../core/redis.js';
 import type { Services } from '../../core/services.js';
-import { evaluatorVersion } from '../../grader/pipeline/evaluator.js';
+import { evaluatorVersion } from '../../arena/evaluator.js';
 import { reap } from '../../grader/pipeline/reaper.js';
-import { runStage, STAGE_TIMEOUT_MS, stageJobId } from '../../grader/pipeline/stages.js';
+import { STAGE_TIMEOUT_MS, stageJobId } from '../../arena/stage-contract.js';
+import { runStage } from '../../grader/pipeline/stages.js';
 import { kwsModel, person, pipelineServices } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { changeChallenge, disqualify } from '../../grader/pipeline/admin.js';
-import { submit } from '../../grader/pipeline/intake.js';
-import { publishResults } from '../../grader/pipeline/results.js';
-import { WorkerPool } from '../../grader/worker/workers.js';
+import { changeChallenge, disqualify } from '../../arena/admin.js';
+import { submit } from '../../arena/intake.js';
+import { publishResults } from '../../arena/results.js';
+import { WorkerPool } from '../../worker/workers.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';

@@ -7,9 +7,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { collectHealth } from '../../core/health.js';
 import type { Services } from '../../core/services.js';
-import { changeChallenge } from '../../grader/pipeline/admin.js';
-import { grantRole, issueToken } from '../../grader/pipeline/people.js';
-import { WorkerPool } from '../../grader/worker/workers.js';
+import { changeChallenge } from '../../arena/admin.js';
+import { grantRole, issueToken } from '../../arena/people.js';
+import { WorkerPool } from '../../worker/workers.js';
 import { WebServer } from '../../web/server.js';
 import { cliOn, freePort } from '../helpers/cli.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';

@@ -4,11 +4,11 @@
  * page on the web.
  */
 import { describe, expect, it } from 'vitest';
-import { IntakeError, submit } from '../../grader/pipeline/intake.js';
-import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
-import { issueToken } from '../../grader/pipeline/people.js';
-import { createTeam, joinTeam, leaveTeam, teamOf, TeamError } from '../../grader/pipeline/teams.js';
-import { WorkerPool } from '../../grader/worker/workers.js';
+import { IntakeError, submit } from '../../arena/intake.js';
+import { readLeaderboard } from '../../arena/leaderboard.js';
+import { issueToken } from '../../arena/people.js';
+import { createTeam, joinTeam, leaveTeam, teamOf, TeamError } from '../../arena/teams.js';
+import { WorkerPool } from '../../worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import { Agent, webUp } from '../helpers/web.js';

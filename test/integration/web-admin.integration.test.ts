@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { submit } from '../../grader/pipeline/intake.js';
-import { grantRole, issueToken } from '../../grader/pipeline/people.js';
+import { submit } from '../../arena/intake.js';
+import { grantRole, issueToken } from '../../arena/people.js';
 import { FakeDiscordOAuth } from '../fakes/fake-discord-oauth.js';
 import { Agent, webUp } from '../helpers/web.js';
 import { freePort } from '../helpers/cli.js';

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { sweepBlobs } from '../../core/blob-sweep.js';
 import { connectRedis } from '../../core/redis.js';
 import type { Services } from '../../core/services.js';
-import { defineProcessor } from '../../grader/worker/processor.js';
-import { WorkerPool } from '../../grader/worker/workers.js';
+import { defineProcessor } from '../../worker/processor.js';
+import { WorkerPool } from '../../worker/workers.js';
 import { waitFor } from '../helpers/process.js';
 import { testServices } from '../helpers/services.js';
 

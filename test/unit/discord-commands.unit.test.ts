@@ -4,7 +4,7 @@ import { renderProgress, settled } from '../../bot/commands/shared.js';
 import { commandName } from '../../bot/commands/types.js';
 import { allowedAttachmentUrl } from '../../bot/discord/attachments.js';
 import { toDiscordCommand } from '../../bot/discord/definitions.js';
-import type { StatusView } from '../../grader/pipeline/status.js';
+import type { StatusView } from '../../arena/status.js';
 
 const ctx = { challenges: [{ id: 'kws-2026', title: 'Keyword spotting' }] };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { challengePhase, type ChallengeTimes } from '../../grader/pipeline/phase.js';
-import { quotaStatus, quotaWindow } from '../../grader/pipeline/quota.js';
-import { rankParticipants, type RankCandidate } from '../../grader/pipeline/ranking.js';
+import { challengePhase, type ChallengeTimes } from '../../arena/phase.js';
+import { quotaStatus, quotaWindow } from '../../arena/quota.js';
+import { rankParticipants, type RankCandidate } from '../../arena/ranking.js';
 
 const T = (s: string) => new Date(s);
 

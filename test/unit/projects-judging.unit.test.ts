@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignJudges, combineJudges, rubricTotal } from '../../grader/projects/judging.js';
+import { assignJudges, combineJudges, rubricTotal } from '../../arena/projects/judging.js';
 
 const rubric = [
   { id: 'technical', label: 'Technical mastery', weight: 2, max: 10 },

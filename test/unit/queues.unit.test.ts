@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUEUE_NAMES, parsePayload } from '../../core/queues.js';
-import { processors } from '../../grader/worker/registry.js';
+import { processors } from '../../worker/registry.js';
 import { parseConfig } from '../../core/config.js';
 
 describe('queue contracts', () => {

@@ -1,7 +1,7 @@
 /** The simulated board's Cortex-M4 latency model against its calibration points. */
 import { describe, expect, it } from 'vitest';
 import { parseModel } from '../../grader/tflite/parse.js';
-import { estimateLatency } from '../../grader/rack/sim/latency-model.js';
+import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { faultFor, mangle, seeded } from '../../grader/rack/sim/faults.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 

@@ -5,7 +5,7 @@ import { readFirmware } from '../../grader/firmware/image.js';
 import { toElf, toFlatBinary, toIntelHex } from '../../grader/firmware/write.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { buildSimFirmwareImage } from '../../grader/rack/sim/firmware-image.js';
-import { estimateLatency } from '../../grader/rack/sim/latency-model.js';
+import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { printfExp, printfFixed, SimDutFirmware, type DutProfile } from '../../grader/rack/sim/sim-dut-firmware.js';
 import { chunks, decodeMessage, lapLatencyUs, MAX_DB_CHUNK, toHex } from '../../grader/rack/protocol.js';
 import { parseModel } from '../../grader/tflite/parse.js';

@@ -6,15 +6,15 @@
  *   POST /admin/rejudge, /admin/disqualify, /admin/quota
  *   GET  /admin/audit                             the audit log, newest first
  *   GET  /admin/challenges/:id/leaderboard.(csv|json)?split=   and   /admin/challenges/:id/gradebook.csv
- * Every action goes through grader/pipeline/admin.ts, which writes the audit log.
+ * Every action goes through arena/admin.ts, which writes the audit log.
  */
 import express, { Router, type Request, type Response } from 'express';
-import { STAGES } from '../../grader/pipeline/stages.js';
-import { AdminError, changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../grader/pipeline/admin.js';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
-import { readLeaderboard } from '../../grader/pipeline/leaderboard.js';
-import { publishResults } from '../../grader/pipeline/results.js';
-import { AuthError } from '../../grader/pipeline/people.js';
+import { STAGES } from '../../arena/stage-contract.js';
+import { AdminError, changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
+import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
+import { readLeaderboard } from '../../arena/leaderboard.js';
+import { publishResults } from '../../arena/results.js';
+import { AuthError } from '../../arena/people.js';
 import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';

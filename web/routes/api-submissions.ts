@@ -8,10 +8,10 @@ import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import { rateLimit } from 'express-rate-limit';
 import express, { Router, type Request, type Response } from 'express';
-import { AdminError, selectFinal } from '../../grader/pipeline/admin.js';
-import { UnknownChallengeError } from '../../grader/pipeline/catalog.js';
-import { IntakeError, submit, type SubmitResult } from '../../grader/pipeline/intake.js';
-import { submissionStatus } from '../../grader/pipeline/status.js';
+import { AdminError, selectFinal } from '../../arena/admin.js';
+import { UnknownChallengeError } from '../../arena/catalog.js';
+import { IntakeError, submit, type SubmitResult } from '../../arena/intake.js';
+import { submissionStatus } from '../../arena/status.js';
 import { requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 

@@ -6,8 +6,8 @@
 import { Router, type Request, type Response } from 'express';
 import { formatBytes } from '../../core/blob-store.js';
 import { firmwareModelId, type ChallengeDefinition } from '../../grader/challenges/schema.js';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
-import { quotaWindow } from '../../grader/pipeline/quota.js';
+import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
+import { quotaWindow } from '../../arena/quota.js';
 import { TASK_SIGNATURES } from '../../grader/validate/rules.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';

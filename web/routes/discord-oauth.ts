@@ -8,8 +8,8 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { audit } from '../../grader/pipeline/admin.js';
-import { grantRole, isOrganizer, normaliseHandle } from '../../grader/pipeline/people.js';
+import { audit } from '../../arena/admin.js';
+import { grantRole, isOrganizer, normaliseHandle } from '../../arena/people.js';
 import type { Services } from '../../core/services.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';

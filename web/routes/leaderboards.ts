@@ -5,8 +5,8 @@
  * GET /challenges/:id/leaderboard/events   — server-sent events when the board may have changed
  */
 import { Router, type Request, type Response } from 'express';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
-import { readLeaderboard, type LeaderboardView } from '../../grader/pipeline/leaderboard.js';
+import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
+import { readLeaderboard, type LeaderboardView } from '../../arena/leaderboard.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';

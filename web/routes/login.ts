@@ -5,7 +5,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { authenticate, AuthError } from '../../grader/pipeline/people.js';
+import { authenticate, AuthError } from '../../arena/people.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';

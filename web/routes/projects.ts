@@ -7,9 +7,9 @@
  *   POST /admin/challenges/:id/projects/assign judges assigned, conflict-free (organizers)
  */
 import express, { Router, type Request, type Response } from 'express';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../grader/pipeline/catalog.js';
-import { AuthError } from '../../grader/pipeline/people.js';
-import { assignProjectJudges, declareConflict, ProjectError, projectResults, scoreEntry, submitEntry } from '../../grader/projects/service.js';
+import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
+import { AuthError } from '../../arena/people.js';
+import { assignProjectJudges, declareConflict, ProjectError, projectResults, scoreEntry, submitEntry } from '../../arena/projects/service.js';
 import { requireJudgePage, requireOrganizerPage, requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';

@@ -8,7 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { KWS_LABELS } from '../../grader/datasets/build-kws.js';
 import type { ClassMetrics } from '../../grader/metrics/classification.js';
 import type { RocPoint } from '../../grader/metrics/roc.js';
-import { submissionStatus, type StatusView } from '../../grader/pipeline/status.js';
+import { submissionStatus, type StatusView } from '../../arena/status.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';

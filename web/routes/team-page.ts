@@ -5,8 +5,8 @@
  * forms to create, join or leave one (POST …/team/create|join|leave, CSRF-checked).
  */
 import express, { Router, type Request, type Response } from 'express';
-import { UnknownChallengeError } from '../../grader/pipeline/catalog.js';
-import { createTeam, joinTeam, leaveTeam, teamOf, TeamError, teamView } from '../../grader/pipeline/teams.js';
+import { UnknownChallengeError } from '../../arena/catalog.js';
+import { createTeam, joinTeam, leaveTeam, teamOf, TeamError, teamView } from '../../arena/teams.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';

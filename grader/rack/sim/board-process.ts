@@ -6,7 +6,7 @@
  * away (stdin closes), on SIGTERM, or when unplugged (a `disconnect` fault or SIGUSR2): then socat
  * dies and the host end hangs up, like a kit pulled from USB.
  *
- * Flashing: stdin also carries control frames from launch.ts (`encodeFlashFrame`). A frame
+ * Flashing: stdin also carries control frames from launch.ts (`encodeFlashFrame` in process-protocol.ts). A frame
  * swaps the firmware (a submitted image runs as {@link SimDutFirmware}, or as a silent board when it
  * holds no recognisable model; `harness` puts a fresh SimBoard back), takes a modelled flash time,
  * prints the new firmware's boot lines and answers `flashed <seq> booted|silent` on stdout. Faults
@@ -15,30 +15,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import { z } from 'zod';
-import { driftLine, faultFor, faultSpecSchema, mangle, seeded } from './faults.js';
+import { driftLine, faultFor, mangle, seeded } from './faults.js';
 import { SimBoard } from './sim-board.js';
 import { SimDutFirmware, type SimFirmware } from './sim-dut-firmware.js';
-import { FLASH_MS_PER_PAGE, FLASH_RESET_MS, FRAME_HARNESS, FRAME_HEADER, MAX_FLASH_IMAGE } from './launch.js';
-
-export const simProcessConfigSchema = z.strictObject({
-  /** pty links to create: the host end (for the rack) and the board end (opened here). */
-  hostLink: z.string().min(1),
-  boardLink: z.string().min(1),
-  board: z.strictObject({
-    name: z.string().optional(),
-    firmware: z.string().optional(),
-    modelSlot: z.number().int().positive().optional(),
-    maxArena: z.number().int().positive().optional(),
-    chunk: z.number().int().positive().optional(),
-    arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).optional(),
-    speed: z.number().positive().optional(),
-  }),
-  faults: z.array(faultSpecSchema).default([]),
-  seed: z.number().int().default(1),
-});
-
-export type SimProcessConfig = z.input<typeof simProcessConfigSchema>;
+import { FLASH_MS_PER_PAGE, FLASH_RESET_MS, FRAME_HARNESS, FRAME_HEADER, MAX_FLASH_IMAGE, simProcessConfigSchema } from './process-protocol.js';
 
 /** A board whose firmware does not boot: it prints nothing and answers nothing. */
 const SILENT: SimFirmware = { boot: () => [], handle: () => ({ lines: [] }) };

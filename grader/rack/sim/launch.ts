@@ -9,32 +9,9 @@ import { closeSync, openSync, constants as fsc } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SimProcessConfig } from './board-process.js';
+import { FLASH_MS_PER_PAGE, FLASH_RESET_MS, encodeFlashFrame, type SimProcessConfig } from './process-protocol.js';
 
 const BOOT = fileURLToPath(new URL('./board-process-boot.mjs', import.meta.url));
-
-/** Control frame kinds on a board process's stdin (read by board-process.ts). */
-export const FRAME_IMAGE = 1;
-export const FRAME_HARNESS = 2;
-/** Frame header: u32 sequence number, u8 kind, u32 payload length (little-endian). */
-export const FRAME_HEADER = 9;
-/** Larger than any flash (1 MB on a Nano 33 BLE): a bigger frame means a broken channel. */
-export const MAX_FLASH_IMAGE = 16 * 1024 * 1024;
-
-/** Modelled flash time: erase + write per 4 KiB page, plus the reset into the new firmware. */
-export const FLASH_MS_PER_PAGE = 2;
-export const FLASH_RESET_MS = 20;
-
-/** One flash request as launch.ts writes it to the board process's stdin. */
-export function encodeFlashFrame(seq: number, image: Uint8Array | 'harness'): Buffer {
-  const payload = image === 'harness' ? new Uint8Array(0) : image;
-  const frame = Buffer.alloc(FRAME_HEADER + payload.length);
-  frame.writeUInt32LE(seq >>> 0, 0);
-  frame.writeUInt8(image === 'harness' ? FRAME_HARNESS : FRAME_IMAGE, 4);
-  frame.writeUInt32LE(payload.length, 5);
-  frame.set(payload, FRAME_HEADER);
-  return frame;
-}
 
 let socatChecked: boolean | undefined;
 /** Whether socat is installed (simulated boards need it). */

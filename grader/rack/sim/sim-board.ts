@@ -10,7 +10,7 @@ import { parseModel } from '../../tflite/parse.js';
 import { estimateArena } from '../../validate/arena.js';
 import { FIRMWARE_OP_SET } from '../../validate/op-set.js';
 import { crc32, encodeMessage, parseCommand, ProtocolError, quote, type BoardInfo, type Message, type TensorDesc } from '../protocol.js';
-import { estimateLatency } from './latency-model.js';
+import { estimateLatency } from '../../validate/latency-model.js';
 import { VirtualClock } from './virtual-clock.js';
 
 export interface SimBoardOptions {

@@ -11,7 +11,7 @@ import type { ArithmeticProfileName } from '../../interpreter/arithmetic.js';
 import type { Graph, Tensor } from '../../tflite/graph.js';
 import { parseModel } from '../../tflite/parse.js';
 import { encodeMessage, parseCommand, ProtocolError, quote, type Message } from '../protocol.js';
-import { estimateLatency } from './latency-model.js';
+import { estimateLatency } from '../../validate/latency-model.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** MLPerf Tiny model ids a firmware reports with `profile`. */

@@ -12,10 +12,11 @@
  * fully-connected layers; we take 9 and 4.7 and assume equal cycles on the 64 MHz nRF52840
  * (zero-wait-state flash with cache, the same core). The model then predicts 377 ms / 1063 ms /
  * 20.1 ms at 64 MHz against 341 / 1126 / 18.8 ms scaled from the reference (within ±12%; see
- * test/unit/rack-latency.unit.test.ts). It is a model for simulated boards only: real boards measure.
+ * test/unit/rack-latency.unit.test.ts). Simulated boards run on it and the device stage sizes its
+ * timeouts with it; real boards measure.
  */
-import type { Graph } from '../../tflite/graph.js';
-import { operatorMacs } from '../../validate/macs.js';
+import type { Graph } from '../tflite/graph.js';
+import { operatorMacs } from './macs.js';
 
 /** Cortex-M4 cost table (cycles). */
 export const CORTEX_M4_COST = {

@@ -9,12 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BlobTooLargeError, formatBytes } from '../../core/blob-store.js';
-import { withLock } from '../../core/locks.js';
-import type { Services } from '../../core/services.js';
-import { rulesForChallenge } from '../challenges/load.js';
-import { checkFirmware } from '../firmware/check.js';
-import { preflight } from '../validate/preflight.js';
+import { BlobTooLargeError, formatBytes } from '../core/blob-store.js';
+import { withLock } from '../core/locks.js';
+import type { Services } from '../core/services.js';
+import { isFirmwareUpload } from '../core/file-kind.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { evaluatorVersion } from './evaluator.js';
 import { emitEvent } from './events.js';
@@ -22,8 +20,8 @@ import { toJson } from './json.js';
 import { participantFor } from './people.js';
 import type { QuotaStatus } from './quota.js';
 import { participantQuota } from './quota-usage.js';
-import { firmwareCheckOptions, isFirmwareUpload, rejectionReason, type SubmissionCheckReport } from './stage-validate.js';
-import { enqueueStage } from './stages.js';
+import { checkSubmission, rejectionReason, type SubmissionCheckReport } from './submission-check.js';
+import { enqueueStage } from './stage-contract.js';
 import { queueInfo } from './status.js';
 
 export type IntakeErrorCode = 'closed' | 'quota' | 'too-large' | 'unsupported' | 'bad-request';
@@ -102,7 +100,7 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
   const participant = await participantFor(db, req.challengeId, req.personId);
   const version = evaluatorVersion(challenge.definitionHash);
   const bytes = await services.blobs.readBytes(blob.sha256);
-  const report: SubmissionCheckReport = kind === 'model' ? preflight(bytes, rulesForChallenge(challenge.def)).report : checkFirmware(bytes, firmwareCheckOptions(challenge.def, req.fileName));
+  const report = checkSubmission(bytes, kind, challenge.def, req.fileName);
 
   return withLock(services.redis, `${config.QUEUE_PREFIX}:lock:quota:${req.challengeId}:${participant.key}`, async () => {
     const quota = await participantQuota(db, req.challengeId, challenge.def, participant, now);

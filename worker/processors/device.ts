@@ -1,6 +1,6 @@
 import { DelayedError } from 'bullmq';
-import { activeRack } from '../../rack/active.js';
-import { announceRack, rackAliveSomewhere } from '../../rack/presence.js';
+import { activeRack } from '../../grader/rack/active.js';
+import { announceRack, rackAliveSomewhere } from '../../grader/rack/presence.js';
 import { defineProcessor } from '../processor.js';
 import { stageProcessor } from './stage.js';
 

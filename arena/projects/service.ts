@@ -3,10 +3,10 @@
  * marks, and results (public once the challenge closes). Organizer actions are audited.
  */
 import type { Services } from '../../core/services.js';
-import { audit, type Actor } from '../pipeline/admin.js';
-import { getChallenge, phaseOf } from '../pipeline/catalog.js';
-import { toJson } from '../pipeline/json.js';
-import { AuthError, isOrganizer, rolesOf } from '../pipeline/people.js';
+import { audit, type Actor } from '../admin.js';
+import { getChallenge, phaseOf } from '../catalog.js';
+import { toJson } from '../json.js';
+import { AuthError, isOrganizer, rolesOf } from '../people.js';
 import { assignJudges, combineJudges, rubricTotal, type ProjectResult } from './judging.js';
 
 export class ProjectError extends Error {

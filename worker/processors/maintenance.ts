@@ -1,7 +1,7 @@
 import { defineProcessor } from '../processor.js';
-import { sweepBlobs } from '../../../core/blob-sweep.js';
-import { reap } from '../../pipeline/reaper.js';
-import { reportUnansweredTopics } from '../../../bot/discourse/unanswered.js';
+import { sweepBlobs } from '../../core/blob-sweep.js';
+import { reap } from '../../grader/pipeline/reaper.js';
+import { reportUnansweredTopics } from '../../bot/discourse/unanswered.js';
 
 /**
  * Housekeeping: delete uploads nothing refers to (e.g. an intake that crashed half-way), and reap

@@ -4,7 +4,7 @@
  * that challenge, or themselves).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../core/db/client.js';
+import type { Db } from '../core/db/client.js';
 
 export type RoleName = 'learner' | 'organizer' | 'moderator' | 'admin' | 'judge';
 

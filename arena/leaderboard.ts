@@ -3,8 +3,8 @@
  * which pages and the bot read cheaply. A recompute is a full, idempotent rebuild of both splits
  * under a per-challenge lock, so concurrent publishes cannot interleave into a stale board.
  */
-import { withLock } from '../../core/locks.js';
-import type { Services } from '../../core/services.js';
+import { withLock } from '../core/locks.js';
+import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { rankParticipants, type RankCandidate, type RankedRow } from './ranking.js';
 

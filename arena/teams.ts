@@ -6,7 +6,7 @@
  * as part of the team (results belong to the team once made).
  */
 import { randomBytes } from 'node:crypto';
-import type { Services } from '../../core/services.js';
+import type { Services } from '../core/services.js';
 import { audit, type Actor } from './admin.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { recomputeLeaderboard } from './leaderboard.js';

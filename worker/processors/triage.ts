@@ -1,4 +1,4 @@
-import { triageTopic } from '../../../bot/discourse/triage-topic.js';
+import { triageTopic } from '../../bot/discourse/triage-topic.js';
 import { defineProcessor } from '../processor.js';
 
 /** Triage a new forum topic into a proposal for the moderators (bot/discourse/triage-topic.ts). */

@@ -2,8 +2,8 @@
  * What a submission looks like from outside: the `tinyarena status --json` contract
  * (ARCHITECTURE.md §5), queue position and ETA.
  */
-import type { Db } from '../../core/db/client.js';
-import type { Submission } from './stages.js';
+import type { Db } from '../core/db/client.js';
+import type { Submission } from './stage-contract.js';
 
 export interface QueueInfo {
   /** Submissions ahead of this one in the pipeline (0 = next or running). */

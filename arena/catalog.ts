@@ -4,10 +4,10 @@
  * organizer's live state. Parsed definitions are cached by content hash.
  */
 import { join } from 'node:path';
-import type { Db, DbTypes } from '../../core/db/client.js';
-import type { Logger } from '../../core/logger.js';
-import { ChallengeError, listChallengeIds, loadChallenge, parseChallenge, type LoadedChallenge } from '../challenges/load.js';
-import type { ChallengeDefinition } from '../challenges/schema.js';
+import type { Db, DbTypes } from '../core/db/client.js';
+import type { Logger } from '../core/logger.js';
+import { ChallengeError, listChallengeIds, loadChallenge, parseChallenge, type LoadedChallenge } from '../grader/challenges/load.js';
+import type { ChallengeDefinition } from '../grader/challenges/schema.js';
 import { challengePhase, type PhaseInfo } from './phase.js';
 
 export type ChallengeRow = DbTypes.Challenge;

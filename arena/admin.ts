@@ -4,15 +4,15 @@
  * server console (someone with shell access to the grader machine).
  */
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../core/db/client.js';
-import type { Services } from '../../core/services.js';
+import type { Db } from '../core/db/client.js';
+import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { evaluatorVersion } from './evaluator.js';
 import { emitEvent } from './events.js';
 import { toJson } from './json.js';
 import { recomputeLeaderboard } from './leaderboard.js';
 import { AuthError, isOrganizer } from './people.js';
-import { enqueueStage } from './stages.js';
+import { enqueueStage } from './stage-contract.js';
 
 export interface Actor {
   /** null: the server console. */

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
-import type { JobPayload, QueueName } from '../../core/queues.js';
-import type { Config } from '../../core/config.js';
-import type { Services } from '../../core/services.js';
+import type { JobPayload, QueueName } from '../core/queues.js';
+import type { Config } from '../core/config.js';
+import type { Services } from '../core/services.js';
 
 /**
  * A queue processor: thin glue from a job to a service call. The payload is already validated

@@ -1,5 +1,6 @@
-import { emitEvent } from '../../pipeline/events.js';
-import { onStageGaveUp, runStage, STAGE_TIMEOUT_MS, type StageName } from '../../pipeline/stages.js';
+import { emitEvent } from '../../arena/events.js';
+import { STAGE_TIMEOUT_MS, type StageName } from '../../arena/stage-contract.js';
+import { onStageGaveUp, runStage } from '../../grader/pipeline/stages.js';
 import { defineProcessor, type Processor } from '../processor.js';
 
 /**

@@ -4,9 +4,9 @@
  * database row is the record, and a consumer that missed a message can read it there.
  */
 import type { Redis } from 'ioredis';
-import type { Services } from '../../core/services.js';
+import type { Services } from '../core/services.js';
 import { toJson } from './json.js';
-import { connectRedis, type RedisHandle } from '../../core/redis.js';
+import { connectRedis, type RedisHandle } from '../core/redis.js';
 
 export type EventType =
   | 'queued'

@@ -6,10 +6,10 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
-import type { Component, ComponentHealth } from '../../core/component.js';
-import { parsePayload, type QueueName } from '../../core/queues.js';
-import { connectRedis } from '../../core/redis.js';
-import type { Services } from '../../core/services.js';
+import type { Component, ComponentHealth } from '../core/component.js';
+import { parsePayload, type QueueName } from '../core/queues.js';
+import { connectRedis } from '../core/redis.js';
+import type { Services } from '../core/services.js';
 import type { Processor } from './processor.js';
 import { processors as defaultProcessors } from './registry.js';
 

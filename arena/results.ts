@@ -5,7 +5,7 @@
  * split is revealed (the challenge closed or finalized).
  */
 import { Octokit } from '@octokit/rest';
-import type { Services } from '../../core/services.js';
+import type { Services } from '../core/services.js';
 import { AdminError, audit, type Actor } from './admin.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { readLeaderboard, type LeaderboardView } from './leaderboard.js';

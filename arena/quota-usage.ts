@@ -1,6 +1,6 @@
 /** Quota bookkeeping against the database: what a participant used, in the challenge's window. */
-import type { Db } from '../../core/db/client.js';
-import type { ChallengeDefinition } from '../challenges/schema.js';
+import type { Db } from '../core/db/client.js';
+import type { ChallengeDefinition } from '../grader/challenges/schema.js';
 import type { Participant } from './people.js';
 import { quotaStatus, quotaWindow, type QuotaStatus } from './quota.js';
 
