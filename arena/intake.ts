@@ -9,7 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BlobTooLargeError, formatBytes } from '../core/blob-store.js';
+import { BlobTooLargeError } from '../core/blob-store.js';
+import { formatBytes } from '../lib/format.js';
 import { withLock } from '../core/locks.js';
 import type { Services } from '../core/services.js';
 import { isFirmwareUpload } from '../core/file-kind.js';

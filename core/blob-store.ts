@@ -11,6 +11,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { formatBytes } from '../lib/format.js';
 import { SNIFF_BYTES, sniffFileKind, type FileKind } from './file-kind.js';
 
 /** Raised when an upload passes the size cap; nothing of it is kept. */
@@ -133,10 +134,4 @@ export class BlobStore {
       }
     }
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 }

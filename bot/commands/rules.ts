@@ -1,5 +1,5 @@
 /** /rules challenge: what a challenge asks for: budgets, scoring, quotas and timeline, from its YAML. */
-import { formatBytes } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import { getChallenge, phaseOf } from '../../arena/catalog.js';
 import { challengeOption, clip, need } from './shared.js';
 import type { Command } from './types.js';

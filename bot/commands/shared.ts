@@ -2,7 +2,7 @@
  * Pieces several commands share: the `challenge` option (choices from the stored challenges), a
  * required-option reader, and chat-sized renderings of a submission's progress.
  */
-import { formatBytes } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import { isSettled, type StatusView } from '../../arena/status.js';
 import { UserFacingError, type CommandOptions, type DefinitionContext, type OptionDefinition } from './types.js';
 

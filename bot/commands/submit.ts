@@ -4,7 +4,7 @@
  * costs no quota. On completion the learner gets a DM (or a mention if DMs are closed); `announce`
  * also posts the result in the channel.
  */
-import { formatBytes } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import { sniffFileKind, SNIFF_BYTES, uploadLabel } from '../../core/file-kind.js';
 import { submit } from '../../arena/intake.js';
 import { claimCompletionNotice, followSubmission } from './follow.js';

@@ -4,7 +4,7 @@
  * refreshing a signed URL once when it has expired (Discord's CDN then answers 404).
  */
 import type { REST } from 'discord.js';
-import { formatBytes } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import { UserFacingError } from '../commands/types.js';
 
 const CDN_HOSTS = new Set(['cdn.discordapp.com', 'media.discordapp.net']);

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatBytes } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import { ChallengeError, loadChallenge, rulesForChallenge } from '../../grader/challenges/load.js';
 import { preflight, type PreflightReport, type TensorInfo } from '../../grader/validate/preflight.js';
 import { DEFAULT_RULES } from '../../grader/validate/rules.js';

@@ -12,7 +12,7 @@ import { buildAdSet } from './build-ad.js';
 import { DatasetError } from './dataset.js';
 import { AD_SAMPLE_RATE } from './frontends/ad-logmel.js';
 import { markDemo } from './demo-manifest.js';
-import { seededRng, type Rng } from './rng.js';
+import { seededRng, type Rng } from '../../lib/rng.js';
 import { encodeWav } from './wav.js';
 
 export const AD_ANOMALY_KINDS = ['impacts', 'squeal', 'drift', 'dropouts', 'rattle'] as const;

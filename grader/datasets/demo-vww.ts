@@ -14,7 +14,7 @@ import { buildVwwSet } from './build-vww.js';
 import { DatasetError } from './dataset.js';
 import { markDemo } from './demo-manifest.js';
 import { decodeImage, resizeRgb, type Rgb } from './images.js';
-import { seededRng, type Rng } from './rng.js';
+import { seededRng, type Rng } from '../../lib/rng.js';
 
 export interface VwwDemoOptions {
   /** Rendered images per class (person, non_person). Default 50. */

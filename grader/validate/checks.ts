@@ -2,7 +2,7 @@
  * Preflight checks over a parsed Graph. Pure: graph + rules + measurements in, a list of checks out.
  * Every failing check names exactly what breaks it and gives a concrete fix.
  */
-import { formatBytes } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import type { Graph, Operator, Tensor } from '../tflite/graph.js';
 import { FLOAT_TYPES } from '../tflite/schema.js';
 import type { ArenaEstimate } from './arena.js';

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fromRoot } from '../../core/paths.js';
+import opSet from '../../firmware/op-set.json' with { type: 'json' };
 
 export interface SupportedOp {
   op: string;
@@ -7,9 +6,7 @@ export interface SupportedOp {
 }
 
 /**
- * The board firmware's registered op set, read from firmware/op-set.json: the one list preflight,
- * the host engine and the harness firmware share.
+ * The board firmware's registered op set, firmware/op-set.json: the one list preflight, the host
+ * engine and the harness firmware share. A JSON import, so the module stays pure (no file read).
  */
-export const FIRMWARE_OP_SET: ReadonlyMap<string, SupportedOp> = new Map(
-  (JSON.parse(readFileSync(fromRoot('firmware', 'op-set.json'), 'utf8')) as { ops: SupportedOp[] }).ops.map((o) => [o.op, o]),
-);
+export const FIRMWARE_OP_SET: ReadonlyMap<string, SupportedOp> = new Map((opSet as { ops: SupportedOp[] }).ops.map((o) => [o.op, o]));

@@ -11,7 +11,7 @@ import { syncChallenges } from '../../arena/catalog.js';
 import { ensurePerson } from '../../arena/people.js';
 import { scratchDatabase } from './databases.js';
 import { waitFor } from './process.js';
-import { mulberry32 } from './rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 import { testServices } from './services.js';
 import { sharedModel } from './shared.js';
 import { tempDir } from './tmp.js';

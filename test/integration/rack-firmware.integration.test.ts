@@ -15,7 +15,7 @@ import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { kwsModel } from '../helpers/pipeline.js';
 import { HAVE_SOCAT, simRack } from '../helpers/rack.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 import { testServices } from '../helpers/services.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 

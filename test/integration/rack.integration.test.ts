@@ -14,7 +14,7 @@ import { parseModel } from '../../grader/tflite/parse.js';
 import { WorkerPool } from '../../worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SOCAT, simRack } from '../helpers/rack.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 import { testServices } from '../helpers/services.js';
 import { runCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/process.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { SharedInferencePool } from '../../grader/interpreter/shared-pool.js';
 import { parseModel } from '../../grader/tflite/parse.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 
 function reference(model: Uint8Array, inputs: Uint8Array, count: number): Uint8Array {

@@ -3,7 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BlobStore, BlobTooLargeError, formatBytes } from '../../core/blob-store.js';
+import { BlobStore, BlobTooLargeError } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

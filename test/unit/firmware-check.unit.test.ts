@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFirmware, NANO33BLE } from '../../grader/firmware/check.js';
 import { readHex } from '../../grader/firmware/image.js';
 import { toElf, toIntelHex as toHex } from '../../grader/firmware/write.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 
 const APP = 0x10000;
 

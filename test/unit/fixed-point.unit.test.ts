@@ -12,7 +12,7 @@ import {
   roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
 } from '../../grader/interpreter/fixed-point.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 
 /** C++ int64 division truncates toward zero, as BigInt division does. */
 function refSrdhm(a: number, b: number): number {

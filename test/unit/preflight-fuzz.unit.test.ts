@@ -6,15 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { preflight } from '../../grader/validate/preflight.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { seededUniform } from '../../lib/rng.js';
 import { buildModel, tinyInt8Model } from '../helpers/tflite-builder.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 
 /** Uniform in [0, 1) from a seeded generator, so a failure reproduces. */
-function rng(seed: number) {
-  const next = mulberry32(seed);
-  return () => next() / 4294967296;
-}
+const rng = seededUniform;
 
 /** Where to mutate: `pos(r)` picks a byte, mostly in the flatbuffer's structure rather than in weights. */
 interface Target {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crc32, decodeMessage, encodeCommand, encodeMessage, fromHex, lapLatencyUs, LineSplitter, parseCommand, ProtocolError, toHex, type Command, type Message } from '../../grader/rack/protocol.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 
 const bytes = (n: number, seed = 1) => {
   const r = mulberry32(seed);

@@ -9,7 +9,7 @@ import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { printfExp, printfFixed, SimDutFirmware, type DutProfile } from '../../grader/rack/sim/sim-dut-firmware.js';
 import { chunks, decodeMessage, lapLatencyUs, MAX_DB_CHUNK, toHex } from '../../grader/rack/protocol.js';
 import { parseModel } from '../../grader/tflite/parse.js';
-import { mulberry32 } from '../helpers/rng.js';
+import { mulberry32 } from '../../lib/rng.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 import { buildModel, i32, i8, tinyInt8Model } from '../helpers/tflite-builder.js';
 

@@ -4,7 +4,7 @@
  * UTC), the quota with its reset time, team size and the device stage.
  */
 import { Router, type Request, type Response } from 'express';
-import { formatBytes } from '../../core/blob-store.js';
+import { formatBytes } from '../../lib/format.js';
 import { firmwareModelId, type ChallengeDefinition } from '../../grader/challenges/schema.js';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
 import { quotaWindow } from '../../arena/quota.js';

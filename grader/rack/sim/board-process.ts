@@ -15,7 +15,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import { driftLine, faultFor, mangle, seeded } from './faults.js';
+import { seededUniform } from '../../../lib/rng.js';
+import { driftLine, faultFor, mangle } from './faults.js';
 import { SimBoard } from './sim-board.js';
 import { SimDutFirmware, type SimFirmware } from './sim-dut-firmware.js';
 import { FLASH_MS_PER_PAGE, FLASH_RESET_MS, FRAME_HARNESS, FRAME_HEADER, MAX_FLASH_IMAGE, simProcessConfigSchema } from './process-protocol.js';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   // What a reboot (reset, brown-out, flash) starts: the harness, or the last flashed image.
   let firmware: () => SimFirmware = () => new SimBoard(config.board, micros);
   let board = firmware();
-  const rnd = seeded(config.seed);
+  const rnd = seededUniform(config.seed);
   const socat = spawn('socat', [`pty,raw,echo=0,link=${config.hostLink}`, `pty,raw,echo=0,link=${config.boardLink}`], { stdio: 'ignore' });
   const unplug = () => {
     socat.kill('SIGKILL');

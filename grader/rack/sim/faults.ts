@@ -16,18 +16,6 @@ export const faultSpecSchema = z.strictObject({
 
 export type FaultSpec = z.output<typeof faultSpecSchema>;
 
-/** Tiny seeded generator (mulberry32): a faulty run reproduces. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** What to do with the reply to command number `n` (0-based). */
 export type FaultAction = { kind: 'none'; drift?: boolean } | { kind: 'hang' } | { kind: 'reboot' } | { kind: 'disconnect' } | { kind: 'mangle'; garble: number; drop: number; drift?: boolean };
 
