@@ -18,7 +18,7 @@ import { parseConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { fromRoot } from '../core/paths.js';
 import { createServices } from '../core/services.js';
-import { readMlperfDataset } from '../grader/datasets/mlperf.js';
+import { readMlperfDataset } from '../grader/datasets/formats/mlperf.js';
 import { closeSharedPool } from '../grader/interpreter/shared-pool.js';
 import { syncChallenges } from '../arena/catalog.js';
 import { submit } from '../arena/intake.js';

@@ -10,14 +10,14 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from '../core/paths.js';
 import type { Dataset } from '../grader/datasets/dataset.js';
-import { DEFAULT_ENCODINGS } from '../grader/datasets/dataset.js';
+import { taskPlugin } from '../grader/tasks/index.js';
 import { scoreDataset } from '../grader/scoring/score.js';
 import { createOfficialRunner } from './peers/tflite-official.js';
 
 const dir = fromRoot('..', 'shared', 'oracle', 'kws_ref_model');
 const inputs = readdirSync(dir).filter((f) => /^input_\d+\.bin$/.test(f)).map((f) => new Uint8Array(readFileSync(join(dir, f))));
 const samples = Array.from({ length: 1000 }, (_, i) => ({ id: `s${i}`, label: 0, data: inputs[i % inputs.length]! }));
-const dataset: Dataset = { task: 'kws', format: 'mlperf', encoding: DEFAULT_ENCODINGS.kws, samples };
+const dataset: Dataset = { task: 'kws', format: 'mlperf', encoding: taskPlugin('kws').storedEncoding, samples };
 const model = new Uint8Array(readFileSync(join(dir, 'model.tflite')));
 
 const tCold = performance.now();

@@ -5,7 +5,8 @@
  * Started on first use, closed with the server.
  */
 import type { Response } from 'express';
-import { subscribeEvents, type EventSubscription, type ProgressEvent } from '../arena/events.js';
+import { subscribeEvents, type EventSubscription } from '../arena/event-feed.js';
+import type { ProgressEvent } from '../arena/events.js';
 import type { Services } from '../core/services.js';
 
 /** Events after which a challenge's leaderboard is recomputed. */

@@ -1,4 +1,6 @@
+import { TASK_IDS, isTask } from '../../grader/tasks/index.js';
 import { CliError } from '../errors.js';
+import { stepBar } from '../progress.js';
 import type { RegisterCommand } from './types.js';
 
 const register: RegisterCommand = (program) => {
@@ -10,41 +12,16 @@ const register: RegisterCommand = (program) => {
     .requiredOption('--from <dir>', 'raw data folder')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (opts: { task: string; from: string; out: string }) => {
-      if (!['kws', 'vww', 'ad'].includes(opts.task)) throw new CliError('--task must be kws, vww or ad', 2);
-      const [{ buildKwsSet, KWS_LABELS }, { buildAdSet }, { buildVwwSet }, { DatasetError }, { SingleBar, Presets }] = await Promise.all([
-        import('../../grader/datasets/build-kws.js'),
-        import('../../grader/datasets/build-ad.js'),
-        import('../../grader/datasets/build-vww.js'),
-        import('../../grader/datasets/dataset.js'),
-        import('cli-progress'),
-      ]);
-      const bar = process.stderr.isTTY ? new SingleBar({ format: 'building [{bar}] {value}/{total} clips', stream: process.stderr }, Presets.shades_classic) : null;
-      let started = false;
+      const [{ DATASET_BUILDERS }, { DatasetError }] = await Promise.all([import('../../grader/datasets/builders.js'), import('../../grader/datasets/dataset.js')]);
+      const builder = isTask(opts.task) ? DATASET_BUILDERS[opts.task] : undefined;
+      if (!builder) throw new CliError(`--task must be ${TASK_IDS.filter((t) => DATASET_BUILDERS[t]).join(', ').replace(/, ([^,]*)$/, ' or $1')}`, 2);
+      const bar = await stepBar('building [{bar}] {value}/{total} clips');
       try {
-        const onProgress = (done: number, total: number) => {
-          if (bar && !started) {
-            bar.start(total, 0);
-            started = true;
-          }
-          bar?.update(done);
-        };
-        if (opts.task === 'vww') {
-          const r = buildVwwSet(opts.from, opts.out, onProgress);
-          if (started) bar?.stop();
-          process.stdout.write(`${r.samples} images (${r.persons} with a person) → ${opts.out}\n`);
-          return;
-        }
-        if (opts.task === 'ad') {
-          const r = buildAdSet(opts.from, opts.out, onProgress);
-          if (started) bar?.stop();
-          process.stdout.write(`${r.samples} clips (${r.anomalies} anomalous) → ${opts.out}\n`);
-          return;
-        }
-        const r = buildKwsSet(opts.from, opts.out, onProgress);
-        if (started) bar?.stop();
-        process.stdout.write(`${r.samples} samples → ${opts.out}\n${KWS_LABELS.map((l, i) => `${l}: ${r.perLabel[i]}`).join(', ')}\n`);
+        const r = builder.build(opts.from, opts.out, bar.update);
+        bar.stop();
+        process.stdout.write(`${r.summary} → ${opts.out}\n${r.details ? `${r.details}\n` : ''}`);
       } catch (err) {
-        if (started) bar?.stop();
+        bar.stop();
         if (err instanceof DatasetError) throw new CliError(err.message, 2);
         throw err;
       }
@@ -63,7 +40,7 @@ export const registerDemo: RegisterCommand = (program) => {
     .option('--seed <n>', 'seed of the generator (same seed, same set)', '1')
     .option('--from <dir>', 'vww only: also add augmented copies of your own person/ and non_person/ images')
     .action(async (opts: { task: string; out: string; seed: string; from?: string }) => {
-      if (!['kws', 'vww', 'ad'].includes(opts.task)) throw new CliError('--task must be kws, vww or ad', 2);
+      if (!isTask(opts.task)) throw new CliError(`--task must be ${TASK_IDS.join(', ').replace(/, ([^,]*)$/, ' or $1')}`, 2);
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new CliError('--seed must be a non-negative integer', 2);
       if (opts.from && opts.task !== 'vww') throw new CliError('--from is for --task vww only', 2);
@@ -72,7 +49,7 @@ export const registerDemo: RegisterCommand = (program) => {
       const set = path.join(opts.out, 'set');
       try {
         const options = opts.task === 'vww' ? { seed, ...(opts.from ? { from: opts.from } : {}) } : { seed };
-        const r = generateDemo(opts.task as 'kws' | 'vww' | 'ad', path.join(opts.out, 'raw'), set, options, bar.update);
+        const r = generateDemo(opts.task, path.join(opts.out, 'raw'), set, options, bar.update);
         bar.stop();
         process.stdout.write(`${r.samples} demo samples (${r.detail}) → ${set} (demo only)\n`);
       } catch (err) {
@@ -82,24 +59,3 @@ export const registerDemo: RegisterCommand = (program) => {
       }
     });
 };
-
-/** A progress bar on stderr for an interactive terminal (a no-op otherwise); starts on the first update. */
-export async function stepBar(format: string): Promise<{ update: (done: number, total: number) => void; stop: () => void }> {
-  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar({ format, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
-  let started = false;
-  return {
-    update(done, total) {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-    stop() {
-      if (started) bar.stop();
-      started = false;
-    },
-  };
-}

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { DATASET_FORMAT_IDS, datasetFormat } from '../../grader/datasets/formats/index.js';
 import type { ResolvedDataset } from '../../grader/datasets/resolve.js';
+import { isTask, TASK_IDS } from '../../grader/tasks/index.js';
 import type { RegisterCommand } from './types.js';
 import { CliError } from '../errors.js';
-import { stepBar } from './dataset.js';
-
-const TASKS = ['kws', 'vww', 'ad'] as const;
+import { stepBar } from '../progress.js';
 
 const register: RegisterCommand = (program) => {
   program
@@ -27,13 +27,12 @@ const register: RegisterCommand = (program) => {
         opts.dataset = fromChallenge.dir;
       }
       if (!opts.task || !opts.dataset) throw new CliError('give --task kws|vww|ad and --dataset <dir>, or --challenge <id>', 2);
-      if (!(TASKS as readonly string[]).includes(opts.task)) throw new CliError(`--task must be one of ${TASKS.join(', ')}`, 2);
-      if (opts.format !== 'mlperf') throw new CliError(`unknown dataset format "${opts.format}" (known: mlperf)`, 2);
+      if (!isTask(opts.task)) throw new CliError(`--task must be one of ${TASK_IDS.join(', ')}`, 2);
+      if (!(DATASET_FORMAT_IDS as readonly string[]).includes(opts.format)) throw new CliError(`unknown dataset format "${opts.format}" (known: ${DATASET_FORMAT_IDS.join(', ')})`, 2);
       if (!['tflite', 'tflm', 'tflm-single'].includes(opts.arithmetic)) throw new CliError('--arithmetic must be tflite, tflm or tflm-single', 2);
       const threads = opts.threads === undefined ? undefined : Number(opts.threads);
       if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new CliError('--threads must be a positive integer', 2);
-      const [{ readMlperfDataset }, { DatasetError }, { scoreDataset, ScoringError }, { ModelFormatError }, { UnsupportedModelError }] = await Promise.all([
-        import('../../grader/datasets/mlperf.js'),
+      const [{ DatasetError }, { scoreDataset, ScoringError }, { ModelFormatError }, { UnsupportedModelError }] = await Promise.all([
         import('../../grader/datasets/dataset.js'),
         import('../../grader/scoring/score.js'),
         import('../../grader/tflite/flat-reader.js'),
@@ -45,11 +44,11 @@ const register: RegisterCommand = (program) => {
       } catch (err) {
         throw new CliError(`cannot read ${modelPath}: ${(err as Error).message}`, 2);
       }
-      const task = opts.task as (typeof TASKS)[number];
-      const progress = !opts.json && process.stderr.isTTY ? await progressBar() : null;
+      const task = opts.task;
+      const progress = opts.json ? null : await stepBar('scoring [{bar}] {percentage}% {value}/{total} inferences');
       try {
         // A challenge's set is scored whole here; the public/private split is the pipeline's business.
-        const dataset = fromChallenge?.dataset ?? readMlperfDataset(opts.dataset, task);
+        const dataset = fromChallenge?.dataset ?? datasetFormat(opts.format).read(opts.dataset, task);
         const result = await scoreDataset(model, dataset, {
           arithmetic: opts.arithmetic as 'tflite' | 'tflm' | 'tflm-single',
           ...(threads ? { threads } : {}),
@@ -97,23 +96,4 @@ async function challengeDataset(id: string, quiet: boolean): Promise<ResolvedDat
     if (err instanceof ChallengeError || err instanceof DatasetError) throw new CliError(err.message, 2);
     throw err;
   }
-}
-
-/** A progress bar on stderr (interactive terminals only). */
-async function progressBar(): Promise<{ update(done: number, total: number): void; stop(): void }> {
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar({ format: 'scoring [{bar}] {percentage}% {value}/{total} inferences', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
-  let started = false;
-  return {
-    update(done, total) {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-    stop() {
-      if (started) bar.stop();
-    },
-  };
 }

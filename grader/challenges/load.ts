@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { fromRoot } from '../../core/paths.js';
 import { FIRMWARE_OP_SET } from '../validate/op-set.js';
-import { TASK_SIGNATURES, type PreflightRules } from '../validate/rules.js';
+import { taskPlugin } from '../tasks/index.js';
+import type { PreflightRules } from '../validate/rules.js';
 import { challengeSchema, crossFieldProblems, type ChallengeDefinition } from './schema.js';
 
 export const CHALLENGES_DIR = fromRoot('challenges');
@@ -66,7 +67,7 @@ export function listChallengeIds(dir = CHALLENGES_DIR): string[] {
 
 /** The preflight rules a challenge sets. */
 export function rulesForChallenge(c: ChallengeDefinition): PreflightRules {
-  const signature = c.signature ?? TASK_SIGNATURES[c.task];
+  const signature = c.signature ?? taskPlugin(c.task).signature;
   const allowed = c.budgets.allowedOps ? new Map(c.budgets.allowedOps.map((op) => [op, FIRMWARE_OP_SET.get(op)!])) : FIRMWARE_OP_SET;
   return {
     source: `challenge ${c.id}`,

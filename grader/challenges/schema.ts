@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { TENSOR_TYPES } from '../tflite/schema.js';
+import { DATASET_FORMAT_IDS } from '../datasets/formats/index.js';
+import { TASK_IDS, taskPlugin } from '../tasks/index.js';
 
 const isoWithOffset = z.iso.datetime({ offset: true, error: 'an ISO 8601 time with an explicit offset, e.g. 2026-12-01T00:00:00Z' });
 
@@ -28,7 +30,7 @@ const tensorSpec = z.strictObject({
 export const challengeSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'),
   title: z.string().min(1),
-  task: z.enum(['kws', 'vww', 'ad']),
+  task: z.enum(TASK_IDS),
   description: z.string().optional(),
   /** Defaults to the task's reference signature. */
   signature: z.strictObject({ inputs: z.array(tensorSpec).min(1), outputs: z.array(tensorSpec).min(1) }).optional(),
@@ -45,7 +47,7 @@ export const challengeSchema = z.strictObject({
         .string()
         .min(1)
         .refine((p) => !p.startsWith('$') || p === '$DATA_DIR' || p.startsWith('$DATA_DIR/'), { error: 'only $DATA_DIR/ is expanded (e.g. $DATA_DIR/datasets/my-set)' }),
-      format: z.enum(['mlperf']).default('mlperf'),
+      format: z.enum(DATASET_FORMAT_IDS).default('mlperf'),
       privateFraction: z.number().min(0).max(1).default(0.5),
       splitSeed: z.string().min(1).optional(),
       demo: z.boolean().default(false),
@@ -152,16 +154,11 @@ export function crossFieldProblems(c: ChallengeDefinition): string[] {
   if (t.freezes && (Date.parse(t.freezes) < Date.parse(t.opens) || Date.parse(t.freezes) > Date.parse(t.closes))) out.push('timeline: freezes must lie between opens and closes');
   if (c.scoring.latency.bestMs >= c.scoring.latency.worstMs) out.push('scoring.latency: bestMs must be below worstMs');
   if (c.scoring.flash.bestBytes >= c.scoring.flash.worstBytes) out.push('scoring.flash: bestBytes must be below worstBytes');
-  const metric = c.task === 'ad' ? 'auc' : 'top1';
+  const metric = taskPlugin(c.task).metric.id;
   if (c.scoring.gate.metric !== metric) out.push(`scoring.gate.metric: a ${c.task} challenge is gated on ${metric}`);
   if (c.quotas.total !== undefined && c.quotas.total < c.quotas.perDay) out.push('quotas: total is below perDay');
   const fw = c.firmware;
   if (fw && !c.device.enabled) out.push('firmware: firmware submissions run on the rack, so device.enabled must be true');
   if (fw?.flash && fw.flash.bestBytes >= fw.flash.worstBytes) out.push('firmware.flash: bestBytes must be below worstBytes');
   return out;
-}
-
-/** The MLPerf Tiny model id a firmware for this task answers to `profile` with. */
-export function firmwareModelId(task: ChallengeDefinition['task']): 'kws01' | 'vww01' | 'ad01' {
-  return task === 'kws' ? 'kws01' : task === 'vww' ? 'vww01' : 'ad01';
 }

@@ -4,9 +4,10 @@
  */
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { AD_WINDOW, DatasetError } from './dataset.js';
-import { AD_SAMPLE_RATE, adFeatures } from './frontends/ad-logmel.js';
-import { MANIFEST_FILE } from './mlperf.js';
+import { AD_WINDOW } from '../tasks/ad.js';
+import { DatasetError } from './dataset.js';
+import { AD_SAMPLE_RATE, adFeatures } from '../tasks/front-ends/ad-logmel.js';
+import { MANIFEST_FILE } from './formats/mlperf.js';
 import { parseWav } from './wav.js';
 
 export function buildAdSet(from: string, out: string, onProgress?: (done: number, total: number) => void): { samples: number; anomalies: number } {

@@ -6,12 +6,11 @@
  */
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { KWS_LABELS } from '../tasks/kws.js';
 import { DatasetError } from './dataset.js';
-import { KWS_QUANT, KWS_SAMPLE_RATE, KWS_SAMPLES, kwsMfcc, quantizeKwsFeatures } from './frontends/kws-mfcc.js';
-import { MANIFEST_FILE } from './mlperf.js';
+import { KWS_QUANT, KWS_SAMPLE_RATE, KWS_SAMPLES, kwsMfcc, quantizeKwsFeatures } from '../tasks/front-ends/kws-mfcc.js';
+import { MANIFEST_FILE } from './formats/mlperf.js';
 import { parseWav } from './wav.js';
-
-export const KWS_LABELS = ['down', 'go', 'left', 'no', 'off', 'on', 'right', 'stop', 'up', 'yes', 'silence', 'unknown'] as const;
 
 export function kwsLabelForFolder(folder: string): number {
   const f = folder.toLowerCase();

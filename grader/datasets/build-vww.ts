@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { basename, extname, join } from 'node:path';
 import { DatasetError } from './dataset.js';
 import { decodeImage, resizeRgb } from './images.js';
-import { MANIFEST_FILE } from './mlperf.js';
+import { MANIFEST_FILE } from './formats/mlperf.js';
 
 const IMAGE = /\.(jpe?g|png|bmp)$/i;
 

@@ -3,12 +3,10 @@
  * its stored bytes, plus the encoding those bytes are in. Formats (folders) are plug-ins in this
  * folder; the scorer converts every sample to the submitted model's own input quantization.
  */
-import type { Task } from '../validate/rules.js';
+import type { Task } from '../tasks/index.js';
+import type { StoredEncoding } from '../tasks/types.js';
 
-/** How the stored sample bytes encode real values. */
-export type StoredEncoding =
-  | { dtype: 'int8' | 'uint8'; scale: number; zeroPoint: number }
-  | { dtype: 'float32' };
+export type { StoredEncoding };
 
 export interface Sample {
   id: string;
@@ -31,12 +29,11 @@ export class DatasetError extends Error {
   override name = 'DatasetError';
 }
 
-/** The encodings of the reference sets (ARCHITECTURE.md §6), used when a folder has no manifest. */
-export const DEFAULT_ENCODINGS: Record<Task, StoredEncoding> = {
-  kws: { dtype: 'int8', scale: 0.5847029, zeroPoint: 83 },
-  vww: { dtype: 'uint8', scale: 1 / 255, zeroPoint: 0 },
-  ad: { dtype: 'float32' },
-};
-
-/** AD: 5 frames × 128 mel bins of float32 per window, stepping one frame. */
-export const AD_WINDOW = { bytes: 2560, stride: 512 } as const;
+/** `count` evenly spaced windows of a windowed sample (first and last included). */
+export function spreadWindows(data: Uint8Array, window: { bytes: number; stride: number }, count: number): Uint8Array[] {
+  const n = Math.floor((data.length - window.bytes) / window.stride) + 1;
+  if (n < 1) throw new DatasetError(`a sample of ${data.length} bytes is shorter than one ${window.bytes}-byte window`);
+  const k = Math.min(count, n);
+  const idx = k === 1 ? [0] : Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
+  return idx.map((w) => data.subarray(w * window.stride, w * window.stride + window.bytes));
+}

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAdSet } from './build-ad.js';
 import { DatasetError } from './dataset.js';
-import { AD_SAMPLE_RATE } from './frontends/ad-logmel.js';
+import { AD_SAMPLE_RATE } from '../tasks/front-ends/ad-logmel.js';
 import { markDemo } from './demo-manifest.js';
 import { seededRng, type Rng } from '../../lib/rng.js';
 import { encodeWav } from './wav.js';

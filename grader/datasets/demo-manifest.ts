@@ -1,7 +1,7 @@
 /** Demo sets say what they are in their manifest, so nobody mistakes one for a real held-out set. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE } from './mlperf.js';
+import { MANIFEST_FILE } from './formats/mlperf.js';
 
 /** Replace the description in `outDir`/dataset.json (written by the build) with `description`. */
 export function markDemo(outDir: string, description: string): void {

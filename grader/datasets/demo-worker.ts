@@ -1,6 +1,6 @@
 /** Runs one demo generation (see demo.ts) and reports progress, the summary or the error to the parent. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Task } from '../validate/rules.js';
+import type { Task } from '../tasks/index.js';
 import { generateDemo, type DemoOptions } from './demo.js';
 
 const { task, rawDir, outDir, options } = workerData as { task: Task; rawDir: string; outDir: string; options: DemoOptions[Task] };

@@ -4,7 +4,7 @@
  * does not stall a worker's event loop.
  */
 import { Worker } from 'node:worker_threads';
-import type { Task } from '../validate/rules.js';
+import type { Task } from '../tasks/index.js';
 import { DatasetError } from './dataset.js';
 import { generateAdDemo, type AdDemoOptions } from './demo-ad.js';
 import { generateKwsDemo, type KwsDemoOptions } from './demo-kws.js';
@@ -23,18 +23,27 @@ export interface DemoSummary {
   detail: string;
 }
 
-/** Write the raw data under `rawDir` and the MLPerf-layout set under `outDir`, synchronously. */
-export function generateDemo<T extends Task>(task: T, rawDir: string, outDir: string, options: DemoOptions[T] = {}, onProgress?: (done: number, total: number) => void): DemoSummary {
-  if (task === 'kws') {
+type DemoGenerator<T extends Task> = (rawDir: string, outDir: string, options: DemoOptions[T], onProgress?: (done: number, total: number) => void) => DemoSummary;
+
+/** Task → its demo generator, as plain data. */
+const GENERATORS: { [T in Task]: DemoGenerator<T> } = {
+  kws: (rawDir, outDir, options, onProgress) => {
     const r = generateKwsDemo(rawDir, outDir, options, onProgress);
     return { samples: r.samples, detail: `${r.perLabel.slice(0, 10).reduce((a, b) => a + b, 0)} keywords, ${r.perLabel[10]} silence, ${r.perLabel[11]} unknown` };
-  }
-  if (task === 'vww') {
+  },
+  vww: (rawDir, outDir, options, onProgress) => {
     const r = generateVwwDemo(rawDir, outDir, options, onProgress);
     return { samples: r.samples, detail: `${r.persons} with a person${r.augmented ? `, ${r.augmented} augmented organizer images` : ''}` };
-  }
-  const r = generateAdDemo(rawDir, outDir, options, onProgress);
-  return { samples: r.samples, detail: `${r.anomalies} anomalous` };
+  },
+  ad: (rawDir, outDir, options, onProgress) => {
+    const r = generateAdDemo(rawDir, outDir, options, onProgress);
+    return { samples: r.samples, detail: `${r.anomalies} anomalous` };
+  },
+};
+
+/** Write the raw data under `rawDir` and the MLPerf-layout set under `outDir`, synchronously. */
+export function generateDemo<T extends Task>(task: T, rawDir: string, outDir: string, options: DemoOptions[T] = {}, onProgress?: (done: number, total: number) => void): DemoSummary {
+  return (GENERATORS[task] as DemoGenerator<T>)(rawDir, outDir, options, onProgress);
 }
 
 type WorkerMessage = { progress: [number, number] } | { done: DemoSummary } | { error: { name: string; message: string } };

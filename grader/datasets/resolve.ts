@@ -13,13 +13,19 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ChallengeDefinition } from '../challenges/schema.js';
-import type { Task } from '../validate/rules.js';
+import type { Task } from '../tasks/index.js';
 import { DatasetError, type Dataset } from './dataset.js';
 import { generateDemoInWorker, type DemoOptions } from './demo.js';
-import { MANIFEST_FILE, readMlperfDataset } from './mlperf.js';
+import { datasetFormat } from './formats/index.js';
 
 export const DATA_DIR_VARIABLE = '$DATA_DIR';
+
+/** What of a challenge definition names its held-out set (grader/challenges/schema.ts `dataset`). */
+export interface ChallengeDatasetRef {
+  id: string;
+  task: Task;
+  dataset?: { path: string; format: string; privateFraction: number; splitSeed?: string | undefined; demo: boolean } | undefined;
+}
 
 export interface ResolveOptions {
   /** The configured DATA_DIR (absolute), for `$DATA_DIR/…` paths. */
@@ -43,7 +49,7 @@ export interface ResolvedDataset {
 }
 
 /** The absolute folder a challenge's dataset.path names. Pure. */
-export function challengeDatasetDir(def: ChallengeDefinition, challengeDir: string, dataDir: string): string {
+export function challengeDatasetDir(def: ChallengeDatasetRef, challengeDir: string, dataDir: string): string {
   if (!def.dataset) throw new DatasetError(`challenge ${def.id} names no held-out dataset (add dataset.path to its challenge.yaml)`);
   const p = def.dataset.path;
   if (p === DATA_DIR_VARIABLE || p.startsWith(`${DATA_DIR_VARIABLE}/`)) return resolve(dataDir, `.${p.slice(DATA_DIR_VARIABLE.length)}`);
@@ -51,17 +57,18 @@ export function challengeDatasetDir(def: ChallengeDefinition, challengeDir: stri
   return resolve(challengeDir, p);
 }
 
-const labelsFile = (dir: string) => join(dir, 'y_labels.csv');
-const hasLabels = (dir: string) => existsSync(labelsFile(dir));
+/** Demo generators write the MLPerf layout. */
+const hasLabels = (dir: string) => datasetFormat('mlperf').isComplete(dir);
 
 /** Find (and for a missing demo set, generate) a challenge's held-out set and load it. */
-export async function resolveChallengeDataset(def: ChallengeDefinition, challengeDir: string, opts: ResolveOptions): Promise<ResolvedDataset> {
+export async function resolveChallengeDataset(def: ChallengeDatasetRef, challengeDir: string, opts: ResolveOptions): Promise<ResolvedDataset> {
   const dir = challengeDatasetDir(def, challengeDir, opts.dataDir);
   const { privateFraction, demo, path } = def.dataset!;
   const splitSeed = def.dataset!.splitSeed ?? def.id;
+  const format = datasetFormat(def.dataset!.format);
   let generated = false;
-  if (!hasLabels(dir)) {
-    const state = existsSync(dir) ? 'has no y_labels.csv' : 'does not exist';
+  if (!format.isComplete(dir)) {
+    const state = existsSync(dir) ? `has no ${format.stampFiles[0]}` : 'does not exist';
     if (!demo) {
       throw new DatasetError(
         `challenge ${def.id}: the held-out set ${dir} ${state} (dataset.path "${path}"). Build it with \`tinyarena dataset build --task ${def.task} --from <raw> --out ${dir}\`, or point dataset.path at an MLPerf-layout folder.`,
@@ -70,7 +77,7 @@ export async function resolveChallengeDataset(def: ChallengeDefinition, challeng
     if (opts.generate === false) throw new DatasetError(`challenge ${def.id}: the demo set ${dir} ${state} and generation is off`);
     generated = await ensureDemoSet(def.task, dir, {}, opts.onProgress);
   }
-  return { dataset: loadDataset(dir, def.task), dir, privateFraction, splitSeed, generated, demo };
+  return { dataset: loadDataset(dir, def.task, format.id), dir, privateFraction, splitSeed, generated, demo };
 }
 
 const inFlight = new Map<string, Promise<boolean>>();
@@ -150,26 +157,30 @@ interface CacheEntry {
 const MAX_CACHED = 4;
 const cache = new Map<string, CacheEntry>();
 
-function stampOf(dir: string): string {
-  const l = statSync(labelsFile(dir));
-  let m = '-';
-  try {
-    const s = statSync(join(dir, MANIFEST_FILE));
-    m = `${s.ino}:${s.mtimeMs}:${s.size}`;
-  } catch {
-    /* no manifest */
+function stampOf(dir: string, files: readonly string[]): string {
+  const [first, ...rest] = files;
+  const l = statSync(join(dir, first!));
+  const parts = [`${l.ino}:${l.mtimeMs}:${l.size}`];
+  for (const f of rest) {
+    try {
+      const s = statSync(join(dir, f));
+      parts.push(`${s.ino}:${s.mtimeMs}:${s.size}`);
+    } catch {
+      parts.push('-');
+    }
   }
-  return `${l.ino}:${l.mtimeMs}:${l.size}|${m}`;
+  return parts.join('|');
 }
 
-/** readMlperfDataset, cached by folder + task while y_labels.csv and dataset.json are unchanged. */
-export function loadDataset(dir: string, task: Task): Dataset {
-  const key = `${resolve(dir)}|${task}`;
+/** A set read through its format (the MLPerf layout unless named), cached by folder + task + format while its stamp files are unchanged. */
+export function loadDataset(dir: string, task: Task, formatId = 'mlperf'): Dataset {
+  const format = datasetFormat(formatId);
+  const key = `${resolve(dir)}|${task}|${format.id}`;
   let stamp: string;
   try {
-    stamp = stampOf(dir);
+    stamp = stampOf(dir, format.stampFiles);
   } catch {
-    throw new DatasetError(`${dir}: no y_labels.csv (expected the MLPerf Tiny accuracy layout)`);
+    throw new DatasetError(`${dir}: no ${format.stampFiles[0]} (expected the ${format.description})`);
   }
   const hit = cache.get(key);
   if (hit && hit.stamp === stamp) {
@@ -178,7 +189,7 @@ export function loadDataset(dir: string, task: Task): Dataset {
     cache.set(key, hit);
     return hit.dataset;
   }
-  const dataset = readMlperfDataset(dir, task);
+  const dataset = format.read(dir, task);
   cache.delete(key);
   cache.set(key, { stamp, dataset });
   while (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);

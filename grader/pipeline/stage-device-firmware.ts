@@ -9,59 +9,27 @@
  * board that then proves healthy is the learner's (rejected, quota kept); no usable board is ours
  * (retried, then refunded).
  */
-import { createHash } from 'node:crypto';
-import { firmwareModelId } from '../challenges/schema.js';
-import { DatasetError, type Dataset, type Sample } from '../datasets/dataset.js';
-import { resolveChallengeDataset } from '../datasets/resolve.js';
+import { spreadWindows, type Sample } from '../datasets/dataset.js';
 import { NANO33BLE } from '../firmware/check.js';
 import { FirmwareFormatError, readFirmware } from '../firmware/image.js';
 import { toFlatBinary } from '../firmware/write.js';
-import { isPrivate } from '../metrics/split.js';
+import { seededSubset } from '../metrics/split.js';
+import { taskPlugin } from '../tasks/index.js';
 import { activeRack } from '../rack/active.js';
 import { runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
 import { FirmwareRunError } from '../rack/rack.js';
+import { heldOutSet, splitHeldOut } from './held-out.js';
 import { StageStop, type StageContext, type StageOutcome } from '../../arena/stage-contract.js';
 
-const hashKey = (seed: string, id: string) => createHash('sha256').update(`firmware\0${seed}\0${id}`).digest('hex');
-
-/**
- * The fixed subset of one split: the `n` samples with the smallest seeded hash; for AD half from each
- * class, so the AUC of the subset is defined.
- */
-export function firmwareSubset(samples: Sample[], task: Dataset['task'], seed: string, n: number): Sample[] {
-  const order = (xs: Sample[]) => [...xs].sort((a, b) => (hashKey(seed, a.id) < hashKey(seed, b.id) ? -1 : 1));
-  if (task !== 'ad') return order(samples).slice(0, n);
-  const normal = order(samples.filter((s) => s.label === 0));
-  const anomalous = order(samples.filter((s) => s.label === 1));
-  // Half each, the other class filling in when one is short.
-  const takeAnomalous = Math.min(anomalous.length, n - Math.min(normal.length, Math.ceil(n / 2)));
-  const takeNormal = Math.min(normal.length, n - takeAnomalous);
-  return [...normal.slice(0, takeNormal), ...anomalous.slice(0, takeAnomalous)];
-}
-
-/** `count` evenly spaced windows of an AD file (first and last included). */
-export function adWindows(data: Uint8Array, window: { bytes: number; stride: number }, count: number): Uint8Array[] {
-  const n = Math.floor((data.length - window.bytes) / window.stride) + 1;
-  if (n < 1) throw new DatasetError(`an AD file of ${data.length} bytes is shorter than one ${window.bytes}-byte window`);
-  const k = Math.min(count, n);
-  const idx = k === 1 ? [0] : Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
-  return idx.map((w) => data.subarray(w * window.stride, w * window.stride + window.bytes));
-}
-
-export async function firmwareDeviceStage({ services, submission, challenge, progress }: StageContext): Promise<StageOutcome> {
+export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutcome> {
+  const { services, submission, challenge, progress } = ctx;
   const fw = challenge.def.firmware;
   if (!fw) throw new StageStop('rejected', `${challenge.def.title} does not accept firmware submissions`);
   const rack = activeRack();
   if (!rack) throw new StageStop('failed', 'no board rack is attached to this grader, and firmware submissions can only be graded on a board');
-  if (!challenge.def.dataset) throw new StageStop('failed', `challenge ${challenge.def.id} names no held-out set (dataset.path in its challenge.yaml)`);
-  let resolved;
-  try {
-    resolved = await resolveChallengeDataset(challenge.def, challenge.dir, { dataDir: services.config.DATA_DIR });
-  } catch (err) {
-    if (err instanceof DatasetError) throw new StageStop('failed', `the held-out set of ${challenge.def.id} cannot be read: ${err.message}`);
-    throw err;
-  }
+  const resolved = await heldOutSet(ctx);
   const { dataset, privateFraction, splitSeed } = resolved;
+  const plugin = taskPlugin(dataset.task);
 
   const appStart = NANO33BLE.flashStart + NANO33BLE.bootloaderBytes;
   let image;
@@ -72,18 +40,18 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
     throw err;
   }
 
-  // Same split as the score stage; a split that cannot stand alone borrows the whole set.
-  const splits = { public: dataset.samples.filter((s) => !isPrivate(splitSeed, s.id, privateFraction)), private: dataset.samples.filter((s) => isPrivate(splitSeed, s.id, privateFraction)) };
-  const usable = (xs: Sample[]) => xs.length > 0 && (dataset.task !== 'ad' || new Set(xs.map((x) => x.label)).size === 2);
+  // Same split as the score stage (a split that cannot stand alone borrows the whole set); a fixed
+  // subset of each, with both classes where the metric needs them.
+  const splits = splitHeldOut(resolved);
   const samples: FirmwareSample[] = [];
   const chosen = { public: [] as Sample[], private: [] as Sample[] };
   for (const split of ['public', 'private'] as const) {
-    chosen[split] = firmwareSubset(usable(splits[split]) ? splits[split] : dataset.samples, dataset.task, `${splitSeed}\0${split}`, fw.samples);
-    for (const s of chosen[split]) samples.push({ id: s.id, label: s.label, split, inputs: dataset.task === 'ad' ? adWindows(s.data, dataset.window!, fw.windowsPerFile) : [s.data] });
+    chosen[split] = seededSubset(splits[split].samples, 'firmware', `${splitSeed}\0${split}`, fw.samples, { bothClasses: plugin.needsBothClasses });
+    for (const s of chosen[split]) samples.push({ id: s.id, label: s.label, split, inputs: dataset.window ? spreadWindows(s.data, dataset.window, fw.windowsPerFile) : [s.data] });
   }
 
   const device = challenge.def.device;
-  const modelId = firmwareModelId(challenge.def.task);
+  const modelId = plugin.modelId;
   const t0 = performance.now();
   let report;
   try {
@@ -129,7 +97,7 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
     modelId,
     samples: samples.length,
     scores,
-    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: !usable(splits.public), privateUsesWholeSet: !usable(splits.private), windowsPerFile: dataset.task === 'ad' ? fw.windowsPerFile : undefined },
+    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: splits.public.usesWholeSet, privateUsesWholeSet: splits.private.usesWholeSet, windowsPerFile: dataset.window ? fw.windowsPerFile : undefined },
   };
   if (report.latencyMs > device.timeoutMs) {
     return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms` };

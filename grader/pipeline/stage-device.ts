@@ -6,28 +6,21 @@
  * board by the rack; no usable board is transient (the queue retries, then the quota is refunded).
  * Without a rack the stage is skipped with the reason, and the latency term scores 0 points.
  */
-import { createHash } from 'node:crypto';
 import { conversionFor } from '../datasets/convert.js';
-import { DatasetError, type Dataset } from '../datasets/dataset.js';
-import { resolveChallengeDataset } from '../datasets/resolve.js';
 import { Interpreter } from '../interpreter/interpreter.js';
 import { UnsupportedModelError } from '../interpreter/kernel.js';
 import { activeRack } from '../rack/active.js';
 import { runOnDevice, type DeviceCase } from '../rack/device-run.js';
 import { ModelRefusedError } from '../rack/rack.js';
 import { estimateLatency } from '../validate/latency-model.js';
+import { seededSubset } from '../metrics/split.js';
 import { parseModel } from '../tflite/parse.js';
 import { firmwareDeviceStage } from './stage-device-firmware.js';
-import { StageStop, type StageWork } from '../../arena/stage-contract.js';
+import { heldOutSet } from './held-out.js';
+import type { StageWork } from '../../arena/stage-contract.js';
 
 /** Samples run on the board per submission: enough to catch arithmetic drift, cheap on a real kit. */
 export const DEVICE_SAMPLES = 8;
-
-/** The fixed subset: the samples with the smallest hash of (split seed, id), so every submission gets the same ones. */
-export function deviceSubset(dataset: Dataset, seed: string, n = DEVICE_SAMPLES): Dataset['samples'] {
-  const key = (id: string) => createHash('sha256').update(`device\0${seed}\0${id}`).digest('hex');
-  return [...dataset.samples].sort((a, b) => (key(a.id) < key(b.id) ? -1 : 1)).slice(0, n);
-}
 
 export const deviceStage: StageWork = async (ctx) => {
   if (ctx.submission.kind === 'firmware') return firmwareDeviceStage(ctx);
@@ -41,15 +34,7 @@ export const deviceStage: StageWork = async (ctx) => {
       detail: { reason: 'no board rack is attached to this grader (RACK_CONFIG unset and RACK_SIM_BOARDS=0): latency is not measured and the latency term scores 0 points' },
     };
   }
-  if (!challenge.def.dataset) throw new StageStop('failed', `challenge ${challenge.def.id} names no held-out set (dataset.path in its challenge.yaml)`);
-  let resolved;
-  try {
-    resolved = await resolveChallengeDataset(challenge.def, challenge.dir, { dataDir: services.config.DATA_DIR });
-  } catch (err) {
-    if (err instanceof DatasetError) throw new StageStop('failed', `the held-out set of ${challenge.def.id} cannot be read: ${err.message}`);
-    throw err;
-  }
-  const { dataset, splitSeed } = resolved;
+  const { dataset, splitSeed } = await heldOutSet(ctx);
   const model = await services.blobs.readBytes(submission.blobSha256);
   const graph = parseModel(model);
 
@@ -69,9 +54,9 @@ export const deviceStage: StageWork = async (ctx) => {
   const conversion = conversionFor(dataset.encoding, { dtype: 'int8', scale: input.quantization.scale[0]!, zeroPoint: input.quantization.zeroPoint[0] ?? 0 });
   const width = dataset.encoding.dtype === 'float32' ? 4 : 1;
   const cases: DeviceCase[] = [];
-  for (const s of deviceSubset(dataset, splitSeed)) {
-    // AD: the first window of the file stands for it (the device checks arithmetic, not the metric).
-    const stored = dataset.task === 'ad' ? s.data.subarray(0, dataset.window!.bytes) : s.data;
+  for (const s of seededSubset(dataset.samples, 'device', splitSeed, DEVICE_SAMPLES)) {
+    // A windowed sample (AD): its first window stands for it (the device checks arithmetic, not the metric).
+    const stored = dataset.window ? s.data.subarray(0, dataset.window.bytes) : s.data;
     if (stored.length !== input.elements * width) {
       const reason = `sample ${s.id} does not fit the model input [${input.shape.join(',')}]`;
       return { status: 'failed', detail: { error: reason }, reason };

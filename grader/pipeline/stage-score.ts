@@ -4,12 +4,10 @@
  * A split that cannot be scored alone (no samples with privateFraction 0 or 1; one class only for AD
  * on a small set) borrows the whole set, and the report says so.
  */
-import type { Dataset } from '../datasets/dataset.js';
+import type { StageWork } from '../../arena/stage-contract.js';
 import { DatasetError } from '../datasets/dataset.js';
-import { resolveChallengeDataset } from '../datasets/resolve.js';
-import { isPrivate } from '../metrics/split.js';
 import { scoreDataset, ScoringError, type ScoreResult } from '../scoring/score.js';
-import { StageStop, type StageWork } from '../../arena/stage-contract.js';
+import { heldOutSet, splitHeldOut } from './held-out.js';
 
 /** ROC curves can have a point per sample; a report needs a few hundred at most. */
 function thin(result: ScoreResult): ScoreResult {
@@ -18,31 +16,25 @@ function thin(result: ScoreResult): ScoreResult {
   return { ...result, roc: Array.from({ length: 256 }, (_, i) => result.roc![Math.round(i * step)]!) };
 }
 
-export const scoreStage: StageWork = async ({ services, submission, challenge }) => {
+export const scoreStage: StageWork = async (ctx) => {
+  const { services, submission, challenge } = ctx;
   // A firmware's model is compiled in: the board scores it (grader/pipeline/stage-device-firmware.ts).
   if (submission.kind === 'firmware') return { status: 'skipped', detail: { reason: 'firmware is scored on a board of the rack (device stage), on a fixed subset of each split' } };
-  if (!challenge.def.dataset) throw new StageStop('failed', `challenge ${challenge.def.id} names no held-out set (dataset.path in its challenge.yaml)`);
-  let resolved;
-  try {
-    resolved = await resolveChallengeDataset(challenge.def, challenge.dir, { dataDir: services.config.DATA_DIR });
-  } catch (err) {
-    if (err instanceof DatasetError) throw new StageStop('failed', `the held-out set of ${challenge.def.id} cannot be read: ${err.message}`);
-    throw err;
-  }
+  const resolved = await heldOutSet(ctx);
   const { dataset, privateFraction, splitSeed } = resolved;
-  const priv = dataset.samples.filter((s) => isPrivate(splitSeed, s.id, privateFraction));
-  const pub = dataset.samples.filter((s) => !isPrivate(splitSeed, s.id, privateFraction));
-  // A split must be scoreable on its own: not empty, and for AD (ROC AUC) holding both classes.
-  const usable = (samples: Dataset['samples']) => samples.length > 0 && (dataset.task !== 'ad' || new Set(samples.map((x) => x.label)).size === 2);
-  const part = (samples: Dataset['samples']): Dataset => ({ ...dataset, samples: usable(samples) ? samples : dataset.samples });
+  const split = splitHeldOut(resolved);
   const model = await services.blobs.readBytes(submission.blobSha256);
   const arithmetic = challenge.def.device.arithmetic;
   try {
-    const publicResult = await scoreDataset(model, part(pub), { arithmetic });
-    const privateResult = await scoreDataset(model, part(priv), { arithmetic });
+    const publicResult = await scoreDataset(model, { ...dataset, samples: split.public.samples }, { arithmetic });
+    const privateResult = await scoreDataset(model, { ...dataset, samples: split.private.samples }, { arithmetic });
     return {
       status: 'passed',
-      detail: { public: thin(publicResult), private: thin(privateResult), split: { seed: splitSeed, privateFraction, publicN: pub.length, privateN: priv.length, publicUsesWholeSet: !usable(pub), privateUsesWholeSet: !usable(priv) } },
+      detail: {
+        public: thin(publicResult),
+        private: thin(privateResult),
+        split: { seed: splitSeed, privateFraction, publicN: split.public.n, privateN: split.private.n, publicUsesWholeSet: split.public.usesWholeSet, privateUsesWholeSet: split.private.usesWholeSet },
+      },
     };
   } catch (err) {
     if (err instanceof ScoringError) return { status: 'failed', detail: { error: err.message }, reason: err.message };

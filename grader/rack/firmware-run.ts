@@ -5,11 +5,9 @@
  * firmware does), `infer 1 0` and the printed `m-results-[…]` — and times it (median of single-lap
  * runs after warm-ups). {@link scoreFirmwareOutputs} turns the printed results into the task metric.
  */
-import { argmax, classificationReport } from '../metrics/classification.js';
-import { rocAuc, rocCurve } from '../metrics/roc.js';
 import type { ScoreResult } from '../scoring/score.js';
 import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
-import type { Task } from '../validate/rules.js';
+import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
 import { median } from './device-run.js';
 import type { FlashImage } from './flash/flasher.js';
 import { FirmwareRunError, type FirmwareSession, type Rack, type RunResult } from './rack.js';
@@ -119,14 +117,20 @@ export async function runFirmwareOnDevice(rack: Rack, req: FirmwareRunRequest, l
   };
 }
 
-const CLASSES: Record<Task, number> = { kws: 12, vww: 2, ad: 1 };
-
 /**
- * The task metric from what the firmware printed: top-1 of the printed class scores (KWS, VWW), or
- * for AD the ROC AUC of per-file means of the printed reconstruction errors (one value per window,
- * as the MLPerf Tiny AD firmware prints). @throws FirmwareRunError when the output has the wrong shape.
+ * The task metric from what the firmware printed (class scores, or one anomaly score per window as
+ * the MLPerf Tiny AD firmware prints), through the same function as the host's outputs
+ * (grader/tasks/index.ts scoreOutputs). @throws FirmwareRunError when the output has the wrong shape.
  */
 export function scoreFirmwareOutputs(task: Task, samples: Pick<FirmwareSample, 'id' | 'label'>[], results: number[][][], meta: { durationMs: number; arithmetic: ArithmeticProfileName }): ScoreResult {
+  const plugin = taskPlugin(task);
+  for (const [i, perInput] of results.entries()) {
+    for (const values of perInput) {
+      if (values.length !== plugin.results.perInput) {
+        throw new FirmwareRunError(`the firmware printed ${values.length} value(s) in m-results-[…] for sample ${samples[i]!.id}; a ${task} firmware prints ${plugin.results.description}`);
+      }
+    }
+  }
   const base = {
     task,
     n: samples.length,
@@ -134,22 +138,5 @@ export function scoreFirmwareOutputs(task: Task, samples: Pick<FirmwareSample, '
     arithmetic: meta.arithmetic,
     inputConversion: { method: 'identity' as const, description: 'samples sent as the dataset stores them (as the MLPerf Tiny runner does); the firmware converts them to its model input' },
   };
-  const want = CLASSES[task];
-  for (const [i, perInput] of results.entries()) {
-    for (const values of perInput) {
-      if (values.length !== want) {
-        const what = task === 'ad' ? 'one reconstruction error' : `${want} class scores`;
-        throw new FirmwareRunError(`the firmware printed ${values.length} value(s) in m-results-[…] for sample ${samples[i]!.id}; a ${task} firmware prints ${what}`);
-      }
-    }
-  }
-  const labels = samples.map((s) => s.label);
-  if (task === 'ad') {
-    const scores = results.map((perInput) => perInput.reduce((a, v) => a + v[0]!, 0) / perInput.length);
-    const auc = rocAuc(scores, labels);
-    return { ...base, metric: 'auc', value: auc, auc, roc: rocCurve(scores, labels) };
-  }
-  const predictions = results.map((perInput) => argmax(perInput[0]!));
-  const report = classificationReport(labels, predictions, want);
-  return { ...base, metric: 'top1', value: report.top1, perClass: report.perClass, confusion: report.confusion };
+  return { ...base, ...scoreOutputs(task, samples.map((s) => s.label), results) };
 }

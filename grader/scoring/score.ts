@@ -1,29 +1,23 @@
 /**
  * Score a model on a held-out set through the engine's worker pool: convert every sample to the
- * model's own input quantization, run, and compute the task's metric (top-1 for KWS/VWW, exact ROC
- * AUC of per-file reconstruction error for AD).
+ * model's own input quantization, run, and compute the task's metric through its plug-in
+ * (grader/tasks/: top-1 for KWS/VWW, exact ROC AUC of per-file reconstruction error for AD).
  */
 import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
 import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import { withCachedPool } from '../interpreter/pool-cache.js';
 import { sharedPool } from '../interpreter/shared-pool.js';
-import { argmax, classificationReport, type ClassMetrics } from '../metrics/classification.js';
-import { rocAuc, rocCurve, type RocPoint } from '../metrics/roc.js';
 import { parseModel } from '../tflite/parse.js';
 import type { Graph } from '../tflite/graph.js';
 import { Interpreter } from '../interpreter/interpreter.js';
-import type { Task } from '../validate/rules.js';
+import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
+import type { MetricResult } from '../tasks/types.js';
 
-export interface ScoreResult {
+/** A task's metric on a set, how it was computed and how long it took: the score stage's result per split. */
+export interface ScoreResult extends MetricResult {
   task: Task;
-  metric: 'top1' | 'auc';
-  value: number;
   n: number;
-  perClass?: ClassMetrics[];
-  confusion?: number[][];
-  auc?: number;
-  roc?: RocPoint[];
   durationMs: number;
   inputConversion: { method: Conversion['method']; description: string };
   arithmetic: ArithmeticProfileName;
@@ -76,13 +70,13 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
   const width = storedBytesPerElement(dataset);
   const elements = input.elements;
 
-  // Model inputs for every sample (AD: every window of every file).
+  // Model inputs for every sample (a windowed task such as AD: every window of every file).
   const windowsPerSample: number[] = [];
   const chunks: Uint8Array[] = [];
   for (const s of dataset.samples) {
-    if (dataset.task === 'ad') {
-      const w = dataset.window!;
-      if (w.bytes !== elements * width) throw new DatasetError(`AD windows are ${w.bytes} bytes but the model takes ${elements} × ${width}-byte values`);
+    if (dataset.window) {
+      const w = dataset.window;
+      if (w.bytes !== elements * width) throw new DatasetError(`${dataset.task.toUpperCase()} windows are ${w.bytes} bytes but the model takes ${elements} × ${width}-byte values`);
       if (s.data.length < w.bytes) throw new DatasetError(`${s.id}: ${s.data.length} bytes is shorter than one ${w.bytes}-byte window`);
       const n = Math.floor((s.data.length - w.bytes) / w.stride) + 1;
       windowsPerSample.push(n);
@@ -105,33 +99,19 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
         : await sharedPool().inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
   const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;
-  const base = { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic };
-
-  if (dataset.task === 'ad') {
-    // Per file: mean over windows of the MSE between the float input window and the dequantized output.
-    const so = output.quantization.scale[0]!;
-    const zo = output.quantization.zeroPoint[0] ?? 0;
-    const scores: number[] = [];
-    let row = 0;
-    dataset.samples.forEach((s, i) => {
-      let sum = 0;
-      for (let k = 0; k < windowsPerSample[i]!; k++, row++) {
-        const x = new Float32Array(chunks[row]!.slice().buffer);
-        let se = 0;
-        for (let j = 0; j < outN; j++) {
-          const d = x[j]! - so * (outputs[row * outN + j]! - zo);
-          se += d * d;
-        }
-        sum += se / outN;
-      }
-      scores.push(sum / windowsPerSample[i]!);
-    });
-    const labels = dataset.samples.map((s) => s.label);
-    const auc = rocAuc(scores, labels);
-    return { ...base, metric: 'auc', value: auc, auc, roc: rocCurve(scores, labels), durationMs: Math.round(performance.now() - t0) };
+  const plugin = taskPlugin(dataset.task);
+  const quant = { scale: output.quantization.scale[0]!, zeroPoint: output.quantization.zeroPoint[0] ?? 0 };
+  // Per sample, per model input: the raw output, or what the task makes of it (AD: the window's reconstruction error).
+  const perSample: ArrayLike<number>[][] = [];
+  let row = 0;
+  for (const n of windowsPerSample) {
+    const mine: ArrayLike<number>[] = [];
+    for (let k = 0; k < n; k++, row++) {
+      const out = outputs.subarray(row * outN, (row + 1) * outN);
+      mine.push(plugin.hostOutput ? plugin.hostOutput(chunks[row]!, out, quant) : out);
+    }
+    perSample.push(mine);
   }
-
-  const predictions = dataset.samples.map((_, i) => argmax(outputs, i * outN, outN));
-  const report = classificationReport(dataset.samples.map((s) => s.label), predictions, outN);
-  return { ...base, metric: 'top1', value: report.top1, perClass: report.perClass, confusion: report.confusion, durationMs: Math.round(performance.now() - t0) };
+  const result = scoreOutputs(dataset.task, dataset.samples.map((s) => s.label), perSample);
+  return { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic, ...result, durationMs: Math.round(performance.now() - t0) };
 }

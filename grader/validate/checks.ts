@@ -6,6 +6,7 @@ import { formatBytes } from '../../lib/format.js';
 import type { Graph, Operator, Tensor } from '../tflite/graph.js';
 import { FLOAT_TYPES } from '../tflite/schema.js';
 import type { ArenaEstimate } from './arena.js';
+import { taskPlugin } from '../tasks/index.js';
 import type { PreflightRules, TensorSpec } from './rules.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn';
@@ -117,14 +118,8 @@ function checkIo(id: string, what: 'input' | 'output', g: Graph, indices: number
   return pass(id, `${what}${expected.length > 1 ? 's' : ''} ${text} as ${rules.source} expects`);
 }
 
-function shapeHint(rules: PreflightRules, what: string, s: TensorSpec): string {
-  if (rules.task === 'kws' && what === 'input') return `The KWS ${what} is 49 frames × 10 MFCC coefficients: shape ${shapeText(s.shape)} (use the reference front end, ARCHITECTURE.md §6).`;
-  if (rules.task === 'vww' && what === 'input') return `The VWW ${what} is a 96×96 RGB image: shape ${shapeText(s.shape)}.`;
-  if (rules.task === 'ad' && what === 'input') return `The AD ${what} is 5 frames × 128 log-mel bins flattened: shape ${shapeText(s.shape)}.`;
-  if (rules.task === 'kws') return `The KWS output has 12 classes (10 keywords, silence, unknown): shape ${shapeText(s.shape)}.`;
-  if (rules.task === 'vww') return `The VWW output has 2 classes (no person, person): shape ${shapeText(s.shape)}.`;
-  if (rules.task === 'ad') return `The AD autoencoder reconstructs its 640 inputs: shape ${shapeText(s.shape)}.`;
-  return `Make ${what} shape ${shapeText(s.shape)}.`;
+function shapeHint(rules: PreflightRules, what: 'input' | 'output', s: TensorSpec): string {
+  return rules.task ? taskPlugin(rules.task).describeTensor(what, shapeText(s.shape)) : `Make ${what} shape ${shapeText(s.shape)}.`;
 }
 
 function validActivationQuant(t: Tensor): boolean {

@@ -2,15 +2,11 @@
  * What a model must satisfy: the default competition rules (a Nano 33 BLE Sense running the harness
  * firmware) or a challenge's own signature and budgets.
  */
-import type { TensorType } from '../tflite/schema.js';
+import type { Task } from '../tasks/index.js';
+import type { TensorSpec } from '../tasks/types.js';
 import { FIRMWARE_OP_SET, type SupportedOp } from './op-set.js';
 
-export type Task = 'kws' | 'vww' | 'ad';
-
-export interface TensorSpec {
-  shape: number[];
-  dtype: TensorType;
-}
+export type { TensorSpec };
 
 export interface PreflightRules {
   /** Where the rules come from, for messages ("default competition rules", "challenge kws-demo"). */
@@ -40,13 +36,6 @@ export const NANO33_BLE_SENSE = {
   modelSlotBytes: 640 * 1024,
   maxArenaBytes: 192 * 1024,
 } as const;
-
-/** Model signatures of the three tasks (ARCHITECTURE.md §6). */
-export const TASK_SIGNATURES: Record<Task, { inputs: TensorSpec[]; outputs: TensorSpec[] }> = {
-  kws: { inputs: [{ shape: [1, 49, 10, 1], dtype: 'int8' }], outputs: [{ shape: [1, 12], dtype: 'int8' }] },
-  vww: { inputs: [{ shape: [1, 96, 96, 3], dtype: 'int8' }], outputs: [{ shape: [1, 2], dtype: 'int8' }] },
-  ad: { inputs: [{ shape: [1, 640], dtype: 'int8' }], outputs: [{ shape: [1, 640], dtype: 'int8' }] },
-};
 
 /** Rules when no challenge is named: full-integer int8, the firmware's ops, the board's budgets. */
 export const DEFAULT_RULES: PreflightRules = {

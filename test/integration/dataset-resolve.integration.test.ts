@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseChallenge } from '../../grader/challenges/load.js';
-import { AD_WINDOW, DatasetError } from '../../grader/datasets/dataset.js';
-import { readMlperfDataset } from '../../grader/datasets/mlperf.js';
+import { DatasetError } from '../../grader/datasets/dataset.js';
+import { AD_WINDOW } from '../../grader/tasks/ad.js';
+import { readMlperfDataset } from '../../grader/datasets/formats/mlperf.js';
 import { clearDatasetCache, materializeDemoSet, resolveChallengeDataset } from '../../grader/datasets/resolve.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -110,11 +110,11 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
     const { getChallenge } = await import('../../arena/catalog.js');
     const view = await getChallenge(s.db, 'kws-test', s.config.CHALLENGES_DIR);
     const { dataset, splitSeed, privateFraction } = await resolveChallengeDataset(view.def, view.dir, { dataDir: s.config.DATA_DIR });
-    const { firmwareSubset } = await import('../../grader/pipeline/stage-device-firmware.js');
+    const { seededSubset } = await import('../../grader/metrics/split.js');
     const { isPrivate } = await import('../../grader/metrics/split.js');
-    const pub = firmwareSubset(
+    const pub = seededSubset(
       dataset.samples.filter((x) => !isPrivate(splitSeed, x.id, privateFraction)),
-      'kws',
+      'firmware',
       `${splitSeed}\0public`,
       5,
     );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findExecutable } from '../../core/redis.js';
 import { generateKwsDemo } from '../../grader/datasets/demo-kws.js';
-import { readMlperfDataset } from '../../grader/datasets/mlperf.js';
+import { readMlperfDataset } from '../../grader/datasets/formats/mlperf.js';
 import { scoreDataset } from '../../grader/scoring/score.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { changeChallenge, disqualify, grantQuota, rejudge } from '../../arena/admin.js';
-import { subscribeEvents, type ProgressEvent } from '../../arena/events.js';
+import { subscribeEvents } from '../../arena/event-feed.js';
+import type { ProgressEvent } from '../../arena/events.js';
 import { IntakeError, submit } from '../../arena/intake.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
 import { submissionStatus } from '../../arena/status.js';

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMlperfDataset } from '../../grader/datasets/mlperf.js';
+import { readMlperfDataset } from '../../grader/datasets/formats/mlperf.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { argmax } from '../../grader/metrics/classification.js';
 import { scoreDataset } from '../../grader/scoring/score.js';

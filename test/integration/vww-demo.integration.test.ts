@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateVwwDemo } from '../../grader/datasets/demo-vww.js';
-import { readMlperfDataset } from '../../grader/datasets/mlperf.js';
+import { readMlperfDataset } from '../../grader/datasets/formats/mlperf.js';
 import { scoreDataset } from '../../grader/scoring/score.js';
 import { runCli } from '../helpers/cli.js';
 import { HAVE_SHARED_MODELS, sharedModel, sharedPath } from '../helpers/shared.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AD_FRAMES, adFeatures, logMelSpectrogram, slaneyMelFilters } from '../../grader/datasets/frontends/ad-logmel.js';
+import { AD_FRAMES, adFeatures, logMelSpectrogram, slaneyMelFilters } from '../../grader/tasks/front-ends/ad-logmel.js';
 
 describe('AD log-mel front end', () => {
   it('has 128 Slaney-normalised triangular filters over 513 bins', () => {

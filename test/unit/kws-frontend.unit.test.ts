@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../../grader/datasets/dataset.js';
-import { KWS_FRAMES, kwsMfcc, melMatrix, quantizeKwsFeatures } from '../../grader/datasets/frontends/kws-mfcc.js';
+import { KWS_FRAMES, kwsMfcc, melMatrix, quantizeKwsFeatures } from '../../grader/tasks/front-ends/kws-mfcc.js';
 import { parseWav } from '../../grader/datasets/wav.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { argmax } from '../../grader/metrics/classification.js';

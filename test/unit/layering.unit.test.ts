@@ -82,7 +82,7 @@ describe('Discord /submit', () => {
     const modules = await importClosure('bot/commands/submit.ts');
     console.log(`bot/commands/submit.ts loads ${modules.length} project modules:\n  ${modules.join('\n  ')}`);
     expect(modules).toContain('arena/intake.ts');
-    expect(modules.filter((m) => /^grader\/(pipeline|rack|interpreter|scoring|datasets)\//.test(m))).toEqual([]);
+    expect(modules.filter((m) => /^grader\/(pipeline|rack|interpreter|scoring)\//.test(m))).toEqual([]);
     expect(modules.length).toBeLessThanOrEqual(50);
   });
 });

@@ -5,10 +5,10 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { formatBytes } from '../../lib/format.js';
-import { firmwareModelId, type ChallengeDefinition } from '../../grader/challenges/schema.js';
+import type { ChallengeDefinition } from '../../grader/challenges/schema.js';
+import { taskPlugin } from '../../grader/tasks/index.js';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
 import { quotaWindow } from '../../arena/quota.js';
-import { TASK_SIGNATURES } from '../../grader/validate/rules.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
 
@@ -32,7 +32,7 @@ export function challengePageRoutes(ctx: WebContext): Router {
     const d = c.def;
     const p = phaseOf(c);
     const zone = d.timeline.displayTimeZone;
-    const sig = d.signature ?? TASK_SIGNATURES[d.task];
+    const sig = d.signature ?? taskPlugin(d.task).signature;
     const tensors = (ts: { shape: number[]; dtype: string }[]) => ts.map((t) => `${escapeHtml(t.dtype)} [${t.shape.join(', ')}]`).join('; ');
     const w = d.scoring.weights;
     const { resetsAt } = quotaWindow(d.quotas, new Date());
@@ -58,5 +58,5 @@ function firmwareSection(d: ChallengeDefinition): string {
   const fw = d.firmware;
   if (!fw) return '';
   const flash = fw.flash ?? d.scoring.flash;
-  return `<p>Or compiled firmware for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : ''}) speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(firmwareModelId(d.task))}</code>. It is flashed onto a board and judged on ${fw.samples} held-out samples per split${d.task === 'ad' ? ` (${fw.windowsPerFile} windows per file)` : ''}, sent as the dataset stores them; its flash term uses the image size (1 at ≤ ${formatBytes(flash.bestBytes)}, 0 at ≥ ${formatBytes(flash.worstBytes)}).</p>`;
+  return `<p>Or compiled firmware for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : ''}) speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(taskPlugin(d.task).modelId)}</code>. It is flashed onto a board and judged on ${fw.samples} held-out samples per split${taskPlugin(d.task).window ? ` (${fw.windowsPerFile} windows per file)` : ''}, sent as the dataset stores them; its flash term uses the image size (1 at ≤ ${formatBytes(flash.bestBytes)}, 0 at ≥ ${formatBytes(flash.worstBytes)}).</p>`;
 }

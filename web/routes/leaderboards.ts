@@ -7,6 +7,7 @@
 import { Router, type Request, type Response } from 'express';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
 import { readLeaderboard, type LeaderboardView } from '../../arena/leaderboard.js';
+import { taskPlugin, type Task } from '../../grader/tasks/index.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
@@ -62,7 +63,7 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
     let total = 0;
     let board: LeaderboardView;
     let title: string;
-    let task: string;
+    let task: Task;
     let budget: number;
     try {
       const c = await getChallenge(services.db, String(req.params.id), services.config.CHALLENGES_DIR);
@@ -113,7 +114,7 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
         : '';
     const pareto =
       marked.length >= 2
-        ? `<h2>Quality against size</h2><figure>${paretoPlot(marked, { qualityLabel: task === 'ad' ? 'ROC AUC' : 'top-1 accuracy', budgetBytes: budget })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`
+        ? `<h2>Quality against size</h2><figure>${paretoPlot(marked, { qualityLabel: taskPlugin(task).metric.label, budgetBytes: budget })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`
         : '';
     // A visible, unfrozen board offers a refresh when new results land (no auto-reload under the reader).
     const liveScript =

@@ -1,13 +1,14 @@
 /**
  * GET /submissions/:id — the submission report: state and stages, the composite score and its terms,
- * metrics of the public split with a confusion heat map (KWS/VWW) or ROC curve (AD), MACs per
+ * metrics of the public split in the task's report sections (confusion heat map and per-class table,
+ * or ROC curve), MACs per
  * operator, preflight checks with their fixes, and the change against the person's previous run.
  * Until browser sign-in lands (web issue) it shows only what is public anyway: never the private split.
  */
 import { Router, type Request, type Response } from 'express';
-import { KWS_LABELS } from '../../grader/datasets/build-kws.js';
-import type { ClassMetrics } from '../../grader/metrics/classification.js';
-import type { RocPoint } from '../../grader/metrics/roc.js';
+import type { ScoreResult } from '../../grader/scoring/score.js';
+import { isTask, taskPlugin } from '../../grader/tasks/index.js';
+import type { ReportSection } from '../../grader/tasks/types.js';
 import { submissionStatus, type StatusView } from '../../arena/status.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
@@ -21,33 +22,29 @@ interface CheckView {
   hint?: string;
 }
 
-interface ScoreView {
-  metric: string;
-  value: number;
-  n: number;
-  perClass?: ClassMetrics[];
-  confusion?: number[][];
-  auc?: number;
-  roc?: RocPoint[];
-  inputConversion?: { description: string };
-  arithmetic?: string;
-}
-
-const LABELS: Record<string, readonly string[]> = { kws: KWS_LABELS, vww: ['no person', 'person'], ad: ['normal', 'anomaly'] };
+/** A stored score stage result, as the report reads it (older rows may lack the newer fields). */
+type ScoreView = Pick<ScoreResult, 'metric' | 'value' | 'n' | 'perClass' | 'confusion' | 'auc' | 'roc'> & Partial<Pick<ScoreResult, 'inputConversion' | 'arithmetic'>>;
 
 const detailOf = <T,>(s: StatusView, stage: string) => s.stages.find((st) => st.name === stage)?.detail as T | undefined;
 
 function metricsSection(score: ScoreView | undefined, task: string): string {
   if (!score) return '';
-  const labels = LABELS[task] ?? [];
+  const plugin = isTask(task) ? taskPlugin(task) : null;
+  const labels = plugin?.labels ?? [];
   const head = `<h2>Held-out results (public split)</h2><p>${escapeHtml(score.metric === 'auc' ? 'ROC AUC' : 'Top-1 accuracy')}: <strong>${score.metric === 'auc' ? score.value.toFixed(4) : `${(score.value * 100).toFixed(2)} %`}</strong> on ${score.n} samples.${score.inputConversion ? ` Inputs: ${escapeHtml(score.inputConversion.description)}.` : ''}${score.arithmetic ? ` Arithmetic: ${escapeHtml(score.arithmetic)}.` : ''}</p>`;
-  const plot = score.confusion ? `<figure>${confusionHeatmap(score.confusion, labels)}<figcaption>Confusion matrix (public split)</figcaption></figure>` : score.roc ? `<figure>${rocCurve(score.roc, score.auc ?? score.value)}<figcaption>ROC curve (public split)</figcaption></figure>` : '';
-  const table = score.perClass?.length
-    ? `<table><caption>Per class</caption><thead><tr><th scope="col">Class</th><th scope="col">Support</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th></tr></thead><tbody>${score.perClass
-        .map((c) => `<tr><th scope="row">${escapeHtml(labels[c.label] ?? String(c.label))}</th><td>${c.support}</td><td>${c.precision.toFixed(3)}</td><td>${c.recall.toFixed(3)}</td><td>${c.f1.toFixed(3)}</td></tr>`)
-        .join('')}</tbody></table>`
-    : '';
-  return head + plot + table;
+  // The task's report sections, in its order; each is drawn when the result has its data.
+  const draw: Record<ReportSection, () => string> = {
+    confusion: () => (score.confusion ? `<figure>${confusionHeatmap(score.confusion, labels)}<figcaption>Confusion matrix (public split)</figcaption></figure>` : ''),
+    roc: () => (score.roc ? `<figure>${rocCurve(score.roc, score.auc ?? score.value)}<figcaption>ROC curve (public split)</figcaption></figure>` : ''),
+    'per-class': () =>
+      score.perClass?.length
+        ? `<table><caption>Per class</caption><thead><tr><th scope="col">Class</th><th scope="col">Support</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th></tr></thead><tbody>${score.perClass
+            .map((c) => `<tr><th scope="row">${escapeHtml(labels[c.label] ?? String(c.label))}</th><td>${c.support}</td><td>${c.precision.toFixed(3)}</td><td>${c.recall.toFixed(3)}</td><td>${c.f1.toFixed(3)}</td></tr>`)
+            .join('')}</tbody></table>`
+        : '',
+  };
+  const sections: readonly ReportSection[] = plugin?.reportSections ?? ['confusion', 'roc', 'per-class'];
+  return head + sections.map((name) => draw[name]()).join('');
 }
 
 export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router {

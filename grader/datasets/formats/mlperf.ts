@@ -7,11 +7,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import type { Task } from '../validate/rules.js';
-import { AD_WINDOW, DEFAULT_ENCODINGS, DatasetError, type Dataset, type StoredEncoding } from './dataset.js';
+import { TASK_IDS, taskPlugin, type Task } from '../../tasks/index.js';
+import { DatasetError, type Dataset, type StoredEncoding } from '../dataset.js';
+import type { DatasetFormat } from './types.js';
 
 const manifestSchema = z.strictObject({
-  task: z.enum(['kws', 'vww', 'ad']).optional(),
+  task: z.enum(TASK_IDS).optional(),
   description: z.string().optional(),
   encoding: z.union([
     z.strictObject({ dtype: z.enum(['int8', 'uint8']), scale: z.number().positive(), zeroPoint: z.number().int() }),
@@ -41,7 +42,8 @@ export function readMlperfDataset(dir: string, task: Task): Dataset {
   if (!existsSync(labelsFile)) throw new DatasetError(`${dir}: no y_labels.csv (expected the MLPerf Tiny accuracy layout)`);
   const manifest = readManifest(dir);
   if (manifest?.task && manifest.task !== task) throw new DatasetError(`${join(dir, MANIFEST_FILE)} says task ${manifest.task}, not ${task}`);
-  const encoding = manifest?.encoding ?? DEFAULT_ENCODINGS[task];
+  const plugin = taskPlugin(task);
+  const encoding = manifest?.encoding ?? plugin.storedEncoding;
   const root = resolve(dir);
   const samples: Dataset['samples'] = [];
   let window: Dataset['window'];
@@ -69,6 +71,15 @@ export function readMlperfDataset(dir: string, task: Task): Dataset {
     samples.push({ id: file, label, data: new Uint8Array(readFileSync(path)) });
   });
   if (samples.length === 0) throw new DatasetError(`${labelsFile}: no samples`);
-  if (task === 'ad') window ??= { ...AD_WINDOW };
+  if (plugin.window) window ??= { ...plugin.window };
   return { task, format: 'mlperf', encoding, samples, ...(window ? { window } : {}) };
 }
+
+/** The format's entry in the registry (./index.ts). */
+export default {
+  id: 'mlperf' as const,
+  description: 'MLPerf Tiny accuracy layout: y_labels.csv + one .bin per sample (+ optional dataset.json)',
+  stampFiles: ['y_labels.csv', MANIFEST_FILE],
+  isComplete: (dir: string) => existsSync(join(dir, 'y_labels.csv')),
+  read: readMlperfDataset,
+} satisfies DatasetFormat;
