@@ -57,10 +57,6 @@ export async function issueToken(db: Db, personId: string, label: string): Promi
   return { id: row.id, secret };
 }
 
-export async function revokeToken(db: Db, tokenId: string): Promise<void> {
-  await db.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
-}
-
 /** The person a bearer token belongs to. @throws AuthError for unknown or revoked tokens. */
 export async function authenticate(db: Db, secret: string) {
   if (!secret.startsWith('ta_') || secret.length > 200) throw new AuthError('not a TinyArena API token');

@@ -46,7 +46,6 @@ export const queuePayloads = {
 export type QueueName = keyof typeof queuePayloads;
 export type JobPayload<Q extends QueueName> = z.output<(typeof queuePayloads)[Q]>;
 export type JobInput<Q extends QueueName> = z.input<(typeof queuePayloads)[Q]>;
-export const QUEUE_NAMES = Object.keys(queuePayloads) as QueueName[];
 
 /** Validate a payload for a queue. @throws ZodError naming the bad field. */
 export function parsePayload<Q extends QueueName>(queue: Q, data: unknown): JobPayload<Q> {

@@ -40,93 +40,110 @@ export async function runStage(services: Services, stage: StageName, job: Submis
   if (!sub) return { skipped: 'missing' };
   if (sub.runId !== job.runId) return { skipped: 'stale' };
   if (FINISHED.has(sub.state)) {
-    // A repeated publish after a crash between "mark done" and "update the board / announce":
-    // finish those (both idempotent: the board is rebuilt, the announcement made once per run).
-    if (stage === 'publish' && sub.state === 'done') {
-      await recomputeLeaderboard(services, sub.challengeId);
-      const announced = await db.submissionEvent.count({ where: { submissionId: sub.id, type: 'done', createdAt: { gte: sub.startedAt ?? sub.createdAt } } });
-      const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: sub.id, split: 'public' }, select: { rank: true } });
-      const summary = { publicScore: sub.publicScore, eligible: sub.eligible, rank: entry?.rank ?? null };
-      if (!announced) await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: summary });
-      // Its own result row too, if the crash came before it was written.
-      if (sub.evaluatorVersion) {
-        await db.stageResult.updateMany({
-          where: { submissionId: sub.id, stage: 'publish', evaluatorVersion: sub.evaluatorVersion, status: { notIn: ['passed'] } },
-          data: { status: 'passed', detail: toJson(summary), error: null, finishedAt: new Date() },
-        });
-      }
-    }
+    // A repeated publish after a crash between "mark done" and "update the board / announce".
+    if (stage === 'publish' && sub.state === 'done') await completePublish(services, sub);
     return { skipped: 'finished' };
   }
-  const version = job.evaluatorVersion;
-  const key = { submissionId_stage_evaluatorVersion: { submissionId: sub.id, stage, evaluatorVersion: version } };
+  const key = { submissionId_stage_evaluatorVersion: { submissionId: sub.id, stage, evaluatorVersion: job.evaluatorVersion } };
   let result = await db.stageResult.findUnique({ where: key });
-  let ran = false;
-  if (!result || !SETTLED.has(result.status)) {
-    const challenge = await getChallenge(db, sub.challengeId, services.config.CHALLENGES_DIR);
-    const startedAt = new Date();
-    await db.stageResult.upsert({
-      where: key,
-      create: { submissionId: sub.id, stage, evaluatorVersion: version, status: 'running', attempts: 1, startedAt },
-      update: { status: 'running', attempts: { increment: 1 }, startedAt, finishedAt: null, error: null },
-    });
-    const moved = await db.submission.updateMany({ where: { id: sub.id, runId: job.runId }, data: { state: 'running', stage, startedAt: sub.startedAt ?? startedAt } });
-    if (moved.count === 0) return { skipped: 'stale' };
-    await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'stage-started', data: { stage } });
-
-    const earlierRows = await db.stageResult.findMany({ where: { submissionId: sub.id, evaluatorVersion: version, stage: { in: STAGES.slice(0, STAGES.indexOf(stage)) } } });
-    const earlier = Object.fromEntries(earlierRows.map((r) => [r.stage, { status: r.status, detail: r.detail }]));
-    let outcome: StageOutcome;
-    try {
-      let lastProgress = 0;
-      const progress: StageContext['progress'] = async (data, force = false) => {
-        if (!force && Date.now() - lastProgress < 1000) return;
-        lastProgress = Date.now();
-        try {
-          await db.stageResult.updateMany({ where: { ...key.submissionId_stage_evaluatorVersion, status: 'running' }, data: { detail: toJson({ progress: data }) } });
-          await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'stage-progress', data: { stage, ...data } });
-        } catch (err) {
-          services.logger.warn({ submission: sub.id, err: (err as Error).message }, 'could not record stage progress');
-        }
-      };
-      outcome = await STAGE_WORK[stage]({ services, submission: { ...sub, state: 'running', stage }, challenge, evaluatorVersion: version, earlier, progress });
-    } catch (err) {
-      if (!(err instanceof StageStop)) {
-        await db.stageResult.update({ where: key, data: { status: 'error', error: (err as Error).message.slice(0, 2000), finishedAt: new Date() } });
-        throw err;
-      }
-      await db.stageResult.update({ where: key, data: { status: err.outcome === 'rejected' ? 'failed' : 'error', error: err.message, finishedAt: new Date() } });
-      await finishSubmission(services, sub, err.outcome, err.message, stage);
-      return { ran: stage, status: 'failed' };
-    }
-    result = await db.stageResult.update({ where: key, data: { status: outcome.status, detail: toJson(outcome.detail), error: outcome.reason ?? null, finishedAt: new Date() } });
-    ran = true;
-    await emitEvent(services, {
-      submissionId: sub.id,
-      challengeId: sub.challengeId,
-      personId: sub.personId,
-      type: 'stage-finished',
-      data: { stage, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), ...summarise(stage, outcome.detail) },
-    });
-    // Last word of a run: consumers (bot, web) may stop listening here.
-    if (stage === 'publish' && outcome.status === 'passed') {
-      await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: outcome.detail as Record<string, unknown> });
-    }
+  const ran = !result || !SETTLED.has(result.status);
+  if (ran) {
+    const worked = await doStageWork(services, stage, sub, job);
+    if (worked === 'stale') return { skipped: 'stale' };
+    if (worked === 'stopped') return { ran: stage, status: 'failed' };
+    result = worked;
   }
 
   // Move on (also when the work was already done by an earlier delivery of this job).
-  if (result.status === 'failed') {
-    await finishSubmission(services, sub, 'rejected', result.error ?? `${stage} failed`, stage);
+  if (result!.status === 'failed') {
+    await finishSubmission(services, sub, 'rejected', result!.error ?? `${stage} failed`, stage);
   } else {
     const next = nextStage(stage);
     if (next) {
       const moved = await db.submission.updateMany({ where: { id: sub.id, runId: job.runId }, data: { stage: next } });
       if (moved.count === 0) return { skipped: 'stale' };
       await enqueueStage(services, sub, next);
+    } else if (ran && result!.status === 'passed') {
+      // The publish stage's work marked the submission done and updated the board.
+      await completePublish(services, sub, result!.detail as Record<string, unknown>);
     }
-    // The publish stage's work marks the submission done and updates the board itself.
   }
-  return ran ? { ran: stage, status: result.status as StageOutcome['status'] } : { skipped: 'already-done' };
+  return ran ? { ran: stage, status: result!.status as StageOutcome['status'] } : { skipped: 'already-done' };
+}
+
+type StageRow = Awaited<ReturnType<Services['db']['stageResult']['update']>>;
+
+/**
+ * Run the stage's work under a `running` result row and record its outcome. Returns the settled row;
+ * `stopped` when the work ended the run (StageStop); `stale` when a newer run took over meanwhile.
+ */
+async function doStageWork(services: Services, stage: StageName, sub: Submission, job: SubmissionJob): Promise<StageRow | 'stopped' | 'stale'> {
+  const { db } = services;
+  const version = job.evaluatorVersion;
+  const key = { submissionId_stage_evaluatorVersion: { submissionId: sub.id, stage, evaluatorVersion: version } };
+  const challenge = await getChallenge(db, sub.challengeId, services.config.CHALLENGES_DIR);
+  const startedAt = new Date();
+  await db.stageResult.upsert({
+    where: key,
+    create: { submissionId: sub.id, stage, evaluatorVersion: version, status: 'running', attempts: 1, startedAt },
+    update: { status: 'running', attempts: { increment: 1 }, startedAt, finishedAt: null, error: null },
+  });
+  const moved = await db.submission.updateMany({ where: { id: sub.id, runId: job.runId }, data: { state: 'running', stage, startedAt: sub.startedAt ?? startedAt } });
+  if (moved.count === 0) return 'stale';
+  const event = (type: 'stage-started' | 'stage-progress' | 'stage-finished', data: Record<string, unknown>) => emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type, data });
+  await event('stage-started', { stage });
+
+  const earlierRows = await db.stageResult.findMany({ where: { submissionId: sub.id, evaluatorVersion: version, stage: { in: STAGES.slice(0, STAGES.indexOf(stage)) } } });
+  const earlier = Object.fromEntries(earlierRows.map((r) => [r.stage, { status: r.status, detail: r.detail }]));
+  let lastProgress = 0;
+  const progress: StageContext['progress'] = async (data, force = false) => {
+    if (!force && Date.now() - lastProgress < 1000) return;
+    lastProgress = Date.now();
+    try {
+      await db.stageResult.updateMany({ where: { ...key.submissionId_stage_evaluatorVersion, status: 'running' }, data: { detail: toJson({ progress: data }) } });
+      await event('stage-progress', { stage, ...data });
+    } catch (err) {
+      services.logger.warn({ submission: sub.id, err: (err as Error).message }, 'could not record stage progress');
+    }
+  };
+  let outcome: StageOutcome;
+  try {
+    outcome = await STAGE_WORK[stage]({ services, submission: { ...sub, state: 'running', stage }, challenge, evaluatorVersion: version, earlier, progress });
+  } catch (err) {
+    if (!(err instanceof StageStop)) {
+      await db.stageResult.update({ where: key, data: { status: 'error', error: (err as Error).message.slice(0, 2000), finishedAt: new Date() } });
+      throw err;
+    }
+    await db.stageResult.update({ where: key, data: { status: err.outcome === 'rejected' ? 'failed' : 'error', error: err.message, finishedAt: new Date() } });
+    await finishSubmission(services, sub, err.outcome, err.message, stage);
+    return 'stopped';
+  }
+  const row = await db.stageResult.update({ where: key, data: { status: outcome.status, detail: toJson(outcome.detail), error: outcome.reason ?? null, finishedAt: new Date() } });
+  await event('stage-finished', { stage, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), ...summarise(stage, outcome.detail) });
+  return row;
+}
+
+/**
+ * The tail of a published run, safe to repeat: the board is rebuilt (after a crash between "mark
+ * done" and "update the board"), the publish row is settled if the crash came before it was written,
+ * and `done` — the last word of a run, after which the bot and the web stop listening — is
+ * announced once per run. `summary`: the publish stage's own detail, when it just ran.
+ */
+async function completePublish(services: Services, sub: Submission, summary?: Record<string, unknown>): Promise<void> {
+  const { db } = services;
+  if (!summary) {
+    await recomputeLeaderboard(services, sub.challengeId);
+    const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: sub.id, split: 'public' }, select: { rank: true } });
+    summary = { publicScore: sub.publicScore, eligible: sub.eligible, rank: entry?.rank ?? null };
+    if (sub.evaluatorVersion) {
+      await db.stageResult.updateMany({
+        where: { submissionId: sub.id, stage: 'publish', evaluatorVersion: sub.evaluatorVersion, status: { notIn: ['passed'] } },
+        data: { status: 'passed', detail: toJson(summary), error: null, finishedAt: new Date() },
+      });
+    }
+  }
+  const announced = await db.submissionEvent.count({ where: { submissionId: sub.id, type: 'done', createdAt: { gte: sub.startedAt ?? sub.createdAt } } });
+  if (!announced) await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: summary });
 }
 
 /** Small, chat-sized facts from a stage's detail for the progress event. */

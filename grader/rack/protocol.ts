@@ -8,8 +8,6 @@
  * `text` or as a {@link ProtocolError} the caller can report with the offending bytes quoted.
  */
 
-/** Base commands (MLPerf Tiny runner) are limited to this many characters including `%`. */
-export const MAX_BASE_COMMAND = 80;
 /** Bytes per `db <hex>` command (the EEMBC runner's limit: 31 bytes = 62 hex characters). */
 export const MAX_DB_CHUNK = 31;
 /** Longest line a host accepts from a board before calling it garbage (results of big outputs fit). */

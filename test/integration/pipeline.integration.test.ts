@@ -10,6 +10,7 @@ import { syncChallenges } from '../../arena/catalog.js';
 import { WorkerPool } from '../../worker/workers.js';
 import { announceRack } from '../../grader/rack/presence.js';
 import { stageJobId } from '../../arena/stage-contract.js';
+import { runStage } from '../../grader/pipeline/stages.js';
 import { waitFor } from '../helpers/process.js';
 import { kwsModel, person, pipelineServices, waitSettled, writeChallenge } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
@@ -64,6 +65,29 @@ describe.skipIf(!HAVE_SHARED_MODELS)('grading pipeline (real Redis, SQLite)', ()
     } finally {
       await sub.close();
     }
+  });
+
+  it('announces done once per run: a repeated publish job finishes what a crash left undone and says done only if it was not said', async () => {
+    const s = await pipelineServices();
+    const ada = await person(s, 'ada');
+    const res = await send(s, ada.id, kwsModel());
+    await withWorkers(s, () => waitSettled(s, [res.id]));
+    const sub = await s.db.submission.findUniqueOrThrow({ where: { id: res.id } });
+    const job = { submissionId: sub.id, runId: sub.runId!, evaluatorVersion: sub.runVersion! };
+    const doneEvents = () => s.db.submissionEvent.count({ where: { submissionId: sub.id, type: 'done' } });
+    expect(await doneEvents()).toBe(1);
+    // Delivered again after it completed: nothing new is said.
+    expect(await runStage(s, 'publish', job)).toEqual({ skipped: 'finished' });
+    expect(await doneEvents()).toBe(1);
+    // A crash after "mark done" but before the publish row and the announcement: both are made, once.
+    await s.db.submissionEvent.deleteMany({ where: { submissionId: sub.id, type: 'done' } });
+    await s.db.stageResult.updateMany({ where: { submissionId: sub.id, stage: 'publish' }, data: { status: 'running' } });
+    await runStage(s, 'publish', job);
+    await runStage(s, 'publish', job);
+    expect(await doneEvents()).toBe(1);
+    const row = await s.db.stageResult.findFirstOrThrow({ where: { submissionId: sub.id, stage: 'publish' } });
+    expect(row.status).toBe('passed');
+    expect(row.detail).toMatchObject({ rank: 1, eligible: sub.eligible });
   });
 
   it('rejects broken files at once without charging quota, dedupes identical bytes, and enforces the quota', async () => {

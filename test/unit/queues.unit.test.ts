@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUEUE_NAMES, parsePayload } from '../../core/queues.js';
+import { parsePayload, queuePayloads } from '../../core/queues.js';
 import { processors } from '../../worker/registry.js';
 import { parseConfig } from '../../core/config.js';
 
@@ -26,7 +26,7 @@ describe('queue contracts', () => {
   it('every processor serves a declared queue, at most one per queue', () => {
     const seen = new Set<string>();
     for (const p of processors) {
-      expect(QUEUE_NAMES).toContain(p.queue);
+      expect(Object.keys(queuePayloads)).toContain(p.queue);
       expect(seen.has(p.queue)).toBe(false);
       seen.add(p.queue);
       for (const s of p.schedules?.(parseConfig({})) ?? []) expect(() => parsePayload(p.queue, s.payload)).not.toThrow();
