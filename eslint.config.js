@@ -19,6 +19,17 @@ export default tseslint.config(
     },
   },
   {
+    // Routes read and act through the domain's read-models and actions (arena/), never Prisma itself.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.property.name='db'][property.name!=/^\\$/]", message: 'web/ reads and writes through arena/ (read-models and actions), not the Prisma client.' },
+        { selector: "MemberExpression[object.name='db'][property.name!=/^\\$/]", message: 'web/ reads and writes through arena/ (read-models and actions), not the Prisma client.' },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

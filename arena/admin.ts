@@ -11,17 +11,14 @@ import { evaluatorVersion } from './evaluator.js';
 import { emitEvent } from './events.js';
 import { toJson } from './json.js';
 import { recomputeLeaderboard } from './leaderboard.js';
-import { AuthError, isOrganizer } from './people.js';
+import { grantRole, isOrganizer, rolesOf } from './people.js';
 import { enqueueStage } from './stage-contract.js';
+import { AuthError, AdminError } from './errors.js';
 
 export interface Actor {
   /** null: the server console. */
   actorId: string | null;
   reason: string;
-}
-
-export class AdminError extends Error {
-  override name = 'AdminError';
 }
 
 async function requireOrganizer(db: Db, actor: Actor): Promise<void> {
@@ -142,4 +139,19 @@ export async function selectFinal(services: Services, personId: string, submissi
   await db.submission.update({ where: { id: submissionId }, data: { isFinal: final } });
   await emitEvent(services, { submissionId, challengeId: sub.challengeId, personId, type: 'final-selected', data: { final } });
   await recomputeLeaderboard(services, sub.challengeId);
+}
+
+/**
+ * Make a person's role follow an outside source of truth (organizer rights from a Discord guild role,
+ * checked at every sign-in): grant or withdraw it, audited as the server's doing.
+ */
+export async function syncRole(db: Db, personId: string, role: 'organizer', holds: boolean, via: string): Promise<void> {
+  const had = (await rolesOf(db, personId)).has(role);
+  if (holds && !had) {
+    await grantRole(db, personId, role);
+    await audit(db, { actorId: null, reason: `holds an ${role} role on ${via}` }, 'person.role-grant', { type: 'person', id: personId }, null, { role, via: via.toLowerCase() });
+  } else if (!holds && had) {
+    await db.personRole.delete({ where: { personId_role: { personId, role } } });
+    await audit(db, { actorId: null, reason: `no longer holds an ${role} role on ${via}` }, 'person.role-revoke', { type: 'person', id: personId }, { role }, null);
+  }
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.js';
 import { ChallengeError, listChallengeIds, loadChallenge, parseChallenge, type LoadedChallenge } from '../grader/challenges/load.js';
 import type { ChallengeDefinition } from '../grader/challenges/schema.js';
 import { challengePhase, type PhaseInfo } from './phase.js';
+import { UnknownChallengeError } from './errors.js';
 
 export type ChallengeRow = DbTypes.Challenge;
 
@@ -32,10 +33,6 @@ function parseCached(row: ChallengeRow, file: string): LoadedChallenge {
   return hit;
 }
 
-export class UnknownChallengeError extends Error {
-  override name = 'UnknownChallengeError';
-}
-
 /** The stored challenge with its parsed definition. */
 export async function getChallenge(db: Db, id: string, challengesDir: string): Promise<ChallengeView> {
   const row = await db.challenge.findUnique({ where: { id } });
@@ -46,6 +43,21 @@ export async function getChallenge(db: Db, id: string, challengesDir: string): P
   const dir = join(challengesDir, id);
   const loaded = parseCached(row, join(dir, 'challenge.yaml'));
   return { row, def: loaded.definition, dir, definitionHash: row.definitionHash };
+}
+
+/** Every stored challenge, by id: what lists of challenges (pages, the API, the dashboard) show. */
+export async function listChallenges(db: Db): Promise<{ id: string; title: string; task: string; state: ChallengeRow['state'] }[]> {
+  return db.challenge.findMany({ orderBy: { id: 'asc' }, select: { id: true, title: true, task: true, state: true } });
+}
+
+/** A stored challenge's title, or null when there is no such challenge. */
+export async function challengeTitle(db: Db, id: string): Promise<string | null> {
+  return (await db.challenge.findUnique({ where: { id }, select: { title: true } }))?.title ?? null;
+}
+
+/** Whether a challenge with this id is stored. */
+export async function challengeExists(db: Db, id: string): Promise<boolean> {
+  return (await db.challenge.findUnique({ where: { id }, select: { id: true } })) !== null;
 }
 
 export function phaseOf(view: Pick<ChallengeView, 'row'>, now = new Date()): PhaseInfo {

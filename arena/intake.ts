@@ -24,20 +24,7 @@ import { participantQuota } from './quota-usage.js';
 import { checkSubmission, rejectionReason, type SubmissionCheckReport } from './submission-check.js';
 import { enqueueStage } from './stage-contract.js';
 import { queueInfo } from './status.js';
-
-export type IntakeErrorCode = 'closed' | 'quota' | 'too-large' | 'unsupported' | 'bad-request';
-
-/** The submission was not taken; `message` says why and what to do. Nothing was charged. */
-export class IntakeError extends Error {
-  override name = 'IntakeError';
-  constructor(
-    readonly code: IntakeErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+import { IntakeError } from './errors.js';
 
 export interface SubmitRequest {
   challengeId: string;

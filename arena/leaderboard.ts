@@ -136,3 +136,41 @@ export async function readLeaderboard(services: Pick<Services, 'db' | 'config'>,
     })),
   };
 }
+
+/** Ranked rows on a split of a challenge's board (for paging). */
+export async function boardSize(db: Services['db'], challengeId: string, split: 'public' | 'private'): Promise<number> {
+  return db.leaderboardEntry.count({ where: { challengeId, split } });
+}
+
+/** The team of each team entry on a board (submission id → team id), for links to team pages. */
+export async function boardTeams(db: Services['db'], board: LeaderboardView): Promise<Map<string, string | null>> {
+  const ids = board.entries.filter((e) => e.team).map((e) => e.submissionId);
+  if (!ids.length) return new Map();
+  const rows = await db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, teamId: true } });
+  return new Map(rows.map((r) => [r.id, r.teamId]));
+}
+
+/**
+ * The task metric and the size on the board of each ranked entry (for the Pareto plot and hints): a
+ * model's bytes, or the flash a firmware image takes (a .hex file is text, twice what it writes).
+ */
+export async function boardQualityAndSize(db: Services['db'], board: LeaderboardView): Promise<{ entry: LeaderboardView['entries'][number]; quality: number; sizeBytes: number }[]> {
+  const ids = board.entries.map((e) => e.submissionId);
+  const subs = await db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, evaluatorVersion: true, blob: { select: { sizeBytes: true } }, scores: { where: { split: board.split }, select: { evaluatorVersion: true, value: true } } } });
+  const byId = new Map(subs.map((x) => [x.id, x]));
+  const firmware = subs.filter((x) => x.kind === 'firmware');
+  const checks = firmware.length
+    ? await db.stageResult.findMany({ where: { submissionId: { in: firmware.map((x) => x.id) }, stage: 'validate' }, select: { submissionId: true, evaluatorVersion: true, detail: true } })
+    : [];
+  const flashSpan = new Map(
+    checks.flatMap((c) => {
+      const span = (c.detail as { flashSpanBytes?: unknown } | null)?.flashSpanBytes;
+      return c.evaluatorVersion === byId.get(c.submissionId)?.evaluatorVersion && typeof span === 'number' ? [[c.submissionId, span] as const] : [];
+    }),
+  );
+  return board.entries.flatMap((entry) => {
+    const sub = byId.get(entry.submissionId);
+    const q = sub?.scores.find((sc) => sc.evaluatorVersion === sub.evaluatorVersion)?.value;
+    return sub && q !== undefined ? [{ entry, quality: q, sizeBytes: flashSpan.get(sub.id) ?? sub.blob.sizeBytes }] : [];
+  });
+}

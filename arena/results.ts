@@ -6,10 +6,11 @@
  */
 import { Octokit } from '@octokit/rest';
 import type { Services } from '../core/services.js';
-import { AdminError, audit, type Actor } from './admin.js';
+import { audit, type Actor } from './admin.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { readLeaderboard, type LeaderboardView } from './leaderboard.js';
-import { AuthError, isOrganizer } from './people.js';
+import { isOrganizer } from './people.js';
+import { AdminError, AuthError } from './errors.js';
 
 export interface ResultFiles {
   markdown: string;

@@ -123,3 +123,27 @@ export function isSettled(s: Pick<StatusView, 'state' | 'stages'>): boolean {
   return !s.stages.some((st) => st.status === 'running' || st.status === 'pending') && s.stages.some((st) => st.status === 'failed' || st.status === 'error');
 }
 
+/** Who made a submission (its person id), or null when there is none. */
+export async function submissionOwner(db: Db, id: string): Promise<string | null> {
+  return (await db.submission.findUnique({ where: { id }, select: { personId: true } }))?.personId ?? null;
+}
+
+/** What a submission's report page shows besides its status: its challenge, and the submitter's previous scored run there. */
+export interface SubmissionReport {
+  status: StatusView;
+  challenge: { title: string; task: string } | null;
+  previous: { id: string; score: number } | null;
+}
+
+export async function submissionReport(db: Db, id: string, opts: { publicUrl: string; workers: number; showPrivate?: boolean }): Promise<SubmissionReport | null> {
+  const status = await submissionStatus(db, id, opts);
+  if (!status) return null;
+  const [challenge, current] = await Promise.all([
+    db.challenge.findUnique({ where: { id: status.challenge }, select: { task: true, title: true } }),
+    db.submission.findUnique({ where: { id }, select: { personId: true, createdAt: true } }),
+  ]);
+  const previous = current
+    ? await db.submission.findFirst({ where: { challengeId: status.challenge, personId: current.personId, createdAt: { lt: current.createdAt }, publicScore: { not: null } }, orderBy: { createdAt: 'desc' }, select: { id: true, publicScore: true } })
+    : null;
+  return { status, challenge, previous: previous ? { id: previous.id, score: previous.publicScore! } : null };
+}

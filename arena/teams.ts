@@ -10,11 +10,7 @@ import type { Services } from '../core/services.js';
 import { audit, type Actor } from './admin.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import { recomputeLeaderboard } from './leaderboard.js';
-
-/** A team action that cannot be done; the message says why and what to do instead. */
-export class TeamError extends Error {
-  override name = 'TeamError';
-}
+import { TeamError } from './errors.js';
 
 export interface TeamView {
   id: string;
@@ -66,6 +62,17 @@ export async function teamView(services: Pick<Services, 'db' | 'config'>, teamId
     members: t.members.map((m) => ({ personId: m.personId, handle: m.person.handle, displayName: m.person.displayName, isCaptain: m.isCaptain })),
     joinCode: withCode ? t.joinCode : null,
   };
+}
+
+/** A team's public page: the team, its place on the public board, and its latest submissions. */
+export async function teamPage(services: Pick<Services, 'db' | 'config'>, teamId: string) {
+  const team = await teamView(services, teamId);
+  if (!team) return null;
+  const [place, submissions] = await Promise.all([
+    services.db.leaderboardEntry.findFirst({ where: { challengeId: team.challengeId, split: 'public', teamId: team.id }, select: { rank: true, score: true } }),
+    services.db.submission.findMany({ where: { teamId: team.id }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, fileName: true, state: true, publicScore: true, createdAt: true, person: { select: { handle: true } } } }),
+  ]);
+  return { team, place, submissions: submissions.map(({ person, ...s }) => ({ ...s, handle: person.handle })) };
 }
 
 /** Create a team with the person as its captain. */

@@ -26,6 +26,7 @@ import { submit } from '../arena/intake.js';
 import { ensurePerson } from '../arena/people.js';
 import { preflight } from '../grader/validate/preflight.js';
 import { FakeDiscord } from '../test/fakes/fake-discord.js';
+import { challengeYaml } from '../test/fixtures/challenge-yaml.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '20' }, burst: { type: 'string', default: '10' } } });
 const N = Number(values.n);
@@ -45,19 +46,19 @@ writeFileSync(join(setDir, 'y_labels.csv'), `${labels.join('\n')}\n`);
 mkdirSync(join(root, 'challenges', 'vww-bench'), { recursive: true });
 writeFileSync(
   join(root, 'challenges', 'vww-bench', 'challenge.yaml'),
-  `id: vww-bench
-title: VWW bot benchmark
-task: vww
-dataset: { path: ${setDir}, privateFraction: 0.5 }
-budgets: { maxModelBytes: 1048576, maxArenaBytes: 1048576 }
-scoring:
-  gate: { metric: top1, min: 0 }
-  weights: { quality: 100, latency: 20, flash: 20 }
-  latency: { bestMs: 20, worstMs: 400 }
-  flash: { bestBytes: 20000, worstBytes: 1048576 }
-timeline: { opens: "2020-01-01T00:00:00Z", closes: "2099-01-01T00:00:00Z" }
-quotas: { perDay: 1000 }
-`,
+  challengeYaml({
+    id: 'vww-bench',
+    title: 'VWW bot benchmark',
+    task: 'vww',
+    dataset: `{ path: ${setDir}, privateFraction: 0.5 }`,
+    maxModelBytes: 1048576,
+    maxArenaBytes: 1048576,
+    latencyMs: { best: 20, worst: 400 },
+    flashBytes: { best: 20000, worst: 1048576 },
+    opens: '2020-01-01T00:00:00Z',
+    closes: '2099-01-01T00:00:00Z',
+    perDay: 1000,
+  }),
 );
 
 const fake = new FakeDiscord();

@@ -25,6 +25,7 @@ import { submit } from '../arena/intake.js';
 import { ensurePerson } from '../arena/people.js';
 import { scoreDataset } from '../grader/scoring/score.js';
 import { WorkerPool } from '../worker/workers.js';
+import { challengeYaml } from '../test/fixtures/challenge-yaml.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '100' }, postgres: { type: 'string' } } });
 const N = Number(values.n);
@@ -46,19 +47,18 @@ const challengeDir = join(root, 'challenges', 'kws-bench');
 mkdirSync(challengeDir, { recursive: true });
 writeFileSync(
   join(challengeDir, 'challenge.yaml'),
-  `id: kws-bench
-title: KWS pipeline benchmark
-task: kws
-dataset: { path: ${setDir}, privateFraction: 0.5 }
-budgets: { maxModelBytes: 262144, maxArenaBytes: 65536 }
-scoring:
-  gate: { metric: top1, min: 0 }
-  weights: { quality: 100, latency: 20, flash: 20 }
-  latency: { bestMs: 20, worstMs: 400 }
-  flash: { bestBytes: 20000, worstBytes: 262144 }
-timeline: { opens: "2020-01-01T00:00:00Z", closes: "2099-01-01T00:00:00Z" }
-quotas: { perDay: 1000 }
-`,
+  challengeYaml({
+    id: 'kws-bench',
+    title: 'KWS pipeline benchmark',
+    dataset: `{ path: ${setDir}, privateFraction: 0.5 }`,
+    maxModelBytes: 262144,
+    maxArenaBytes: 65536,
+    latencyMs: { best: 20, worst: 400 },
+    flashBytes: { best: 20000, worst: 262144 },
+    opens: '2020-01-01T00:00:00Z',
+    closes: '2099-01-01T00:00:00Z',
+    perDay: 1000,
+  }),
 );
 
 const config = parseConfig({

@@ -11,9 +11,7 @@ import { ConfigError } from '../core/config.js';
 import { readWebEndpoint } from '../core/web-endpoint.js';
 import { syncChallenges } from '../arena/catalog.js';
 import { CliError } from './errors.js';
-import { UnknownChallengeError } from '../arena/catalog.js';
-import { AdminError } from '../arena/admin.js';
-import { AuthError } from '../arena/people.js';
+import { domainRefusal } from '../arena/errors.js';
 
 export async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
   let config;
@@ -34,8 +32,9 @@ export async function withServices<T>(fn: (services: Services) => Promise<T>): P
     await syncChallenges(services.db, config.CHALLENGES_DIR, logger);
     return await fn(services);
   } catch (err) {
-    if (err instanceof UnknownChallengeError || err instanceof AdminError) throw new CliError(err.message, 2);
-    if (err instanceof AuthError) throw new CliError(err.message, 1);
+    // A refused action is the user's to fix: its message and exit code come from the domain's table.
+    const refusal = domainRefusal(err);
+    if (refusal) throw new CliError(refusal.message, refusal.exitCode);
     throw err;
   } finally {
     await services.close();

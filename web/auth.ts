@@ -3,8 +3,9 @@
  * the API and the remote CLI, or a browser session (signed in at /login).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { authenticate, AuthError, rolesOf } from '../arena/people.js';
+import { authenticate, rolesOf, personById } from '../arena/people.js';
 import type { WebContext } from './context.js';
+import { AuthError } from '../arena/errors.js';
 
 export interface ApiUser {
   id: string;
@@ -29,7 +30,7 @@ export function identify(ctx: WebContext) {
       // A browser signed in with a session.
       const personId = req.session?.personId;
       if (!personId) return next();
-      const person = await ctx.services.db.person.findUnique({ where: { id: personId }, select: { id: true, handle: true } });
+      const person = await personById(ctx.services.db, personId);
       if (person) res.locals.user = await userFor(ctx, person);
       return next();
     }

@@ -6,12 +6,9 @@ import type { Services } from '../../core/services.js';
 import { audit, type Actor } from '../admin.js';
 import { getChallenge, phaseOf } from '../catalog.js';
 import { toJson } from '../json.js';
-import { AuthError, isOrganizer, rolesOf } from '../people.js';
+import { isOrganizer, rolesOf } from '../people.js';
 import { assignJudges, combineJudges, rubricTotal, type ProjectResult } from './judging.js';
-
-export class ProjectError extends Error {
-  override name = 'ProjectError';
-}
+import { AuthError, ProjectError } from '../errors.js';
 
 async function trackOf(services: Services, challengeId: string) {
   const c = await getChallenge(services.db, challengeId, services.config.CHALLENGES_DIR);
@@ -138,3 +135,12 @@ export async function projectResults(services: Services, challengeId: string, vi
   return { challenge: challengeId, visible, results, pendingMarks: Math.max(0, assignments - scores.length) };
 }
 
+/** A person's project entry in a challenge, with the judges' comments, or null. */
+export async function entryOf(services: Pick<Services, 'db'>, challengeId: string, personId: string) {
+  return services.db.projectEntry.findUnique({ where: { challengeId_personId: { challengeId, personId } }, include: { scores: { select: { comment: true } } } });
+}
+
+/** The entries assigned to a judge, oldest assignment first, each with that judge's marks so far. */
+export async function judgeAssignments(services: Pick<Services, 'db'>, judgeId: string) {
+  return services.db.judgeAssignment.findMany({ where: { judgeId }, include: { entry: { include: { scores: { where: { judgeId } } } } }, orderBy: { assignedAt: 'asc' } });
+}

@@ -3,7 +3,7 @@
  * creator gets a join code to share; a team is one participant (one quota, one leaderboard row), and
  * joining brings one's earlier submissions of the challenge into the team.
  */
-import { createTeam, joinTeam, leaveTeam, teamOf, TeamError, type TeamView } from '../../arena/teams.js';
+import { createTeam, joinTeam, leaveTeam, teamOf, type TeamView } from '../../arena/teams.js';
 import { challengeOption, clip, need } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
 
@@ -29,35 +29,30 @@ export default {
     const sub = ctx.options.subcommand();
     const me = await ctx.person();
     const url = ctx.services.config.PUBLIC_URL;
-    try {
-      switch (sub) {
-        case 'create': {
-          const t = await createTeam(ctx.services, need(ctx.options, 'challenge'), me.id, need(ctx.options, 'name'));
-          await ctx.reply.edit(clip(`👥 Team created. ${describe(t, url)}`));
-          return;
-        }
-        case 'join': {
-          const t = await joinTeam(ctx.services, me.id, need(ctx.options, 'code'));
-          await ctx.reply.edit(clip(`👥 You joined the team; your submissions to this challenge now count for it. ${describe(t, url)}`));
-          return;
-        }
-        case 'show': {
-          const challengeId = need(ctx.options, 'challenge');
-          const t = await teamOf(ctx.services, challengeId, me.id);
-          await ctx.reply.edit(clip(t ? describe(t, url) : `You are not in a team of \`${challengeId}\`: \`/team create\`, or \`/team join\` with a code from a teammate.`));
-          return;
-        }
-        case 'leave': {
-          const r = await leaveTeam(ctx.services, need(ctx.options, 'challenge'), me.id);
-          await ctx.reply.edit(`👋 You left **${r.team}**${r.disbanded ? ' (you were the last member: the team is gone)' : ''}.`);
-          return;
-        }
-        default:
-          throw new UserFacingError(`unknown action ${sub ?? ''}`);
+    switch (sub) {
+      case 'create': {
+        const t = await createTeam(ctx.services, need(ctx.options, 'challenge'), me.id, need(ctx.options, 'name'));
+        await ctx.reply.edit(clip(`👥 Team created. ${describe(t, url)}`));
+        return;
       }
-    } catch (err) {
-      if (err instanceof TeamError) throw new UserFacingError(err.message);
-      throw err;
+      case 'join': {
+        const t = await joinTeam(ctx.services, me.id, need(ctx.options, 'code'));
+        await ctx.reply.edit(clip(`👥 You joined the team; your submissions to this challenge now count for it. ${describe(t, url)}`));
+        return;
+      }
+      case 'show': {
+        const challengeId = need(ctx.options, 'challenge');
+        const t = await teamOf(ctx.services, challengeId, me.id);
+        await ctx.reply.edit(clip(t ? describe(t, url) : `You are not in a team of \`${challengeId}\`: \`/team create\`, or \`/team join\` with a code from a teammate.`));
+        return;
+      }
+      case 'leave': {
+        const r = await leaveTeam(ctx.services, need(ctx.options, 'challenge'), me.id);
+        await ctx.reply.edit(`👋 You left **${r.team}**${r.disbanded ? ' (you were the last member: the team is gone)' : ''}.`);
+        return;
+      }
+      default:
+        throw new UserFacingError(`unknown action ${sub ?? ''}`);
     }
   },
 } satisfies Command;

@@ -10,19 +10,19 @@ import { randomBytes } from 'node:crypto';
 import { Client, Events, GatewayIntentBits, GuildMember, MessageFlags, Routes, Status, type ChatInputCommandInteraction, type CommandInteractionOption } from 'discord.js';
 import type { Component, ComponentHealth } from '../../core/component.js';
 import type { Services } from '../../core/services.js';
-import { AdminError } from '../../arena/admin.js';
-import { UnknownChallengeError } from '../../arena/catalog.js';
+
 import { subscribeEvents, type EventSubscription } from '../../arena/event-feed.js';
 import type { ProgressEvent } from '../../arena/events.js';
-import { IntakeError } from '../../arena/intake.js';
-import { AuthError, grantRole } from '../../arena/people.js';
+
+import { grantRole } from '../../arena/people.js';
 import { commands as allCommands } from '../commands/index.js';
-import { linkedPerson } from '../commands/people.js';
+import { linkedPerson } from '../../arena/people.js';
 import { claimCompletionNotice } from '../commands/follow.js';
 import { clip, completionNote, settled } from '../commands/shared.js';
 import { submissionStatus } from '../../arena/status.js';
 import { commandName, UserFacingError, type AttachmentRef, type Command, type CommandContext, type CommandOptions, type CommandUser, type Responder } from '../commands/types.js';
 import { downloadAttachment } from './attachments.js';
+import { domainRefusal } from '../../arena/errors.js';
 
 export interface DiscordBotOptions {
   services: Services;
@@ -277,10 +277,11 @@ export class DiscordBot implements Component {
     try {
       await cmd.execute(ctx);
     } catch (err) {
-      const known = err instanceof UserFacingError || err instanceof IntakeError || err instanceof AdminError || err instanceof AuthError || err instanceof UnknownChallengeError;
+      // A command's own refusal, or the domain's (arena/errors.ts): the person can fix it.
+      const known = err instanceof UserFacingError ? err.message : domainRefusal(err)?.message;
       let text: string;
-      if (known) {
-        text = `❌ ${err.message}`;
+      if (known !== undefined) {
+        text = `❌ ${known}`;
       } else {
         const code = randomBytes(4).toString('hex');
         log.error({ err, code }, 'command failed');

@@ -34,6 +34,11 @@ export async function listProposals(services: Services, opts: { status?: 'propos
   return services.db.triageDecision.findMany({ where: { status: opts.status ?? 'proposed' }, orderBy: { createdAt: 'asc' }, take: opts.limit ?? 50, include: { topic: true } });
 }
 
+/** One proposal, or null. */
+export async function getProposal(services: Services, id: string) {
+  return services.db.triageDecision.findUnique({ where: { id } });
+}
+
 async function requireModerator(services: Services, r: Reviewer): Promise<void> {
   if (r.personId === null) return;
   const roles = await services.db.personRole.findMany({ where: { personId: r.personId } });

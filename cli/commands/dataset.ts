@@ -1,4 +1,3 @@
-import { TASK_IDS, isTask } from '../../grader/tasks/index.js';
 import { CliError } from '../errors.js';
 import { stepBar } from '../progress.js';
 import type { RegisterCommand } from './types.js';
@@ -12,7 +11,7 @@ const register: RegisterCommand = (program) => {
     .requiredOption('--from <dir>', 'raw data folder')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (opts: { task: string; from: string; out: string }) => {
-      const [{ DATASET_BUILDERS }, { DatasetError }] = await Promise.all([import('../../grader/datasets/builders.js'), import('../../grader/datasets/dataset.js')]);
+      const [{ DATASET_BUILDERS }, { DatasetError }, { TASK_IDS, isTask }] = await Promise.all([import('../../grader/datasets/builders.js'), import('../../grader/datasets/dataset.js'), import('../../grader/tasks/index.js')]);
       const builder = isTask(opts.task) ? DATASET_BUILDERS[opts.task] : undefined;
       if (!builder) throw new CliError(`--task must be ${TASK_IDS.filter((t) => DATASET_BUILDERS[t]).join(', ').replace(/, ([^,]*)$/, ' or $1')}`, 2);
       const bar = await stepBar('building [{bar}] {value}/{total} clips');
@@ -40,6 +39,7 @@ export const registerDemo: RegisterCommand = (program) => {
     .option('--seed <n>', 'seed of the generator (same seed, same set)', '1')
     .option('--from <dir>', 'vww only: also add augmented copies of your own person/ and non_person/ images')
     .action(async (opts: { task: string; out: string; seed: string; from?: string }) => {
+      const { TASK_IDS, isTask } = await import('../../grader/tasks/index.js');
       if (!isTask(opts.task)) throw new CliError(`--task must be ${TASK_IDS.join(', ').replace(/, ([^,]*)$/, ' or $1')}`, 2);
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new CliError('--seed must be a non-negative integer', 2);

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DATASET_FORMAT_IDS, datasetFormat } from '../../grader/datasets/formats/index.js';
 import type { ResolvedDataset } from '../../grader/datasets/resolve.js';
-import { isTask, TASK_IDS } from '../../grader/tasks/index.js';
 import type { RegisterCommand } from './types.js';
 import { CliError } from '../errors.js';
 import { stepBar } from '../progress.js';
@@ -27,6 +25,7 @@ const register: RegisterCommand = (program) => {
         opts.dataset = fromChallenge.dir;
       }
       if (!opts.task || !opts.dataset) throw new CliError('give --task kws|vww|ad and --dataset <dir>, or --challenge <id>', 2);
+      const [{ isTask, TASK_IDS }, { DATASET_FORMAT_IDS, datasetFormat }] = await Promise.all([import('../../grader/tasks/index.js'), import('../../grader/datasets/formats/index.js')]);
       if (!isTask(opts.task)) throw new CliError(`--task must be one of ${TASK_IDS.join(', ')}`, 2);
       if (!(DATASET_FORMAT_IDS as readonly string[]).includes(opts.format)) throw new CliError(`unknown dataset format "${opts.format}" (known: ${DATASET_FORMAT_IDS.join(', ')})`, 2);
       if (!['tflite', 'tflm', 'tflm-single'].includes(opts.arithmetic)) throw new CliError('--arithmetic must be tflite, tflm or tflm-single', 2);

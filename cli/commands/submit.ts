@@ -43,16 +43,11 @@ const register: RegisterCommand = (program) => {
       } else {
         if (!opts.as) throw new CliError('give --as <person> (on the server machine) or --server and --token', 2);
         result = await withServices(async (services) => {
-          const [{ submit, IntakeError }, { ensurePerson }] = await Promise.all([import('../../arena/intake.js'), import('../../arena/people.js')]);
+          const [{ submit }, { ensurePerson }] = await Promise.all([import('../../arena/intake.js'), import('../../arena/people.js')]);
           const person = await ensurePerson(services.db, opts.as!);
-          try {
-            const res = await submit(services, { challengeId: opts.challenge, personId: person.id, fileName: basename(file), note: opts.note, source: 'cli', body: createReadStream(file) });
-            const { report: _report, ...rest } = res;
-            return rest;
-          } catch (err) {
-            if (err instanceof IntakeError) throw new CliError(err.message, err.code === 'bad-request' ? 2 : 1);
-            throw err;
-          }
+          const res = await submit(services, { challengeId: opts.challenge, personId: person.id, fileName: basename(file), note: opts.note, source: 'cli', body: createReadStream(file) });
+          const { report: _report, ...rest } = res;
+          return rest;
         });
       }
       // With --wait --json, one document at the end (the final status, with the intake fields).

@@ -1,4 +1,3 @@
-import { CliError } from '../errors.js';
 import { output, withServices } from '../services.js';
 import { actorFrom } from './challenge.js';
 import type { RegisterCommand } from './types.js';
@@ -27,13 +26,8 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (challenge: string, handle: string, opts: { reason: string; by?: string; json?: boolean }) => {
       const r = await withServices(async (services) => {
-        const { removeMember, TeamError } = await import('../../arena/teams.js');
-        try {
-          return await removeMember(services, await actorFrom(services, opts), challenge, handle);
-        } catch (err) {
-          if (err instanceof TeamError) throw new CliError(err.message, 1);
-          throw err;
-        }
+        const { removeMember } = await import('../../arena/teams.js');
+        return removeMember(services, await actorFrom(services, opts), challenge, handle);
       });
       output(opts.json, r, () => `${handle} removed from ${r.team}${r.disbanded ? ' (it had no other member: the team is gone)' : ''}`);
     });

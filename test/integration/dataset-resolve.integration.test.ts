@@ -11,22 +11,11 @@ import { AD_WINDOW } from '../../grader/tasks/ad.js';
 import { readMlperfDataset } from '../../grader/datasets/formats/mlperf.js';
 import { clearDatasetCache, materializeDemoSet, resolveChallengeDataset } from '../../grader/datasets/resolve.js';
 import { tempDir } from '../helpers/tmp.js';
+import { challengeYaml } from '../fixtures/challenge-yaml.js';
 
 const challenge = (dataset: string) =>
   parseChallenge(
-    `id: x-demo
-title: X
-task: ad
-budgets: { maxModelBytes: 1000, maxArenaBytes: 1000 }
-scoring:
-  gate: { metric: auc, min: 0.5 }
-  weights: { quality: 100, latency: 20, flash: 20 }
-  latency: { bestMs: 10, worstMs: 100 }
-  flash: { bestBytes: 100, worstBytes: 1000 }
-timeline: { opens: "2026-12-01T00:00:00Z", closes: "2027-01-01T00:00:00Z" }
-quotas: { perDay: 5 }
-dataset: ${dataset}
-`,
+    challengeYaml({ task: 'ad', gateMin: 0.5, dataset }),
     'c.yaml',
   ).definition;
 

@@ -10,7 +10,7 @@ import type { Services } from '../../core/services.js';
 import { toIntelHex } from '../../grader/firmware/write.js';
 import { argmax } from '../../grader/metrics/classification.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
-import { IntakeError, submit } from '../../arena/intake.js';
+import { submit } from '../../arena/intake.js';
 import { submissionStatus } from '../../arena/status.js';
 import { buildSimFirmwareImage } from '../../grader/rack/sim/firmware-image.js';
 import { parseModel } from '../../grader/tflite/parse.js';
@@ -18,6 +18,7 @@ import { WorkerPool } from '../../worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SOCAT, simRack } from '../helpers/rack.js';
 import { webUp } from '../helpers/web.js';
+import { IntakeError } from '../../arena/errors.js';
 
 const APP = 0x10000;
 

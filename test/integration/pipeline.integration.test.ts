@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { changeChallenge, disqualify, grantQuota, rejudge } from '../../arena/admin.js';
 import { subscribeEvents } from '../../arena/event-feed.js';
 import type { ProgressEvent } from '../../arena/events.js';
-import { IntakeError, submit } from '../../arena/intake.js';
+import { submit } from '../../arena/intake.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
 import { submissionStatus } from '../../arena/status.js';
 import { syncChallenges } from '../../arena/catalog.js';
@@ -16,6 +16,7 @@ import { kwsModel, person, pipelineServices, waitSettled, writeChallenge } from 
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import type { Services } from '../../core/services.js';
 import { dirname } from 'node:path';
+import { IntakeError } from '../../arena/errors.js';
 
 const console = { actorId: null, reason: 'test' };
 

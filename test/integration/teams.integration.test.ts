@@ -4,15 +4,16 @@
  * page on the web.
  */
 import { describe, expect, it } from 'vitest';
-import { IntakeError, submit } from '../../arena/intake.js';
+import { submit } from '../../arena/intake.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
 import { issueToken } from '../../arena/people.js';
-import { createTeam, joinTeam, leaveTeam, teamOf, TeamError } from '../../arena/teams.js';
+import { createTeam, joinTeam, leaveTeam, teamOf } from '../../arena/teams.js';
 import { WorkerPool } from '../../worker/workers.js';
 import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import { Agent, webUp } from '../helpers/web.js';
 import { cliOn } from '../helpers/cli.js';
+import { IntakeError, TeamError } from '../../arena/errors.js';
 
 describe('teams', () => {
   it('are created and joined by code within the size limit, one team per person per challenge', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ChallengeError, listChallengeIds, loadChallenge, parseChallenge, rulesForChallenge } from '../../grader/challenges/load.js';
 import { FIRMWARE_OP_SET } from '../../grader/validate/op-set.js';
 import { tempDir } from '../helpers/tmp.js';
+import { challengeYaml } from '../fixtures/challenge-yaml.js';
 
 describe('challenge definitions', () => {
   it('every challenges/*/challenge.yaml loads', () => {
@@ -56,18 +57,7 @@ describe('challenge definitions', () => {
 });
 
 describe('challenge rules beyond the budgets', () => {
-  const full = (extra = '') => `id: x-demo
-title: X
-task: kws
-budgets: { maxModelBytes: 1000, maxArenaBytes: 1000 }
-scoring:
-  gate: { metric: top1, min: 0.9 }
-  weights: { quality: 100, latency: 20, flash: 20 }
-  latency: { bestMs: 10, worstMs: 100 }
-  flash: { bestBytes: 100, worstBytes: 1000 }
-timeline: { opens: "2026-12-01T00:00:00Z", closes: "2027-01-01T00:00:00+01:00" }
-quotas: { perDay: 5 }
-${extra}`;
+  const full = (extra = '') => challengeYaml({ gateMin: 0.9, closes: '2027-01-01T00:00:00+01:00', extra });
 
   it('loads with defaults for team, device, reset time and zones', () => {
     const c = parseChallenge(full(), 'c.yaml').definition;

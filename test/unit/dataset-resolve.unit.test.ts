@@ -4,21 +4,11 @@ import { loadChallenge, parseChallenge } from '../../grader/challenges/load.js';
 import { DatasetError } from '../../grader/datasets/dataset.js';
 import { challengeDatasetDir } from '../../grader/datasets/resolve.js';
 import { renderScene } from '../../grader/datasets/demo-vww.js';
+import { challengeYaml } from '../fixtures/challenge-yaml.js';
 
 const challenge = (dataset = '') =>
   parseChallenge(
-    `id: x-demo
-title: X
-task: ad
-budgets: { maxModelBytes: 1000, maxArenaBytes: 1000 }
-scoring:
-  gate: { metric: auc, min: 0.5 }
-  weights: { quality: 100, latency: 20, flash: 20 }
-  latency: { bestMs: 10, worstMs: 100 }
-  flash: { bestBytes: 100, worstBytes: 1000 }
-timeline: { opens: "2026-12-01T00:00:00Z", closes: "2027-01-01T00:00:00Z" }
-quotas: { perDay: 5 }
-${dataset}`,
+    challengeYaml({ task: 'ad', gateMin: 0.5, extra: dataset }),
     'c.yaml',
   ).definition;
 

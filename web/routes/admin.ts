@@ -9,16 +9,17 @@
  * Every action goes through arena/admin.ts, which writes the audit log.
  */
 import express, { Router, type Request, type Response } from 'express';
-import { STAGES } from '../../arena/stage-contract.js';
-import { AdminError, changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
+import { changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
+import { auditLog, gradebook, organizerOverview, type OrganizerOverview } from '../../arena/dashboard.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
+import { findPerson } from '../../arena/people.js';
 import { publishResults } from '../../arena/results.js';
-import { AuthError } from '../../arena/people.js';
 import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { AdminError } from '../../arena/errors.js';
+import { refuseJson, refusePage } from '../refusals.js';
 
 const ACTIONS: ChallengeAction[] = ['open', 'close', 'freeze', 'unfreeze', 'finalize', 'schedule'];
 
@@ -43,54 +44,14 @@ export function adminRoutes(ctx: WebContext): Router {
       const done = await fn(req, res);
       res.redirect(303, `/admin?done=${encodeURIComponent(done)}`);
     } catch (err) {
-      if (err instanceof AdminError || err instanceof UnknownChallengeError || err instanceof AuthError) {
-        return res.status(400).type('html').send(page('Not done', `<h1>Not done</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/admin">Back to the dashboard</a></p>`));
-      }
-      throw err;
+      if (!refusePage(res, err, { status: 400, back: { href: '/admin', label: 'Back to the dashboard' } })) throw err;
     }
   };
 
   router.get('/admin', async (req: Request, res: Response) => {
-    const user = userOf(res)!;
-    const rows = await services.db.challenge.findMany({ orderBy: { id: 'asc' } });
-    const counts = await services.db.submission.groupBy({ by: ['challengeId', 'state'], _count: { _all: true } });
-    const count = (id: string, states?: string[]) => counts.filter((c) => c.challengeId === id && (!states || states.includes(c.state))).reduce((a, c) => a + c._count._all, 0);
-    const challengeRows = await Promise.all(
-      rows.map(async (r) => {
-        const c = await getChallenge(services.db, r.id, services.config.CHALLENGES_DIR);
-        const p = phaseOf(c);
-        const id = encodeURIComponent(r.id);
-        return `<tr><th scope="row">${escapeHtml(c.def.title)}<br><small>${escapeHtml(r.id)}</small></th><td>${escapeHtml(p.phase)}${p.frozen ? ' (frozen)' : ''}</td><td>${count(r.id)} (${count(r.id, ['queued', 'running'])} in the pipeline)</td><td><form method="post" action="/admin/challenges/${id}/action">${csrfField(req)}<label>Action <select name="action">${ACTIONS.map((a) => `<option>${a}</option>`).join('')}</select></label> <label>Reason <input name="reason" required size="18"></label> <button type="submit">Apply</button></form></td><td><a href="/challenges/${id}/leaderboard">board</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=public">public CSV</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=private">private CSV</a> · <a href="/admin/challenges/${id}/leaderboard.json?split=private">JSON</a> · <a href="/admin/challenges/${id}/gradebook.csv">gradebook</a>${c.def.projects ? ` · <a href="/challenges/${id}/projects">projects</a><form method="post" action="/admin/challenges/${id}/projects/assign">${csrfField(req)}<button type="submit">Assign project judges</button></form>` : ''}${p.privateRevealed ? `<form method="post" action="/admin/challenges/${id}/publish">${csrfField(req)}<input type="hidden" name="reason" value="final results"><button type="submit">Publish to GitHub</button></form>` : ''}</td></tr>`;
-      }),
-    );
-    const queueRows = await Promise.all(
-      STAGES.map(async (stage) => {
-        const c = await services.queues.get(stage).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
-        return `<tr><th scope="row">${stage}</th><td>${(c.waiting ?? 0) + (c.prioritized ?? 0)}</td><td>${c.active ?? 0}</td><td>${c.delayed ?? 0}</td><td>${c.failed ?? 0}</td><td>${c.completed ?? 0}</td></tr>`;
-      }),
-    );
-    const since = new Date(Date.now() - 24 * 3600_000);
-    const [requeued, failed, stuck] = await Promise.all([
-      services.db.submissionEvent.count({ where: { type: 'requeued', createdAt: { gte: since } } }),
-      services.db.submissionEvent.count({ where: { type: 'failed', createdAt: { gte: since } } }),
-      services.db.submission.findMany({ where: { state: 'running', updatedAt: { lt: new Date(Date.now() - 15 * 60_000) } }, select: { id: true, stage: true, updatedAt: true }, take: 20 }),
-    ]);
-    const audit = await services.db.auditLog.findMany({ orderBy: { id: 'desc' }, take: 15, include: { actor: { select: { handle: true } } } });
-    const challengeOptions = rows.map((r) => `<option value="${escapeHtml(r.id)}">${escapeHtml(r.id)}</option>`).join('');
-    const done = typeof req.query.done === 'string' ? `<p role="status">Done: ${escapeHtml(req.query.done)}</p>` : '';
-    res.set('Cache-Control', 'no-store').type('html').send(
-      page(
-        'Organizer dashboard — TinyArena',
-        `<h1>Organizer dashboard</h1><p>Signed in as ${escapeHtml(user.handle)}. <form method="post" action="/logout" style="display:inline">${csrfField(req)}<button type="submit">Sign out</button></form></p>${done}
-<h2>Challenges</h2><table><thead><tr><th scope="col">Challenge</th><th scope="col">Phase</th><th scope="col">Submissions</th><th scope="col">Change</th><th scope="col">Results</th></tr></thead><tbody>${challengeRows.join('')}</tbody></table>
-<h2>Queues</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Waiting</th><th scope="col">Running</th><th scope="col">Retrying</th><th scope="col">Failed</th><th scope="col">Completed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table>
-<p>Reaper, last 24 h: ${requeued} jobs re-queued, ${failed} submissions failed (quota refunded).${stuck.length ? ` Running for over 15 minutes: ${stuck.map((s) => `<a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.id)}</a> (${escapeHtml(s.stage ?? '?')})`).join(', ')}.` : ''}</p>
-<h2>Rejudge</h2><form method="post" action="/admin/rejudge">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Submission ids (optional, space-separated) <input name="submissions" size="30"></label> <label>Reason <input name="reason" required></label> <button type="submit">Rejudge</button></form>
-<h2>Disqualify</h2><form method="post" action="/admin/disqualify">${csrfField(req)}<label>Submission id <input name="submission" required></label> <label>Reason <input name="reason" required></label> <label><input type="checkbox" name="undo" value="1"> undo (requalify)</label> <button type="submit">Apply</button></form>
-<h2>Quota grant</h2><form method="post" action="/admin/quota">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Handle <input name="handle" required></label> <label>Extra <input name="extra" type="number" value="1" required></label> <label>Reason <input name="reason" required></label> <button type="submit">Grant</button></form>
-<h2>Recent audit entries</h2><ul>${audit.map((a) => `<li><time datetime="${a.createdAt.toISOString()}">${a.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</time> ${escapeHtml(a.actor?.handle ?? 'console')}: ${escapeHtml(a.action)} ${escapeHtml(a.targetType)} ${escapeHtml(a.targetId)}${a.reason ? ` — ${escapeHtml(a.reason)}` : ''}</li>`).join('')}</ul><p><a href="/admin/audit">Whole audit log</a></p>`,
-      ),
-    );
+    const overview = await organizerOverview(services);
+    const done = typeof req.query.done === 'string' ? req.query.done : null;
+    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(req, userOf(res)!.handle, overview, done));
   });
 
   router.post('/admin/challenges/:id/action', form, verifyCsrf, act(async (req, res) => {
@@ -120,7 +81,7 @@ export function adminRoutes(ctx: WebContext): Router {
 
   router.post('/admin/quota', form, verifyCsrf, act(async (req, res) => {
     const b = req.body as { challenge?: string; handle?: string; extra?: string };
-    const person = await services.db.person.findUnique({ where: { handle: String(b.handle ?? '').toLowerCase() } });
+    const person = await findPerson(services.db, String(b.handle ?? ''));
     if (!person) throw new AdminError(`no person "${String(b.handle)}"`);
     await grantQuota(services, actor(req, res), String(b.challenge), person.id, Number(b.extra));
     return `granted ${Number(b.extra)} extra submissions to ${person.handle}`;
@@ -128,12 +89,12 @@ export function adminRoutes(ctx: WebContext): Router {
 
   router.get('/admin/audit', async (req: Request, res: Response) => {
     const pageNo = Math.max(0, Number(req.query.page ?? 0) || 0);
-    const rows = await services.db.auditLog.findMany({ orderBy: { id: 'desc' }, take: 100, skip: pageNo * 100, include: { actor: { select: { handle: true } } } });
+    const rows = await auditLog(services.db, { limit: 100, offset: pageNo * 100 });
     res.type('html').send(
       page(
         'Audit log — TinyArena',
         `<h1>Audit log</h1><table><thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Why</th><th scope="col">Before → after</th></tr></thead><tbody>${rows
-          .map((a) => `<tr><td>${a.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${escapeHtml(a.actor?.handle ?? 'console')}</td><td>${escapeHtml(a.action)}</td><td>${escapeHtml(`${a.targetType} ${a.targetId}`)}</td><td>${escapeHtml(a.reason ?? '')}</td><td><code>${escapeHtml(JSON.stringify(a.data ?? null).slice(0, 300))}</code></td></tr>`)
+          .map((a) => `<tr><td>${a.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${escapeHtml(a.actor ?? 'console')}</td><td>${escapeHtml(a.action)}</td><td>${escapeHtml(`${a.targetType} ${a.targetId}`)}</td><td>${escapeHtml(a.reason ?? '')}</td><td><code>${escapeHtml(JSON.stringify(a.data ?? null).slice(0, 300))}</code></td></tr>`)
           .join('')}</tbody></table><p>${pageNo > 0 ? `<a href="/admin/audit?page=${pageNo - 1}">newer</a> · ` : ''}${rows.length === 100 ? `<a href="/admin/audit?page=${pageNo + 1}">older</a>` : ''}</p>`,
       ),
     );
@@ -150,7 +111,7 @@ export function adminRoutes(ctx: WebContext): Router {
       if (format === 'json') return res.json(board);
       res.type('text/csv').send(csv([['rank', 'person', 'display_name', 'team', 'score', 'submission_id', 'submitted_at'], ...board.entries.map((e) => [e.rank, e.person, e.displayName, e.team, e.score, e.submissionId, e.submittedAt])]));
     } catch (err) {
-      if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
+      if (refuseJson(res, err)) return;
       throw err;
     }
   });
@@ -158,33 +119,42 @@ export function adminRoutes(ctx: WebContext): Router {
   /** One row per person who submitted: their counts, best scores and ranks (for course grading). */
   router.get('/admin/challenges/:id/gradebook.csv', async (req: Request, res: Response) => {
     const id = String(req.params.id);
+    let rows;
     try {
-      await getChallenge(services.db, id, services.config.CHALLENGES_DIR);
+      rows = await gradebook(services, id);
     } catch (err) {
-      if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
+      if (refuseJson(res, err)) return;
       throw err;
     }
-    const [people, entries] = await Promise.all([
-      services.db.person.findMany({
-        where: { submissions: { some: { challengeId: id } } },
-        select: { id: true, handle: true, displayName: true, submissions: { where: { challengeId: id }, select: { state: true, publicScore: true, privateScore: true, eligible: true, disqualifiedAt: true } } },
-        orderBy: { handle: 'asc' },
-      }),
-      services.db.leaderboardEntry.findMany({ where: { challengeId: id }, select: { personId: true, split: true, rank: true, teamId: true } }),
-    ]);
-    const ranks = new Map(entries.map((e) => [`${e.personId}|${e.split}`, e.rank]));
-    const rank = (personId: string, split: string) => ranks.get(`${personId}|${split}`) ?? '';
-    const best = (xs: (number | null)[]) => (xs.some((x) => x !== null) ? Math.max(...xs.filter((x): x is number => x !== null)) : '');
     res.attachment(`${id}-gradebook.csv`).type('text/csv').send(
       csv([
         ['handle', 'display_name', 'submissions', 'scored', 'best_public', 'best_private', 'public_rank', 'private_rank', 'disqualified'],
-        ...people.map((p) => {
-          const ok = p.submissions.filter((s) => s.state === 'done' && !s.disqualifiedAt);
-          return [p.handle, p.displayName, p.submissions.length, ok.length, best(ok.map((s) => s.publicScore)), best(ok.map((s) => s.privateScore)), rank(p.id, 'public'), rank(p.id, 'private'), p.submissions.some((s) => s.disqualifiedAt) ? 'yes' : ''];
-        }),
+        ...rows.map((r) => [r.handle, r.displayName, r.submissions, r.scored, r.bestPublic, r.bestPrivate, r.publicRank, r.privateRank, r.disqualified ? 'yes' : '']),
       ]),
     );
   });
 
   return router;
+}
+
+/** The dashboard: challenges with their phase and actions, queue monitor, reaper activity, forms, recent audit entries. */
+function dashboardPage(req: Request, handle: string, o: OrganizerOverview, done: string | null): string {
+  const challengeRows = o.challenges.map(({ view: c, phase: p, submissions, inPipeline }) => {
+    const id = encodeURIComponent(c.row.id);
+    return `<tr><th scope="row">${escapeHtml(c.def.title)}<br><small>${escapeHtml(c.row.id)}</small></th><td>${escapeHtml(p.phase)}${p.frozen ? ' (frozen)' : ''}</td><td>${submissions} (${inPipeline} in the pipeline)</td><td><form method="post" action="/admin/challenges/${id}/action">${csrfField(req)}<label>Action <select name="action">${ACTIONS.map((a) => `<option>${a}</option>`).join('')}</select></label> <label>Reason <input name="reason" required size="18"></label> <button type="submit">Apply</button></form></td><td><a href="/challenges/${id}/leaderboard">board</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=public">public CSV</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=private">private CSV</a> · <a href="/admin/challenges/${id}/leaderboard.json?split=private">JSON</a> · <a href="/admin/challenges/${id}/gradebook.csv">gradebook</a>${c.def.projects ? ` · <a href="/challenges/${id}/projects">projects</a><form method="post" action="/admin/challenges/${id}/projects/assign">${csrfField(req)}<button type="submit">Assign project judges</button></form>` : ''}${p.privateRevealed ? `<form method="post" action="/admin/challenges/${id}/publish">${csrfField(req)}<input type="hidden" name="reason" value="final results"><button type="submit">Publish to GitHub</button></form>` : ''}</td></tr>`;
+  });
+  const queueRows = o.queues.map((q) => `<tr><th scope="row">${q.stage}</th><td>${q.waiting}</td><td>${q.active}</td><td>${q.delayed}</td><td>${q.failed}</td><td>${q.completed}</td></tr>`);
+  const { requeued, failed, stuck } = o.reaper;
+  const challengeOptions = o.challenges.map((c) => `<option value="${escapeHtml(c.view.row.id)}">${escapeHtml(c.view.row.id)}</option>`).join('');
+  return page(
+    'Organizer dashboard — TinyArena',
+    `<h1>Organizer dashboard</h1><p>Signed in as ${escapeHtml(handle)}. <form method="post" action="/logout" style="display:inline">${csrfField(req)}<button type="submit">Sign out</button></form></p>${done === null ? '' : `<p role="status">Done: ${escapeHtml(done)}</p>`}
+<h2>Challenges</h2><table><thead><tr><th scope="col">Challenge</th><th scope="col">Phase</th><th scope="col">Submissions</th><th scope="col">Change</th><th scope="col">Results</th></tr></thead><tbody>${challengeRows.join('')}</tbody></table>
+<h2>Queues</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Waiting</th><th scope="col">Running</th><th scope="col">Retrying</th><th scope="col">Failed</th><th scope="col">Completed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table>
+<p>Reaper, last 24 h: ${requeued} jobs re-queued, ${failed} submissions failed (quota refunded).${stuck.length ? ` Running for over 15 minutes: ${stuck.map((s) => `<a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.id)}</a> (${escapeHtml(s.stage ?? '?')})`).join(', ')}.` : ''}</p>
+<h2>Rejudge</h2><form method="post" action="/admin/rejudge">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Submission ids (optional, space-separated) <input name="submissions" size="30"></label> <label>Reason <input name="reason" required></label> <button type="submit">Rejudge</button></form>
+<h2>Disqualify</h2><form method="post" action="/admin/disqualify">${csrfField(req)}<label>Submission id <input name="submission" required></label> <label>Reason <input name="reason" required></label> <label><input type="checkbox" name="undo" value="1"> undo (requalify)</label> <button type="submit">Apply</button></form>
+<h2>Quota grant</h2><form method="post" action="/admin/quota">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Handle <input name="handle" required></label> <label>Extra <input name="extra" type="number" value="1" required></label> <label>Reason <input name="reason" required></label> <button type="submit">Grant</button></form>
+<h2>Recent audit entries</h2><ul>${o.recentAudit.map((a) => `<li><time datetime="${a.createdAt.toISOString()}">${a.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</time> ${escapeHtml(a.actor ?? 'console')}: ${escapeHtml(a.action)} ${escapeHtml(a.targetType)} ${escapeHtml(a.targetId)}${a.reason ? ` — ${escapeHtml(a.reason)}` : ''}</li>`).join('')}</ul><p><a href="/admin/audit">Whole audit log</a></p>`,
+  );
 }

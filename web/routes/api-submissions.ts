@@ -8,14 +8,14 @@ import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import { rateLimit } from 'express-rate-limit';
 import express, { Router, type Request, type Response } from 'express';
-import { AdminError, selectFinal } from '../../arena/admin.js';
-import { UnknownChallengeError } from '../../arena/catalog.js';
-import { IntakeError, submit, type SubmitResult } from '../../arena/intake.js';
-import { submissionStatus } from '../../arena/status.js';
+import { selectFinal } from '../../arena/admin.js';
+
+import { submit, type SubmitResult } from '../../arena/intake.js';
+import { submissionOwner, submissionStatus } from '../../arena/status.js';
 import { requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
-
-const INTAKE_STATUS: Record<IntakeError['code'], number> = { closed: 403, quota: 429, 'too-large': 413, unsupported: 415, 'bad-request': 400 };
+import { IntakeError } from '../../arena/errors.js';
+import { refuseJson } from '../refusals.js';
 
 interface Upload {
   challenge: string | undefined;
@@ -81,9 +81,8 @@ export function submissionApiRoutes(ctx: WebContext): Router {
       req.resume();
       // The rest of an oversized body is not read: tell the client not to reuse this connection.
       if (err instanceof IntakeError && err.code === 'too-large') res.set('Connection', 'close');
-      if (err instanceof IntakeError) return res.status(INTAKE_STATUS[err.code]).json({ error: err.message, code: err.code, ...err.details });
-      if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
-      throw err;
+      if (!refuseJson(res, err)) throw err;
+      return;
     }
     const code = result.status === 'accepted' ? 202 : result.status === 'rejected' ? 422 : 200;
     res.status(code).location(`/api/submissions/${result.id}`).json(result);
@@ -91,9 +90,9 @@ export function submissionApiRoutes(ctx: WebContext): Router {
 
   router.get('/api/submissions/:id', requireUser, async (req: Request, res: Response) => {
     const user = userOf(res)!;
-    const sub = await services.db.submission.findUnique({ where: { id: String(req.params.id) }, select: { personId: true } });
+    const owner = await submissionOwner(services.db, String(req.params.id));
     // Someone else's submission looks the same as a missing one.
-    if (!sub || (sub.personId !== user.id && !user.organizer)) return res.status(404).json({ error: 'no such submission' });
+    if (owner === null || (owner !== user.id && !user.organizer)) return res.status(404).json({ error: 'no such submission' });
     const status = await submissionStatus(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY, showPrivate: user.organizer });
     res.set('Cache-Control', 'no-store').json(status);
   });
@@ -104,7 +103,7 @@ export function submissionApiRoutes(ctx: WebContext): Router {
     try {
       await selectFinal(services, userOf(res)!.id, String(req.params.id), final);
     } catch (err) {
-      if (err instanceof AdminError) return res.status(409).json({ error: err.message });
+      if (refuseJson(res, err)) return;
       throw err;
     }
     res.json({ id: req.params.id, final });

@@ -7,10 +7,11 @@ import { Router, type Request, type Response } from 'express';
 import { formatBytes } from '../../lib/format.js';
 import type { ChallengeDefinition } from '../../grader/challenges/schema.js';
 import { taskPlugin } from '../../grader/tasks/index.js';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
+import { getChallenge, phaseOf } from '../../arena/catalog.js';
 import { quotaWindow } from '../../arena/quota.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { refusePage } from '../refusals.js';
 
 /** "2027-02-28 23:59 UTC (2027-03-01 00:59 Europe/Berlin)" */
 function when(iso: string, zone: string): string {
@@ -26,7 +27,7 @@ export function challengePageRoutes(ctx: WebContext): Router {
     try {
       c = await getChallenge(ctx.services.db, String(req.params.id), ctx.services.config.CHALLENGES_DIR);
     } catch (err) {
-      if (err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
+      if (refusePage(res, err, { title: 'Not found' })) return;
       throw err;
     }
     const d = c.def;

@@ -8,9 +8,8 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { audit } from '../../arena/admin.js';
-import { grantRole, isOrganizer, normaliseHandle } from '../../arena/people.js';
-import type { Services } from '../../core/services.js';
+import { syncRole } from '../../arena/admin.js';
+import { isOrganizer, linkedPerson } from '../../arena/people.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
 
@@ -19,34 +18,6 @@ interface DiscordUser {
   id: string;
   username: string;
   global_name?: string | null;
-}
-
-/** Find the person linked to this Discord account, or create one with a free handle. */
-async function personForDiscord(services: Services, user: DiscordUser) {
-  const { db } = services;
-  const linked = await db.identity.findUnique({ where: { provider_externalId: { provider: 'discord', externalId: user.id } }, include: { person: true } });
-  if (linked) {
-    if (linked.username !== user.username) await db.identity.update({ where: { id: linked.id }, data: { username: user.username } });
-    return linked.person;
-  }
-  let base: string;
-  try {
-    base = normaliseHandle(user.username);
-  } catch {
-    base = `discord-${user.id.slice(-8)}`;
-  }
-  for (let i = 0; ; i++) {
-    const handle = i === 0 ? base : `${base.slice(0, 34)}-${i + 1}`;
-    if (await db.person.findUnique({ where: { handle } })) continue;
-    return db.person.create({
-      data: {
-        handle,
-        displayName: user.global_name ?? user.username,
-        roles: { create: [{ role: 'learner' }] },
-        identities: { create: [{ provider: 'discord', externalId: user.id, username: user.username }] },
-      },
-    });
-  }
 }
 
 const fail = (res: Response, status: number, message: string) =>
@@ -91,7 +62,7 @@ export function discordOAuthRoutes(ctx: WebContext): Router {
     const userRes = await fetch(`${api}/users/@me`, { headers: bearer });
     if (!userRes.ok) return fail(res, 502, `Discord did not say who you are (${userRes.status}).`);
     const user = (await userRes.json()) as DiscordUser;
-    const person = await personForDiscord(ctx.services, user);
+    const person = await linkedPerson(ctx.services.db, 'discord', { id: user.id, name: user.username, displayName: user.global_name ?? user.username });
 
     // Organizer rights come from the guild's roles, checked at every sign-in.
     const orgRoles = config.discordOrganizerRoleIds;
@@ -99,15 +70,7 @@ export function discordOAuthRoutes(ctx: WebContext): Router {
     if (guild && orgRoles.length) {
       const memberRes = await fetch(`${api}/users/@me/guilds/${guild}/member`, { headers: bearer });
       const roles = memberRes.ok ? ((await memberRes.json()) as { roles?: string[] }).roles ?? [] : [];
-      const isOrg = roles.some((r) => orgRoles.includes(r));
-      const had = (await ctx.services.db.personRole.findUnique({ where: { personId_role: { personId: person.id, role: 'organizer' } } })) !== null;
-      if (isOrg && !had) {
-        await grantRole(ctx.services.db, person.id, 'organizer');
-        await audit(ctx.services.db, { actorId: null, reason: 'holds an organizer role on Discord' }, 'person.role-grant', { type: 'person', id: person.id }, null, { role: 'organizer', via: 'discord' });
-      } else if (!isOrg && had) {
-        await ctx.services.db.personRole.delete({ where: { personId_role: { personId: person.id, role: 'organizer' } } });
-        await audit(ctx.services.db, { actorId: null, reason: 'no longer holds an organizer role on Discord' }, 'person.role-revoke', { type: 'person', id: person.id }, { role: 'organizer' }, null);
-      }
+      await syncRole(ctx.services.db, person.id, 'organizer', roles.some((r) => orgRoles.includes(r)), 'Discord');
     }
     const landing = (await isOrganizer(ctx.services.db, person.id)) ? '/admin' : '/';
     req.session.regenerate((err) => {

@@ -5,14 +5,15 @@
  * GET /challenges/:id/leaderboard/events   — server-sent events when the board may have changed
  */
 import { Router, type Request, type Response } from 'express';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
-import { readLeaderboard, type LeaderboardView } from '../../arena/leaderboard.js';
+import { challengeExists, getChallenge, listChallenges, phaseOf } from '../../arena/catalog.js';
+import { boardQualityAndSize, boardSize, boardTeams, readLeaderboard, type LeaderboardView } from '../../arena/leaderboard.js';
 import { taskPlugin, type Task } from '../../grader/tasks/index.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { markParetoFront, paretoPlot } from '../views/plots.js';
+import { refuseJson, refusePage } from '../refusals.js';
 
 /** Rows per leaderboard page (the page stays fast with thousands of participants). */
 const PAGE = 100;
@@ -27,13 +28,13 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
   const { services } = ctx;
 
   router.get('/challenges/:id/leaderboard/events', async (req: Request, res: Response) => {
-    const row = await services.db.challenge.findUnique({ where: { id: String(req.params.id) }, select: { id: true } });
-    if (!row) return res.status(404).json({ error: 'no such challenge' });
-    await live.streamChallenge(row.id, res);
+    const id = String(req.params.id);
+    if (!(await challengeExists(services.db, id))) return res.status(404).json({ error: 'no such challenge' });
+    await live.streamChallenge(id, res);
   });
 
   router.get('/api/challenges', async (_req, res) => {
-    const rows = await services.db.challenge.findMany({ orderBy: { id: 'asc' } });
+    const rows = await listChallenges(services.db);
     const out = await Promise.all(
       rows.map(async (r) => {
         const c = await getChallenge(services.db, r.id, services.config.CHALLENGES_DIR);
@@ -52,7 +53,7 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
       if (!board.visible) return res.status(403).json({ error: 'the private split is revealed when the challenge closes', ...board });
       res.set('Cache-Control', 'no-cache').json(board);
     } catch (err) {
-      if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
+      if (refuseJson(res, err)) return;
       throw err;
     }
   });
@@ -71,18 +72,18 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
       task = c.def.task;
       budget = c.def.budgets.maxModelBytes;
       board = await readLeaderboard(services, c.row.id, split, { limit: PAGE, offset: pageNo * PAGE });
-      total = board.visible ? await services.db.leaderboardEntry.count({ where: { challengeId: c.row.id, split } }) : 0;
+      total = board.visible ? await boardSize(services.db, c.row.id, split) : 0;
     } catch (err) {
-      if (err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
+      if (refusePage(res, err, { title: 'Not found' })) return;
       throw err;
     }
     const id = encodeURIComponent(board.challenge);
     // Team rows link to the team's page.
-    const teamRows = board.entries.some((e) => e.team)
-      ? await services.db.submission.findMany({ where: { id: { in: board.entries.filter((e) => e.team).map((e) => e.submissionId) } }, select: { id: true, teamId: true } })
-      : [];
-    const teamIds = new Map(teamRows.map((r) => [r.id, r.teamId]));
-    const points = board.visible && board.entries.length ? await qualityAndSize(board, split) : [];
+    const teamIds = await boardTeams(services.db, board);
+    const points =
+      board.visible && board.entries.length
+        ? (await boardQualityAndSize(services.db, board)).map(({ entry: e, quality, sizeBytes }) => ({ submissionId: e.submissionId, rank: e.rank, label: `#${e.rank} ${e.team ?? e.displayName}`, quality, sizeBytes, href: `/submissions/${e.submissionId}` }))
+        : [];
     const marked = markParetoFront(points);
     // "Dominated by": the best-ranked entry that is at least as good and at least as small (and better in one).
     const dominatedBy = new Map(
@@ -123,29 +124,6 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
         : '';
     res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${liveScript}${body}${pager}${pareto}`));
   });
-
-  /** The task metric and model size of each ranked entry (for the Pareto plot and hints). */
-  async function qualityAndSize(board: LeaderboardView, split: 'public' | 'private') {
-    const ids = board.entries.map((e) => e.submissionId);
-    const subs = await services.db.submission.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, evaluatorVersion: true, blob: { select: { sizeBytes: true } }, scores: { where: { split }, select: { evaluatorVersion: true, value: true } } } });
-    const byId = new Map(subs.map((x) => [x.id, x]));
-    // A firmware's size is the flash its image takes (a .hex file is text, twice as big as what it writes).
-    const firmware = subs.filter((x) => x.kind === 'firmware');
-    const checks = firmware.length
-      ? await services.db.stageResult.findMany({ where: { submissionId: { in: firmware.map((x) => x.id) }, stage: 'validate' }, select: { submissionId: true, evaluatorVersion: true, detail: true } })
-      : [];
-    const flashSpan = new Map(
-      checks.flatMap((c) => {
-        const span = (c.detail as { flashSpanBytes?: unknown } | null)?.flashSpanBytes;
-        return c.evaluatorVersion === byId.get(c.submissionId)?.evaluatorVersion && typeof span === 'number' ? [[c.submissionId, span] as const] : [];
-      }),
-    );
-    return board.entries.flatMap((e) => {
-      const sub = byId.get(e.submissionId);
-      const q = sub?.scores.find((sc) => sc.evaluatorVersion === sub.evaluatorVersion)?.value;
-      return sub && q !== undefined ? [{ submissionId: e.submissionId, rank: e.rank, label: `#${e.rank} ${e.team ?? e.displayName}`, quality: q, sizeBytes: flashSpan.get(sub.id) ?? sub.blob.sizeBytes, href: `/submissions/${e.submissionId}` }] : [];
-    });
-  }
 
   return router;
 }

@@ -5,10 +5,11 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { authenticate, AuthError } from '../../arena/people.js';
+import { authenticate } from '../../arena/people.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { AuthError } from '../../arena/errors.js';
 
 /** Only same-site paths may be a post-login target (no open redirects). */
 const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(n) ? n : '/admin');

@@ -7,7 +7,7 @@
  * Both go through bot/discourse/review.ts, which checks the role again and writes the audit log.
  */
 import express, { Router, type Request, type Response } from 'express';
-import { approveProposal, dismissProposal, listProposals, ReviewError } from '../../bot/discourse/review.js';
+import { approveProposal, dismissProposal, getProposal, listProposals, ReviewError } from '../../bot/discourse/review.js';
 import { KINDS } from '../../bot/discourse/triage/types.js';
 import { requireModeratorPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
@@ -47,7 +47,7 @@ export function moderationRoutes(ctx: WebContext): Router {
 
   router.post('/moderation/:id/approve', form, verifyCsrf, review(async (req, res) => {
     const id = String(req.params.id);
-    const d = await services.db.triageDecision.findUnique({ where: { id } });
+    const d = await getProposal(services, id);
     if (!d) throw new ReviewError(`no triage proposal ${id}`);
     const b = req.body as { kind?: string; courseSection?: string; tags?: string; answerDraft?: string };
     // Only what the moderator changed counts as an edit.

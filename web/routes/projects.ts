@@ -7,13 +7,14 @@
  *   POST /admin/challenges/:id/projects/assign judges assigned, conflict-free (organizers)
  */
 import express, { Router, type Request, type Response } from 'express';
-import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
-import { AuthError } from '../../arena/people.js';
-import { assignProjectJudges, declareConflict, ProjectError, projectResults, scoreEntry, submitEntry } from '../../arena/projects/service.js';
+import { getChallenge, phaseOf } from '../../arena/catalog.js';
+
+import { assignProjectJudges, declareConflict, projectResults, scoreEntry, submitEntry, entryOf, judgeAssignments } from '../../arena/projects/service.js';
 import { requireJudgePage, requireOrganizerPage, requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { refuseJson, refusePage } from '../refusals.js';
 
 export function projectRoutes(ctx: WebContext): Router {
   const router = Router();
@@ -21,10 +22,7 @@ export function projectRoutes(ctx: WebContext): Router {
   const json = express.json({ limit: '32kb' });
   const form = express.urlencoded({ extended: false, limit: '32kb' });
   const known = (res: Response, err: unknown) => {
-    if (err instanceof ProjectError) return res.status(409).json({ error: err.message });
-    if (err instanceof UnknownChallengeError) return res.status(404).json({ error: err.message });
-    if (err instanceof AuthError) return res.status(403).json({ error: err.message });
-    throw err;
+    if (!refuseJson(res, err)) throw err;
   };
 
   router.post('/api/challenges/:id/projects', requireUser, json, async (req: Request, res: Response) => {
@@ -59,8 +57,8 @@ export function projectRoutes(ctx: WebContext): Router {
       open = phaseOf(c).accepting;
       view = await projectResults(services, String(req.params.id), userOf(res)?.id ?? null);
     } catch (err) {
-      if (err instanceof ProjectError || err instanceof UnknownChallengeError) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>${escapeHtml(err.message)}</p>`));
-      throw err;
+      if (!refusePage(res, err, { title: 'Not found', status: 404 })) throw err;
+      return;
     }
     const body = !view.visible
       ? '<p>Judging is in progress; results appear when the challenge closes.</p>'
@@ -73,7 +71,7 @@ export function projectRoutes(ctx: WebContext): Router {
     const user = userOf(res);
     let mine = '';
     if (user) {
-      const entry = await services.db.projectEntry.findUnique({ where: { challengeId_personId: { challengeId: String(req.params.id), personId: user.id } }, include: { scores: { select: { comment: true } } } });
+      const entry = await entryOf(services, String(req.params.id), user.id);
       const action = `/challenges/${encodeURIComponent(String(req.params.id))}/projects`;
       if (open) {
         const v = (x: string | null | undefined) => escapeHtml(x ?? '');
@@ -93,14 +91,13 @@ export function projectRoutes(ctx: WebContext): Router {
       await submitEntry(services, user.id, String(req.params.id), { title: b.title ?? '', description: b.description ?? '', repoUrl: b.repoUrl, videoUrl: b.videoUrl });
       res.redirect(303, `/challenges/${encodeURIComponent(String(req.params.id))}/projects?saved=1`);
     } catch (err) {
-      if (!(err instanceof ProjectError || err instanceof UnknownChallengeError)) throw err;
-      res.status(400).type('html').send(page('Not saved', `<h1>Not saved</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/challenges/${encodeURIComponent(String(req.params.id))}/projects">Back</a></p>`));
+      if (!refusePage(res, err, { title: 'Not saved', status: 400, back: { href: `/challenges/${encodeURIComponent(String(req.params.id))}/projects` } })) throw err;
     }
   });
 
   router.get('/judge', requireJudgePage, async (req: Request, res: Response) => {
     const judgeId = userOf(res)!.id;
-    const assigned = await services.db.judgeAssignment.findMany({ where: { judgeId }, include: { entry: { include: { scores: { where: { judgeId } } } } }, orderBy: { assignedAt: 'asc' } });
+    const assigned = await judgeAssignments(services, judgeId);
     const items = await Promise.all(
       assigned.map(async (a) => {
         const c = await getChallenge(services.db, a.entry.challengeId, services.config.CHALLENGES_DIR);
@@ -123,8 +120,7 @@ export function projectRoutes(ctx: WebContext): Router {
       const r = await scoreEntry(services, userOf(res)!.id, String(req.params.entryId), marks, b.comment ?? '');
       res.redirect(303, `/judge?done=${encodeURIComponent(`saved (total ${r.total.toFixed(1)} / 100)`)}`);
     } catch (err) {
-      if (!(err instanceof ProjectError)) throw err;
-      res.status(400).type('html').send(page('Not saved', `<h1>Not saved</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/judge">Back</a></p>`));
+      if (!refusePage(res, err, { title: 'Not saved', status: 400, back: { href: '/judge' } })) throw err;
     }
   });
 
@@ -133,8 +129,7 @@ export function projectRoutes(ctx: WebContext): Router {
       const plan = await assignProjectJudges(services, { actorId: userOf(res)!.id, reason: 'assign judges' }, String(req.params.id));
       res.redirect(303, `/admin?done=${encodeURIComponent(`${plan.add.length} judge assignments added${plan.short.length ? `; ${plan.short.length} entries lack judges` : ''}`)}`);
     } catch (err) {
-      if (!(err instanceof ProjectError || err instanceof UnknownChallengeError)) throw err;
-      res.status(400).type('html').send(page('Not done', `<h1>Not done</h1><p role="alert">${escapeHtml(err.message)}</p>`));
+      if (!refusePage(res, err, { status: 400 })) throw err;
     }
   });
   return router;

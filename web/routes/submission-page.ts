@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import type { ScoreResult } from '../../grader/scoring/score.js';
 import { isTask, taskPlugin } from '../../grader/tasks/index.js';
 import type { ReportSection } from '../../grader/tasks/types.js';
-import { submissionStatus, type StatusView } from '../../arena/status.js';
+import { submissionOwner, submissionReport, type StatusView } from '../../arena/status.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
@@ -51,15 +51,15 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
   const router = Router();
   const { services } = ctx;
   router.get('/submissions/:id/events', async (req: Request, res: Response) => {
-    const sub = await services.db.submission.findUnique({ where: { id: String(req.params.id) }, select: { id: true } });
-    if (!sub) return res.status(404).json({ error: 'no such submission' });
-    await live.stream(sub.id, res);
+    const id = String(req.params.id);
+    if ((await submissionOwner(services.db, id)) === null) return res.status(404).json({ error: 'no such submission' });
+    await live.stream(id, res);
   });
 
   router.get('/submissions/:id', async (req: Request, res: Response) => {
-    const s = await submissionStatus(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY });
-    if (!s) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such submission.</p>'));
-    const challenge = await services.db.challenge.findUnique({ where: { id: s.challenge }, select: { task: true, title: true } });
+    const report = await submissionReport(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY });
+    if (!report) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such submission.</p>'));
+    const { status: s, challenge, previous } = report;
     const task = challenge?.task ?? 'kws';
 
     const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');
@@ -82,13 +82,9 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? '' : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
 
     // The person's previous scored run in this challenge, for a quick "did it get better?".
-    const current = await services.db.submission.findUnique({ where: { id: s.id }, select: { personId: true, createdAt: true } });
-    const previous = current
-      ? await services.db.submission.findFirst({ where: { challengeId: s.challenge, personId: current.personId, createdAt: { lt: current.createdAt }, publicScore: { not: null } }, orderBy: { createdAt: 'desc' }, select: { id: true, publicScore: true } })
-      : null;
     const diff =
       previous && s.score !== null
-        ? `<p>Against <a href="/submissions/${encodeURIComponent(previous.id)}">the previous run</a>: ${s.score - previous.publicScore! >= 0 ? '+' : ''}${(s.score - previous.publicScore!).toFixed(3)} points.</p>`
+        ? `<p>Against <a href="/submissions/${encodeURIComponent(previous.id)}">the previous run</a>: ${s.score - previous.score >= 0 ? '+' : ''}${(s.score - previous.score).toFixed(3)} points.</p>`
         : '';
 
     const model = validate?.sizeBytes !== undefined ? `<p>Model: ${validate.sizeBytes.toLocaleString('en-US')} bytes, ${(validate.macs ?? 0).toLocaleString('en-US')} MACs, tensor arena ≈ ${(validate.arenaBytes ?? 0).toLocaleString('en-US')} bytes.</p>` : '';

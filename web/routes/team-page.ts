@@ -5,28 +5,27 @@
  * forms to create, join or leave one (POST …/team/create|join|leave, CSRF-checked).
  */
 import express, { Router, type Request, type Response } from 'express';
-import { UnknownChallengeError } from '../../arena/catalog.js';
-import { createTeam, joinTeam, leaveTeam, teamOf, TeamError, teamView } from '../../arena/teams.js';
+
+import { challengeTitle } from '../../arena/catalog.js';
+import { createTeam, joinTeam, leaveTeam, teamOf, teamPage } from '../../arena/teams.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { refusePage } from '../refusals.js';
 
 export function teamPageRoutes(ctx: WebContext): Router {
   const router = Router();
   const { services } = ctx;
   router.get('/teams/:id', async (req: Request, res: Response) => {
-    const t = await teamView(services, String(req.params.id));
-    if (!t) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such team.</p>'));
-    const [entry, subs] = await Promise.all([
-      services.db.leaderboardEntry.findFirst({ where: { challengeId: t.challengeId, split: 'public', teamId: t.id }, select: { rank: true, score: true } }),
-      services.db.submission.findMany({ where: { teamId: t.id }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, fileName: true, state: true, publicScore: true, createdAt: true, person: { select: { handle: true } } } }),
-    ]);
+    const found = await teamPage(services, String(req.params.id));
+    if (!found) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such team.</p>'));
+    const { team: t, place: entry, submissions: subs } = found;
     const cid = encodeURIComponent(t.challengeId);
     const members = `<ul>${t.members.map((m) => `<li>${escapeHtml(m.displayName)} (${escapeHtml(m.handle)})${m.isCaptain ? ' — captain' : ''}</li>`).join('')}</ul>`;
     const place = entry ? `<p>Rank <strong>${entry.rank}</strong> on the <a href="/challenges/${cid}/leaderboard">public leaderboard</a>, score ${entry.score.toFixed(3)}.</p>` : `<p>Not on the <a href="/challenges/${cid}/leaderboard">public leaderboard</a> yet.</p>`;
     const rows = subs
-      .map((s) => `<tr><td><a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.fileName)}</a></td><td>${escapeHtml(s.person.handle)}</td><td>${escapeHtml(s.state)}</td><td>${s.publicScore === null ? '' : s.publicScore.toFixed(3)}</td><td><time datetime="${s.createdAt.toISOString()}">${s.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`)
+      .map((s) => `<tr><td><a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.fileName)}</a></td><td>${escapeHtml(s.handle)}</td><td>${escapeHtml(s.state)}</td><td>${s.publicScore === null ? '' : s.publicScore.toFixed(3)}</td><td><time datetime="${s.createdAt.toISOString()}">${s.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`)
       .join('');
     const table = subs.length
       ? `<table><caption>Submissions</caption><thead><tr><th scope="col">File</th><th scope="col">By</th><th scope="col">State</th><th scope="col">Public score</th><th scope="col">Submitted</th></tr></thead><tbody>${rows}</tbody></table>`
@@ -38,8 +37,8 @@ export function teamPageRoutes(ctx: WebContext): Router {
     const cid = encodeURIComponent(challengeId);
     const user = userOf(res);
     if (!user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-    const row = await services.db.challenge.findUnique({ where: { id: challengeId }, select: { title: true } });
-    if (!row) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such challenge.</p>'));
+    const title = await challengeTitle(services.db, challengeId);
+    if (title === null) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such challenge.</p>'));
     const t = await teamOf(services, challengeId, user.id);
     const done = typeof req.query.done === 'string' ? `<p role="status">${escapeHtml({ created: 'Team created.', joined: 'You joined the team.', left: 'You left the team.' }[req.query.done] ?? '')}</p>` : '';
     const body = t
@@ -47,7 +46,7 @@ export function teamPageRoutes(ctx: WebContext): Router {
           t.members.length < t.maxSize && t.joinCode ? `<p>Join code for teammates: <code>${escapeHtml(t.joinCode)}</code></p>` : ''
         }<form method="post" action="/challenges/${cid}/team/leave">${csrfField(req)}<p><button type="submit">Leave the team</button> (only before you have submitted with it)</p></form>`
       : `<h2>Create a team</h2><form method="post" action="/challenges/${cid}/team/create">${csrfField(req)}<p><label for="t-name">Team name</label><br><input id="t-name" name="name" required maxlength="40"></p><p><button type="submit">Create</button></p></form><h2>Join a team</h2><form method="post" action="/challenges/${cid}/team/join">${csrfField(req)}<p><label for="t-code">Join code from a teammate</label><br><input id="t-code" name="code" required maxlength="20" autocomplete="off"></p><p><button type="submit">Join</button></p></form>`;
-    res.type('html').send(page(`Your team — ${row.title}`, `<h1>Your team in <a href="/challenges/${cid}">${escapeHtml(row.title)}</a></h1>${done}${body}`));
+    res.type('html').send(page(`Your team — ${title}`, `<h1>Your team in <a href="/challenges/${cid}">${escapeHtml(title)}</a></h1>${done}${body}`));
   });
 
   const form = express.urlencoded({ extended: false, limit: '4kb' });
@@ -74,8 +73,7 @@ export function teamPageRoutes(ctx: WebContext): Router {
           return res.status(404).json({ error: 'not found' });
       }
     } catch (err) {
-      if (!(err instanceof TeamError || err instanceof UnknownChallengeError)) throw err;
-      res.status(400).type('html').send(page('Not done', `<h1>Not done</h1><p role="alert">${escapeHtml(err.message)}</p><p><a href="/challenges/${cid}/team">Back</a></p>`));
+      if (!refusePage(res, err, { status: 400, back: { href: `/challenges/${cid}/team` } })) throw err;
     }
   });
 
