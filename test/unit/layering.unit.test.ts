@@ -33,7 +33,7 @@ async function violations(files: Record<string, string>): Promise<string[]> {
 }
 
 describe('layering rules', () => {
-  it('report file cycles, folder cycles and forbidden arrows', async () => {
+  it('report file cycles, folder cycles and forbidden arrows', { timeout: 60_000 }, async () => {
     const found = await violations({
       // A folder cycle (arena ↔ web) made of a forbidden arrow.
       'arena/intake.ts': "import { page } from '../web/page.ts';\nexport const intake = () => page;\n",
@@ -61,7 +61,7 @@ describe('layering rules', () => {
     );
   });
 
-  it('allow the arrows the layers draw', async () => {
+  it('allow the arrows the layers draw', { timeout: 60_000 }, async () => {
     const found = await violations({
       'lib/format.ts': 'export const f = 1;\n',
       'core/blob-store.ts': "import { f } from '../lib/format.ts';\nexport const b = f;\n",
@@ -78,7 +78,7 @@ describe('layering rules', () => {
 });
 
 describe('Discord /submit', () => {
-  it('loads at most 50 project modules', async () => {
+  it('loads at most 50 project modules', { timeout: 60_000 }, async () => {
     const modules = await importClosure('bot/commands/submit.ts');
     console.log(`bot/commands/submit.ts loads ${modules.length} project modules:\n  ${modules.join('\n  ')}`);
     expect(modules).toContain('arena/intake.ts');
