@@ -10,7 +10,7 @@ import { UnsupportedModelError, type Eval, type Kernel, type PrepareContext, typ
 import { KERNELS } from './registry.js';
 
 export interface InterpreterOptions {
-  /** Runtime whose arithmetic to reproduce (see arithmetic.ts); default: the official TFLite runtime. */
+  /** Runtime whose arithmetic to reproduce (see arithmetic.ts); default: stock TFLM, what the board computes. */
   arithmetic?: ArithmeticProfileName;
   kernels?: ReadonlyMap<string, Kernel>;
 }

@@ -8,7 +8,7 @@
 import { argmax, classificationReport } from '../metrics/classification.js';
 import { rocAuc, rocCurve } from '../metrics/roc.js';
 import type { ScoreResult } from '../scoring/score.js';
-import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import { arithmeticLabel, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import type { Task } from '../validate/rules.js';
 import { median } from './device-run.js';
 import type { FlashImage } from './flash/flasher.js';
@@ -132,6 +132,7 @@ export function scoreFirmwareOutputs(task: Task, samples: Pick<FirmwareSample, '
     n: samples.length,
     durationMs: meta.durationMs,
     arithmetic: meta.arithmetic,
+    arithmeticLabel: arithmeticLabel(meta.arithmetic),
     inputConversion: { method: 'identity' as const, description: 'samples sent as the dataset stores them (as the MLPerf Tiny runner does); the firmware converts them to its model input' },
   };
   const want = CLASSES[task];

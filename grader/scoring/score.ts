@@ -5,7 +5,7 @@
  */
 import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
-import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import { arithmeticLabel, DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import { withCachedPool } from '../interpreter/pool-cache.js';
 import { sharedPool } from '../interpreter/shared-pool.js';
 import { argmax, classificationReport, type ClassMetrics } from '../metrics/classification.js';
@@ -27,6 +27,8 @@ export interface ScoreResult {
   durationMs: number;
   inputConversion: { method: Conversion['method']; description: string };
   arithmetic: ArithmeticProfileName;
+  /** The arithmetic in a learner's words, e.g. "TFLM reference / CMSIS-NN arithmetic, as on the Nano 33 BLE Sense". */
+  arithmeticLabel: string;
 }
 
 export interface ScoreOptions {
@@ -105,7 +107,7 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
         : await sharedPool().inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
   const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;
-  const base = { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic };
+  const base = { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic, arithmeticLabel: arithmeticLabel(arithmetic) };
 
   if (dataset.task === 'ad') {
     // Per file: mean over windows of the MSE between the float input window and the dequantized output.

@@ -6,6 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { KWS_LABELS } from '../../grader/datasets/build-kws.js';
+import { arithmeticLabel } from '../../grader/interpreter/arithmetic.js';
 import type { ClassMetrics } from '../../grader/metrics/classification.js';
 import type { RocPoint } from '../../grader/metrics/roc.js';
 import { submissionStatus, type StatusView } from '../../grader/pipeline/status.js';
@@ -40,7 +41,7 @@ const detailOf = <T,>(s: StatusView, stage: string) => s.stages.find((st) => st.
 function metricsSection(score: ScoreView | undefined, task: string): string {
   if (!score) return '';
   const labels = LABELS[task] ?? [];
-  const head = `<h2>Held-out results (public split)</h2><p>${escapeHtml(score.metric === 'auc' ? 'ROC AUC' : 'Top-1 accuracy')}: <strong>${score.metric === 'auc' ? score.value.toFixed(4) : `${(score.value * 100).toFixed(2)} %`}</strong> on ${score.n} samples.${score.inputConversion ? ` Inputs: ${escapeHtml(score.inputConversion.description)}.` : ''}${score.arithmetic ? ` Arithmetic: ${escapeHtml(score.arithmetic)}.` : ''}</p>`;
+  const head = `<h2>Held-out results (public split)</h2><p>${escapeHtml(score.metric === 'auc' ? 'ROC AUC' : 'Top-1 accuracy')}: <strong>${score.metric === 'auc' ? score.value.toFixed(4) : `${(score.value * 100).toFixed(2)} %`}</strong> on ${score.n} samples.${score.inputConversion ? ` Inputs: ${escapeHtml(score.inputConversion.description)}.` : ''}${score.arithmetic ? ` Arithmetic: ${escapeHtml(arithmeticLabel(score.arithmetic))}.` : ''}</p>`;
   const plot = score.confusion ? `<figure>${confusionHeatmap(score.confusion, labels)}<figcaption>Confusion matrix (public split)</figcaption></figure>` : score.roc ? `<figure>${rocCurve(score.roc, score.auc ?? score.value)}<figcaption>ROC curve (public split)</figcaption></figure>` : '';
   const table = score.perClass?.length
     ? `<table><caption>Per class</caption><thead><tr><th scope="col">Class</th><th scope="col">Support</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th></tr></thead><tbody>${score.perClass
