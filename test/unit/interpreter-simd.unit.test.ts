@@ -12,7 +12,7 @@ import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { activationRange, perTensorMultiplier } from '../../grader/interpreter/quant-params.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import type { Activation } from '../../grader/tflite/schema.js';
-import { buildModel, i32, i8, type ModelDef } from '../helpers/tflite-builder.js';
+import { buildModel, i32, i8, type ModelDef } from '../../grader/tflite/builder.js';
 
 const PROFILES: ArithmeticProfileName[] = ['tflite', 'tflm', 'tflm-single'];
 const ACTIVATIONS: Activation[] = ['NONE', 'RELU', 'RELU6'];
