@@ -78,6 +78,8 @@ export function persistentBytes(graph: Graph): number {
     }
     if (op.op === 'DEPTHWISE_CONV_2D' && f && f.shape.length === 4) need += align16(f.shape[1]! * f.shape[2]! * Math.ceil(f.shape[3]! / 8) * 32);
     if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 32 * Math.ceil(f.shape[1]! / 2));
+    // A constant operand of ADD/SUB/MUL spread to the output's shape (kernels/binary.ts).
+    if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && op.inputs.some((i) => graph.tensors[i]?.data)) need += align16(out.elements);
   }
   return need;
 }

@@ -5,6 +5,7 @@
 import { quantizeMultiplier, requantizer, roundHalfAwayFromZero } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
 import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
+import { lookupEval } from './int8-unary.js';
 
 export default {
   op: 'QUANTIZE',
@@ -30,12 +31,12 @@ export default {
     const qi = scaleZp(ctx, input.tensor);
     const { multiplier, shift } = quantizeMultiplier(qi.scale / qo.scale, ctx.rounding);
     const requant = requantizer(ctx.rounding);
-    const x = input.i8;
-    return () => {
-      for (let i = 0; i < y.length; i++) {
-        const v = requant(x[i]! - qi.zeroPoint, multiplier, shift) + qo.zeroPoint;
-        y[i] = v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v;
-      }
-    };
+    // The result depends on the input byte only: tabulate the 256 requantizations.
+    const table = new Int8Array(256);
+    for (let v = INT8_MIN; v <= INT8_MAX; v++) {
+      const r = requant(v - qi.zeroPoint, multiplier, shift) + qo.zeroPoint;
+      table[v + 128] = r < INT8_MIN ? INT8_MIN : r > INT8_MAX ? INT8_MAX : r;
+    }
+    return lookupEval(ctx, table, input, output);
   },
 } satisfies Kernel;

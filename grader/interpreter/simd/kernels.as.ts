@@ -735,3 +735,4 @@ export function averagePool(
     }
   }
 }
+export * from "./elementwise.as";

@@ -1,0 +1,385 @@
+// AssemblyScript: the engine's element-wise and data-movement kernels (re-exported by kernels.as.ts).
+// ADD/SUB/MUL requantize exactly as TFLite's reference kernels (per-tensor multipliers, both
+// rounding builds) with i64 lane products; unary int8 ops are 256-entry table lookups done with
+// swizzles; MAX_POOL_2D, channel-replicating padding for depthwise multipliers, strided copies.
+
+/** 16 bytes of scratch for partial vectors (in the runtime's reserved first page). */
+const TAIL_IN_A: usize = memory.data(16, 16);
+const TAIL_IN_B: usize = memory.data(16, 16);
+const TAIL_OUT: usize = memory.data(16, 16);
+
+// ───────────────────────── per-tensor requantization, 4 lanes ─────────────────────────
+
+/**
+ * TFLite MultiplyByQuantizedMultiplier(x, m, shift) on 4 lanes, m ≥ 0.
+ * double (gemmlowp): SaturatingRoundingDoublingHighMul(x·2^left, m) = floor((x·2^left·m + 2^30)/2^31)
+ * (m ≥ 0 rules out the saturation case), then RoundingDivideByPOT(·, right).
+ * single: floor((x·m + 2^(t−1)) / 2^t), t = 31 − shift.
+ */
+// @ts-ignore: decorator
+@inline function mbqm4(x: v128, m: v128, single: bool, left: i32, right: i32, t: i32, rnd: v128, mask: v128, halfMask: v128): v128 {
+  if (single) {
+    const lo = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), rnd), t);
+    const hi = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), rnd), t);
+    return i32x4.shuffle(lo, hi, 0, 2, 4, 6);
+  }
+  const xl = left ? i32x4.shl(x, left) : x;
+  const half = i64x2.splat(1 << 30);
+  const lo = i64x2.shl(i64x2.add(i64x2.extmul_low_i32x4_s(xl, m), half), 1);
+  const hi = i64x2.shl(i64x2.add(i64x2.extmul_high_i32x4_s(xl, m), half), 1);
+  const high = i32x4.shuffle(lo, hi, 1, 3, 5, 7);
+  if (right == 0) return high;
+  const rem = v128.and(high, mask);
+  const threshold = i32x4.sub(halfMask, i32x4.shr_s(high, 31));
+  return i32x4.sub(i32x4.shr_s(high, right), i32x4.gt_s(rem, threshold));
+}
+
+// Parameter block of a binary op (i32 words), written by kernels/binary.ts.
+const B_KIND = 0; // 0 ADD, 1 SUB, 2 MUL
+const B_SINGLE = 4;
+const B_OFF_A = 8; // −zero point of a
+const B_OFF_B = 12;
+const B_M1 = 16;
+const B_S1 = 20;
+const B_M2 = 24;
+const B_S2 = 28;
+const B_MO = 32;
+const B_SO = 36;
+const B_ZO = 40;
+const B_MIN = 44;
+const B_MAX = 48;
+
+/** 16 int8 lanes widened to four i32x4 (+ offset). */
+// @ts-ignore: decorator
+@inline function widen0(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v)), off);
+}
+// @ts-ignore: decorator
+@inline function widen1(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_high_i16x8_s(i16x8.extend_low_i8x16_s(v)), off);
+}
+// @ts-ignore: decorator
+@inline function widen2(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_low_i16x8_s(i16x8.extend_high_i8x16_s(v)), off);
+}
+// @ts-ignore: decorator
+@inline function widen3(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_high_i16x8_s(i16x8.extend_high_i8x16_s(v)), off);
+}
+
+/** Requantization constants of one (multiplier, shift) pair. */
+// @ts-ignore: decorator
+@inline function rqLeft(shift: i32): i32 {
+  return shift > 0 ? shift : 0;
+}
+// @ts-ignore: decorator
+@inline function rqRight(shift: i32): i32 {
+  return shift > 0 ? 0 : -shift;
+}
+// @ts-ignore: decorator
+@inline function rqRnd(shift: i32): v128 {
+  return i64x2.splat(31 - shift > 0 ? <i64>1 << <i64>(30 - shift) : 0);
+}
+// @ts-ignore: decorator
+@inline function rqMask(shift: i32): i32 {
+  const right = rqRight(shift);
+  return right >= 31 ? 0x7fffffff : (1 << right) - 1;
+}
+
+/**
+ * ADD/SUB (kind 0/1) or MUL (kind 2) of 16 int8 lanes, with zero point and clamp. The constants are
+ * read from the parameter block once per call (the compiler keeps them in registers).
+ */
+// @ts-ignore: decorator
+@inline function binary16(kind: i32, single: bool, a: v128, b: v128, q: usize): v128 {
+  const offA = i32x4.splat(load<i32>(q + B_OFF_A));
+  const offB = i32x4.splat(load<i32>(q + B_OFF_B));
+  const s1 = load<i32>(q + B_S1), s2 = load<i32>(q + B_S2), so = load<i32>(q + B_SO);
+  const m1 = i32x4.splat(load<i32>(q + B_M1)), m2 = i32x4.splat(load<i32>(q + B_M2)), mo = i32x4.splat(load<i32>(q + B_MO));
+  const l1 = rqLeft(s1), l2 = rqLeft(s2), lo_ = rqLeft(so);
+  const e1 = rqRight(s1), e2 = rqRight(s2), eo = rqRight(so);
+  const k1 = i32x4.splat(rqMask(s1)), k2 = i32x4.splat(rqMask(s2)), ko = i32x4.splat(rqMask(so));
+  const h1 = i32x4.splat(rqMask(s1) >> 1), h2 = i32x4.splat(rqMask(s2) >> 1), ho = i32x4.splat(rqMask(so) >> 1);
+  const n1 = rqRnd(s1), n2 = rqRnd(s2), no = rqRnd(so);
+  let r0 = i32x4.splat(0), r1 = r0, r2 = r0, r3 = r0;
+  for (let g = 0; g < 4; g++) {
+    const va = g == 0 ? widen0(a, offA) : g == 1 ? widen1(a, offA) : g == 2 ? widen2(a, offA) : widen3(a, offA);
+    const vb = g == 0 ? widen0(b, offB) : g == 1 ? widen1(b, offB) : g == 2 ? widen2(b, offB) : widen3(b, offB);
+    let v: v128;
+    if (kind == 2) {
+      v = mbqm4(i32x4.mul(va, vb), mo, single, lo_, eo, 31 - so, no, ko, ho);
+    } else {
+      // add.cc / sub.cc: inputs shifted left by 20 bits, each rescaled, combined, rescaled to the output.
+      const x1 = mbqm4(i32x4.shl(va, 20), m1, single, l1, e1, 31 - s1, n1, k1, h1);
+      const x2 = mbqm4(i32x4.shl(vb, 20), m2, single, l2, e2, 31 - s2, n2, k2, h2);
+      v = mbqm4(kind == 1 ? i32x4.sub(x1, x2) : i32x4.add(x1, x2), mo, single, lo_, eo, 31 - so, no, ko, ho);
+    }
+    if (g == 0) r0 = v;
+    else if (g == 1) r1 = v;
+    else if (g == 2) r2 = v;
+    else r3 = v;
+  }
+  const zo = i16x8.splat(<i16>load<i32>(q + B_ZO));
+  const w0 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r0, r1), zo);
+  const w1 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r2, r3), zo);
+  return i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(w0, w1), i8x16.splat(<i8>load<i32>(q + B_MIN))), i8x16.splat(<i8>load<i32>(q + B_MAX)));
+}
+
+// @ts-ignore: decorator
+@inline function binaryImpl(kind: i32, single: bool, a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, q: usize): void {
+  const vecEnd = inner & ~15;
+  for (let o = 0; o < outer; o++) {
+    const pa = a + <usize>(o * aOuter);
+    const pb = b + <usize>(o * bOuter);
+    const po = out + <usize>(o * inner);
+    const sa = aInner ? i8x16.splat(0) : v128.load8_splat(pa);
+    const sb = bInner ? i8x16.splat(0) : v128.load8_splat(pb);
+    let i = 0;
+    for (; i < vecEnd; i += 16) {
+      const va = aInner ? v128.load(pa + <usize>i) : sa;
+      const vb = bInner ? v128.load(pb + <usize>i) : sb;
+      v128.store(po + <usize>i, binary16(kind, single, va, vb, q));
+    }
+    if (i < inner) {
+      const n = <usize>(inner - i);
+      let va = sa;
+      let vb = sb;
+      if (aInner) {
+        memory.copy(TAIL_IN_A, pa + <usize>i, n);
+        va = v128.load(TAIL_IN_A);
+      }
+      if (bInner) {
+        memory.copy(TAIL_IN_B, pb + <usize>i, n);
+        vb = v128.load(TAIL_IN_B);
+      }
+      v128.store(TAIL_OUT, binary16(kind, single, va, vb, q));
+      memory.copy(po + <usize>i, TAIL_OUT, n);
+    }
+  }
+}
+
+/**
+ * out[o·inner + i] = a[o·aOuter + i·aInner] ⊕ b[o·bOuter + i·bInner] for int8 ADD/SUB/MUL with
+ * requantization (parameter block `q`); aInner/bInner are 1 (contiguous) or 0 (broadcast).
+ */
+export function binary(a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, q: usize): void {
+  const kind = load<i32>(q + B_KIND);
+  const single = load<i32>(q + B_SINGLE) != 0;
+  // One instantiation per (kind, rounding): the lane code has no branches left.
+  if (kind == 2) {
+    if (single) binaryImpl(2, true, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+    else binaryImpl(2, false, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+  } else if (kind == 1) {
+    if (single) binaryImpl(1, true, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+    else binaryImpl(1, false, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+  } else {
+    if (single) binaryImpl(0, true, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+    else binaryImpl(0, false, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+  }
+}
+
+// ───────────────────────── table lookups ─────────────────────────
+
+/**
+ * y[i] = table[x[i] + 128] for n int8 values: the 256-entry table (at `table`, 16 rows of 16) is
+ * read with one swizzle per row (indices past 15 give 0, so each row only answers its own inputs).
+ */
+export function lookup(x: usize, n: i32, table: usize, out: usize): void {
+  const t0 = v128.load(table), t1 = v128.load(table, 16), t2 = v128.load(table, 32), t3 = v128.load(table, 48);
+  const t4 = v128.load(table, 64), t5 = v128.load(table, 80), t6 = v128.load(table, 96), t7 = v128.load(table, 112);
+  const t8 = v128.load(table, 128), t9 = v128.load(table, 144), t10 = v128.load(table, 160), t11 = v128.load(table, 176);
+  const t12 = v128.load(table, 192), t13 = v128.load(table, 208), t14 = v128.load(table, 224), t15 = v128.load(table, 240);
+  const bias = i8x16.splat(-128);
+  const step = i8x16.splat(16);
+  const vecEnd = n & ~15;
+  for (let i = 0; i < vecEnd; i += 16) {
+    // Index 0..255 as bytes (x + 128), then row by row: subtracting 16 moves the next row to 0..15.
+    let idx = i8x16.sub(v128.load(x + <usize>i), bias);
+    let r = i8x16.swizzle(t0, idx);
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t1, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t2, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t3, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t4, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t5, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t6, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t7, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t8, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t9, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t10, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t11, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t12, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t13, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t14, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t15, idx));
+    v128.store(out + <usize>i, r);
+  }
+  for (let i = vecEnd; i < n; i++) store<i8>(out + <usize>i, load<i8>(table + <usize>(<i32>load<i8>(x + <usize>i) + 128)));
+}
+
+/** y = min(max(x, lo), hi) on n int8 values (RELU6 and friends without requantization). */
+export function clampInt8(x: usize, n: i32, lo: i32, hi: i32, out: usize): void {
+  const l = i8x16.splat(<i8>lo);
+  const h = i8x16.splat(<i8>hi);
+  const vecEnd = n & ~15;
+  for (let i = 0; i < vecEnd; i += 16) v128.store(out + <usize>i, i8x16.min_s(i8x16.max_s(v128.load(x + <usize>i), l), h));
+  for (let i = vecEnd; i < n; i++) {
+    const v = <i32>load<i8>(x + <usize>i);
+    store<i8>(out + <usize>i, <i8>(v < lo ? lo : v > hi ? hi : v));
+  }
+}
+
+// ───────────────────────── max pooling ─────────────────────────
+
+/** MAX_POOL_2D on one int8 NHWC image (reference_integer_ops::MaxPool), 16 channels per step. */
+export function maxPool(
+  x: usize, inH: i32, inW: i32, C: i32, outH: i32, outW: i32, strideH: i32, strideW: i32,
+  filterH: i32, filterW: i32, padH: i32, padW: i32, actMin: i32, actMax: i32, out: usize,
+): void {
+  const vecEnd = C & ~15;
+  const lo = i8x16.splat(<i8>actMin);
+  const hi = i8x16.splat(<i8>actMax);
+  let o = out;
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = oy * strideH - padH;
+    const fy0 = max(0, -y0);
+    const fy1 = min(filterH, inH - y0);
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = ox * strideW - padW;
+      const fx0 = max(0, -x0);
+      const fx1 = min(filterW, inW - x0);
+      let c = 0;
+      for (; c < vecEnd; c += 16) {
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + c);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load(row + <usize>(fx * C)));
+        }
+        v128.store(o + <usize>c, i8x16.min_s(i8x16.max_s(m, lo), hi));
+      }
+      for (; c < C; c++) {
+        let m: i32 = -128;
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + c);
+          for (let fx = fx0; fx < fx1; fx++) {
+            const v = <i32>load<i8>(row + <usize>(fx * C));
+            if (v > m) m = v;
+          }
+        }
+        store<i8>(o + <usize>c, <i8>(m < actMin ? actMin : m > actMax ? actMax : m));
+      }
+      o += <usize>C;
+    }
+  }
+}
+
+// ───────────────────────── data movement ─────────────────────────
+
+/**
+ * Strided copy of `rows` runs of `run` bytes: run r goes from src + r·srcStride to dst + r·dstStride
+ * (PAD, CONCATENATION, STRIDED_SLICE with unit innermost stride).
+ */
+export function copyRuns(src: usize, srcStride: i32, dst: usize, dstStride: i32, run: i32, rows: i32): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride), src + <usize>(r * srcStride), <usize>run);
+}
+
+/** memset of n bytes. */
+export function fill(dst: usize, value: i32, n: i32): void {
+  memory.fill(dst, <u8>value, <usize>n);
+}
+
+/**
+ * Gather of int8 elements by a 4-level loop (TRANSPOSE, strided slices): out is written in order,
+ * element (i0, i1, i2, i3) reads x + i0·s0 + i1·s1 + i2·s2 + i3·s3 (byte strides).
+ */
+export function gather4(x: usize, n0: i32, s0: i32, n1: i32, s1: i32, n2: i32, s2: i32, n3: i32, s3: i32, out: usize): void {
+  let o = out;
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      for (let i2 = 0; i2 < n2; i2++) {
+        let p = x + <usize>(i0 * s0 + i1 * s1 + i2 * s2);
+        for (let i3 = 0; i3 < n3; i3++) {
+          store<u8>(o++, load<u8>(p));
+          p += <usize>s3;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Like padInput16 (kernels.as.ts) but each input channel written `m` times (C·m channels per pixel):
+ * depthwise convolutions with depth multiplier m then run as multiplier 1 over C·m channels.
+ */
+export function padInput16Repeat(x: usize, inH: i32, inW: i32, C: i32, m: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
+  const Cm = C * m;
+  const fillV = i16x8.splat(<i16>zp);
+  const total = <usize>(rows * cols * Cm) << 1;
+  for (let i: usize = 0; i < total; i += 16) v128.store(out + i, fillV);
+  const copyRows = min(inH, rows - top);
+  const copyCols = min(inW, cols - left);
+  for (let r = 0; r < copyRows; r++) {
+    for (let c = 0; c < copyCols; c++) {
+      const src = x + <usize>((r * inW + c) * C);
+      let dst = out + (<usize>(((r + top) * cols + left + c) * Cm) << 1);
+      for (let k = 0; k < C; k++) {
+        const v = <i16>load<i8>(src + <usize>k);
+        if (m == 8) {
+          v128.store(dst, i16x8.splat(v));
+          dst += 16;
+        } else {
+          for (let j = 0; j < m; j++) {
+            store<i16>(dst, v);
+            dst += 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+// ───────────────────────── reductions ─────────────────────────
+
+/**
+ * acc[o·inner + i] = Σ_r x[(o·reduce + r)·inner + i] (int8 in, int32 sums): MEAN over a contiguous
+ * block of axes. 16 values per step along `inner`.
+ */
+export function reduceSum(x: usize, outer: i32, reduce: i32, inner: i32, acc: usize): void {
+  const vecEnd = inner & ~15;
+  for (let o = 0; o < outer; o++) {
+    const a = acc + <usize>((o * inner) << 2);
+    memory.fill(a, 0, <usize>(inner << 2));
+    for (let r = 0; r < reduce; r++) {
+      const src = x + <usize>((o * reduce + r) * inner);
+      let i = 0;
+      for (; i < vecEnd; i += 16) {
+        const v = v128.load(src + <usize>i);
+        const lo = i16x8.extend_low_i8x16_s(v);
+        const hi = i16x8.extend_high_i8x16_s(v);
+        const p = a + <usize>(i << 2);
+        v128.store(p, i32x4.add(v128.load(p), i32x4.extend_low_i16x8_s(lo)));
+        v128.store(p, i32x4.add(v128.load(p, 16), i32x4.extend_high_i16x8_s(lo)), 16);
+        v128.store(p, i32x4.add(v128.load(p, 32), i32x4.extend_low_i16x8_s(hi)), 32);
+        v128.store(p, i32x4.add(v128.load(p, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+      }
+      for (; i < inner; i++) {
+        const p = a + <usize>(i << 2);
+        store<i32>(p, load<i32>(p) + <i32>load<i8>(src + <usize>i));
+      }
+    }
+  }
+}
