@@ -2,7 +2,7 @@
  * QUANTIZE: float32 → int8 (AffineQuantize: round(x / scale) + zero point, in float32) and int8 → int8
  * requantization (multiplier from input_scale / output_scale in double). TFLM quantize_common.cc.
  */
-import { quantizeMultiplier, requantizer, roundHalfAwayFromZero } from '../fixed-point.js';
+import { quantizeMultiplier, requantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
 import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
 import { lookupEval } from './int8-unary.js';
@@ -18,14 +18,10 @@ export default {
     const y = output.i8;
     if (input.tensor.type === 'float32') {
       ensure(ctx, input.f32, 'float input is not aligned');
-      const x = input.f32;
       const scale = Math.fround(qo.scale);
-      return () => {
-        for (let i = 0; i < y.length; i++) {
-          const v = roundHalfAwayFromZero(Math.fround(x[i]! / scale)) + qo.zeroPoint;
-          y[i] = v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v;
-        }
-      };
+      const simd = ctx.simd;
+      const n = y.length;
+      return () => simd.quantizeF32(input.address, n, scale, qo.zeroPoint, output.address);
     }
     ensure(ctx, input.tensor.type === 'int8', `QUANTIZE from ${input.tensor.type} is not supported`);
     const qi = scaleZp(ctx, input.tensor);

@@ -383,3 +383,45 @@ export function reduceSum(x: usize, outer: i32, reduce: i32, inner: i32, acc: us
     }
   }
 }
+
+// ───────────────────────── float32 → int8 ─────────────────────────
+
+/**
+ * AffineQuantize: zero point + round(x / scale) in float32 (TfLiteRound: halves away from zero),
+ * clamped to int8. Float32 division, as the C++ code divides two floats.
+ */
+export function quantizeF32(x: usize, n: i32, scale: f32, zp: i32, out: usize): void {
+  const sv = f32x4.splat(scale);
+  const half = f32x4.splat(0.5);
+  const one = f32x4.splat(1);
+  const cap = f32x4.splat(1000);
+  const sign = i32x4.splat(0x80000000);
+  const z = i32x4.splat(zp);
+  const vecEnd = n & ~7;
+  for (let i = 0; i < vecEnd; i += 8) {
+    let q0 = i32x4.splat(0), q1 = i32x4.splat(0);
+    for (let h = 0; h < 2; h++) {
+      const v = f32x4.div(v128.load(x + (<usize>(i + 4 * h) << 2)), sv);
+      const a = f32x4.abs(v);
+      const fl = f32x4.floor(a);
+      const r = f32x4.min(f32x4.add(fl, v128.and(f32x4.ge(f32x4.sub(a, fl), half), one)), cap);
+      // Sign back on (r ≥ 0); NaN converts to 0, as the scalar path treats it.
+      const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v128.or(r, v128.and(v, sign))), z);
+      if (h == 0) q0 = q;
+      else q1 = q;
+    }
+    const w = i16x8.narrow_i32x4_s(q0, q1);
+    v128.store64_lane(out + <usize>i, i8x16.narrow_i16x8_s(w, w), 0);
+  }
+  for (let i = vecEnd; i < n; i++) {
+    const v: f32 = load<f32>(x + (<usize>i << 2)) / scale;
+    const a: f32 = abs<f32>(v);
+    const fl: f32 = floor<f32>(a);
+    // a − floor(a) is exact in float32, so the half is decided exactly.
+    const r: f32 = a - fl >= <f32>0.5 ? fl + <f32>1 : fl;
+    // Beyond ±1000 the int8 clamp decides anyway (and NaN, undefined in C++, gives the zero point).
+    const c: f32 = r < <f32>1000 ? r : <f32>1000;
+    const q = (v != v ? 0 : <i32>(v < 0 ? -c : c)) + zp;
+    store<i8>(out + <usize>i, <i8>(q < -128 ? -128 : q > 127 ? 127 : q));
+  }
+}
