@@ -271,6 +271,26 @@ export function maxPool(
         }
         v128.store(o + <usize>c, i8x16.min_s(i8x16.max_s(m, lo), hi));
       }
+      if (c < C && C >= 16) {
+        // The last channels as one more vector ending at C (overlapping ones get the same values).
+        const t = C - 16;
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + t);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load(row + <usize>(fx * C)));
+        }
+        v128.store(o + <usize>t, i8x16.min_s(i8x16.max_s(m, lo), hi));
+        c = C;
+      }
+      if (c + 8 <= C) {
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + c);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load64_zero(row + <usize>(fx * C)));
+        }
+        v128.store64_lane(o + <usize>c, i8x16.min_s(i8x16.max_s(m, lo), hi), 0);
+        c += 8;
+      }
       for (; c < C; c++) {
         let m: i32 = -128;
         for (let fy = fy0; fy < fy1; fy++) {
