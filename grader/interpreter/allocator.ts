@@ -80,6 +80,8 @@ export function persistentBytes(graph: Graph): number {
     if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 32 * Math.ceil(f.shape[1]! / 2));
     // A constant operand of ADD/SUB/MUL spread to the output's shape (kernels/binary.ts).
     if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && op.inputs.some((i) => graph.tensors[i]?.data)) need += align16(out.elements);
+    // Their table of all (a, b) results on large tensors (kernels/binary.ts TABLE_MIN_ELEMENTS).
+    if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && out.elements >= 4096) need += 65536;
   }
   return need;
 }

@@ -16,7 +16,7 @@ import { REFERENCE_KERNELS } from '../helpers/reference-kernels.js';
 
 const OP_SET = (JSON.parse(readFileSync(fromRoot('firmware', 'op-set.json'), 'utf8')) as { ops: { op: string }[] }).ops.map((o) => o.op);
 
-describe('model zoo', () => {
+describe('model zoo', { timeout: 60_000 }, () => {
   it('has at least 12 architectures covering every operator of firmware/op-set.json', () => {
     expect(ZOO.length).toBeGreaterThanOrEqual(12);
     expect(new Set(ZOO.map((z) => z.name)).size).toBe(ZOO.length);

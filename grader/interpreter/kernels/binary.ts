@@ -16,6 +16,12 @@ const KIND = { ADD: 0, SUB: 1, MUL: 2 } as const;
 /** Bytes of the parameter block the kernel reads (see elementwise.as.ts B_*). */
 export const BINARY_PARAM_BYTES = 64;
 
+/**
+ * From this many output elements on, eval looks results up in a 64 KiB table of all (a, b) pairs
+ * (~0.2 ms to build at prepare) instead of requantizing each element (allocator.ts budgets it).
+ */
+export const TABLE_MIN_ELEMENTS = 4096;
+
 /** Multipliers of the op as TFLM computes them at prepare time. */
 function multipliers(ctx: PrepareContext, op: keyof typeof KIND, qa: { scale: number }, qb: { scale: number }, qo: { scale: number }) {
   if (op === 'MUL') {
@@ -70,6 +76,17 @@ function prepareBinary(ctx: PrepareContext, op: keyof typeof KIND) {
   const simd = ctx.simd;
   const p = plan;
   const outAddr = out.address;
+  // Large tensors: the result of every (a, b) pair tabulated once, by the kernel itself.
+  if (out.tensor.elements >= TABLE_MIN_ELEMENTS) {
+    const table = ctx.persistent(65536);
+    const ramp = ctx.scratch.address;
+    new Int8Array(ctx.scratch.buffer, ramp, 256).set(Int8Array.from({ length: 256 }, (_, i) => i - 128));
+    simd.binary(ramp, 0, 1, ramp, 1, 0, 256, 256, table, q);
+    if (p.blocks.length === 1) return () => simd.binaryTable(aAddr, p.aInner, p.aOuter, bAddr, p.bInner, p.bOuter, p.inner, p.outer, outAddr, table);
+    return () => {
+      for (const blk of p.blocks) simd.binaryTable(aAddr + blk.a, p.aInner, p.aOuter, bAddr + blk.b, p.bInner, p.bOuter, p.inner, p.outer, outAddr + blk.out, table);
+    };
+  }
   if (p.blocks.length === 1) return () => simd.binary(aAddr, p.aInner, p.aOuter, bAddr, p.bInner, p.bOuter, p.inner, p.outer, outAddr, q);
   return () => {
     for (const blk of p.blocks) simd.binary(aAddr + blk.a, p.aInner, p.aOuter, bAddr + blk.b, p.bInner, p.bOuter, p.inner, p.outer, outAddr + blk.out, q);

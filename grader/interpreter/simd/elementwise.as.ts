@@ -87,11 +87,43 @@ const B_MAX = 48;
 }
 
 /**
- * ADD/SUB (kind 0/1) or MUL (kind 2) of 16 int8 lanes, with zero point and clamp. The constants are
- * read from the parameter block once per call (the compiler keeps them in registers).
+ * ADD/SUB (kind 0/1) or MUL (kind 2) of 16 int8 lanes, with zero point and clamp. Every constant
+ * comes in as an argument, read from the parameter block once per call: loads inside the loop could
+ * not be hoisted past the stores (they might alias).
  */
 // @ts-ignore: decorator
-@inline function binary16(kind: i32, single: bool, a: v128, b: v128, q: usize): v128 {
+@inline function binary16(
+  kind: i32, single: bool, a: v128, b: v128, offA: v128, offB: v128,
+  m1: v128, l1: i32, e1: i32, t1: i32, n1: v128, k1: v128, h1: v128,
+  m2: v128, l2: i32, e2: i32, t2: i32, n2: v128, k2: v128, h2: v128,
+  mo: v128, lo_: i32, eo: i32, to: i32, no: v128, ko: v128, ho: v128,
+  zo: v128, lo: v128, hi: v128,
+): v128 {
+  let r0 = i32x4.splat(0), r1 = r0, r2 = r0, r3 = r0;
+  for (let g = 0; g < 4; g++) {
+    const va = g == 0 ? widen0(a, offA) : g == 1 ? widen1(a, offA) : g == 2 ? widen2(a, offA) : widen3(a, offA);
+    const vb = g == 0 ? widen0(b, offB) : g == 1 ? widen1(b, offB) : g == 2 ? widen2(b, offB) : widen3(b, offB);
+    let v: v128;
+    if (kind == 2) {
+      v = mbqm4(i32x4.mul(va, vb), mo, single, lo_, eo, to, no, ko, ho);
+    } else {
+      // add.cc / sub.cc: inputs shifted left by 20 bits, each rescaled, combined, rescaled to the output.
+      const x1 = mbqm4(i32x4.shl(va, 20), m1, single, l1, e1, t1, n1, k1, h1);
+      const x2 = mbqm4(i32x4.shl(vb, 20), m2, single, l2, e2, t2, n2, k2, h2);
+      v = mbqm4(kind == 1 ? i32x4.sub(x1, x2) : i32x4.add(x1, x2), mo, single, lo_, eo, to, no, ko, ho);
+    }
+    if (g == 0) r0 = v;
+    else if (g == 1) r1 = v;
+    else if (g == 2) r2 = v;
+    else r3 = v;
+  }
+  const w0 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r0, r1), zo);
+  const w1 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r2, r3), zo);
+  return i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(w0, w1), lo), hi);
+}
+
+// @ts-ignore: decorator
+@inline function binaryImpl(kind: i32, single: bool, a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, q: usize): void {
   const offA = i32x4.splat(load<i32>(q + B_OFF_A));
   const offB = i32x4.splat(load<i32>(q + B_OFF_B));
   const s1 = load<i32>(q + B_S1), s2 = load<i32>(q + B_S2), so = load<i32>(q + B_SO);
@@ -101,32 +133,10 @@ const B_MAX = 48;
   const k1 = i32x4.splat(rqMask(s1)), k2 = i32x4.splat(rqMask(s2)), ko = i32x4.splat(rqMask(so));
   const h1 = i32x4.splat(rqMask(s1) >> 1), h2 = i32x4.splat(rqMask(s2) >> 1), ho = i32x4.splat(rqMask(so) >> 1);
   const n1 = rqRnd(s1), n2 = rqRnd(s2), no = rqRnd(so);
-  let r0 = i32x4.splat(0), r1 = r0, r2 = r0, r3 = r0;
-  for (let g = 0; g < 4; g++) {
-    const va = g == 0 ? widen0(a, offA) : g == 1 ? widen1(a, offA) : g == 2 ? widen2(a, offA) : widen3(a, offA);
-    const vb = g == 0 ? widen0(b, offB) : g == 1 ? widen1(b, offB) : g == 2 ? widen2(b, offB) : widen3(b, offB);
-    let v: v128;
-    if (kind == 2) {
-      v = mbqm4(i32x4.mul(va, vb), mo, single, lo_, eo, 31 - so, no, ko, ho);
-    } else {
-      // add.cc / sub.cc: inputs shifted left by 20 bits, each rescaled, combined, rescaled to the output.
-      const x1 = mbqm4(i32x4.shl(va, 20), m1, single, l1, e1, 31 - s1, n1, k1, h1);
-      const x2 = mbqm4(i32x4.shl(vb, 20), m2, single, l2, e2, 31 - s2, n2, k2, h2);
-      v = mbqm4(kind == 1 ? i32x4.sub(x1, x2) : i32x4.add(x1, x2), mo, single, lo_, eo, 31 - so, no, ko, ho);
-    }
-    if (g == 0) r0 = v;
-    else if (g == 1) r1 = v;
-    else if (g == 2) r2 = v;
-    else r3 = v;
-  }
+  const t1 = 31 - s1, t2 = 31 - s2, to = 31 - so;
   const zo = i16x8.splat(<i16>load<i32>(q + B_ZO));
-  const w0 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r0, r1), zo);
-  const w1 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r2, r3), zo);
-  return i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(w0, w1), i8x16.splat(<i8>load<i32>(q + B_MIN))), i8x16.splat(<i8>load<i32>(q + B_MAX)));
-}
-
-// @ts-ignore: decorator
-@inline function binaryImpl(kind: i32, single: bool, a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, q: usize): void {
+  const lo = i8x16.splat(<i8>load<i32>(q + B_MIN));
+  const hi = i8x16.splat(<i8>load<i32>(q + B_MAX));
   const vecEnd = inner & ~15;
   for (let o = 0; o < outer; o++) {
     const pa = a + <usize>(o * aOuter);
@@ -138,7 +148,7 @@ const B_MAX = 48;
     for (; i < vecEnd; i += 16) {
       const va = aInner ? v128.load(pa + <usize>i) : sa;
       const vb = bInner ? v128.load(pb + <usize>i) : sb;
-      v128.store(po + <usize>i, binary16(kind, single, va, vb, q));
+      v128.store(po + <usize>i, binary16(kind, single, va, vb, offA, offB, m1, l1, e1, t1, n1, k1, h1, m2, l2, e2, t2, n2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
     }
     if (i < inner) {
       const n = <usize>(inner - i);
@@ -152,7 +162,7 @@ const B_MAX = 48;
         memory.copy(TAIL_IN_B, pb + <usize>i, n);
         vb = v128.load(TAIL_IN_B);
       }
-      v128.store(TAIL_OUT, binary16(kind, single, va, vb, q));
+      v128.store(TAIL_OUT, binary16(kind, single, va, vb, offA, offB, m1, l1, e1, t1, n1, k1, h1, m2, l2, e2, t2, n2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
       memory.copy(po + <usize>i, TAIL_OUT, n);
     }
   }
@@ -443,5 +453,38 @@ export function quantizeF32(x: usize, n: i32, scale: f32, zp: i32, out: usize): 
     const c: f32 = r < <f32>1000 ? r : <f32>1000;
     const q = (v != v ? 0 : <i32>(v < 0 ? -c : c)) + zp;
     store<i8>(out + <usize>i, <i8>(q < -128 ? -128 : q > 127 ? 127 : q));
+  }
+}
+
+/**
+ * The `binary` loop through a 65,536-entry table of the op's result for every (a, b) pair, built at
+ * prepare time by `binary` itself: out = table[(a + 128)·256 + (b + 128)]. Exact by construction,
+ * and cheaper per element than the i64 requantizations once a tensor is large.
+ */
+export function binaryTable(a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, table: usize): void {
+  const da = <usize>aInner;
+  const db = <usize>bInner;
+  for (let o = 0; o < outer; o++) {
+    let pa = a + <usize>(o * aOuter);
+    let pb = b + <usize>(o * bOuter);
+    let po = out + <usize>(o * inner);
+    const end = po + <usize>inner;
+    const end4 = po + <usize>(inner & ~3);
+    while (po < end4) {
+      const i0 = ((<u32>load<u8>(pa) ^ 0x80) << 8) | (<u32>load<u8>(pb) ^ 0x80);
+      const i1 = ((<u32>load<u8>(pa + da) ^ 0x80) << 8) | (<u32>load<u8>(pb + db) ^ 0x80);
+      const i2 = ((<u32>load<u8>(pa + 2 * da) ^ 0x80) << 8) | (<u32>load<u8>(pb + 2 * db) ^ 0x80);
+      const i3 = ((<u32>load<u8>(pa + 3 * da) ^ 0x80) << 8) | (<u32>load<u8>(pb + 3 * db) ^ 0x80);
+      store<u32>(po, <u32>load<u8>(table + <usize>i0) | (<u32>load<u8>(table + <usize>i1) << 8) | (<u32>load<u8>(table + <usize>i2) << 16) | (<u32>load<u8>(table + <usize>i3) << 24));
+      pa += 4 * da;
+      pb += 4 * db;
+      po += 4;
+    }
+    while (po < end) {
+      store<u8>(po, load<u8>(table + <usize>(((<u32>load<u8>(pa) ^ 0x80) << 8) | (<u32>load<u8>(pb) ^ 0x80))));
+      pa += da;
+      pb += db;
+      po++;
+    }
   }
 }

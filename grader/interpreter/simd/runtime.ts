@@ -26,6 +26,7 @@ export interface SimdKernels {
   gather4(x: number, n0: number, s0: number, n1: number, s1: number, n2: number, s2: number, n3: number, s3: number, out: number): void;
   padInput16Repeat(x: number, inH: number, inW: number, C: number, m: number, rows: number, cols: number, top: number, left: number, zp: number, out: number): void;
   reduceSum(x: number, outer: number, reduce: number, inner: number, acc: number): void;
+  binaryTable(a: number, aInner: number, aOuter: number, b: number, bInner: number, bOuter: number, inner: number, outer: number, out: number, table: number): void;
   quantizeF32(x: number, n: number, scale: number, zp: number, out: number): void;
 }
 
