@@ -4,6 +4,10 @@
  * Each thread keeps its few most recently used models prepared; the pool mirrors each thread's LRU,
  * so a model's bytes travel to a thread only when it does not hold them. Outputs come back in input
  * order, byte-identical to a single-thread run. Idle threads never keep the process alive.
+ *
+ * Cold start: until the first thread has booted (loader, module compilation), the calling thread
+ * runs batches itself with the interpreter it prepared to check the model, so a first scoring in a
+ * fresh process does not wait idle for the threads.
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -18,6 +22,7 @@ interface Slot {
   /** Mirror of the thread's LRU (most recently used last). */
   models: string[];
   ready: Promise<void>;
+  isReady: boolean;
 }
 
 interface Prepared {
@@ -31,6 +36,8 @@ export class SharedInferencePool {
   private readonly slots: Slot[];
   /** Sizes of models already checked in this thread (a prepare error surfaces here, clearly). */
   private readonly prepared = new Map<string, Prepared>();
+  /** Interpreters of the calling thread, for batches run while no thread is ready yet (few, LRU). */
+  private readonly local = new Map<string, Interpreter>();
   private busy = 0;
   private closed = false;
 
@@ -44,6 +51,7 @@ export class SharedInferencePool {
         worker.once('error', reject);
       });
       ready.catch(() => undefined);
+      void ready.then(() => (slot.isReady = true), () => undefined);
       worker.on('message', (m: SharedReply | { ready: true }) => {
         if ('ready' in m) return;
         const p = this.pending.get(m.id);
@@ -54,7 +62,8 @@ export class SharedInferencePool {
       });
       worker.on('error', (err) => this.failAll(err));
       worker.on('exit', (code) => !this.closed && this.failAll(new Error(`inference thread exited with code ${code}`)));
-      return { worker, models: [], ready };
+      const slot: Slot = { worker, models: [], ready, isReady: false };
+      return slot;
     });
   }
 
@@ -67,11 +76,16 @@ export class SharedInferencePool {
     if (this.closed) throw new Error('the inference pool is closed');
     const key = `${createHash('sha256').update(model).digest('hex')}|${arithmetic}`;
     let sizes = this.prepared.get(key);
-    if (!sizes) {
+    const anyReady = this.slots.some((s) => s.isReady);
+    if (!sizes || (!anyReady && !this.local.has(key))) {
       const probe = Interpreter.create(parseModel(model), { arithmetic });
       sizes = { inputBytes: probe.inputBytes, outputBytes: probe.outputBytes };
       if (this.prepared.size > 256) this.prepared.clear();
       this.prepared.set(key, sizes);
+      if (!anyReady) {
+        if (this.local.size >= MODELS_PER_THREAD) this.local.delete(this.local.keys().next().value!);
+        this.local.set(key, probe);
+      }
     }
     if (inputs.length !== count * sizes.inputBytes) throw new RangeError(`expected ${count} × ${sizes.inputBytes} input bytes, got ${inputs.length}`);
     const { inputBytes, outputBytes } = sizes;
@@ -100,10 +114,29 @@ export class SharedInferencePool {
         onProgress?.(done, count);
       }
     };
+    // The calling thread takes batches until a thread is ready (then leaves the cores to them).
+    const runLocal = async () => {
+      const interpreter = this.local.get(key);
+      if (!interpreter) return;
+      while (next < count && !this.slots.some((s) => s.isReady)) {
+        const start = next;
+        const n = Math.min(batch, count - start);
+        next += n;
+        for (let i = start; i < start + n; i++) {
+          interpreter.setInputBytes(inputs.subarray(i * inputBytes, (i + 1) * inputBytes));
+          interpreter.invoke();
+          interpreter.getOutputBytes(out.subarray(i * outputBytes, (i + 1) * outputBytes));
+        }
+        done += n;
+        onProgress?.(done, count);
+        // Let a thread's "ready" through between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     // Work in flight keeps the process alive; idle threads do not.
     if (this.busy++ === 0) for (const s of this.slots) s.worker.ref();
     try {
-      await Promise.all(this.slots.map(run));
+      await Promise.all([runLocal(), ...this.slots.map(run)]);
     } finally {
       if (--this.busy === 0) for (const s of this.slots) s.worker.unref();
     }
