@@ -189,7 +189,14 @@ export function wasmRequant(
   } else {
     for (let c = 0; c < n; c++) {
       const l = shifts[c]! > 0 ? shifts[c]! : 0;
-      const r = shifts[c]! > 0 ? 0 : -shifts[c]!;
+      let r = shifts[c]! > 0 ? 0 : -shifts[c]!;
+      // A right shift of 31 (a near-dead channel) is past the vector path's reach, but when the
+      // accumulator bounds keep |high half| < 2^30, RoundingDivideByPOT(·, 31) is 0 for every input:
+      // the same as multiplier 0, which the vector path computes exactly.
+      if (r > 30 && bounds && multipliers[c]! >= 0 && (Math.abs(bounds[c]!) * multipliers[c]!) / 2 ** 31 + 1 < 2 ** 30 * 0.999) {
+        mult![c] = 0;
+        r = 0;
+      }
       if (multipliers[c]! < 0 || l > 30 || r > 30) vector = false;
       if (l > 0) anyLeft = 1;
       share(r);

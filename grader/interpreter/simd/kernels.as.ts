@@ -302,10 +302,15 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
   const pairs = (K + 1) >> 1;
   const groupBytes = <usize>(pairs << 5);
   const xs = <usize>(pairs << 2);
+  // Filters in chunks whose packed weights stay in L1 (16 KiB) while every pixel passes: with few
+  // pixels and many weights (late 1×1 layers) streaming all weights per 4 pixels was memory bound.
+  const gChunk = max(8, <i32>(16384 / groupBytes) << 3);
+  for (let gStart = 0; gStart < N; gStart += gChunk) {
+  const gEnd = min(N, gStart + gChunk);
   let p = 0;
   for (; p + 4 <= pixels; p += 4) {
     const x0 = x16 + <usize>p * xs;
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       const b0 = v128.load(f + g4);
       const b1 = v128.load(f + g4, 16);
@@ -348,7 +353,7 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
   }
   for (; p < pixels; p++) {
     const x0 = x16 + <usize>p * xs;
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       let a0 = v128.load(f + g4);
       let a1 = v128.load(f + g4, 16);
@@ -364,6 +369,7 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
       if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, mode, shl, shr, o, lo, hi);
       else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
     }
+  }
   }
   if (!vector) requantizeBiased(acc, pixels, N, q, out);
 }
