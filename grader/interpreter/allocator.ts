@@ -68,7 +68,8 @@ export function persistentBytes(graph: Graph): number {
   for (const op of graph.operators) {
     const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
     const channels = out?.shape[out.shape.length - 1] ?? 0;
-    need += align16(requantTableBytes(channels));
+    // At least 1 KiB per op: lookup tables (256 int8 or float32 entries) and binary-op parameters.
+    need += align16(Math.max(requantTableBytes(channels), 1024));
     // Weights packed for the `conv`/`gemm` kernels: filters in groups of 8, taps in pairs per kernel
     // row (or, after im2col, per whole window; or per fully-connected row); int16 for `gemm`.
     const f = graph.tensors[op.inputs[1] ?? -1];

@@ -488,3 +488,8 @@ export function binaryTable(a: usize, aInner: i32, aOuter: i32, b: usize, bInner
     }
   }
 }
+
+/** out[i] = table[x[i] + 128] for n int8 values and a 256-entry float32 table (DEQUANTIZE). */
+export function lookupF32(x: usize, n: i32, table: usize, out: usize): void {
+  for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), load<f32>(table + (<usize>(<i32>load<i8>(x + <usize>i) + 128) << 2)));
+}

@@ -27,6 +27,7 @@ export interface SimdKernels {
   padInput16Repeat(x: number, inH: number, inW: number, C: number, m: number, rows: number, cols: number, top: number, left: number, zp: number, out: number): void;
   reduceSum(x: number, outer: number, reduce: number, inner: number, acc: number): void;
   binaryTable(a: number, aInner: number, aOuter: number, b: number, bInner: number, bOuter: number, inner: number, outer: number, out: number, table: number): void;
+  lookupF32(x: number, n: number, table: number, out: number): void;
   quantizeF32(x: number, n: number, scale: number, zp: number, out: number): void;
 }
 
