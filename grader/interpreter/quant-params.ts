@@ -106,8 +106,8 @@ const FIELD_WORDS = 9; // seven i32 fields and the i64 rounding field
  * Double rounding folded into one rounding, when every channel allows it. RoundingDivideByPOT(high,
  * e) of high = floor(P / 2^31), P = a·2^l·m + 2^30, equals floor((P + 2^31·(2^(e−1) − [P < 0])) /
  * 2^(31+e)) (nested floors; none of it for e = 0), and with m > 2^30, P < 0 exactly when a < 0.
- * Prescaling a by L = 2^(l + E − e) (exact while |a|·L < 2^31, from the bounds) gives every channel
- * the one shift 31 + E, E = 1 + the largest e, so L is even and the [a < 0] term only moves the high
+ * Prescaling a by L = 2^(l + E − e) (exact while |a|·L < 2^31, from the bounds; the rounding terms by
+ * 2^(E − e)) gives every channel the one shift 31 + E, E = 1 + the largest e, so L is even and the [a < 0] term only moves the high
  * half, by L/2 (0 where e = 0). Channels whose output is provably 0 (m = 0, or |high| < 2^(e−1)) get L = 0.
  * Null when some channel does not fit (then the per-channel paths run).
  */
@@ -132,9 +132,11 @@ function doubleScaled(multipliers: Int32Array, shifts: Int32Array, bounds: Array
     const shift = left(c) + E - e;
     if (multipliers[c]! <= 2 ** 30 || shift > 30 || Math.abs(bounds[c]!) * 2 ** shift >= 2 ** 31 * 0.999) return null;
     L.push(2 ** shift);
-    K.push((1n << BigInt(30 + shift)) + (e >= 1 ? 1n << BigInt(30 + e + shift) : 0n));
+    // The rounding terms scale with the common denominator only (2^(E−e)), not with a left shift
+    // (which only channels with e = 0 have).
+    K.push((1n << BigInt(30 + E - e)) + (e >= 1 ? 1n << BigInt(30 + E) : 0n));
     // e = 0: RoundingDivideByPOT does nothing, and there is no [a < 0] term.
-    corr.push(e >= 1 ? 2 ** (shift - 1) : 0);
+    corr.push(e >= 1 ? 2 ** (E - e - 1) : 0);
   }
   if (E > 31) return null;
   return { L, K, corr, E };
