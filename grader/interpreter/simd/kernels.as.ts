@@ -430,11 +430,19 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   const nextRow = <usize>(rowStep - 4 * rowPairs);
   const pixels = outH * outW;
   let p = 0;
+  // Window addresses of pixels p..p+4, stepped along rows (an integer division per pixel cost as
+  // much as the arithmetic of a small convolution).
+  let wy = 0;
+  let wx = 0;
   for (; p + 4 <= pixels; p += 4) {
-    const x0 = window(x, p, outW, rowStride, pixelStride);
-    const d1 = window(x, p + 1, outW, rowStride, pixelStride) - x0;
-    const d2 = window(x, p + 2, outW, rowStride, pixelStride) - x0;
-    const d3 = window(x, p + 3, outW, rowStride, pixelStride) - x0;
+    const x0 = x + <usize>(wy * rowStride + wx * pixelStride);
+    if (++wx == outW) { wx = 0; wy++; }
+    const d1 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
+    if (++wx == outW) { wx = 0; wy++; }
+    const d2 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
+    if (++wx == outW) { wx = 0; wy++; }
+    const d3 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
+    if (++wx == outW) { wx = 0; wy++; }
     for (let g = 0; g < N; g += 8) {
       const g4 = <usize>(g << 2);
       const b0 = v128.load(f + g4);
