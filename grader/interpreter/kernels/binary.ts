@@ -20,7 +20,7 @@ export const BINARY_PARAM_BYTES = 64;
  * From this many output elements on, eval looks results up in a 64 KiB table of all (a, b) pairs
  * (~0.2 ms to build at prepare) instead of requantizing each element (allocator.ts budgets it).
  */
-export const TABLE_MIN_ELEMENTS = 4096;
+export const TABLE_MIN_ELEMENTS = 16384;
 
 /** Multipliers of the op as TFLM computes them at prepare time. */
 function multipliers(ctx: PrepareContext, op: keyof typeof KIND, qa: { scale: number }, qb: { scale: number }, qo: { scale: number }) {

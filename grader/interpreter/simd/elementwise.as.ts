@@ -87,6 +87,38 @@ const B_MAX = 48;
 }
 
 /**
+ * add.cc's input stage, MultiplyByQuantizedMultiplier(v·2^20, m, shift ≤ 0) for |v| ≤ 255, in int32
+ * lanes only: with m = mh·2^11 + ml, v·2^20·m / 2^31 = (v·mh·2^11 + v·ml) / 2^11, and both products
+ * fit in 32 bits. double: floor((v·m + 2^10) / 2^11) = v·mh + ((v·ml + 2^10) >> 11) (the gemmlowp
+ * high half), then RoundingDivideByPOT(e); single: floor((v·m + 2^(T−1)) / 2^T), T = 11 − shift,
+ * = (v·mh + rc + ((v·ml + rl) >> 11)) >> (T − 11) with the rounding term in rc = 2^(T−12) or, for
+ * T = 11, in rl = 2^10.
+ */
+// @ts-ignore: decorator
+@inline function inputStage(v: v128, mh: v128, ml: v128, rc: v128, rl: v128, sh: i32, single: bool, e: i32, k: v128, h: v128): v128 {
+  const x = i32x4.shr_s(i32x4.add(i32x4.add(i32x4.mul(v, mh), rc), i32x4.shr_s(i32x4.add(i32x4.mul(v, ml), rl), 11)), sh);
+  if (single || e == 0) return x;
+  const rem = v128.and(x, k);
+  const threshold = i32x4.sub(h, i32x4.shr_s(x, 31));
+  return i32x4.sub(i32x4.shr_s(x, e), i32x4.gt_s(rem, threshold));
+}
+
+/** One group of 4 lanes of ADD/SUB/MUL, before the zero point and clamp. */
+// @ts-ignore: decorator
+@inline function lanes4(
+  kind: i32, single: bool, va: v128, vb: v128,
+  mh1: v128, ml1: v128, rc1: v128, rl1: v128, sh1: i32, e1: i32, k1: v128, h1: v128,
+  mh2: v128, ml2: v128, rc2: v128, rl2: v128, sh2: i32, e2: i32, k2: v128, h2: v128,
+  mo: v128, lo_: i32, eo: i32, to: i32, no: v128, ko: v128, ho: v128,
+): v128 {
+  if (kind == 2) return mbqm4(i32x4.mul(va, vb), mo, single, lo_, eo, to, no, ko, ho);
+  // add.cc / sub.cc: inputs shifted left by 20 bits, each rescaled, combined, rescaled to the output.
+  const x1 = inputStage(va, mh1, ml1, rc1, rl1, sh1, single, e1, k1, h1);
+  const x2 = inputStage(vb, mh2, ml2, rc2, rl2, sh2, single, e2, k2, h2);
+  return mbqm4(kind == 1 ? i32x4.sub(x1, x2) : i32x4.add(x1, x2), mo, single, lo_, eo, to, no, ko, ho);
+}
+
+/**
  * ADD/SUB (kind 0/1) or MUL (kind 2) of 16 int8 lanes, with zero point and clamp. Every constant
  * comes in as an argument, read from the parameter block once per call: loads inside the loop could
  * not be hoisted past the stores (they might alias).
@@ -94,29 +126,16 @@ const B_MAX = 48;
 // @ts-ignore: decorator
 @inline function binary16(
   kind: i32, single: bool, a: v128, b: v128, offA: v128, offB: v128,
-  m1: v128, l1: i32, e1: i32, t1: i32, n1: v128, k1: v128, h1: v128,
-  m2: v128, l2: i32, e2: i32, t2: i32, n2: v128, k2: v128, h2: v128,
+  mh1: v128, ml1: v128, rc1: v128, rl1: v128, sh1: i32, e1: i32, k1: v128, h1: v128,
+  mh2: v128, ml2: v128, rc2: v128, rl2: v128, sh2: i32, e2: i32, k2: v128, h2: v128,
   mo: v128, lo_: i32, eo: i32, to: i32, no: v128, ko: v128, ho: v128,
   zo: v128, lo: v128, hi: v128,
 ): v128 {
-  let r0 = i32x4.splat(0), r1 = r0, r2 = r0, r3 = r0;
-  for (let g = 0; g < 4; g++) {
-    const va = g == 0 ? widen0(a, offA) : g == 1 ? widen1(a, offA) : g == 2 ? widen2(a, offA) : widen3(a, offA);
-    const vb = g == 0 ? widen0(b, offB) : g == 1 ? widen1(b, offB) : g == 2 ? widen2(b, offB) : widen3(b, offB);
-    let v: v128;
-    if (kind == 2) {
-      v = mbqm4(i32x4.mul(va, vb), mo, single, lo_, eo, to, no, ko, ho);
-    } else {
-      // add.cc / sub.cc: inputs shifted left by 20 bits, each rescaled, combined, rescaled to the output.
-      const x1 = mbqm4(i32x4.shl(va, 20), m1, single, l1, e1, t1, n1, k1, h1);
-      const x2 = mbqm4(i32x4.shl(vb, 20), m2, single, l2, e2, t2, n2, k2, h2);
-      v = mbqm4(kind == 1 ? i32x4.sub(x1, x2) : i32x4.add(x1, x2), mo, single, lo_, eo, to, no, ko, ho);
-    }
-    if (g == 0) r0 = v;
-    else if (g == 1) r1 = v;
-    else if (g == 2) r2 = v;
-    else r3 = v;
-  }
+  // Four groups of 4 lanes, written out (a loop over them was not unrolled).
+  const r0 = lanes4(kind, single, widen0(a, offA), widen0(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
+  const r1 = lanes4(kind, single, widen1(a, offA), widen1(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
+  const r2 = lanes4(kind, single, widen2(a, offA), widen2(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
+  const r3 = lanes4(kind, single, widen3(a, offA), widen3(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
   const w0 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r0, r1), zo);
   const w1 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r2, r3), zo);
   return i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(w0, w1), lo), hi);
@@ -127,13 +146,21 @@ const B_MAX = 48;
   const offA = i32x4.splat(load<i32>(q + B_OFF_A));
   const offB = i32x4.splat(load<i32>(q + B_OFF_B));
   const s1 = load<i32>(q + B_S1), s2 = load<i32>(q + B_S2), so = load<i32>(q + B_SO);
-  const m1 = i32x4.splat(load<i32>(q + B_M1)), m2 = i32x4.splat(load<i32>(q + B_M2)), mo = i32x4.splat(load<i32>(q + B_MO));
-  const l1 = rqLeft(s1), l2 = rqLeft(s2), lo_ = rqLeft(so);
+  const mo = i32x4.splat(load<i32>(q + B_MO));
+  const lo_ = rqLeft(so);
+  // Input stages (ADD/SUB: shift ≤ 0, checked at prepare).
+  const m1 = load<i32>(q + B_M1), m2 = load<i32>(q + B_M2);
+  const mh1 = i32x4.splat(m1 >> 11), ml1 = i32x4.splat(m1 & 2047), mh2 = i32x4.splat(m2 >> 11), ml2 = i32x4.splat(m2 & 2047);
+  // single: T = 11 − shift; double: the high half first (T = 11), RoundingDivideByPOT after.
+  const T1 = single ? 11 - s1 : 11, T2 = single ? 11 - s2 : 11;
+  const rc1 = i32x4.splat(T1 > 11 ? 1 << (T1 - 12) : 0), rc2 = i32x4.splat(T2 > 11 ? 1 << (T2 - 12) : 0);
+  const rl1 = i32x4.splat(T1 > 11 ? 0 : 1024), rl2 = i32x4.splat(T2 > 11 ? 0 : 1024);
+  const sh1 = T1 - 11, sh2 = T2 - 11;
   const e1 = rqRight(s1), e2 = rqRight(s2), eo = rqRight(so);
   const k1 = i32x4.splat(rqMask(s1)), k2 = i32x4.splat(rqMask(s2)), ko = i32x4.splat(rqMask(so));
   const h1 = i32x4.splat(rqMask(s1) >> 1), h2 = i32x4.splat(rqMask(s2) >> 1), ho = i32x4.splat(rqMask(so) >> 1);
-  const n1 = rqRnd(s1), n2 = rqRnd(s2), no = rqRnd(so);
-  const t1 = 31 - s1, t2 = 31 - s2, to = 31 - so;
+  const no = rqRnd(so);
+  const to = 31 - so;
   const zo = i16x8.splat(<i16>load<i32>(q + B_ZO));
   const lo = i8x16.splat(<i8>load<i32>(q + B_MIN));
   const hi = i8x16.splat(<i8>load<i32>(q + B_MAX));
@@ -148,7 +175,7 @@ const B_MAX = 48;
     for (; i < vecEnd; i += 16) {
       const va = aInner ? v128.load(pa + <usize>i) : sa;
       const vb = bInner ? v128.load(pb + <usize>i) : sb;
-      v128.store(po + <usize>i, binary16(kind, single, va, vb, offA, offB, m1, l1, e1, t1, n1, k1, h1, m2, l2, e2, t2, n2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
+      v128.store(po + <usize>i, binary16(kind, single, va, vb, offA, offB, mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
     }
     if (i < inner) {
       const n = <usize>(inner - i);
@@ -162,7 +189,7 @@ const B_MAX = 48;
         memory.copy(TAIL_IN_B, pb + <usize>i, n);
         vb = v128.load(TAIL_IN_B);
       }
-      v128.store(TAIL_OUT, binary16(kind, single, va, vb, offA, offB, m1, l1, e1, t1, n1, k1, h1, m2, l2, e2, t2, n2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
+      v128.store(TAIL_OUT, binary16(kind, single, va, vb, offA, offB, mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
       memory.copy(po + <usize>i, TAIL_OUT, n);
     }
   }

@@ -315,7 +315,7 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
   const xs = <usize>(pairs << 2);
   // Filters in chunks whose packed weights stay in L1 (16 KiB) while every pixel passes: with few
   // pixels and many weights (late 1×1 layers) streaming all weights per 4 pixels was memory bound.
-  const gChunk = max(8, <i32>(16384 / groupBytes) << 3);
+  const gChunk = max(8, <i32>(16384 / <i32>groupBytes) << 3);
   for (let gStart = 0; gStart < N; gStart += gChunk) {
   const gEnd = min(N, gStart + gChunk);
   let p = 0;
