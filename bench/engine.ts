@@ -1,18 +1,39 @@
 /**
  * Engine speed as a ratio against the official TFLite runtime (WebAssembly SIMD build in
- * @tensorflow/tfjs-tflite, one thread, XNNPACK on as shipped), both measured in this process on the
- * same inputs, alternately. Single-thread median latency per inference.
+ * @tensorflow/tfjs-tflite, one thread, XNNPACK on as shipped), both in this process on the same
+ * inputs, timed alternately (one inference each, in turn, so both see the same load). Single-thread
+ * median latency per inference.
  *
- *   npx tsx bench/engine.ts [--runs N]
+ *   npx tsx bench/engine.ts [--runs N] [--only a,b] [--ops] [--arithmetic tflm|tflm-single|tflite]
+ *
+ * Rows: every zoo model (bench/zoo) and the shared MLPerf Tiny / TFLM models. `--ops` adds the
+ * per-operator table: every zoo node extracted as a one-op model and timed the same way, summed per
+ * operator type, as ns per MAC (convolutions, fully-connected, pooling windows) or per element.
  */
-import { readFileSync } from 'node:fs';
-import { fromRoot } from '../core/paths.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ARITHMETIC_NAMES, DEFAULT_ARITHMETIC, isArithmeticProfileName } from '../grader/interpreter/arithmetic.js';
 import { Interpreter } from '../grader/interpreter/interpreter.js';
+import { buildModel } from '../grader/tflite/builder.js';
 import { parseModel } from '../grader/tflite/parse.js';
-import { createOfficialRunner } from './peers/tflite-official.js';
+import { operatorMacs } from '../grader/validate/macs.js';
+import { createOfficialRunner, officialInputSetter } from './peers/tflite-official.js';
+import { singleOpModel } from './zoo/extract.js';
+import { seededInput } from './zoo/inputs.js';
+import { ZOO, zooModel } from './zoo/models.js';
 
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 100;
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const RUNS = Number(opt('--runs') ?? 100);
+const ONLY = opt('--only')?.split(',');
+const arithmeticArg = opt('--arithmetic') ?? DEFAULT_ARITHMETIC;
+if (!isArithmeticProfileName(arithmeticArg)) throw new Error(`--arithmetic must be one of ${ARITHMETIC_NAMES.join(', ')}`);
+const ARITHMETIC = arithmeticArg;
+const SHARED = fileURLToPath(new URL('../../shared/models/', import.meta.url));
+const SHARED_MODELS = ['kws_ref_model', 'vww_96_int8', 'ad01_int8', 'hello_world_int8'];
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -21,10 +42,15 @@ function median(xs: number[]): number {
 }
 
 /**
- * Median latency of `a` and of `b`, timed alternately (a, b, a, b, …) so that both see the same
- * machine: on a shared machine, load that comes and goes would otherwise skew the ratio.
+ * Median time per call of `a` and of `b`, timed alternately (a, b, a, b, …) so that both see the same
+ * machine. Each sample makes `batch` calls, enough to be well above the timer's resolution.
  */
 function timePair(a: () => void, b: () => void, runs: number): [number, number] {
+  const t0 = performance.now();
+  a();
+  b();
+  const once = Math.max(performance.now() - t0, 1e-4);
+  const batch = Math.max(1, Math.ceil(0.05 / once));
   for (let i = 0; i < Math.max(5, runs / 10); i++) {
     a();
     b();
@@ -32,39 +58,96 @@ function timePair(a: () => void, b: () => void, runs: number): [number, number] 
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < runs; i++) {
-    let t0 = performance.now();
-    a();
-    ta.push(performance.now() - t0);
-    t0 = performance.now();
-    b();
-    tb.push(performance.now() - t0);
+    let t = performance.now();
+    for (let k = 0; k < batch; k++) a();
+    ta.push((performance.now() - t) / batch);
+    t = performance.now();
+    for (let k = 0; k < batch; k++) b();
+    tb.push((performance.now() - t) / batch);
   }
   return [median(ta), median(tb)];
 }
 
-const rows: string[] = [];
-for (const stem of ['kws_ref_model', 'vww_96_int8', 'ad01_int8']) {
-  const bytes = new Uint8Array(readFileSync(fromRoot('..', 'shared', 'models', `${stem}.tflite`)));
-  const engine = Interpreter.create(parseModel(bytes));
-  const input = readFileSync(fromRoot('..', 'shared', 'oracle', stem, 'input_0.bin'));
+interface Pair {
+  engine: () => void;
+  official: () => void;
+  dispose(): void;
+}
+
+async function pairFor(bytes: Uint8Array, seed: number): Promise<Pair> {
+  const graph = parseModel(bytes);
+  const engine = Interpreter.create(graph, { arithmetic: ARITHMETIC });
+  const input = seededInput(graph, seed);
   const official = await createOfficialRunner(bytes);
+  const setOfficial = officialInputSetter(official.runner, input);
   const runner = official.runner;
-  const peerIn = runner.GetInputs().get(0);
-  const [ours, peer] = timePair(
-    () => {
+  return {
+    engine: () => {
       engine.setInputBytes(input);
       engine.invoke();
     },
-    () => {
-      peerIn.data().set(new Int8Array(input.buffer, input.byteOffset, input.length));
+    official: () => {
+      setOfficial();
       runner.Infer();
     },
-    RUNS,
-  );
-  official.dispose();
-  rows.push(`| ${stem} | ${ours.toFixed(3)} ms | ${peer.toFixed(3)} ms | ${(ours / peer).toFixed(2)}× |`);
+    dispose: () => official.dispose(),
+  };
 }
-console.log(`engine vs official TFLite runtime (wasm SIMD, 1 thread), median of ${RUNS} alternated runs, ${process.version}`);
-console.log('| model | engine | official | ratio |');
-console.log('|---|---|---|---|');
+
+const models: { name: string; bytes: Uint8Array }[] = [
+  ...ZOO.map((z) => ({ name: z.name, bytes: zooModel(z.name) })),
+  ...SHARED_MODELS.filter((m) => existsSync(`${SHARED}${m}.tflite`)).map((m) => ({ name: m, bytes: new Uint8Array(readFileSync(`${SHARED}${m}.tflite`)) })),
+].filter((m) => !ONLY || ONLY.includes(m.name));
+
+const rows: string[] = [];
+const ratios: number[] = [];
+for (const m of models) {
+  const graph = parseModel(m.bytes);
+  const macs = graph.operators.reduce((a, op) => a + operatorMacs(graph, op), 0);
+  const p = await pairFor(m.bytes, 1);
+  const [ours, peer] = timePair(p.engine, p.official, RUNS);
+  p.dispose();
+  ratios.push(ours / peer);
+  rows.push(`| ${m.name} | ${(macs / 1e6).toFixed(2)} M | ${ours.toFixed(3)} ms | ${peer.toFixed(3)} ms | ${(ours / peer).toFixed(2)}× |`);
+}
+console.log(`engine (${ARITHMETIC}) vs official TFLite runtime (wasm SIMD, XNNPACK, 1 thread), median of ${RUNS} alternated runs, ${process.version}`);
+console.log('| model | MACs | engine | official | ratio |');
+console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(r);
+console.log(`worst ratio ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}×`);
+
+if (args.includes('--ops')) {
+  // Every zoo node alone, summed per operator type.
+  const MAC_OPS = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']);
+  const byOp = new Map<string, { nodes: number; work: number; ours: number; peer: number; worst: number; worstAt: string }>();
+  for (const z of ZOO.filter((z) => !ONLY || ONLY.includes(z.name))) {
+    const def = z.build().def();
+    for (let i = 0; i < def.ops.length; i++) {
+      const bytes = buildModel(singleOpModel(def, i));
+      const graph = parseModel(bytes);
+      const op = graph.operators[0]!;
+      const out = graph.tensors[op.outputs[0]!]!;
+      const work = MAC_OPS.has(op.op) ? operatorMacs(graph, op) : op.op === 'MEAN' ? graph.tensors[op.inputs[0]!]!.elements : out.elements;
+      const p = await pairFor(bytes, i + 1);
+      const [ours, peer] = timePair(p.engine, p.official, Math.max(20, RUNS / 4));
+      p.dispose();
+      const e = byOp.get(op.op) ?? { nodes: 0, work: 0, ours: 0, peer: 0, worst: 0, worstAt: '' };
+      e.nodes++;
+      e.work += work;
+      e.ours += ours;
+      e.peer += peer;
+      if (ours / peer > e.worst) {
+        e.worst = ours / peer;
+        e.worstAt = `${z.name}#${i} ${graph.tensors[op.inputs[0]!]!.shape.join('×')}→${out.shape.join('×')}`;
+      }
+      byOp.set(op.op, e);
+    }
+  }
+  console.log('\nper operator (zoo nodes alone, summed): ns per MAC for convolutions, fully-connected and pooling windows; ns per element otherwise');
+  console.log('| op | nodes | unit | engine ns/unit | official ns/unit | ratio | worst node |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [op, e] of [...byOp].sort((a, b) => b[1].ours - a[1].ours)) {
+    const unit = MAC_OPS.has(op) ? 'MAC' : 'element';
+    console.log(`| ${op} | ${e.nodes} | ${unit} | ${((e.ours * 1e6) / e.work).toFixed(3)} | ${((e.peer * 1e6) / e.work).toFixed(3)} | ${(e.ours / e.peer).toFixed(2)}× | ${e.worst.toFixed(2)}× ${e.worstAt} |`);
+  }
+}

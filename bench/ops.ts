@@ -2,23 +2,26 @@
  * Where an engine inference spends its time: median time of each node's eval over many runs, with
  * its shapes and MAC count, slowest first. For finding the next kernel to speed up.
  *
- *   npx tsx bench/ops.ts [model stem, default vww_96_int8] [--runs N]
+ *   npx tsx bench/ops.ts [model: a zoo name or a shared model stem, default vww_96_int8] [--runs N]
  */
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../core/paths.js';
 import { Interpreter } from '../grader/interpreter/interpreter.js';
 import type { Eval } from '../grader/interpreter/kernel.js';
 import { parseModel } from '../grader/tflite/parse.js';
+import { seededInput } from './zoo/inputs.js';
+import { ZOO, zooModel } from './zoo/models.js';
 
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 200;
 const stem = args.find((a, i) => !a.startsWith('--') && (runsArg < 0 || i !== runsArg + 1)) ?? 'vww_96_int8';
 
-const bytes = new Uint8Array(readFileSync(fromRoot('..', 'shared', 'models', `${stem}.tflite`)));
+const inZoo = ZOO.some((z) => z.name === stem);
+const bytes = inZoo ? zooModel(stem) : new Uint8Array(readFileSync(fromRoot('..', 'shared', 'models', `${stem}.tflite`)));
 const graph = parseModel(bytes);
 const engine = Interpreter.create(graph);
-engine.setInputBytes(readFileSync(fromRoot('..', 'shared', 'oracle', stem, 'input_0.bin')));
+engine.setInputBytes(inZoo ? seededInput(graph, 1) : readFileSync(fromRoot('..', 'shared', 'oracle', stem, 'input_0.bin')));
 // The eval closures, in node order (private to the interpreter: read here for measuring only).
 const evals = (engine as unknown as { evals: Eval[] }).evals;
 

@@ -1,7 +1,8 @@
 // Compile the engine's WebAssembly SIMD kernels (AssemblyScript, offline) into
-// grader/interpreter/simd/kernels.wasm. Run by postinstall and on demand by the engine.
-// Several processes may build at once (test workers after an edit of the source), so each writes
-// its own temporary file and renames it into place: readers never see a half-written module.
+// grader/interpreter/simd/kernels.wasm. Run by postinstall and `npm run build:simd` (after editing
+// kernels.as.ts); the engine itself never builds (it refuses a missing or stale module, naming this).
+// Each run writes its own temporary file and renames it into place: readers never see a half-written
+// module.
 import { execFileSync } from 'node:child_process';
 import { renameSync, rmSync } from 'node:fs';
 import process from 'node:process';

@@ -65,3 +65,43 @@ export async function createOfficialRunner(bytes: Uint8Array): Promise<{ runner:
     },
   };
 }
+
+/**
+ * Copy raw input bytes (the input tensors' bytes concatenated in input order, as `tinyarena infer`
+ * takes them) into the runner's inputs. Returns a function doing the same again without allocating,
+ * for timing loops.
+ */
+export function officialInputSetter(runner: OfficialRunner, raw: Uint8Array): () => void {
+  const inputs = runner.GetInputs();
+  const views: { dst: Uint8Array; src: Uint8Array }[] = [];
+  let at = 0;
+  for (let k = 0; k < inputs.size(); k++) {
+    const d = inputs.get(k).data();
+    const dst = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    views.push({ dst, src: raw.subarray(at, at + dst.length) });
+    at += dst.length;
+  }
+  if (at !== raw.length) throw new RangeError(`input is ${raw.length} bytes; the model takes ${at}`);
+  const set = () => {
+    for (const v of views) v.dst.set(v.src);
+  };
+  set();
+  return set;
+}
+
+/** The runner's outputs as raw bytes, concatenated in output order (copied). */
+export function officialOutputBytes(runner: OfficialRunner): Uint8Array {
+  const outputs = runner.GetOutputs();
+  const parts: Uint8Array[] = [];
+  for (let k = 0; k < outputs.size(); k++) {
+    const d = outputs.get(k).data();
+    parts.push(new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice());
+  }
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ResolvedDataset } from '../../grader/datasets/resolve.js';
 import type { RegisterCommand } from './types.js';
+import { ARITHMETIC_NAMES, arithmeticLabel, DEFAULT_ARITHMETIC, isArithmeticProfileName } from '../../grader/interpreter/arithmetic.js';
 import { CliError } from '../errors.js';
 import { stepBar } from '../progress.js';
 
@@ -14,7 +15,7 @@ const register: RegisterCommand = (program) => {
     .option('--format <fmt>', 'dataset format', 'mlperf')
     .option('--challenge <id>', "score on a challenge's held-out set")
     .option('--threads <n>', 'worker threads (default: all cores)')
-    .option('--arithmetic <profile>', 'runtime to reproduce: tflite, tflm or tflm-single', 'tflite')
+    .option('--arithmetic <profile>', `runtime whose arithmetic to reproduce: ${ARITHMETIC_NAMES.join(', ')} (default: the board's, stock TFLM)`, DEFAULT_ARITHMETIC)
     .option('--json', 'print the result as JSON')
     .action(async (modelPath: string, opts: { task?: string; dataset?: string; format: string; challenge?: string; threads?: string; arithmetic: string; json?: boolean }) => {
       let fromChallenge: ResolvedDataset | undefined;
@@ -28,7 +29,8 @@ const register: RegisterCommand = (program) => {
       const [{ isTask, TASK_IDS }, { DATASET_FORMAT_IDS, datasetFormat }] = await Promise.all([import('../../grader/tasks/index.js'), import('../../grader/datasets/formats/index.js')]);
       if (!isTask(opts.task)) throw new CliError(`--task must be one of ${TASK_IDS.join(', ')}`, 2);
       if (!(DATASET_FORMAT_IDS as readonly string[]).includes(opts.format)) throw new CliError(`unknown dataset format "${opts.format}" (known: ${DATASET_FORMAT_IDS.join(', ')})`, 2);
-      if (!['tflite', 'tflm', 'tflm-single'].includes(opts.arithmetic)) throw new CliError('--arithmetic must be tflite, tflm or tflm-single', 2);
+      if (!isArithmeticProfileName(opts.arithmetic)) throw new CliError(`--arithmetic must be one of ${ARITHMETIC_NAMES.join(', ')}`, 2);
+      const arithmetic = opts.arithmetic;
       const threads = opts.threads === undefined ? undefined : Number(opts.threads);
       if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new CliError('--threads must be a positive integer', 2);
       const [{ DatasetError }, { scoreDataset, ScoringError }, { ModelFormatError }, { UnsupportedModelError }] = await Promise.all([
@@ -49,7 +51,7 @@ const register: RegisterCommand = (program) => {
         // A challenge's set is scored whole here; the public/private split is the pipeline's business.
         const dataset = fromChallenge?.dataset ?? datasetFormat(opts.format).read(opts.dataset, task);
         const result = await scoreDataset(model, dataset, {
-          arithmetic: opts.arithmetic as 'tflite' | 'tflm' | 'tflm-single',
+          arithmetic,
           ...(threads ? { threads } : {}),
           onProgress: (done, total) => progress?.update(done, total),
         });
@@ -61,7 +63,7 @@ const register: RegisterCommand = (program) => {
         } else {
           const value = result.metric === 'top1' ? `${(result.value * 100).toFixed(2)}% top-1` : `ROC AUC ${result.value.toFixed(4)}`;
           const about = fromChallenge ? ` of challenge ${opts.challenge}'s ${fromChallenge.demo ? 'demo set' : 'held-out set'} (all of it, public and private) at ${fromChallenge.dir}` : '';
-          process.stdout.write(`${result.task}: ${value} on ${result.n} samples${about} (${result.durationMs} ms)\ninputs: ${result.inputConversion.description}\n`);
+          process.stdout.write(`${result.task}: ${value} on ${result.n} samples${about} (${result.durationMs} ms)\ninputs: ${result.inputConversion.description}\narithmetic: ${arithmeticLabel(result.arithmetic)}\n`);
         }
       } catch (err) {
         progress?.stop();

@@ -98,9 +98,9 @@ export const challengeSchema = z.strictObject({
       inferences: z.number().int().positive().default(10),
       timeoutMs: z.number().int().positive().default(60_000),
       /** Arithmetic the board firmware reproduces (see grader/interpreter/arithmetic.ts). */
-      arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflite'),
+      arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflm'),
     })
-    .default({ enabled: true, warmups: 2, inferences: 10, timeoutMs: 60_000, arithmetic: 'tflite' }),
+    .default({ enabled: true, warmups: 2, inferences: 10, timeoutMs: 60_000, arithmetic: 'tflm' }),
   /**
    * Firmware submissions (`.bin`, `.hex`, `.elf` built for the board): absent = not accepted. They are
    * checked (flash budget, RAM, vector table), flashed onto a board of the rack and driven with the

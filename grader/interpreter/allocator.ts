@@ -8,6 +8,7 @@ import type { Graph, Tensor } from '../tflite/graph.js';
 import { TENSOR_TYPE_BYTES } from '../tflite/schema.js';
 import { planArena } from '../validate/arena.js';
 import type { Scratch, TensorData } from './kernel.js';
+import { TABLE_MIN_ELEMENTS } from './kernels/binary.js';
 import { requantTableBytes } from './quant-params.js';
 import { instantiate, RESERVED_BYTES, type SimdKernels } from './simd/runtime.js';
 
@@ -68,7 +69,8 @@ export function persistentBytes(graph: Graph): number {
   for (const op of graph.operators) {
     const out = op.outputs[0] !== undefined ? graph.tensors[op.outputs[0]] : undefined;
     const channels = out?.shape[out.shape.length - 1] ?? 0;
-    need += align16(requantTableBytes(channels));
+    // At least 1 KiB per op: lookup tables (256 int8 or float32 entries) and binary-op parameters.
+    need += align16(Math.max(requantTableBytes(channels), 1024));
     // Weights packed for the `conv`/`gemm` kernels: filters in groups of 8, taps in pairs per kernel
     // row (or, after im2col, per whole window; or per fully-connected row); int16 for `gemm`.
     const f = graph.tensors[op.inputs[1] ?? -1];
@@ -78,6 +80,10 @@ export function persistentBytes(graph: Graph): number {
     }
     if (op.op === 'DEPTHWISE_CONV_2D' && f && f.shape.length === 4) need += align16(f.shape[1]! * f.shape[2]! * Math.ceil(f.shape[3]! / 8) * 32);
     if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 32 * Math.ceil(f.shape[1]! / 2));
+    // A constant operand of ADD/SUB/MUL spread to the output's shape (kernels/binary.ts).
+    if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && op.inputs.some((i) => graph.tensors[i]?.data)) need += align16(out.elements);
+    // Their table of all (a, b) results on large tensors.
+    if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && out.elements >= TABLE_MIN_ELEMENTS) need += 65536;
   }
   return need;
 }

@@ -10,7 +10,7 @@ import { UnsupportedModelError, type Eval, type Kernel, type PrepareContext, typ
 import { KERNELS } from './registry.js';
 
 export interface InterpreterOptions {
-  /** Runtime whose arithmetic to reproduce (see arithmetic.ts); default: the official TFLite runtime. */
+  /** Runtime whose arithmetic to reproduce (see arithmetic.ts); default: stock TFLM, what the board computes. */
   arithmetic?: ArithmeticProfileName;
   kernels?: ReadonlyMap<string, Kernel>;
 }
@@ -76,7 +76,8 @@ export class Interpreter {
   }
 
   invoke(): void {
-    for (const e of this.evals) e();
+    const evals = this.evals;
+    for (let i = 0; i < evals.length; i++) evals[i]!();
   }
 
   /** Total bytes of all inputs (the raw-input contract of `tinyarena infer`). */
@@ -90,6 +91,11 @@ export class Interpreter {
 
   /** Copy concatenated raw input bytes into the input tensors. */
   setInputBytes(raw: Uint8Array): void {
+    // The common single-input case copies straight; small models are dominated by such overheads.
+    if (this.inputs.length === 1 && raw.length === this.inputs[0]!.bytes.length) {
+      this.inputs[0]!.bytes.set(raw);
+      return;
+    }
     if (raw.length !== this.inputBytes) throw new RangeError(`input is ${raw.length} bytes; the model takes ${this.inputBytes}`);
     let at = 0;
     for (const t of this.inputs) {

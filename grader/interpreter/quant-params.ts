@@ -102,6 +102,46 @@ const F_HALF = 6;
 const F_RND = 7;
 const FIELD_WORDS = 9; // seven i32 fields and the i64 rounding field
 
+/**
+ * Double rounding folded into one rounding, when every channel allows it. RoundingDivideByPOT(high,
+ * e) of high = floor(P / 2^31), P = a·2^l·m + 2^30, equals floor((P + 2^31·(2^(e−1) − [P < 0])) /
+ * 2^(31+e)) (nested floors; none of it for e = 0), and with m > 2^30, P < 0 exactly when a < 0.
+ * Prescaling a by L = 2^(l + E − e) (exact while |a|·L < 2^31, from the bounds; the rounding terms by
+ * 2^(E − e)) gives every channel the one shift 31 + E, E = 1 + the largest e, so L is even and the [a < 0] term only moves the high
+ * half, by L/2 (0 where e = 0). Channels whose output is provably 0 (m = 0, or |high| < 2^(e−1)) get L = 0.
+ * Null when some channel does not fit (then the per-channel paths run).
+ */
+function doubleScaled(multipliers: Int32Array, shifts: Int32Array, bounds: ArrayLike<number>): { L: number[]; K: bigint[]; corr: number[]; E: number } | null {
+  const n = multipliers.length;
+  const left = (c: number) => Math.max(0, shifts[c]!);
+  const right = (c: number) => Math.max(0, -shifts[c]!);
+  const zero = (c: number) => multipliers[c] === 0 || (right(c) >= 1 && (Math.abs(bounds[c]!) * 2 ** left(c) * multipliers[c]!) / 2 ** 31 + 1 < 2 ** (right(c) - 1) * 0.999);
+  let E = 1;
+  for (let c = 0; c < n; c++) if (!zero(c)) E = Math.max(E, right(c) + 1);
+  const L: number[] = [];
+  const K: bigint[] = [];
+  const corr: number[] = [];
+  for (let c = 0; c < n; c++) {
+    if (zero(c)) {
+      L.push(0);
+      K.push(0n);
+      corr.push(0);
+      continue;
+    }
+    const e = right(c);
+    const shift = left(c) + E - e;
+    if (multipliers[c]! <= 2 ** 30 || shift > 30 || Math.abs(bounds[c]!) * 2 ** shift >= 2 ** 31 * 0.999) return null;
+    L.push(2 ** shift);
+    // The rounding terms scale with the common denominator only (2^(E−e)), not with a left shift
+    // (which only channels with e = 0 have).
+    K.push((1n << BigInt(30 + E - e)) + (e >= 1 ? 1n << BigInt(30 + E) : 0n));
+    // e = 0: RoundingDivideByPOT does nothing, and there is no [a < 0] term.
+    corr.push(e >= 1 ? 2 ** (E - e - 1) : 0);
+  }
+  if (E > 31) return null;
+  return { L, K, corr, E };
+}
+
 /** Bytes of the requantization table block for `channels` output channels. */
 export function requantTableBytes(channels: number): number {
   return 4 * (HEADER_WORDS + FIELD_WORDS * (Math.ceil(channels / 8) * 8));
@@ -189,7 +229,14 @@ export function wasmRequant(
   } else {
     for (let c = 0; c < n; c++) {
       const l = shifts[c]! > 0 ? shifts[c]! : 0;
-      const r = shifts[c]! > 0 ? 0 : -shifts[c]!;
+      let r = shifts[c]! > 0 ? 0 : -shifts[c]!;
+      // A right shift of 31 (a near-dead channel) is past the vector path's reach, but when the
+      // accumulator bounds keep |high half| < 2^30, RoundingDivideByPOT(·, 31) is 0 for every input:
+      // the same as multiplier 0, which the vector path computes exactly.
+      if (r > 30 && bounds && multipliers[c]! >= 0 && (Math.abs(bounds[c]!) * multipliers[c]!) / 2 ** 31 + 1 < 2 ** 30 * 0.999) {
+        mult![c] = 0;
+        r = 0;
+      }
       if (multipliers[c]! < 0 || l > 30 || r > 30) vector = false;
       if (l > 0) anyLeft = 1;
       share(r);
@@ -200,7 +247,19 @@ export function wasmRequant(
     }
   }
   // Which specialised vector path applies (simd/kernels.as.ts MODE_*; 0: the general one).
-  const mode = single ? (anyLeft && uniform === 0 && shl === 0 && shr >= 1 ? 1 : 0) : !anyLeft && uniform === -1 ? 2 : 0;
+  let mode = single ? (anyLeft && uniform === 0 && shl === 0 && shr >= 1 ? 1 : 0) : !anyLeft && uniform === -1 ? 2 : 0;
+  if (!single && vector && bounds) {
+    const scaled = doubleScaled(multipliers, shifts, bounds);
+    if (scaled) {
+      for (let c = 0; c < cp; c++) {
+        left![c] = c < n ? scaled.L[c]! : 0;
+        mask![c] = c < n ? scaled.corr[c]! : 0;
+        rnd[c] = c < n ? scaled.K[c]! : 0n;
+      }
+      mode = 3;
+      shr = scaled.E - 1;
+    }
+  }
   // The vector path narrows before the zero point and clamp (simd/kernels.as.ts `finish`).
   if (actMin < INT8_MIN || actMax > INT8_MAX || Math.abs(outputOffset) > 32767) vector = false;
   words.set([single ? 1 : 0, vector ? 1 : 0, shl, shr, outputOffset, actMin, actMax, cp, anyLeft, uniform === -2 ? 0 : uniform, mode, mode === 1 ? 2 ** (shr - 1) : 0]);

@@ -3,7 +3,7 @@
  * what runs; nothing is discovered at run time.
  */
 import type { Kernel } from './kernel.js';
-import { add, sub } from './kernels/add-sub.js';
+import { add, mul, sub } from './kernels/binary.js';
 import averagePool2d from './kernels/average-pool-2d.js';
 import concatenation from './kernels/concatenation.js';
 import conv2d from './kernels/conv-2d.js';
@@ -16,7 +16,6 @@ import leakyRelu from './kernels/leaky-relu.js';
 import logistic from './kernels/logistic.js';
 import maxPool2d from './kernels/max-pool-2d.js';
 import mean from './kernels/mean.js';
-import mul from './kernels/mul.js';
 import { pad, padV2 } from './kernels/pad.js';
 import quantize from './kernels/quantize.js';
 import relu from './kernels/relu.js';

@@ -4,20 +4,32 @@
  * Each thread keeps its few most recently used models prepared; the pool mirrors each thread's LRU,
  * so a model's bytes travel to a thread only when it does not hold them. Outputs come back in input
  * order, byte-identical to a single-thread run. Idle threads never keep the process alive.
+ *
+ * Cold start: threads start on first use, and booting them (loader, module compilation) takes about
+ * a second of both cores. While no thread is ready, a job that the calling thread can finish within
+ * IN_PROCESS_BUDGET_MS (timed on its first sample) runs in-process with the interpreter prepared to
+ * check the model, and the threads boot after it; a longer job starts the threads and the calling
+ * thread takes batches until one is ready. So a first scoring in a fresh process costs about one
+ * thread's time, not the boot plus the work.
  */
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { ArithmeticProfileName } from './arithmetic.js';
 import { Interpreter } from './interpreter.js';
 import { MODELS_PER_THREAD, type SharedReply, type SharedRequest } from './shared-pool-worker.js';
 import { parseModel } from '../tflite/parse.js';
 
+/** A job the calling thread can do alone in this long is not worth waiting for threads to boot. */
+export const IN_PROCESS_BUDGET_MS = 2000;
+
 interface Slot {
   worker: Worker;
   /** Mirror of the thread's LRU (most recently used last). */
   models: string[];
   ready: Promise<void>;
+  isReady: boolean;
 }
 
 interface Prepared {
@@ -28,38 +40,57 @@ interface Prepared {
 export class SharedInferencePool {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }>();
-  private readonly slots: Slot[];
+  private slots: Slot[] = [];
   /** Sizes of models already checked in this thread (a prepare error surfaces here, clearly). */
   private readonly prepared = new Map<string, Prepared>();
+  /** Interpreters of the calling thread, for work done while no thread is ready (few, LRU). */
+  private readonly local = new Map<string, Interpreter>();
   private busy = 0;
   private closed = false;
 
-  constructor(threads = availableParallelism()) {
-    const url = new URL('./shared-pool-worker-boot.mjs', import.meta.url);
-    this.slots = Array.from({ length: Math.max(1, threads) }, () => {
-      const worker = new Worker(url);
-      worker.unref();
-      const ready = new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-      });
-      ready.catch(() => undefined);
-      worker.on('message', (m: SharedReply | { ready: true }) => {
-        if ('ready' in m) return;
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if ('error' in m) p.reject(new Error(m.error));
-        else p.resolve(m.outputs);
-      });
-      worker.on('error', (err) => this.failAll(err));
-      worker.on('exit', (code) => !this.closed && this.failAll(new Error(`inference thread exited with code ${code}`)));
-      return { worker, models: [], ready };
-    });
-  }
+  constructor(private readonly threadCount = availableParallelism()) {}
 
   get threads(): number {
-    return this.slots.length;
+    return Math.max(1, this.threadCount);
+  }
+
+  /** Start the threads (once); resolves when every thread is ready. */
+  start(): Promise<void> {
+    if (this.slots.length === 0 && !this.closed) {
+      const url = new URL('./shared-pool-worker-boot.mjs', import.meta.url);
+      this.slots = Array.from({ length: this.threads }, () => {
+        const worker = new Worker(url);
+        if (this.busy === 0) worker.unref();
+        const ready = new Promise<void>((resolve, reject) => {
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+        });
+        ready.catch(() => undefined);
+        const slot: Slot = { worker, models: [], ready, isReady: false };
+        void ready.then(() => (slot.isReady = true), () => undefined);
+        worker.on('message', (m: SharedReply | { ready: true }) => {
+          if ('ready' in m) return;
+          const p = this.pending.get(m.id);
+          if (!p) return;
+          this.pending.delete(m.id);
+          if ('error' in m) p.reject(new Error(m.error));
+          else p.resolve(m.outputs);
+        });
+        worker.on('error', (err) => this.failAll(err));
+        worker.on('exit', (code) => !this.closed && this.failAll(new Error(`inference thread exited with code ${code}`)));
+        return slot;
+      });
+    }
+    return Promise.all(this.slots.map((s) => s.ready)).then(() => undefined);
+  }
+
+  /** Threads booted and taking work. */
+  get readyThreads(): number {
+    return this.slots.filter((s) => s.isReady).length;
+  }
+
+  private anyReady(): boolean {
+    return this.slots.some((s) => s.isReady);
   }
 
   /** Run `count` samples of `model` (inputs concatenated); outputs concatenated, in order. */
@@ -67,17 +98,51 @@ export class SharedInferencePool {
     if (this.closed) throw new Error('the inference pool is closed');
     const key = `${createHash('sha256').update(model).digest('hex')}|${arithmetic}`;
     let sizes = this.prepared.get(key);
-    if (!sizes) {
+    let local = this.local.get(key);
+    if (!sizes || (!this.anyReady() && !local)) {
       const probe = Interpreter.create(parseModel(model), { arithmetic });
       sizes = { inputBytes: probe.inputBytes, outputBytes: probe.outputBytes };
       if (this.prepared.size > 256) this.prepared.clear();
       this.prepared.set(key, sizes);
+      if (!this.anyReady()) {
+        if (this.local.size >= MODELS_PER_THREAD) this.local.delete(this.local.keys().next().value!);
+        this.local.set(key, probe);
+        local = probe;
+      }
     }
     if (inputs.length !== count * sizes.inputBytes) throw new RangeError(`expected ${count} × ${sizes.inputBytes} input bytes, got ${inputs.length}`);
     const { inputBytes, outputBytes } = sizes;
     const out = new Uint8Array(count * outputBytes);
     let next = 0;
     let done = 0;
+    const runHere = (interpreter: Interpreter, start: number, n: number) => {
+      for (let i = start; i < start + n; i++) {
+        interpreter.setInputBytes(inputs.subarray(i * inputBytes, (i + 1) * inputBytes));
+        interpreter.invoke();
+        interpreter.getOutputBytes(out.subarray(i * outputBytes, (i + 1) * outputBytes));
+      }
+      done += n;
+      onProgress?.(done, count);
+    };
+
+    if (!this.anyReady() && local && count > 0) {
+      // Time the first sample: a job this thread finishes within the budget runs here, threads after.
+      const t0 = performance.now();
+      runHere(local, 0, 1);
+      next = 1;
+      if ((performance.now() - t0) * count <= IN_PROCESS_BUDGET_MS) {
+        while (next < count) {
+          const n = Math.min(batch, count - next);
+          runHere(local, next, n);
+          next += n;
+          await yieldToEvents();
+        }
+        void this.start();
+        return out;
+      }
+    }
+
+    void this.start();
     const run = async (slot: Slot) => {
       await slot.ready;
       while (next < count) {
@@ -100,10 +165,22 @@ export class SharedInferencePool {
         onProgress?.(done, count);
       }
     };
+    // The calling thread takes batches until a thread is ready (then leaves the cores to them).
+    const runLocal = async () => {
+      if (!local) return;
+      while (next < count && !this.anyReady()) {
+        const start = next;
+        const n = Math.min(batch, count - start);
+        next += n;
+        runHere(local, start, n);
+        // Let a thread's "ready" through between batches.
+        await yieldToEvents();
+      }
+    };
     // Work in flight keeps the process alive; idle threads do not.
     if (this.busy++ === 0) for (const s of this.slots) s.worker.ref();
     try {
-      await Promise.all(this.slots.map(run));
+      await Promise.all([runLocal(), ...this.slots.map(run)]);
     } finally {
       if (--this.busy === 0) for (const s of this.slots) s.worker.unref();
     }
@@ -126,7 +203,7 @@ export class SharedInferencePool {
 
 let shared: SharedInferencePool | null = null;
 
-/** The process's shared pool (started on first use). */
+/** The process's shared pool (its threads start on first use). */
 export function sharedPool(): SharedInferencePool {
   shared ??= new SharedInferencePool();
   return shared;

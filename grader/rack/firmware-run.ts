@@ -6,7 +6,7 @@
  * runs after warm-ups). {@link scoreFirmwareOutputs} turns the printed results into the task metric.
  */
 import type { ScoreResult } from '../scoring/score.js';
-import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import { arithmeticLabel, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
 import { median } from './device-run.js';
 import type { FlashImage } from './flash/flasher.js';
@@ -136,6 +136,7 @@ export function scoreFirmwareOutputs(task: Task, samples: Pick<FirmwareSample, '
     n: samples.length,
     durationMs: meta.durationMs,
     arithmetic: meta.arithmetic,
+    arithmeticLabel: arithmeticLabel(meta.arithmetic),
     inputConversion: { method: 'identity' as const, description: 'samples sent as the dataset stores them (as the MLPerf Tiny runner does); the firmware converts them to its model input' },
   };
   return { ...base, ...scoreOutputs(task, samples.map((s) => s.label), results) };

@@ -76,7 +76,7 @@ export const rackConfigSchema = z.strictObject({
     .strictObject({
       every: z.number().int().positive(),
       model: z.string().min(1),
-      arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflite'),
+      arithmetic: z.enum(['tflite', 'tflm', 'tflm-single']).default('tflm'),
     })
     .optional(),
   firmware: firmwareConfigSchema.default(firmwareConfigSchema.parse({})),

@@ -5,7 +5,7 @@
  */
 import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
-import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import { arithmeticLabel, DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import { withCachedPool } from '../interpreter/pool-cache.js';
 import { sharedPool } from '../interpreter/shared-pool.js';
 import { parseModel } from '../tflite/parse.js';
@@ -21,6 +21,8 @@ export interface ScoreResult extends MetricResult {
   durationMs: number;
   inputConversion: { method: Conversion['method']; description: string };
   arithmetic: ArithmeticProfileName;
+  /** The arithmetic in a learner's words, e.g. "TFLM reference / CMSIS-NN arithmetic, as on the Nano 33 BLE Sense". */
+  arithmeticLabel: string;
 }
 
 export interface ScoreOptions {
@@ -113,5 +115,5 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
     perSample.push(mine);
   }
   const result = scoreOutputs(dataset.task, dataset.samples.map((s) => s.label), perSample);
-  return { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic, ...result, durationMs: Math.round(performance.now() - t0) };
+  return { task: dataset.task, n: dataset.samples.length, inputConversion: { method: conversion.method, description: conversion.description }, arithmetic, arithmeticLabel: arithmeticLabel(arithmetic), ...result, durationMs: Math.round(performance.now() - t0) };
 }

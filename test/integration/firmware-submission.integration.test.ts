@@ -106,7 +106,7 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
     // the stored int8 MFCCs into its input, as MLPerf Tiny firmware does).
     const challenge = await s.db.challenge.findUniqueOrThrow({ where: { id: 'kws-test' } });
     expect(challenge).toBeTruthy();
-    const interp = Interpreter.create(parseModel(model), { arithmetic: 'tflite' });
+    const interp = Interpreter.create(parseModel(model), { arithmetic: 'tflm' });
     const { resolveChallengeDataset } = await import('../../grader/datasets/resolve.js');
     const { getChallenge } = await import('../../arena/catalog.js');
     const view = await getChallenge(s.db, 'kws-test', s.config.CHALLENGES_DIR);

@@ -8,10 +8,11 @@ import { sharedPath } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ORACLE = sharedPath('oracle');
+const TFLM = sharedPath('oracle-tflm/stock');
 
 describe.skipIf(!ORACLE)('tinyarena infer', () => {
-  it('compare.mjs over the real bin: N passed, 0 failed', async () => {
-    const cmd = `node ${fromRoot('bin/tinyarena.js')} infer --model {model} --input {input} --output {output}`;
+  it('compare.mjs over the real bin with --arithmetic tflite (the desktop goldens): N passed, 0 failed', async () => {
+    const cmd = `node ${fromRoot('bin/tinyarena.js')} infer --arithmetic tflite --model {model} --input {input} --output {output}`;
     const child = spawn(process.execPath, [join(ORACLE!, 'compare.mjs'), '--cmd', cmd, '--models', 'ad01_int8,kws_ref_model', '--jobs', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -22,10 +23,20 @@ describe.skipIf(!ORACLE)('tinyarena infer', () => {
     expect(code).toBe(0);
   }, 180_000);
 
-  it('directory mode runs every case in one process', async () => {
+  it.skipIf(!TFLM).each(['kws_ref_model', 'ad01_int8', 'vww_96_int8', 'hello_world_int8'])('with no flag, %s is byte-equal to stock TFLM on every golden case', async (model) => {
+    const out = tempDir();
+    const run = runCli(['infer', '--model', join(ORACLE!, model, 'model.tflite'), '--input-dir', join(ORACLE!, model), '--output-dir', out], {});
+    expect((await run.exited).code, run.output.stderr).toBe(0);
+    const want = readdirSync(join(TFLM!, model)).filter((f) => f.startsWith('output_'));
+    expect(want.length).toBeGreaterThan(0);
+    const differ = want.filter((f) => Buffer.compare(readFileSync(join(out, f)), readFileSync(join(TFLM!, model, f))) !== 0);
+    expect(differ).toEqual([]);
+  });
+
+  it('directory mode runs every case in one process (--arithmetic tflite against the desktop goldens)', async () => {
     const src = join(ORACLE!, 'hello_world_int8');
     const out = tempDir();
-    const run = runCli(['infer', '--model', join(src, 'model.tflite'), '--input-dir', src, '--output-dir', out], {});
+    const run = runCli(['infer', '--arithmetic', 'tflite', '--model', join(src, 'model.tflite'), '--input-dir', src, '--output-dir', out], {});
     expect((await run.exited).code, run.output.stderr).toBe(0);
     const files = readdirSync(out).filter((f) => f.startsWith('output_'));
     expect(files).toHaveLength(256);

@@ -13,7 +13,8 @@ describe.skipIf(!ORACLE)('InferencePool (worker threads)', () => {
     const cases = readdirSync(dir).map((f) => /^input_(\d+)\.bin$/.exec(f)?.[1]).filter((c): c is string => !!c);
     // Repeat the cases so every worker gets several.
     const order = Array.from({ length: 60 }, (_, i) => cases[i % cases.length]!);
-    const pool = await InferencePool.create(new Uint8Array(readFileSync(join(dir, 'model.tflite'))), { threads: 2 });
+    // The goldens are desktop TFLite's: compare under its arithmetic.
+    const pool = await InferencePool.create(new Uint8Array(readFileSync(join(dir, 'model.tflite'))), { threads: 2, arithmetic: 'tflite' });
     try {
       expect(pool.threads).toBe(2);
       const inputs = new Uint8Array(order.length * pool.inputBytes);

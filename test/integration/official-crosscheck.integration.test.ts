@@ -18,7 +18,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('cross-check against the official runtime o
     ['vww_96_int8', false],
   ] as const)('%s', async (stem, mustBeExact) => {
     const bytes = sharedModel(stem);
-    const ours = Interpreter.create(parseModel(bytes));
+    const ours = Interpreter.create(parseModel(bytes), { arithmetic: 'tflite' });
     const official = await createOfficialRunner(bytes);
     let seed = 20261121;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24) - 128;

@@ -39,7 +39,7 @@ async function baseProtocolJob(s: FirmwareSession) {
 function kwsCase(): { model: Uint8Array; cases: DeviceCase[]; expectedUs: number } {
   const model = kwsModel();
   const graph = parseModel(model);
-  const interp = Interpreter.create(graph, { arithmetic: 'tflite' });
+  const interp = Interpreter.create(graph, { arithmetic: 'tflm' });
   const input = Uint8Array.from({ length: interp.inputBytes }, (_, i) => (i * 7) & 0xff);
   interp.setInputBytes(input);
   interp.invoke();

@@ -24,7 +24,7 @@ import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
 function kwsCases(n: number): { model: Uint8Array; cases: DeviceCase[]; expectedUs: number } {
   const model = kwsModel();
   const graph = parseModel(model);
-  const interp = Interpreter.create(graph, { arithmetic: 'tflite' });
+  const interp = Interpreter.create(graph, { arithmetic: 'tflm' });
   const rnd = mulberry32(11);
   const cases = Array.from({ length: n }, (_, i) => {
     const input = Uint8Array.from({ length: interp.inputBytes }, () => rnd() & 0xff);

@@ -97,7 +97,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('scoring', () => {
     const model = sharedPath('models/kws_ref_model.tflite')!;
     const ok = runCli(['score', model, '--task', 'kws', '--dataset', dir, '--json', '--threads', '2'], {});
     expect((await ok.exited).code, ok.output.stderr).toBe(0);
-    expect(JSON.parse(ok.output.stdout)).toMatchObject({ task: 'kws', metric: 'top1', value: 1, n: cases.length });
+    expect(JSON.parse(ok.output.stdout)).toMatchObject({ task: 'kws', metric: 'top1', value: 1, n: cases.length, arithmetic: 'tflm', arithmeticLabel: 'TFLM reference / CMSIS-NN arithmetic, as on the Nano 33 BLE Sense' });
     writeFileSync(join(dir, 'y_labels.csv'), 'case_0.bin, 12, 15\n');
     const bad = runCli(['score', model, '--task', 'kws', '--dataset', dir], {});
     expect((await bad.exited).code).toBe(2);

@@ -31,11 +31,36 @@ describe.skipIf(!HAVE_SHARED_MODELS)('shared inference pool', () => {
     });
     const pool = new SharedInferencePool(2);
     try {
+      // The threads themselves (a cold pool may run small jobs on the calling thread: tested below).
+      await pool.start();
+      expect(pool.readyThreads).toBe(2);
       for (let round = 0; round < 2; round++) {
         const outs = await Promise.all(cases.map((c) => pool.inferMany(c.m, 'tflite', c.inputs, c.count, undefined, 16)));
         outs.forEach((o, i) => expect(Buffer.from(o).equals(Buffer.from(cases[i]!.expected))).toBe(true));
       }
       await expect(pool.inferMany(kws, 'tflite', new Uint8Array(3), 1)).rejects.toThrow(/input bytes/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a cold pool runs a first small job on the calling thread, byte-equal, and boots its threads after it', async () => {
+    const kws = sharedModel('kws_ref_model');
+    const rnd = mulberry32(9);
+    const size = Interpreter.create(parseModel(kws), { arithmetic: 'tflite' }).inputBytes;
+    const inputs = Uint8Array.from({ length: size * 40 }, () => rnd() & 0xff);
+    const pool = new SharedInferencePool(2);
+    try {
+      const progress: number[] = [];
+      const out = await pool.inferMany(kws, 'tflite', inputs, 40, (d) => progress.push(d), 16);
+      expect(Buffer.from(out).equals(Buffer.from(reference(kws, inputs, 40)))).toBe(true);
+      expect(progress.at(-1)).toBe(40);
+      // No thread had booted for it; they start now, for the next job.
+      expect(pool.readyThreads).toBe(0);
+      await pool.start();
+      expect(pool.readyThreads).toBe(2);
+      const again = await pool.inferMany(kws, 'tflite', inputs, 40);
+      expect(Buffer.from(again).equals(Buffer.from(out))).toBe(true);
     } finally {
       await pool.close();
     }

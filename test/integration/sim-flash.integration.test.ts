@@ -14,7 +14,8 @@ import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { waitFor } from '../helpers/process.js';
 import { HAVE_SOCAT } from '../helpers/rack.js';
-import { buildModel, i8, tinyInt8Model } from '../helpers/tflite-builder.js';
+import { buildModel, i8 } from '../../grader/tflite/builder.js';
+import { tinyInt8Model } from '../helpers/tiny-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A board, a client on its host end, and every line the board prints (boot lines included). */

@@ -145,6 +145,8 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
     expect(report).toMatch(/<strong>done<\/strong>/);
     expect(report).toContain('<title>Confusion matrix</title>');
     expect(report).toContain('<caption>Per class</caption>');
+    // Scored with the board's arithmetic, said in a learner's words.
+    expect(report).toContain('Arithmetic: TFLM reference / CMSIS-NN arithmetic, as on the Nano 33 BLE Sense.');
     expect(report).toContain('MACs per operator type');
     expect(report).not.toMatch(/private/i);
     expect(html).toContain('Pareto front');

@@ -62,7 +62,7 @@ describe('challenge rules beyond the budgets', () => {
   it('loads with defaults for team, device, reset time and zones', () => {
     const c = parseChallenge(full(), 'c.yaml').definition;
     expect(c.team.maxSize).toBe(1);
-    expect(c.device).toMatchObject({ enabled: true, arithmetic: 'tflite' });
+    expect(c.device).toMatchObject({ enabled: true, arithmetic: 'tflm' });
     expect(c.quotas).toMatchObject({ resetAt: '00:00', timeZone: 'UTC' });
   });
 

@@ -15,7 +15,7 @@ import relu from '../../grader/interpreter/kernels/relu.js';
 import relu6 from '../../grader/interpreter/kernels/relu6.js';
 import tanh from '../../grader/interpreter/kernels/tanh.js';
 import { parseModel } from '../../grader/tflite/parse.js';
-import { buildModel, type OpDef } from '../helpers/tflite-builder.js';
+import { buildModel, type OpDef } from '../../grader/tflite/builder.js';
 
 // ───────────────────────── model plumbing ─────────────────────────
 

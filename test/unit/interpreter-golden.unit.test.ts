@@ -1,5 +1,5 @@
 /**
- * Every golden case in ../shared/oracle, byte for byte, through the library (the CLI path is covered
+ * Every golden case in ../shared/oracle (desktop TFLite, so under the `tflite` profile), byte for byte, through the library (the CLI path is covered
  * by the integration tests with compare.mjs). The logits files check everything before the SOFTMAX.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -21,7 +21,7 @@ describe.skipIf(!ORACLE)('golden cases from the official runtime', () => {
   it.each(models)('%s: every case byte-equal', (model) => {
     const dir = join(ORACLE!, model);
     const graph = parseModel(bytes(join(dir, 'model.tflite')));
-    const interp = Interpreter.create(graph);
+    const interp = Interpreter.create(graph, { arithmetic: 'tflite' });
     const softmax = graph.operators.find((o) => o.op === 'SOFTMAX');
     const cases = readdirSync(dir)
       .map((f) => /^input_(\d+)\.bin$/.exec(f)?.[1])

@@ -6,7 +6,8 @@ import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { UnsupportedModelError } from '../../grader/interpreter/kernel.js';
 import { softmaxParams } from '../../grader/interpreter/kernels/softmax.js';
 import { parseModel } from '../../grader/tflite/parse.js';
-import { buildModel, i32, i8, tinyInt8Model, type ModelDef } from '../helpers/tflite-builder.js';
+import { buildModel, i32, i8, type ModelDef } from '../../grader/tflite/builder.js';
+import { tinyInt8Model } from '../helpers/tiny-model.js';
 
 const q = (scale: number, zp: number) => ({ scale: [scale], zeroPoint: [zp] });
 const run = (def: ModelDef, input: number[], arithmetic?: 'tflite' | 'tflm' | 'tflm-single') => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import type { TensorType } from '../../grader/tflite/schema.js';
-import { buildModel, i32, type ModelDef, type OpDef, type TensorDef } from '../helpers/tflite-builder.js';
+import { buildModel, i32, type ModelDef, type OpDef, type TensorDef } from '../../grader/tflite/builder.js';
 
 const q = (scale: number, zp: number) => ({ scale: [scale], zeroPoint: [zp] });
 const t = (shape: number[], scale = 1, zp = 0, type: TensorType = 'int8'): TensorDef => ({ shape, type, quant: q(scale, zp) });

@@ -12,7 +12,7 @@ import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { activationRange, perTensorMultiplier } from '../../grader/interpreter/quant-params.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import type { Activation } from '../../grader/tflite/schema.js';
-import { buildModel, i32, i8, type ModelDef } from '../helpers/tflite-builder.js';
+import { buildModel, i32, i8, type ModelDef } from '../../grader/tflite/builder.js';
 
 const PROFILES: ArithmeticProfileName[] = ['tflite', 'tflm', 'tflm-single'];
 const ACTIVATIONS: Activation[] = ['NONE', 'RELU', 'RELU6'];
@@ -114,7 +114,7 @@ function checkConv(seed: number, c: ConvCase) {
     ],
     ops: [
       c.depthwise
-        ? { op, version: 3, inputs: [0, 1, 2], outputs: [3], options: { union: 'DepthwiseConv2DOptions', int8: { 0: c.same ? 0 : 1, 4: act }, int32: { 1: c.stride, 2: c.stride, 3: 1, 5: c.dilation, 6: c.dilation } } }
+        ? { op, version: 3, inputs: [0, 1, 2], outputs: [3], options: { union: 'DepthwiseConv2DOptions', int8: { 0: c.same ? 0 : 1, 4: act }, int32: { 1: c.stride, 2: c.stride, 3: c.outC / c.inC, 5: c.dilation, 6: c.dilation } } }
         : { op, version: 3, inputs: [0, 1, 2], outputs: [3], options: { union: 'Conv2DOptions', int8: { 0: c.same ? 0 : 1, 3: act }, int32: { 1: c.stride, 2: c.stride, 4: c.dilation, 5: c.dilation } } },
     ],
     inputs: [0],
@@ -138,7 +138,7 @@ function checkConv(seed: number, c: ConvCase) {
               const ix = ox * c.stride - padW + fx * c.dilation;
               if (ix < 0 || ix >= c.w) continue;
               if (c.depthwise) {
-                acc += weights[(fy * c.kW + fx) * c.outC + oc]! * (input[(iy * c.w + ix) * c.inC + oc]! - q.inZp);
+                acc += weights[(fy * c.kW + fx) * c.outC + oc]! * (input[(iy * c.w + ix) * c.inC + Math.floor((oc * c.inC) / c.outC)]! - q.inZp);
               } else {
                 for (let ic = 0; ic < c.inC; ic++) acc += weights[((oc * c.kH + fy) * c.kW + fx) * c.inC + ic]! * (input[(iy * c.w + ix) * c.inC + ic]! - q.inZp);
               }
@@ -161,6 +161,15 @@ describe('SIMD kernels against the reference arithmetic', { timeout: 60_000 }, (
 
   it('DEPTHWISE_CONV_2D', () => {
     for (let s = 1; s <= 60; s++) checkConv(2000 + s, convCase(rng(100 + s), true));
+  });
+
+  it('DEPTHWISE_CONV_2D with depth multipliers (1 and 3 input channels × 8, odd channels × 2 or 3)', () => {
+    for (let s = 1; s <= 30; s++) {
+      const r = rng(6000 + s);
+      const inC = r.pick([1, 1, 3, 5, 7]);
+      const c = convCase(r, true);
+      checkConv(6000 + s, { ...c, inC, outC: inC * r.pick([2, 3, 8, 8]) });
+    }
   });
 
   it('DEPTHWISE_CONV_2D with 8 channels at stride 1 (pixel pairs)', () => {

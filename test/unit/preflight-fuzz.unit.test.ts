@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { preflight } from '../../grader/validate/preflight.js';
 import { seededUniform } from '../../lib/rng.js';
-import { buildModel, tinyInt8Model } from '../helpers/tflite-builder.js';
+import { buildModel } from '../../grader/tflite/builder.js';
+import { tinyInt8Model } from '../helpers/tiny-model.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 
 /** Uniform in [0, 1) from a seeded generator, so a failure reproduces. */

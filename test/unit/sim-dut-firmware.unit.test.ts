@@ -11,7 +11,8 @@ import { chunks, decodeMessage, lapLatencyUs, MAX_DB_CHUNK, toHex } from '../../
 import { parseModel } from '../../grader/tflite/parse.js';
 import { mulberry32 } from '../../lib/rng.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
-import { buildModel, i32, i8, tinyInt8Model } from '../helpers/tflite-builder.js';
+import { buildModel, i32, i8 } from '../../grader/tflite/builder.js';
+import { tinyInt8Model } from '../helpers/tiny-model.js';
 
 const APP = 0x10000;
 const clock = () => 1000;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FlatReader, MAX_DEPTH, ModelFormatError } from '../../grader/tflite/flat-reader.js';
 import { parseModel } from '../../grader/tflite/parse.js';
-import { buildModel, tinyInt8Model } from '../helpers/tflite-builder.js';
+import { buildModel } from '../../grader/tflite/builder.js';
+import { tinyInt8Model } from '../helpers/tiny-model.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 
 const opCounts = (stem: string) => {

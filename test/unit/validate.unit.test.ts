@@ -4,7 +4,8 @@ import { parseModel } from '../../grader/tflite/parse.js';
 import { estimateArena, planArena } from '../../grader/validate/arena.js';
 import { preflight, type PreflightReport } from '../../grader/validate/preflight.js';
 import { DEFAULT_RULES, type PreflightRules } from '../../grader/validate/rules.js';
-import { buildModel, f32, i32, i8, tinyInt8Model, type ModelDef } from '../helpers/tflite-builder.js';
+import { buildModel, f32, i32, i8, type ModelDef } from '../../grader/tflite/builder.js';
+import { tinyInt8Model } from '../helpers/tiny-model.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 
 const check = (r: PreflightReport, id: string) => r.checks.find((c) => c.id === id);

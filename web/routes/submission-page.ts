@@ -10,6 +10,7 @@ import type { ScoreResult } from '../../grader/scoring/score.js';
 import { isTask, taskPlugin } from '../../grader/tasks/index.js';
 import type { ReportSection } from '../../grader/tasks/types.js';
 import { submissionOwner, submissionReport, type StatusView } from '../../arena/status.js';
+import { arithmeticLabel } from '../../grader/interpreter/arithmetic.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
@@ -31,7 +32,7 @@ function metricsSection(score: ScoreView | undefined, task: string): string {
   if (!score) return '';
   const plugin = isTask(task) ? taskPlugin(task) : null;
   const labels = plugin?.labels ?? [];
-  const head = `<h2>Held-out results (public split)</h2><p>${escapeHtml(score.metric === 'auc' ? 'ROC AUC' : 'Top-1 accuracy')}: <strong>${score.metric === 'auc' ? score.value.toFixed(4) : `${(score.value * 100).toFixed(2)} %`}</strong> on ${score.n} samples.${score.inputConversion ? ` Inputs: ${escapeHtml(score.inputConversion.description)}.` : ''}${score.arithmetic ? ` Arithmetic: ${escapeHtml(score.arithmetic)}.` : ''}</p>`;
+  const head = `<h2>Held-out results (public split)</h2><p>${escapeHtml(score.metric === 'auc' ? 'ROC AUC' : 'Top-1 accuracy')}: <strong>${score.metric === 'auc' ? score.value.toFixed(4) : `${(score.value * 100).toFixed(2)} %`}</strong> on ${score.n} samples.${score.inputConversion ? ` Inputs: ${escapeHtml(score.inputConversion.description)}.` : ''}${score.arithmetic ? ` Arithmetic: ${escapeHtml(arithmeticLabel(score.arithmetic))}.` : ''}</p>`;
   // The task's report sections, in its order; each is drawn when the result has its data.
   const draw: Record<ReportSection, () => string> = {
     confusion: () => (score.confusion ? `<figure>${confusionHeatmap(score.confusion, labels)}<figcaption>Confusion matrix (public split)</figcaption></figure>` : ''),

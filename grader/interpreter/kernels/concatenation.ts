@@ -27,16 +27,18 @@ export default {
     ensure(ctx, axisTotal === outShape[axis], 'input sizes along the axis do not add up to the output');
     const outer = outShape.slice(0, axis).reduce((a, b) => a * b, 1);
     const inner = outShape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    const chunks = inputs.map((t) => ({ x: t.i8, size: t.tensor.shape[axis]! * inner }));
-    const y = output.i8;
+    // Each input is `outer` runs of its own size, landing at its offset in every output run.
+    const chunks: { x: number; size: number; at: number }[] = [];
+    let at = 0;
+    for (const t of inputs) {
+      chunks.push({ x: t.address, size: t.tensor.shape[axis]! * inner, at });
+      at += t.tensor.shape[axis]! * inner;
+    }
+    const simd = ctx.simd;
+    const y = output.address;
+    const outRun = at;
     return () => {
-      let yi = 0;
-      for (let k = 0; k < outer; k++) {
-        for (const c of chunks) {
-          y.set(c.x.subarray(k * c.size, (k + 1) * c.size), yi);
-          yi += c.size;
-        }
-      }
+      for (const c of chunks) simd.copyRuns(c.x, c.size, y + c.at, outRun, c.size, outer);
     };
   },
 } satisfies Kernel;

@@ -1,130 +1,104 @@
-/** DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel. */
-import { channelRequantizer } from '../fixed-point.js';
-import { ensure, type Kernel, type PrepareContext } from '../kernel.js';
+/**
+ * DEPTHWISE_CONV_2D, int8 per-channel: TFLM reference_integer_ops::DepthwiseConvPerChannel, on the
+ * SIMD `depthwise` kernel for every depth multiplier: the input is copied once, widened to int16,
+ * into a buffer padded with its zero point, each input channel written `multiplier` times, so output
+ * channel c reads its own lane (c = ic·multiplier + m) and the kernel runs as multiplier 1.
+ */
+import { ensure, type Kernel, type PrepareContext, type TensorData } from '../kernel.js';
 import { activationRange, expectedOutSize, maxAbsInput, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
+
+interface DepthwiseGeometry {
+  input: TensorData;
+  filter: TensorData;
+  bias: TensorData | null;
+  output: TensorData;
+  batches: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  kH: number;
+  kW: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  multiplier: number;
+  padH: number;
+  padW: number;
+}
+
+/** Types, shapes, padding: everything that makes a node runnable, checked. */
+function geometry(ctx: PrepareContext): DepthwiseGeometry {
+  const o = ctx.op.options;
+  ensure(ctx, o.kind === 'depthwiseConv2d', 'missing DepthwiseConv2DOptions');
+  const input = ctx.input(0);
+  const filter = ctx.input(1);
+  const bias = ctx.optionalInput(2);
+  const output = ctx.output(0);
+  ensure(ctx, input.tensor.type === 'int8' && filter.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 input, filter and output are supported');
+  ensure(ctx, !bias || (bias.tensor.type === 'int32' && bias.i32), 'bias must be int32');
+  ensure(ctx, input.tensor.shape.length === 4 && filter.tensor.shape.length === 4 && output.tensor.shape.length === 4, 'input, filter and output must be 4-D');
+  const [batches, inH, inW, inC] = input.tensor.shape as [number, number, number, number];
+  const [, kH, kW, outC] = filter.tensor.shape as [number, number, number, number];
+  const [, outH, outW, outC2] = output.tensor.shape as [number, number, number, number];
+  const multiplier = inC > 0 ? outC / inC : 0;
+  ensure(ctx, outC === outC2 && Number.isInteger(multiplier) && multiplier > 0, 'channel counts do not match');
+  ensure(ctx, !bias || bias.tensor.elements === outC, 'bias length does not match output channels');
+  ensure(ctx, outH === expectedOutSize(o.padding, inH, kH, o.strideH, o.dilationH) && outW === expectedOutSize(o.padding, inW, kW, o.strideW, o.dilationW), 'output shape does not match padding and strides');
+  const padH = padding(inH, kH, o.strideH, o.dilationH, outH);
+  const padW = padding(inW, kW, o.strideW, o.dilationW, outW);
+  return { input, filter, bias, output, batches, inH, inW, inC, kH, kW, outH, outW, outC, multiplier, padH, padW };
+}
+
+/**
+ * Σ w·(x + offset) = Σ w·x + offset·Σ w: the padded copy gives taps outside the image the zero
+ * point, so every window is full and offset·Σ w per channel folds into the bias (exact integers).
+ * Also bounds on |accumulator| per channel, for choosing an exact vector requantization.
+ */
+function foldedBias(g: DepthwiseGeometry, inputOffset: number): { bias: Float64Array; bounds: Float64Array } {
+  const w = g.filter.i8;
+  const b = g.bias?.i32 ?? null;
+  const taps = g.kH * g.kW;
+  const bias = new Float64Array(g.outC);
+  const bounds = new Float64Array(g.outC);
+  for (let oc = 0; oc < g.outC; oc++) {
+    let sum = 0;
+    let abs = 0;
+    for (let k = 0; k < taps; k++) {
+      sum += w[k * g.outC + oc]!;
+      abs += Math.abs(w[k * g.outC + oc]!);
+    }
+    bias[oc] = (b ? b[oc]! : 0) + inputOffset * sum;
+    bounds[oc] = Math.abs(b ? b[oc]! : 0) + abs * maxAbsInput(inputOffset);
+  }
+  return { bias, bounds };
+}
 
 export default {
   op: 'DEPTHWISE_CONV_2D',
   prepare(ctx) {
+    const g = geometry(ctx);
     const o = ctx.op.options;
-    ensure(ctx, o.kind === 'depthwiseConv2d', 'missing DepthwiseConv2DOptions');
-    const input = ctx.input(0);
-    const filter = ctx.input(1);
-    const bias = ctx.optionalInput(2);
-    const output = ctx.output(0);
-    ensure(ctx, input.tensor.type === 'int8' && filter.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 input, filter and output are supported');
-    ensure(ctx, !bias || (bias.tensor.type === 'int32' && bias.i32), 'bias must be int32');
-    ensure(ctx, input.tensor.shape.length === 4 && filter.tensor.shape.length === 4 && output.tensor.shape.length === 4, 'input, filter and output must be 4-D');
-    const [batches, inH, inW, inC] = input.tensor.shape as [number, number, number, number];
-    const [, kH, kW, outC] = filter.tensor.shape as [number, number, number, number];
-    const [, outH, outW, outC2] = output.tensor.shape as [number, number, number, number];
-    const depthMultiplier = inC > 0 ? outC / inC : 0;
-    ensure(ctx, outC === outC2 && Number.isInteger(depthMultiplier) && depthMultiplier > 0, 'channel counts do not match');
-    ensure(ctx, !bias || bias.tensor.elements === outC, 'bias length does not match output channels');
-    const { strideW, strideH, dilationW, dilationH } = o;
-    ensure(ctx, outH === expectedOutSize(o.padding, inH, kH, strideH, dilationH) && outW === expectedOutSize(o.padding, inW, kW, strideW, dilationW), 'output shape does not match padding and strides');
-    const padH = padding(inH, kH, strideH, dilationH, outH);
-    const padW = padding(inW, kW, strideW, dilationW, outW);
-    const inputOffset = -scaleZp(ctx, input.tensor).zeroPoint;
-    const out = scaleZp(ctx, output.tensor);
-    const outputOffset = out.zeroPoint;
+    if (o.kind !== 'depthwiseConv2d') throw new Error('unreachable');
+    const zp = scaleZp(ctx, g.input.tensor).zeroPoint;
+    const out = scaleZp(ctx, g.output.tensor);
     const { min: actMin, max: actMax } = activationRange(o.activation, out);
-    const { multipliers, shifts } = perChannelMultipliers(ctx, input.tensor, filter.tensor, output.tensor, outC);
-    const requant = channelRequantizer(ctx.rounding, multipliers, shifts);
-    const x = input.i8;
-    const w = filter.i8;
-    const b = bias?.i32 ?? null;
-    const y = output.i8;
-
-    // Per-channel accumulators: the channel loop is innermost, reading weights and inputs contiguously.
-    const acc = new Int32Array(outC);
-    // Full windows fold offset·Σw into the bias (exact integers; same result as the reference).
-    const fullBias = new Float64Array(outC);
-    const bounds = new Float64Array(outC);
-    for (let oc = 0; oc < outC; oc++) {
-      let sum = 0;
-      let abs = 0;
-      for (let k = 0; k < kH * kW; k++) {
-        sum += w[k * outC + oc]!;
-        abs += Math.abs(w[k * outC + oc]!);
-      }
-      fullBias[oc] = (b ? b[oc]! : 0) + inputOffset * sum;
-      bounds[oc] = Math.abs(b ? b[oc]! : 0) + abs * maxAbsInput(inputOffset);
-    }
-
-    if (depthMultiplier === 1) {
-      // SIMD path: copy the input, widened to int16, into a zero-point-padded buffer (padding then
-      // contributes w·(zp − zp) = 0, which the folded bias accounts for) and run the
-      // channel-vectorised kernel, which requantizes in registers.
-      const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
-      const cols = (outW - 1) * strideW + (kW - 1) * dilationW + 1;
-      const padBytes = Math.ceil((rows * cols * outC * 2 + 16) / 16) * 16;
-      const padAddr = ctx.scratch.address;
-      const accAddr = padAddr + padBytes;
-      const rq = wasmRequant(ctx, fullBias, multipliers, shifts, outputOffset, actMin, actMax, bounds);
-      const simd = ctx.simd;
-      const zp = -inputOffset;
-      const wp = packDepthwiseWeights(ctx, w, kH * kW, outC);
-      return () => {
-        for (let n = 0; n < batches; n++) {
-          simd.padInput16(input.address + n * inH * inW * inC, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
-          simd.depthwise(padAddr, cols, outC, wp, kH, kW, strideH, strideW, dilationH, dilationW, outH, outW, rq.address, output.address + n * outH * outW * outC, accAddr);
-        }
-      };
-    }
-
+    const { multipliers, shifts } = perChannelMultipliers(ctx, g.input.tensor, g.filter.tensor, g.output.tensor, g.outC);
+    const { bias, bounds } = foldedBias(g, -zp);
+    const rq = wasmRequant(ctx, bias, multipliers, shifts, out.zeroPoint, actMin, actMax, bounds);
+    const wp = packDepthwiseWeights(ctx, g.filter.i8, g.kH * g.kW, g.outC);
+    // The rows and columns the output's receptive fields span.
+    const rows = (g.outH - 1) * o.strideH + (g.kH - 1) * o.dilationH + 1;
+    const cols = (g.outW - 1) * o.strideW + (g.kW - 1) * o.dilationW + 1;
+    const padAddr = ctx.scratch.address;
+    const accAddr = padAddr + Math.ceil((rows * cols * g.outC * 2 + 16) / 16) * 16;
+    const simd = ctx.simd;
+    const { batches, inH, inW, inC, outH, outW, outC, multiplier, padH, padW, input, output, kH, kW } = g;
     return () => {
       for (let n = 0; n < batches; n++) {
-        for (let oy = 0; oy < outH; oy++) {
-          const inY0 = oy * strideH - padH;
-          let fy0 = 0;
-          while (fy0 < kH && inY0 + fy0 * dilationH < 0) fy0++;
-          let fy1 = kH;
-          while (fy1 > fy0 && inY0 + (fy1 - 1) * dilationH >= inH) fy1--;
-          for (let ox = 0; ox < outW; ox++) {
-            const inX0 = ox * strideW - padW;
-            let fx0 = 0;
-            while (fx0 < kW && inX0 + fx0 * dilationW < 0) fx0++;
-            let fx1 = kW;
-            while (fx1 > fx0 && inX0 + (fx1 - 1) * dilationW >= inW) fx1--;
-            const yBase = ((n * outH + oy) * outW + ox) * outC;
-            const full = fy0 === 0 && fy1 === kH && fx0 === 0 && fx1 === kW;
-            if (depthMultiplier === 1) {
-              if (full) for (let c = 0; c < outC; c++) acc[c] = fullBias[c]!;
-              else for (let c = 0; c < outC; c++) acc[c] = b ? b[c]! : 0;
-              const off = full ? 0 : inputOffset;
-              for (let fy = fy0; fy < fy1; fy++) {
-                const inRow = (n * inH + inY0 + fy * dilationH) * inW;
-                for (let fx = fx0; fx < fx1; fx++) {
-                  const xi = (inRow + inX0 + fx * dilationW) * inC;
-                  const wi = (fy * kW + fx) * outC;
-                  for (let c = 0; c < outC; c++) acc[c] = acc[c]! + w[wi + c]! * (x[xi + c]! + off);
-                }
-              }
-              for (let c = 0; c < outC; c++) {
-                const v = requant(acc[c]! | 0, c) + outputOffset;
-                y[yBase + c] = v < actMin ? actMin : v > actMax ? actMax : v;
-              }
-              continue;
-            }
-            for (let ic = 0; ic < inC; ic++) {
-              for (let m = 0; m < depthMultiplier; m++) {
-                const oc = ic * depthMultiplier + m;
-                let a = 0;
-                for (let fy = fy0; fy < fy1; fy++) {
-                  const inRow = (n * inH + inY0 + fy * dilationH) * inW;
-                  const fRow = fy * kW;
-                  for (let fx = fx0; fx < fx1; fx++) {
-                    a += w[(fRow + fx) * outC + oc]! * (x[(inRow + inX0 + fx * dilationW) * inC + ic]! + inputOffset);
-                  }
-                }
-                if (b) a += b[oc]!;
-                const v = requant(a | 0, oc) + outputOffset;
-                y[yBase + oc] = v < actMin ? actMin : v > actMax ? actMax : v;
-              }
-            }
-          }
-        }
+        const x = input.address + n * inH * inW * inC;
+        if (multiplier === 1) simd.padInput16(x, inH, inW, inC, rows, cols, padH, padW, zp, padAddr);
+        else simd.padInput16Repeat(x, inH, inW, inC, multiplier, rows, cols, padH, padW, zp, padAddr);
+        simd.depthwise(padAddr, cols, outC, wp, kH, kW, o.strideH, o.strideW, o.dilationH, o.dilationW, outH, outW, rq.address, output.address + n * outH * outW * outC, accAddr);
       }
     };
   },

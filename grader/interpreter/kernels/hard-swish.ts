@@ -108,6 +108,6 @@ export default {
     };
     const table = new Int8Array(256);
     for (let v = INT8_MIN; v <= INT8_MAX; v++) table[v + 128] = hardSwishInt8(v, params);
-    return lookupEval(table, input, output);
+    return lookupEval(ctx, table, input, output);
   },
 } satisfies Kernel;

@@ -14,10 +14,11 @@ export function unaryInt8(ctx: PrepareContext): { input: TensorData; output: Ten
   return { input, output, qi: scaleZp(ctx, input.tensor) };
 }
 
-export function lookupEval(table: Int8Array, input: TensorData, output: TensorData): Eval {
-  const x = input.i8;
-  const y = output.i8;
-  return () => {
-    for (let i = 0; i < y.length; i++) y[i] = table[x[i]! + 128]!;
-  };
+/** Eval of a 256-entry table (table[x + 128]) with the SIMD lookup kernel; the table lives in WebAssembly memory. */
+export function lookupEval(ctx: PrepareContext, table: Int8Array, input: TensorData, output: TensorData): Eval {
+  const address = ctx.persistent(256);
+  new Int8Array(ctx.scratch.buffer, address, 256).set(table);
+  const simd = ctx.simd;
+  const n = output.tensor.elements;
+  return () => simd.lookup(input.address, n, address, output.address);
 }

@@ -44,6 +44,6 @@ export default {
       }
       table[v + 128] = Math.min(INT8_MAX, Math.max(INT8_MIN, r));
     }
-    return lookupEval(table, input, output);
+    return lookupEval(ctx, table, input, output);
   },
 } satisfies Kernel;

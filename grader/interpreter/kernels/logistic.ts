@@ -69,6 +69,6 @@ export default {
     const { multiplier, leftShift, radius } = q4InputParams(ctx, qi.scale);
     const table = new Int8Array(256);
     for (let v = INT8_MIN; v <= INT8_MAX; v++) table[v + 128] = logisticInt8(v, qi.zeroPoint, radius, multiplier, leftShift, ctx.rounding);
-    return lookupEval(table, input, output);
+    return lookupEval(ctx, table, input, output);
   },
 } satisfies Kernel;

@@ -38,6 +38,27 @@ export default {
     const shift = Math.min(log2n, 32, 31 + base.shift);
     const multiplier = Number((BigInt(base.multiplier) << BigInt(shift)) / BigInt(n)) | 0;
     const outShift = base.shift - shift;
+    const requant = requantizer(ctx.rounding);
+    const y = output.i8;
+    const zpTimesN = qi.zeroPoint * n;
+    // Axes forming one block (size-1 dimensions between them do not matter): the input is
+    // [outer][reduce][inner], summed on the SIMD kernel into int32, then one requantization each.
+    const sorted = [...axes].sort((a, b) => a - b);
+    const lo = sorted[0] ?? 0;
+    const hi = sorted.at(-1) ?? -1;
+    if (sorted.length > 0 && shape.slice(lo, hi + 1).every((d, i) => axes.has(lo + i) || d === 1)) {
+      const outer = shape.slice(0, lo).reduce((a, b) => a * b, 1);
+      const inner = shape.slice(hi + 1).reduce((a, b) => a * b, 1);
+      const sums = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, outCount);
+      const simd = ctx.simd;
+      return () => {
+        simd.reduceSum(input.address, outer, n, inner, ctx.scratch.address);
+        for (let k = 0; k < outCount; k++) {
+          const v = requant((sums[k]! - zpTimesN) | 0, multiplier, outShift) + qo.zeroPoint;
+          y[k] = v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v;
+        }
+      };
+    }
     // Output index of every input element.
     const map = new Int32Array(input.tensor.elements);
     const idx = new Array<number>(rank).fill(0);
@@ -50,11 +71,8 @@ export default {
         idx[d] = 0;
       }
     }
-    const requant = requantizer(ctx.rounding);
     const sums = new Int32Array(outCount);
     const x = input.i8;
-    const y = output.i8;
-    const zpTimesN = qi.zeroPoint * n;
     return () => {
       sums.fill(0);
       for (let i = 0; i < map.length; i++) {

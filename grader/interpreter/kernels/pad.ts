@@ -21,24 +21,31 @@ function preparePad(ctx: PrepareContext) {
     before.push(lo);
   }
   const value = constant ? constant.i8[0]! : scaleZp(ctx, output.tensor).zeroPoint;
-  // Output index of every input element, computed once.
-  const map = new Int32Array(input.tensor.elements);
+  // Fill the output, then copy the input in as runs of its innermost dimension: one strided copy
+  // (rows of the second-innermost dimension) per index of the outer dimensions, offsets computed once.
+  const inner = rank > 0 ? inShape[rank - 1]! : 1;
+  const rows = rank > 1 ? inShape[rank - 2]! : 1;
   const outStrides = outShape.map((_, d) => outShape.slice(d + 1).reduce((a, b) => a * b, 1));
-  const idx = new Array<number>(rank).fill(0);
-  for (let i = 0; i < map.length; i++) {
-    let o = 0;
-    for (let d = 0; d < rank; d++) o += (idx[d]! + before[d]!) * outStrides[d]!;
-    map[i] = o;
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d]! < inShape[d]!) break;
+  const lead = inShape.slice(0, Math.max(0, rank - 2));
+  const count = lead.reduce((a, b) => a * b, 1);
+  const src = new Int32Array(count);
+  const dst = new Int32Array(count);
+  const idx = new Array<number>(lead.length).fill(0);
+  const base = before.reduce((a, p, d) => a + p * outStrides[d]!, 0);
+  for (let k = 0; k < count; k++) {
+    src[k] = k * rows * inner;
+    dst[k] = base + idx.reduce((a, v, d) => a + v * outStrides[d]!, 0);
+    for (let d = lead.length - 1; d >= 0; d--) {
+      if (++idx[d]! < lead[d]!) break;
       idx[d] = 0;
     }
   }
-  const x = input.i8;
-  const y = output.i8;
+  const rowStride = rank > 1 ? outStrides[rank - 2]! : 0;
+  const simd = ctx.simd;
+  const [x, y, n] = [input.address, output.address, output.tensor.elements];
   return () => {
-    y.fill(value);
-    for (let i = 0; i < map.length; i++) y[map[i]!] = x[i]!;
+    simd.fill(y, value, n);
+    for (let k = 0; k < count; k++) simd.copyRuns(x + src[k]!, inner, y + dst[k]!, rowStride, inner, rows);
   };
 }
 

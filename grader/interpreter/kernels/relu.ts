@@ -29,6 +29,6 @@ export default {
       r = Math.max(actMin, r);
       table[v + 128] = Math.min(INT8_MAX, r);
     }
-    return lookupEval(table, input, output);
+    return lookupEval(ctx, table, input, output);
   },
 } satisfies Kernel;

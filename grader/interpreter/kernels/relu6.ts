@@ -23,13 +23,8 @@ export default {
     ensure(ctx, rounded < 2 ** 31, 'input scale is too small for RELU6');
     const six = Math.min(INT8_MAX, Math.max(INT8_MIN, rounded + qi.zeroPoint));
     const zero = qi.zeroPoint;
-    const x = input.i8;
-    const y = output.i8;
-    return () => {
-      for (let i = 0; i < y.length; i++) {
-        const v = x[i]!;
-        y[i] = v > six ? six : v < zero ? zero : v;
-      }
-    };
+    const simd = ctx.simd;
+    const n = output.tensor.elements;
+    return () => simd.clampInt8(input.address, n, zero, six, output.address);
   },
 } satisfies Kernel;

@@ -46,8 +46,18 @@ export default {
     ensure(ctx, leftShift >= 0, 'softmax input scale × beta is too small');
     const x = input.i8;
     const y = output.i8;
-    // exp() of each row element, reused between the sum and the output pass.
-    const exps = new Int32Array(depth);
+    // exp() and its rescaled summand depend only on diff = x − max ∈ [−255, 0]: tabulated by −diff
+    // (diffs below diffMin contribute nothing and give −128).
+    const exps = new Int32Array(256);
+    const terms = new Int32Array(256);
+    const live = new Uint8Array(256);
+    for (let k = 0; k < 256; k++) {
+      if (-k < diffMin) continue;
+      const e = expOnNegativeValues(multiplyByQuantizedMultiplierGreaterThanOne(-k, multiplier, leftShift, rounding), SCALED_DIFF_INTEGER_BITS);
+      exps[k] = e;
+      terms[k] = rescale(e, 0, ACCUMULATION_INTEGER_BITS);
+      live[k] = 1;
+    }
 
     return () => {
       for (let r = 0; r < rows; r++) {
@@ -55,23 +65,13 @@ export default {
         let maxIn = -128;
         for (let c = 0; c < depth; c++) if (x[base + c]! > maxIn) maxIn = x[base + c]!;
         let sumOfExps = 0;
-        for (let c = 0; c < depth; c++) {
-          const diff = x[base + c]! - maxIn;
-          if (diff >= diffMin) {
-            const scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, multiplier, leftShift, rounding);
-            const e = expOnNegativeValues(scaled, SCALED_DIFF_INTEGER_BITS);
-            exps[c] = e;
-            sumOfExps = (sumOfExps + rescale(e, 0, ACCUMULATION_INTEGER_BITS)) | 0;
-          } else {
-            exps[c] = 0;
-          }
-        }
+        for (let c = 0; c < depth; c++) sumOfExps = (sumOfExps + terms[maxIn - x[base + c]!]!) | 0;
         const { scale, numBitsOverUnit } = getReciprocal(sumOfExps, ACCUMULATION_INTEGER_BITS);
         const exponent = numBitsOverUnit + 31 - 8;
         for (let c = 0; c < depth; c++) {
-          if (x[base + c]! - maxIn >= diffMin) {
-            const unsat = roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, exps[c]!), exponent);
-            const v = unsat - 128;
+          const k = maxIn - x[base + c]!;
+          if (live[k]) {
+            const v = roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, exps[k]!), exponent) - 128;
             y[base + c] = v > 127 ? 127 : v < -128 ? -128 : v;
           } else {
             y[base + c] = -128;

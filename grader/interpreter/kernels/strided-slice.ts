@@ -44,6 +44,34 @@ export default {
     const count = ranges.reduce((a, r) => a * r.length, 1);
     ensure(ctx, count === output.tensor.elements, `slice has ${count} elements, output ${output.tensor.elements}`);
     const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, c) => a * c, 1));
+    const width = input.tensor.type === 'int32' ? 4 : 1;
+    // int8 up to rank 4: every dimension is an arithmetic progression (first index, step), so a
+    // strided copy does it — runs of the innermost dimension when its step is 1, else a gather.
+    if (width === 1 && rank <= 4 && count > 0) {
+      const lens = ranges.map((r) => r.length);
+      const steps = ranges.map((r, d) => (r.length > 1 ? r[1]! - r[0]! : 1) * strides[d]!);
+      const first = ranges.reduce((a, r, d) => a + r[0]! * strides[d]!, 0);
+      const simd = ctx.simd;
+      const [xa, ya] = [input.address + first, output.address];
+      while (lens.length < 4) {
+        lens.unshift(1);
+        steps.unshift(0);
+      }
+      const [n0, n1, n2, n3] = lens as [number, number, number, number];
+      const [s0, s1, s2, s3] = steps as [number, number, number, number];
+      if (s3 === 1) {
+        return () => {
+          let o = ya;
+          for (let i0 = 0; i0 < n0; i0++) {
+            for (let i1 = 0; i1 < n1; i1++) {
+              simd.copyRuns(xa + i0 * s0 + i1 * s1, s2, o, n3, n3, n2);
+              o += n2 * n3;
+            }
+          }
+        };
+      }
+      return () => simd.gather4(xa, n0, s0, n1, s1, n2, s2, n3, s3, ya);
+    }
     const map = new Int32Array(count);
     const idx = new Array<number>(rank).fill(0);
     for (let k = 0; k < count; k++) {
@@ -55,7 +83,6 @@ export default {
         idx[d] = 0;
       }
     }
-    const width = input.tensor.type === 'int32' ? 4 : 1;
     const x = input.bytes;
     const y = output.bytes;
     return () => {

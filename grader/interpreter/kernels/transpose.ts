@@ -16,6 +16,19 @@ export default {
     ensure(ctx, output.tensor.shape.every((d, i) => d === inShape[p[i]!]), 'output shape does not match the permutation');
     const inStrides = inShape.map((_, d) => inShape.slice(d + 1).reduce((a, b) => a * b, 1));
     const outShape = output.tensor.shape;
+    if (rank <= 4) {
+      // Output in order, reading the input with permuted strides: one strided gather.
+      const lens = [...outShape];
+      const steps = p.map((axis) => inStrides[axis]!);
+      while (lens.length < 4) {
+        lens.unshift(1);
+        steps.unshift(0);
+      }
+      const simd = ctx.simd;
+      const [n0, n1, n2, n3] = lens as [number, number, number, number];
+      const [s0, s1, s2, s3] = steps as [number, number, number, number];
+      return () => simd.gather4(input.address, n0, s0, n1, s1, n2, s2, n3, s3, output.address);
+    }
     // Input index for every output element, computed once.
     const map = new Int32Array(output.tensor.elements);
     const idx = new Array<number>(rank).fill(0);

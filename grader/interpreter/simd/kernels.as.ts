@@ -95,6 +95,7 @@ const F_RND = 7; // single: i64 2^(t − 1), t = 31 − shift
 const MODE_GENERAL = 0; // branches on the header flags
 const MODE_SINGLE_SCALED = 1; // single rounding, prescaled accumulators, one shift
 const MODE_DOUBLE_PLAIN = 2; // double rounding, no left shifts, per-channel right shifts
+const MODE_DOUBLE_SCALED = 3; // double rounding folded into one rounding, prescaled accumulators, one shift
 
 /** Upper 32 bits of each i64 lane of a and b, as one i32x4 (a's two lanes first). */
 // @ts-ignore: decorator
@@ -125,6 +126,16 @@ const MODE_DOUBLE_PLAIN = 2; // double rounding, no left shifts, per-channel rig
     const as = i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4));
     const u = highHalves(i64x2.extmul_low_i32x4_s(as, m), i64x2.extmul_high_i32x4_s(as, m));
     return i32x4.shr_s(i32x4.add(u, v128.load32_splat(flags + H_HALF)), shr);
+  }
+  if (mode == MODE_DOUBLE_SCALED) {
+    // Double rounding as one (quant-params.ts wasmRequant): with L = 2^(E−e) (F_LEFT), K = L·(2^30 +
+    // 2^(30+e)) (F_RND) and s = [a < 0], the result is floor((a·L·m + K − s·L·2^31) / 2^(31+E)); L is
+    // even, so the s term leaves the high half as s·L/2 (F_MASK).
+    const as = i32x4.mul(a, v128.load(f + cp4 * F_LEFT + c4));
+    const rnd = f + cp4 * F_RND + (c4 << 1);
+    const u = highHalves(i64x2.add(i64x2.extmul_low_i32x4_s(as, m), v128.load(rnd)), i64x2.add(i64x2.extmul_high_i32x4_s(as, m), v128.load(rnd, 16)));
+    const corr = v128.and(i32x4.shr_s(a, 31), v128.load(f + cp4 * F_MASK + c4));
+    return i32x4.shr_s(i32x4.sub(u, corr), shr);
   }
   if (mode == MODE_DOUBLE_PLAIN) {
     // Double rounding, no left shifts, per-channel right shifts: the general path below, unbranched.
@@ -302,10 +313,15 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
   const pairs = (K + 1) >> 1;
   const groupBytes = <usize>(pairs << 5);
   const xs = <usize>(pairs << 2);
+  // Filters in chunks whose packed weights stay in L1 (16 KiB) while every pixel passes: with few
+  // pixels and many weights (late 1×1 layers) streaming all weights per 4 pixels was memory bound.
+  const gChunk = max(8, <i32>(16384 / <i32>groupBytes) << 3);
+  for (let gStart = 0; gStart < N; gStart += gChunk) {
+  const gEnd = min(N, gStart + gChunk);
   let p = 0;
   for (; p + 4 <= pixels; p += 4) {
     const x0 = x16 + <usize>p * xs;
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       const b0 = v128.load(f + g4);
       const b1 = v128.load(f + g4, 16);
@@ -348,7 +364,7 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
   }
   for (; p < pixels; p++) {
     const x0 = x16 + <usize>p * xs;
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       let a0 = v128.load(f + g4);
       let a1 = v128.load(f + g4, 16);
@@ -365,6 +381,7 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
       else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
     }
   }
+  }
   if (!vector) requantizeBiased(acc, pixels, N, q, out);
 }
 
@@ -372,6 +389,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   const mode = load<i32>(q + H_MODE);
   if (mode == MODE_SINGLE_SCALED) gemmImpl(x, xStride, pixels, K, wp, N, q, out, acc, x16, MODE_SINGLE_SCALED);
   else if (mode == MODE_DOUBLE_PLAIN) gemmImpl(x, xStride, pixels, K, wp, N, q, out, acc, x16, MODE_DOUBLE_PLAIN);
+  else if (mode == MODE_DOUBLE_SCALED) gemmImpl(x, xStride, pixels, K, wp, N, q, out, acc, x16, MODE_DOUBLE_SCALED);
   else gemmImpl(x, xStride, pixels, K, wp, N, q, out, acc, x16, MODE_GENERAL);
 }
 
@@ -412,11 +430,19 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   const nextRow = <usize>(rowStep - 4 * rowPairs);
   const pixels = outH * outW;
   let p = 0;
+  // Window addresses of pixels p..p+4, stepped along rows (an integer division per pixel cost as
+  // much as the arithmetic of a small convolution).
+  let wy = 0;
+  let wx = 0;
   for (; p + 4 <= pixels; p += 4) {
-    const x0 = window(x, p, outW, rowStride, pixelStride);
-    const d1 = window(x, p + 1, outW, rowStride, pixelStride) - x0;
-    const d2 = window(x, p + 2, outW, rowStride, pixelStride) - x0;
-    const d3 = window(x, p + 3, outW, rowStride, pixelStride) - x0;
+    const x0 = x + <usize>(wy * rowStride + wx * pixelStride);
+    if (++wx == outW) { wx = 0; wy++; }
+    const d1 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
+    if (++wx == outW) { wx = 0; wy++; }
+    const d2 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
+    if (++wx == outW) { wx = 0; wy++; }
+    const d3 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
+    if (++wx == outW) { wx = 0; wy++; }
     for (let g = 0; g < N; g += 8) {
       const g4 = <usize>(g << 2);
       const b0 = v128.load(f + g4);
@@ -493,6 +519,7 @@ export function conv(
   const mode = load<i32>(q + H_MODE);
   if (mode == MODE_SINGLE_SCALED) convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_SINGLE_SCALED);
   else if (mode == MODE_DOUBLE_PLAIN) convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_DOUBLE_PLAIN);
+  else if (mode == MODE_DOUBLE_SCALED) convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_DOUBLE_SCALED);
   else convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_GENERAL);
 }
 
@@ -678,6 +705,7 @@ export function depthwise(
   const mode = load<i32>(q + H_MODE);
   if (mode == MODE_SINGLE_SCALED) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_SINGLE_SCALED);
   else if (mode == MODE_DOUBLE_PLAIN) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_DOUBLE_PLAIN);
+  else if (mode == MODE_DOUBLE_SCALED) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_DOUBLE_SCALED);
   else depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_GENERAL);
 }
 
@@ -735,3 +763,4 @@ export function averagePool(
     }
   }
 }
+export * from "./elementwise.as";

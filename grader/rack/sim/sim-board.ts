@@ -5,7 +5,7 @@
  * (board-process.ts) puts it on a serial port and injects faults.
  */
 import { Interpreter } from '../../interpreter/interpreter.js';
-import type { ArithmeticProfileName } from '../../interpreter/arithmetic.js';
+import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../../interpreter/arithmetic.js';
 import { parseModel } from '../../tflite/parse.js';
 import { estimateArena } from '../../validate/arena.js';
 import { FIRMWARE_OP_SET } from '../../validate/op-set.js';
@@ -20,6 +20,7 @@ export interface SimBoardOptions {
   modelSlot?: number;
   maxArena?: number;
   chunk?: number;
+  /** Arithmetic the simulated firmware computes with; default: stock TFLM, as a Nano's. */
   arithmetic?: ArithmeticProfileName;
   /** Multiplies modelled latency (board-to-board spread); default 1. */
   speed?: number;
@@ -58,7 +59,7 @@ export class SimBoard {
       mhz: 64,
       ops: [...FIRMWARE_OP_SET.keys()],
     };
-    this.arithmetic = opts.arithmetic ?? 'tflite';
+    this.arithmetic = opts.arithmetic ?? DEFAULT_ARITHMETIC;
     this.speed = opts.speed ?? 1;
     this.name = opts.name ?? 'tinyarena-harness-sim';
   }

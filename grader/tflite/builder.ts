@@ -1,9 +1,11 @@
 /**
- * Builds small .tflite files with the flatbuffers Builder, for tests that need a particular flaw
- * (float op, custom op, bad quantization, several subgraphs, external buffers, …).
+ * Writes .tflite files with the flatbuffers Builder: the model zoo of bench/zoo (realistic TinyML
+ * architectures for benchmarks and cross-checks) and tests that need a particular model or flaw
+ * (float op, custom op, bad quantization, several subgraphs, external buffers, …). The writer
+ * counterpart of parse.ts; nothing here is checked, by design.
  */
 import { Builder } from 'flatbuffers';
-import { BUILTIN_OPERATOR_NAMES, BUILTIN_OPTIONS_NAMES, TENSOR_TYPES, type TensorType } from '../../grader/tflite/schema.js';
+import { BUILTIN_OPERATOR_NAMES, BUILTIN_OPTIONS_NAMES, TENSOR_TYPES, type TensorType } from './schema.js';
 
 export interface TensorDef {
   name?: string;
@@ -20,8 +22,8 @@ export interface OpDef {
   version?: number;
   inputs: number[];
   outputs: number[];
-  /** Builtin options: union member name and (field id → int32/int8/float value). */
-  options?: { union: string; int8?: Record<number, number>; int32?: Record<number, number>; float?: Record<number, number> };
+  /** Builtin options: union member name and (field id → int32/int8/float value, or int32 vector). */
+  options?: { union: string; int8?: Record<number, number>; int32?: Record<number, number>; float?: Record<number, number>; int32s?: Record<number, number[]> };
 }
 
 export interface ModelDef {
@@ -34,6 +36,8 @@ export interface ModelDef {
   extraSubgraphs?: number;
   /** Store constant data after the flatbuffer (Buffer.offset/size) instead of inline. */
   externalData?: boolean;
+  /** Model.description. */
+  description?: string;
 }
 
 export function buildModel(def: ModelDef): Uint8Array {
@@ -121,7 +125,9 @@ export function buildModel(def: ModelDef): Uint8Array {
     if (op.options) {
       unionType = BUILTIN_OPTIONS_NAMES.indexOf(op.options.union);
       if (unionType < 1) throw new Error(`unknown options ${op.options.union}`);
+      const vectors = Object.entries(op.options.int32s ?? {}).map(([id, xs]) => [Number(id), intVector(xs)] as const);
       b.startObject(8);
+      for (const [id, vec] of vectors) b.addFieldOffset(id, vec, 0);
       for (const [id, v] of Object.entries(op.options.int8 ?? {})) b.addFieldInt8(Number(id), v, -999);
       for (const [id, v] of Object.entries(op.options.int32 ?? {})) b.addFieldInt32(Number(id), v, -999);
       for (const [id, v] of Object.entries(op.options.float ?? {})) b.addFieldFloat32(Number(id), v, -999);
@@ -172,7 +178,7 @@ export function buildModel(def: ModelDef): Uint8Array {
   const codesVec = offsetVector(codeOffsets);
   const subgraphsVec = offsetVector(subgraphs);
   const buffersVec = offsetVector(bufferOffsets);
-  const description = b.createString('built by tinyarena tests');
+  const description = b.createString(def.description ?? 'built by tinyarena');
   b.startObject(8);
   b.addFieldInt32(0, def.version ?? 3, 0);
   b.addFieldOffset(1, codesVec, 0);
@@ -220,25 +226,3 @@ export const i32 = (xs: number[]) => new Uint8Array(Int32Array.from(xs).buffer);
 /** float32 little-endian bytes from numbers. */
 export const f32 = (xs: number[]) => new Uint8Array(Float32Array.from(xs).buffer);
 
-/**
- * A tiny full-int8 model: input [1,4] → FULLY_CONNECTED (2 units) → SOFTMAX → output [1,2].
- * Tests derive flawed variants from it.
- */
-export function tinyInt8Model(): ModelDef {
-  const q = (scale: number, zp: number) => ({ scale: [scale], zeroPoint: [zp] });
-  return {
-    tensors: [
-      { name: 'input', shape: [1, 4], type: 'int8', quant: q(0.05, -3) },
-      { name: 'dense/weights', shape: [2, 4], type: 'int8', data: i8([1, -2, 3, -4, 5, -6, 7, -8]), quant: q(0.02, 0) },
-      { name: 'dense/bias', shape: [2], type: 'int32', data: i32([10, -10]), quant: q(0.001, 0) },
-      { name: 'dense/out', shape: [1, 2], type: 'int8', quant: q(0.1, 4) },
-      { name: 'probs', shape: [1, 2], type: 'int8', quant: q(1 / 256, -128) },
-    ],
-    ops: [
-      { op: 'FULLY_CONNECTED', version: 4, inputs: [0, 1, 2], outputs: [3], options: { union: 'FullyConnectedOptions', int8: { 0: 0 } } },
-      { op: 'SOFTMAX', version: 2, inputs: [3], outputs: [4], options: { union: 'SoftmaxOptions', float: { 0: 1 } } },
-    ],
-    inputs: [0],
-    outputs: [4],
-  };
-}

@@ -1,0 +1,522 @@
+// AssemblyScript: the engine's element-wise and data-movement kernels (re-exported by kernels.as.ts).
+// ADD/SUB/MUL requantize exactly as TFLite's reference kernels (per-tensor multipliers, both
+// rounding builds) with i64 lane products; unary int8 ops are 256-entry table lookups done with
+// swizzles; MAX_POOL_2D, channel-replicating padding for depthwise multipliers, strided copies.
+
+/** 16 bytes of scratch for partial vectors (in the runtime's reserved first page). */
+const TAIL_IN_A: usize = memory.data(16, 16);
+const TAIL_IN_B: usize = memory.data(16, 16);
+const TAIL_OUT: usize = memory.data(16, 16);
+
+// ───────────────────────── per-tensor requantization, 4 lanes ─────────────────────────
+
+/**
+ * TFLite MultiplyByQuantizedMultiplier(x, m, shift) on 4 lanes, m ≥ 0.
+ * double (gemmlowp): SaturatingRoundingDoublingHighMul(x·2^left, m) = floor((x·2^left·m + 2^30)/2^31)
+ * (m ≥ 0 rules out the saturation case), then RoundingDivideByPOT(·, right).
+ * single: floor((x·m + 2^(t−1)) / 2^t), t = 31 − shift.
+ */
+// @ts-ignore: decorator
+@inline function mbqm4(x: v128, m: v128, single: bool, left: i32, right: i32, t: i32, rnd: v128, mask: v128, halfMask: v128): v128 {
+  if (single) {
+    const lo = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), rnd), t);
+    const hi = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), rnd), t);
+    return i32x4.shuffle(lo, hi, 0, 2, 4, 6);
+  }
+  const xl = left ? i32x4.shl(x, left) : x;
+  const half = i64x2.splat(1 << 30);
+  const lo = i64x2.shl(i64x2.add(i64x2.extmul_low_i32x4_s(xl, m), half), 1);
+  const hi = i64x2.shl(i64x2.add(i64x2.extmul_high_i32x4_s(xl, m), half), 1);
+  const high = i32x4.shuffle(lo, hi, 1, 3, 5, 7);
+  if (right == 0) return high;
+  const rem = v128.and(high, mask);
+  const threshold = i32x4.sub(halfMask, i32x4.shr_s(high, 31));
+  return i32x4.sub(i32x4.shr_s(high, right), i32x4.gt_s(rem, threshold));
+}
+
+// Parameter block of a binary op (i32 words), written by kernels/binary.ts.
+const B_KIND = 0; // 0 ADD, 1 SUB, 2 MUL
+const B_SINGLE = 4;
+const B_OFF_A = 8; // −zero point of a
+const B_OFF_B = 12;
+const B_M1 = 16;
+const B_S1 = 20;
+const B_M2 = 24;
+const B_S2 = 28;
+const B_MO = 32;
+const B_SO = 36;
+const B_ZO = 40;
+const B_MIN = 44;
+const B_MAX = 48;
+
+/** 16 int8 lanes widened to four i32x4 (+ offset). */
+// @ts-ignore: decorator
+@inline function widen0(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v)), off);
+}
+// @ts-ignore: decorator
+@inline function widen1(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_high_i16x8_s(i16x8.extend_low_i8x16_s(v)), off);
+}
+// @ts-ignore: decorator
+@inline function widen2(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_low_i16x8_s(i16x8.extend_high_i8x16_s(v)), off);
+}
+// @ts-ignore: decorator
+@inline function widen3(v: v128, off: v128): v128 {
+  return i32x4.add(i32x4.extend_high_i16x8_s(i16x8.extend_high_i8x16_s(v)), off);
+}
+
+/** Requantization constants of one (multiplier, shift) pair. */
+// @ts-ignore: decorator
+@inline function rqLeft(shift: i32): i32 {
+  return shift > 0 ? shift : 0;
+}
+// @ts-ignore: decorator
+@inline function rqRight(shift: i32): i32 {
+  return shift > 0 ? 0 : -shift;
+}
+// @ts-ignore: decorator
+@inline function rqRnd(shift: i32): v128 {
+  return i64x2.splat(31 - shift > 0 ? <i64>1 << <i64>(30 - shift) : 0);
+}
+// @ts-ignore: decorator
+@inline function rqMask(shift: i32): i32 {
+  const right = rqRight(shift);
+  return right >= 31 ? 0x7fffffff : (1 << right) - 1;
+}
+
+/**
+ * add.cc's input stage, MultiplyByQuantizedMultiplier(v·2^20, m, shift ≤ 0) for |v| ≤ 255, in int32
+ * lanes only: with m = mh·2^11 + ml, v·2^20·m / 2^31 = (v·mh·2^11 + v·ml) / 2^11, and both products
+ * fit in 32 bits. double: floor((v·m + 2^10) / 2^11) = v·mh + ((v·ml + 2^10) >> 11) (the gemmlowp
+ * high half), then RoundingDivideByPOT(e); single: floor((v·m + 2^(T−1)) / 2^T), T = 11 − shift,
+ * = (v·mh + rc + ((v·ml + rl) >> 11)) >> (T − 11) with the rounding term in rc = 2^(T−12) or, for
+ * T = 11, in rl = 2^10.
+ */
+// @ts-ignore: decorator
+@inline function inputStage(v: v128, mh: v128, ml: v128, rc: v128, rl: v128, sh: i32, single: bool, e: i32, k: v128, h: v128): v128 {
+  const x = i32x4.shr_s(i32x4.add(i32x4.add(i32x4.mul(v, mh), rc), i32x4.shr_s(i32x4.add(i32x4.mul(v, ml), rl), 11)), sh);
+  if (single || e == 0) return x;
+  const rem = v128.and(x, k);
+  const threshold = i32x4.sub(h, i32x4.shr_s(x, 31));
+  return i32x4.sub(i32x4.shr_s(x, e), i32x4.gt_s(rem, threshold));
+}
+
+/** One group of 4 lanes of ADD/SUB/MUL, before the zero point and clamp. */
+// @ts-ignore: decorator
+@inline function lanes4(
+  kind: i32, single: bool, va: v128, vb: v128,
+  mh1: v128, ml1: v128, rc1: v128, rl1: v128, sh1: i32, e1: i32, k1: v128, h1: v128,
+  mh2: v128, ml2: v128, rc2: v128, rl2: v128, sh2: i32, e2: i32, k2: v128, h2: v128,
+  mo: v128, lo_: i32, eo: i32, to: i32, no: v128, ko: v128, ho: v128,
+): v128 {
+  if (kind == 2) return mbqm4(i32x4.mul(va, vb), mo, single, lo_, eo, to, no, ko, ho);
+  // add.cc / sub.cc: inputs shifted left by 20 bits, each rescaled, combined, rescaled to the output.
+  const x1 = inputStage(va, mh1, ml1, rc1, rl1, sh1, single, e1, k1, h1);
+  const x2 = inputStage(vb, mh2, ml2, rc2, rl2, sh2, single, e2, k2, h2);
+  return mbqm4(kind == 1 ? i32x4.sub(x1, x2) : i32x4.add(x1, x2), mo, single, lo_, eo, to, no, ko, ho);
+}
+
+/**
+ * ADD/SUB (kind 0/1) or MUL (kind 2) of 16 int8 lanes, with zero point and clamp. Every constant
+ * comes in as an argument, read from the parameter block once per call: loads inside the loop could
+ * not be hoisted past the stores (they might alias).
+ */
+// @ts-ignore: decorator
+@inline function binary16(
+  kind: i32, single: bool, a: v128, b: v128, offA: v128, offB: v128,
+  mh1: v128, ml1: v128, rc1: v128, rl1: v128, sh1: i32, e1: i32, k1: v128, h1: v128,
+  mh2: v128, ml2: v128, rc2: v128, rl2: v128, sh2: i32, e2: i32, k2: v128, h2: v128,
+  mo: v128, lo_: i32, eo: i32, to: i32, no: v128, ko: v128, ho: v128,
+  zo: v128, lo: v128, hi: v128,
+): v128 {
+  // Four groups of 4 lanes, written out (a loop over them was not unrolled).
+  const r0 = lanes4(kind, single, widen0(a, offA), widen0(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
+  const r1 = lanes4(kind, single, widen1(a, offA), widen1(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
+  const r2 = lanes4(kind, single, widen2(a, offA), widen2(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
+  const r3 = lanes4(kind, single, widen3(a, offA), widen3(b, offB), mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho);
+  const w0 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r0, r1), zo);
+  const w1 = i16x8.add_sat_s(i16x8.narrow_i32x4_s(r2, r3), zo);
+  return i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(w0, w1), lo), hi);
+}
+
+// @ts-ignore: decorator
+@inline function binaryImpl(kind: i32, single: bool, a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, q: usize): void {
+  const offA = i32x4.splat(load<i32>(q + B_OFF_A));
+  const offB = i32x4.splat(load<i32>(q + B_OFF_B));
+  const s1 = load<i32>(q + B_S1), s2 = load<i32>(q + B_S2), so = load<i32>(q + B_SO);
+  const mo = i32x4.splat(load<i32>(q + B_MO));
+  const lo_ = rqLeft(so);
+  // Input stages (ADD/SUB: shift ≤ 0, checked at prepare).
+  const m1 = load<i32>(q + B_M1), m2 = load<i32>(q + B_M2);
+  const mh1 = i32x4.splat(m1 >> 11), ml1 = i32x4.splat(m1 & 2047), mh2 = i32x4.splat(m2 >> 11), ml2 = i32x4.splat(m2 & 2047);
+  // single: T = 11 − shift; double: the high half first (T = 11), RoundingDivideByPOT after.
+  const T1 = single ? 11 - s1 : 11, T2 = single ? 11 - s2 : 11;
+  const rc1 = i32x4.splat(T1 > 11 ? 1 << (T1 - 12) : 0), rc2 = i32x4.splat(T2 > 11 ? 1 << (T2 - 12) : 0);
+  const rl1 = i32x4.splat(T1 > 11 ? 0 : 1024), rl2 = i32x4.splat(T2 > 11 ? 0 : 1024);
+  const sh1 = T1 - 11, sh2 = T2 - 11;
+  const e1 = rqRight(s1), e2 = rqRight(s2), eo = rqRight(so);
+  const k1 = i32x4.splat(rqMask(s1)), k2 = i32x4.splat(rqMask(s2)), ko = i32x4.splat(rqMask(so));
+  const h1 = i32x4.splat(rqMask(s1) >> 1), h2 = i32x4.splat(rqMask(s2) >> 1), ho = i32x4.splat(rqMask(so) >> 1);
+  const no = rqRnd(so);
+  const to = 31 - so;
+  const zo = i16x8.splat(<i16>load<i32>(q + B_ZO));
+  const lo = i8x16.splat(<i8>load<i32>(q + B_MIN));
+  const hi = i8x16.splat(<i8>load<i32>(q + B_MAX));
+  const vecEnd = inner & ~15;
+  for (let o = 0; o < outer; o++) {
+    const pa = a + <usize>(o * aOuter);
+    const pb = b + <usize>(o * bOuter);
+    const po = out + <usize>(o * inner);
+    const sa = aInner ? i8x16.splat(0) : v128.load8_splat(pa);
+    const sb = bInner ? i8x16.splat(0) : v128.load8_splat(pb);
+    let i = 0;
+    for (; i < vecEnd; i += 16) {
+      const va = aInner ? v128.load(pa + <usize>i) : sa;
+      const vb = bInner ? v128.load(pb + <usize>i) : sb;
+      v128.store(po + <usize>i, binary16(kind, single, va, vb, offA, offB, mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
+    }
+    if (i < inner) {
+      const n = <usize>(inner - i);
+      let va = sa;
+      let vb = sb;
+      if (aInner) {
+        memory.copy(TAIL_IN_A, pa + <usize>i, n);
+        va = v128.load(TAIL_IN_A);
+      }
+      if (bInner) {
+        memory.copy(TAIL_IN_B, pb + <usize>i, n);
+        vb = v128.load(TAIL_IN_B);
+      }
+      v128.store(TAIL_OUT, binary16(kind, single, va, vb, offA, offB, mh1, ml1, rc1, rl1, sh1, e1, k1, h1, mh2, ml2, rc2, rl2, sh2, e2, k2, h2, mo, lo_, eo, to, no, ko, ho, zo, lo, hi));
+      memory.copy(po + <usize>i, TAIL_OUT, n);
+    }
+  }
+}
+
+/**
+ * out[o·inner + i] = a[o·aOuter + i·aInner] ⊕ b[o·bOuter + i·bInner] for int8 ADD/SUB/MUL with
+ * requantization (parameter block `q`); aInner/bInner are 1 (contiguous) or 0 (broadcast).
+ */
+export function binary(a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, q: usize): void {
+  const kind = load<i32>(q + B_KIND);
+  const single = load<i32>(q + B_SINGLE) != 0;
+  // One instantiation per (kind, rounding): the lane code has no branches left.
+  if (kind == 2) {
+    if (single) binaryImpl(2, true, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+    else binaryImpl(2, false, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+  } else if (kind == 1) {
+    if (single) binaryImpl(1, true, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+    else binaryImpl(1, false, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+  } else {
+    if (single) binaryImpl(0, true, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+    else binaryImpl(0, false, a, aInner, aOuter, b, bInner, bOuter, inner, outer, out, q);
+  }
+}
+
+// ───────────────────────── table lookups ─────────────────────────
+
+/**
+ * y[i] = table[x[i] + 128] for n int8 values: the 256-entry table (at `table`, 16 rows of 16) is
+ * read with one swizzle per row (indices past 15 give 0, so each row only answers its own inputs).
+ */
+export function lookup(x: usize, n: i32, table: usize, out: usize): void {
+  const t0 = v128.load(table), t1 = v128.load(table, 16), t2 = v128.load(table, 32), t3 = v128.load(table, 48);
+  const t4 = v128.load(table, 64), t5 = v128.load(table, 80), t6 = v128.load(table, 96), t7 = v128.load(table, 112);
+  const t8 = v128.load(table, 128), t9 = v128.load(table, 144), t10 = v128.load(table, 160), t11 = v128.load(table, 176);
+  const t12 = v128.load(table, 192), t13 = v128.load(table, 208), t14 = v128.load(table, 224), t15 = v128.load(table, 240);
+  const bias = i8x16.splat(-128);
+  const step = i8x16.splat(16);
+  const vecEnd = n & ~15;
+  for (let i = 0; i < vecEnd; i += 16) {
+    // Index 0..255 as bytes (x + 128), then row by row: subtracting 16 moves the next row to 0..15.
+    let idx = i8x16.sub(v128.load(x + <usize>i), bias);
+    let r = i8x16.swizzle(t0, idx);
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t1, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t2, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t3, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t4, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t5, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t6, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t7, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t8, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t9, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t10, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t11, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t12, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t13, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t14, idx));
+    idx = i8x16.sub(idx, step);
+    r = v128.or(r, i8x16.swizzle(t15, idx));
+    v128.store(out + <usize>i, r);
+  }
+  for (let i = vecEnd; i < n; i++) store<i8>(out + <usize>i, load<i8>(table + <usize>(<i32>load<i8>(x + <usize>i) + 128)));
+}
+
+/** y = min(max(x, lo), hi) on n int8 values (RELU6 and friends without requantization). */
+export function clampInt8(x: usize, n: i32, lo: i32, hi: i32, out: usize): void {
+  const l = i8x16.splat(<i8>lo);
+  const h = i8x16.splat(<i8>hi);
+  const vecEnd = n & ~15;
+  for (let i = 0; i < vecEnd; i += 16) v128.store(out + <usize>i, i8x16.min_s(i8x16.max_s(v128.load(x + <usize>i), l), h));
+  for (let i = vecEnd; i < n; i++) {
+    const v = <i32>load<i8>(x + <usize>i);
+    store<i8>(out + <usize>i, <i8>(v < lo ? lo : v > hi ? hi : v));
+  }
+}
+
+// ───────────────────────── max pooling ─────────────────────────
+
+/** MAX_POOL_2D on one int8 NHWC image (reference_integer_ops::MaxPool), 16 channels per step. */
+export function maxPool(
+  x: usize, inH: i32, inW: i32, C: i32, outH: i32, outW: i32, strideH: i32, strideW: i32,
+  filterH: i32, filterW: i32, padH: i32, padW: i32, actMin: i32, actMax: i32, out: usize,
+): void {
+  const vecEnd = C & ~15;
+  const lo = i8x16.splat(<i8>actMin);
+  const hi = i8x16.splat(<i8>actMax);
+  let o = out;
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = oy * strideH - padH;
+    const fy0 = max(0, -y0);
+    const fy1 = min(filterH, inH - y0);
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = ox * strideW - padW;
+      const fx0 = max(0, -x0);
+      const fx1 = min(filterW, inW - x0);
+      let c = 0;
+      for (; c < vecEnd; c += 16) {
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + c);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load(row + <usize>(fx * C)));
+        }
+        v128.store(o + <usize>c, i8x16.min_s(i8x16.max_s(m, lo), hi));
+      }
+      if (c < C && C >= 16) {
+        // The last channels as one more vector ending at C (overlapping ones get the same values).
+        const t = C - 16;
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + t);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load(row + <usize>(fx * C)));
+        }
+        v128.store(o + <usize>t, i8x16.min_s(i8x16.max_s(m, lo), hi));
+        c = C;
+      }
+      if (c + 8 <= C) {
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + c);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load64_zero(row + <usize>(fx * C)));
+        }
+        v128.store64_lane(o + <usize>c, i8x16.min_s(i8x16.max_s(m, lo), hi), 0);
+        c += 8;
+      }
+      for (; c < C; c++) {
+        let m: i32 = -128;
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C + c);
+          for (let fx = fx0; fx < fx1; fx++) {
+            const v = <i32>load<i8>(row + <usize>(fx * C));
+            if (v > m) m = v;
+          }
+        }
+        store<i8>(o + <usize>c, <i8>(m < actMin ? actMin : m > actMax ? actMax : m));
+      }
+      o += <usize>C;
+    }
+  }
+}
+
+// ───────────────────────── data movement ─────────────────────────
+
+/**
+ * Strided copy of `rows` runs of `run` bytes: run r goes from src + r·srcStride to dst + r·dstStride
+ * (PAD, CONCATENATION, STRIDED_SLICE with unit innermost stride).
+ */
+export function copyRuns(src: usize, srcStride: i32, dst: usize, dstStride: i32, run: i32, rows: i32): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride), src + <usize>(r * srcStride), <usize>run);
+}
+
+/** memset of n bytes. */
+export function fill(dst: usize, value: i32, n: i32): void {
+  memory.fill(dst, <u8>value, <usize>n);
+}
+
+/**
+ * Gather of int8 elements by a 4-level loop (TRANSPOSE, strided slices): out is written in order,
+ * element (i0, i1, i2, i3) reads x + i0·s0 + i1·s1 + i2·s2 + i3·s3 (byte strides).
+ */
+export function gather4(x: usize, n0: i32, s0: i32, n1: i32, s1: i32, n2: i32, s2: i32, n3: i32, s3: i32, out: usize): void {
+  let o = out;
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      for (let i2 = 0; i2 < n2; i2++) {
+        let p = x + <usize>(i0 * s0 + i1 * s1 + i2 * s2);
+        for (let i3 = 0; i3 < n3; i3++) {
+          store<u8>(o++, load<u8>(p));
+          p += <usize>s3;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Like padInput16 (kernels.as.ts) but each input channel written `m` times (C·m channels per pixel):
+ * depthwise convolutions with depth multiplier m then run as multiplier 1 over C·m channels.
+ */
+export function padInput16Repeat(x: usize, inH: i32, inW: i32, C: i32, m: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
+  const Cm = C * m;
+  const fillV = i16x8.splat(<i16>zp);
+  const total = <usize>(rows * cols * Cm) << 1;
+  for (let i: usize = 0; i < total; i += 16) v128.store(out + i, fillV);
+  const copyRows = min(inH, rows - top);
+  const copyCols = min(inW, cols - left);
+  for (let r = 0; r < copyRows; r++) {
+    for (let c = 0; c < copyCols; c++) {
+      const src = x + <usize>((r * inW + c) * C);
+      let dst = out + (<usize>(((r + top) * cols + left + c) * Cm) << 1);
+      for (let k = 0; k < C; k++) {
+        const v = <i16>load<i8>(src + <usize>k);
+        if (m == 8) {
+          v128.store(dst, i16x8.splat(v));
+          dst += 16;
+        } else {
+          for (let j = 0; j < m; j++) {
+            store<i16>(dst, v);
+            dst += 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+// ───────────────────────── reductions ─────────────────────────
+
+/**
+ * acc[o·inner + i] = Σ_r x[(o·reduce + r)·inner + i] (int8 in, int32 sums): MEAN over a contiguous
+ * block of axes. 16 values per step along `inner`.
+ */
+export function reduceSum(x: usize, outer: i32, reduce: i32, inner: i32, acc: usize): void {
+  const vecEnd = inner & ~15;
+  for (let o = 0; o < outer; o++) {
+    const a = acc + <usize>((o * inner) << 2);
+    memory.fill(a, 0, <usize>(inner << 2));
+    for (let r = 0; r < reduce; r++) {
+      const src = x + <usize>((o * reduce + r) * inner);
+      let i = 0;
+      for (; i < vecEnd; i += 16) {
+        const v = v128.load(src + <usize>i);
+        const lo = i16x8.extend_low_i8x16_s(v);
+        const hi = i16x8.extend_high_i8x16_s(v);
+        const p = a + <usize>(i << 2);
+        v128.store(p, i32x4.add(v128.load(p), i32x4.extend_low_i16x8_s(lo)));
+        v128.store(p, i32x4.add(v128.load(p, 16), i32x4.extend_high_i16x8_s(lo)), 16);
+        v128.store(p, i32x4.add(v128.load(p, 32), i32x4.extend_low_i16x8_s(hi)), 32);
+        v128.store(p, i32x4.add(v128.load(p, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+      }
+      for (; i < inner; i++) {
+        const p = a + <usize>(i << 2);
+        store<i32>(p, load<i32>(p) + <i32>load<i8>(src + <usize>i));
+      }
+    }
+  }
+}
+
+// ───────────────────────── float32 → int8 ─────────────────────────
+
+/**
+ * AffineQuantize: zero point + round(x / scale) in float32 (TfLiteRound: halves away from zero),
+ * clamped to int8. Float32 division, as the C++ code divides two floats.
+ */
+export function quantizeF32(x: usize, n: i32, scale: f32, zp: i32, out: usize): void {
+  const sv = f32x4.splat(scale);
+  const half = f32x4.splat(0.5);
+  const one = f32x4.splat(1);
+  const cap = f32x4.splat(1000);
+  const sign = i32x4.splat(0x80000000);
+  const z = i32x4.splat(zp);
+  const vecEnd = n & ~7;
+  for (let i = 0; i < vecEnd; i += 8) {
+    let q0 = i32x4.splat(0), q1 = i32x4.splat(0);
+    for (let h = 0; h < 2; h++) {
+      const v = f32x4.div(v128.load(x + (<usize>(i + 4 * h) << 2)), sv);
+      const a = f32x4.abs(v);
+      const fl = f32x4.floor(a);
+      const r = f32x4.min(f32x4.add(fl, v128.and(f32x4.ge(f32x4.sub(a, fl), half), one)), cap);
+      // Sign back on (r ≥ 0); NaN converts to 0, as the scalar path treats it.
+      const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v128.or(r, v128.and(v, sign))), z);
+      if (h == 0) q0 = q;
+      else q1 = q;
+    }
+    const w = i16x8.narrow_i32x4_s(q0, q1);
+    v128.store64_lane(out + <usize>i, i8x16.narrow_i16x8_s(w, w), 0);
+  }
+  for (let i = vecEnd; i < n; i++) {
+    const v: f32 = load<f32>(x + (<usize>i << 2)) / scale;
+    const a: f32 = abs<f32>(v);
+    const fl: f32 = floor<f32>(a);
+    // a − floor(a) is exact in float32, so the half is decided exactly.
+    const r: f32 = a - fl >= <f32>0.5 ? fl + <f32>1 : fl;
+    // Beyond ±1000 the int8 clamp decides anyway (and NaN, undefined in C++, gives the zero point).
+    const c: f32 = r < <f32>1000 ? r : <f32>1000;
+    const q = (v != v ? 0 : <i32>(v < 0 ? -c : c)) + zp;
+    store<i8>(out + <usize>i, <i8>(q < -128 ? -128 : q > 127 ? 127 : q));
+  }
+}
+
+/**
+ * The `binary` loop through a 65,536-entry table of the op's result for every (a, b) pair, built at
+ * prepare time by `binary` itself: out = table[(a + 128)·256 + (b + 128)]. Exact by construction,
+ * and cheaper per element than the i64 requantizations once a tensor is large.
+ */
+export function binaryTable(a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, table: usize): void {
+  const da = <usize>aInner;
+  const db = <usize>bInner;
+  for (let o = 0; o < outer; o++) {
+    let pa = a + <usize>(o * aOuter);
+    let pb = b + <usize>(o * bOuter);
+    let po = out + <usize>(o * inner);
+    const end = po + <usize>inner;
+    const end4 = po + <usize>(inner & ~3);
+    while (po < end4) {
+      const i0 = ((<u32>load<u8>(pa) ^ 0x80) << 8) | (<u32>load<u8>(pb) ^ 0x80);
+      const i1 = ((<u32>load<u8>(pa + da) ^ 0x80) << 8) | (<u32>load<u8>(pb + db) ^ 0x80);
+      const i2 = ((<u32>load<u8>(pa + 2 * da) ^ 0x80) << 8) | (<u32>load<u8>(pb + 2 * db) ^ 0x80);
+      const i3 = ((<u32>load<u8>(pa + 3 * da) ^ 0x80) << 8) | (<u32>load<u8>(pb + 3 * db) ^ 0x80);
+      store<u32>(po, <u32>load<u8>(table + <usize>i0) | (<u32>load<u8>(table + <usize>i1) << 8) | (<u32>load<u8>(table + <usize>i2) << 16) | (<u32>load<u8>(table + <usize>i3) << 24));
+      pa += 4 * da;
+      pb += 4 * db;
+      po += 4;
+    }
+    while (po < end) {
+      store<u8>(po, load<u8>(table + <usize>(((<u32>load<u8>(pa) ^ 0x80) << 8) | (<u32>load<u8>(pb) ^ 0x80))));
+      pa += da;
+      pb += db;
+      po++;
+    }
+  }
+}
+
+/** out[i] = table[x[i] + 128] for n int8 values and a 256-entry float32 table (DEQUANTIZE). */
+export function lookupF32(x: usize, n: i32, table: usize, out: usize): void {
+  for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), load<f32>(table + (<usize>(<i32>load<i8>(x + <usize>i) + 128) << 2)));
+}
