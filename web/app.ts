@@ -18,6 +18,7 @@ import { teamPageRoutes } from './routes/team-page.js';
 import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
+import { helpRoutes } from './routes/help.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
@@ -41,6 +42,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(submissionPageRoutes(ctx, live));
   app.use(challengePageRoutes(ctx));
   app.use(teamPageRoutes(ctx));
+  app.use(helpRoutes(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

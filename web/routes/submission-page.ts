@@ -13,13 +13,7 @@ import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { barChart, confusionHeatmap, rocCurve } from '../views/plots.js';
-
-interface CheckView {
-  id: string;
-  status: string;
-  message: string;
-  hint?: string;
-}
+import { checksSection, textWithBreaks, type CheckView } from '../views/checks.js';
 
 interface ScoreView {
   metric: string;
@@ -71,11 +65,15 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; bootMs?: number; imageBytes?: number }>(s, 'device');
     const publish = detailOf<{ terms?: { quality: number; latency: number | null; flash: number }; missing?: string[]; gate?: { metric: string; min: number } }>(s, 'publish');
 
+    // A failed check list is the reason: it is shown once, in the checks section, not above nor in the stage table.
+    const failedChecks = (validate?.checks ?? []).filter((c) => c.status === 'fail').length;
+    const reasonIsChecks = failedChecks > 0 && s.reason !== null && s.stages.some((st) => st.name === 'validate' && st.error === s.reason);
     const stages = s.stages.length
       ? `<h2>Stages</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead><tbody>${s.stages
           .map((st) => {
             const note = st.error ?? (st.detail && typeof st.detail === 'object' && 'reason' in st.detail ? String((st.detail).reason) : '');
-            return `<tr><td>${escapeHtml(st.name)}</td><td>${escapeHtml(st.status)}</td><td>${escapeHtml(note)}</td></tr>`;
+            const noteHtml = reasonIsChecks && st.error === s.reason ? `<a href="#checks">${failedChecks} check${failedChecks === 1 ? '' : 's'} failed</a>` : textWithBreaks(note);
+            return `<tr><td>${escapeHtml(st.name)}</td><td>${escapeHtml(st.status)}</td><td>${noteHtml}</td></tr>`;
           })
           .join('')}</tbody></table>`
       : '';
@@ -103,9 +101,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const firmware = onBoard?.firmware
       ? `<p>Firmware run on board ${escapeHtml(onBoard.boardId ?? '?')}: DUT “${escapeHtml(onBoard.dutName ?? '')}”, profile ${escapeHtml(onBoard.profile ?? '')}, ${onBoard.samples ?? 0} held-out samples through the MLPerf Tiny base protocol, booted in ${onBoard.bootMs ?? 0} ms, ${onBoard.latencyMs ?? 0} ms per inference (median); image ${(onBoard.imageBytes ?? 0).toLocaleString('en-US')} bytes.</p>`
       : '';
-    const checks = validate?.checks?.length
-      ? `<h2>${onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks'}</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
-      : '';
+    const checks = checksSection(validate?.checks ?? [], onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks');
     const queued = s.state === 'queued' ? `<p>Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
     // While it is in the pipeline the page follows its progress live and reloads when it is done.
     const inPipeline = s.state === 'queued' || s.state === 'running';
@@ -115,7 +111,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${model}${macs}${checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${reasonIsChecks ? ` — ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed, <a href="#checks">see below</a>` : s.reason ? ` — ${textWithBreaks(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${model}${macs}${checks}`,
       ),
     );
   });
