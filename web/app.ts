@@ -1,4 +1,5 @@
 /** Builds the express application (no listening here: see server.ts). */
+import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { WebContext } from './context.js';
 import { healthRoutes } from './routes/health.js';
@@ -19,15 +20,21 @@ import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
 import { helpRoutes } from './routes/help.js';
+import { chromeContext } from './views/chrome.js';
+import { uploadRoutes } from './routes/upload.js';
+import { siteRoutes } from './routes/site.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(ctx));
+  // The stylesheet and page scripts (no inline ones: pages pass a strict Content-Security-Policy).
+  app.use('/static', express.static(fileURLToPath(new URL('./static/', import.meta.url)), { maxAge: '1h', index: false }));
   app.use(discourseWebhookRoutes(ctx.services));
   app.use(sessions(ctx.services));
   app.use(identify(ctx));
+  app.use(chromeContext);
   app.use(loginRoutes(ctx));
   app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));
@@ -43,6 +50,8 @@ export function buildApp(ctx: WebContext): Express {
   app.use(challengePageRoutes(ctx));
   app.use(teamPageRoutes(ctx));
   app.use(helpRoutes(ctx));
+  app.use(uploadRoutes(ctx));
+  app.use(siteRoutes(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -1,13 +1,19 @@
 /**
- * What learners see on the web: a rejected model's report and the recipe page it links.
+ * What learners see on the web: a site with a header and navigation, each challenge's status on the
+ * home page (with the real close date when closed early), how to submit, the upload form of a
+ * challenge page (signed in, CSRF-checked, through intake), "my submissions", and a rejected
+ * model's report with the recipe page it links.
  */
 import { describe, expect, it } from 'vitest';
+import { changeChallenge } from '../../arena/admin.js';
 import { submit } from '../../arena/intake.js';
+import { issueToken } from '../../arena/people.js';
 import { RECIPE_SECTIONS } from '../../grader/validate/checks.js';
 import { freePort } from '../helpers/cli.js';
 import { person, pipelineServices } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
-import { webUp } from '../helpers/web.js';
+import { Agent, webUp } from '../helpers/web.js';
+import { kwsModel } from '../helpers/pipeline.js';
 
 const count = (text: string, what: string) => text.split(what).length - 1;
 
@@ -32,5 +38,112 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     expect(page).toContain('converter.representative_dataset = representative_dataset');
     // The code once, at the top; the sections say what to change.
     expect(count(page, '<pre>')).toBe(1);
+  });
+
+  it('is a site: header navigation, challenge status with the real close date, how to submit', async () => {
+    const s = await pipelineServices({ env: { PORT: String(await freePort()) } });
+    const base = await webUp(s);
+    const home = await (await fetch(`${base}/`)).text();
+    expect(home).toMatch(/<header class="site">[\s\S]*<nav aria-label="Site">/);
+    expect(home).toContain('<a href="/" aria-current="page">Challenges</a>');
+    expect(home).toContain('<a href="/leaderboards">Leaderboards</a>');
+    expect(home).toContain('<a href="/me/submissions">My submissions</a>');
+    expect(home).toMatch(/<a href="\/login\?next=%2F">Sign in<\/a>/);
+    expect(home).toContain('<link rel="stylesheet" href="/static/site.css">');
+    expect(home).toMatch(/<span class="badge open">open<\/span>/);
+    expect(home).toMatch(/Open for submissions until <time datetime="2099-01-01T00:00:00Z">2099-01-01 00:00 UTC<\/time>/);
+    expect(home).toMatch(/<h2 id="how-h">How to submit<\/h2>[\s\S]*<dt>Discord<\/dt>[\s\S]*<dt>Command line<\/dt>[\s\S]*<dt>Web<\/dt>/);
+    const css = await fetch(`${base}/static/site.css`);
+    expect([css.status, css.headers.get('content-type')]).toEqual([200, expect.stringMatching(/text\/css/)]);
+    expect((await fetch(`${base}/static/nope.js`)).status).toBe(404);
+
+    // Closed by an organizer before the planned date: the badge and the real date, and the planned one.
+    await changeChallenge(s, { actorId: null, reason: 'dataset leak' }, 'kws-test', 'close');
+    const closed = await (await fetch(`${base}/`)).text();
+    expect(closed).toMatch(/<span class="badge closed">closed<\/span>/);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(closed).toMatch(new RegExp(`Closed <time datetime="${today}T[^"]+">${today} \\d\\d:\\d\\d UTC</time> — early; it was planned to close <time datetime="2099-01-01T00:00:00Z">`));
+    const boards = await (await fetch(`${base}/leaderboards`)).text();
+    expect(boards).toContain('<a href="/leaderboards" aria-current="page">Leaderboards</a>');
+    expect(boards).toMatch(/KWS pipeline test[\s\S]*badge closed[\s\S]*split=private/);
+  });
+
+  it('a signed-in learner uploads from the challenge page: CSRF-checked, through intake, landing on the report', async () => {
+    const s = await pipelineServices({ env: { PORT: String(await freePort()) } });
+    const base = await webUp(s);
+    const ada = await person(s, 'ada');
+    const anon = await fetch(`${base}/challenges/kws-test`);
+    expect(await anon.text()).toContain('<a href="/login?next=%2Fchallenges%2Fkws-test">Sign in</a> to upload from here.');
+    const form = () => {
+      const fd = new FormData();
+      return fd;
+    };
+    const noSession = form();
+    noSession.append('model', new Blob([kwsModel()]), 'm.tflite');
+    const refused = await fetch(`${base}/challenges/kws-test/submissions`, { method: 'POST', body: noSession, redirect: 'manual' });
+    expect([refused.status, refused.headers.get('location')]).toEqual([303, '/login?next=%2Fchallenges%2Fkws-test']);
+
+    const web = new Agent(base);
+    await web.signIn((await issueToken(s.db, ada.id, 'web')).secret);
+    const pageHtml = await (await web.req('/challenges/kws-test')).text();
+    expect(pageHtml).toMatch(/Signed in as <strong>ada<\/strong>/);
+    expect(pageHtml).toMatch(/100 submissions left today/);
+    expect(pageHtml).toMatch(/<form method="post" action="\/challenges\/kws-test\/submissions" enctype="multipart\/form-data"[^>]*><input type="hidden" name="_csrf" value="[^"]+">/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(pageHtml.slice(pageHtml.indexOf('enctype="multipart')))![1]!;
+
+    // A forged form (wrong token) is refused before the file is read: nothing is stored.
+    const forged = form();
+    forged.append('_csrf', 'x'.repeat(csrf.length));
+    forged.append('model', new Blob([kwsModel()]), 'm.tflite');
+    expect((await web.req('/challenges/kws-test/submissions', { method: 'POST', body: forged })).status).toBe(403);
+    expect(await s.db.submission.count()).toBe(0);
+
+    const good = form();
+    good.append('_csrf', csrf);
+    good.append('note', 'first try');
+    good.append('model', new Blob([kwsModel()]), 'kws_int8.tflite');
+    const sent = await web.req('/challenges/kws-test/submissions', { method: 'POST', body: good });
+    expect(sent.status).toBe(303);
+    const sub = await s.db.submission.findFirstOrThrow();
+    expect(sub).toMatchObject({ source: 'web', fileName: 'kws_int8.tflite', note: 'first try', state: 'queued', personId: ada.id });
+    expect(sent.headers.get('location')).toBe(`/submissions/${sub.id}`);
+    const report = await (await web.req(`/submissions/${sub.id}`)).text();
+    expect(report).toContain('<p class="notice" role="status">Accepted and queued (99 submissions left today). This page follows it live.</p>');
+    expect(report).toContain(`data-events="/submissions/${sub.id}/events"`);
+    expect(report).toContain('<script src="/static/live-submission.js" defer></script>');
+    // The notice is shown once.
+    expect(await (await web.req(`/submissions/${sub.id}`)).text()).not.toContain('class="notice"');
+
+    // The same bytes again: that submission, nothing charged; a float model: rejected with the checks.
+    const again = form();
+    again.append('_csrf', csrf);
+    again.append('model', new Blob([kwsModel()]), 'kws_int8.tflite');
+    expect((await web.req('/challenges/kws-test/submissions', { method: 'POST', body: again })).headers.get('location')).toBe(`/submissions/${sub.id}`);
+    expect(await (await web.req(`/submissions/${sub.id}`)).text()).toContain('You submitted these exact bytes before');
+    const float = form();
+    float.append('_csrf', csrf);
+    float.append('model', new Blob([sharedModel('kws_ref_model_float32')]), 'kws_float.tflite');
+    const rejected = await web.req('/challenges/kws-test/submissions', { method: 'POST', body: float });
+    const rejectedHtml = await (await web.req(rejected.headers.get('location')!)).text();
+    expect(rejectedHtml).toContain('Rejected by the checks, at no quota cost');
+    expect(rejectedHtml).toContain('dynamic-range quantization');
+
+    // My submissions: both, newest first, with links to the reports; only for the signed-in learner.
+    const mine = await (await web.req('/me/submissions')).text();
+    expect(mine).toContain('<a href="/me/submissions" aria-current="page">My submissions</a>');
+    expect(mine).toMatch(/kws_float\.tflite[\s\S]*rejected[\s\S]*kws_int8\.tflite[\s\S]*queued/);
+    expect(mine).toContain(`<a href="/submissions/${sub.id}">kws_int8.tflite</a>`);
+    const anonymous = await fetch(`${base}/me/submissions`, { redirect: 'manual' });
+    expect([anonymous.status, anonymous.headers.get('location')]).toEqual([303, '/login?next=%2Fme%2Fsubmissions']);
+
+    // A closed challenge takes no uploads (the page says so; a post is refused with the reason).
+    await changeChallenge(s, { actorId: null, reason: 'over' }, 'kws-test', 'close');
+    expect(await (await web.req('/challenges/kws-test')).text()).toContain('is not accepting submissions now');
+    const late = form();
+    late.append('_csrf', csrf);
+    late.append('model', new Blob([kwsModel(8)]), 'late.tflite');
+    const lateRes = await web.req('/challenges/kws-test/submissions', { method: 'POST', body: late });
+    expect(lateRes.status).toBe(403);
+    expect(await lateRes.text()).toMatch(/is not accepting submissions/);
   });
 });

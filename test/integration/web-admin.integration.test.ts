@@ -241,7 +241,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
       const { AxeBuilder } = await import('@axe-core/playwright');
       const sub = await s.db.submission.findFirstOrThrow();
       const team = await s.db.team.create({ data: { challengeId: 'kws-test', name: 'Tiny Ears', members: { create: [{ personId: sub.personId, challengeId: 'kws-test', isCaptain: true }] } } });
-      for (const path of ['/', '/challenges/kws-test', '/challenges/kws-test/leaderboard', `/submissions/${sub.id}`, `/teams/${team.id}`, '/challenges/kws-test/team', '/rack', '/admin', '/admin/audit', '/login']) {
+      for (const path of ['/', '/challenges/kws-test', '/challenges/kws-test/leaderboard', `/submissions/${sub.id}`, `/teams/${team.id}`, '/challenges/kws-test/team', '/rack', '/admin', '/admin/audit', '/login', '/leaderboards', '/me/submissions', '/help/quantization']) {
         await page.goto(base + path);
         const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
         expect([path, result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([path, []]);

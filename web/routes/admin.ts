@@ -81,7 +81,7 @@ export function adminRoutes(ctx: WebContext): Router {
     res.set('Cache-Control', 'no-store').type('html').send(
       page(
         'Organizer dashboard — TinyArena',
-        `<h1>Organizer dashboard</h1><p>Signed in as ${escapeHtml(user.handle)}. <form method="post" action="/logout" style="display:inline">${csrfField(req)}<button type="submit">Sign out</button></form></p>${done}
+        `<h1>Organizer dashboard</h1><p>Signed in as ${escapeHtml(user.handle)}. <form method="post" action="/logout" class="inline">${csrfField(req)}<button type="submit">Sign out</button></form></p>${done}
 <h2>Challenges</h2><table><thead><tr><th scope="col">Challenge</th><th scope="col">Phase</th><th scope="col">Submissions</th><th scope="col">Change</th><th scope="col">Results</th></tr></thead><tbody>${challengeRows.join('')}</tbody></table>
 <h2>Queues</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Waiting</th><th scope="col">Running</th><th scope="col">Retrying</th><th scope="col">Failed</th><th scope="col">Completed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table>
 <p>Reaper, last 24 h: ${requeued} jobs re-queued, ${failed} submissions failed (quota refunded).${stuck.length ? ` Running for over 15 minutes: ${stuck.map((s) => `<a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.id)}</a> (${escapeHtml(s.stage ?? '?')})`).join(', ')}.` : ''}</p>

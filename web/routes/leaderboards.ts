@@ -116,11 +116,8 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
         ? `<h2>Quality against size</h2><figure>${paretoPlot(marked, { qualityLabel: task === 'ad' ? 'ROC AUC' : 'top-1 accuracy', budgetBytes: budget })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`
         : '';
     // A visible, unfrozen board offers a refresh when new results land (no auto-reload under the reader).
-    const liveScript =
-      board.visible && !board.frozen
-        ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/challenges/${id}/leaderboard/events`)}); es.addEventListener('board', () => { if (!out.firstChild) { const a = document.createElement('a'); a.href = location.href; a.textContent = 'New results are in: refresh the leaderboard'; out.appendChild(a); } }); })();</script>`
-        : '';
-    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${liveScript}${body}${pager}${pareto}`));
+    const liveScript = board.visible && !board.frozen ? `<p id="live" class="live" role="status" aria-live="polite" data-events="/challenges/${id}/leaderboard/events"></p>` : '';
+    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${liveScript}${body}${pager}${pareto}`, { scripts: liveScript ? ['/static/live-board.js'] : [] }));
   });
 
   /** The task metric and model size of each ranked entry (for the Pareto plot and hints). */

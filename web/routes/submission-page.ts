@@ -105,13 +105,12 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const queued = s.state === 'queued' ? `<p>Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
     // While it is in the pipeline the page follows its progress live and reloads when it is done.
     const inPipeline = s.state === 'queued' || s.state === 'running';
-    const liveScript = inPipeline
-      ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/submissions/${encodeURIComponent(s.id)}/events`)}); es.addEventListener('progress', (m) => { const ev = JSON.parse(m.data); const d = ev.data || {}; out.textContent = ev.type === 'stage-started' ? d.stage + ' running…' : ev.type === 'stage-progress' ? d.stage + ': ' + d.phase + (d.board ? ' on ' + d.board : '') + (typeof d.fraction === 'number' ? ' ' + Math.round(d.fraction * 100) + '%' : '') : ev.type === 'stage-finished' ? d.stage + ' ' + d.status : ev.type; if (['done', 'failed', 'rejected'].includes(ev.type)) { es.close(); setTimeout(() => location.reload(), 300); } }); })();</script>`
-      : '';
+    const liveScript = inPipeline ? `<p id="live" class="live" role="status" aria-live="polite" data-events="/submissions/${encodeURIComponent(s.id)}/events"></p>` : '';
     res.type('html').send(
       page(
         `Submission ${s.id}`,
         `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${reasonIsChecks ? ` — ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed, <a href="#checks">see below</a>` : s.reason ? ` — ${textWithBreaks(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${model}${macs}${checks}`,
+        { scripts: liveScript ? ['/static/live-submission.js'] : [] },
       ),
     );
   });
