@@ -14,6 +14,8 @@ import { AdminError, changeChallenge, disqualify, grantQuota, rejudge, type Chal
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
 import { publishResults } from '../../arena/results.js';
+import { readAuditLog } from '../../arena/audit-log.js';
+import { auditList, auditTable } from '../views/audit.js';
 import { AuthError } from '../../arena/people.js';
 import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
@@ -75,7 +77,7 @@ export function adminRoutes(ctx: WebContext): Router {
       services.db.submissionEvent.count({ where: { type: 'failed', createdAt: { gte: since } } }),
       services.db.submission.findMany({ where: { state: 'running', updatedAt: { lt: new Date(Date.now() - 15 * 60_000) } }, select: { id: true, stage: true, updatedAt: true }, take: 20 }),
     ]);
-    const audit = await services.db.auditLog.findMany({ orderBy: { id: 'desc' }, take: 15, include: { actor: { select: { handle: true } } } });
+    const audit = await readAuditLog(services.db, { take: 15 });
     const challengeOptions = rows.map((r) => `<option value="${escapeHtml(r.id)}">${escapeHtml(r.id)}</option>`).join('');
     const done = typeof req.query.done === 'string' ? `<p role="status">Done: ${escapeHtml(req.query.done)}</p>` : '';
     res.set('Cache-Control', 'no-store').type('html').send(
@@ -88,7 +90,7 @@ export function adminRoutes(ctx: WebContext): Router {
 <h2>Rejudge</h2><form method="post" action="/admin/rejudge">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Submission ids (optional, space-separated) <input name="submissions" size="30"></label> <label>Reason <input name="reason" required></label> <button type="submit">Rejudge</button></form>
 <h2>Disqualify</h2><form method="post" action="/admin/disqualify">${csrfField(req)}<label>Submission id <input name="submission" required></label> <label>Reason <input name="reason" required></label> <label><input type="checkbox" name="undo" value="1"> undo (requalify)</label> <button type="submit">Apply</button></form>
 <h2>Quota grant</h2><form method="post" action="/admin/quota">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Handle <input name="handle" required></label> <label>Extra <input name="extra" type="number" value="1" required></label> <label>Reason <input name="reason" required></label> <button type="submit">Grant</button></form>
-<h2>Recent audit entries</h2><ul>${audit.map((a) => `<li><time datetime="${a.createdAt.toISOString()}">${a.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</time> ${escapeHtml(a.actor?.handle ?? 'console')}: ${escapeHtml(a.action)} ${escapeHtml(a.targetType)} ${escapeHtml(a.targetId)}${a.reason ? ` — ${escapeHtml(a.reason)}` : ''}</li>`).join('')}</ul><p><a href="/admin/audit">Whole audit log</a></p>`,
+<h2>Recent audit entries</h2>${auditList(audit)}<p><a href="/admin/audit">Whole audit log</a></p>`,
       ),
     );
   });
@@ -128,13 +130,11 @@ export function adminRoutes(ctx: WebContext): Router {
 
   router.get('/admin/audit', async (req: Request, res: Response) => {
     const pageNo = Math.max(0, Number(req.query.page ?? 0) || 0);
-    const rows = await services.db.auditLog.findMany({ orderBy: { id: 'desc' }, take: 100, skip: pageNo * 100, include: { actor: { select: { handle: true } } } });
+    const rows = await readAuditLog(services.db, { take: 100, skip: pageNo * 100 });
     res.type('html').send(
       page(
         'Audit log — TinyArena',
-        `<h1>Audit log</h1><table><thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Why</th><th scope="col">Before → after</th></tr></thead><tbody>${rows
-          .map((a) => `<tr><td>${a.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${escapeHtml(a.actor?.handle ?? 'console')}</td><td>${escapeHtml(a.action)}</td><td>${escapeHtml(`${a.targetType} ${a.targetId}`)}</td><td>${escapeHtml(a.reason ?? '')}</td><td><code>${escapeHtml(JSON.stringify(a.data ?? null).slice(0, 300))}</code></td></tr>`)
-          .join('')}</tbody></table><p>${pageNo > 0 ? `<a href="/admin/audit?page=${pageNo - 1}">newer</a> · ` : ''}${rows.length === 100 ? `<a href="/admin/audit?page=${pageNo + 1}">older</a>` : ''}</p>`,
+        `<h1>Audit log</h1>${auditTable(rows)}<p>${pageNo > 0 ? `<a href="/admin/audit?page=${pageNo - 1}">newer</a> · ` : ''}${rows.length === 100 ? `<a href="/admin/audit?page=${pageNo + 1}">older</a>` : ''}</p>`,
       ),
     );
   });

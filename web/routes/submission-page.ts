@@ -14,6 +14,7 @@ import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { barChart, confusionHeatmap, rocCurve } from '../views/plots.js';
 import { checksSection, textWithBreaks, type CheckView } from '../views/checks.js';
+import { perClassTable } from '../views/report.js';
 
 interface ScoreView {
   metric: string;
@@ -36,11 +37,7 @@ function metricsSection(score: ScoreView | undefined, task: string): string {
   const labels = LABELS[task] ?? [];
   const head = `<h2>Held-out results (public split)</h2><p>${escapeHtml(score.metric === 'auc' ? 'ROC AUC' : 'Top-1 accuracy')}: <strong>${score.metric === 'auc' ? score.value.toFixed(4) : `${(score.value * 100).toFixed(2)} %`}</strong> on ${score.n} samples.${score.inputConversion ? ` Inputs: ${escapeHtml(score.inputConversion.description)}.` : ''}${score.arithmetic ? ` Arithmetic: ${escapeHtml(score.arithmetic)}.` : ''}</p>`;
   const plot = score.confusion ? `<figure>${confusionHeatmap(score.confusion, labels)}<figcaption>Confusion matrix (public split)</figcaption></figure>` : score.roc ? `<figure>${rocCurve(score.roc, score.auc ?? score.value)}<figcaption>ROC curve (public split)</figcaption></figure>` : '';
-  const table = score.perClass?.length
-    ? `<table><caption>Per class</caption><thead><tr><th scope="col">Class</th><th scope="col">Support</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th></tr></thead><tbody>${score.perClass
-        .map((c) => `<tr><th scope="row">${escapeHtml(labels[c.label] ?? String(c.label))}</th><td>${c.support}</td><td>${c.precision.toFixed(3)}</td><td>${c.recall.toFixed(3)}</td><td>${c.f1.toFixed(3)}</td></tr>`)
-        .join('')}</tbody></table>`
-    : '';
+  const table = score.perClass?.length ? perClassTable(score.perClass, labels, score.confusion) : '';
   return head + plot + table;
 }
 

@@ -13,16 +13,28 @@ function heat(v: number): { fill: string; text: string } {
   return { fill: `hsl(212 70% ${l}%)`, text: l < 60 ? '#fff' : '#111' };
 }
 
+/** Width of a text run in px, for laying out (system sans-serif averages ~0.6 em per character). */
+export const textWidth = (text: string, fontSize: number) => Math.ceil(text.length * fontSize * 0.6);
+
 /**
  * Confusion matrix heat map: rows are the true class, columns the predicted one; each cell's shade
  * is its share of the row (so small classes are as readable as big ones), the count is printed.
+ * The margins and the width follow the labels and the caption, so none of them is cut off (two
+ * classes with long names make a narrow grid under wide text).
  */
 export function confusionHeatmap(matrix: number[][], labels: readonly string[], title = 'Confusion matrix'): string {
   const n = matrix.length;
   const cell = n > 8 ? 34 : 48;
-  const left = 90;
-  const top = 90;
-  const size = left + n * cell + 10;
+  const font = 11;
+  const names = labels.slice(0, n);
+  const longest = Math.max(0, ...names.map((l) => textWidth(l, font)));
+  const rise = Math.sin(Math.PI / 3); // column labels run up at 60°
+  const left = Math.max(40, longest + 14);
+  const top = Math.ceil(longest * rise) + 16;
+  const gridRight = left + n * cell;
+  const caption = ['rows: true class', 'columns: predicted class'];
+  const width = Math.max(gridRight + 10, left + n * cell - cell / 2 + 4 + Math.ceil(longest * 0.5) + 6, 8 + Math.max(...caption.map((c) => textWidth(c, font))) + 8);
+  const height = top + n * cell + 40;
   const rows = matrix.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
     return row
@@ -30,19 +42,14 @@ export function confusionHeatmap(matrix: number[][], labels: readonly string[], 
         const { fill, text } = heat(count / total);
         const x = left + j * cell;
         const y = top + i * cell;
-        return `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#fff"><title>true ${escapeHtml(labels[i] ?? String(i))}, predicted ${escapeHtml(labels[j] ?? String(j))}: ${count}</title></rect>${count ? `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="11" fill="${text}">${count}</text>` : ''}`;
+        return `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#fff"><title>true ${escapeHtml(labels[i] ?? String(i))}, predicted ${escapeHtml(labels[j] ?? String(j))}: ${count}</title></rect>${count ? `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${font}" fill="${text}">${count}</text>` : ''}`;
       })
       .join('');
   });
-  const colLabels = labels
-    .slice(0, n)
-    .map((l, j) => `<text transform="translate(${left + j * cell + cell / 2 + 4},${top - 6}) rotate(-60)" font-size="11">${escapeHtml(l)}</text>`)
-    .join('');
-  const rowLabels = labels
-    .slice(0, n)
-    .map((l, i) => `<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end" font-size="11">${escapeHtml(l)}</text>`)
-    .join('');
-  return `<svg role="img" viewBox="0 0 ${size} ${top + n * cell + 24}" width="${size}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(title)}</title><desc>Rows: true class; columns: predicted class; shade: share of the row.</desc>${colLabels}${rowLabels}${rows.join('')}<text x="${left}" y="${top + n * cell + 18}" font-size="11">rows: true class · columns: predicted</text></svg>`;
+  const colLabels = names.map((l, j) => `<text transform="translate(${left + j * cell + cell / 2 + 4},${top - 6}) rotate(-60)" font-size="${font}">${escapeHtml(l)}</text>`).join('');
+  const rowLabels = names.map((l, i) => `<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end" font-size="${font}">${escapeHtml(l)}</text>`).join('');
+  const captionText = caption.map((c, k) => `<text x="8" y="${top + n * cell + 18 + k * 14}" font-size="${font}">${c}</text>`).join('');
+  return `<svg role="img" viewBox="0 0 ${width} ${height}" width="${width}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(title)}</title><desc>Rows: true class; columns: predicted class; shade: share of the row.</desc>${colLabels}${rowLabels}${rows.join('')}${captionText}</svg>`;
 }
 
 /** ROC curve with the chance diagonal and the AUC in the title. */
