@@ -23,6 +23,7 @@ import { helpRoutes } from './routes/help.js';
 import { chromeContext } from './views/chrome.js';
 import { uploadRoutes } from './routes/upload.js';
 import { siteRoutes } from './routes/site.js';
+import { leaderboardPageRoutes } from './routes/leaderboard-page.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
@@ -45,6 +46,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(submissionApiRoutes(ctx));
   const live = new LiveEvents(ctx.services);
   app.use(leaderboardRoutes(ctx, live));
+  app.use(leaderboardPageRoutes(ctx));
   (app.locals as { onClose?: (() => Promise<void>)[] }).onClose = [() => live.close()];
   app.use(submissionPageRoutes(ctx, live));
   app.use(challengePageRoutes(ctx));

@@ -13,7 +13,11 @@ import { freePort } from '../helpers/cli.js';
 import { person, pipelineServices } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
 import { Agent, webUp } from '../helpers/web.js';
-import { kwsModel } from '../helpers/pipeline.js';
+import { formatBytes } from '../../lib/format.js';
+import { kwsModel, waitSettled } from '../helpers/pipeline.js';
+import { tinyKwsModel } from '../helpers/kws-variants.js';
+import { HAVE_SOCAT, simRack } from '../helpers/rack.js';
+import { WorkerPool } from '../../worker/workers.js';
 
 const count = (text: string, what: string) => text.split(what).length - 1;
 
@@ -29,7 +33,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     expect(count(html, 'Fix: ')).toBe(1);
     expect(count(html, 'href="/help/quantization#dynamic-range"')).toBe(1);
     expect(html).toMatch(/<strong>rejected<\/strong> — 1 check failed, <a href="#checks">see below<\/a>/);
-    expect(html).toMatch(/<td>validate<\/td><td>failed<\/td><td><a href="#checks">1 check failed<\/a><\/td>/);
+    expect(html).toMatch(/<td>validate<\/td><td>failed<\/td><td><ul class="figures">[\s\S]*?<\/ul><\/td><td><a href="#checks">1 check failed<\/a><\/td>/);
 
     const help = await fetch(`${base}/help/quantization`);
     expect(help.status).toBe(200);
@@ -145,5 +149,70 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     const lateRes = await web.req('/challenges/kws-test/submissions', { method: 'POST', body: late });
     expect(lateRes.status).toBe(403);
     expect(await lateRes.text()).toMatch(/is not accepting submissions/);
+  });
+
+  it.skipIf(!HAVE_SOCAT)('the leaderboard shows and sorts by the figures behind the score; the report shows every stage’s figures', { timeout: 180_000 }, async () => {
+    const s = await pipelineServices({ env: { PORT: String(await freePort()) } });
+    await simRack(s, [{ id: 'sim-a' }, { id: 'sim-b' }], { active: true });
+    const base = await webUp(s);
+    const send = async (handle: string, body: Uint8Array, fileName: string) => (await submit(s, { challengeId: 'kws-test', personId: (await person(s, handle)).id, fileName, source: 'cli', body })).id;
+    const ids = [await send('ada', kwsModel(), 'ref.tflite'), await send('ada', kwsModel(64), 'ref-padded.tflite'), await send('bob', tinyKwsModel(16, 3), 'tiny16.tflite'), await send('cy', tinyKwsModel(200, 5), 'tiny200.tflite')];
+    const pool = new WorkerPool(s);
+    await pool.start();
+    try {
+      await waitSettled(s, ids, 150_000);
+    } finally {
+      await pool.stop();
+    }
+    const device = new Map(
+      (await s.db.stageResult.findMany({ where: { stage: 'device', status: 'passed' }, select: { submissionId: true, detail: true } })).map((d) => [d.submissionId, d.detail as { latencyMs: number; latencyRunsMs: number[]; boardId: string; arenaBytes: number }]),
+    );
+    expect(device.size).toBe(4);
+
+    const html = await (await fetch(`${base}/challenges/kws-test/leaderboard`)).text();
+    expect(html).toMatch(/<ul class="tabs"><li><a href="\/challenges\/kws-test\/leaderboard\?split=public" aria-current="page">Public<\/a>/);
+    const heads = [...html.matchAll(/<th scope="col"[^>]*>(?:<a[^>]*>)?([^<]+)/g)].map((m) => m[1]);
+    expect(heads).toEqual(['#', 'Participant', 'Score', 'Top-1 accuracy', 'Latency (ms)', 'Flash', 'RAM', 'Entries', 'Last submission', 'Best entry', 'Quality vs size']);
+    expect(html).toContain('<th scope="col" class="num" aria-sort="ascending"><a class="sort" href="/challenges/kws-test/leaderboard?split=public&amp;dir=desc">#');
+    const rows = (page: string) =>
+      [...page.matchAll(/<tr(?: class="mine")?><td class="num">(\d+)<\/td><td>([^<]+)<\/td>[\s\S]*?<\/tr>/g)].map((m) => ({ rank: Number(m[1]), name: m[2]!.trim(), html: m[0] }));
+    const board = rows(html);
+    expect(board.map((r) => r.name).sort()).toEqual(['ada', 'bob', 'cy']);
+    const entry = await s.db.leaderboardEntry.findMany({ where: { split: 'public' }, include: { person: true, submission: { include: { blob: true } } } });
+    for (const e of entry) {
+      const row = board.find((r) => r.name === e.person.handle)!;
+      const d = device.get(e.submissionId)!;
+      // Latency: the board's median, with the fastest and slowest run; flash; RAM measured on the board; the report link.
+      expect(row.html).toContain(`<td class="num" title="median on ${d.boardId}">${d.latencyMs.toFixed(1)}<br><small>${Math.min(...d.latencyRunsMs).toFixed(1)}–${Math.max(...d.latencyRunsMs).toFixed(1)}</small></td>`);
+      expect(row.html).toContain(`<td class="num">${formatBytes(e.submission.blob.sizeBytes)}</td><td class="num">${formatBytes(d.arenaBytes)}</td>`);
+      expect(row.html).toContain(`<a href="/submissions/${e.submissionId}" aria-label="Report of the best entry of ${e.person.handle}">report</a>`);
+      expect(row.html).toMatch(e.person.handle === 'ada' ? /<td class="num">2<\/td><td><time/ : /<td class="num">1<\/td><td><time/);
+    }
+    // Sorted by latency (fastest first), by flash (largest first), and back: server-side, by links.
+    const byLatency = rows(await (await fetch(`${base}/challenges/kws-test/leaderboard?sort=latency`)).text());
+    const latencyOf = (name: string) => device.get(entry.find((e) => e.person.handle === name)!.submissionId)!.latencyMs;
+    expect(byLatency.map((r) => latencyOf(r.name))).toEqual([...byLatency.map((r) => latencyOf(r.name))].sort((a, b) => a - b));
+    expect(byLatency[0]!.name).toBe('bob');
+    const byFlash = await (await fetch(`${base}/challenges/kws-test/leaderboard?sort=flash&dir=desc`)).text();
+    expect(rows(byFlash).map((r) => r.name)).toEqual(['cy', 'ada', 'bob']);
+    expect(byFlash).toMatch(/<th scope="col" class="num" aria-sort="descending"[^>]*><a class="sort" href="\/challenges\/kws-test\/leaderboard\?split=public&amp;sort=flash">Flash/);
+    expect(byFlash).toContain('sorted by flash');
+
+    // The Pareto plot: axes with units, a hover label for every point, a legend of what is drawn.
+    expect(html).toContain('flash the entry takes (KiB, log scale)');
+    expect(html).toContain('top-1 accuracy (%)');
+    expect(html.match(/<text class="tip"/g)).toHaveLength(3);
+
+    // The report: each stage's figures — MACs and arena, the metric, the board with latency median and spread.
+    const ada = entry.find((e) => e.person.handle === 'ada')!;
+    const d = device.get(ada.submissionId)!;
+    const report = await (await fetch(`${base}/submissions/${ada.submissionId}`)).text();
+    expect(report).toMatch(/<td>validate<\/td><td>passed<\/td><td><ul class="figures"><li>model 52\.7 KiB \(53,936 bytes\)<\/li><li>2,664,780 MACs<\/li><li>tensor arena estimated at [\d.]+ KiB/);
+    expect(report).toMatch(/<td>score<\/td><td>passed<\/td><td><ul class="figures"><li>top-1 [\d.]+ % on \d+ samples \(public split\)/);
+    expect(report).toContain(`<li>board ${d.boardId} (sim`);
+    expect(report).toMatch(new RegExp(`<li>latency ${d.latencyMs.toFixed(d.latencyMs < 10 ? 2 : 1)} ms median, [\\d.]+ ms–[\\d.]+ ms over ${d.latencyRunsMs.length} runs</li>`));
+    expect(report).toContain(`<li>tensor arena on the board ${formatBytes(d.arenaBytes)}`);
+    expect(report).toMatch(/<td>publish<\/td><td>passed<\/td><td><ul class="figures"><li>score [\d.]+<\/li><li>terms: quality [\d.]+, latency [\d.]+, flash [\d.]+<\/li><\/ul>/);
+    expect(report).toMatch(/Composite terms \(each 0–1\): quality [\d.]+, latency [\d.]+ \([\d.]+ ms median, [\d.]+ ms–[\d.]+ ms over \d+ runs on board sim-[ab]\)/);
   });
 });

@@ -71,4 +71,31 @@ describe('server-rendered plots', () => {
     // The check itself catches a clipped caption.
     expect(clippedTexts('<svg viewBox="0 0 100 50"><text x="90" y="20" font-size="11">rows: true class</text></svg>')).toEqual(['rows: true class']);
   });
+
+  it('the Pareto plot is readable: axes with units and ticks, a hover label for every point, a legend of exactly what is drawn', () => {
+    const pts = markParetoFront([
+      { label: '#1 ada', quality: 0.93, sizeBytes: 53_936, href: '/submissions/a' },
+      { label: '#2 bob', quality: 0.9, sizeBytes: 120_000, href: '/submissions/b' },
+      { label: '#3 cy', quality: 0.95, sizeBytes: 250_000, href: '/submissions/c' },
+    ]);
+    const svg = paretoPlot(pts, { qualityLabel: 'top-1 accuracy', percent: true, budgetBytes: 262_144 });
+    expect(svg).toContain('>flash the entry takes (KiB, log scale)</text>');
+    expect(svg).toContain('>top-1 accuracy (%)</text>');
+    expect(svg).toMatch(/>50 KiB<\/text>/);
+    expect(svg).toMatch(/>9[0-9]\.\d %<\/text>/);
+    // Every point: a tooltip with its figures and a label shown on hover or focus (CSS: .pt:hover .tip).
+    expect(svg.match(/<a class="pt" href="\/submissions\/[abc]"><title>#\d \w+: top-1 accuracy [\d.]+ %, flash [\d.]+ KiB = [\d,]+ bytes<\/title><circle [^>]*\/><text class="tip"/g)).toHaveLength(3);
+    expect(svg).toContain('>#2 bob · 90.0 % · 117 KiB</text>');
+    // Legend: the front (orange, with its line), the others (blue), the budget — each drawn.
+    const legend = [...svg.matchAll(/<g transform="translate\([\d.]+,14\)">[\s\S]*?<text[^>]*>([^<]+)<\/text><\/g>/g)].map((m) => m[1]);
+    expect(legend).toEqual(['Pareto front', 'other entries', 'flash budget']);
+    expect(svg.match(/fill="#c2410c"/g)!.length - 1).toBe(pts.filter((p) => p.front).length);
+    expect(svg.match(/<circle [^>]*fill="#1f5fa8"/g)!.length - 1).toBe(pts.filter((p) => !p.front).length);
+    expect(clippedTexts(svg)).toEqual([]);
+    // Nothing dominated, no budget: no legend entry for what is not drawn.
+    const front = paretoPlot(markParetoFront([{ label: 'a', quality: 0.9, sizeBytes: 1e4 }, { label: 'b', quality: 0.95, sizeBytes: 2e4 }]), { qualityLabel: 'ROC AUC' });
+    expect([...front.matchAll(/<g transform="translate\([\d.]+,14\)">[\s\S]*?<text[^>]*>([^<]+)<\/text><\/g>/g)].map((m) => m[1])).toEqual(['Pareto front']);
+    expect(front).toContain('>ROC AUC</text>');
+    expect(front).toContain('<g class="pt" tabindex="0">');
+  });
 });

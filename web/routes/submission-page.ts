@@ -14,7 +14,7 @@ import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { barChart, confusionHeatmap, rocCurve } from '../views/plots.js';
 import { checksSection, textWithBreaks, type CheckView } from '../views/checks.js';
-import { perClassTable } from '../views/report.js';
+import { latencyText, perClassTable, stageFigures } from '../views/report.js';
 
 interface ScoreView {
   metric: string;
@@ -59,23 +59,23 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');
     // A firmware is scored on the board: its device stage carries the scores.
     const score = detailOf<{ public?: ScoreView }>(s, 'score')?.public ?? detailOf<{ scores?: { public?: ScoreView } }>(s, 'device')?.scores?.public;
-    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; bootMs?: number; imageBytes?: number }>(s, 'device');
+    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; latencyRunsMs?: number[]; bootMs?: number; imageBytes?: number }>(s, 'device');
     const publish = detailOf<{ terms?: { quality: number; latency: number | null; flash: number }; missing?: string[]; gate?: { metric: string; min: number } }>(s, 'publish');
 
     // A failed check list is the reason: it is shown once, in the checks section, not above nor in the stage table.
     const failedChecks = (validate?.checks ?? []).filter((c) => c.status === 'fail').length;
     const reasonIsChecks = failedChecks > 0 && s.reason !== null && s.stages.some((st) => st.name === 'validate' && st.error === s.reason);
     const stages = s.stages.length
-      ? `<h2>Stages</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead><tbody>${s.stages
+      ? `<h2>Stages</h2><div class="table-wrap"><table><thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col">Figures</th><th scope="col">Note</th></tr></thead><tbody>${s.stages
           .map((st) => {
             const note = st.error ?? (st.detail && typeof st.detail === 'object' && 'reason' in st.detail ? String((st.detail).reason) : '');
             const noteHtml = reasonIsChecks && st.error === s.reason ? `<a href="#checks">${failedChecks} check${failedChecks === 1 ? '' : 's'} failed</a>` : textWithBreaks(note);
-            return `<tr><td>${escapeHtml(st.name)}</td><td>${escapeHtml(st.status)}</td><td>${noteHtml}</td></tr>`;
+            return `<tr><td>${escapeHtml(st.name)}</td><td>${escapeHtml(st.status)}</td><td>${stageFigures(st.name, st.status, st.detail)}</td><td>${noteHtml}</td></tr>`;
           })
-          .join('')}</tbody></table>`
+          .join('')}</tbody></table></div>`
       : '';
     const terms = publish?.terms
-      ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : publish.terms.latency.toFixed(3)}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
+      ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : `${publish.terms.latency.toFixed(3)}${onBoard?.latencyMs !== undefined ? ` (${latencyText(onBoard.latencyMs, onBoard.latencyRunsMs ?? [])} on board ${escapeHtml(onBoard.boardId ?? '?')})` : ''}`}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
       : '';
     const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? '' : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
 

@@ -91,31 +91,86 @@ export interface ParetoPoint {
   href?: string;
 }
 
-/** Quality against model size (log scale), the Pareto front joined by a line. */
-export function paretoPlot(points: readonly ParetoPoint[], opts: { qualityLabel: string; budgetBytes?: number }): string {
-  const w = 560;
-  const h = 340;
-  const pad = 50;
+export interface ParetoOptions {
+  /** The quality axis' name, e.g. "top-1 accuracy" or "ROC AUC". */
+  qualityLabel: string;
+  /** Show quality as a percentage (accuracy) rather than a 0–1 number (AUC). */
+  percent?: boolean;
+  /** The flash budget (bytes), drawn as a dashed line. */
+  budgetBytes?: number;
+}
+
+/** Round ticks on a log axis of bytes, in KiB: 1, 2, 5 × 10^k KiB within [lo, hi] bytes. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo / 1024)) - 1; e <= Math.ceil(Math.log10(hi / 1024)); e++) for (const m of [1, 2, 5]) {
+    const v = m * 10 ** e * 1024;
+    if (v >= lo && v <= hi) out.push(v);
+  }
+  return out;
+}
+
+/** "8 KiB", "1.5 MiB": tick labels in the unit people think of flash in. */
+const kib = (bytes: number) => (bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${+(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`);
+
+/**
+ * Quality against the flash an entry takes (log scale), the Pareto front joined by a line. Axes carry
+ * their units and ticks; each point has a tooltip (<title>) and a label shown on hover and on
+ * keyboard focus; the legend lists exactly what is drawn.
+ */
+export function paretoPlot(points: readonly ParetoPoint[], opts: ParetoOptions): string {
   if (!points.length) return '';
+  const w = 640;
+  const h = 380;
+  const pad = { left: 64, right: 24, top: 44, bottom: 56 };
   const sizes = points.map((p) => p.sizeBytes);
-  const lo = Math.log10(Math.max(1, Math.min(...sizes) / 1.5));
-  const hi = Math.log10(Math.max(opts.budgetBytes ?? 0, ...sizes) * 1.2);
+  const loB = Math.max(1, Math.min(...sizes) / 1.5);
+  const hiB = Math.max(opts.budgetBytes ?? 0, ...sizes) * 1.25;
+  const lo = Math.log10(loB);
+  const hi = Math.log10(hiB);
   const qs = points.map((p) => p.quality);
   const qlo = Math.max(0, Math.min(...qs) - 0.05);
-  const qhi = Math.min(1, Math.max(...qs) + 0.02);
-  const x = (b: number) => pad + ((Math.log10(b) - lo) / (hi - lo || 1)) * (w - 2 * pad);
-  const y = (q: number) => h - pad - ((q - qlo) / (qhi - qlo || 1)) * (h - 2 * pad);
+  const qhi = Math.min(1, Math.max(...qs) + 0.03);
+  const x = (b: number) => pad.left + ((Math.log10(b) - lo) / (hi - lo || 1)) * (w - pad.left - pad.right);
+  const y = (q: number) => h - pad.bottom - ((q - qlo) / (qhi - qlo || 1)) * (h - pad.top - pad.bottom);
+  const q = (v: number) => (opts.percent ? `${(v * 100).toFixed(1)} %` : v.toFixed(3));
   const front = points.filter((p) => p.front).sort((a, b) => a.sizeBytes - b.sizeBytes);
   const line = front.map((p, i) => `${i ? 'L' : 'M'}${fmt(x(p.sizeBytes), 1)},${fmt(y(p.quality), 1)}`).join('');
+  const xTicks = logTicks(loB, hiB)
+    .map((v) => `<path d="M${fmt(x(v), 1)},${h - pad.bottom}v5" stroke="#777"/><text x="${fmt(x(v), 1)}" y="${h - pad.bottom + 17}" text-anchor="middle" font-size="10">${kib(v)}</text>`)
+    .join('');
+  const yTicks = [0, 0.25, 0.5, 0.75, 1]
+    .map((t) => qlo + t * (qhi - qlo))
+    .map((v) => `<path d="M${pad.left - 5},${fmt(y(v), 1)}h5" stroke="#777"/><text x="${pad.left - 8}" y="${fmt(y(v) + 3, 1)}" text-anchor="end" font-size="10">${q(v)}</text>`)
+    .join('');
   const dots = points
     .map((p) => {
-      const dot = `<circle cx="${fmt(x(p.sizeBytes), 1)}" cy="${fmt(y(p.quality), 1)}" r="${p.front ? 5 : 3.5}" fill="${p.front ? '#c2410c' : '#1f5fa8'}"><title>${escapeHtml(p.label)}: ${fmt(p.quality, 4)}, ${p.sizeBytes.toLocaleString('en-US')} bytes</title></circle>`;
-      return p.href ? `<a href="${escapeHtml(p.href)}">${dot}</a>` : dot;
+      const cx = x(p.sizeBytes);
+      const cy = y(p.quality);
+      const text = `${p.label}: ${opts.qualityLabel} ${q(p.quality)}, flash ${formatBytesShort(p.sizeBytes)} = ${p.sizeBytes.toLocaleString('en-US')} bytes`;
+      // The visible label sits left of points near the right edge, below points near the top.
+      const right = cx > w - 220;
+      const tip = `<text class="tip" x="${fmt(cx + (right ? -9 : 9), 1)}" y="${fmt(cy < pad.top + 20 ? cy + 16 : cy - 8, 1)}" text-anchor="${right ? 'end' : 'start'}" font-size="11" font-weight="600" paint-order="stroke" stroke="#fff" stroke-width="3">${escapeHtml(p.label)} · ${escapeHtml(q(p.quality))} · ${escapeHtml(formatBytesShort(p.sizeBytes))}</text>`;
+      const dot = `<circle cx="${fmt(cx, 1)}" cy="${fmt(cy, 1)}" r="${p.front ? 5.5 : 4}" fill="${p.front ? '#c2410c' : '#1f5fa8'}"/>`;
+      const body = `<title>${escapeHtml(text)}</title>${dot}${tip}`;
+      return p.href ? `<a class="pt" href="${escapeHtml(p.href)}">${body}</a>` : `<g class="pt" tabindex="0">${body}</g>`;
     })
     .join('');
-  const budget = opts.budgetBytes ? `<path d="M${fmt(x(opts.budgetBytes), 1)},${pad}V${h - pad}" stroke="#b91c1c" stroke-dasharray="5 4"/><text x="${fmt(x(opts.budgetBytes) - 4, 1)}" y="${pad + 12}" text-anchor="end" font-size="10" fill="#b91c1c">flash budget</text>` : '';
-  return `<svg role="img" viewBox="0 0 ${w} ${h}" width="${w}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(opts.qualityLabel)} against model size</title><desc>Each dot is a participant's best submission; orange dots form the Pareto front.</desc><rect x="${pad}" y="${pad}" width="${w - 2 * pad}" height="${h - 2 * pad}" fill="none" stroke="#999"/>${budget}<path d="${line}" fill="none" stroke="#c2410c" stroke-width="1.5"/>${dots}<text x="${w / 2}" y="${h - 12}" text-anchor="middle" font-size="11">model size (bytes, log scale)</text><text transform="translate(14,${h / 2}) rotate(-90)" text-anchor="middle" font-size="11">${escapeHtml(opts.qualityLabel)}</text><text x="${pad}" y="${h - pad + 14}" font-size="10">${Math.round(10 ** lo).toLocaleString('en-US')}</text><text x="${w - pad}" y="${h - pad + 14}" text-anchor="end" font-size="10">${Math.round(10 ** hi).toLocaleString('en-US')}</text><text x="${pad - 4}" y="${h - pad}" text-anchor="end" font-size="10">${fmt(qlo)}</text><text x="${pad - 4}" y="${pad + 4}" text-anchor="end" font-size="10">${fmt(qhi)}</text></svg>`;
+  const budget = opts.budgetBytes
+    ? `<path d="M${fmt(x(opts.budgetBytes), 1)},${pad.top}V${h - pad.bottom}" stroke="#b91c1c" stroke-dasharray="5 4"/><text x="${fmt(x(opts.budgetBytes) - 4, 1)}" y="${pad.top + 12}" text-anchor="end" font-size="10" fill="#b91c1c">flash budget ${kib(opts.budgetBytes)}</text>`
+    : '';
+  // Legend: only what is drawn.
+  const legend: string[] = [];
+  const item = (k: number, mark: string, text: string) => `<g transform="translate(${pad.left + k * 150},14)">${mark}<text x="16" y="4" font-size="11">${text}</text></g>`;
+  if (front.length) legend.push(`<circle cx="5" cy="0" r="5" fill="#c2410c"/><path d="M-3,0h16" stroke="#c2410c" stroke-width="1.5"/>|Pareto front`);
+  if (points.some((p) => !p.front)) legend.push(`<circle cx="5" cy="0" r="4" fill="#1f5fa8"/>|other entries`);
+  if (opts.budgetBytes) legend.push(`<path d="M0,0h12" stroke="#b91c1c" stroke-dasharray="4 3"/>|flash budget`);
+  const legendSvg = `<g class="legend">${legend.map((l, k) => item(k, l.split('|')[0]!, l.split('|')[1]!)).join('')}</g>`;
+  const axes = `<text x="${(pad.left + w - pad.right) / 2}" y="${h - 12}" text-anchor="middle" font-size="12">flash the entry takes (KiB, log scale)</text><text transform="translate(16,${(pad.top + h - pad.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(opts.qualityLabel)}${opts.percent ? ' (%)' : ''}</text>`;
+  return `<svg role="img" viewBox="0 0 ${w} ${h}" width="${w}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(opts.qualityLabel)} against flash size</title><desc>Each point is a participant's ranked entry; orange points and the orange line form the Pareto front (nothing else is both better and smaller).</desc>${legendSvg}<rect x="${pad.left}" y="${pad.top}" width="${w - pad.left - pad.right}" height="${h - pad.top - pad.bottom}" fill="none" stroke="#999"/>${xTicks}${yTicks}${budget}<path d="${line}" fill="none" stroke="#c2410c" stroke-width="1.5"/>${dots}${axes}</svg>`;
 }
+
+const formatBytesShort = (b: number) => kib(b);
 
 /** Mark the Pareto front: higher quality and smaller size are better. */
 export function markParetoFront<T extends { quality: number; sizeBytes: number }>(points: readonly T[]): (T & { front: boolean })[] {
