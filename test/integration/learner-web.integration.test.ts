@@ -32,7 +32,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     expect(count(html, 'dynamic-range quantization: 5 of 10 weight tensors are int8')).toBe(1);
     expect(count(html, 'Fix: ')).toBe(1);
     expect(count(html, 'href="/help/quantization#dynamic-range"')).toBe(1);
-    expect(html).toMatch(/<strong>rejected<\/strong> — 1 check failed, <a href="#checks">see below<\/a>/);
+    expect(html).toMatch(/<span id="state"><strong>rejected<\/strong><\/span> — 1 check failed, <a href="#checks">see below<\/a>/);
     expect(html).toMatch(/<td>validate<\/td><td>failed<\/td><td><ul class="figures">[\s\S]*?<\/ul><\/td><td><a href="#checks">1 check failed<\/a><\/td>/);
 
     const help = await fetch(`${base}/help/quantization`);
@@ -114,6 +114,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     const report = await (await web.req(`/submissions/${sub.id}`)).text();
     expect(report).toContain('<p class="notice" role="status">Accepted and queued (99 submissions left today). This page follows it live.</p>');
     expect(report).toContain(`data-events="/submissions/${sub.id}/events"`);
+    expect(report).toContain('<p>Note: <q>first try</q></p>');
     expect(report).toContain('<script src="/static/live-submission.js" defer></script>');
     // The notice is shown once.
     expect(await (await web.req(`/submissions/${sub.id}`)).text()).not.toContain('class="notice"');
@@ -172,7 +173,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     const html = await (await fetch(`${base}/challenges/kws-test/leaderboard`)).text();
     expect(html).toMatch(/<ul class="tabs"><li><a href="\/challenges\/kws-test\/leaderboard\?split=public" aria-current="page">Public<\/a>/);
     const heads = [...html.matchAll(/<th scope="col"[^>]*>(?:<a[^>]*>)?([^<]+)/g)].map((m) => m[1]);
-    expect(heads).toEqual(['#', 'Participant', 'Score', 'Top-1 accuracy', 'Latency (ms)', 'Flash', 'RAM', 'Entries', 'Last submission', 'Best entry', 'Quality vs size']);
+    expect(heads).toEqual(['#', 'Participant', 'Score', 'Top-1 accuracy', 'Latency (ms)', 'Flash', 'RAM', 'Entries', 'Last submission (UTC)', 'Best entry', 'Quality vs size']);
     expect(html).toContain('<th scope="col" class="num" aria-sort="ascending"><a class="sort" href="/challenges/kws-test/leaderboard?split=public&amp;dir=desc">#');
     const rows = (page: string) =>
       [...page.matchAll(/<tr(?: class="mine")?><td class="num">(\d+)<\/td><td>([^<]+)<\/td>[\s\S]*?<\/tr>/g)].map((m) => ({ rank: Number(m[1]), name: m[2]!.trim(), html: m[0] }));

@@ -27,7 +27,7 @@ const COLUMNS: { key: SortKey | null; label: (t: BoardTable) => string; num?: bo
   { key: 'flash', label: () => 'Flash', num: true, title: 'the model file, or a firmware image’s flash span' },
   { key: 'ram', label: () => 'RAM', num: true, title: 'tensor arena (measured on the board, or estimated), or a firmware’s static RAM' },
   { key: 'entries', label: () => 'Entries', num: true },
-  { key: 'last', label: () => 'Last submission' },
+  { key: 'last', label: () => 'Last submission (UTC)' },
   { key: null, label: () => 'Best entry' },
   { key: null, label: () => 'Quality vs size' },
 ];
@@ -113,8 +113,8 @@ function table(t: BoardTable, href: (q: { sort?: SortKey; dir?: SortDir }) => st
   const rows = t.rows
     .map((r) => {
       const who = r.team ? `${r.teamId ? `<a href="/teams/${encodeURIComponent(r.teamId)}">${escapeHtml(r.team)}</a>` : escapeHtml(r.team)} <small>(${escapeHtml(r.displayName)})</small>` : escapeHtml(r.displayName);
-      return `<tr${me && r.person === me ? ' class="mine"' : ''}><td class="num">${r.rank}</td><td>${who}${r.kind === 'firmware' ? ' <small>(firmware)</small>' : ''}</td><td class="num">${r.score.toFixed(2)}</td><td class="num">${quality(r.quality)}</td>${latency(r)}<td class="num">${bytes(r.flashBytes)}</td><td class="num">${bytes(r.ramBytes)}${r.ramBytes !== null && !r.ramMeasured && r.kind === 'model' ? ' <small>est.</small>' : ''}</td><td class="num">${r.entries}</td><td>${whenShort(r.lastSubmissionAt)}</td><td><a href="/submissions/${encodeURIComponent(r.submissionId)}" aria-label="Report of the best entry of ${escapeHtml(r.name)}">report</a></td>${pareto(r)}</tr>`;
+      return `<tr${me && r.person === me ? ' class="mine"' : ''}><td class="num">${r.rank}</td><td>${who}${r.kind === 'firmware' ? ' <small>(firmware)</small>' : ''}</td><td class="num">${r.score.toFixed(2)}</td><td class="num">${quality(r.quality)}</td>${latency(r)}<td class="num">${bytes(r.flashBytes)}</td><td class="num">${bytes(r.ramBytes)}${r.ramBytes !== null && !r.ramMeasured && r.kind === 'model' ? ' <small>est.</small>' : ''}</td><td class="num">${r.entries}</td><td>${whenShort(r.lastSubmissionAt).replace(' UTC</time>', '</time>')}</td><td><a href="/submissions/${encodeURIComponent(r.submissionId)}" aria-label="Report of the best entry of ${escapeHtml(r.name)}">report</a></td>${pareto(r)}</tr>`;
     })
     .join('');
-  return `<div class="table-wrap"><table><caption>${escapeHtml(t.split)} split${t.frozen ? ' (frozen)' : ''}, ${t.total} participant${t.total === 1 ? '' : 's'}${t.sort !== 'rank' ? `, sorted by ${escapeHtml(COLUMNS.find((c) => c.key === t.sort)!.label(t).toLowerCase())}` : ''}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="table-wrap board"><table><caption>${escapeHtml(t.split)} split${t.frozen ? ' (frozen)' : ''}, ${t.total} participant${t.total === 1 ? '' : 's'}${t.sort !== 'rank' ? `, sorted by ${escapeHtml(COLUMNS.find((c) => c.key === t.sort)!.label(t).toLowerCase())}` : ''}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }

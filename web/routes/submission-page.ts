@@ -77,10 +77,10 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const terms = publish?.terms
       ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : `${publish.terms.latency.toFixed(3)}${onBoard?.latencyMs !== undefined ? ` (${latencyText(onBoard.latencyMs, onBoard.latencyRunsMs ?? [])} on board ${escapeHtml(onBoard.boardId ?? '?')})` : ''}`}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
       : '';
-    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? '' : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
+    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? (s.state === 'done' ? ' — not the participant’s best entry, which holds their place on the board' : '') : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
 
     // The person's previous scored run in this challenge, for a quick "did it get better?".
-    const current = await services.db.submission.findUnique({ where: { id: s.id }, select: { personId: true, createdAt: true } });
+    const current = await services.db.submission.findUnique({ where: { id: s.id }, select: { personId: true, createdAt: true, note: true } });
     const previous = current
       ? await services.db.submission.findFirst({ where: { challengeId: s.challenge, personId: current.personId, createdAt: { lt: current.createdAt }, publicScore: { not: null } }, orderBy: { createdAt: 'desc' }, select: { id: true, publicScore: true } })
       : null;
@@ -89,7 +89,6 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
         ? `<p>Against <a href="/submissions/${encodeURIComponent(previous.id)}">the previous run</a>: ${s.score - previous.publicScore! >= 0 ? '+' : ''}${(s.score - previous.publicScore!).toFixed(3)} points.</p>`
         : '';
 
-    const model = validate?.sizeBytes !== undefined ? `<p>Model: ${validate.sizeBytes.toLocaleString('en-US')} bytes, ${(validate.macs ?? 0).toLocaleString('en-US')} MACs, tensor arena ≈ ${(validate.arenaBytes ?? 0).toLocaleString('en-US')} bytes.</p>` : '';
     const macsByOp = new Map<string, number>();
     for (const op of validate?.perOp ?? []) macsByOp.set(op.op, (macsByOp.get(op.op) ?? 0) + op.macs);
     const macs = [...macsByOp.values()].some((v) => v > 0)
@@ -99,14 +98,14 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
       ? `<p>Firmware run on board ${escapeHtml(onBoard.boardId ?? '?')}: DUT “${escapeHtml(onBoard.dutName ?? '')}”, profile ${escapeHtml(onBoard.profile ?? '')}, ${onBoard.samples ?? 0} held-out samples through the MLPerf Tiny base protocol, booted in ${onBoard.bootMs ?? 0} ms, ${onBoard.latencyMs ?? 0} ms per inference (median); image ${(onBoard.imageBytes ?? 0).toLocaleString('en-US')} bytes.</p>`
       : '';
     const checks = checksSection(validate?.checks ?? [], onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks');
-    const queued = s.state === 'queued' ? `<p>Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
+    const queued = s.state === 'queued' ? `<p id="queue">Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
     // While it is in the pipeline the page follows its progress live and reloads when it is done.
     const inPipeline = s.state === 'queued' || s.state === 'running';
     const liveScript = inPipeline ? `<p id="live" class="live" role="status" aria-live="polite" data-events="/submissions/${encodeURIComponent(s.id)}/events"></p>` : '';
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${reasonIsChecks ? ` — ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed, <a href="#checks">see below</a>` : s.reason ? ` — ${textWithBreaks(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${model}${macs}${checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <span id="state"><strong>${escapeHtml(s.state)}</strong></span>${reasonIsChecks ? ` — ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed, <a href="#checks">see below</a>` : s.reason ? ` — ${textWithBreaks(s.reason)}` : ''}</p>${current?.note ? `<p>Note: <q>${escapeHtml(current.note)}</q></p>` : ''}${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${reasonIsChecks ? checks : ''}${metricsSection(score, task)}${firmware}${macs}${reasonIsChecks ? '' : checks}`,
         { scripts: liveScript ? ['/static/live-submission.js'] : [] },
       ),
     );

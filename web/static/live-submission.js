@@ -4,7 +4,8 @@
 (() => {
   const out = document.getElementById('live');
   if (!out || !out.dataset.events || !('EventSource' in window)) return;
-  const bar = document.getElementById('live-progress');
+  const state = document.getElementById('state');
+  const queue = document.getElementById('queue');
   const es = new EventSource(out.dataset.events);
   const labels = { validate: 'Checking the model', score: 'Scoring on the held-out set', device: 'Running on a board', publish: 'Ranking' };
   const phases = { flash: 'flashing the firmware', boot: 'waiting for it to boot', run: 'running held-out samples', restore: 'restoring the harness' };
@@ -20,7 +21,11 @@
     else if (ev.type === 'done') text = 'Done: loading the report…';
     else if (ev.type === 'rejected' || ev.type === 'failed') text = 'Finished (' + ev.type + '): loading the report…';
     out.textContent = text;
-    if (bar && typeof d.fraction === 'number') bar.value = d.fraction;
+    // Once a stage runs, the server-rendered "queued" line is out of date.
+    if (ev.type.startsWith('stage-')) {
+      if (state && state.firstElementChild) state.firstElementChild.textContent = 'running';
+      if (queue) queue.remove();
+    }
     if (['done', 'failed', 'rejected'].includes(ev.type)) {
       es.close();
       setTimeout(() => location.reload(), 300);

@@ -23,6 +23,6 @@ export function checksSection(checks: readonly CheckView[], title: string): stri
   const item = (c: CheckView) =>
     `<li class="check check-${escapeHtml(c.status)}"><strong>${c.status === 'fail' ? 'Failed' : 'Note'}: <code>${escapeHtml(c.id)}</code></strong> — ${escapeHtml(c.message)}${c.hint ? `<br>Fix: ${escapeHtml(c.hint)}` : ''}${c.link ? `<br><a href="${escapeHtml(c.link)}">The full recipe</a>` : ''}</li>`;
   return `<h2 id="checks">${escapeHtml(title)}</h2>${failed.length ? `<ul class="checks">${failed.map(item).join('')}</ul>` : ''}${
-    passed.length ? `<details${failed.length ? '' : ' open'}><summary>${passed.length} check${passed.length === 1 ? '' : 's'} passed</summary><ul class="checks">${passed.map((c) => `<li><code>${escapeHtml(c.id)}</code> ${escapeHtml(c.message)}</li>`).join('')}</ul></details>` : ''
+    passed.length ? `<details><summary>${passed.length} check${passed.length === 1 ? '' : 's'} passed</summary><ul class="checks">${passed.map((c) => `<li><code>${escapeHtml(c.id)}</code> ${escapeHtml(c.message)}</li>`).join('')}</ul></details>` : ''
   }`;
 }

@@ -24,7 +24,7 @@ export const textWidth = (text: string, fontSize: number) => Math.ceil(text.leng
  */
 export function confusionHeatmap(matrix: number[][], labels: readonly string[], title = 'Confusion matrix'): string {
   const n = matrix.length;
-  const cell = n > 8 ? 34 : 48;
+  const cell = n > 8 ? 34 : n > 3 ? 48 : 72;
   const font = 11;
   const names = labels.slice(0, n);
   const longest = Math.max(0, ...names.map((l) => textWidth(l, font)));
@@ -122,9 +122,16 @@ export function paretoPlot(points: readonly ParetoPoint[], opts: ParetoOptions):
   if (!points.length) return '';
   const w = 640;
   const h = 380;
-  const pad = { left: 64, right: 24, top: 44, bottom: 56 };
+  // The budget's label sits above the plot area (under the legend), where no point can hide it.
+  const pad = { left: 64, right: 40, top: 48, bottom: 56 };
   const sizes = points.map((p) => p.sizeBytes);
-  const loB = Math.max(1, Math.min(...sizes) / 1.5);
+  // The axis starts at a round size (1, 2 or 5 × 10^k KiB) a little below the smallest entry, so it has a tick.
+  const niceBelow = (b: number) => {
+    const k = b / 1024;
+    const e = Math.floor(Math.log10(k));
+    return ([5, 2, 1].map((m) => m * 10 ** e).find((v) => v <= k) ?? 10 ** e) * 1024;
+  };
+  const loB = Math.max(1, niceBelow(Math.min(...sizes) / 1.15));
   const hiB = Math.max(opts.budgetBytes ?? 0, ...sizes) * 1.25;
   const lo = Math.log10(loB);
   const hi = Math.log10(hiB);
@@ -157,7 +164,7 @@ export function paretoPlot(points: readonly ParetoPoint[], opts: ParetoOptions):
     })
     .join('');
   const budget = opts.budgetBytes
-    ? `<path d="M${fmt(x(opts.budgetBytes), 1)},${pad.top}V${h - pad.bottom}" stroke="#b91c1c" stroke-dasharray="5 4"/><text x="${fmt(x(opts.budgetBytes) - 4, 1)}" y="${pad.top + 12}" text-anchor="end" font-size="10" fill="#b91c1c">flash budget ${kib(opts.budgetBytes)}</text>`
+    ? `<path d="M${fmt(x(opts.budgetBytes), 1)},${pad.top}V${h - pad.bottom}" stroke="#b91c1c" stroke-dasharray="5 4"/><text x="${fmt(x(opts.budgetBytes), 1)}" y="${pad.top - 5}" text-anchor="middle" font-size="10" fill="#b91c1c">budget ${kib(opts.budgetBytes)}</text>`
     : '';
   // Legend: only what is drawn.
   const legend: string[] = [];
@@ -167,7 +174,8 @@ export function paretoPlot(points: readonly ParetoPoint[], opts: ParetoOptions):
   if (opts.budgetBytes) legend.push(`<path d="M0,0h12" stroke="#b91c1c" stroke-dasharray="4 3"/>|flash budget`);
   const legendSvg = `<g class="legend">${legend.map((l, k) => item(k, l.split('|')[0]!, l.split('|')[1]!)).join('')}</g>`;
   const axes = `<text x="${(pad.left + w - pad.right) / 2}" y="${h - 12}" text-anchor="middle" font-size="12">flash the entry takes (KiB, log scale)</text><text transform="translate(16,${(pad.top + h - pad.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(opts.qualityLabel)}${opts.percent ? ' (%)' : ''}</text>`;
-  return `<svg role="img" viewBox="0 0 ${w} ${h}" width="${w}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(opts.qualityLabel)} against flash size</title><desc>Each point is a participant's ranked entry; orange points and the orange line form the Pareto front (nothing else is both better and smaller).</desc>${legendSvg}<rect x="${pad.left}" y="${pad.top}" width="${w - pad.left - pad.right}" height="${h - pad.top - pad.bottom}" fill="none" stroke="#999"/>${xTicks}${yTicks}${budget}<path d="${line}" fill="none" stroke="#c2410c" stroke-width="1.5"/>${dots}${axes}</svg>`;
+  // A group, not an image: its points are links (an image may not contain interactive elements).
+  return `<svg role="group" aria-label="${escapeHtml(opts.qualityLabel)} against flash size" viewBox="0 0 ${w} ${h}" width="${w}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(opts.qualityLabel)} against flash size</title><desc>Each point is a participant's ranked entry; orange points and the orange line form the Pareto front (nothing else is both better and smaller).</desc>${legendSvg}<rect x="${pad.left}" y="${pad.top}" width="${w - pad.left - pad.right}" height="${h - pad.top - pad.bottom}" fill="none" stroke="#999"/>${xTicks}${yTicks}${budget}<path d="${line}" fill="none" stroke="#c2410c" stroke-width="1.5"/>${dots}${axes}</svg>`;
 }
 
 const formatBytesShort = (b: number) => kib(b);
