@@ -90,7 +90,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     expect(log).toContain(`submission <a href="/submissions/${sub.id}">m.tflite by lee</a>`);
     expect(log).toContain('challenge <a href="/challenges/kws-test">kws-test</a>');
     expect(log).not.toContain(lee.id);
-    expect(log).toMatch(/<pre class="audit-data">\{\n {2}&quot;before&quot;/);
+    expect(log).toMatch(/<pre class="audit-data" tabindex="0">\{\n {2}&quot;before&quot;/);
     expect(dash).toMatch(/quota\.grant person <strong>lee<\/strong>/);
     const bad = await org.post('/admin/quota', { challenge: 'kws-test', handle: 'nobody', extra: '1', reason: 'x', _csrf: orgCsrf });
     expect(bad.status).toBe(400);

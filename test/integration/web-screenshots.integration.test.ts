@@ -152,6 +152,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !HAVE_SOCAT || !HAVE_SHARED_MODELS)('le
       const orgShoot = async (name: string) => {
         const overflow = await org.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         expect([name, overflow]).toEqual([name, 0]);
+        const axe = await new AxeBuilder({ page: org }).withTags(['wcag2a', 'wcag2aa']).analyze();
+        expect([name, axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)]).toEqual([name, []]);
         await org.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
       };
       await orgShoot('11-audit-log');

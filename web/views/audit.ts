@@ -10,7 +10,7 @@ export function auditTable(rows: readonly AuditRow[]): string {
   return `<div class="table-wrap"><table><thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Why</th><th scope="col">Before → after</th></tr></thead><tbody>${rows
     .map(
       (a) =>
-        `<tr><td class="audit-when">${when(a.at)}</td><td>${escapeHtml(a.actor)}</td><td><code>${escapeHtml(a.action)}</code></td><td>${targetHtml(a.target)}</td><td>${escapeHtml(a.reason ?? '')}</td><td>${a.data === null ? '' : `<pre class="audit-data">${escapeHtml(JSON.stringify(a.data, null, 2))}</pre>`}</td></tr>`,
+        `<tr><td class="audit-when">${when(a.at)}</td><td>${escapeHtml(a.actor)}</td><td><code>${escapeHtml(a.action)}</code></td><td>${targetHtml(a.target)}</td><td>${escapeHtml(a.reason ?? '')}</td><td>${a.data === null ? '' : `<pre class="audit-data" tabindex="0">${escapeHtml(JSON.stringify(a.data, null, 2))}</pre>`}</td></tr>`,
     )
     .join('')}</tbody></table></div>`;
 }
