@@ -2,7 +2,7 @@
  * Read-models of the organizer dashboard: what the web's /admin pages and exports show, read here so
  * routes only render. Everything is a snapshot; nothing here changes state.
  */
-import type { Db } from '../core/db/client.js';
+import { readAuditLog, type AuditRow } from './audit-log.js';
 import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf, type ChallengeView } from './catalog.js';
 import type { PhaseInfo } from './phase.js';
@@ -16,29 +16,12 @@ export interface ChallengeOverview {
   inPipeline: number;
 }
 
-export interface AuditRow {
-  createdAt: Date;
-  /** The organizer's handle, or null for the server console. */
-  actor: string | null;
-  action: string;
-  targetType: string;
-  targetId: string;
-  reason: string | null;
-  data: unknown;
-}
-
 export interface OrganizerOverview {
   challenges: ChallengeOverview[];
   queues: { stage: StageName; waiting: number; active: number; delayed: number; failed: number; completed: number }[];
   /** The reaper's last 24 hours, and submissions running for over 15 minutes. */
   reaper: { requeued: number; failed: number; stuck: { id: string; stage: string | null }[] };
   recentAudit: AuditRow[];
-}
-
-/** The audit log, newest first. */
-export async function auditLog(db: Db, opts: { limit: number; offset?: number }): Promise<AuditRow[]> {
-  const rows = await db.auditLog.findMany({ orderBy: { id: 'desc' }, take: opts.limit, skip: opts.offset ?? 0, include: { actor: { select: { handle: true } } } });
-  return rows.map((a) => ({ createdAt: a.createdAt, actor: a.actor?.handle ?? null, action: a.action, targetType: a.targetType, targetId: a.targetId, reason: a.reason, data: a.data }));
 }
 
 export async function organizerOverview(services: Pick<Services, 'db' | 'config' | 'queues'>, now = new Date()): Promise<OrganizerOverview> {
@@ -64,7 +47,7 @@ export async function organizerOverview(services: Pick<Services, 'db' | 'config'
     db.submissionEvent.count({ where: { type: 'failed', createdAt: { gte: since } } }),
     db.submission.findMany({ where: { state: 'running', updatedAt: { lt: new Date(now.getTime() - 15 * 60_000) } }, select: { id: true, stage: true }, take: 20 }),
   ]);
-  return { challenges, queues, reaper: { requeued, failed, stuck }, recentAudit: await auditLog(db, { limit: 15 }) };
+  return { challenges, queues, reaper: { requeued, failed, stuck }, recentAudit: await readAuditLog(db, { take: 15 }) };
 }
 
 export interface GradebookRow {

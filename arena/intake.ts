@@ -102,7 +102,7 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
     }
 
     if (!report.ok) {
-      const reason = rejectionReason(report);
+      const reason = rejectionReason(report, config.PUBLIC_URL);
       const sub = existing
         ? await db.submission.update({ where: { id: existing.id }, data: { state: 'rejected', stateReason: reason, quotaCharged: false } })
         : await db.submission.create({

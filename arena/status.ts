@@ -133,6 +133,8 @@ export interface SubmissionReport {
   status: StatusView;
   challenge: { title: string; task: string } | null;
   previous: { id: string; score: number } | null;
+  /** What the learner wrote with the upload (shown on the report). */
+  note: string | null;
 }
 
 export async function submissionReport(db: Db, id: string, opts: { publicUrl: string; workers: number; showPrivate?: boolean }): Promise<SubmissionReport | null> {
@@ -140,10 +142,10 @@ export async function submissionReport(db: Db, id: string, opts: { publicUrl: st
   if (!status) return null;
   const [challenge, current] = await Promise.all([
     db.challenge.findUnique({ where: { id: status.challenge }, select: { task: true, title: true } }),
-    db.submission.findUnique({ where: { id }, select: { personId: true, createdAt: true } }),
+    db.submission.findUnique({ where: { id }, select: { personId: true, createdAt: true, note: true } }),
   ]);
   const previous = current
     ? await db.submission.findFirst({ where: { challengeId: status.challenge, personId: current.personId, createdAt: { lt: current.createdAt }, publicScore: { not: null } }, orderBy: { createdAt: 'desc' }, select: { id: true, publicScore: true } })
     : null;
-  return { status, challenge, previous: previous ? { id: previous.id, score: previous.publicScore! } : null };
+  return { status, challenge, previous: previous ? { id: previous.id, score: previous.publicScore! } : null, note: current?.note ?? null };
 }

@@ -23,9 +23,19 @@ export function checkSubmission(bytes: Uint8Array, kind: 'model' | 'firmware', d
 /** Whether a report is a firmware image's (it names the board). */
 export const isFirmwareReport = (r: SubmissionCheckReport): r is FirmwareReport => 'board' in r;
 
-/** One line per failing check, with its fix: what a learner reads in chat. */
-export function rejectionReason(report: SubmissionCheckReport): string {
+/**
+ * What a learner reads wherever the rejection is shown (chat, CLI, stored as the submission's
+ * reason): one block per failing check — what is wrong, then one fix, then the link to the recipe
+ * (resolved against `baseUrl`, the site's public URL) — with line breaks that every renderer keeps.
+ */
+export function rejectionReason(report: SubmissionCheckReport, baseUrl?: string): string {
   const fails = report.checks.filter((c) => c.status === 'fail');
   const what = isFirmwareReport(report) ? 'the firmware image did not pass its checks' : 'the model did not pass preflight';
-  return fails.map((c) => `${c.message}${'hint' in c && c.hint ? ` — ${c.hint}` : ''}`).join('\n') || what;
+  const block = (c: (typeof fails)[number]) => {
+    const lines = [`${c.id}: ${c.message}`];
+    if ('hint' in c && c.hint) lines.push(`  Fix: ${c.hint}`);
+    if ('link' in c && c.link) lines.push(`  Recipe: ${baseUrl ? baseUrl.replace(/\/+$/, '') : ''}${c.link}`);
+    return lines.join('\n');
+  };
+  return fails.map(block).join('\n') || what;
 }

@@ -1,4 +1,5 @@
 /** Builds the express application (no listening here: see server.ts). */
+import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { WebContext } from './context.js';
 import { healthRoutes } from './routes/health.js';
@@ -18,15 +19,23 @@ import { teamPageRoutes } from './routes/team-page.js';
 import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
+import { helpRoutes } from './routes/help.js';
+import { chromeContext } from './views/chrome.js';
+import { uploadRoutes } from './routes/upload.js';
+import { siteRoutes } from './routes/site.js';
+import { leaderboardPageRoutes } from './routes/leaderboard-page.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(ctx));
+  // The stylesheet and page scripts (no inline ones: pages pass a strict Content-Security-Policy).
+  app.use('/static', express.static(fileURLToPath(new URL('./static/', import.meta.url)), { maxAge: '1h', index: false }));
   app.use(discourseWebhookRoutes(ctx.services));
   app.use(sessions(ctx.services));
   app.use(identify(ctx));
+  app.use(chromeContext);
   app.use(loginRoutes(ctx));
   app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));
@@ -37,10 +46,14 @@ export function buildApp(ctx: WebContext): Express {
   app.use(submissionApiRoutes(ctx));
   const live = new LiveEvents(ctx.services);
   app.use(leaderboardRoutes(ctx, live));
+  app.use(leaderboardPageRoutes(ctx));
   (app.locals as { onClose?: (() => Promise<void>)[] }).onClose = [() => live.close()];
   app.use(submissionPageRoutes(ctx, live));
   app.use(challengePageRoutes(ctx));
   app.use(teamPageRoutes(ctx));
+  app.use(helpRoutes(ctx));
+  app.use(uploadRoutes(ctx));
+  app.use(siteRoutes(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

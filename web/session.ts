@@ -80,13 +80,21 @@ export function csrfToken(req: Request): string {
 /** Hidden form field carrying the CSRF token. */
 export const csrfField = (req: Request) => `<input type="hidden" name="_csrf" value="${csrfToken(req)}">`;
 
+/** Whether `sent` is the session's CSRF token (constant-time). */
+export function csrfMatches(req: Request, sent: string): boolean {
+  const want = req.session?.csrf ?? '';
+  return want.length > 0 && sent.length === want.length && timingSafeEqual(Buffer.from(sent), Buffer.from(want));
+}
+
+/** What a failed CSRF check answers. */
+export const CSRF_FAILED = 'This form has expired or did not come from this site (CSRF check failed). Reload the page and try again.';
+
 /** Reject a form post whose `_csrf` does not match the session's token. */
 export function verifyCsrf(req: Request, res: Response, next: NextFunction): void {
   const sent = typeof (req.body as Record<string, unknown> | undefined)?._csrf === 'string' ? String((req.body as Record<string, string>)._csrf) : req.get('x-csrf-token') ?? '';
-  const want = req.session.csrf ?? '';
-  const ok = want.length > 0 && sent.length === want.length && timingSafeEqual(Buffer.from(sent), Buffer.from(want));
+  const ok = csrfMatches(req, sent);
   if (!ok) {
-    res.status(403).type('text').send('This form has expired or did not come from this site (CSRF check failed). Reload the page and try again.');
+    res.status(403).type('text').send(CSRF_FAILED);
     return;
   }
   next();

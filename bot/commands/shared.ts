@@ -26,7 +26,8 @@ const STAGE_LABEL: Record<string, string> = { validate: 'validated', score: 'sco
 
 const PHASE_LABEL: Record<string, string> = { flash: 'flashing the firmware', boot: 'waiting for it to boot', run: 'running held-out samples', restore: 'restoring the harness' };
 
-function stageLine(st: StatusView['stages'][number]): string {
+/** `reason`: the submission's reason, shown with the outcome; a stage that failed with it does not repeat it. */
+function stageLine(st: StatusView['stages'][number], reason: string | null): string {
   const d = (st.detail ?? {}) as Record<string, unknown>;
   const label = STAGE_LABEL[st.name] ?? st.name;
   if (st.status === 'running' || st.status === 'pending') {
@@ -37,7 +38,7 @@ function stageLine(st: StatusView['stages'][number]): string {
     return `⏳ ${what}${phase}…`;
   }
   if (st.status === 'error') return `⚠️ ${st.name}: retrying after an error on our side`;
-  if (st.status === 'failed') return `❌ ${st.name}: ${st.error ?? 'failed'}`;
+  if (st.status === 'failed') return `❌ ${st.name}: ${st.error && st.error !== reason ? st.error : 'failed'}`;
   // A skip reason's first clause is enough in chat; the report has the rest.
   if (st.status === 'skipped') return `⏭️ ${st.name}: skipped${typeof d.reason === 'string' ? ` (${d.reason.split(/: /)[0]})` : ''}`;
   switch (st.name) {
@@ -62,20 +63,23 @@ function stageLine(st: StatusView['stages'][number]): string {
 export function renderProgress(s: StatusView, extra?: string): string {
   const lines = [`**${s.challenge}** · \`${s.fileName}\` · submission \`${s.id}\``];
   if (s.state === 'queued') lines.push(`🕒 queued: ${s.queue.position === 0 ? 'next in line' : `${s.queue.position} ahead of you`}, ETA ${seconds(s.queue.etaSeconds)}`);
-  for (const st of s.stages) lines.push(stageLine(st));
+  for (const st of s.stages) lines.push(stageLine(st, s.reason));
   if (s.state === 'done') {
     lines.push(s.eligible ? `🏁 score **${s.score?.toFixed(2) ?? '?'}**${s.rank ? ` · rank **#${s.rank}**` : ''}` : `🏁 scored, but below the challenge's quality gate: not on the board${s.score !== null ? ` (score ${s.score.toFixed(2)})` : ''}`);
     if (s.reason) lines.push(`ℹ️ ${s.reason}`);
   } else if (s.state === 'rejected') {
-    lines.push(`❌ rejected: ${s.reason ?? 'see the report'}`);
+    lines.push(`❌ rejected:${breakBefore(s.reason ?? 'see the report')}`);
   } else if (s.state === 'failed') {
-    lines.push(`⚠️ failed on our side: ${s.reason ?? 'unknown error'}`);
+    lines.push(`⚠️ failed on our side:${breakBefore(s.reason ?? 'unknown error')}`);
   }
   if (s.disqualified) lines.push(`🚫 disqualified: ${s.disqualified.reason ?? 'no reason given'}`);
   lines.push(`Report: <${s.report}>`);
   if (extra) lines.push(extra);
   return lines.join('\n');
 }
+
+/** A multi-line reason (one block per failed check) starts on its own line; a short one follows the colon. */
+const breakBefore = (r: string) => (r.includes('\n') ? `\n${r}` : ` ${r}`);
 
 /** Cut to Discord's 2000-character message limit. */
 export function clip(text: string, max = 2000): string {
@@ -93,8 +97,8 @@ export function completionNote(final: StatusView): string {
         ? `scored **${final.score?.toFixed(2) ?? '?'}**${final.rank ? `, rank **#${final.rank}**` : ''}`
         : 'was scored but is below the quality gate'
       : final.state === 'rejected'
-        ? `was rejected: ${final.reason ?? 'see the report'}`
-        : `failed on our side (quota refunded): ${final.reason ?? ''}`;
+        ? `was rejected:${breakBefore(final.reason ?? 'see the report')}`
+        : `failed on our side (quota refunded):${breakBefore(final.reason ?? '')}`;
   return clip(`Your submission \`${final.fileName}\` to **${final.challenge}** ${outcome}. Report: <${final.report}>`);
 }
 

@@ -37,7 +37,7 @@ export default {
     const me = await ctx.person();
     const res = await submit(ctx.services, { challengeId, personId: me.id, fileName: file.fileName, note: ctx.options.string('note') ?? undefined, source: 'discord', body: bytes });
     if (res.status === 'rejected') {
-      await ctx.reply.edit(clip(`❌ \`${file.fileName}\` was rejected by the preflight check (no quota used):\n${res.reason ?? 'it did not pass'}\nFix it and submit again.`));
+      await ctx.reply.edit(clip(`❌ \`${file.fileName}\` was rejected by the preflight check (no quota used):\n${res.reason ?? 'it did not pass'}\nFix it and submit again; the report: <${ctx.services.config.PUBLIC_URL}/submissions/${res.id}>`));
       return;
     }
     const quota = `${res.quota.remaining} submission${res.quota.remaining === 1 ? '' : 's'} left today`;

@@ -14,9 +14,11 @@ async function fetchStatus(id: string, r: { server: string; token: string } | nu
 }
 
 export function describeStatus(s: StatusView): string {
-  const lines = [`${s.id} — ${s.challenge} by ${s.person} (${s.fileName}): ${s.state}${s.reason ? ` — ${s.reason}` : ''}`];
+  const lines = [`${s.id} — ${s.challenge} by ${s.person} (${s.fileName}): ${s.state}`];
+  // The reason once, with its line breaks (one block per failed check); stages that failed with it do not repeat it.
+  if (s.reason) lines.push(...s.reason.split('\n').map((l) => `  ${l}`));
   if (s.state === 'queued') lines.push(`  position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}`);
-  for (const st of s.stages) lines.push(`  ${st.name.padEnd(9)} ${st.status}${st.error ? ` — ${st.error.split('\n')[0]}` : ''}`);
+  for (const st of s.stages) lines.push(`  ${st.name.padEnd(9)} ${st.status}${st.error && st.error !== s.reason ? ` — ${st.error.split('\n')[0]}` : ''}`);
   if (s.score !== null) lines.push(`  score ${s.score}${s.rank ? `, rank ${s.rank}` : s.eligible ? '' : ' (below the gate: not ranked)'}`);
   if (s.disqualified) lines.push(`  disqualified: ${s.disqualified.reason ?? ''}`);
   lines.push(`  report: ${s.report}`);

@@ -4,6 +4,7 @@ import { formatBytes } from '../../lib/format.js';
 import { ChallengeError, loadChallenge, rulesForChallenge } from '../../grader/challenges/load.js';
 import { preflight, type PreflightReport, type TensorInfo } from '../../grader/validate/preflight.js';
 import { DEFAULT_RULES } from '../../grader/validate/rules.js';
+import { readWebEndpoint } from '../../core/web-endpoint.js';
 import { CliError } from '../errors.js';
 import type { RegisterCommand } from './types.js';
 
@@ -38,7 +39,7 @@ const register: RegisterCommand = (program) => {
         throw new CliError(`cannot read ${model}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 2);
       }
       const { report } = preflight(bytes, rules);
-      process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderReport(basename(model), report));
+      process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : renderReport(basename(model), report, siteUrl()));
       process.exitCode = report.ok ? 0 : report.readable ? 1 : 2;
     });
 };
@@ -50,8 +51,13 @@ const tensorLine = (t: TensorInfo) => {
 };
 const fmt = (x: number) => (Math.abs(x) >= 0.01 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(4));
 
-/** A short human report: summary, then one line per check with the fix under failures. */
-export function renderReport(name: string, r: PreflightReport): string {
+/** Where recipe links point: PUBLIC_URL, else the server running on this data folder, else the default local one. */
+function siteUrl(): string {
+  return (process.env.PUBLIC_URL ?? readWebEndpoint(process.env.DATA_DIR ?? 'data') ?? `http://localhost:${process.env.PORT ?? '3000'}`).replace(/\/+$/, '');
+}
+
+/** A short human report: summary, then one line per check with the fix (and the recipe link) under failures. */
+export function renderReport(name: string, r: PreflightReport, baseUrl = ''): string {
   const lines: string[] = [];
   lines.push(`${name}  ${formatBytes(r.sizeBytes)}  (${r.rules})`);
   if (r.readable) {
@@ -66,6 +72,7 @@ export function renderReport(name: string, r: PreflightReport): string {
     const mark = c.status === 'pass' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL';
     lines.push(`  ${mark}  ${c.id.padEnd(width)}  ${c.message}`);
     if (c.hint && c.status !== 'pass') lines.push(`        ${' '.repeat(width)}  fix: ${c.hint}`);
+    if (c.link && c.status !== 'pass') lines.push(`        ${' '.repeat(width)}  recipe: ${baseUrl}${c.link}`);
   }
   lines.push('');
   lines.push(r.ok ? 'ACCEPTED' : r.readable ? 'REJECTED' : 'UNREADABLE');

@@ -14,5 +14,5 @@ export const validateStage: StageWork = async ({ services, submission, challenge
   }
   const bytes = await services.blobs.readBytes(submission.blobSha256);
   const report = checkSubmission(bytes, submission.kind, challenge.def, submission.fileName);
-  return report.ok ? { status: 'passed', detail: report } : { status: 'failed', detail: report, reason: rejectionReason(report) };
+  return report.ok ? { status: 'passed', detail: report } : { status: 'failed', detail: report, reason: rejectionReason(report, services.config.PUBLIC_URL) };
 };

@@ -33,8 +33,11 @@ describe.skipIf(!HAVE_SHARED_MODELS)('tinyarena validate', () => {
   it('rejects a float model with exit code 1 and a readable table', async () => {
     const r = await validate(sharedPath('models/kws_ref_model_float32.tflite')!);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL {2}int8\.no-float-ops/);
-    expect(r.stdout).toMatch(/fix: Convert with full-integer post-training quantization/);
+    // One failure: the conversion (dynamic-range), with one fix and the recipe's link.
+    expect(r.stdout.match(/FAIL/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/FAIL {2}int8\.quantization +dynamic-range quantization: 5 of 10 weight tensors are int8/);
+    expect(r.stdout).toMatch(/fix: Keep optimizations = \[tf\.lite\.Optimize\.DEFAULT\] and add a representative dataset/);
+    expect(r.stdout).toMatch(/recipe: http:\/\/\S+\/help\/quantization#dynamic-range\n/);
     expect(r.stdout.trim().endsWith('REJECTED')).toBe(true);
   });
 

@@ -27,7 +27,7 @@ async function setup() {
 
 describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
   it('signs in with a token, refuses forged forms, and walks the authorization matrix', async () => {
-    const { s, base, tokens, sub } = await setup();
+    const { s, base, tokens, sub, learner: lee } = await setup();
     const anon = new Agent(base);
     const learner = new Agent(base);
     const org = new Agent(base);
@@ -83,6 +83,15 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     const dash = await (await org.req('/admin')).text();
     expect(dash).toContain('(frozen)');
     expect(dash).toContain('challenge.freeze');
+    // The audit log names people by handle and submissions by file and owner, never by internal id,
+    // and shows the whole before/after data in a wrapping block.
+    const log = await (await org.req('/admin/audit')).text();
+    expect(log).toMatch(/<code>quota\.grant<\/code><\/td><td>person <strong>lee<\/strong><\/td>/);
+    expect(log).toContain(`submission <a href="/submissions/${sub.id}">m.tflite by lee</a>`);
+    expect(log).toContain('challenge <a href="/challenges/kws-test">kws-test</a>');
+    expect(log).not.toContain(lee.id);
+    expect(log).toMatch(/<pre class="audit-data" tabindex="0">\{\n {2}&quot;before&quot;/);
+    expect(dash).toMatch(/quota\.grant person <strong>lee<\/strong>/);
     const bad = await org.post('/admin/quota', { challenge: 'kws-test', handle: 'nobody', extra: '1', reason: 'x', _csrf: orgCsrf });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('no person');
@@ -241,7 +250,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
       const { AxeBuilder } = await import('@axe-core/playwright');
       const sub = await s.db.submission.findFirstOrThrow();
       const team = await s.db.team.create({ data: { challengeId: 'kws-test', name: 'Tiny Ears', members: { create: [{ personId: sub.personId, challengeId: 'kws-test', isCaptain: true }] } } });
-      for (const path of ['/', '/challenges/kws-test', '/challenges/kws-test/leaderboard', `/submissions/${sub.id}`, `/teams/${team.id}`, '/challenges/kws-test/team', '/rack', '/admin', '/admin/audit', '/login']) {
+      for (const path of ['/', '/challenges/kws-test', '/challenges/kws-test/leaderboard', `/submissions/${sub.id}`, `/teams/${team.id}`, '/challenges/kws-test/team', '/rack', '/admin', '/admin/audit', '/login', '/leaderboards', '/me/submissions', '/help/quantization']) {
         await page.goto(base + path);
         const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
         expect([path, result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([path, []]);

@@ -26,14 +26,18 @@ describe.skipIf(!HAVE_SHARED_MODELS)('preflight on the shared models', () => {
     }
   });
 
-  it.each(['kws_ref_model_float32', 'vww_96_float', 'ad01_fp32'])('%s fails the int8 check with a fix', (stem) => {
+  it.each([
+    ['kws_ref_model_float32', 'dynamic-range'],
+    ['vww_96_float', 'float32'],
+    ['ad01_fp32', 'float32'],
+  ])('%s fails the int8 check once, diagnosed as %s, with a fix and the recipe', (stem, kind) => {
     const r = preflight(sharedModel(stem)).report;
     expect(r.ok).toBe(false);
     expect(r.readable).toBe(true);
-    const c = check(r, 'int8.no-float-ops')!;
-    expect(c.status).toBe('fail');
-    expect(c.hint).toMatch(/representative_dataset.*inference_input_type = tf\.int8/);
-    expect(check(r, 'int8.activations')!.status).toBe('fail');
+    expect(failing(r)).toEqual(['int8.quantization']);
+    const c = check(r, 'int8.quantization')!;
+    expect(c.hint).toMatch(/representative dataset.*int8 input and output/);
+    expect(c.link).toBe(`/help/quantization#${kind}`);
   });
 
   it('a model for another task fails the signature with a task-specific hint', () => {
@@ -73,13 +77,12 @@ describe('preflight on crafted models', () => {
     expect(r.macs).toBe(8 + 2);
   });
 
-  it('names float ops and dynamic-range quantization', () => {
+  it('names the float ops of a partly quantized model', () => {
     const def = tinyInt8Model();
     def.tensors[3] = { name: 'dense/out', shape: [1, 2], type: 'float32' };
     const r = run(def);
-    expect(check(r, 'int8.no-float-ops')).toMatchObject({ status: 'fail', message: '2 of 2 operators compute in float: #0 FULLY_CONNECTED, #1 SOFTMAX' });
-    expect(check(r, 'int8.activations')!.message).toContain('dense/out (float32)');
-    expect(check(r, 'int8.activations')!.hint).toMatch(/dynamic-range quantization/);
+    expect(failing(r)).toEqual(['int8.quantization']);
+    expect(check(r, 'int8.quantization')).toMatchObject({ status: 'fail', message: 'partly quantized: 2 of 2 operators still compute in float between int8 parts: #0 FULLY_CONNECTED, #1 SOFTMAX', link: '/help/quantization#mixed' });
   });
 
   it('flags edge QUANTIZE/DEQUANTIZE unless the challenge allows them', () => {
@@ -91,8 +94,9 @@ describe('preflight on crafted models', () => {
     def.inputs = [5];
     def.outputs = [6];
     const strict = run(def);
-    expect(check(strict, 'int8.no-float-ops')).toMatchObject({ status: 'fail' });
-    expect(check(strict, 'int8.no-float-ops')!.hint).toMatch(/drops the edge QUANTIZE\/DEQUANTIZE/);
+    expect(failing(strict)).toEqual(['int8.quantization']);
+    expect(check(strict, 'int8.quantization')).toMatchObject({ message: 'int8 inside, but the input and output are float32: the converter wrapped the model in #0 QUANTIZE, #3 DEQUANTIZE' });
+    expect(check(strict, 'int8.quantization')!.hint).toMatch(/inference_input_type = tf\.int8 and converter\.inference_output_type = tf\.int8/);
     const lenient = run(def, { ...DEFAULT_RULES, allowEdgeQuantize: true });
     expect(failing(lenient)).toEqual([]);
   });

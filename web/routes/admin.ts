@@ -10,10 +10,12 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
-import { auditLog, gradebook, organizerOverview, type OrganizerOverview } from '../../arena/dashboard.js';
+import { gradebook, organizerOverview, type OrganizerOverview } from '../../arena/dashboard.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
 import { findPerson } from '../../arena/people.js';
 import { publishResults } from '../../arena/results.js';
+import { readAuditLog } from '../../arena/audit-log.js';
+import { auditList, auditTable } from '../views/audit.js';
 import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
@@ -51,7 +53,7 @@ export function adminRoutes(ctx: WebContext): Router {
   router.get('/admin', async (req: Request, res: Response) => {
     const overview = await organizerOverview(services);
     const done = typeof req.query.done === 'string' ? req.query.done : null;
-    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(req, userOf(res)!.handle, overview, done));
+    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(req, overview, done));
   });
 
   router.post('/admin/challenges/:id/action', form, verifyCsrf, act(async (req, res) => {
@@ -89,13 +91,11 @@ export function adminRoutes(ctx: WebContext): Router {
 
   router.get('/admin/audit', async (req: Request, res: Response) => {
     const pageNo = Math.max(0, Number(req.query.page ?? 0) || 0);
-    const rows = await auditLog(services.db, { limit: 100, offset: pageNo * 100 });
+    const rows = await readAuditLog(services.db, { take: 100, skip: pageNo * 100 });
     res.type('html').send(
       page(
         'Audit log — TinyArena',
-        `<h1>Audit log</h1><table><thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Why</th><th scope="col">Before → after</th></tr></thead><tbody>${rows
-          .map((a) => `<tr><td>${a.createdAt.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${escapeHtml(a.actor ?? 'console')}</td><td>${escapeHtml(a.action)}</td><td>${escapeHtml(`${a.targetType} ${a.targetId}`)}</td><td>${escapeHtml(a.reason ?? '')}</td><td><code>${escapeHtml(JSON.stringify(a.data ?? null).slice(0, 300))}</code></td></tr>`)
-          .join('')}</tbody></table><p>${pageNo > 0 ? `<a href="/admin/audit?page=${pageNo - 1}">newer</a> · ` : ''}${rows.length === 100 ? `<a href="/admin/audit?page=${pageNo + 1}">older</a>` : ''}</p>`,
+        `<h1>Audit log</h1>${auditTable(rows)}<p>${pageNo > 0 ? `<a href="/admin/audit?page=${pageNo - 1}">newer</a> · ` : ''}${rows.length === 100 ? `<a href="/admin/audit?page=${pageNo + 1}">older</a>` : ''}</p>`,
       ),
     );
   });
@@ -138,7 +138,7 @@ export function adminRoutes(ctx: WebContext): Router {
 }
 
 /** The dashboard: challenges with their phase and actions, queue monitor, reaper activity, forms, recent audit entries. */
-function dashboardPage(req: Request, handle: string, o: OrganizerOverview, done: string | null): string {
+function dashboardPage(req: Request, o: OrganizerOverview, done: string | null): string {
   const challengeRows = o.challenges.map(({ view: c, phase: p, submissions, inPipeline }) => {
     const id = encodeURIComponent(c.row.id);
     return `<tr><th scope="row">${escapeHtml(c.def.title)}<br><small>${escapeHtml(c.row.id)}</small></th><td>${escapeHtml(p.phase)}${p.frozen ? ' (frozen)' : ''}</td><td>${submissions} (${inPipeline} in the pipeline)</td><td><form method="post" action="/admin/challenges/${id}/action">${csrfField(req)}<label>Action <select name="action">${ACTIONS.map((a) => `<option>${a}</option>`).join('')}</select></label> <label>Reason <input name="reason" required size="18"></label> <button type="submit">Apply</button></form></td><td><a href="/challenges/${id}/leaderboard">board</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=public">public CSV</a> · <a href="/admin/challenges/${id}/leaderboard.csv?split=private">private CSV</a> · <a href="/admin/challenges/${id}/leaderboard.json?split=private">JSON</a> · <a href="/admin/challenges/${id}/gradebook.csv">gradebook</a>${c.def.projects ? ` · <a href="/challenges/${id}/projects">projects</a><form method="post" action="/admin/challenges/${id}/projects/assign">${csrfField(req)}<button type="submit">Assign project judges</button></form>` : ''}${p.privateRevealed ? `<form method="post" action="/admin/challenges/${id}/publish">${csrfField(req)}<input type="hidden" name="reason" value="final results"><button type="submit">Publish to GitHub</button></form>` : ''}</td></tr>`;
@@ -148,13 +148,13 @@ function dashboardPage(req: Request, handle: string, o: OrganizerOverview, done:
   const challengeOptions = o.challenges.map((c) => `<option value="${escapeHtml(c.view.row.id)}">${escapeHtml(c.view.row.id)}</option>`).join('');
   return page(
     'Organizer dashboard — TinyArena',
-    `<h1>Organizer dashboard</h1><p>Signed in as ${escapeHtml(handle)}. <form method="post" action="/logout" style="display:inline">${csrfField(req)}<button type="submit">Sign out</button></form></p>${done === null ? '' : `<p role="status">Done: ${escapeHtml(done)}</p>`}
+    `<h1>Organizer dashboard</h1>${done === null ? '' : `<p role="status">Done: ${escapeHtml(done)}</p>`}
 <h2>Challenges</h2><table><thead><tr><th scope="col">Challenge</th><th scope="col">Phase</th><th scope="col">Submissions</th><th scope="col">Change</th><th scope="col">Results</th></tr></thead><tbody>${challengeRows.join('')}</tbody></table>
 <h2>Queues</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Waiting</th><th scope="col">Running</th><th scope="col">Retrying</th><th scope="col">Failed</th><th scope="col">Completed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table>
 <p>Reaper, last 24 h: ${requeued} jobs re-queued, ${failed} submissions failed (quota refunded).${stuck.length ? ` Running for over 15 minutes: ${stuck.map((s) => `<a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.id)}</a> (${escapeHtml(s.stage ?? '?')})`).join(', ')}.` : ''}</p>
 <h2>Rejudge</h2><form method="post" action="/admin/rejudge">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Submission ids (optional, space-separated) <input name="submissions" size="30"></label> <label>Reason <input name="reason" required></label> <button type="submit">Rejudge</button></form>
 <h2>Disqualify</h2><form method="post" action="/admin/disqualify">${csrfField(req)}<label>Submission id <input name="submission" required></label> <label>Reason <input name="reason" required></label> <label><input type="checkbox" name="undo" value="1"> undo (requalify)</label> <button type="submit">Apply</button></form>
 <h2>Quota grant</h2><form method="post" action="/admin/quota">${csrfField(req)}<label>Challenge <select name="challenge">${challengeOptions}</select></label> <label>Handle <input name="handle" required></label> <label>Extra <input name="extra" type="number" value="1" required></label> <label>Reason <input name="reason" required></label> <button type="submit">Grant</button></form>
-<h2>Recent audit entries</h2><ul>${o.recentAudit.map((a) => `<li><time datetime="${a.createdAt.toISOString()}">${a.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</time> ${escapeHtml(a.actor ?? 'console')}: ${escapeHtml(a.action)} ${escapeHtml(a.targetType)} ${escapeHtml(a.targetId)}${a.reason ? ` — ${escapeHtml(a.reason)}` : ''}</li>`).join('')}</ul><p><a href="/admin/audit">Whole audit log</a></p>`,
+<h2>Recent audit entries</h2>${auditList(o.recentAudit)}<p><a href="/admin/audit">Whole audit log</a></p>`,
   );
 }

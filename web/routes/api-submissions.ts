@@ -4,8 +4,6 @@
  * GET  /api/submissions/:id — its status (owner or organizers).
  * POST /api/submissions/:id/final — choose or unchoose it as a final pick ({ "final": true|false }).
  */
-import { PassThrough, type Readable } from 'node:stream';
-import busboy from 'busboy';
 import { rateLimit } from 'express-rate-limit';
 import express, { Router, type Request, type Response } from 'express';
 import { selectFinal } from '../../arena/admin.js';
@@ -16,45 +14,7 @@ import { requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { IntakeError } from '../../arena/errors.js';
 import { refuseJson } from '../refusals.js';
-
-interface Upload {
-  challenge: string | undefined;
-  fileName: string;
-  note: string | undefined;
-  body: Readable;
-}
-
-/** The upload stream and its fields, without buffering the file. */
-function readUpload(req: Request, maxBytes: number): Promise<Upload> {
-  const q = req.query as Record<string, string | undefined>;
-  if (!req.is('multipart/form-data')) {
-    return Promise.resolve({ challenge: q.challenge, fileName: q.fileName ?? 'model.tflite', note: q.note, body: req });
-  }
-  return new Promise((resolve, reject) => {
-    const fields: Record<string, string> = {};
-    let bb: busboy.Busboy;
-    try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 4096, fileSize: maxBytes + 1 } });
-    } catch (err) {
-      return reject(new IntakeError('bad-request', `malformed multipart upload: ${(err as Error).message}`));
-    }
-    bb.on('field', (name, value) => (fields[name] = value));
-    bb.on('file', (name, stream, info) => {
-      if (name !== 'model') {
-        stream.resume();
-        return;
-      }
-      // Hand the file on as it streams; the blob store enforces the size cap.
-      const body = new PassThrough();
-      stream.pipe(body);
-      stream.on('limit', () => body.destroy(new IntakeError('too-large', `the upload is larger than ${maxBytes} bytes`)));
-      resolve({ challenge: fields.challenge ?? q.challenge, fileName: info.filename || 'model.tflite', note: fields.note ?? q.note, body });
-    });
-    bb.on('error', (err) => reject(new IntakeError('bad-request', `malformed multipart upload: ${(err as Error).message}`)));
-    bb.on('close', () => reject(new IntakeError('bad-request', 'no file field named "model" in the upload')));
-    req.pipe(bb);
-  });
-}
+import { readUpload } from '../multipart.js';
 
 export function submissionApiRoutes(ctx: WebContext): Router {
   const router = Router();

@@ -9,16 +9,17 @@ import type { ChallengeDefinition } from '../../grader/challenges/schema.js';
 import { taskPlugin } from '../../grader/tasks/index.js';
 import { getChallenge, phaseOf } from '../../arena/catalog.js';
 import { quotaWindow } from '../../arena/quota.js';
+import { challengeOverview } from '../../arena/challenge-overview.js';
+import { participantFor } from '../../arena/people.js';
+import { participantQuota } from '../../arena/quota-usage.js';
+import { userOf } from '../auth.js';
+import { csrfToken } from '../session.js';
+import { statusBadge, statusDates } from '../views/challenge-status.js';
+import { submitBox } from '../views/submit-box.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { when } from '../views/time.js';
 import { refusePage } from '../refusals.js';
-
-/** "2027-02-28 23:59 UTC (2027-03-01 00:59 Europe/Berlin)" */
-function when(iso: string, zone: string): string {
-  const d = new Date(iso);
-  const fmt = (tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d).replace(',', '');
-  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(fmt(zone))} ${escapeHtml(zone)}</time>${zone === 'UTC' ? '' : ` (${escapeHtml(fmt('UTC'))} UTC)`}`;
-}
 
 export function challengePageRoutes(ctx: WebContext): Router {
   const router = Router();
@@ -32,6 +33,15 @@ export function challengePageRoutes(ctx: WebContext): Router {
     }
     const d = c.def;
     const p = phaseOf(c);
+    const overview = await challengeOverview(ctx.services, c.row.id);
+    const user = userOf(res);
+    const quota = user && p.accepting ? await participantQuota(ctx.services.db, c.row.id, d, await participantFor(ctx.services.db, c.row.id, user.id), new Date()) : null;
+    const box = submitBox({
+      challenge: { id: c.row.id, title: d.title, accepting: p.accepting, firmware: Boolean(d.firmware) },
+      publicUrl: ctx.services.config.PUBLIC_URL,
+      user: user ? { handle: user.handle, csrf: csrfToken(req), quota } : null,
+      here: req.originalUrl,
+    });
     const zone = d.timeline.displayTimeZone;
     const sig = d.signature ?? taskPlugin(d.task).signature;
     const tensors = (ts: { shape: number[]; dtype: string }[]) => ts.map((t) => `${escapeHtml(t.dtype)} [${t.shape.join(', ')}]`).join('; ');
@@ -41,7 +51,7 @@ export function challengePageRoutes(ctx: WebContext): Router {
     res.type('html').send(
       page(
         `${d.title} — TinyArena`,
-        `<h1>${escapeHtml(d.title)}</h1><p>${escapeHtml(d.task.toUpperCase())} · <strong>${escapeHtml(p.phase)}</strong>${p.frozen ? ' (public board frozen)' : ''} · <a href="/challenges/${id}/leaderboard">leaderboard</a></p>${d.description ? `<p>${escapeHtml(d.description)}</p>` : ''}
+        `<h1>${escapeHtml(d.title)}</h1><p>${statusBadge(overview)} ${escapeHtml(d.task.toUpperCase())} · <a href="/challenges/${id}/leaderboard">leaderboard</a></p><p>${statusDates(overview)}</p>${d.description ? `<p>${escapeHtml(d.description)}</p>` : ''}${box}
 <h2>What to submit</h2><p>A full-integer int8 <code>.tflite</code> model. Input: ${tensors(sig.inputs)}. Output: ${tensors(sig.outputs)}.</p>${firmwareSection(d)}
 <h2>Budgets</h2><ul><li>Model size ≤ ${formatBytes(d.budgets.maxModelBytes)}</li><li>Tensor arena ≤ ${formatBytes(d.budgets.maxArenaBytes)}</li>${d.budgets.maxMacs ? `<li>≤ ${d.budgets.maxMacs.toLocaleString('en-US')} MACs per inference</li>` : ''}<li>Operators: ${d.budgets.allowedOps ? escapeHtml(d.budgets.allowedOps.join(', ')) : 'everything the board firmware registers'}</li></ul>
 <h2>Scoring</h2><p>Score = ${w.quality}·quality + ${w.latency}·latency + ${w.flash}·flash, each term between 0 and 1 (1 = best). Quality is ${d.scoring.gate.metric === 'auc' ? 'the ROC AUC' : 'top-1 accuracy'}; latency is 1 at ≤ ${d.scoring.latency.bestMs} ms and 0 at ≥ ${d.scoring.latency.worstMs} ms on the board; flash is 1 at ≤ ${formatBytes(d.scoring.flash.bestBytes)} and 0 at ≥ ${formatBytes(d.scoring.flash.worstBytes)}, linear between. So going from the slowest to the fastest latency is worth as much as ${(w.latency / (w.quality || 1)).toFixed(2)} of ${d.scoring.gate.metric === 'auc' ? 'AUC' : 'accuracy'}. Submissions below ${d.scoring.gate.metric} ${d.scoring.gate.min} are scored but not ranked.</p>

@@ -1,22 +1,17 @@
 /**
  * GET /api/challenges                      — challenges and their phase
  * GET /api/challenges/:id/leaderboard      — ?split=public|private (private once revealed, or organizers)
- * GET /challenges/:id/leaderboard          — the same as a plain server-rendered page
+ * (The page GET /challenges/:id/leaderboard is leaderboard-page.ts.)
  * GET /challenges/:id/leaderboard/events   — server-sent events when the board may have changed
  */
 import { Router, type Request, type Response } from 'express';
 import { challengeExists, getChallenge, listChallenges, phaseOf } from '../../arena/catalog.js';
-import { boardQualityAndSize, boardSize, boardTeams, readLeaderboard, type LeaderboardView } from '../../arena/leaderboard.js';
-import { taskPlugin, type Task } from '../../grader/tasks/index.js';
+import { readLeaderboard } from '../../arena/leaderboard.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
-import { escapeHtml, page } from '../views/layout.js';
-import { markParetoFront, paretoPlot } from '../views/plots.js';
-import { refuseJson, refusePage } from '../refusals.js';
+import { refuseJson } from '../refusals.js';
 
-/** Rows per leaderboard page (the page stays fast with thousands of participants). */
-const PAGE = 100;
 
 function splitOf(req: Request): 'public' | 'private' | null {
   const s = (req.query.split as string | undefined) ?? 'public';
@@ -56,73 +51,6 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
       if (refuseJson(res, err)) return;
       throw err;
     }
-  });
-
-  router.get('/challenges/:id/leaderboard', async (req: Request, res: Response) => {
-    const split = splitOf(req) ?? 'public';
-    const pageNo = Math.max(0, Math.floor(Number(req.query.page ?? 0)) || 0);
-    let total = 0;
-    let board: LeaderboardView;
-    let title: string;
-    let task: Task;
-    let budget: number;
-    try {
-      const c = await getChallenge(services.db, String(req.params.id), services.config.CHALLENGES_DIR);
-      title = c.def.title;
-      task = c.def.task;
-      budget = c.def.budgets.maxModelBytes;
-      board = await readLeaderboard(services, c.row.id, split, { limit: PAGE, offset: pageNo * PAGE });
-      total = board.visible ? await boardSize(services.db, c.row.id, split) : 0;
-    } catch (err) {
-      if (refusePage(res, err, { title: 'Not found' })) return;
-      throw err;
-    }
-    const id = encodeURIComponent(board.challenge);
-    // Team rows link to the team's page.
-    const teamIds = await boardTeams(services.db, board);
-    const points =
-      board.visible && board.entries.length
-        ? (await boardQualityAndSize(services.db, board)).map(({ entry: e, quality, sizeBytes }) => ({ submissionId: e.submissionId, rank: e.rank, label: `#${e.rank} ${e.team ?? e.displayName}`, quality, sizeBytes, href: `/submissions/${e.submissionId}` }))
-        : [];
-    const marked = markParetoFront(points);
-    // "Dominated by": the best-ranked entry that is at least as good and at least as small (and better in one).
-    const dominatedBy = new Map(
-      marked.map((p) => {
-        const by = marked.find((o) => o !== p && o.quality >= p.quality && o.sizeBytes <= p.sizeBytes && (o.quality > p.quality || o.sizeBytes < p.sizeBytes));
-        return [p.submissionId, by ? by.rank : null] as const;
-      }),
-    );
-    const paretoCell = (submissionId: string) => {
-      if (!dominatedBy.has(submissionId)) return '<td></td>';
-      const by = dominatedBy.get(submissionId);
-      return by ? `<td>dominated by #${by}</td>` : '<td>on the front</td>';
-    };
-    const nav = `<nav aria-label="Splits"><a href="/challenges/${id}/leaderboard?split=public"${split === 'public' ? ' aria-current="page"' : ''}>Public</a> · <a href="/challenges/${id}/leaderboard?split=private"${split === 'private' ? ' aria-current="page"' : ''}>Private</a></nav>`;
-    const body = !board.visible
-      ? '<p>The private leaderboard is revealed when the challenge closes.</p>'
-      : board.entries.length === 0
-        ? '<p>No ranked submissions yet.</p>'
-        : `<table><caption>${escapeHtml(split)} split${board.frozen ? ' (frozen)' : ''}</caption><thead><tr><th scope="col">Rank</th><th scope="col">Participant</th><th scope="col">Score</th><th scope="col">Submitted</th><th scope="col">Quality vs size</th></tr></thead><tbody>${board.entries
-            .map(
-              (e) =>
-                `<tr><td>${e.rank}</td><td>${e.team && teamIds.get(e.submissionId) ? `<a href="/teams/${encodeURIComponent(teamIds.get(e.submissionId)!)}">${escapeHtml(e.team)}</a> <small>(${escapeHtml(e.displayName)})</small>` : escapeHtml(e.displayName)}</td><td>${e.score.toFixed(3)}</td><td><time datetime="${e.submittedAt}">${e.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time></td>${paretoCell(e.submissionId)}</tr>`,
-            )
-            .join('')}</tbody></table>`;
-    const pages = Math.ceil(total / PAGE);
-    const pager =
-      pages > 1
-        ? `<nav aria-label="Pages"><p>Ranks ${pageNo * PAGE + 1}–${Math.min(total, (pageNo + 1) * PAGE)} of ${total}. ${pageNo > 0 ? `<a href="/challenges/${id}/leaderboard?split=${split}&amp;page=${pageNo - 1}">previous</a> ` : ''}${pageNo + 1 < pages ? `<a href="/challenges/${id}/leaderboard?split=${split}&amp;page=${pageNo + 1}">next</a>` : ''}</p></nav>`
-        : '';
-    const pareto =
-      marked.length >= 2
-        ? `<h2>Quality against size</h2><figure>${paretoPlot(marked, { qualityLabel: taskPlugin(task).metric.label, budgetBytes: budget })}<figcaption>Each participant's ranked submission; the orange line is the Pareto front (nothing is both better and smaller).</figcaption></figure>`
-        : '';
-    // A visible, unfrozen board offers a refresh when new results land (no auto-reload under the reader).
-    const liveScript =
-      board.visible && !board.frozen
-        ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/challenges/${id}/leaderboard/events`)}); es.addEventListener('board', () => { if (!out.firstChild) { const a = document.createElement('a'); a.href = location.href; a.textContent = 'New results are in: refresh the leaderboard'; out.appendChild(a); } }); })();</script>`
-        : '';
-    res.type('html').send(page(`${title} — leaderboard`, `<h1>${escapeHtml(title)}</h1>${nav}${board.frozen ? '<p><strong>The public board is frozen:</strong> new results are not shown until the final reveal.</p>' : ''}${liveScript}${body}${pager}${pareto}`));
   });
 
   return router;

@@ -15,13 +15,8 @@ import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { barChart, confusionHeatmap, rocCurve } from '../views/plots.js';
-
-interface CheckView {
-  id: string;
-  status: string;
-  message: string;
-  hint?: string;
-}
+import { checksSection, textWithBreaks, type CheckView } from '../views/checks.js';
+import { latencyText, perClassTable, stageFigures } from '../views/report.js';
 
 /** A stored score stage result, as the report reads it (older rows may lack the newer fields). */
 type ScoreView = Pick<ScoreResult, 'metric' | 'value' | 'n' | 'perClass' | 'confusion' | 'auc' | 'roc'> & Partial<Pick<ScoreResult, 'inputConversion' | 'arithmetic'>>;
@@ -37,12 +32,7 @@ function metricsSection(score: ScoreView | undefined, task: string): string {
   const draw: Record<ReportSection, () => string> = {
     confusion: () => (score.confusion ? `<figure>${confusionHeatmap(score.confusion, labels)}<figcaption>Confusion matrix (public split)</figcaption></figure>` : ''),
     roc: () => (score.roc ? `<figure>${rocCurve(score.roc, score.auc ?? score.value)}<figcaption>ROC curve (public split)</figcaption></figure>` : ''),
-    'per-class': () =>
-      score.perClass?.length
-        ? `<table><caption>Per class</caption><thead><tr><th scope="col">Class</th><th scope="col">Support</th><th scope="col">Precision</th><th scope="col">Recall</th><th scope="col">F1</th></tr></thead><tbody>${score.perClass
-            .map((c) => `<tr><th scope="row">${escapeHtml(labels[c.label] ?? String(c.label))}</th><td>${c.support}</td><td>${c.precision.toFixed(3)}</td><td>${c.recall.toFixed(3)}</td><td>${c.f1.toFixed(3)}</td></tr>`)
-            .join('')}</tbody></table>`
-        : '',
+    'per-class': () => (score.perClass?.length ? perClassTable(score.perClass, labels, score.confusion) : ''),
   };
   const sections: readonly ReportSection[] = plugin?.reportSections ?? ['confusion', 'roc', 'per-class'];
   return head + sections.map((name) => draw[name]()).join('');
@@ -60,27 +50,31 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
   router.get('/submissions/:id', async (req: Request, res: Response) => {
     const report = await submissionReport(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY });
     if (!report) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such submission.</p>'));
-    const { status: s, challenge, previous } = report;
+    const { status: s, challenge, previous, note } = report;
     const task = challenge?.task ?? 'kws';
 
     const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');
     // A firmware is scored on the board: its device stage carries the scores.
     const score = detailOf<{ public?: ScoreView }>(s, 'score')?.public ?? detailOf<{ scores?: { public?: ScoreView } }>(s, 'device')?.scores?.public;
-    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; bootMs?: number; imageBytes?: number }>(s, 'device');
+    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; latencyRunsMs?: number[]; bootMs?: number; imageBytes?: number }>(s, 'device');
     const publish = detailOf<{ terms?: { quality: number; latency: number | null; flash: number }; missing?: string[]; gate?: { metric: string; min: number } }>(s, 'publish');
 
+    // A failed check list is the reason: it is shown once, in the checks section, not above nor in the stage table.
+    const failedChecks = (validate?.checks ?? []).filter((c) => c.status === 'fail').length;
+    const reasonIsChecks = failedChecks > 0 && s.reason !== null && s.stages.some((st) => st.name === 'validate' && st.error === s.reason);
     const stages = s.stages.length
-      ? `<h2>Stages</h2><table><thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead><tbody>${s.stages
+      ? `<h2>Stages</h2><div class="table-wrap"><table><thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col">Figures</th><th scope="col">Note</th></tr></thead><tbody>${s.stages
           .map((st) => {
             const note = st.error ?? (st.detail && typeof st.detail === 'object' && 'reason' in st.detail ? String((st.detail).reason) : '');
-            return `<tr><td>${escapeHtml(st.name)}</td><td>${escapeHtml(st.status)}</td><td>${escapeHtml(note)}</td></tr>`;
+            const noteHtml = reasonIsChecks && st.error === s.reason ? `<a href="#checks">${failedChecks} check${failedChecks === 1 ? '' : 's'} failed</a>` : textWithBreaks(note);
+            return `<tr><td>${escapeHtml(st.name)}</td><td>${escapeHtml(st.status)}</td><td>${stageFigures(st.name, st.status, st.detail)}</td><td>${noteHtml}</td></tr>`;
           })
-          .join('')}</tbody></table>`
+          .join('')}</tbody></table></div>`
       : '';
     const terms = publish?.terms
-      ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : publish.terms.latency.toFixed(3)}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
+      ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : `${publish.terms.latency.toFixed(3)}${onBoard?.latencyMs !== undefined ? ` (${latencyText(onBoard.latencyMs, onBoard.latencyRunsMs ?? [])} on board ${escapeHtml(onBoard.boardId ?? '?')})` : ''}`}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
       : '';
-    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? '' : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
+    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? (s.state === 'done' ? ' — not the participant’s best entry, which holds their place on the board' : '') : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
 
     // The person's previous scored run in this challenge, for a quick "did it get better?".
     const diff =
@@ -88,7 +82,6 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
         ? `<p>Against <a href="/submissions/${encodeURIComponent(previous.id)}">the previous run</a>: ${s.score - previous.score >= 0 ? '+' : ''}${(s.score - previous.score).toFixed(3)} points.</p>`
         : '';
 
-    const model = validate?.sizeBytes !== undefined ? `<p>Model: ${validate.sizeBytes.toLocaleString('en-US')} bytes, ${(validate.macs ?? 0).toLocaleString('en-US')} MACs, tensor arena ≈ ${(validate.arenaBytes ?? 0).toLocaleString('en-US')} bytes.</p>` : '';
     const macsByOp = new Map<string, number>();
     for (const op of validate?.perOp ?? []) macsByOp.set(op.op, (macsByOp.get(op.op) ?? 0) + op.macs);
     const macs = [...macsByOp.values()].some((v) => v > 0)
@@ -97,19 +90,16 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const firmware = onBoard?.firmware
       ? `<p>Firmware run on board ${escapeHtml(onBoard.boardId ?? '?')}: DUT “${escapeHtml(onBoard.dutName ?? '')}”, profile ${escapeHtml(onBoard.profile ?? '')}, ${onBoard.samples ?? 0} held-out samples through the MLPerf Tiny base protocol, booted in ${onBoard.bootMs ?? 0} ms, ${onBoard.latencyMs ?? 0} ms per inference (median); image ${(onBoard.imageBytes ?? 0).toLocaleString('en-US')} bytes.</p>`
       : '';
-    const checks = validate?.checks?.length
-      ? `<h2>${onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks'}</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
-      : '';
-    const queued = s.state === 'queued' ? `<p>Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
+    const checks = checksSection(validate?.checks ?? [], onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks');
+    const queued = s.state === 'queued' ? `<p id="queue">Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
     // While it is in the pipeline the page follows its progress live and reloads when it is done.
     const inPipeline = s.state === 'queued' || s.state === 'running';
-    const liveScript = inPipeline
-      ? `<p id="live" role="status" aria-live="polite"></p><script>(() => { const out = document.getElementById('live'); const es = new EventSource(${JSON.stringify(`/submissions/${encodeURIComponent(s.id)}/events`)}); es.addEventListener('progress', (m) => { const ev = JSON.parse(m.data); const d = ev.data || {}; out.textContent = ev.type === 'stage-started' ? d.stage + ' running…' : ev.type === 'stage-progress' ? d.stage + ': ' + d.phase + (d.board ? ' on ' + d.board : '') + (typeof d.fraction === 'number' ? ' ' + Math.round(d.fraction * 100) + '%' : '') : ev.type === 'stage-finished' ? d.stage + ' ' + d.status : ev.type; if (['done', 'failed', 'rejected'].includes(ev.type)) { es.close(); setTimeout(() => location.reload(), 300); } }); })();</script>`
-      : '';
+    const liveScript = inPipeline ? `<p id="live" class="live" role="status" aria-live="polite" data-events="/submissions/${encodeURIComponent(s.id)}/events"></p>` : '';
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${model}${macs}${checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <span id="state"><strong>${escapeHtml(s.state)}</strong></span>${reasonIsChecks ? ` — ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed, <a href="#checks">see below</a>` : s.reason ? ` — ${textWithBreaks(s.reason)}` : ''}</p>${note ? `<p>Note: <q>${escapeHtml(note)}</q></p>` : ''}${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${reasonIsChecks ? checks : ''}${metricsSection(score, task)}${firmware}${macs}${reasonIsChecks ? '' : checks}`,
+        { scripts: liveScript ? ['/static/live-submission.js'] : [] },
       ),
     );
   });
