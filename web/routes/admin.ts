@@ -10,7 +10,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { STAGES } from '../../arena/stage-contract.js';
-import { AdminError, changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
+import { AdminError, changeChallenge, describeRejudge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
 import { getChallenge, phaseOf, UnknownChallengeError } from '../../arena/catalog.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
 import { publishResults } from '../../arena/results.js';
@@ -109,7 +109,7 @@ export function adminRoutes(ctx: WebContext): Router {
     const b = req.body as { challenge?: string; submissions?: string };
     const ids = (b.submissions ?? '').split(/[\s,]+/).filter(Boolean);
     const r = await rejudge(services, actor(req, res), { challengeId: String(b.challenge), ...(ids.length ? { submissionIds: ids } : {}) });
-    return `${r.count} submissions queued for rejudging under ${r.evaluatorVersion}`;
+    return describeRejudge(r);
   }));
 
   router.post('/admin/disqualify', form, verifyCsrf, act(async (req, res) => {
