@@ -11,6 +11,7 @@ import { scratchDatabase } from '../helpers/databases.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { isAlive, waitFor } from '../helpers/process.js';
 import { tempDir } from '../helpers/tmp.js';
+import { HAVE_SOCAT } from '../helpers/rack.js';
 
 describe('tinyarena start', () => {
   it('comes up green on SQLite + a private Redis within 60 s and stops cleanly', async () => {
@@ -28,6 +29,8 @@ describe('tinyarena start', () => {
           redis: { ok: true, embedded: true },
           workers: { ok: true, state: 'running' },
           web: { ok: true, port },
+          // Not "ok" while the simulated boards are still coming up.
+          ...(HAVE_SOCAT ? { rack: { ok: true, state: 'running', boards: 3, connected: 3 } } : {}),
         },
       });
       const home = await fetch(`http://127.0.0.1:${port}/`);
@@ -64,6 +67,24 @@ describe('tinyarena start', () => {
       expect((await again.exited).code).toBe(0);
     } finally {
       again.child.kill('SIGKILL');
+    }
+  });
+
+  it('stops cleanly (exit 0, no redis-server left) on Ctrl-C while it is still starting', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const run = runCli(['start'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
+    try {
+      // The private Redis is up, the workers, rack and web are not yet.
+      await waitFor(() => run.output.stderr.includes('private redis-server started'), 60_000, 'the private redis-server to start');
+      const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+      run.child.kill('SIGINT');
+      const { code, signal } = await run.exited;
+      expect({ code, signal }, run.output.stderr).toEqual({ code: 0, signal: null });
+      expect(run.output.stderr).toMatch(/"msg":"stopped"/);
+      await waitFor(() => !isAlive(redisPid), 5000, 'the private redis-server to stop');
+    } finally {
+      run.child.kill('SIGKILL');
     }
   });
 
