@@ -4,6 +4,7 @@
  * server console (someone with shell access to the grader machine).
  */
 import { randomUUID } from 'node:crypto';
+import { formatTimeIn } from '../lib/format.js';
 import type { Db } from '../core/db/client.js';
 import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf } from './catalog.js';
@@ -53,7 +54,7 @@ export async function changeChallenge(services: Services, actor: Actor, challeng
         ? { frozen: false, frozenAt: null }
         : { state: ({ open: 'open', close: 'closed', finalize: 'finalized', schedule: 'draft' } as const)[action] };
   if (action === 'unfreeze' && c.row.freezesAt && c.row.freezesAt <= new Date()) {
-    throw new AdminError(`the public board is frozen by the timeline since ${c.row.freezesAt.toISOString()}; change timeline.freezes in challenge.yaml to lift it`);
+    throw new AdminError(`the public board is frozen by the timeline since ${formatTimeIn(c.row.freezesAt, c.def.timeline.displayTimeZone)}; change timeline.freezes in challenge.yaml to lift it`);
   }
   const row = await db.challenge.update({ where: { id: challengeId }, data });
   const after = { state: row.state, frozen: row.frozen, frozenAt: row.frozenAt, phase: phaseOf({ row }).phase };

@@ -3,7 +3,7 @@
  * cli/commands/index.ts. Exit codes: 0 success, 1 understood but rejected/failed, 2 bad usage or
  * unreadable input (bad configuration included).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { ConfigError } from '../core/config.js';
 import { VERSION } from '../core/version.js';
 import { commands } from './commands/index.js';
@@ -13,7 +13,14 @@ const program = new Command('tinyarena')
   .description('TinyArena: TinyML competition grader, community bot and leaderboards')
   .version(VERSION)
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Sub-commands inherit this: a required option says so in every --help.
+  .configureHelp({
+    optionDescription(option) {
+      const text = Help.prototype.optionDescription.call(this, option);
+      return option.mandatory ? `${text} (required)` : text;
+    },
+  });
 for (const register of commands) register(program);
 
 try {

@@ -38,6 +38,8 @@ export interface ChallengeOptions {
   deviceTimeoutMs?: number;
   /** Team size limit (default 1: individual). */
   teamSize?: number;
+  /** quotas.timeZone and timeline.displayTimeZone (default UTC). */
+  timeZone?: string;
 }
 
 /** Write challenges/<id>/challenge.yaml plus its dataset under `root`; returns the challenges dir. */
@@ -74,9 +76,9 @@ scoring:
 timeline:
   opens: "${o.opens ?? '2020-01-01T00:00:00Z'}"
   closes: "${o.closes ?? '2099-01-01T00:00:00Z'}"
-${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}quotas:
+${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}${o.timeZone ? `  displayTimeZone: ${o.timeZone}\n` : ''}quotas:
   perDay: ${o.perDay ?? 100}
-${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
+${o.timeZone ? `  timeZone: ${o.timeZone}\n` : ''}${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
   ladderMargin: ${o.ladderMargin ?? 0}
 ${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${o.teamSize ? `team:\n  maxSize: ${o.teamSize}\n` : ''}${
     o.firmware

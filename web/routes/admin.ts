@@ -19,6 +19,7 @@ import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { plural } from '../../lib/format.js';
 
 const ACTIONS: ChallengeAction[] = ['open', 'close', 'freeze', 'unfreeze', 'finalize', 'schedule'];
 
@@ -121,9 +122,9 @@ export function adminRoutes(ctx: WebContext): Router {
   router.post('/admin/quota', form, verifyCsrf, act(async (req, res) => {
     const b = req.body as { challenge?: string; handle?: string; extra?: string };
     const person = await services.db.person.findUnique({ where: { handle: String(b.handle ?? '').toLowerCase() } });
-    if (!person) throw new AdminError(`no person "${String(b.handle)}"`);
+    if (!person) throw new AdminError(`no person "${String(b.handle)}": people are created when they first submit or sign in`);
     await grantQuota(services, actor(req, res), String(b.challenge), person.id, Number(b.extra));
-    return `granted ${Number(b.extra)} extra submissions to ${person.handle}`;
+    return `granted ${plural(Number(b.extra), 'extra submission')} to ${person.handle}`;
   }));
 
   router.get('/admin/audit', async (req: Request, res: Response) => {
