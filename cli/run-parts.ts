@@ -4,6 +4,7 @@
  * private Redis last. A second signal exits at once.
  */
 import type { Component } from '../core/component.js';
+import { describeMissingTool, missingTools, ToolsCheck } from './boot-checks.js';
 import { loadConfig } from '../core/config.js';
 import { ensureClients } from '../core/db/generate.js';
 import { collectHealth } from '../core/health.js';
@@ -23,9 +24,12 @@ export interface RunningParts {
 export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process.env): Promise<RunningParts> {
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
+  // System programs first: one line per missing one, saying what will not work.
+  const missing = missingTools(config, env.PATH ?? '', parts.includes('worker'));
+  for (const m of missing) logger.warn({ tool: m.tool, package: m.debianPackage }, describeMissingTool(m));
   ensureClients();
   const services = await createServices(config, logger);
-  const components: Component[] = [];
+  const components: Component[] = [new ToolsCheck(missing)];
   try {
     // Every part reads challenges from the database; load the YAML definitions into it first.
     const { syncChallenges } = await import('../arena/catalog.js');
