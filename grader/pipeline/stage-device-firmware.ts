@@ -1,17 +1,16 @@
 /**
  * Device stage of a firmware submission (`.bin`, `.hex`, `.elf`): there is no model to score on the
  * host, so the board does both. The rack flashes the image onto a leased board, this drives the
- * MLPerf Tiny base protocol on a fixed subset of each split (`firmware.samples`, chosen by the split
- * seed, the same for every submission), and the printed results give the task metric per split; the
- * latency is the median of timed runs. The harness is flashed back afterwards (grader/rack/rack.ts).
+ * MLPerf Tiny base protocol on every sample of each split — exactly the samples a model is scored on,
+ * as the MLPerf Tiny runner's accuracy mode sends the whole set (AD: every window of every file) — and
+ * the printed results give the task metric per split; the latency is the median of timed runs. The harness is flashed back afterwards (grader/rack/rack.ts).
  *
  * Blame: a firmware that does not boot, answers the wrong `profile`, hangs or prints nonsense on a
  * board that then proves healthy is the learner's (rejected, quota kept); no usable board is ours
  * (retried, then refunded).
  */
-import { createHash } from 'node:crypto';
 import { firmwareModelId } from '../challenges/schema.js';
-import { DatasetError, type Dataset, type Sample } from '../datasets/dataset.js';
+import { DatasetError, type Sample } from '../datasets/dataset.js';
 import { resolveChallengeDataset } from '../datasets/resolve.js';
 import { NANO33BLE } from '../firmware/check.js';
 import { FirmwareFormatError, readFirmware } from '../firmware/image.js';
@@ -21,23 +20,6 @@ import { activeRack } from '../rack/active.js';
 import { runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
 import { FirmwareRunError } from '../rack/rack.js';
 import { StageStop, type StageContext, type StageOutcome } from '../../arena/stage-contract.js';
-
-const hashKey = (seed: string, id: string) => createHash('sha256').update(`firmware\0${seed}\0${id}`).digest('hex');
-
-/**
- * The fixed subset of one split: the `n` samples with the smallest seeded hash; for AD half from each
- * class, so the AUC of the subset is defined.
- */
-export function firmwareSubset(samples: Sample[], task: Dataset['task'], seed: string, n: number): Sample[] {
-  const order = (xs: Sample[]) => [...xs].sort((a, b) => (hashKey(seed, a.id) < hashKey(seed, b.id) ? -1 : 1));
-  if (task !== 'ad') return order(samples).slice(0, n);
-  const normal = order(samples.filter((s) => s.label === 0));
-  const anomalous = order(samples.filter((s) => s.label === 1));
-  // Half each, the other class filling in when one is short.
-  const takeAnomalous = Math.min(anomalous.length, n - Math.min(normal.length, Math.ceil(n / 2)));
-  const takeNormal = Math.min(normal.length, n - takeAnomalous);
-  return [...normal.slice(0, takeNormal), ...anomalous.slice(0, takeAnomalous)];
-}
 
 /** `count` evenly spaced windows of an AD file (first and last included). */
 export function adWindows(data: Uint8Array, window: { bytes: number; stride: number }, count: number): Uint8Array[] {
@@ -78,8 +60,9 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
   const samples: FirmwareSample[] = [];
   const chosen = { public: [] as Sample[], private: [] as Sample[] };
   for (const split of ['public', 'private'] as const) {
-    chosen[split] = firmwareSubset(usable(splits[split]) ? splits[split] : dataset.samples, dataset.task, `${splitSeed}\0${split}`, fw.samples);
-    for (const s of chosen[split]) samples.push({ id: s.id, label: s.label, split, inputs: dataset.task === 'ad' ? adWindows(s.data, dataset.window!, fw.windowsPerFile) : [s.data] });
+    // The score stage's samples for this split, in the dataset's order.
+    chosen[split] = usable(splits[split]) ? splits[split] : dataset.samples;
+    for (const s of chosen[split]) samples.push({ id: s.id, label: s.label, split, inputs: dataset.task === 'ad' ? adWindows(s.data, dataset.window!, Number.POSITIVE_INFINITY) : [s.data] });
   }
 
   const device = challenge.def.device;
@@ -129,7 +112,7 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
     modelId,
     samples: samples.length,
     scores,
-    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: !usable(splits.public), privateUsesWholeSet: !usable(splits.private), windowsPerFile: dataset.task === 'ad' ? fw.windowsPerFile : undefined },
+    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: !usable(splits.public), privateUsesWholeSet: !usable(splits.private) },
   };
   if (report.latencyMs > device.timeoutMs) {
     return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms` };

@@ -73,7 +73,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer commands', () => {
   });
 
   it('rack sim-firmware takes the format from --out, and the same bytes rejected as .hex are judged as .bin', async () => {
-    const s = await pipelineServices({ challenge: { firmware: { samples: 4 } } });
+    const s = await pipelineServices({ challenge: { firmware: {} } });
     const cli = cliOn(s);
     const dir = tempDir();
     const model = sharedPath('models/kws_ref_model.tflite')!;

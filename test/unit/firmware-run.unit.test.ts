@@ -1,6 +1,6 @@
-/** The pure parts of grading a firmware on the board: results parsing, metrics, subsets and AD windows. */
+/** The pure parts of grading a firmware on the board: results parsing, metrics, and AD windows. */
 import { describe, expect, it } from 'vitest';
-import { adWindows, firmwareSubset } from '../../grader/pipeline/stage-device-firmware.js';
+import { adWindows } from '../../grader/pipeline/stage-device-firmware.js';
 import { parseResults, scoreFirmwareOutputs } from '../../grader/rack/firmware-run.js';
 import { FirmwareRunError } from '../../grader/rack/rack.js';
 
@@ -40,33 +40,15 @@ describe('firmware results', () => {
   });
 });
 
-describe('firmware subsets', () => {
-  const sample = (id: string, label: number) => ({ id, label, data: new Uint8Array(1) });
-  const set = Array.from({ length: 40 }, (_, i) => sample(`s${i}`, i < 34 ? 0 : 1));
-
-  it('is fixed by the seed and the same for every submission', () => {
-    const a = firmwareSubset(set, 'kws', 'seed', 10).map((s) => s.id);
-    expect(firmwareSubset([...set].reverse(), 'kws', 'seed', 10).map((s) => s.id)).toEqual(a);
-    expect(firmwareSubset(set, 'kws', 'other', 10).map((s) => s.id)).not.toEqual(a);
-    expect(a).toHaveLength(10);
-  });
-
-  it('AD takes half from each class, the other class filling in when one is short', () => {
-    const half = firmwareSubset(set, 'ad', 'seed', 8);
-    expect(half.filter((s) => s.label === 1)).toHaveLength(4);
-    expect(half.filter((s) => s.label === 0)).toHaveLength(4);
-    const short = firmwareSubset(set, 'ad', 'seed', 20);
-    expect(short.filter((s) => s.label === 1)).toHaveLength(6);
-    expect(short).toHaveLength(20);
-    expect(firmwareSubset(set, 'ad', 'seed', 100)).toHaveLength(40);
-  });
-
+describe('firmware AD windows', () => {
   it('AD windows are evenly spaced, first and last included', () => {
     const w = { bytes: 4, stride: 2 };
     const data = Uint8Array.from({ length: 20 }, (_, i) => i); // 9 windows at 0,2,…,16
     expect(adWindows(data, w, 3).map((x) => x[0])).toEqual([0, 8, 16]);
     expect(adWindows(data, w, 1).map((x) => x[0])).toEqual([0]);
     expect(adWindows(data, w, 50)).toHaveLength(9);
+    // Every window, as a model is scored on (the firmware stage's default).
+    expect(adWindows(data, w, Number.POSITIVE_INFINITY).map((x) => x[0])).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16]);
     expect(adWindows(data, w, 3).every((x) => x.length === 4)).toBe(true);
     expect(() => adWindows(new Uint8Array(3), w, 2)).toThrow(/shorter than one 4-byte window/);
   });
