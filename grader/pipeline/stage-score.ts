@@ -20,7 +20,7 @@ function thin(result: ScoreResult): ScoreResult {
 
 export const scoreStage: StageWork = async ({ services, submission, challenge }) => {
   // A firmware's model is compiled in: the board scores it (grader/pipeline/stage-device-firmware.ts).
-  if (submission.kind === 'firmware') return { status: 'skipped', detail: { reason: 'firmware is scored on a board of the rack (device stage), on a fixed subset of each split' } };
+  if (submission.kind === 'firmware') return { status: 'skipped', detail: { reason: 'firmware is scored on a board of the rack (device stage), on the same samples a model is scored on' } };
   if (!challenge.def.dataset) throw new StageStop('failed', `challenge ${challenge.def.id} names no held-out set (dataset.path in its challenge.yaml)`);
   let resolved;
   try {
