@@ -51,7 +51,8 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer commands', () => {
     await expect(submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'm.tflite', source: 'cli', body: kwsModel(3) })).rejects.toThrow(
       /today's 1 submission is used; the quota resets at \d{4}-\d\d-\d\d 00:00 Europe\/Berlin \(\d{4}-\d\d-\d\d 2[23]:00 UTC\) \(daily at 00:00 Europe\/Berlin\)/,
     );
-  });
+    // Seven CLI processes, each opening the database and Redis: slow on a loaded 2-core machine.
+  }, 180_000);
 
   it('results publish without GitHub settings writes the results locally instead of failing', async () => {
     const s = await pipelineServices();
