@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'core/db/generated/', 'coverage/', 'tmp/', '**/*.as.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'core/db/generated/', 'coverage/', 'tmp/', '**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -4,6 +4,7 @@
  * server console (someone with shell access to the grader machine).
  */
 import { randomUUID } from 'node:crypto';
+import { formatTimeIn } from '../lib/format.js';
 import type { Db } from '../core/db/client.js';
 import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf } from './catalog.js';
@@ -50,7 +51,7 @@ export async function changeChallenge(services: Services, actor: Actor, challeng
         ? { frozen: false, frozenAt: null }
         : { state: ({ open: 'open', close: 'closed', finalize: 'finalized', schedule: 'draft' } as const)[action] };
   if (action === 'unfreeze' && c.row.freezesAt && c.row.freezesAt <= new Date()) {
-    throw new AdminError(`the public board is frozen by the timeline since ${c.row.freezesAt.toISOString()}; change timeline.freezes in challenge.yaml to lift it`);
+    throw new AdminError(`the public board is frozen by the timeline since ${formatTimeIn(c.row.freezesAt, c.def.timeline.displayTimeZone)}; change timeline.freezes in challenge.yaml to lift it`);
   }
   const row = await db.challenge.update({ where: { id: challengeId }, data });
   const after = { state: row.state, frozen: row.frozen, frozenAt: row.frozenAt, phase: phaseOf({ row }).phase };
@@ -77,19 +78,37 @@ export interface RejudgeScope {
   submissionIds?: string[];
 }
 
+/** What a rejudge did, for the organizer's CLI, dashboard and Discord reply. */
+export interface RejudgeResult {
+  count: number;
+  evaluatorVersion: string;
+  /** Of `count`: already judged under this very evaluator; every stage runs again and replaces that result. */
+  rerun: number;
+  /** Of `count`: judged under an older evaluator; those scores stay next to the new ones. */
+  upgraded: number;
+  /** Of `count`: not judged yet (still in their first run, or it failed): they start over. */
+  restarted: number;
+}
+
 /**
  * Judge again under the current evaluator version, in the rejudge lane (fresh submissions go first).
  * Old scores stay in the database under their evaluator version; until the new run publishes, the
  * board keeps showing the old result.
+ *
+ * Under an unchanged evaluator (same engine, same challenge definition) a rejudge still runs every
+ * stage again: the organizer asked for it, and what changed may be outside the version (a data file
+ * replaced, a board recalibrated, a fix deployed without an ENGINE_VERSION bump). That version's stage
+ * rows go back to `pending`, so no stage of the new run counts as already done; the new results
+ * replace them.
  */
-export async function rejudge(services: Services, actor: Actor, scope: RejudgeScope): Promise<{ count: number; evaluatorVersion: string }> {
+export async function rejudge(services: Services, actor: Actor, scope: RejudgeScope): Promise<RejudgeResult> {
   const { db } = services;
   await requireOrganizer(db, actor);
   const c = await getChallenge(db, scope.challengeId, services.config.CHALLENGES_DIR);
   const version = evaluatorVersion(c.definitionHash);
   const subs = await db.submission.findMany({
     where: { challengeId: scope.challengeId, runVersion: { not: null }, ...(scope.submissionIds ? { id: { in: scope.submissionIds } } : {}) },
-    select: { id: true, personId: true, challengeId: true },
+    select: { id: true, personId: true, challengeId: true, evaluatorVersion: true },
     orderBy: { createdAt: 'asc' },
   });
   if (scope.submissionIds) {
@@ -98,13 +117,31 @@ export async function rejudge(services: Services, actor: Actor, scope: RejudgeSc
     if (missing.length) throw new AdminError(`not judged submissions of ${scope.challengeId}: ${missing.join(', ')}`);
   }
   await audit(db, actor, 'submission.rejudge', { type: 'challenge', id: scope.challengeId }, null, { evaluatorVersion: version, submissions: subs.map((s) => s.id) });
+  const out: RejudgeResult = { count: subs.length, evaluatorVersion: version, rerun: 0, upgraded: 0, restarted: 0 };
   for (const s of subs) {
     const run = { runId: randomUUID(), runVersion: version, lane: 'rejudge', state: 'queued' as const, stage: 'validate' as const, stateReason: null, startedAt: null, finishedAt: null };
-    const row = await db.submission.update({ where: { id: s.id }, data: run });
-    await emitEvent(services, { submissionId: s.id, challengeId: s.challengeId, personId: s.personId, type: 'rejudge', data: { evaluatorVersion: version, reason: actor.reason } });
-    await enqueueStage(services, row, 'validate');
+    await db.$transaction([
+      db.submission.update({ where: { id: s.id }, data: run }),
+      db.stageResult.updateMany({ where: { submissionId: s.id, evaluatorVersion: version }, data: { status: 'pending', attempts: 0, startedAt: null, finishedAt: null, detail: {}, error: null } }),
+    ]);
+    const kind = s.evaluatorVersion === version ? 'rerun' : s.evaluatorVersion ? 'upgraded' : 'restarted';
+    out[kind]++;
+    await emitEvent(services, { submissionId: s.id, challengeId: s.challengeId, personId: s.personId, type: 'rejudge', data: { evaluatorVersion: version, reason: actor.reason, kind } });
+    await enqueueStage(services, { id: s.id, runId: run.runId, runVersion: version, lane: run.lane }, 'validate');
   }
-  return { count: subs.length, evaluatorVersion: version };
+  return out;
+}
+
+/** One line saying what a rejudge did (CLI, dashboard, Discord; `code` marks up the version, e.g. in backticks). */
+export function describeRejudge(r: RejudgeResult, code: (s: string) => string = (s) => s): string {
+  const n = (k: number) => `${k} submission${k === 1 ? '' : 's'}`;
+  if (r.count === 0) return `nothing to rejudge: no judged submissions (evaluator ${code(r.evaluatorVersion)})`;
+  const one = r.count === 1;
+  const parts = [`${n(r.count)} queued for rejudging under evaluator ${code(r.evaluatorVersion)}`];
+  if (r.rerun) parts.push(one ? 'it was already judged under this evaluator: every stage runs again and replaces that result' : `${r.rerun} already judged under this evaluator: every stage runs again and replaces that result`);
+  if (r.upgraded) parts.push(one ? 'its scores under the older evaluator are kept next to the new ones' : `${r.upgraded} judged under an older evaluator keep those scores next to the new ones`);
+  if (r.restarted) parts.push(one ? 'it was not judged yet: its run starts over' : `${r.restarted} not judged yet start over`);
+  return `${parts.join('; ')}.`;
 }
 
 export async function grantQuota(services: Services, actor: Actor, challengeId: string, personId: string, extra: number) {

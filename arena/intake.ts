@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { BlobTooLargeError } from '../core/blob-store.js';
-import { formatBytes } from '../lib/format.js';
+import { formatBytes, formatTimeIn, plural } from '../lib/format.js';
 import { withLock } from '../core/locks.js';
 import type { Services } from '../core/services.js';
 import { isFirmwareUpload } from '../core/file-kind.js';
@@ -60,7 +60,7 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
   const phase = phaseOf(challenge, now);
   if (!phase.accepting) {
     const t = challenge.def.timeline;
-    const when = phase.phase === 'scheduled' ? `it opens at ${t.opens}` : `it closed${challenge.row.state === 'draft' ? ` at ${t.closes}` : ''}`;
+    const when = phase.phase === 'scheduled' ? `it opens at ${formatTimeIn(t.opens, t.displayTimeZone)}` : `it closed${challenge.row.state === 'draft' ? ` at ${formatTimeIn(t.closes, t.displayTimeZone)}` : ''}`;
     throw new IntakeError('closed', `${challenge.def.title} is not accepting submissions: ${when}`, { phase: phase.phase });
   }
 
@@ -131,7 +131,7 @@ export async function submit(services: Services, req: SubmitRequest): Promise<Su
     }
 
     if (quota.remaining <= 0) {
-      const limit = quota.remainingTotal === 0 ? `all ${quota.total} submissions of this challenge are used` : `today's ${quota.perDay} submissions are used; the quota resets at ${quota.resetsAt.toISOString()} (daily at ${quota.resetLabel})`;
+      const limit = quota.remainingTotal === 0 ? `all ${plural(quota.total ?? 0, 'submission')} of this challenge are used` : `today's ${plural(quota.perDay, 'submission')} ${quota.perDay === 1 ? 'is' : 'are'} used; the quota resets at ${formatTimeIn(quota.resetsAt, quota.timeZone)} (daily at ${quota.resetLabel})`;
       throw new IntakeError('quota', `quota exhausted: ${limit}`, { quota });
     }
     const run = { runId: randomUUID(), runVersion: version, lane: 'fresh', state: 'queued' as const, stage: 'validate' as const, quotaCharged: true };

@@ -52,6 +52,8 @@ export interface QuotaStatus extends QuotaUsage {
   resetsAt: Date;
   /** Reset time as people read it, e.g. "00:00 UTC". */
   resetLabel: string;
+  /** The challenge's quota time zone (quotas.timeZone): show {@link resetsAt} in it. */
+  timeZone: string;
 }
 
 export function quotaStatus(rules: QuotaRules, usage: QuotaUsage, now: Date): QuotaStatus {
@@ -67,5 +69,6 @@ export function quotaStatus(rules: QuotaRules, usage: QuotaUsage, now: Date): Qu
     remaining: remainingTotal === null ? remainingToday : Math.min(remainingToday, remainingTotal),
     resetsAt,
     resetLabel: `${rules.resetAt} ${rules.timeZone}`,
+    timeZone: rules.timeZone,
   };
 }

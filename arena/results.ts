@@ -49,16 +49,42 @@ export interface PublishOutcome {
   files: { path: string; status: 'created' | 'updated' | 'unchanged'; commit: string | null }[];
 }
 
-/** Commit the results of a closed challenge to RESULTS_REPO (organizers only; audited). */
-export async function publishResults(services: Services, actor: Actor, challengeId: string): Promise<PublishOutcome> {
+/** The results files of a closed challenge, with `{{generatedAt}}` left in (organizers only). */
+async function resultsOf(services: Services, actor: Actor, challengeId: string) {
   const { config, db } = services;
   if (actor.actorId !== null && !(await isOrganizer(db, actor.actorId))) throw new AuthError('only organizers can publish results');
-  if (!config.GITHUB_TOKEN || !config.RESULTS_REPO) throw new AdminError('publishing needs GITHUB_TOKEN and RESULTS_REPO (owner/name)');
   const c = await getChallenge(db, challengeId, config.CHALLENGES_DIR);
   if (!phaseOf(c).privateRevealed) throw new AdminError(`${c.def.title} is still open: results are published once it closes`);
   const [pub, priv] = await Promise.all([readLeaderboard(services, challengeId, 'public', { privileged: true, limit: 100_000 }), readLeaderboard(services, challengeId, 'private', { privileged: true, limit: 100_000 })]);
   // The timestamp only changes the page when the results do (otherwise the old page stays as it is).
-  const files = renderResults({ id: c.def.id, title: c.def.title, task: c.def.task, closes: c.def.timeline.closes }, pub, priv, '{{generatedAt}}');
+  return { c, files: renderResults({ id: c.def.id, title: c.def.title, task: c.def.task, closes: c.def.timeline.closes }, pub, priv, '{{generatedAt}}') };
+}
+
+/** Whether results can go to GitHub (GITHUB_TOKEN and RESULTS_REPO set). */
+export const canPublishToGitHub = (config: Services['config']): boolean => Boolean(config.GITHUB_TOKEN && config.RESULTS_REPO);
+
+/**
+ * The results of a closed challenge as files to write anywhere (the local export when GitHub is not
+ * configured): paths relative to the export folder, the same layout as in RESULTS_REPO. Audited.
+ */
+export async function exportResults(services: Services, actor: Actor, challengeId: string): Promise<{ path: string; text: string }[]> {
+  const { c, files } = await resultsOf(services, actor, challengeId);
+  const at = new Date().toISOString();
+  const out = [
+    { path: `results/${c.def.id}/leaderboard.json`, text: files.json },
+    { path: `results/${c.def.id}/README.md`, text: files.markdown.replace('{{generatedAt}}', at) },
+  ];
+  await audit(services.db, actor, 'results.export', { type: 'challenge', id: challengeId }, null, { files: out.map((f) => f.path) });
+  return out;
+}
+
+/** Commit the results of a closed challenge to RESULTS_REPO (organizers only; audited). */
+export async function publishResults(services: Services, actor: Actor, challengeId: string): Promise<PublishOutcome> {
+  const { config, db } = services;
+  if (!config.GITHUB_TOKEN || !config.RESULTS_REPO) {
+    throw new AdminError(`publishing to GitHub needs GITHUB_TOKEN and RESULTS_REPO (owner/name); without them, "tinyarena results publish ${challengeId} --out <folder>" writes the same files locally`);
+  }
+  const { c, files } = await resultsOf(services, actor, challengeId);
   const [owner, repo] = config.RESULTS_REPO.split('/') as [string, string];
   const octokit = new Octokit({ auth: config.GITHUB_TOKEN, baseUrl: config.GITHUB_API_URL, userAgent: 'tinyarena' });
   const out: PublishOutcome = { repo: config.RESULTS_REPO, files: [] };

@@ -55,6 +55,8 @@ export interface StatusView {
   score: number | null;
   privateScore: number | null;
   eligible: boolean;
+  /** Why a scored submission is not on the board, e.g. "below the quality gate top1 ≥ 0.8: 0.608" (null when ranked or not scored). */
+  unranked: string | null;
   rank: number | null;
   disqualified: { at: string; reason: string | null } | null;
   evaluatorVersion: string | null;
@@ -92,6 +94,7 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
     score: sub.publicScore,
     privateScore: opts.showPrivate ? sub.privateScore : null,
     eligible: sub.eligible,
+    unranked: sub.publicScore !== null && !sub.eligible ? unrankedReason(stages.find((s) => s.stage === 'publish')?.detail) : null,
     rank: entry?.rank ?? null,
     disqualified: sub.disqualifiedAt ? { at: sub.disqualifiedAt.toISOString(), reason: sub.disqualifyReason } : null,
     evaluatorVersion: sub.evaluatorVersion,
@@ -100,6 +103,13 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
     createdAt: sub.createdAt.toISOString(),
     report: `${opts.publicUrl}/submissions/${sub.id}`,
   };
+}
+
+/** "below the quality gate top1 ≥ 0.8: 0.608", from the publish stage's gate and quality term. */
+export function unrankedReason(publishDetail: unknown): string {
+  const d = (publishDetail ?? {}) as { gate?: { metric: string; min: number }; terms?: { quality?: number } };
+  if (!d.gate || typeof d.terms?.quality !== 'number') return 'below the quality gate';
+  return `below the quality gate ${d.gate.metric} ≥ ${d.gate.min}: ${Number(d.terms.quality.toFixed(3))}`;
 }
 
 /** The private split's numbers stay hidden until the challenge reveals them. */

@@ -4,6 +4,7 @@
  * private Redis last. A second signal exits at once.
  */
 import type { Component } from '../core/component.js';
+import { describeMissingTool, missingTools, ToolsCheck } from './boot-checks.js';
 import { loadConfig } from '../core/config.js';
 import { ensureClients } from '../core/db/generate.js';
 import { collectHealth } from '../core/health.js';
@@ -23,9 +24,12 @@ export interface RunningParts {
 export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process.env): Promise<RunningParts> {
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
+  // System programs first: one line per missing one, saying what will not work.
+  const missing = missingTools(config, env.PATH ?? '', parts.includes('worker'));
+  for (const m of missing) logger.warn({ tool: m.tool, package: m.debianPackage }, describeMissingTool(m));
   ensureClients();
   const services = await createServices(config, logger);
-  const components: Component[] = [];
+  const components: Component[] = [new ToolsCheck(missing)];
   try {
     // Every part reads challenges from the database; load the YAML definitions into it first.
     const { syncChallenges } = await import('../arena/catalog.js');
@@ -71,8 +75,29 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
   return { services, components, stop };
 }
 
-/** Run until a signal arrives. */
+/**
+ * Run until a signal arrives. Signals are handled from the first moment: a Ctrl-C while the parts
+ * are still starting (the web part may already answer) lets the start finish, then stops cleanly,
+ * instead of killing the process by the default action with boards and Redis half set up.
+ */
 export async function runParts(parts: Part[]): Promise<void> {
+  let firstSignalAt = 0;
+  let requested!: (sig: NodeJS.Signals) => void;
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => (requested = resolve));
+  const onSignal = (sig: NodeJS.Signals) => {
+    // The same signal often arrives twice at once (sent to the process group and forwarded by npm);
+    // only a later one means "stop now".
+    if (firstSignalAt && Date.now() - firstSignalAt < 1000) return;
+    if (firstSignalAt) {
+      process.stderr.write(`tinyarena: second ${sig}: exiting now\n`);
+      process.exit(130);
+    }
+    firstSignalAt = Date.now();
+    requested(sig);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   const running = await startParts(parts);
   const { logger } = running.services;
   logger.info({ parts, version: VERSION }, 'TinyArena is up');
@@ -82,26 +107,13 @@ export async function runParts(parts: Part[]): Promise<void> {
       void running.stop().finally(() => process.exit(1));
     };
   }
-  let firstSignalAt = 0;
-  await new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => {
-      // The same signal often arrives twice at once (sent to the process group and forwarded by npm);
-      // only a later one means "stop now".
-      if (firstSignalAt && Date.now() - firstSignalAt < 1000) return;
-      if (firstSignalAt) {
-        logger.warn({ sig }, 'second signal: exiting now');
-        process.exit(130);
-      }
-      firstSignalAt = Date.now();
-      logger.info({ sig }, 'shutting down');
-      void running.stop().then(resolve, (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exitCode = 1;
-        resolve();
-      });
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  const sig = await stopRequested;
+  logger.info({ sig }, 'shutting down');
+  try {
+    await running.stop();
+  } catch (err) {
+    logger.error({ err }, 'shutdown failed');
+    process.exitCode = 1;
+  }
   logger.info('stopped');
 }

@@ -1,8 +1,13 @@
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of the project root (the folder holding package.json). */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Absolute path of the project root (the folder holding package.json): the parent of core/, also
+ * when running the compiled build from dist/core/.
+ */
+export const PROJECT_ROOT = basename(resolve(here, '..')) === 'dist' ? resolve(here, '..', '..') : resolve(here, '..');
 
 /** Resolve a path relative to the project root. */
 export function fromRoot(...parts: string[]): string {

@@ -65,10 +65,18 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
     const redisHandle = await obtainRedis(config, logger, { attach: opts.attachRedis ?? false });
     cleanups.push(() => redisHandle.stop());
     const redis = connectRedis(redisHandle, 'tinyarena:main');
-    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    // Once closing has begun, a socket error (EPIPE from a write racing the QUIT, a server already
+    // gone) is the end we asked for, not news: a finished CLI command must not end on a warning.
+    let closing = false;
+    redis.on('error', (err) => (closing ? logger.debug({ err: err.message }, 'redis error while closing') : logger.warn({ err: err.message }, 'redis connection error')));
     cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const queues = new Queues(redis, config.QUEUE_PREFIX);
     cleanups.push(() => queues.close());
+    // Runs first (cleanups run in reverse).
+    cleanups.push(() => {
+      closing = true;
+      return Promise.resolve();
+    });
     const blobs = new BlobStore(join(config.DATA_DIR, 'blobs'));
     return { config, logger, dbTarget, db, redisHandle, redis, queues, blobs, close };
   } catch (err) {

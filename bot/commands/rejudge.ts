@@ -1,5 +1,5 @@
 /** /rejudge challenge [submission] reason (organizers): judge again under the current evaluator. */
-import { rejudge } from '../../arena/admin.js';
+import { describeRejudge, rejudge } from '../../arena/admin.js';
 import { challengeOption, need, reasonOption } from './shared.js';
 import type { Command } from './types.js';
 
@@ -14,6 +14,6 @@ export default {
     const me = await ctx.person();
     const one = ctx.options.string('submission')?.trim();
     const res = await rejudge(ctx.services, { actorId: me.id, reason: need(ctx.options, 'reason') }, { challengeId: need(ctx.options, 'challenge'), ...(one ? { submissionIds: [one] } : {}) });
-    await ctx.reply.edit(`🔁 ${res.count} submission${res.count === 1 ? '' : 's'} queued for rejudging under evaluator \`${res.evaluatorVersion}\` (fresh submissions keep priority).`);
+    await ctx.reply.edit(`🔁 ${describeRejudge(res, (v) => `\`${v}\``)} Fresh submissions keep priority.`);
   },
 } satisfies Command;

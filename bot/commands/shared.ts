@@ -65,7 +65,7 @@ export function renderProgress(s: StatusView, extra?: string): string {
   if (s.state === 'queued') lines.push(`🕒 queued: ${s.queue.position === 0 ? 'next in line' : `${s.queue.position} ahead of you`}, ETA ${seconds(s.queue.etaSeconds)}`);
   for (const st of s.stages) lines.push(stageLine(st, s.reason));
   if (s.state === 'done') {
-    lines.push(s.eligible ? `🏁 score **${s.score?.toFixed(2) ?? '?'}**${s.rank ? ` · rank **#${s.rank}**` : ''}` : `🏁 scored, but below the challenge's quality gate: not on the board${s.score !== null ? ` (score ${s.score.toFixed(2)})` : ''}`);
+    lines.push(s.eligible ? `🏁 score **${s.score?.toFixed(2) ?? '?'}**${s.rank ? ` · rank **#${s.rank}**` : ''}` : `🏁 scored, but not on the board: ${s.unranked ?? "below the challenge's quality gate"}${s.score !== null ? ` (score ${s.score.toFixed(2)})` : ''}`);
     if (s.reason) lines.push(`ℹ️ ${s.reason}`);
   } else if (s.state === 'rejected') {
     lines.push(`❌ rejected:${breakBefore(s.reason ?? 'see the report')}`);

@@ -1,5 +1,6 @@
 import type { Services } from '../../core/services.js';
 import { CliError } from '../errors.js';
+import { findOrganizer } from '../people.js';
 import { output, withServices } from '../services.js';
 import type { RegisterCommand } from './types.js';
 
@@ -7,8 +8,7 @@ import type { RegisterCommand } from './types.js';
 export async function actorFrom(services: Services, opts: { by?: string; reason?: string }) {
   if (!opts.reason?.trim()) throw new CliError('give --reason (it goes to the audit log)', 2);
   if (!opts.by) return { actorId: null, reason: opts.reason };
-  const person = await services.db.person.findUnique({ where: { handle: opts.by.toLowerCase() } });
-  if (!person) throw new CliError(`no person ${opts.by}`, 2);
+  const person = await findOrganizer(services, opts.by);
   return { actorId: person.id, reason: opts.reason };
 }
 

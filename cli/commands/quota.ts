@@ -1,4 +1,6 @@
 import { CliError } from '../errors.js';
+import { formatTimeIn, plural } from '../../lib/format.js';
+import { findParticipant } from '../people.js';
 import { output, withServices } from '../services.js';
 import { actorFrom } from './challenge.js';
 import type { RegisterCommand } from './types.js';
@@ -18,12 +20,11 @@ const register: RegisterCommand = (program) => {
           import('../../arena/people.js'),
           import('../../arena/quota-usage.js'),
         ]);
-        const person = await services.db.person.findUnique({ where: { handle: handle.toLowerCase() } });
-        if (!person) throw new CliError(`no person ${handle}`, 2);
+        const person = await findParticipant(services, handle);
         const c = await getChallenge(services.db, challenge, services.config.CHALLENGES_DIR);
         return participantQuota(services.db, challenge, c.def, await participantFor(services.db, challenge, person.id), new Date());
       });
-      output(opts.json, q, () => `${q.remaining} left (today ${q.usedToday}/${q.perDay}${q.total ? `, total ${q.usedTotal}/${q.total}` : ''}); resets at ${q.resetsAt.toISOString()} (daily at ${q.resetLabel})`);
+      output(opts.json, q, () => `${plural(q.remaining, 'submission')} left (today ${q.usedToday}/${q.perDay}${q.total ? `, total ${q.usedTotal}/${q.total}` : ''}); resets at ${formatTimeIn(q.resetsAt, q.timeZone)} (daily at ${q.resetLabel})`);
     });
   quota
     .command('grant')
@@ -39,11 +40,10 @@ const register: RegisterCommand = (program) => {
       if (!Number.isInteger(n)) throw new CliError('<extra> must be a whole number', 2);
       const grant = await withServices(async (services) => {
         const { grantQuota } = await import('../../arena/admin.js');
-        const person = await services.db.person.findUnique({ where: { handle: handle.toLowerCase() } });
-        if (!person) throw new CliError(`no person ${handle}`, 2);
+        const person = await findParticipant(services, handle);
         return grantQuota(services, await actorFrom(services, opts), challenge, person.id, n);
       });
-      output(opts.json, grant, () => `granted ${n} extra submissions to ${handle} in ${challenge}`);
+      output(opts.json, grant, () => `granted ${plural(n, 'extra submission')} to ${handle} in ${challenge}`);
     });
 };
 export default register;

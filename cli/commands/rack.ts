@@ -64,10 +64,10 @@ const register: RegisterCommand = (program) => {
     .requiredOption('--model <file>', 'the .tflite model the firmware embeds')
     .requiredOption('--profile <id>', 'MLPerf Tiny model id: kws01, vww01, ad01 or ic01')
     .requiredOption('--out <file>', 'where to write the image')
-    .option('--format <format>', 'bin, hex or elf', 'bin')
+    .option('--format <format>', 'bin, hex or elf (default: from the --out extension: .hex/.ihex, .elf, else bin)')
     .option('--name <name>', 'the DUT name the firmware reports')
     .option('--json', 'print JSON')
-    .action(async (opts: { model: string; profile: string; out: string; format: string; name?: string; json?: boolean }) => {
+    .action(async (opts: { model: string; profile: string; out: string; format?: string; name?: string; json?: boolean }) => {
       const fs = await import('node:fs/promises');
       const { buildSimFirmwareImage } = await import('../../grader/rack/sim/firmware-image.js');
       const { DUT_PROFILES, scanFirmwareImage } = await import('../../grader/rack/sim/sim-dut-firmware.js');
@@ -75,7 +75,7 @@ const register: RegisterCommand = (program) => {
       const { checkFirmware, NANO33BLE } = await import('../../grader/firmware/check.js');
       const profile = DUT_PROFILES.find((p) => p === opts.profile);
       if (!profile) throw new CliError(`--profile must be one of ${DUT_PROFILES.join(', ')} (got "${opts.profile}")`, 2);
-      if (!['bin', 'hex', 'elf'].includes(opts.format)) throw new CliError(`--format must be bin, hex or elf (got "${opts.format}")`, 2);
+      const format = firmwareFormatFor(opts.out, opts.format);
       let model: Uint8Array;
       try {
         model = new Uint8Array(await fs.readFile(opts.model));
@@ -93,15 +93,28 @@ const register: RegisterCommand = (program) => {
       if (!scan) throw new CliError(`${opts.model} is not a readable .tflite model`, 2);
       const appStart = NANO33BLE.flashStart + NANO33BLE.bootloaderBytes;
       const resetVector = new DataView(image.buffer, image.byteOffset, 8).getUint32(4, true);
-      const bytes = opts.format === 'hex' ? toIntelHex(image, appStart, resetVector) : opts.format === 'elf' ? toElf(image, appStart) : image;
+      const bytes = format === 'hex' ? toIntelHex(image, appStart, resetVector) : format === 'elf' ? toElf(image, appStart) : image;
       try {
         await fs.writeFile(opts.out, bytes);
       } catch (err) {
         throw new CliError(`cannot write ${opts.out}: ${(err as Error).message}`, 2);
       }
       const report = checkFirmware(bytes, { fileName: opts.out });
-      const result = { out: opts.out, format: opts.format, bytes: bytes.length, flashBytes: report.flashSpanBytes, profile, name: scan.name, modelOffset: appStart + scan.offset, modelBytes: scan.length, checksOk: report.ok };
-      output(opts.json, result, () => `wrote ${opts.out}: ${opts.format.toUpperCase()}, ${report.flashSpanBytes} bytes of flash from 0x${appStart.toString(16)}; ${profile} model (${scan.length} bytes) at 0x${result.modelOffset.toString(16)}, DUT name "${scan.name}"`);
+      const result = { out: opts.out, format, bytes: bytes.length, flashBytes: report.flashSpanBytes, profile, name: scan.name, modelOffset: appStart + scan.offset, modelBytes: scan.length, checksOk: report.ok };
+      output(opts.json, result, () => `wrote ${opts.out}: ${format.toUpperCase()}, ${report.flashSpanBytes} bytes of flash from 0x${appStart.toString(16)}; ${profile} model (${scan.length} bytes) at 0x${result.modelOffset.toString(16)}, DUT name "${scan.name}"`);
     });
 };
 export default register;
+
+/**
+ * The image format for `--out`: as asked, else from the file name (a `.hex` of raw BIN bytes is
+ * rejected at intake). An explicit format that contradicts the extension is refused.
+ */
+export function firmwareFormatFor(out: string, asked?: string): 'bin' | 'hex' | 'elf' {
+  const ext = /\.(bin|hex|ihex|elf)$/i.exec(out)?.[1]?.toLowerCase();
+  const implied = ext === 'hex' || ext === 'ihex' ? 'hex' : ext === 'elf' ? 'elf' : ext === 'bin' ? 'bin' : null;
+  if (asked === undefined) return implied ?? 'bin';
+  if (asked !== 'bin' && asked !== 'hex' && asked !== 'elf') throw new CliError(`--format must be bin, hex or elf (got "${asked}")`, 2);
+  if (implied && implied !== asked) throw new CliError(`--format ${asked} does not match ${out} (a .${ext} file): drop --format, or name the file .${asked}`, 2);
+  return asked;
+}

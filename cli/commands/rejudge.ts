@@ -13,10 +13,11 @@ const register: RegisterCommand = (program) => {
     .option('--json', 'print JSON')
     .action(async (challenge: string, opts: { submission?: string[]; reason: string; by?: string; json?: boolean }) => {
       const res = await withServices(async (services) => {
-        const { rejudge } = await import('../../arena/admin.js');
-        return rejudge(services, await actorFrom(services, opts), { challengeId: challenge, ...(opts.submission ? { submissionIds: opts.submission } : {}) });
+        const { rejudge, describeRejudge } = await import('../../arena/admin.js');
+        const r = await rejudge(services, await actorFrom(services, opts), { challengeId: challenge, ...(opts.submission ? { submissionIds: opts.submission } : {}) });
+        return { ...r, message: describeRejudge(r) };
       });
-      output(opts.json, res, () => `${res.count} submissions queued for rejudging under ${res.evaluatorVersion}`);
+      output(opts.json, res, () => res.message);
     });
 };
 export default register;

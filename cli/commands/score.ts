@@ -87,7 +87,7 @@ async function challengeDataset(id: string, quiet: boolean): Promise<ResolvedDat
   const config = loadConfig();
   const bar = quiet ? { update: () => {}, stop: () => {} } : await stepBar(`generating the ${id} demo set [{bar}] {percentage}%`);
   try {
-    const c = loadChallenge(id);
+    const c = loadChallenge(id, config.CHALLENGES_DIR);
     const r = await resolveChallengeDataset(c.definition, path.dirname(c.file), { dataDir: config.DATA_DIR, onProgress: bar.update });
     bar.stop();
     if (r.generated && !quiet) process.stderr.write(`generated the demo set of ${id} (demo only) → ${r.dir}\n`);

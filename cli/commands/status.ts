@@ -19,7 +19,7 @@ export function describeStatus(s: StatusView): string {
   if (s.reason) lines.push(...s.reason.split('\n').map((l) => `  ${l}`));
   if (s.state === 'queued') lines.push(`  position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}`);
   for (const st of s.stages) lines.push(`  ${st.name.padEnd(9)} ${st.status}${st.error && st.error !== s.reason ? ` — ${st.error.split('\n')[0]}` : ''}`);
-  if (s.score !== null) lines.push(`  score ${s.score}${s.rank ? `, rank ${s.rank}` : s.eligible ? '' : ' (below the gate: not ranked)'}`);
+  if (s.score !== null) lines.push(`  score ${s.score}${s.rank ? `, rank ${s.rank}` : s.unranked ? ` (not ranked: ${s.unranked})` : ''}`);
   if (s.disqualified) lines.push(`  disqualified: ${s.disqualified.reason ?? ''}`);
   lines.push(`  report: ${s.report}`);
   return lines.join('\n');

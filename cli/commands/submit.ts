@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { formatTimeIn, plural } from '../../lib/format.js';
 import { CliError } from '../errors.js';
 import { apiRequest, output, remote, withServices } from '../services.js';
 import type { RegisterCommand } from './types.js';
@@ -12,7 +13,7 @@ interface SubmitOutput {
   status?: string;
   reason?: string | null;
   etaSeconds?: number | null;
-  quota?: { remaining: number; resetsAt: string | Date };
+  quota?: { remaining: number; resetsAt: string | Date; timeZone?: string };
 }
 
 const register: RegisterCommand = (program) => {
@@ -55,7 +56,7 @@ const register: RegisterCommand = (program) => {
         output(opts.json, result, () =>
         result.status === 'rejected'
           ? `rejected (no quota used): ${result.reason ?? ''}\nsubmission ${result.id}`
-          : `${result.status === 'duplicate' ? 'already submitted' : 'queued'}: ${result.id} (state ${result.state}, position ${result.queuePosition}${result.etaSeconds ? `, about ${result.etaSeconds} s` : ''})${result.quota ? `; ${result.quota.remaining} submissions left before ${new Date(result.quota.resetsAt).toISOString()}` : ''}`,
+          : `${result.status === 'duplicate' ? 'already submitted' : 'queued'}: ${result.id} (state ${result.state}, position ${result.queuePosition}${result.etaSeconds ? `, about ${result.etaSeconds} s` : ''})${result.quota ? `; ${plural(result.quota.remaining, 'submission')} left before ${formatTimeIn(result.quota.resetsAt, result.quota.timeZone ?? 'UTC')}` : ''}`,
       );
       if (result.status === 'rejected') throw new CliError('', 1);
       if (opts.wait) {

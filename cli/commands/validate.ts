@@ -22,7 +22,9 @@ const register: RegisterCommand = (program) => {
       let rules = DEFAULT_RULES;
       if (opts.challenge) {
         try {
-          rules = rulesForChallenge(loadChallenge(opts.challenge).definition);
+          // The server's challenge folder (CHALLENGES_DIR), where an organizer's own challenges live.
+          const { loadConfig } = await import('../../core/config.js');
+          rules = rulesForChallenge(loadChallenge(opts.challenge, loadConfig().CHALLENGES_DIR).definition);
         } catch (err) {
           if (err instanceof ChallengeError) throw new CliError(err.message, 2);
           throw err;

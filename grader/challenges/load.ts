@@ -6,6 +6,7 @@ import { fromRoot } from '../../core/paths.js';
 import { FIRMWARE_OP_SET } from '../validate/op-set.js';
 import { taskPlugin } from '../tasks/index.js';
 import type { PreflightRules } from '../validate/rules.js';
+import { allowedKeysAt } from './allowed-keys.js';
 import { challengeSchema, crossFieldProblems, type ChallengeDefinition } from './schema.js';
 
 export const CHALLENGES_DIR = fromRoot('challenges');
@@ -32,7 +33,14 @@ export function parseChallenge(yaml: string, file: string): LoadedChallenge {
   }
   const parsed = challengeSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => {
+      if (i.code === 'unrecognized_keys') {
+        // Name the allowed fields at that level: a typo is then one glance away from its fix.
+        const where = (key: string) => [...i.path, key].join('.');
+        return i.keys.map((k) => `${where(k)}: unknown field; allowed here: ${allowedKeysAt(i.path).join(', ')}`).join('; ');
+      }
+      return `${i.path.join('.') || '(top level)'}: ${i.message}`;
+    });
     throw new ChallengeError(`${file}: ${issues.join('; ')}`);
   }
   const definition = parsed.data;

@@ -60,8 +60,14 @@ export const challengeSchema = z.strictObject({
     weights: z.strictObject({ quality: z.number().min(0), latency: z.number().min(0), flash: z.number().min(0) }),
     /** Latency term: 1 at or below bestMs, 0 at or above worstMs, linear between. */
     latency: z.strictObject({ bestMs: z.number().positive(), worstMs: z.number().positive() }),
-    /** Flash term: 1 at or below bestBytes, 0 at or above worstBytes, linear between. */
-    flash: z.strictObject({ bestBytes: z.number().int().positive(), worstBytes: z.number().int().positive() }),
+    /**
+     * Flash term: 1 at or below bestBytes, 0 at or above worstBytes, linear between, on one scale for
+     * both kinds of submission: the flash a submission occupies on the board. A firmware image counts
+     * its flash span; a model counts its bytes plus `runtimeBytes`, the board harness's flash without
+     * a model (measured once for the rack's harness), so the same network as a .tflite or built into a
+     * firmware gets the same term.
+     */
+    flash: z.strictObject({ bestBytes: z.number().int().positive(), worstBytes: z.number().int().positive(), runtimeBytes: z.number().int().nonnegative().default(0) }),
   }),
   timeline: z.strictObject({
     /** ISO 8601 with an explicit offset ("2026-12-01T00:00:00Z", "…+01:00"). */
@@ -104,18 +110,16 @@ export const challengeSchema = z.strictObject({
   /**
    * Firmware submissions (`.bin`, `.hex`, `.elf` built for the board): absent = not accepted. They are
    * checked (flash budget, RAM, vector table), flashed onto a board of the rack and driven with the
-   * MLPerf Tiny base protocol: `profile` must answer the task's model id (kws01, vww01, ad01); quality is measured on `samples`
-   * held-out samples per split sent as the dataset stores them (the firmware converts, as MLPerf Tiny
-   * firmware does); AD files are scored on `windowsPerFile` evenly spaced windows.
+   * MLPerf Tiny base protocol: `profile` must answer the task's model id (kws01, vww01, ad01). Quality
+   * is measured on exactly the samples a model is judged on (every sample of each split, as the MLPerf
+   * Tiny runner's accuracy mode does), sent as the dataset stores them (the firmware converts, as
+   * MLPerf Tiny firmware does); AD files on every window, like a model. Firmware and models are ranked
+   * together, the flash term on one scale (scoring.flash).
    */
   firmware: z
     .strictObject({
-      samples: z.number().int().positive().max(2000).default(50),
-      windowsPerFile: z.number().int().positive().default(8),
       /** Flash budget for the image after the bootloader (bytes); default: all of it. */
       flashBudgetBytes: z.number().int().positive().optional(),
-      /** Flash term for firmware (the image holds runtime and model); default: scoring.flash. */
-      flash: z.strictObject({ bestBytes: z.number().int().positive(), worstBytes: z.number().int().positive() }).optional(),
       /** How long the firmware may take to print m-init-done after flashing. */
       bootTimeoutMs: z.number().int().positive().default(5_000),
     })
@@ -159,6 +163,5 @@ export function crossFieldProblems(c: ChallengeDefinition): string[] {
   if (c.quotas.total !== undefined && c.quotas.total < c.quotas.perDay) out.push('quotas: total is below perDay');
   const fw = c.firmware;
   if (fw && !c.device.enabled) out.push('firmware: firmware submissions run on the rack, so device.enabled must be true');
-  if (fw?.flash && fw.flash.bestBytes >= fw.flash.worstBytes) out.push('firmware.flash: bestBytes must be below worstBytes');
   return out;
 }

@@ -1,9 +1,9 @@
 /**
  * Device stage of a firmware submission (`.bin`, `.hex`, `.elf`): there is no model to score on the
  * host, so the board does both. The rack flashes the image onto a leased board, this drives the
- * MLPerf Tiny base protocol on a fixed subset of each split (`firmware.samples`, chosen by the split
- * seed, the same for every submission), and the printed results give the task metric per split; the
- * latency is the median of timed runs. The harness is flashed back afterwards (grader/rack/rack.ts).
+ * MLPerf Tiny base protocol on every sample of each split — exactly the samples a model is scored on,
+ * as the MLPerf Tiny runner's accuracy mode sends the whole set (AD: every window of every file) — and
+ * the printed results give the task metric per split; the latency is the median of timed runs. The harness is flashed back afterwards (grader/rack/rack.ts).
  *
  * Blame: a firmware that does not boot, answers the wrong `profile`, hangs or prints nonsense on a
  * board that then proves healthy is the learner's (rejected, quota kept); no usable board is ours
@@ -13,7 +13,6 @@ import { spreadWindows, type Sample } from '../datasets/dataset.js';
 import { NANO33BLE } from '../firmware/check.js';
 import { FirmwareFormatError, readFirmware } from '../firmware/image.js';
 import { toFlatBinary } from '../firmware/write.js';
-import { seededSubset } from '../metrics/split.js';
 import { taskPlugin } from '../tasks/index.js';
 import { activeRack } from '../rack/active.js';
 import { runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
@@ -46,8 +45,9 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
   const samples: FirmwareSample[] = [];
   const chosen = { public: [] as Sample[], private: [] as Sample[] };
   for (const split of ['public', 'private'] as const) {
-    chosen[split] = seededSubset(splits[split].samples, 'firmware', `${splitSeed}\0${split}`, fw.samples, { bothClasses: plugin.needsBothClasses });
-    for (const s of chosen[split]) samples.push({ id: s.id, label: s.label, split, inputs: dataset.window ? spreadWindows(s.data, dataset.window, fw.windowsPerFile) : [s.data] });
+    // The score stage's samples for this split, every window of an AD file: exactly what a model is judged on.
+    chosen[split] = splits[split].samples;
+    for (const s of chosen[split]) samples.push({ id: s.id, label: s.label, split, inputs: dataset.window ? spreadWindows(s.data, dataset.window, Number.POSITIVE_INFINITY) : [s.data] });
   }
 
   const device = challenge.def.device;
@@ -97,7 +97,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
     modelId,
     samples: samples.length,
     scores,
-    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: splits.public.usesWholeSet, privateUsesWholeSet: splits.private.usesWholeSet, windowsPerFile: dataset.window ? fw.windowsPerFile : undefined },
+    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: splits.public.usesWholeSet, privateUsesWholeSet: splits.private.usesWholeSet },
   };
   if (report.latencyMs > device.timeoutMs) {
     return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms` };

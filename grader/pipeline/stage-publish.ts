@@ -1,6 +1,7 @@
 /**
  * Publish: the composite score per split from the earlier stages (quality from scoring — for a
- * firmware, from its run on the board — latency from the device, flash from the model or image size), stored per evaluator version; the submission is done and
+ * firmware, from its run on the board — latency from the device, flash on one scale for models and
+ * images), stored per evaluator version; the submission is done and
  * the challenge's leaderboard is recomputed.
  */
 import { compositeScore } from '../challenges/composite.js';
@@ -18,9 +19,10 @@ export const publishStage: StageWork = async ({ services, submission, challenge,
   const firmware = submission.kind === 'firmware';
   const scored = firmware ? device?.scores : (earlier.score?.detail as { public: ScoreResult; private: ScoreResult } | undefined);
   if (!report || !scored) throw new Error(`publish ran before the validate and ${firmware ? 'device' : 'score'} results exist`);
-  // Flash term: the model's bytes, or the image's flash span (runtime included) on the firmware's own scale.
-  const sizeBytes = isFirmwareReport(report) ? report.flashSpanBytes : report.sizeBytes;
-  const scoring = firmware && challenge.def.firmware?.flash ? { ...challenge.def.scoring, flash: challenge.def.firmware.flash } : challenge.def.scoring;
+  // Flash term on one scale, the flash the submission occupies on the board: an image's flash span
+  // (runtime included), a model's bytes plus the board harness's runtime (scoring.flash.runtimeBytes).
+  const sizeBytes = isFirmwareReport(report) ? report.flashSpanBytes : report.sizeBytes + challenge.def.scoring.flash.runtimeBytes;
+  const scoring = challenge.def.scoring;
   const splits = { public: scored.public, private: scored.private } as const;
   const composites = Object.fromEntries(
     Object.entries(splits).map(([split, r]) => [

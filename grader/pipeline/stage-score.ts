@@ -19,7 +19,7 @@ function thin(result: ScoreResult): ScoreResult {
 export const scoreStage: StageWork = async (ctx) => {
   const { services, submission, challenge } = ctx;
   // A firmware's model is compiled in: the board scores it (grader/pipeline/stage-device-firmware.ts).
-  if (submission.kind === 'firmware') return { status: 'skipped', detail: { reason: 'firmware is scored on a board of the rack (device stage), on a fixed subset of each split' } };
+  if (submission.kind === 'firmware') return { status: 'skipped', detail: { reason: 'firmware is scored on a board of the rack (device stage), on the same samples a model is scored on' } };
   const resolved = await heldOutSet(ctx);
   const { dataset, privateFraction, splitSeed } = resolved;
   const split = splitHeldOut(resolved);

@@ -46,7 +46,11 @@ export async function runStage(services: Services, stage: StageName, job: Submis
   }
   const key = { submissionId_stage_evaluatorVersion: { submissionId: sub.id, stage, evaluatorVersion: job.evaluatorVersion } };
   let result = await db.stageResult.findUnique({ where: key });
-  const ran = !result || !SETTLED.has(result.status);
+  // Publish's work is what ends a run (it marks the submission done), so it is never "already done"
+  // while the submission is unfinished: a publish row settled by an earlier run under the same
+  // evaluator (a rejudge, or a job of a superseded run finishing late) must not leave this run queued
+  // for ever. Its work is idempotent (scores upserted, the board rebuilt).
+  const ran = !result || !SETTLED.has(result.status) || stage === 'publish';
   if (ran) {
     const worked = await doStageWork(services, stage, sub, job);
     if (worked === 'stale') return { skipped: 'stale' };

@@ -687,8 +687,10 @@ export class Rack implements Component {
 
   health(): ComponentHealth {
     const connected = this.slots.filter((s) => s.client?.isOpen).length;
-    // Boards coming up or unplugged do not make the process unhealthy: the device stage waits or retries.
-    return { ok: this.state === 'running' || this.state === 'starting', state: this.state, boards: this.slots.length, connected };
+    // Not ready while its boards are still being brought up (a sim board process takes seconds to
+    // start): /healthz says "ok" only once every board has been tried. An unplugged board does not make
+    // the process unhealthy once running: the device stage waits or retries elsewhere.
+    return { ok: this.state === 'running', state: this.state, boards: this.slots.length, connected };
   }
 }
 

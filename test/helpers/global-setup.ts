@@ -1,11 +1,14 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ensureClients } from '../../core/db/generate.js';
+import { build, isBuildFresh } from '../../scripts/build.mjs';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './env.js';
 
 /** Fail fast, with the fix, when a service the integration tests need is not running. */
 export default async function setup(): Promise<void> {
   ensureClients();
+  // Tests run the real bin, which runs dist/: compile it once here rather than in every CLI process.
+  if (!isBuildFresh()) await build();
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();

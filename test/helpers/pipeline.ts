@@ -32,12 +32,16 @@ export interface ChallengeOptions {
   flashWeight?: number;
   /** Add a capstone project track judged by `judgesPerEntry` judges. */
   projects?: { judgesPerEntry: number };
-  /** Accept firmware submissions (run `samples` per split on the rack). */
-  firmware?: { samples?: number; flashBudgetBytes?: number; bootTimeoutMs?: number };
+  /** Accept firmware submissions (judged on every sample of each split on the rack). */
+  firmware?: { flashBudgetBytes?: number; bootTimeoutMs?: number };
+  /** scoring.flash.runtimeBytes: the harness runtime a model's bytes are counted with. */
+  runtimeBytes?: number;
   /** Device-stage limit per inference (also the firmware run's timeout). */
   deviceTimeoutMs?: number;
   /** Team size limit (default 1: individual). */
   teamSize?: number;
+  /** quotas.timeZone and timeline.displayTimeZone (default UTC). */
+  timeZone?: string;
 }
 
 /** Write challenges/<id>/challenge.yaml plus its dataset under `root`; returns the challenges dir. */
@@ -70,17 +74,17 @@ scoring:
   gate: { metric: top1, min: ${o.gate ?? 0} }
   weights: { quality: 100, latency: 20, flash: ${o.flashWeight ?? 20} }
   latency: { bestMs: 20, worstMs: 400 }
-  flash: { bestBytes: 20000, worstBytes: 200000 }
+  flash: { bestBytes: 20000, worstBytes: 200000${o.runtimeBytes !== undefined ? `, runtimeBytes: ${o.runtimeBytes}` : ''} }
 timeline:
   opens: "${o.opens ?? '2020-01-01T00:00:00Z'}"
   closes: "${o.closes ?? '2099-01-01T00:00:00Z'}"
-${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}quotas:
+${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}${o.timeZone ? `  displayTimeZone: ${o.timeZone}\n` : ''}quotas:
   perDay: ${o.perDay ?? 100}
-${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
+${o.timeZone ? `  timeZone: ${o.timeZone}\n` : ''}${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
   ladderMargin: ${o.ladderMargin ?? 0}
 ${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${o.teamSize ? `team:\n  maxSize: ${o.teamSize}\n` : ''}${
     o.firmware
-      ? `firmware:\n  samples: ${o.firmware.samples ?? 4}\n  flash: { bestBytes: 50000, worstBytes: 500000 }\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}${o.firmware.bootTimeoutMs ? `  bootTimeoutMs: ${o.firmware.bootTimeoutMs}\n` : ''}`
+      ? `firmware:\n  bootTimeoutMs: ${o.firmware.bootTimeoutMs ?? 5000}\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}`
       : ''
   }${
     o.projects

@@ -36,7 +36,7 @@ const statusOf = async (s: Services, id: string) => (await submissionStatus(s.db
 
 describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards on socat ptys)', () => {
   it('rejects a bad vector table and an over-size image at intake with the precise reason, and firmware where a challenge takes models only', async () => {
-    const s = await pipelineServices({ challenge: { firmware: { samples: 4, flashBudgetBytes: 64 * 1024 } } });
+    const s = await pipelineServices({ challenge: { firmware: { flashBudgetBytes: 64 * 1024 } } });
     const ada = await person(s, 'ada');
     const good = buildSimFirmwareImage({ model: kwsModel(), profile: 'kws01' });
 
@@ -69,8 +69,38 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
     await expect(submit(models, { challengeId: 'models-only', personId: bob.id, fileName: 'fw.bin', source: 'cli', body: good })).rejects.toThrow(/compiled firmware.*takes int8 \.tflite models only/);
   }, 60_000);
 
+  it('judges the same model alike as a .tflite and as firmware: same samples, same quality, one flash scale', async () => {
+    // runtimeBytes: the simulated harness without a model (image bytes − model bytes).
+    const model = kwsModel();
+    const image = buildSimFirmwareImage({ model, profile: 'kws01' });
+    const s = await pipelineServices({ challenge: { firmware: {}, samples: 30, deviceTimeoutMs: 5_000, runtimeBytes: image.length - model.length } });
+    await simRack(s, [{ id: 'sim-a' }, { id: 'sim-b' }], { active: true });
+    const [ada, bob] = [await person(s, 'ada'), await person(s, 'bob')];
+    const asModel = await submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'kws.tflite', source: 'cli', body: model });
+    const asFirmware = await submit(s, { challengeId: 'kws-test', personId: bob.id, fileName: 'kws.bin', source: 'cli', body: image });
+    await grade(s, [asModel.id, asFirmware.id]);
+    const m = await statusOf(s, asModel.id);
+    const f = await statusOf(s, asFirmware.id);
+    expect([m.state, f.state]).toEqual(['done', 'done']);
+    const modelScores = m.stages.find((x) => x.name === 'score')!.detail as { public: { value: number; n: number }; private: { value: number; n: number } };
+    const firmwareScores = (f.stages.find((x) => x.name === 'device')!.detail as { scores: typeof modelScores }).scores;
+    for (const split of ['public', 'private'] as const) {
+      expect([split, firmwareScores[split].n, firmwareScores[split].value]).toEqual([split, modelScores[split].n, modelScores[split].value]);
+    }
+    expect(modelScores.public.n + modelScores.private.n).toBe(30);
+    // One flash scale: the model's bytes plus the harness runtime = the image's flash.
+    const rows = await s.db.score.findMany({ where: { submissionId: { in: [asModel.id, asFirmware.id] }, split: 'public' } });
+    const flashOf = (id: string) => (rows.find((r) => r.submissionId === id)!.detail as { terms: { flash: number; quality: number } }).terms;
+    expect(flashOf(asFirmware.id)).toMatchObject({ flash: flashOf(asModel.id).flash, quality: flashOf(asModel.id).quality });
+    // The challenge page says how the two kinds are ranked.
+    const base = await webUp(s);
+    const html = await (await fetch(`${base}/challenges/kws-test`)).text();
+    expect(html).toContain('How models and firmware are ranked:');
+    expect(html).toMatch(/judged on every held-out sample of each split/);
+  });
+
   it('flashes a firmware, scores it from what it prints on the board, ranks it, and restores the harness', async () => {
-    const s = await pipelineServices({ challenge: { firmware: { samples: 5 }, samples: 30, deviceTimeoutMs: 5_000 } });
+    const s = await pipelineServices({ challenge: { firmware: {}, samples: 30, deviceTimeoutMs: 5_000 } });
     const rack = await simRack(s, [{ id: 'sim-a' }, { id: 'sim-b' }], { active: true });
     const ada = await person(s, 'ada');
     const model = kwsModel();
@@ -95,8 +125,10 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
       latencyMs: number;
       scores: { public: { metric: string; value: number; n: number }; private: { value: number; n: number } };
     };
-    expect(device).toMatchObject({ firmware: true, dutName: 'ada-kws', profile: 'kws01', samples: 10 });
-    expect(device.scores.public).toMatchObject({ metric: 'top1', n: 5 });
+    // Every sample of the set (both splits), as a model is scored.
+    expect(device).toMatchObject({ firmware: true, dutName: 'ada-kws', profile: 'kws01', samples: 30 });
+    expect(device.scores.public.n + device.scores.private.n).toBe(30);
+    expect(device.scores.public).toMatchObject({ metric: 'top1' });
     expect(device.latencyMs).toBeGreaterThan(0);
     // Progress was shown while it ran: flashing, booting, samples, the harness going back.
     const events = await s.db.submissionEvent.findMany({ where: { submissionId: fw.id, type: 'stage-progress' }, orderBy: { id: 'asc' } });
@@ -111,21 +143,16 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
     const { getChallenge } = await import('../../arena/catalog.js');
     const view = await getChallenge(s.db, 'kws-test', s.config.CHALLENGES_DIR);
     const { dataset, splitSeed, privateFraction } = await resolveChallengeDataset(view.def, view.dir, { dataDir: s.config.DATA_DIR });
-    const { seededSubset } = await import('../../grader/metrics/split.js');
     const { isPrivate } = await import('../../grader/metrics/split.js');
-    const pub = seededSubset(
-      dataset.samples.filter((x) => !isPrivate(splitSeed, x.id, privateFraction)),
-      'firmware',
-      `${splitSeed}\0public`,
-      5,
-    );
+    const pub = dataset.samples.filter((x) => !isPrivate(splitSeed, x.id, privateFraction));
+    expect(device.scores.public.n).toBe(pub.length);
     const right = pub.filter((x) => {
       interp.setInputBytes(x.data);
       interp.invoke();
       const out = interp.getOutputBytes();
       return argmax(new Int8Array(out.buffer, out.byteOffset, out.length)) === x.label;
     }).length;
-    expect(device.scores.public.value).toBeCloseTo(right / 5, 10);
+    expect(device.scores.public.value).toBeCloseTo(right / pub.length, 10);
     expect(st.rank).toBe(1);
     expect(st.score).not.toBeNull();
 
@@ -133,7 +160,7 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
     const base = await webUp(s);
     const html = await (await fetch(`${base}/submissions/${fw.id}`)).text();
     expect(html).toContain('Firmware checks');
-    expect(html).toMatch(/Firmware run on board sim-[ab]: DUT “ada-kws”, profile kws01, 10 held-out samples/);
+    expect(html).toMatch(/Firmware run on board sim-[ab]: DUT “ada-kws”, profile kws01, 30 held-out samples/);
     expect(html).toMatch(/<svg[^>]*>[\s\S]*confusion/i);
     // A learner sees only the public split of an on-board score until the reveal.
     const learnerView = (await submissionStatus(s.db, fw.id, { publicUrl: 'http://x', workers: 2 }))!;
@@ -158,7 +185,7 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
   }, 120_000);
 
   it("a firmware that answers another profile or does not boot is rejected as the learner's, with the board left healthy", async () => {
-    const s = await pipelineServices({ challenge: { firmware: { samples: 3, bootTimeoutMs: 1_500 }, deviceTimeoutMs: 5_000 } });
+    const s = await pipelineServices({ challenge: { firmware: { bootTimeoutMs: 1_500 }, deviceTimeoutMs: 5_000 } });
     await simRack(s, [{ id: 'sim-a' }, { id: 'sim-b' }], { active: true });
     const ada = await person(s, 'ada');
     const wrong = await submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'vww.bin', source: 'cli', body: buildSimFirmwareImage({ model: kwsModel(), profile: 'vww01' }) });

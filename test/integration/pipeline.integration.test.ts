@@ -14,6 +14,7 @@ import { runStage } from '../../grader/pipeline/stages.js';
 import { waitFor } from '../helpers/process.js';
 import { kwsModel, person, pipelineServices, waitSettled, writeChallenge } from '../helpers/pipeline.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
+import { cliOn } from '../helpers/cli.js';
 import type { Services } from '../../core/services.js';
 import { dirname } from 'node:path';
 import { IntakeError } from '../../arena/errors.js';
@@ -108,7 +109,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('grading pipeline (real Redis, SQLite)', ()
     expect((await send(s, ada.id, kwsModel(16))).status).toBe('accepted');
     const over = send(s, ada.id, kwsModel(32));
     await expect(over).rejects.toThrow(IntakeError);
-    await expect(over).rejects.toThrow(/quota exhausted: today's 2 submissions are used; the quota resets at 20\d\d-\d\d-\d\dT00:00:00.000Z \(daily at 00:00 UTC\)/);
+    await expect(over).rejects.toThrow(/quota exhausted: today's 2 submissions are used; the quota resets at 20\d\d-\d\d-\d\d 00:00 UTC \(daily at 00:00 UTC\)/);
     // An organizer grant lets one more in.
     await grantQuota(s, { actorId: null, reason: 'lost a submission to a bug' }, 'kws-test', ada.id, 1);
     expect((await send(s, ada.id, kwsModel(32))).status).toBe('accepted');
@@ -210,6 +211,38 @@ describe.skipIf(!HAVE_SHARED_MODELS)('grading pipeline (real Redis, SQLite)', ()
       const versions = await s.db.score.findMany({ where: { submissionId: b.id, split: 'public' }, orderBy: { createdAt: 'asc' } });
       expect(versions.map((v) => v.evaluatorVersion)).toEqual([before.evaluatorVersion, r.evaluatorVersion]);
       expect((await readLeaderboard(s, 'kws-test', 'public')).entries[0]).toMatchObject({ person: 'bob', score: after.publicScore });
+    });
+  });
+
+  it('rejudges under an unchanged evaluator: every stage runs again and the run reaches done, and the CLI says so', async () => {
+    const s = await pipelineServices();
+    const ada = await person(s, 'ada');
+    await withWorkers(s, async () => {
+      const a = await send(s, ada.id, kwsModel());
+      await waitSettled(s, [a.id]);
+      const judged = await s.db.submission.findUniqueOrThrow({ where: { id: a.id } });
+      const before = new Map((await s.db.stageResult.findMany({ where: { submissionId: a.id } })).map((r) => [r.stage, r]));
+
+      const r = await cliOn(s)(['rejudge', 'kws-test', '--submission', a.id, '--reason', 'metric fix']);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out.trim()).toBe(`1 submission queued for rejudging under evaluator ${judged.evaluatorVersion}; it was already judged under this evaluator: every stage runs again and replaces that result.`);
+      const started = Date.now();
+      await waitSettled(s, [a.id], 60_000);
+      expect(Date.now() - started).toBeLessThan(60_000);
+
+      const after = await s.db.submission.findUniqueOrThrow({ where: { id: a.id } });
+      expect(after).toMatchObject({ state: 'done', lane: 'rejudge', evaluatorVersion: judged.evaluatorVersion, publicScore: judged.publicScore });
+      const rows = await s.db.stageResult.findMany({ where: { submissionId: a.id } });
+      expect(rows).toHaveLength(4);
+      for (const row of rows) {
+        // Run again (not skipped as already done), under the same evaluator, replacing the old row.
+        expect(row.finishedAt!.getTime()).toBeGreaterThan(before.get(row.stage)!.finishedAt!.getTime());
+        expect(row.status).toBe(before.get(row.stage)!.status);
+      }
+      const types = (await s.db.submissionEvent.findMany({ where: { submissionId: a.id }, orderBy: { id: 'asc' } })).map((e) => e.type);
+      expect(types.slice(types.lastIndexOf('rejudge'))).toEqual(expect.arrayContaining(['rejudge', 'stage-started', 'stage-finished', 'done']));
+      expect((await readLeaderboard(s, 'kws-test', 'public')).entries).toEqual([expect.objectContaining({ person: 'ada', submissionId: a.id })]);
     });
   });
 });

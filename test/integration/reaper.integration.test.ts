@@ -90,4 +90,28 @@ describe.skipIf(!HAVE_SHARED_MODELS)('reaper', () => {
       await manual.close();
     }
   });
+
+  it('repairs a row that claims queued at publish while every stage of its evaluator already passed (an unchanged-evaluator rejudge before the fix)', async () => {
+    const s = await pipelineServices();
+    // Judge it for real, one stage at a time.
+    const sub = await queuedSubmission(s, 'ada', 'validate', 0);
+    for (const stage of ['validate', 'score', 'device', 'publish'] as const) {
+      const row = await s.db.submission.findUniqueOrThrow({ where: { id: sub.id } });
+      expect(await runStage(s, stage, { submissionId: sub.id, runId: row.runId!, evaluatorVersion: row.runVersion! })).toMatchObject({ ran: stage });
+    }
+    expect((await s.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).state).toBe('done');
+    // What an old rejudge under the same evaluator left behind: a new run sitting at publish, its
+    // earlier stages "already done", no job left in the queue.
+    const runId = randomUUID();
+    const old = new Date(Date.now() - 3600_000);
+    await s.db.submission.update({ where: { id: sub.id }, data: { runId, lane: 'rejudge', state: 'queued', stage: 'publish', finishedAt: null } });
+    await s.db.submission.update({ where: { id: sub.id }, data: { updatedAt: old } });
+    const res = await reap(s, { minAgeMs: 1000 });
+    expect(res.requeued).toEqual([sub.id]);
+    const job = (await s.queues.get('publish').getJob(stageJobId('publish', sub.id, runId)))!;
+    expect(job.data).toMatchObject({ submissionId: sub.id, runId });
+    // The requeued publish job finishes the run instead of skipping it as already done.
+    expect(await runStage(s, 'publish', job.data)).toEqual({ ran: 'publish', status: 'passed' });
+    expect(await s.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).toMatchObject({ state: 'done', stage: null, lane: 'rejudge' });
+  });
 });

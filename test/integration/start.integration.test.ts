@@ -3,7 +3,8 @@
  * green on SQLite + a private Redis, a clean stop that leaves no redis-server; the same on PostgreSQL
  * and a shared Redis; bad configuration stops boot with one line.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { findExecutable } from '../../core/redis.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort, runCli, waitForHealthy } from '../helpers/cli.js';
@@ -11,6 +12,7 @@ import { scratchDatabase } from '../helpers/databases.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { isAlive, waitFor } from '../helpers/process.js';
 import { tempDir } from '../helpers/tmp.js';
+import { HAVE_SOCAT } from '../helpers/rack.js';
 
 describe('tinyarena start', () => {
   it('comes up green on SQLite + a private Redis within 60 s and stops cleanly', async () => {
@@ -28,6 +30,9 @@ describe('tinyarena start', () => {
           redis: { ok: true, embedded: true },
           workers: { ok: true, state: 'running' },
           web: { ok: true, port },
+          tools: { ok: true },
+          // Not "ok" while the simulated boards are still coming up.
+          ...(HAVE_SOCAT ? { rack: { ok: true, state: 'running', boards: 3, connected: 3 } } : {}),
         },
       });
       const home = await fetch(`http://127.0.0.1:${port}/`);
@@ -64,6 +69,45 @@ describe('tinyarena start', () => {
       expect((await again.exited).code).toBe(0);
     } finally {
       again.child.kill('SIGKILL');
+    }
+  });
+
+  it('stops cleanly (exit 0, no redis-server left) on Ctrl-C while it is still starting', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const run = runCli(['start'], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
+    try {
+      // The private Redis is up, the workers, rack and web are not yet.
+      await waitFor(() => run.output.stderr.includes('private redis-server started'), 60_000, 'the private redis-server to start');
+      const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+      run.child.kill('SIGINT');
+      const { code, signal } = await run.exited;
+      expect({ code, signal }, run.output.stderr).toEqual({ code: 0, signal: null });
+      expect(run.output.stderr).toMatch(/"msg":"stopped"/);
+      await waitFor(() => !isAlive(redisPid), 5000, 'the private redis-server to stop');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('says at boot, one line each, which system programs are missing and what will not work, and /healthz lists them', async () => {
+    // A PATH with redis-server (and the shell that starts it) only: no socat, no espeak-ng.
+    const bin = tempDir();
+    for (const tool of ['redis-server', 'sh']) symlinkSync(findExecutable(tool)!, join(bin, tool));
+    const port = await freePort();
+    const run = runCli(['start'], { DATA_DIR: tempDir(), PORT: String(port), PATH: bin });
+    try {
+      const health = await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000, run);
+      const lines = run.output.stderr.split('\n').filter((l) => l.includes('is missing (apt-get install'));
+      expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
+        'socat is missing (apt-get install socat): the simulated boards cannot run: the device stage is skipped (no latency term) and firmware submissions cannot be graded',
+        'espeak-ng is missing (apt-get install espeak-ng): the demo set of kws-demo cannot be generated, so submissions to it fail at the score stage',
+      ]);
+      expect(health.checks).toMatchObject({ tools: { ok: true, state: 'missing', missing: [{ tool: 'socat', debianPackage: 'socat' }, { tool: 'espeak-ng', debianPackage: 'espeak-ng' }] } });
+      run.child.kill('SIGTERM');
+      expect((await run.exited).code).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
     }
   });
 

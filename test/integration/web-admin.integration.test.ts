@@ -76,6 +76,8 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     for (const [path, fields] of posts) {
       const r = await org.post(path, { ...fields, _csrf: orgCsrf });
       expect([path, r.status, r.headers.get('location')]).toEqual([path, 303, expect.stringMatching(/^\/admin\?done=/)]);
+      // The dashboard says what a rejudge did, in the words the CLI uses.
+      if (path === '/admin/rejudge') expect(new URL(r.headers.get('location')!, base).searchParams.get('done')).toMatch(/^1 submission queued for rejudging under evaluator e\d+-[0-9a-f]+; it was not judged yet: its run starts over\.$/);
     }
     const audit = await s.db.auditLog.findMany({ orderBy: { id: 'asc' }, include: { actor: true } });
     expect(audit.map((a) => a.action)).toEqual(['challenge.freeze', 'submission.rejudge', 'submission.disqualify', 'quota.grant']);

@@ -85,8 +85,9 @@ describe('composite score', () => {
     const s = compositeScore(scoring, { quality: 0.92, latencyMs: 210, modelBytes: 262144 });
     expect(s).toMatchObject({ eligible: true, terms: { quality: 0.92, latency: 0.5, flash: 0 }, missing: [] });
     expect(s.score).toBeCloseTo(92 + 10, 9);
-    const noDevice = compositeScore(scoring, { quality: 0.85, modelBytes: 20000 });
+    // Under kws-demo's demo gate (top1 ≥ 0.85).
+    const noDevice = compositeScore(scoring, { quality: 0.84, modelBytes: 20000 });
     expect(noDevice).toMatchObject({ eligible: false, missing: ['latency'] });
-    expect(noDevice.score).toBeCloseTo(85 + 20, 9);
+    expect(noDevice.score).toBeCloseTo(84 + 20, 9);
   });
 });

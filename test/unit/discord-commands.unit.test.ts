@@ -66,6 +66,7 @@ describe('progress rendering', () => {
     score: null,
     privateScore: null,
     eligible: false,
+    unranked: null,
     rank: null,
     disqualified: null,
     evaluatorVersion: null,

@@ -1,4 +1,4 @@
-/** The pure parts of grading a firmware on the board: results parsing, metrics, subsets and AD windows. */
+/** The pure parts of grading a firmware on the board: results parsing, metrics, and AD windows. */
 import { describe, expect, it } from 'vitest';
 import { spreadWindows } from '../../grader/datasets/dataset.js';
 import { seededSubset } from '../../grader/metrics/split.js';
@@ -41,7 +41,7 @@ describe('firmware results', () => {
   });
 });
 
-describe('firmware subsets', () => {
+describe('seeded subsets (device stage) and AD windows', () => {
   const sample = (id: string, label: number) => ({ id, label, data: new Uint8Array(1) });
   const set = Array.from({ length: 40 }, (_, i) => sample(`s${i}`, i < 34 ? 0 : 1));
 
@@ -68,6 +68,8 @@ describe('firmware subsets', () => {
     expect(spreadWindows(data, w, 3).map((x) => x[0])).toEqual([0, 8, 16]);
     expect(spreadWindows(data, w, 1).map((x) => x[0])).toEqual([0]);
     expect(spreadWindows(data, w, 50)).toHaveLength(9);
+    // Every window, as a model is scored on (what the firmware stage sends).
+    expect(spreadWindows(data, w, Number.POSITIVE_INFINITY).map((x) => x[0])).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16]);
     expect(spreadWindows(data, w, 3).every((x) => x.length === 4)).toBe(true);
     expect(() => spreadWindows(new Uint8Array(3), w, 2)).toThrow(/shorter than one 4-byte window/);
   });

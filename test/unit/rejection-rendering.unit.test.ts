@@ -31,6 +31,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('a rejection, wherever it is read', () => {
     score: null,
     privateScore: null,
     eligible: false,
+    unranked: null,
     rank: null,
     disqualified: null,
     evaluatorVersion: null,

@@ -9,7 +9,7 @@
  * Every action goes through arena/admin.ts, which writes the audit log.
  */
 import express, { Router, type Request, type Response } from 'express';
-import { changeChallenge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
+import { changeChallenge, describeRejudge, disqualify, grantQuota, rejudge, type ChallengeAction } from '../../arena/admin.js';
 import { gradebook, organizerOverview, type OrganizerOverview } from '../../arena/dashboard.js';
 import { readLeaderboard } from '../../arena/leaderboard.js';
 import { findPerson } from '../../arena/people.js';
@@ -22,6 +22,7 @@ import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { AdminError } from '../../arena/errors.js';
 import { refuseJson, refusePage } from '../refusals.js';
+import { plural } from '../../lib/format.js';
 
 const ACTIONS: ChallengeAction[] = ['open', 'close', 'freeze', 'unfreeze', 'finalize', 'schedule'];
 
@@ -72,7 +73,7 @@ export function adminRoutes(ctx: WebContext): Router {
     const b = req.body as { challenge?: string; submissions?: string };
     const ids = (b.submissions ?? '').split(/[\s,]+/).filter(Boolean);
     const r = await rejudge(services, actor(req, res), { challengeId: String(b.challenge), ...(ids.length ? { submissionIds: ids } : {}) });
-    return `${r.count} submissions queued for rejudging under ${r.evaluatorVersion}`;
+    return describeRejudge(r);
   }));
 
   router.post('/admin/disqualify', form, verifyCsrf, act(async (req, res) => {
@@ -84,9 +85,9 @@ export function adminRoutes(ctx: WebContext): Router {
   router.post('/admin/quota', form, verifyCsrf, act(async (req, res) => {
     const b = req.body as { challenge?: string; handle?: string; extra?: string };
     const person = await findPerson(services.db, String(b.handle ?? ''));
-    if (!person) throw new AdminError(`no person "${String(b.handle)}"`);
+    if (!person) throw new AdminError(`no person "${String(b.handle)}": people are created when they first submit or sign in`);
     await grantQuota(services, actor(req, res), String(b.challenge), person.id, Number(b.extra));
-    return `granted ${Number(b.extra)} extra submissions to ${person.handle}`;
+    return `granted ${plural(Number(b.extra), 'extra submission')} to ${person.handle}`;
   }));
 
   router.get('/admin/audit', async (req: Request, res: Response) => {

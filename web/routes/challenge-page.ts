@@ -68,6 +68,7 @@ export function challengePageRoutes(ctx: WebContext): Router {
 function firmwareSection(d: ChallengeDefinition): string {
   const fw = d.firmware;
   if (!fw) return '';
-  const flash = fw.flash ?? d.scoring.flash;
-  return `<p>Or compiled firmware for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : ''}) speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(taskPlugin(d.task).modelId)}</code>. It is flashed onto a board and judged on ${fw.samples} held-out samples per split${taskPlugin(d.task).window ? ` (${fw.windowsPerFile} windows per file)` : ''}, sent as the dataset stores them; its flash term uses the image size (1 at ≤ ${formatBytes(flash.bestBytes)}, 0 at ≥ ${formatBytes(flash.worstBytes)}).</p>`;
+  const flash = d.scoring.flash;
+  return `<p>Or compiled firmware for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : ''}) speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(taskPlugin(d.task).modelId)}</code>. It is flashed onto a board and judged on every held-out sample of each split${taskPlugin(d.task).window ? ' (every window of every file)' : ''}, sent as the dataset stores them: exactly the samples models are scored on, as the MLPerf Tiny runner's accuracy mode does.</p>
+<p><strong>How models and firmware are ranked:</strong> together, on one board and one scale. The flash term counts the flash a submission occupies on the board: a firmware's image, or a model's bytes plus the ${formatBytes(flash.runtimeBytes)} the board's harness runtime takes (measured once), so the same network submitted either way gets the same quality and flash terms.</p>`;
 }

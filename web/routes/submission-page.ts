@@ -74,7 +74,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const terms = publish?.terms
       ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : `${publish.terms.latency.toFixed(3)}${onBoard?.latencyMs !== undefined ? ` (${latencyText(onBoard.latencyMs, onBoard.latencyRunsMs ?? [])} on board ${escapeHtml(onBoard.boardId ?? '?')})` : ''}`}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
       : '';
-    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.eligible ? (s.state === 'done' ? ' — not the participant’s best entry, which holds their place on the board' : '') : ' (below the quality gate: not ranked)'}</p>${terms}` : '';
+    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.unranked ? ` (not ranked: ${escapeHtml(s.unranked)})` : s.eligible && s.state === 'done' ? ' — not the participant’s best entry, which holds their place on the board' : ''}</p>${terms}` : '';
 
     // The person's previous scored run in this challenge, for a quick "did it get better?".
     const diff =
