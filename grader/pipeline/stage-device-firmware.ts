@@ -129,7 +129,7 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
     modelId,
     samples: samples.length,
     scores,
-    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: !usable(splits.public), privateUsesWholeSet: !usable(splits.private), windowsPerFile: dataset.task === 'ad' ? fw.windowsPerFile : undefined },
+    split: { privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: !usable(splits.public), privateUsesWholeSet: !usable(splits.private), windowsPerFile: dataset.task === 'ad' ? fw.windowsPerFile : undefined },
   };
   if (report.latencyMs > device.timeoutMs) {
     return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms` };

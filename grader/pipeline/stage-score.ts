@@ -42,7 +42,7 @@ export const scoreStage: StageWork = async ({ services, submission, challenge })
     const privateResult = await scoreDataset(model, part(priv), { arithmetic });
     return {
       status: 'passed',
-      detail: { public: thin(publicResult), private: thin(privateResult), split: { seed: splitSeed, privateFraction, publicN: pub.length, privateN: priv.length, publicUsesWholeSet: !usable(pub), privateUsesWholeSet: !usable(priv) } },
+      detail: { public: thin(publicResult), private: thin(privateResult), split: { privateFraction, publicN: pub.length, privateN: priv.length, publicUsesWholeSet: !usable(pub), privateUsesWholeSet: !usable(priv) } },
     };
   } catch (err) {
     if (err instanceof ScoringError) return { status: 'failed', detail: { error: err.message }, reason: err.message };

@@ -1,7 +1,7 @@
 /**
  * POST /api/submissions — upload a model (raw body with ?challenge=&fileName=, or multipart/form-data
  *   with fields `challenge`, `note` before the file field `model`); streamed into the blob store.
- * GET  /api/submissions/:id — its status (owner or organizers).
+ * GET  /api/submissions/:id — its status (its submitter, their team, organizers: arena/report-access.ts).
  * POST /api/submissions/:id/final — choose or unchoose it as a final pick ({ "final": true|false }).
  */
 import { PassThrough, type Readable } from 'node:stream';
@@ -11,7 +11,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { AdminError, selectFinal } from '../../arena/admin.js';
 import { UnknownChallengeError } from '../../arena/catalog.js';
 import { IntakeError, submit, type SubmitResult } from '../../arena/intake.js';
-import { submissionStatus } from '../../arena/status.js';
+import { reportFor } from '../../arena/report-access.js';
 import { requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 
@@ -90,12 +90,10 @@ export function submissionApiRoutes(ctx: WebContext): Router {
   });
 
   router.get('/api/submissions/:id', requireUser, async (req: Request, res: Response) => {
-    const user = userOf(res)!;
-    const sub = await services.db.submission.findUnique({ where: { id: String(req.params.id) }, select: { personId: true } });
-    // Someone else's submission looks the same as a missing one.
-    if (!sub || (sub.personId !== user.id && !user.organizer)) return res.status(404).json({ error: 'no such submission' });
-    const status = await submissionStatus(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY, showPrivate: user.organizer });
-    res.set('Cache-Control', 'no-store').json(status);
+    const report = await reportFor(services, String(req.params.id), userOf(res));
+    // Someone else's submission looks the same as a missing one (its board row is on the board).
+    if (!report || !('status' in report)) return res.status(404).json({ error: 'no such submission' });
+    res.set('Cache-Control', 'no-store').json(report.status);
   });
 
   router.post('/api/submissions/:id/final', requireUser, express.json({ limit: '1kb' }), async (req: Request, res: Response) => {
