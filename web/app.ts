@@ -18,6 +18,7 @@ import { teamPageRoutes } from './routes/team-page.js';
 import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
+import { sameOriginWrites } from './security/same-origin.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
@@ -27,6 +28,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(discourseWebhookRoutes(ctx.services));
   app.use(sessions(ctx.services));
   app.use(identify(ctx));
+  app.use(sameOriginWrites(ctx.services.config.PUBLIC_URL));
   app.use(loginRoutes(ctx));
   app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));

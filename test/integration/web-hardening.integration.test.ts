@@ -1,0 +1,72 @@
+/**
+ * Web hardening (issue 17): no cross-site writes with a browser's cookie (#2), client mistakes are
+ * 4xx with a short message and no error log (#3), and the smaller findings of #7 (sessions only when
+ * needed, security headers, /healthz details, TRUST_PROXY).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Services } from '../../core/services.js';
+import { grantRole, issueToken } from '../../arena/people.js';
+import { freePort } from '../helpers/cli.js';
+import { person, pipelineServices } from '../helpers/pipeline.js';
+import { Agent, webUp } from '../helpers/web.js';
+
+/** Error-level log lines written while the test runs. */
+function captureErrors(s: Services): string[] {
+  const seen: string[] = [];
+  const logger = s.logger as unknown as Record<string, unknown>;
+  for (const level of ['error', 'fatal']) logger[level] = (...args: unknown[]) => void seen.push(`${level}: ${JSON.stringify(args)}`);
+  return seen;
+}
+
+async function setup(env: Record<string, string> = {}) {
+  const s = await pipelineServices({ challenge: { projects: { judgesPerEntry: 1 } }, env: { PORT: String(await freePort()), DISCOURSE_URL: 'http://127.0.0.1:9', DISCOURSE_API_KEY: 'k', DISCOURSE_API_USERNAME: 'u', DISCOURSE_WEBHOOK_SECRET: 'hook-secret', ...env } });
+  const errors = captureErrors(s);
+  const base = await webUp(s);
+  const [ada, olga] = [await person(s, 'ada'), await person(s, 'olga')];
+  await grantRole(s.db, olga.id, 'organizer');
+  const tokens = { ada: (await issueToken(s.db, ada.id, 't')).secret, olga: (await issueToken(s.db, olga.id, 't')).secret };
+  return { s, base, errors, tokens };
+}
+
+const EVIL = 'http://evil.example';
+
+describe('cross-site writes (issue 17 #2)', () => {
+  it('refuses cookie-authenticated API writes from another site or without the CSRF token; bearer clients are unaffected', async () => {
+    const { s, base, tokens } = await setup();
+    const ada = new Agent(base);
+    expect((await ada.signIn(tokens.ada)).status).toBe(303);
+    const project = JSON.stringify({ title: 'Tiny doorbell', description: 'Wakes on a knock and recognises three family members.' });
+
+    // A "simple" request any page can send: text/plain and multipart uploads, with or without a foreign Origin.
+    const plain = await ada.req('/api/submissions?challenge=kws-test&fileName=m.tflite', { method: 'POST', headers: { 'content-type': 'text/plain', origin: EVIL }, body: 'not a model' });
+    expect(plain.status).toBe(403);
+    const form = new FormData();
+    form.set('challenge', 'kws-test');
+    form.set('model', new Blob([new Uint8Array(64)]), 'm.tflite');
+    expect((await ada.req('/api/submissions', { method: 'POST', body: form })).status).toBe(403);
+    expect((await ada.req('/api/submissions', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' }, body: form })).status).toBe(403);
+    const cross = await ada.req('/api/challenges/kws-test/projects', { method: 'POST', headers: { 'content-type': 'application/json', origin: EVIL }, body: project });
+    expect(cross.status).toBe(403);
+    expect(((await cross.json()) as { error: string }).error).toMatch(/another site/);
+    expect((await ada.req('/api/challenges/kws-test/projects', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: project })).status).toBe(403);
+    expect(await s.db.submission.count()).toBe(0);
+    expect(await s.db.projectEntry.count()).toBe(0);
+
+    // Even with the form's token, a post that says it is cross-site is refused; so is a login from elsewhere.
+    const csrf = await ada.csrf('/challenges/kws-test/projects');
+    expect((await ada.req('/challenges/kws-test/projects', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: EVIL }, body: new URLSearchParams({ _csrf: csrf, title: 'x' }).toString() })).status).toBe(403);
+    const anon = new Agent(base);
+    const loginCsrf = await anon.csrf('/login');
+    expect((await anon.req('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' }, body: new URLSearchParams({ _csrf: loginCsrf, token: tokens.ada }).toString() })).status).toBe(403);
+
+    // The site's own pages: same origin, or the token in X-CSRF-Token.
+    const same = await ada.req('/api/challenges/kws-test/projects', { method: 'POST', headers: { 'content-type': 'application/json', origin: base, 'sec-fetch-site': 'same-origin' }, body: project });
+    expect(same.status).toBe(201);
+    const withToken = await ada.req('/api/challenges/kws-test/projects', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: project });
+    expect(withToken.status).toBe(201);
+    // Bearer-token clients send no ambient credentials: no Origin check, no CSRF token.
+    const bearer = await fetch(`${base}/api/challenges/kws-test/projects`, { method: 'POST', headers: { 'content-type': 'application/json', origin: EVIL, authorization: `Bearer ${tokens.ada}` }, body: project });
+    expect(bearer.status).toBe(201);
+  });
+});
+
