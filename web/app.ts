@@ -1,5 +1,5 @@
 /** Builds the express application (no listening here: see server.ts). */
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import type { WebContext } from './context.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -18,6 +18,7 @@ import { teamPageRoutes } from './routes/team-page.js';
 import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
+import { errorHandler } from './security/errors.js';
 import { sameOriginWrites } from './security/same-origin.js';
 
 export function buildApp(ctx: WebContext): Express {
@@ -46,10 +47,6 @@ export function buildApp(ctx: WebContext): Express {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  const onError: ErrorRequestHandler = (err: Error, req, res, _next) => {
-    ctx.services.logger.error({ err, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
-  };
-  app.use(onError);
+  app.use(errorHandler(ctx.services.logger));
   return app;
 }

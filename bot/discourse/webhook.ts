@@ -60,6 +60,11 @@ export function discourseWebhookRoutes(services: Services): Router {
       res.status(400).json({ error: 'body is not JSON' });
       return;
     }
+    // Signed does not mean well-formed: every Discourse event body is a JSON object.
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+      res.status(400).json({ error: 'body must be a JSON object' });
+      return;
+    }
     const event = req.get('x-discourse-event') ?? '';
     const eventId = req.get('x-discourse-event-id');
     if (eventId && (await redis.set(key('event', eventId), '1', 'EX', SEEN_TTL_S, 'NX')) === null) {

@@ -4,6 +4,7 @@
  * needed, security headers, /healthz details, TRUST_PROXY).
  */
 import { describe, expect, it } from 'vitest';
+import { signBody } from '../../bot/discourse/signature.js';
 import type { Services } from '../../core/services.js';
 import { grantRole, issueToken } from '../../arena/people.js';
 import { freePort } from '../helpers/cli.js';
@@ -70,3 +71,26 @@ describe('cross-site writes (issue 17 #2)', () => {
   });
 });
 
+describe('client errors (issue 17 #3)', () => {
+  it('answers malformed and oversized bodies, bad page numbers and a signed null webhook with 4xx, logging no error', async () => {
+    const { base, errors, tokens } = await setup();
+    const bearer = { authorization: `Bearer ${tokens.ada}` };
+    const expectClientError = async (res: Response, status: number, message: RegExp) => {
+      expect([res.url, res.status]).toEqual([res.url, status]);
+      expect(await res.text()).toMatch(message);
+    };
+    await expectClientError(await fetch(`${base}/api/challenges/kws-test/projects`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"title":' }), 400, /not valid JSON/);
+    await expectClientError(await fetch(`${base}/webhooks/discourse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(3 * 1024 * 1024) }), 413, /too large/);
+    const olga = new Agent(base);
+    await olga.signIn(tokens.olga);
+    const csrf = await olga.csrf('/admin');
+    await expectClientError(await olga.post('/admin/rejudge', { _csrf: csrf, challenge: 'kws-test', reason: 'x'.repeat(20_000) }), 413, /too large/);
+    await expectClientError(await fetch(`${base}/challenges/kws-test/leaderboard?page=1e308`), 400, /page must be a whole number/);
+    await expectClientError(await olga.req('/admin/audit?page=1e300'), 400, /page must be a whole number/);
+    expect((await olga.req('/admin/audit?page=3')).status).toBe(200);
+    const signedNull = await fetch(`${base}/webhooks/discourse`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-discourse-event': 'post_created', 'x-discourse-event-id': 'n1', 'x-discourse-event-signature': signBody('hook-secret', 'null') }, body: 'null' });
+    await expectClientError(signedNull, 400, /JSON object/);
+    await expectClientError(await fetch(`${base}/submissions/%E0%A4%A`), 400, /percent-encoding/);
+    expect(errors).toEqual([]);
+  });
+});

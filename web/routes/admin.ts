@@ -19,6 +19,7 @@ import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { PAGE_ERROR, pageParam } from '../../lib/paging.js';
 
 const ACTIONS: ChallengeAction[] = ['open', 'close', 'freeze', 'unfreeze', 'finalize', 'schedule'];
 
@@ -127,7 +128,8 @@ export function adminRoutes(ctx: WebContext): Router {
   }));
 
   router.get('/admin/audit', async (req: Request, res: Response) => {
-    const pageNo = Math.max(0, Number(req.query.page ?? 0) || 0);
+    const pageNo = pageParam(req.query.page);
+    if (pageNo === null) return res.status(400).type('html').send(page('Bad page number', `<h1>Bad page number</h1><p>${PAGE_ERROR}.</p>`));
     const rows = await services.db.auditLog.findMany({ orderBy: { id: 'desc' }, take: 100, skip: pageNo * 100, include: { actor: { select: { handle: true } } } });
     res.type('html').send(
       page(

@@ -11,6 +11,7 @@ import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { PAGE_ERROR, pageParam } from '../../lib/paging.js';
 import { markParetoFront, paretoPlot } from '../views/plots.js';
 
 /** Rows per leaderboard page (the page stays fast with thousands of participants). */
@@ -58,7 +59,8 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
 
   router.get('/challenges/:id/leaderboard', async (req: Request, res: Response) => {
     const split = splitOf(req) ?? 'public';
-    const pageNo = Math.max(0, Math.floor(Number(req.query.page ?? 0)) || 0);
+    const pageNo = pageParam(req.query.page);
+    if (pageNo === null) return res.status(400).type('html').send(page('Bad page number', `<h1>Bad page number</h1><p>${PAGE_ERROR}.</p>`));
     let total = 0;
     let board: LeaderboardView;
     let title: string;
