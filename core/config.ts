@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { fromRoot } from './paths.js';
+import { redactUrl } from '../lib/redact-url.js';
 
 const optionalString = z
   .string()
@@ -128,6 +129,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Settings holding URLs that may carry a password: shown only through redactUrl. */
+const URL_KEYS: (keyof Env)[] = ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'DISCOURSE_URL', 'DISCORD_API_URL', 'GITHUB_API_URL'];
+
 /** Names of secrets: never printed, never rendered into pages. */
 export const SECRET_KEYS: (keyof Env)[] = ['SESSION_SECRET', 'DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
 
@@ -143,7 +147,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     const problems = result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
       const got = env[key];
-      const shown = got === undefined ? '' : SECRET_KEYS.includes(key as keyof Env) ? ' (got a value)' : ` (got "${got}")`;
+      const shown = got === undefined ? '' : SECRET_KEYS.includes(key as keyof Env) ? ' (got a value)' : ` (got "${URL_KEYS.includes(key as keyof Env) ? redactUrl(got) : got}")`;
       return `${key} must be ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -198,7 +202,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     const v = config[key];
     out[key] = SECRET_KEYS.includes(key) && v !== undefined ? '***' : v;
   }
-  if (typeof out.DATABASE_URL === 'string') out.DATABASE_URL = out.DATABASE_URL.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  if (typeof out.REDIS_URL === 'string') out.REDIS_URL = out.REDIS_URL.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  for (const key of URL_KEYS) if (typeof out[key] === 'string') out[key] = redactUrl(out[key]);
   return out;
 }

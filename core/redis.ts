@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
+import { redactUrl } from '../lib/redact-url.js';
 
 export interface RedisHandle {
   /** Connection options for ioredis / BullMQ. */
@@ -228,7 +229,7 @@ export async function obtainRedis(config: { REDIS_URL?: string | undefined; DATA
     const url = config.REDIS_URL;
     return {
       options: redisOptionsFromUrl(url),
-      describe: url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'),
+      describe: redactUrl(url),
       embedded: false,
       stop: async () => {},
     };
