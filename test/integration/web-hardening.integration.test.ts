@@ -94,3 +94,23 @@ describe('client errors (issue 17 #3)', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('smaller findings (issue 17 #7)', () => {
+  it('stores no session for anonymous visitors: the sign-in form works from a cookie of its own', async () => {
+    const { s, base, tokens } = await setup();
+    const sessionKeys = async () => (await s.redis.keys(`${s.config.QUEUE_PREFIX}:sess:*`)).length;
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(`${base}/login`);
+      expect(res.headers.get('set-cookie') ?? '').not.toContain('tinyarena.sid');
+      await res.text();
+    }
+    expect(await sessionKeys()).toBe(0);
+    const ada = new Agent(base);
+    expect((await ada.signIn(tokens.ada)).status).toBe(303);
+    expect(await sessionKeys()).toBe(1);
+    // A token from another browser's nonce does not fit this one.
+    const other = new Agent(base);
+    const foreign = await other.csrf('/login');
+    expect((await new Agent(base).post('/login', { _csrf: foreign, token: tokens.ada })).status).toBe(403);
+  });
+});
