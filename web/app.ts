@@ -19,11 +19,13 @@ import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
 import { errorHandler } from './security/errors.js';
+import { securityHeaders } from './security/headers.js';
 import { sameOriginWrites } from './security/same-origin.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(ctx.services.config.PUBLIC_URL.startsWith('https://')));
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(ctx));
   app.use(discourseWebhookRoutes(ctx.services));

@@ -3,11 +3,13 @@
  * 4xx with a short message and no error log (#3), and the smaller findings of #7 (sessions only when
  * needed, security headers, /healthz details, TRUST_PROXY).
  */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { signBody } from '../../bot/discourse/signature.js';
 import type { Services } from '../../core/services.js';
 import { grantRole, issueToken } from '../../arena/people.js';
 import { freePort } from '../helpers/cli.js';
+import { gradedSubmission, rebuildBoards } from '../helpers/graded.js';
 import { person, pipelineServices } from '../helpers/pipeline.js';
 import { Agent, webUp } from '../helpers/web.js';
 
@@ -112,5 +114,55 @@ describe('smaller findings (issue 17 #7)', () => {
     const other = new Agent(base);
     const foreign = await other.csrf('/login');
     expect((await new Agent(base).post('/login', { _csrf: foreign, token: tokens.ada })).status).toBe(403);
+  });
+});
+
+describe('security headers (issue 17 #7)', () => {
+  it('sends CSP, frame and nosniff headers on pages, API answers and errors', async () => {
+    const { base } = await setup();
+    for (const path of ['/', '/login', '/challenges/kws-test/leaderboard', '/api/challenges', '/nope']) {
+      const res = await fetch(base + path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect([path, csp]).toEqual([path, expect.stringContaining("default-src 'self'")]);
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+    // Every inline script and style of a page carries this response's nonce.
+    const res = await fetch(`${base}/challenges/kws-test/leaderboard`);
+    const nonce = /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy')!)![1]!;
+    const html = await res.text();
+    expect(html.match(/<(script|style)\b[^>]*>/g)!.every((tag) => tag.includes(`nonce="${nonce}"`))).toBe(true);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/chromium'))('pages run under the CSP in headless Chromium: styles apply, live scripts start, nothing is refused', { timeout: 90_000 }, async () => {
+    const { s, base } = await setup();
+    const ada = await person(s, 'ada');
+    const running = await gradedSubmission(s, { personId: ada.id, fileName: 'live.tflite', createdAt: new Date(), publicScore: 50, privateScore: 50 });
+    await s.db.submission.update({ where: { id: running }, data: { state: 'queued' } });
+    await rebuildBoards(s);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${(await issueToken(s.db, ada.id, 't')).secret}` } });
+      const page = await context.newPage();
+      const refused: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+      });
+      for (const path of ['/', '/login', '/challenges/kws-test', '/challenges/kws-test/leaderboard', `/submissions/${running}`]) {
+        await page.goto(base + path);
+        expect([path, await page.evaluate('getComputedStyle(document.body).maxWidth')]).toEqual([path, '960px']);
+      }
+      // The report's live script ran: it opened the event stream.
+      const events = page.waitForRequest((r) => r.url().endsWith(`/submissions/${running}/events`), { timeout: 10_000 });
+      await page.goto(`${base}/submissions/${running}`);
+      await events;
+      expect(refused).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
