@@ -74,6 +74,14 @@ export const envSchema = z.object({
   RACK_CONFIG: optionalString,
   /** Simulated boards the worker part runs when RACK_CONFIG is unset (0 = no rack: the device stage is skipped). */
   RACK_SIM_BOARDS: z.coerce.number({ error: 'a whole number of boards (0 = none)' }).int('a whole number of boards (0 = none)').min(0, 'a whole number of boards (0 = none)').max(16, 'at most 16 simulated boards').default(3),
+  /**
+   * Which proxies' X-Forwarded-* headers to believe (Express "trust proxy"): unset/false = none (the
+   * client address is the socket's), true, a hop count, or a comma list of addresses/CIDRs and
+   * loopback|linklocal|uniquelocal. Only set it behind a proxy that overwrites X-Forwarded-For.
+   */
+  TRUST_PROXY: optionalString.refine((v) => v === undefined || parseTrustProxy(v) !== undefined, {
+    error: 'false, true, a hop count, or comma-separated proxy addresses/CIDRs (loopback, linklocal, uniquelocal allowed)',
+  }),
   /** Signs browser session cookies; unset: a random secret kept in DATA_DIR/session-secret. */
   SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { error: 'at least 32 characters' }),
   DISCORD_TOKEN: optionalString,
@@ -101,6 +109,16 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** TRUST_PROXY as Express takes it, or undefined when it is not a valid value. */
+export function parseTrustProxy(v: string | undefined): boolean | number | string | undefined {
+  if (v === undefined || /^(false|no|off)$/i.test(v)) return false;
+  if (/^(true|yes|on)$/i.test(v)) return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const parts = v.split(',').map((p) => p.trim());
+  const ok = parts.every((p) => /^(loopback|linklocal|uniquelocal)$/.test(p) || /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(\/\d{1,3})?$/i.test(p));
+  return ok ? parts.join(',') : undefined;
+}
+
 /** Settings that only make sense together: if any is set, all must be. */
 const GROUPS: Record<string, (keyof Env)[]> = {
   Discord: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
@@ -119,6 +137,8 @@ export interface Config extends Env {
   discordEnabled: boolean;
   discourseEnabled: boolean;
   githubEnabled: boolean;
+  /** TRUST_PROXY parsed for Express (false unless set). */
+  trustProxy: boolean | number | string;
 }
 
 /** Thrown for bad configuration; `message` is one line fit for a terminal. */
@@ -173,6 +193,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     discordEnabled: e.DISCORD_TOKEN !== undefined,
     discourseEnabled: e.DISCOURSE_URL !== undefined,
     githubEnabled: e.GITHUB_TOKEN !== undefined,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY) ?? false,
   };
 }
 

@@ -26,7 +26,9 @@ export function buildApp(ctx: WebContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(ctx.services.config.PUBLIC_URL.startsWith('https://')));
-  app.set('trust proxy', 'loopback');
+  // Forwarded headers are believed only from the proxies TRUST_PROXY names (default: none), so a forged
+  // X-Forwarded-For cannot pose as another client (the login rate limit keys on the client address).
+  app.set('trust proxy', ctx.services.config.trustProxy);
   app.use(healthRoutes(ctx));
   app.use(discourseWebhookRoutes(ctx.services));
   app.use(sessions(ctx.services));

@@ -166,3 +166,28 @@ describe('security headers (issue 17 #7)', () => {
     }
   });
 });
+
+describe('proxies and health details (issue 17 #7)', () => {
+  it('shows /healthz details only to this machine or an organizer, and trusts no X-Forwarded-For unless TRUST_PROXY says so', async () => {
+    const { s, base, tokens } = await setup();
+    const forwarded = { 'x-forwarded-for': '203.0.113.5' };
+    const outside = await (await fetch(`${base}/healthz`, { headers: forwarded })).text();
+    expect(outside).toContain('"status"');
+    for (const secret of [s.config.DATA_DIR, 'tinyarena.db', '6379', 'redis://']) expect(outside).not.toContain(secret);
+    expect(await (await fetch(`${base}/healthz`, { headers: { ...forwarded, authorization: `Bearer ${tokens.ada}` } })).text()).not.toContain('6379');
+    expect(await (await fetch(`${base}/healthz`, { headers: { ...forwarded, authorization: `Bearer ${tokens.olga}` } })).text()).toContain('tinyarena.db');
+    expect(await (await fetch(`${base}/healthz`)).text()).toContain('tinyarena.db');
+
+    // The login limit (20 per 15 minutes per client) holds however X-Forwarded-For is forged.
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await fetch(`${base}/login`, { method: 'POST', headers: { 'x-forwarded-for': `198.51.100.${i}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=x' })).status);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+  });
+
+  it('believes X-Forwarded-For from the proxies TRUST_PROXY names', async () => {
+    const { base } = await setup({ TRUST_PROXY: 'loopback' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await fetch(`${base}/login`, { method: 'POST', headers: { 'x-forwarded-for': `198.51.100.${i}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=x' })).status);
+    expect(statuses).not.toContain(429);
+  });
+});

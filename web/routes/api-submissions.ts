@@ -62,7 +62,7 @@ export function submissionApiRoutes(ctx: WebContext): Router {
   const { services } = ctx;
 
   // Quotas bound what is graded; this bounds what one address can throw at the upload endpoint.
-  const uploads = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: 'too many uploads from this address; wait a minute' } });
+  const uploads = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: 'too many uploads from this address; wait a minute' }, validate: { xForwardedForHeader: false } });
 
   router.post('/api/submissions', uploads, requireUser, async (req: Request, res: Response) => {
     const user = userOf(res)!;
