@@ -2,7 +2,7 @@
  * The shared services every process part needs: configuration, logger, database, Redis, blob store,
  * queues. Built once per process; closed in reverse order.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { BlobStore } from './blob-store.js';
@@ -35,8 +35,10 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, logger: Logger, opts: ServiceOptions = {}): Promise<Services> {
-  await mkdir(config.DATA_DIR, { recursive: true });
+  // The data folder holds the organizers' secrets (database, held-out sets, session secret): owner only.
+  await mkdir(config.DATA_DIR, { recursive: true, mode: 0o700 });
   const dbTarget = resolveDbTarget(config.DATABASE_URL, config.DATA_DIR);
+  if (dbTarget.provider === 'sqlite') await restrictSqliteFile(dbTarget.url.slice('file:'.length));
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const fn of cleanups.reverse()) {
@@ -75,4 +77,17 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
     await close();
     throw err;
   }
+}
+
+/**
+ * The SQLite file is created owner-only (0600) before anything opens it — SQLite gives its journal and
+ * WAL files the database file's permissions — and an existing one loses group and other access.
+ */
+async function restrictSqliteFile(path: string): Promise<void> {
+  try {
+    await (await open(path, 'wx', 0o600)).close();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return;
+  }
+  await chmod(path, 0o600).catch(() => undefined);
 }
