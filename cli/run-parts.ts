@@ -11,6 +11,18 @@ import { createLogger } from '../core/logger.js';
 import { createServices, type Services } from '../core/services.js';
 import { VERSION } from '../core/version.js';
 
+/** Exit with `code` once `stop` is done, or after `ms` whatever is still stuck. */
+function exitAfter(stop: () => Promise<void>, ms: number, code: number, onLate: () => void): void {
+  const timer = setTimeout(() => {
+    onLate();
+    process.exit(code);
+  }, ms);
+  void stop().finally(() => {
+    clearTimeout(timer);
+    process.exit(code);
+  });
+}
+
 export type Part = 'web' | 'worker';
 
 export interface RunningParts {
@@ -77,9 +89,10 @@ export async function runParts(parts: Part[]): Promise<void> {
   const { logger } = running.services;
   logger.info({ parts, version: VERSION }, 'TinyArena is up');
   if (running.services.redisHandle.embedded) {
-    running.services.redisHandle.onUnexpectedExit = () => {
-      logger.fatal('the private redis-server died; shutting down');
-      void running.stop().finally(() => process.exit(1));
+    // The supervisor (core/redis-supervisor.ts) restarts a dead private Redis; this runs when it cannot.
+    running.services.redisHandle.onUnexpectedExit = (_code, reason) => {
+      logger.fatal(reason ?? 'the private redis-server died; shutting down');
+      exitAfter(() => running.stop(), 8_000, 1, () => undefined);
     };
   }
   let firstSignalAt = 0;
@@ -94,6 +107,12 @@ export async function runParts(parts: Part[]): Promise<void> {
       }
       firstSignalAt = Date.now();
       logger.info({ sig }, 'shutting down');
+      // Whatever hangs (a dead Redis, a stuck job), the process ends within the grace period.
+      const grace = running.services.config.SHUTDOWN_GRACE_MS;
+      setTimeout(() => {
+        logger.error({ graceMs: grace }, 'shutdown did not finish within SHUTDOWN_GRACE_MS; exiting now');
+        process.exit(1);
+      }, grace).unref();
       void running.stop().then(resolve, (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exitCode = 1;

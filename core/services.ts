@@ -13,6 +13,7 @@ import { resolveDbTarget, redactUrl, type DbTarget } from './db/target.js';
 import type { Logger } from './logger.js';
 import { Queues } from './queues.js';
 import { connectRedis, obtainRedis, type RedisHandle } from './redis.js';
+import { closeRedis, redisOutageLog } from './redis-outage.js';
 
 export interface Services {
   config: Config;
@@ -43,7 +44,8 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
   const close = async () => {
     for (const fn of cleanups.reverse()) {
       try {
-        await fn();
+        // No step may hang the shutdown (a dead Redis answers nothing).
+        await Promise.race([fn(), new Promise((r) => setTimeout(r, 5000).unref())]);
       } catch (err) {
         logger.warn({ err }, 'error while closing a service');
       }
@@ -66,10 +68,10 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
     cleanups.push(() => db.$disconnect());
     const redisHandle = await obtainRedis(config, logger, { attach: opts.attachRedis ?? false });
     cleanups.push(() => redisHandle.stop());
-    const redis = connectRedis(redisHandle, 'tinyarena:main');
-    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-    cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
-    const queues = new Queues(redis, config.QUEUE_PREFIX);
+    const outage = redisOutageLog(logger);
+    const redis = outage.watch(connectRedis(redisHandle, 'tinyarena:main'), 'main');
+    cleanups.push(() => closeRedis(redis));
+    const queues = new Queues(redis, config.QUEUE_PREFIX, (err) => outage.error('queues', err));
     cleanups.push(() => queues.close());
     const blobs = new BlobStore(join(config.DATA_DIR, 'blobs'));
     return { config, logger, dbTarget, db, redisHandle, redis, queues, blobs, close };
