@@ -31,7 +31,7 @@ export async function gradedSubmission(s: Services, o: GradedOptions): Promise<s
   const sub = await s.db.submission.create({
     data: {
       challengeId: o.challengeId ?? 'kws-test', personId: o.personId, teamId: o.teamId ?? null, blobSha256: sha, kind: 'model', fileName: o.fileName, source: 'api',
-      state: 'done', evaluatorVersion: VERSION, eligible: true, publicScore: o.publicScore, privateScore: o.privateScore, createdAt: o.createdAt, startedAt: o.createdAt, finishedAt: o.createdAt,
+      state: 'done', evaluatorVersion: VERSION, runVersion: VERSION, eligible: true, publicScore: o.publicScore, privateScore: o.privateScore, createdAt: o.createdAt, startedAt: o.createdAt, finishedAt: o.createdAt,
     },
   });
   const split = (value: number) => ({ metric: 'top1', value, n: 12, perClass: [{ label: 0, support: 6, precision: value, recall: value, f1: value }] });
