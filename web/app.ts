@@ -18,7 +18,7 @@ import { teamPageRoutes } from './routes/team-page.js';
 import { LiveEvents } from './live.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
-import { errorHandler } from './security/errors.js';
+import { emptyBodyByDefault, errorHandler } from './security/errors.js';
 import { securityHeaders } from './security/headers.js';
 import { sameOriginWrites } from './security/same-origin.js';
 
@@ -34,6 +34,7 @@ export function buildApp(ctx: WebContext): Express {
   app.use(sessions(ctx.services));
   app.use(identify(ctx));
   app.use(sameOriginWrites(ctx.services.config.PUBLIC_URL));
+  app.use(emptyBodyByDefault);
   app.use(loginRoutes(ctx));
   app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));

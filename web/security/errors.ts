@@ -5,7 +5,7 @@
  * and webhooks, a small page otherwise) and logged at debug level, since nothing is wrong with the
  * service. Anything else is a bug: 500 with no details, logged as an error with the request path.
  */
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../core/logger.js';
 import { escapeHtml, page } from '../views/layout.js';
 
@@ -68,3 +68,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else res.destroy();
   };
 }
+
+/**
+ * A request whose body no parser read (another content type than the route parses) has `req.body`
+ * undefined in Express 5; routes read fields from it. An empty object makes that "no fields" (a 4xx
+ * from the route) instead of a TypeError (a 500). Parsers still replace it when they read a body.
+ */
+export const emptyBodyByDefault: RequestHandler = (req, _res, next) => {
+  (req as { body?: unknown }).body ??= {};
+  next();
+};
