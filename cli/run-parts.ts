@@ -85,7 +85,19 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
 
 /** Run until a signal arrives. */
 export async function runParts(parts: Part[]): Promise<void> {
-  const running = await startParts(parts);
+  // A stop asked for while starting (Ctrl-C right after start) is honoured once start-up is done,
+  // instead of the signal killing the process half-started.
+  let early: NodeJS.Signals | null = null;
+  const whileStarting = (sig: NodeJS.Signals) => void (early ??= sig);
+  process.on('SIGTERM', whileStarting);
+  process.on('SIGINT', whileStarting);
+  let running: RunningParts;
+  try {
+    running = await startParts(parts);
+  } finally {
+    process.off('SIGTERM', whileStarting);
+    process.off('SIGINT', whileStarting);
+  }
   const { logger } = running.services;
   logger.info({ parts, version: VERSION }, 'TinyArena is up');
   if (running.services.redisHandle.embedded) {
@@ -121,6 +133,7 @@ export async function runParts(parts: Part[]): Promise<void> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (early) onSignal(early);
   });
   logger.info('stopped');
 }

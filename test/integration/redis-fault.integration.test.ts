@@ -112,4 +112,20 @@ describe.skipIf(!HAVE_SHARED_MODELS)('a dead private Redis', () => {
       cleanup(run);
     }
   });
+
+  it('a SIGTERM during start-up still ends the process cleanly, leaving nothing behind', { timeout: 120_000 }, async () => {
+    const root = tempDir('tinyarena-early-stop-');
+    const dataDir = join(root, 'data');
+    const run = runCli(['start'], { DATA_DIR: dataDir, CHALLENGES_DIR: writeChallenge(root), PORT: String(await freePort()), RACK_SIM_BOARDS: '2', SHUTDOWN_GRACE_MS: '8000', LOG_LEVEL: 'info' });
+    try {
+      // Half-way through start-up: the services are up, the rack is starting its boards.
+      await waitFor(() => run.output.stderr.includes('starting the board rack') || run.child.exitCode !== null, 60_000, 'start-up to reach the rack');
+      run.child.kill('SIGTERM');
+      const { code, signal } = await exitWithin(run, 8000 + 20_000);
+      expect({ code, signal }, run.output.stderr.slice(-2000)).toEqual({ code: 0, signal: null });
+      await waitFor(() => pidsWhere((argv) => argv.some((a) => a.includes(dataDir))).length === 0, 5000, 'nothing of the service to be left running');
+    } finally {
+      cleanup(run);
+    }
+  });
 });
