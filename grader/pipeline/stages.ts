@@ -33,6 +33,27 @@ export type RunResult = { ran: StageName; status: StageOutcome['status'] } | { s
 const FINISHED = new Set(['done', 'rejected', 'failed']);
 const SETTLED = new Set(['passed', 'skipped', 'failed']);
 
+/**
+ * The end of a publish whose job stopped between "mark done" and "update the board / announce" (a
+ * crash, or an outage that outlasted the job's attempts): rebuild the board, announce once per run,
+ * and mark the publish row passed. Idempotent; used by a repeated publish job and by the reaper.
+ */
+export async function completePublish(services: Services, sub: Submission): Promise<void> {
+  const { db } = services;
+  await recomputeLeaderboard(services, sub.challengeId);
+  const announced = await db.submissionEvent.count({ where: { submissionId: sub.id, type: 'done', createdAt: { gte: sub.startedAt ?? sub.createdAt } } });
+  const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: sub.id, split: 'public' }, select: { rank: true } });
+  const summary = { publicScore: sub.publicScore, eligible: sub.eligible, rank: entry?.rank ?? null };
+  if (!announced) await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: summary });
+  // Its own result row too, if the crash came before it was written.
+  if (sub.evaluatorVersion) {
+    await db.stageResult.updateMany({
+      where: { submissionId: sub.id, stage: 'publish', evaluatorVersion: sub.evaluatorVersion, status: { notIn: ['passed'] } },
+      data: { status: 'passed', detail: toJson(summary), error: null, finishedAt: new Date() },
+    });
+  }
+}
+
 /** Process one stage job. Throws on transient errors (the queue retries). */
 export async function runStage(services: Services, stage: StageName, job: SubmissionJob): Promise<RunResult> {
   const { db } = services;
@@ -42,20 +63,7 @@ export async function runStage(services: Services, stage: StageName, job: Submis
   if (FINISHED.has(sub.state)) {
     // A repeated publish after a crash between "mark done" and "update the board / announce":
     // finish those (both idempotent: the board is rebuilt, the announcement made once per run).
-    if (stage === 'publish' && sub.state === 'done') {
-      await recomputeLeaderboard(services, sub.challengeId);
-      const announced = await db.submissionEvent.count({ where: { submissionId: sub.id, type: 'done', createdAt: { gte: sub.startedAt ?? sub.createdAt } } });
-      const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: sub.id, split: 'public' }, select: { rank: true } });
-      const summary = { publicScore: sub.publicScore, eligible: sub.eligible, rank: entry?.rank ?? null };
-      if (!announced) await emitEvent(services, { submissionId: sub.id, challengeId: sub.challengeId, personId: sub.personId, type: 'done', data: summary });
-      // Its own result row too, if the crash came before it was written.
-      if (sub.evaluatorVersion) {
-        await db.stageResult.updateMany({
-          where: { submissionId: sub.id, stage: 'publish', evaluatorVersion: sub.evaluatorVersion, status: { notIn: ['passed'] } },
-          data: { status: 'passed', detail: toJson(summary), error: null, finishedAt: new Date() },
-        });
-      }
-    }
+    if (stage === 'publish' && sub.state === 'done') await completePublish(services, sub);
     return { skipped: 'finished' };
   }
   const version = job.evaluatorVersion;
