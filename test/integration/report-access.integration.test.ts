@@ -94,6 +94,8 @@ describe('report access', () => {
     const mates = await (await fetch(`${base}/teams/${team.id}`, { headers: auth(tokens.bob) })).text();
     expect(mates).toContain('late-ears.tflite');
     expect(mates).toContain('95.750');
+    // Nor does the frozen board's live channel tell that something finished.
+    expect((await fetch(`${base}/challenges/kws-test/leaderboard/events`)).status).toBe(204);
   });
 
   it('answers Discord /status for the team and organizers only', async () => {

@@ -62,7 +62,8 @@ function table(f: ArenaFixture): Record<string, { call: Call; expect: Expect }> 
     'POST /api/submissions': { call: { path: `/api/submissions?challenge=${c}&fileName=x.tflite`, body: { raw: 'not a model', type: 'application/octet-stream' } }, expect: signedIn(422) },
     'GET /api/submissions/:id': { call: { path: `/api/submissions/${hidden}` }, expect: reportOnly(200, 401) },
     'POST /api/submissions/:id/final': { call: { path: `/api/submissions/${hidden}/final`, body: { json: { final: true } } }, expect: signedIn(409) },
-    'GET /challenges/:id/leaderboard/events': { call: { path: `/challenges/${c}/leaderboard/events` }, expect: all(200) },
+    // The fixture's public board is frozen: no live board events for anyone.
+    'GET /challenges/:id/leaderboard/events': { call: { path: `/challenges/${c}/leaderboard/events` }, expect: all(204) },
     'GET /api/challenges': { call: { path: '/api/challenges' }, expect: all(200) },
     'GET /api/challenges/:id/leaderboard': { call: { path: `/api/challenges/${c}/leaderboard?split=private` }, expect: { ...all(403), organizer: 200 } },
     'GET /challenges/:id/leaderboard': { call: { path: `/challenges/${c}/leaderboard` }, expect: all(200) },

@@ -29,6 +29,9 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
   router.get('/challenges/:id/leaderboard/events', async (req: Request, res: Response) => {
     const row = await services.db.challenge.findUnique({ where: { id: String(req.params.id) }, select: { id: true } });
     if (!row) return res.status(404).json({ error: 'no such challenge' });
+    // A frozen board does not change for the public: not even "something finished" is told (204 also
+    // tells EventSource not to reconnect).
+    if (phaseOf(await getChallenge(services.db, row.id, services.config.CHALLENGES_DIR)).frozen) return res.status(204).end();
     await live.streamChallenge(row.id, res);
   });
 
