@@ -133,29 +133,23 @@ export function isSettled(s: Pick<StatusView, 'state' | 'stages'>): boolean {
   return !s.stages.some((st) => st.status === 'running' || st.status === 'pending') && s.stages.some((st) => st.status === 'failed' || st.status === 'error');
 }
 
-/** Who made a submission (its person id), or null when there is none. */
-export async function submissionOwner(db: Db, id: string): Promise<string | null> {
-  return (await db.submission.findUnique({ where: { id }, select: { personId: true } }))?.personId ?? null;
-}
-
-/** What a submission's report page shows besides its status: its challenge, and the submitter's previous scored run there. */
-export interface SubmissionReport {
-  status: StatusView;
+/**
+ * What a submission's report page shows besides its status (which arena/report-access.ts hands out):
+ * its challenge, the submitter's previous scored run there, and the note written with the upload.
+ */
+export interface ReportExtras {
   challenge: { title: string; task: string } | null;
   previous: { id: string; score: number } | null;
-  /** What the learner wrote with the upload (shown on the report). */
   note: string | null;
 }
 
-export async function submissionReport(db: Db, id: string, opts: { publicUrl: string; workers: number; showPrivate?: boolean }): Promise<SubmissionReport | null> {
-  const status = await submissionStatus(db, id, opts);
-  if (!status) return null;
+export async function reportExtras(db: Db, status: Pick<StatusView, 'id' | 'challenge'>): Promise<ReportExtras> {
   const [challenge, current] = await Promise.all([
     db.challenge.findUnique({ where: { id: status.challenge }, select: { task: true, title: true } }),
-    db.submission.findUnique({ where: { id }, select: { personId: true, createdAt: true, note: true } }),
+    db.submission.findUnique({ where: { id: status.id }, select: { personId: true, createdAt: true, note: true } }),
   ]);
   const previous = current
     ? await db.submission.findFirst({ where: { challengeId: status.challenge, personId: current.personId, createdAt: { lt: current.createdAt }, publicScore: { not: null } }, orderBy: { createdAt: 'desc' }, select: { id: true, publicScore: true } })
     : null;
-  return { status, challenge, previous: previous ? { id: previous.id, score: previous.publicScore! } : null, note: current?.note ?? null };
+  return { challenge, previous: previous ? { id: previous.id, score: previous.publicScore! } : null, note: current?.note ?? null };
 }

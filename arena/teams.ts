@@ -64,15 +64,14 @@ export async function teamView(services: Pick<Services, 'db' | 'config'>, teamId
   };
 }
 
-/** A team's public page: the team, its place on the public board, and its latest submissions. */
+/** A team's public page: the team and its place on the public board. */
 export async function teamPage(services: Pick<Services, 'db' | 'config'>, teamId: string) {
   const team = await teamView(services, teamId);
   if (!team) return null;
-  const [place, submissions] = await Promise.all([
-    services.db.leaderboardEntry.findFirst({ where: { challengeId: team.challengeId, split: 'public', teamId: team.id }, select: { rank: true, score: true } }),
-    services.db.submission.findMany({ where: { teamId: team.id }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, fileName: true, state: true, publicScore: true, createdAt: true, person: { select: { handle: true } } } }),
-  ]);
-  return { team, place, submissions: submissions.map(({ person, ...s }) => ({ ...s, handle: person.handle })) };
+  // The team's row on the public board (which already leaves out what a freeze hides); its
+  // submissions are listed through arena/report-access.ts, for members and organizers only.
+  const place = await services.db.leaderboardEntry.findFirst({ where: { challengeId: team.challengeId, split: 'public', teamId: team.id }, select: { rank: true, score: true, submissionId: true } });
+  return { team, place };
 }
 
 /** Create a team with the person as its captain. */

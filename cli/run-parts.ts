@@ -12,6 +12,18 @@ import { createLogger } from '../core/logger.js';
 import { createServices, type Services } from '../core/services.js';
 import { VERSION } from '../core/version.js';
 
+/** Exit with `code` once `stop` is done, or after `ms` whatever is still stuck. */
+function exitAfter(stop: () => Promise<void>, ms: number, code: number, onLate: () => void): void {
+  const timer = setTimeout(() => {
+    onLate();
+    process.exit(code);
+  }, ms);
+  void stop().finally(() => {
+    clearTimeout(timer);
+    process.exit(code);
+  });
+}
+
 export type Part = 'web' | 'worker';
 
 export interface RunningParts {
@@ -81,39 +93,55 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
  * instead of killing the process by the default action with boards and Redis half set up.
  */
 export async function runParts(parts: Part[]): Promise<void> {
-  let firstSignalAt = 0;
-  let requested!: (sig: NodeJS.Signals) => void;
-  const stopRequested = new Promise<NodeJS.Signals>((resolve) => (requested = resolve));
-  const onSignal = (sig: NodeJS.Signals) => {
-    // The same signal often arrives twice at once (sent to the process group and forwarded by npm);
-    // only a later one means "stop now".
-    if (firstSignalAt && Date.now() - firstSignalAt < 1000) return;
-    if (firstSignalAt) {
-      process.stderr.write(`tinyarena: second ${sig}: exiting now\n`);
-      process.exit(130);
-    }
-    firstSignalAt = Date.now();
-    requested(sig);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-
-  const running = await startParts(parts);
+  // A stop asked for while starting (Ctrl-C right after start) is honoured once start-up is done,
+  // instead of the signal killing the process half-started.
+  let early: NodeJS.Signals | null = null;
+  const whileStarting = (sig: NodeJS.Signals) => void (early ??= sig);
+  process.on('SIGTERM', whileStarting);
+  process.on('SIGINT', whileStarting);
+  let running: RunningParts;
+  try {
+    running = await startParts(parts);
+  } finally {
+    process.off('SIGTERM', whileStarting);
+    process.off('SIGINT', whileStarting);
+  }
   const { logger } = running.services;
   logger.info({ parts, version: VERSION }, 'TinyArena is up');
   if (running.services.redisHandle.embedded) {
-    running.services.redisHandle.onUnexpectedExit = () => {
-      logger.fatal('the private redis-server died; shutting down');
-      void running.stop().finally(() => process.exit(1));
+    // The supervisor (core/redis-supervisor.ts) restarts a dead private Redis; this runs when it cannot.
+    running.services.redisHandle.onUnexpectedExit = (_code, reason) => {
+      logger.fatal(reason ?? 'the private redis-server died; shutting down');
+      exitAfter(() => running.stop(), 8_000, 1, () => undefined);
     };
   }
-  const sig = await stopRequested;
-  logger.info({ sig }, 'shutting down');
-  try {
-    await running.stop();
-  } catch (err) {
-    logger.error({ err }, 'shutdown failed');
-    process.exitCode = 1;
-  }
+  let firstSignalAt = 0;
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      // The same signal often arrives twice at once (sent to the process group and forwarded by npm);
+      // only a later one means "stop now".
+      if (firstSignalAt && Date.now() - firstSignalAt < 1000) return;
+      if (firstSignalAt) {
+        logger.warn({ sig }, 'second signal: exiting now');
+        process.exit(130);
+      }
+      firstSignalAt = Date.now();
+      logger.info({ sig }, 'shutting down');
+      // Whatever hangs (a dead Redis, a stuck job), the process ends within the grace period.
+      const grace = running.services.config.SHUTDOWN_GRACE_MS;
+      setTimeout(() => {
+        logger.error({ graceMs: grace }, 'shutdown did not finish within SHUTDOWN_GRACE_MS; exiting now');
+        process.exit(1);
+      }, grace).unref();
+      void running.stop().then(resolve, (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    if (early) onSignal(early);
+  });
   logger.info('stopped');
 }

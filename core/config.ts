@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { fromRoot } from './paths.js';
+import { redactUrl } from '../lib/redact-url.js';
 
 const optionalString = z
   .string()
@@ -73,6 +74,14 @@ export const envSchema = z.object({
   RACK_CONFIG: optionalString,
   /** Simulated boards the worker part runs when RACK_CONFIG is unset (0 = no rack: the device stage is skipped). */
   RACK_SIM_BOARDS: z.coerce.number({ error: 'a whole number of boards (0 = none)' }).int('a whole number of boards (0 = none)').min(0, 'a whole number of boards (0 = none)').max(16, 'at most 16 simulated boards').default(3),
+  /**
+   * Which proxies' X-Forwarded-* headers to believe (Express "trust proxy"): unset/false = none (the
+   * client address is the socket's), true, a hop count, or a comma list of addresses/CIDRs and
+   * loopback|linklocal|uniquelocal. Only set it behind a proxy that overwrites X-Forwarded-For.
+   */
+  TRUST_PROXY: optionalString.refine((v) => v === undefined || parseTrustProxy(v) !== undefined, {
+    error: 'false, true, a hop count, or comma-separated proxy addresses/CIDRs (loopback, linklocal, uniquelocal allowed)',
+  }),
   /** Signs browser session cookies; unset: a random secret kept in DATA_DIR/session-secret. */
   SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { error: 'at least 32 characters' }),
   DISCORD_TOKEN: optionalString,
@@ -100,6 +109,16 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** TRUST_PROXY as Express takes it, or undefined when it is not a valid value. */
+export function parseTrustProxy(v: string | undefined): boolean | number | string | undefined {
+  if (v === undefined || /^(false|no|off)$/i.test(v)) return false;
+  if (/^(true|yes|on)$/i.test(v)) return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const parts = v.split(',').map((p) => p.trim());
+  const ok = parts.every((p) => /^(loopback|linklocal|uniquelocal)$/.test(p) || /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(\/\d{1,3})?$/i.test(p));
+  return ok ? parts.join(',') : undefined;
+}
+
 /** Settings that only make sense together: if any is set, all must be. */
 const GROUPS: Record<string, (keyof Env)[]> = {
   Discord: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
@@ -118,6 +137,8 @@ export interface Config extends Env {
   discordEnabled: boolean;
   discourseEnabled: boolean;
   githubEnabled: boolean;
+  /** TRUST_PROXY parsed for Express (false unless set). */
+  trustProxy: boolean | number | string;
 }
 
 /** Thrown for bad configuration; `message` is one line fit for a terminal. */
@@ -127,6 +148,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** Settings holding URLs that may carry a password: shown only through redactUrl. */
+const URL_KEYS: (keyof Env)[] = ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'DISCOURSE_URL', 'DISCORD_API_URL', 'GITHUB_API_URL'];
 
 /** Names of secrets: never printed, never rendered into pages. */
 export const SECRET_KEYS: (keyof Env)[] = ['SESSION_SECRET', 'DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
@@ -143,7 +167,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     const problems = result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
       const got = env[key];
-      const shown = got === undefined ? '' : SECRET_KEYS.includes(key as keyof Env) ? ' (got a value)' : ` (got "${got}")`;
+      const shown = got === undefined ? '' : SECRET_KEYS.includes(key as keyof Env) ? ' (got a value)' : ` (got "${URL_KEYS.includes(key as keyof Env) ? redactUrl(got) : got}")`;
       return `${key} must be ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
@@ -169,6 +193,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     discordEnabled: e.DISCORD_TOKEN !== undefined,
     discourseEnabled: e.DISCOURSE_URL !== undefined,
     githubEnabled: e.GITHUB_TOKEN !== undefined,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY) ?? false,
   };
 }
 
@@ -198,7 +223,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     const v = config[key];
     out[key] = SECRET_KEYS.includes(key) && v !== undefined ? '***' : v;
   }
-  if (typeof out.DATABASE_URL === 'string') out.DATABASE_URL = out.DATABASE_URL.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  if (typeof out.REDIS_URL === 'string') out.REDIS_URL = out.REDIS_URL.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  for (const key of URL_KEYS) if (typeof out[key] === 'string') out[key] = redactUrl(out[key]);
   return out;
 }

@@ -59,12 +59,18 @@ export const PRIORITY = { fresh: 1, rejudge: 10, background: 20 } as const;
 export class Queues {
   private readonly open = new Map<QueueName, Queue>();
 
-  constructor(private readonly connection: Redis, readonly prefix: string) {}
+  /** @param onError where the queues' connection errors go (BullMQ prints unheard ones to the console). */
+  constructor(
+    private readonly connection: Redis,
+    readonly prefix: string,
+    private readonly onError: (err: Error) => void = () => undefined,
+  ) {}
 
   get<Q extends QueueName>(name: Q): Queue<JobPayload<Q>> {
     let q = this.open.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q.on('error', this.onError);
       this.open.set(name, q);
     }
     return q as Queue<JobPayload<Q>>;

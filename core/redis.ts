@@ -2,18 +2,22 @@
  * Redis for the queues: the one in REDIS_URL, or a private redis-server this process starts under
  * DATA_DIR/redis and stops on exit.
  *
- * The private server runs under a tiny `sh` watchdog that reads our stdin: when this process dies for
- * any reason (even SIGKILL) the pipe closes, `read` returns and the watchdog kills redis-server, so no
- * server is left behind. It is started in its own process group so a terminal's Ctrl-C reaches only
- * us, and we stop it last, after the workers have handed back their jobs.
+ * The private server is tethered to us (core/tether.ts): when this process dies for any reason (even
+ * SIGKILL) it goes too, and when it dies on its own we hear it at once. It is started in its own
+ * process group so a terminal's Ctrl-C reaches only us, and we stop it last, after the workers have
+ * handed back their jobs. If it dies while we run, core/redis-supervisor.ts starts it again on the same
+ * socket with its data (append-only file).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
+import { redactUrl } from '../lib/redact-url.js';
+import { superviseRedis } from './redis-supervisor.js';
+import { spawnTethered } from './tether.js';
 
 export interface RedisHandle {
   /** Connection options for ioredis / BullMQ. */
@@ -23,8 +27,11 @@ export interface RedisHandle {
   embedded: boolean;
   /** Stop the private server (no-op for an external one). */
   stop(): Promise<void>;
-  /** Set when a private server exited on its own. */
-  onUnexpectedExit?: (code: number | null) => void;
+  /**
+   * Set when a private server exited on its own (for a supervised one: when it could not be brought
+   * back; `reason` says why, in one line).
+   */
+  onUnexpectedExit?: (code: number | null, reason?: string) => void;
 }
 
 /** Thrown when no Redis can be had; the message says how to get one. */
@@ -93,6 +100,8 @@ export interface EmbeddedRedisOptions {
   logger: Logger;
   /** How long to wait for the server to answer PING. */
   startTimeoutMs?: number;
+  /** Listen where an earlier run did (a restart keeps its clients' address). */
+  reuse?: RedisOptions;
 }
 
 /** Start a private redis-server under `<dataDir>/redis`. */
@@ -116,7 +125,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
     options = { path: socket };
     listen = ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700'];
   } else {
-    const port = await freePort();
+    const port = opts.reuse?.port ?? (await freePort());
     options = { host: '127.0.0.1', port };
     listen = ['--port', String(port), '--bind', '127.0.0.1'];
   }
@@ -133,11 +142,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
     // BullMQ must never have keys evicted.
     '--maxmemory-policy', 'noeviction',
   ];
-  const watchdog = 'exe="$1"; shift; "$exe" "$@" & child=$!; trap \'kill $child 2>/dev/null\' TERM; read _unused; kill $child 2>/dev/null; wait $child';
-  const child: ChildProcess = spawn('sh', ['-c', watchdog, 'tinyarena-redis', exe, ...args], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-    detached: true,
-  });
+  const child: ChildProcess = spawnTethered(exe, args, { stderr: 'pipe', detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   let exited = false;
@@ -151,9 +156,15 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
       stopping = true;
       const done = new Promise<void>((r) => child.once('exit', () => r()));
       child.stdin?.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      // A server that ignores the tether: TERM through the shell, then KILL.
+      const term = setTimeout(() => child.kill('SIGTERM'), 5_000);
+      const kill = setTimeout(() => {
+        if (child.pid) killServer(pidFile);
+        child.kill('SIGKILL');
+      }, 10_000);
       await done;
-      clearTimeout(timer);
+      clearTimeout(term);
+      clearTimeout(kill);
     },
   };
   child.once('exit', (code) => {
@@ -167,7 +178,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
   const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
   for (;;) {
     if (exited) {
-      throw new RedisUnavailableError(`The private redis-server (${exe}) stopped during start-up: ${(stderr + tailLog(join(dir, 'redis.log'))).trim().split('\n').slice(-3).join(' | ')}`);
+      throw new RedisUnavailableError(`The private redis-server (${exe}) stopped during start-up: ${(stderr.trim() || tailLog(join(dir, 'redis.log'))).trim().split('\n').slice(-3).join(' | ')}`);
     }
     const probe = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
@@ -189,6 +200,16 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
   await writeFile(join(dir, 'endpoint.json'), JSON.stringify(options));
   opts.logger.info({ redis: handle.describe, pid: child.pid }, 'private redis-server started');
   return handle;
+}
+
+/** SIGKILL the server named in its pid file (last resort of a stop). */
+function killServer(pidFile: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (processIsRedis(pid)) process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 function processIsRedis(pid: number): boolean {
@@ -228,7 +249,7 @@ export async function obtainRedis(config: { REDIS_URL?: string | undefined; DATA
     const url = config.REDIS_URL;
     return {
       options: redisOptionsFromUrl(url),
-      describe: url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'),
+      describe: redactUrl(url),
       embedded: false,
       stop: async () => {},
     };
@@ -237,7 +258,9 @@ export async function obtainRedis(config: { REDIS_URL?: string | undefined; DATA
     const running = attachEmbeddedRedis(config.DATA_DIR);
     if (running) return running;
   }
-  return startEmbeddedRedis({ dataDir: config.DATA_DIR, bin: config.REDIS_SERVER_BIN, logger });
+  const start = (reuse?: RedisOptions) => startEmbeddedRedis({ dataDir: config.DATA_DIR, bin: config.REDIS_SERVER_BIN, logger, ...(reuse ? { reuse } : {}) });
+  const first = await start();
+  return superviseRedis(first, { logger, restart: () => start(first.options) });
 }
 
 /**

@@ -2,7 +2,7 @@
  * The shared services every process part needs: configuration, logger, database, Redis, blob store,
  * queues. Built once per process; closed in reverse order.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { BlobStore } from './blob-store.js';
@@ -13,6 +13,7 @@ import { resolveDbTarget, redactUrl, type DbTarget } from './db/target.js';
 import type { Logger } from './logger.js';
 import { Queues } from './queues.js';
 import { connectRedis, obtainRedis, type RedisHandle } from './redis.js';
+import { closeRedis, redisOutageLog } from './redis-outage.js';
 
 export interface Services {
   config: Config;
@@ -35,13 +36,16 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, logger: Logger, opts: ServiceOptions = {}): Promise<Services> {
-  await mkdir(config.DATA_DIR, { recursive: true });
+  // The data folder holds the organizers' secrets (database, held-out sets, session secret): owner only.
+  await mkdir(config.DATA_DIR, { recursive: true, mode: 0o700 });
   const dbTarget = resolveDbTarget(config.DATABASE_URL, config.DATA_DIR);
+  if (dbTarget.provider === 'sqlite') await restrictSqliteFile(dbTarget.url.slice('file:'.length));
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const fn of cleanups.reverse()) {
       try {
-        await fn();
+        // No step may hang the shutdown (a dead Redis answers nothing).
+        await Promise.race([fn(), new Promise((r) => setTimeout(r, 5000).unref())]);
       } catch (err) {
         logger.warn({ err }, 'error while closing a service');
       }
@@ -64,13 +68,11 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
     cleanups.push(() => db.$disconnect());
     const redisHandle = await obtainRedis(config, logger, { attach: opts.attachRedis ?? false });
     cleanups.push(() => redisHandle.stop());
-    const redis = connectRedis(redisHandle, 'tinyarena:main');
-    // Once closing has begun, a socket error (EPIPE from a write racing the QUIT, a server already
-    // gone) is the end we asked for, not news: a finished CLI command must not end on a warning.
+    const outage = redisOutageLog(logger);
     let closing = false;
-    redis.on('error', (err) => (closing ? logger.debug({ err: err.message }, 'redis error while closing') : logger.warn({ err: err.message }, 'redis connection error')));
-    cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
-    const queues = new Queues(redis, config.QUEUE_PREFIX);
+    const redis = outage.watch(connectRedis(redisHandle, 'tinyarena:main'), 'main', () => closing);
+    cleanups.push(() => closeRedis(redis));
+    const queues = new Queues(redis, config.QUEUE_PREFIX, (err) => outage.error('queues', err));
     cleanups.push(() => queues.close());
     // Runs first (cleanups run in reverse).
     cleanups.push(() => {
@@ -83,4 +85,17 @@ export async function createServices(config: Config, logger: Logger, opts: Servi
     await close();
     throw err;
   }
+}
+
+/**
+ * The SQLite file is created owner-only (0600) before anything opens it — SQLite gives its journal and
+ * WAL files the database file's permissions — and an existing one loses group and other access.
+ */
+async function restrictSqliteFile(path: string): Promise<void> {
+  try {
+    await (await open(path, 'wx', 0o600)).close();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return;
+  }
+  await chmod(path, 0o600).catch(() => undefined);
 }

@@ -1,6 +1,6 @@
 /** Builds the express application (no listening here: see server.ts). */
 import { fileURLToPath } from 'node:url';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import type { WebContext } from './context.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -17,6 +17,7 @@ import { leaderboardRoutes } from './routes/leaderboards.js';
 import { submissionPageRoutes } from './routes/submission-page.js';
 import { teamPageRoutes } from './routes/team-page.js';
 import { LiveEvents } from './live.js';
+import { page } from './views/layout.js';
 import { challengePageRoutes } from './routes/challenge-page.js';
 import { discourseWebhookRoutes } from '../bot/discourse/webhook.js';
 import { helpRoutes } from './routes/help.js';
@@ -24,11 +25,17 @@ import { chromeContext } from './views/chrome.js';
 import { uploadRoutes } from './routes/upload.js';
 import { siteRoutes } from './routes/site.js';
 import { leaderboardPageRoutes } from './routes/leaderboard-page.js';
+import { emptyBodyByDefault, errorHandler } from './security/errors.js';
+import { securityHeaders } from './security/headers.js';
+import { sameOriginWrites } from './security/same-origin.js';
 
 export function buildApp(ctx: WebContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(ctx.services.config.PUBLIC_URL.startsWith('https://')));
+  // Forwarded headers are believed only from the proxies TRUST_PROXY names (default: none), so a forged
+  // X-Forwarded-For cannot pose as another client (the login rate limit keys on the client address).
+  app.set('trust proxy', ctx.services.config.trustProxy);
   app.use(healthRoutes(ctx));
   // The stylesheet and page scripts (no inline ones: pages pass a strict Content-Security-Policy).
   app.use('/static', express.static(fileURLToPath(new URL('./static/', import.meta.url)), { maxAge: '1h', index: false }));
@@ -36,6 +43,8 @@ export function buildApp(ctx: WebContext): Express {
   app.use(sessions(ctx.services));
   app.use(identify(ctx));
   app.use(chromeContext);
+  app.use(sameOriginWrites(ctx.services.config.PUBLIC_URL));
+  app.use(emptyBodyByDefault);
   app.use(loginRoutes(ctx));
   app.use(discordOAuthRoutes(ctx));
   app.use(adminRoutes(ctx));
@@ -54,13 +63,11 @@ export function buildApp(ctx: WebContext): Express {
   app.use(helpRoutes(ctx));
   app.use(uploadRoutes(ctx));
   app.use(siteRoutes(ctx));
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
+  // Unknown paths: a page for browsers, JSON for API clients.
+  app.use((req, res) => {
+    if (req.accepts(['json', 'html']) === 'html') res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>There is no page at this address. <a href="/">Home</a></p>'));
+    else res.status(404).json({ error: 'not found' });
   });
-  const onError: ErrorRequestHandler = (err: Error, req, res, _next) => {
-    ctx.services.logger.error({ err, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
-  };
-  app.use(onError);
+  app.use(errorHandler(ctx.services.logger));
   return app;
 }

@@ -20,7 +20,8 @@ export interface Upload {
 
 /** The upload stream and its fields, without buffering the file. */
 export function readUpload(req: Request, maxBytes: number): Promise<Upload> {
-  const q = req.query as Record<string, string | undefined>;
+  // A parameter given twice arrives as an array: only single values count.
+  const q = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string')) as Record<string, string | undefined>;
   if (!req.is('multipart/form-data')) {
     return Promise.resolve({ challenge: q.challenge, fileName: q.fileName ?? 'model.tflite', note: q.note, body: req, fields: {} });
   }

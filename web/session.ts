@@ -2,8 +2,13 @@
  * Browser sessions: express-session with the sessions kept in Redis (every web process sees the same
  * ones; a restart signs nobody out), an httpOnly SameSite=Lax cookie (Secure when PUBLIC_URL is https),
  * and a per-session CSRF token every form posts back (synchronizer-token pattern).
+ *
+ * A session is stored only when there is something to keep (a sign-in, an OAuth state): an anonymous
+ * visitor's form (the sign-in page) gets a signed double-submit token instead — an HMAC of a random
+ * nonce kept in a cookie of its own — so looking at a page never writes to Redis. Sessions that hold
+ * no sign-in expire after 15 minutes.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -21,6 +26,11 @@ declare module 'express-session' {
 }
 
 const TTL_S = 7 * 24 * 3600;
+/** A session without a sign-in (an OAuth2 round trip in flight) lives this long. */
+const ANON_TTL_S = 15 * 60;
+const ttlOf = (sess: SessionData) => (sess.personId ? TTL_S : ANON_TTL_S);
+/** Cookie holding the nonce of an anonymous visitor's CSRF token. */
+const NONCE_COOKIE = 'tinyarena.csrf';
 
 /** express-session store on ioredis (sessions as JSON with a TTL). */
 class RedisSessionStore extends Store {
@@ -36,15 +46,15 @@ class RedisSessionStore extends Store {
   }
 
   override set(sid: string, sess: SessionData, cb?: (err?: unknown) => void): void {
-    void this.redis.set(this.prefix + sid, JSON.stringify(sess), 'EX', TTL_S).then(() => cb?.(), (err: unknown) => cb?.(err));
+    void this.redis.set(this.prefix + sid, JSON.stringify(sess), 'EX', ttlOf(sess)).then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     void this.redis.del(this.prefix + sid).then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
-  override touch(sid: string, _sess: SessionData, cb?: (err?: unknown) => void): void {
-    void this.redis.expire(this.prefix + sid, TTL_S).then(() => cb?.(), (err: unknown) => cb?.(err));
+  override touch(sid: string, sess: SessionData, cb?: (err?: unknown) => void): void {
+    void this.redis.expire(this.prefix + sid, ttlOf(sess)).then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 }
 
@@ -60,31 +70,63 @@ function sessionSecret(services: Services): string {
 
 export function sessions(services: Services): RequestHandler {
   const secure = services.config.PUBLIC_URL.startsWith('https://');
-  return session({
+  const secret = sessionSecret(services);
+  // Anonymous CSRF tokens are keyed apart from the cookie signatures.
+  const csrfKey = createHmac('sha256', secret).update('tinyarena anonymous csrf').digest();
+  const withKey: RequestHandler = (_req, res, next) => {
+    res.locals.csrfKey = csrfKey;
+    res.locals.cookieSecure = secure;
+    next();
+  };
+  const store = session({
     name: 'tinyarena.sid',
-    secret: sessionSecret(services),
+    secret,
     store: new RedisSessionStore(services.redis, `${services.config.QUEUE_PREFIX}:sess:`),
     resave: false,
     saveUninitialized: false,
     rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: TTL_S * 1000 },
   });
+  return (req, res, next) => withKey(req, res, () => void store(req, res, next));
 }
 
-/** The session's CSRF token (created on first use). */
+/** Whether the request belongs to a stored session (a sign-in or a flow in flight). */
+const hasStoredSession = (req: Request) => Boolean(req.session?.personId || req.session?.csrf);
+
+const nonceOf = (req: Request) => /(?:^|;\s*)tinyarena\.csrf=([A-Za-z0-9_-]{20,64})(?:;|$)/.exec(req.get('cookie') ?? '')?.[1];
+const anonymousToken = (req: Request, nonce: string) => createHmac('sha256', req.res!.locals.csrfKey as Buffer).update(nonce).digest('base64url');
+
+/**
+ * The CSRF token for a form on this page: the session's (created on first use) for a signed-in
+ * browser; for anyone else a token bound to a nonce cookie, so no session is created.
+ */
 export function csrfToken(req: Request): string {
-  req.session.csrf ??= randomBytes(24).toString('base64url');
-  return req.session.csrf;
+  if (hasStoredSession(req)) {
+    req.session.csrf ??= randomBytes(24).toString('base64url');
+    return req.session.csrf;
+  }
+  let nonce = nonceOf(req);
+  if (!nonce) {
+    nonce = randomBytes(18).toString('base64url');
+    req.res!.cookie(NONCE_COOKIE, nonce, { httpOnly: true, sameSite: 'lax', secure: req.res!.locals.cookieSecure === true, path: '/' });
+  }
+  return anonymousToken(req, nonce);
 }
+
+const same = (a: string, b: string) => a.length > 0 && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Whether `sent` is this browser's CSRF token (its session's, or its anonymous nonce's); constant-time. */
+export function csrfMatches(req: Request, sent: string): boolean {
+  if (req.session?.csrf && same(sent, req.session.csrf)) return true;
+  const nonce = nonceOf(req);
+  return !req.session?.personId && nonce !== undefined && same(sent, anonymousToken(req, nonce));
+}
+
+/** True when the X-CSRF-Token header carries this browser's token (for scripts posting JSON). */
+export const csrfHeaderMatches = (req: Request) => csrfMatches(req, req.get('x-csrf-token') ?? '');
 
 /** Hidden form field carrying the CSRF token. */
 export const csrfField = (req: Request) => `<input type="hidden" name="_csrf" value="${csrfToken(req)}">`;
-
-/** Whether `sent` is the session's CSRF token (constant-time). */
-export function csrfMatches(req: Request, sent: string): boolean {
-  const want = req.session?.csrf ?? '';
-  return want.length > 0 && sent.length === want.length && timingSafeEqual(Buffer.from(sent), Buffer.from(want));
-}
 
 /** What a failed CSRF check answers. */
 export const CSRF_FAILED = 'This form has expired or did not come from this site (CSRF check failed). Reload the page and try again.';

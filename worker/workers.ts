@@ -9,6 +9,8 @@ import { ZodError } from 'zod';
 import type { Component, ComponentHealth } from '../core/component.js';
 import { parsePayload, type QueueName } from '../core/queues.js';
 import { connectRedis } from '../core/redis.js';
+import { closeRedis, isConnectionError, redisOutageLog } from '../core/redis-outage.js';
+import { jobGraceMs } from '../core/shutdown.js';
 import type { Services } from '../core/services.js';
 import type { Processor } from './processor.js';
 import { processors as defaultProcessors } from './registry.js';
@@ -28,8 +30,8 @@ export class WorkerPool implements Component {
   async start(): Promise<void> {
     const { config, logger } = this.services;
     // Workers block on Redis; they get their own connection, not the producers' one.
-    this.connection = connectRedis(this.services.redisHandle, 'tinyarena:workers');
-    this.connection.on('error', (err) => logger.warn({ err: err.message }, 'worker redis connection error'));
+    const outage = redisOutageLog(logger);
+    this.connection = outage.watch(connectRedis(this.services.redisHandle, 'tinyarena:workers'), 'workers');
     for (const p of this.processors) {
       const worker = new Worker(p.queue, (job: Job) => this.run(p, job), {
         connection: this.connection,
@@ -48,7 +50,8 @@ export class WorkerPool implements Component {
         this.lastError = `${p.queue}: ${err.message}`;
         logger.warn({ queue: p.queue, jobId: job?.id, err: err.message }, 'job failed');
       });
-      worker.on('error', (err) => logger.error({ queue: p.queue, err: err.message }, 'worker error'));
+      // A Redis outage is logged once (core/redis-outage.ts), not by every worker at every retry.
+      worker.on('error', (err) => (outage.down || isConnectionError(err) ? outage.error(`worker:${p.queue}`, err) : logger.error({ queue: p.queue, err: err.message }, 'worker error')));
       this.workers.set(p.queue, worker);
     }
     for (const p of this.processors) {
@@ -119,17 +122,18 @@ export class WorkerPool implements Component {
       return;
     }
     this.state = 'stopping';
-    const grace = this.services.config.SHUTDOWN_GRACE_MS;
+    const grace = jobGraceMs(this.services.config.SHUTDOWN_GRACE_MS);
     const all = [...this.workers.values()];
     const graceful = Promise.all(all.map((w) => w.close()));
     const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), grace).unref())]);
     if (timedOut) {
       this.services.logger.warn({ graceMs: grace }, 'jobs still running after the grace period: handing them back');
-      await Promise.all(all.map((w) => w.close(true)));
+      // Forced close still talks to Redis; it must not hold the shutdown when Redis is gone.
+      await Promise.race([Promise.all(all.map((w) => w.close(true))), new Promise((r) => setTimeout(r, 2000).unref())]);
     }
     this.workers.clear();
     for (const stop of this.stopHooks.splice(0)) await stop().catch(() => undefined);
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    if (this.connection) await closeRedis(this.connection);
     this.state = 'stopped';
   }
 

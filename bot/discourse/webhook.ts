@@ -2,11 +2,16 @@
  * POST /webhooks/discourse: verify the signature over the raw body, drop replays and redeliveries, store
  * new topics and queue their triage, and answer at once (Discourse retries slow or failed deliveries).
  *
- * Replay vs redelivery: Discourse gives every delivery attempt a new X-Discourse-Event-Id, so an event id
- * seen before is a replayed request (rejected, 409); the same post id + version under a new event id is
- * a redelivery (acknowledged, processed once). Accepted solutions (discourse-solved) are learned at once:
- * one database write, and a redelivery overwrites the same entry.
+ * Discourse signs only the body: the headers are anyone's to change. So the event kind is taken from
+ * what the signed body proves (discourse-solved's accepted post carries `accepted_answer: true`, a ping
+ * is `{"ping": …}`); a body that does not fit the claimed X-Discourse-Event is refused. Every delivery
+ * must carry X-Discourse-Event-Id: an event id seen before is a replayed request (409); a body seen
+ * before (its SHA-256) under a new event id is a redelivery, acknowledged and processed once — so a
+ * captured body re-sent under another id or another claimed kind does nothing. The same post id +
+ * version is one topic however its body varies. Accepted solutions are learned at once (one database
+ * write).
  */
+import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Services } from '../../core/services.js';
 import { learnSolution } from './learn.js';
@@ -27,11 +32,31 @@ interface PostPayload {
   topic_slug?: string;
   category_slug?: string;
   created_at?: string;
+  /** discourse-solved: this post is the topic's accepted answer. */
+  accepted_answer?: boolean;
 }
 
 function isPost(v: unknown): v is PostPayload {
   const p = v as Partial<PostPayload> | null;
   return !!p && typeof p === 'object' && Number.isInteger(p.id) && Number.isInteger(p.topic_id) && Number.isInteger(p.post_number);
+}
+
+type ProvenKind = 'ping' | 'accepted_solution' | 'post' | 'other';
+
+/** What kind of event the signed body itself shows. */
+function provenKind(payload: Record<string, unknown>): ProvenKind {
+  if ('ping' in payload) return 'ping';
+  if (isPost(payload.solved) || (isPost(payload.post) && payload.post.accepted_answer === true)) return 'accepted_solution';
+  if (isPost(payload.post)) return 'post';
+  return 'other';
+}
+
+/** The kind a claimed X-Discourse-Event needs its body to prove (null: an event this endpoint ignores). */
+function neededKind(event: string): ProvenKind | null {
+  if (event === 'ping') return 'ping';
+  if (event === 'accepted_solution' || event === 'solved_accepted_solution') return 'accepted_solution';
+  if (event === 'post_created') return 'post';
+  return null;
 }
 
 /** Markdown source when Discourse sends it, else the cooked HTML stripped of tags. */
@@ -60,26 +85,47 @@ export function discourseWebhookRoutes(services: Services): Router {
       res.status(400).json({ error: 'body is not JSON' });
       return;
     }
+    // Signed does not mean well-formed: every Discourse event body is a JSON object.
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+      res.status(400).json({ error: 'body must be a JSON object' });
+      return;
+    }
     const event = req.get('x-discourse-event') ?? '';
-    const eventId = req.get('x-discourse-event-id');
-    if (eventId && (await redis.set(key('event', eventId), '1', 'EX', SEEN_TTL_S, 'NX')) === null) {
+    const eventId = req.get('x-discourse-event-id') ?? '';
+    if (!/^[\w.:-]{1,100}$/.test(eventId)) {
+      res.status(400).json({ error: 'X-Discourse-Event-Id is required (the delivery id Discourse sends)' });
+      return;
+    }
+    const needed = neededKind(event);
+    if (needed && provenKind(payload) !== needed) {
+      res.status(400).json({ error: `the signed body does not fit X-Discourse-Event: ${event}` });
+      return;
+    }
+    if ((await redis.set(key('event', eventId), '1', 'EX', SEEN_TTL_S, 'NX')) === null) {
       res.status(409).json({ error: `event ${eventId} was already delivered` });
       return;
     }
     // Discourse pings the endpoint when a webhook is saved.
-    if (event === 'ping') {
+    if (needed === 'ping') {
       res.status(200).json({ status: 'pong' });
       return;
     }
-    if (event === 'accepted_solution' || event === 'solved_accepted_solution') {
+    const bodyKey = key('body', createHash('sha256').update(raw).digest('hex'));
+    if ((await redis.set(bodyKey, '1', 'EX', SEEN_TTL_S, 'NX')) === null) {
+      res.status(200).json({ status: 'duplicate' });
+      return;
+    }
+    if (needed === 'accepted_solution') {
       // discourse-solved sends the accepted post; it becomes a citable forum entry.
-      const solution = payload.solved ?? payload.post;
-      if (!isPost(solution)) {
-        res.status(400).json({ error: 'accepted_solution without a post' });
-        return;
+      const solution = (isPost(payload.solved) ? payload.solved : payload.post) as PostPayload;
+      try {
+        const id = await learnSolution(services, { topicId: solution.topic_id, topicTitle: solution.topic_title, topicSlug: solution.topic_slug, answer: bodyOf(solution) });
+        res.status(200).json({ status: 'learned', id });
+      } catch (err) {
+        // Let Discourse's retry try again: forget this delivery.
+        await redis.del(bodyKey);
+        throw err;
       }
-      const id = await learnSolution(services, { topicId: solution.topic_id, topicTitle: solution.topic_title, topicSlug: solution.topic_slug, answer: bodyOf(solution) });
-      res.status(200).json({ status: 'learned', id });
       return;
     }
     const post = payload.post;
@@ -107,7 +153,7 @@ export function discourseWebhookRoutes(services: Services): Router {
       res.status(202).json({ status: 'queued', topicId: post.topic_id });
     } catch (err) {
       // Let Discourse's retry try again: forget this delivery.
-      await redis.del(seen);
+      await redis.del(seen, bodyKey);
       logger.error({ err, topicId: post.topic_id }, 'could not queue a forum topic for triage');
       res.status(500).json({ error: 'could not queue the topic' });
     }

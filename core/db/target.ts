@@ -23,6 +23,4 @@ export function resolveDbTarget(databaseUrl: string | undefined, dataDir: string
 }
 
 /** The same URL with any password replaced, for logs and /healthz. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+export { redactUrl } from '../../lib/redact-url.js';

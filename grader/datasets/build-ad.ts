@@ -9,6 +9,7 @@ import { DatasetError } from './dataset.js';
 import { AD_SAMPLE_RATE, adFeatures } from '../tasks/front-ends/ad-logmel.js';
 import { MANIFEST_FILE } from './formats/mlperf.js';
 import { parseWav } from './wav.js';
+import { writeHeldOutLabels } from './held-out-labels.js';
 
 export function buildAdSet(from: string, out: string, onProgress?: (done: number, total: number) => void): { samples: number; anomalies: number } {
   const files: { path: string; label: number; id: string }[] = [];
@@ -41,7 +42,7 @@ export function buildAdSet(from: string, out: string, onProgress?: (done: number
     lines.push(`${bin}, 2, ${f.label}, ${AD_WINDOW.bytes}, ${AD_WINDOW.stride}`);
     onProgress?.(i + 1, files.length);
   });
-  writeFileSync(join(out, 'y_labels.csv'), lines.join('\n') + '\n');
+  writeHeldOutLabels(out, lines.join('\n') + '\n');
   writeFileSync(join(out, MANIFEST_FILE), JSON.stringify({ task: 'ad', description: `built by tinyarena dataset build from ${basename(from)}`, encoding: { dtype: 'float32' } }, null, 2) + '\n');
   return { samples: files.length, anomalies: files.filter((f) => f.label === 1).length };
 }

@@ -11,6 +11,7 @@ import { DatasetError } from './dataset.js';
 import { KWS_QUANT, KWS_SAMPLE_RATE, KWS_SAMPLES, kwsMfcc, quantizeKwsFeatures } from '../tasks/front-ends/kws-mfcc.js';
 import { MANIFEST_FILE } from './formats/mlperf.js';
 import { parseWav } from './wav.js';
+import { writeHeldOutLabels } from './held-out-labels.js';
 
 export function kwsLabelForFolder(folder: string): number {
   const f = folder.toLowerCase();
@@ -49,7 +50,7 @@ export function buildKwsSet(from: string, out: string, onProgress?: (done: numbe
     perLabel[f.label]!++;
     onProgress?.(i + 1, files.length);
   });
-  writeFileSync(join(out, 'y_labels.csv'), lines.join('\n') + '\n');
+  writeHeldOutLabels(out, lines.join('\n') + '\n');
   writeFileSync(
     join(out, MANIFEST_FILE),
     JSON.stringify({ task: 'kws', description: `built by tinyarena dataset build from ${basename(from)}`, encoding: { dtype: 'int8', ...KWS_QUANT } }, null, 2) + '\n',

@@ -7,6 +7,7 @@ import { basename, extname, join } from 'node:path';
 import { DatasetError } from './dataset.js';
 import { decodeImage, resizeRgb } from './images.js';
 import { MANIFEST_FILE } from './formats/mlperf.js';
+import { writeHeldOutLabels } from './held-out-labels.js';
 
 const IMAGE = /\.(jpe?g|png|bmp)$/i;
 
@@ -32,7 +33,7 @@ export function buildVwwSet(from: string, out: string, onProgress?: (done: numbe
     lines.push(`${bin}, 2, ${f.label}`);
     onProgress?.(i + 1, files.length);
   });
-  writeFileSync(join(out, 'y_labels.csv'), lines.join('\n') + '\n');
+  writeHeldOutLabels(out, lines.join('\n') + '\n');
   writeFileSync(join(out, MANIFEST_FILE), JSON.stringify({ task: 'vww', description: `built by tinyarena dataset build from ${basename(from)}`, encoding: { dtype: 'uint8', scale: 1 / 255, zeroPoint: 0 } }, null, 2) + '\n');
   return { samples: files.length, persons: files.filter((f) => f.label === 1).length };
 }

@@ -27,7 +27,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
   const rack = activeRack();
   if (!rack) throw new StageStop('failed', 'no board rack is attached to this grader, and firmware submissions can only be graded on a board');
   const resolved = await heldOutSet(ctx);
-  const { dataset, privateFraction, splitSeed } = resolved;
+  const { dataset, privateFraction } = resolved;
   const plugin = taskPlugin(dataset.task);
 
   const appStart = NANO33BLE.flashStart + NANO33BLE.bootloaderBytes;
@@ -97,7 +97,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
     modelId,
     samples: samples.length,
     scores,
-    split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: splits.public.usesWholeSet, privateUsesWholeSet: splits.private.usesWholeSet },
+    split: { privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: splits.public.usesWholeSet, privateUsesWholeSet: splits.private.usesWholeSet },
   };
   if (report.latencyMs > device.timeoutMs) {
     return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms` };

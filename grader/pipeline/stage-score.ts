@@ -21,7 +21,7 @@ export const scoreStage: StageWork = async (ctx) => {
   // A firmware's model is compiled in: the board scores it (grader/pipeline/stage-device-firmware.ts).
   if (submission.kind === 'firmware') return { status: 'skipped', detail: { reason: 'firmware is scored on a board of the rack (device stage), on the same samples a model is scored on' } };
   const resolved = await heldOutSet(ctx);
-  const { dataset, privateFraction, splitSeed } = resolved;
+  const { dataset, privateFraction } = resolved;
   const split = splitHeldOut(resolved);
   const model = await services.blobs.readBytes(submission.blobSha256);
   const arithmetic = challenge.def.device.arithmetic;
@@ -33,7 +33,7 @@ export const scoreStage: StageWork = async (ctx) => {
       detail: {
         public: thin(publicResult),
         private: thin(privateResult),
-        split: { seed: splitSeed, privateFraction, publicN: split.public.n, privateN: split.private.n, publicUsesWholeSet: split.public.usesWholeSet, privateUsesWholeSet: split.private.usesWholeSet },
+        split: { privateFraction, publicN: split.public.n, privateN: split.private.n, publicUsesWholeSet: split.public.usesWholeSet, privateUsesWholeSet: split.private.usesWholeSet },
       },
     };
   } catch (err) {

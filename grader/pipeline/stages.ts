@@ -40,7 +40,8 @@ export async function runStage(services: Services, stage: StageName, job: Submis
   if (!sub) return { skipped: 'missing' };
   if (sub.runId !== job.runId) return { skipped: 'stale' };
   if (FINISHED.has(sub.state)) {
-    // A repeated publish after a crash between "mark done" and "update the board / announce".
+    // A repeated publish after a crash between "mark done" and "update the board / announce":
+    // finish those (both idempotent: the board is rebuilt, the announcement made once per run).
     if (stage === 'publish' && sub.state === 'done') await completePublish(services, sub);
     return { skipped: 'finished' };
   }
@@ -131,9 +132,10 @@ async function doStageWork(services: Services, stage: StageName, sub: Submission
  * The tail of a published run, safe to repeat: the board is rebuilt (after a crash between "mark
  * done" and "update the board"), the publish row is settled if the crash came before it was written,
  * and `done` — the last word of a run, after which the bot and the web stop listening — is
- * announced once per run. `summary`: the publish stage's own detail, when it just ran.
+ * announced once per run. `summary`: the publish stage's own detail, when it just ran. Also used by
+ * the reaper for publishes cut short (a crash, or an outage that outlasted the job's attempts).
  */
-async function completePublish(services: Services, sub: Submission, summary?: Record<string, unknown>): Promise<void> {
+export async function completePublish(services: Services, sub: Submission, summary?: Record<string, unknown>): Promise<void> {
   const { db } = services;
   if (!summary) {
     await recomputeLeaderboard(services, sub.challengeId);

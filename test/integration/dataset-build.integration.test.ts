@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -22,6 +22,8 @@ describe.skipIf(!sharedPath('samples/yes_1000ms.wav'))('tinyarena dataset build 
       'marvin_marvin_617de221_0.bin, 12, 11',
       'yes_yes_1000ms.bin, 12, 9',
     ]);
+    // Held-out labels are the organizers' secret (issue 17 #7).
+    expect(statSync(join(set, 'y_labels.csv')).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(set, 'dataset.json'), 'utf8'))).toMatchObject({ task: 'kws', encoding: { dtype: 'int8', scale: 0.5847029, zeroPoint: 83 } });
     const score = runCli(['score', sharedPath('models/kws_ref_model.tflite')!, '--task', 'kws', '--dataset', set, '--json'], {});
     expect((await score.exited).code, score.output.stderr).toBe(0);

@@ -61,9 +61,10 @@ const postCreated = (over: Record<string, unknown> = {}) => ({
   },
 });
 
-function deliver(base: string, payload: unknown, opts: { eventId?: string; event?: string; secret?: string | null; tamper?: boolean } = {}) {
+function deliver(base: string, payload: unknown, opts: { eventId?: string | null; event?: string; secret?: string | null; tamper?: boolean } = {}) {
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-discourse-event': opts.event ?? 'post_created', 'x-discourse-event-type': 'post', 'x-discourse-event-id': opts.eventId ?? String(Math.random()) };
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-discourse-event': opts.event ?? 'post_created', 'x-discourse-event-type': 'post' };
+  if (opts.eventId !== null) headers['x-discourse-event-id'] = opts.eventId ?? String(Math.random()).slice(2);
   if (opts.secret !== null) headers['x-discourse-event-signature'] = signBody(opts.secret ?? SECRET, body);
   return fetch(`${base}/webhooks/discourse`, { method: 'POST', headers, body: opts.tamper ? body.replace('ada', 'eve') : body });
 }
@@ -119,9 +120,41 @@ describe.skipIf(!COURSE)('Discourse webhooks and triage', () => {
     // An accepted solution becomes a citable forum entry (redelivery overwrites it, a forgery is refused).
     const solved = { solved: { id: 610, topic_id: 77, post_number: 3, version: 1, topic_title: 'AllocateTensors() failed with my person detection model', raw: 'Fixed it: the Arducam Mega wrapper allocates its own 60000 byte frame buffer, shrink kTensorArenaSize or use the QQVGA grayscale mode.' } };
     expect((await deliver(base, solved, { event: 'accepted_solution', secret: 'forged' })).status).toBe(401);
-    for (const id of ['s1', 's2']) expect(await (await deliver(base, solved, { event: 'accepted_solution', eventId: id })).json()).toEqual({ status: 'learned', id: 'topic:77' });
+    expect(await (await deliver(base, solved, { event: 'accepted_solution', eventId: 's1' })).json()).toEqual({ status: 'learned', id: 'topic:77' });
+    expect(await (await deliver(base, solved, { event: 'accepted_solution', eventId: 's2' })).json()).toEqual({ status: 'duplicate' });
     const kb = await knowledgeFor(s);
     const a = kb.ask('Arducam Mega wrapper frame buffer eats my arena');
     expect(a.citations[0]).toEqual({ id: 'topic:77', title: 'AllocateTensors() failed with my person detection model', url: `${discourse.url}/t/allocatetensors-failed/77` });
+  });
+});
+
+describe('Discourse webhook headers (issue 17 #4)', () => {
+  it('takes the event kind from the signed body, requires the event id, and never processes one body twice', async () => {
+    const s = await testServices({ PORT: String(await freePort()), DISCOURSE_URL: 'http://127.0.0.1:9', DISCOURSE_API_KEY: 'api-key-1', DISCOURSE_API_USERNAME: 'tinyarena', DISCOURSE_WEBHOOK_SECRET: SECRET });
+    const web = new WebServer({ services: s, health: () => collectHealth(s, [], 'test') });
+    await web.start();
+    onTestFinished(() => web.stop());
+    const base = `http://127.0.0.1:${s.config.PORT}`;
+    const captured = postCreated();
+    expect((await deliver(base, captured, { eventId: 'd1' })).status).toBe(202);
+
+    // The captured, correctly signed post_created body re-sent: with no event id, or claiming another kind.
+    const noId = await deliver(base, captured, { eventId: null, event: 'accepted_solution' });
+    expect(noId.status).toBe(400);
+    expect(await noId.text()).toMatch(/X-Discourse-Event-Id is required/);
+    const relabelled = await deliver(base, captured, { eventId: 'd2', event: 'accepted_solution' });
+    expect(relabelled.status).toBe(400);
+    expect(await relabelled.text()).toMatch(/does not fit X-Discourse-Event: accepted_solution/);
+    // A fresh reply (never delivered) claimed as an accepted solution proves nothing either.
+    expect((await deliver(base, postCreated({ id: 700, post_number: 4 }), { eventId: 'd3', event: 'accepted_solution' })).status).toBe(400);
+    expect((await deliver(base, { ping: 'OK' }, { eventId: 'd4', event: 'post_created' })).status).toBe(400);
+    expect(await s.db.knowledgeEntry.count()).toBe(0);
+
+    // What discourse-solved really sends (the post, marked as the accepted answer) is learned once.
+    const accepted = postCreated({ id: 701, post_number: 3, accepted_answer: true, raw: 'Shrink kTensorArenaSize.' });
+    expect(await (await deliver(base, accepted, { eventId: 'd5', event: 'accepted_solution' })).json()).toEqual({ status: 'learned', id: 'topic:77' });
+    expect(await (await deliver(base, accepted, { eventId: 'd6', event: 'accepted_solution' })).json()).toEqual({ status: 'duplicate' });
+    expect((await deliver(base, accepted, { eventId: 'd6', event: 'accepted_solution' })).status).toBe(409);
+    expect(await s.db.knowledgeEntry.count()).toBe(1);
   });
 });

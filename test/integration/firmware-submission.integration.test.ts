@@ -11,6 +11,7 @@ import { toIntelHex } from '../../grader/firmware/write.js';
 import { argmax } from '../../grader/metrics/classification.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { submit } from '../../arena/intake.js';
+import { issueToken } from '../../arena/people.js';
 import { submissionStatus } from '../../arena/status.js';
 import { buildSimFirmwareImage } from '../../grader/rack/sim/firmware-image.js';
 import { parseModel } from '../../grader/tflite/parse.js';
@@ -156,9 +157,9 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
     expect(st.rank).toBe(1);
     expect(st.score).not.toBeNull();
 
-    // The report page shows the firmware checks, the run on the board and the on-board confusion matrix.
+    // The report page (to its author) shows the firmware checks, the run on the board and the on-board confusion matrix.
     const base = await webUp(s);
-    const html = await (await fetch(`${base}/submissions/${fw.id}`)).text();
+    const html = await (await fetch(`${base}/submissions/${fw.id}`, { headers: { authorization: `Bearer ${(await issueToken(s.db, ada.id, 't')).secret}` } })).text();
     expect(html).toContain('Firmware checks');
     expect(html).toMatch(/Firmware run on board sim-[ab]: DUT “ada-kws”, profile kws01, 30 held-out samples/);
     expect(html).toMatch(/<svg[^>]*>[\s\S]*confusion/i);

@@ -28,7 +28,8 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     const ada = await person(s, 'ada');
     const r = await submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'kws_float.tflite', source: 'api', body: sharedModel('kws_ref_model_float32') });
     expect(r.status).toBe('rejected');
-    const html = await (await fetch(`${base}/submissions/${r.id}`)).text();
+    // The report is its author's (arena/report-access.ts).
+    const html = await (await fetch(`${base}/submissions/${r.id}`, { headers: { authorization: `Bearer ${(await issueToken(s.db, ada.id, 'report')).secret}` } })).text();
     expect(count(html, 'dynamic-range quantization: 5 of 10 weight tensors are int8')).toBe(1);
     expect(count(html, 'Fix: ')).toBe(1);
     expect(count(html, 'href="/help/quantization#dynamic-range"')).toBe(1);
@@ -207,7 +208,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('learner pages', () => {
     // The report: each stage's figures — MACs and arena, the metric, the board with latency median and spread.
     const ada = entry.find((e) => e.person.handle === 'ada')!;
     const d = device.get(ada.submissionId)!;
-    const report = await (await fetch(`${base}/submissions/${ada.submissionId}`)).text();
+    const report = await (await fetch(`${base}/submissions/${ada.submissionId}`, { headers: { authorization: `Bearer ${(await issueToken(s.db, (await person(s, 'ada')).id, 'report')).secret}` } })).text();
     expect(report).toMatch(/<td>validate<\/td><td>passed<\/td><td><ul class="figures"><li>model 52\.7 KiB \(53,936 bytes\)<\/li><li>2,664,780 MACs<\/li><li>tensor arena estimated at [\d.]+ KiB/);
     expect(report).toMatch(/<td>score<\/td><td>passed<\/td><td><ul class="figures"><li>top-1 [\d.]+ % on \d+ samples \(public split\)/);
     expect(report).toContain(`<li>board ${d.boardId} (sim`);

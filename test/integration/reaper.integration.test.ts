@@ -115,3 +115,21 @@ describe.skipIf(!HAVE_SHARED_MODELS)('reaper', () => {
     expect(await s.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).toMatchObject({ state: 'done', stage: null, lane: 'rejudge' });
   });
 });
+
+describe('the reaper finishes publishes cut short', () => {
+  it('announces a done submission whose publish job ran out of attempts once, and completes its row', async () => {
+    const { gradedSubmission } = await import('../helpers/graded.js');
+    const s = await pipelineServices();
+    const ada = await person(s, 'ada');
+    const id = await gradedSubmission(s, { personId: ada.id, fileName: 'm.tflite', createdAt: new Date(Date.now() - 3600_000), publicScore: 80, privateScore: 70 });
+    // Marked done by publish, then the database went away for longer than the job's retries.
+    await s.db.stageResult.updateMany({ where: { submissionId: id, stage: 'publish' }, data: { status: 'running', finishedAt: null } });
+    await s.db.$executeRaw`UPDATE "Submission" SET "updatedAt" = ${new Date(Date.now() - 600_000)} WHERE "id" = ${id}`;
+    expect(await reap(s, { minAgeMs: 1000 })).toMatchObject({ completed: [id] });
+    expect(await s.db.submissionEvent.count({ where: { submissionId: id, type: 'done' } })).toBe(1);
+    expect((await s.db.stageResult.findFirstOrThrow({ where: { submissionId: id, stage: 'publish' } })).status).toBe('passed');
+    expect(await s.db.leaderboardEntry.count({ where: { submissionId: id } })).toBeGreaterThan(0);
+    expect(await reap(s, { minAgeMs: 1000 })).toMatchObject({ completed: [] });
+    expect(await s.db.submissionEvent.count({ where: { submissionId: id, type: 'done' } })).toBe(1);
+  });
+});

@@ -141,7 +141,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('submissions HTTP API', () => {
     expect(html).toContain('<table>');
     expect(html).toContain('ada');
     expect(await (await fetch(`${base}/challenges/kws-test/leaderboard?split=private`)).text()).toContain('revealed when the challenge closes');
-    const report = await (await fetch(`${base}/submissions/${id}`)).text();
+    const report = await (await fetch(`${base}/submissions/${id}`, { headers: auth(ada.token) })).text();
     expect(report).toMatch(/<strong>done<\/strong>/);
     expect(report).toContain('<title>Confusion matrix</title>');
     expect(report).toContain('<caption>Per class</caption>');
@@ -166,10 +166,10 @@ describe.skipIf(!HAVE_SHARED_MODELS)('live progress', () => {
     const base = await webUp(s);
     const ada = await tokenFor(s, 'ada');
     const { id } = (await (await postRaw(base, ada.token, kwsModel())).json()) as { id: string };
-    const page = await (await fetch(`${base}/submissions/${id}`)).text();
+    const page = await (await fetch(`${base}/submissions/${id}`, { headers: auth(ada.token) })).text();
     expect(page).toContain(`/submissions/${id}/events`);
-    expect((await fetch(`${base}/submissions/nope/events`)).status).toBe(404);
-    const res = await fetch(`${base}/submissions/${id}/events`);
+    expect((await fetch(`${base}/submissions/nope/events`, { headers: auth(ada.token) })).status).toBe(404);
+    const res = await fetch(`${base}/submissions/${id}/events`, { headers: auth(ada.token) });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     const types: string[] = [];

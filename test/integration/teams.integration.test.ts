@@ -76,9 +76,9 @@ describe('teams', () => {
     await expect(submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'd.tflite', source: 'cli', body: kwsModel(24) })).rejects.toThrow(IntakeError);
     await expect(leaveTeam(s, 'kws-test', bob.id)).rejects.toThrow(/results belong to the team/);
 
-    // The team page: members, place on the board, submissions; never the join code.
+    // The team page (to a member): members, place on the board, submissions; never the join code.
     const base = await webUp(s);
-    const html = await (await fetch(`${base}/teams/${team.id}`)).text();
+    const html = await (await fetch(`${base}/teams/${team.id}`, { headers: { authorization: `Bearer ${(await issueToken(s.db, bob.id, 't')).secret}` } })).text();
     expect(html).toContain('<h1>Tiny Ears</h1>');
     expect(html).toMatch(/ada\)[^<]* — captain/);
     expect(html).toMatch(/Rank <strong>1<\/strong>/);

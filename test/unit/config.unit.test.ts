@@ -69,3 +69,15 @@ describe('configuration', () => {
     expect(c.LOG_LEVEL).toBe('warn');
   });
 });
+
+describe('TRUST_PROXY (issue 17 #7)', () => {
+  it('is off unless set, and takes Express trust-proxy forms', async () => {
+    const { parseConfig: parse, ConfigError: CE } = await import('../../core/config.js');
+    expect(parse({}).trustProxy).toBe(false);
+    expect(parse({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(parse({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(parse({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parse({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toBe('loopback,10.0.0.0/8,::1');
+    expect(() => parse({ TRUST_PROXY: 'everyone' })).toThrow(CE);
+  });
+});

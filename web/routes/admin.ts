@@ -23,6 +23,7 @@ import { escapeHtml, page } from '../views/layout.js';
 import { AdminError } from '../../arena/errors.js';
 import { refuseJson, refusePage } from '../refusals.js';
 import { plural } from '../../lib/format.js';
+import { PAGE_ERROR, pageParam } from '../../lib/paging.js';
 
 const ACTIONS: ChallengeAction[] = ['open', 'close', 'freeze', 'unfreeze', 'finalize', 'schedule'];
 
@@ -91,7 +92,8 @@ export function adminRoutes(ctx: WebContext): Router {
   }));
 
   router.get('/admin/audit', async (req: Request, res: Response) => {
-    const pageNo = Math.max(0, Number(req.query.page ?? 0) || 0);
+    const pageNo = pageParam(req.query.page);
+    if (pageNo === null) return res.status(400).type('html').send(page('Bad page number', `<h1>Bad page number</h1><p>${PAGE_ERROR}.</p>`));
     const rows = await readAuditLog(services.db, { take: 100, skip: pageNo * 100 });
     res.type('html').send(
       page(

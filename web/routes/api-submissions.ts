@@ -1,15 +1,14 @@
 /**
  * POST /api/submissions — upload a model (raw body with ?challenge=&fileName=, or multipart/form-data
  *   with fields `challenge`, `note` before the file field `model`); streamed into the blob store.
- * GET  /api/submissions/:id — its status (owner or organizers).
+ * GET  /api/submissions/:id — its status (its submitter, their team, organizers: arena/report-access.ts).
  * POST /api/submissions/:id/final — choose or unchoose it as a final pick ({ "final": true|false }).
  */
 import { rateLimit } from 'express-rate-limit';
 import express, { Router, type Request, type Response } from 'express';
 import { selectFinal } from '../../arena/admin.js';
-
 import { submit, type SubmitResult } from '../../arena/intake.js';
-import { submissionOwner, submissionStatus } from '../../arena/status.js';
+import { reportFor } from '../../arena/report-access.js';
 import { requireUser, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
 import { IntakeError } from '../../arena/errors.js';
@@ -21,7 +20,7 @@ export function submissionApiRoutes(ctx: WebContext): Router {
   const { services } = ctx;
 
   // Quotas bound what is graded; this bounds what one address can throw at the upload endpoint.
-  const uploads = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: 'too many uploads from this address; wait a minute' } });
+  const uploads = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: 'too many uploads from this address; wait a minute' }, validate: { xForwardedForHeader: false } });
 
   router.post('/api/submissions', uploads, requireUser, async (req: Request, res: Response) => {
     const user = userOf(res)!;
@@ -49,12 +48,10 @@ export function submissionApiRoutes(ctx: WebContext): Router {
   });
 
   router.get('/api/submissions/:id', requireUser, async (req: Request, res: Response) => {
-    const user = userOf(res)!;
-    const owner = await submissionOwner(services.db, String(req.params.id));
-    // Someone else's submission looks the same as a missing one.
-    if (owner === null || (owner !== user.id && !user.organizer)) return res.status(404).json({ error: 'no such submission' });
-    const status = await submissionStatus(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY, showPrivate: user.organizer });
-    res.set('Cache-Control', 'no-store').json(status);
+    const report = await reportFor(services, String(req.params.id), userOf(res));
+    // Someone else's submission looks the same as a missing one (its board row is on the board).
+    if (!report || !('status' in report)) return res.status(404).json({ error: 'no such submission' });
+    res.set('Cache-Control', 'no-store').json(report.status);
   });
 
   router.post('/api/submissions/:id/final', requireUser, express.json({ limit: '1kb' }), async (req: Request, res: Response) => {

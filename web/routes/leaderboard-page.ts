@@ -7,6 +7,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { refusePage } from '../refusals.js';
+import { PAGE_ERROR, pageParam } from '../../lib/paging.js';
 import { DEFAULT_DIR, leaderboardTable, SORT_KEYS, type BoardRow, type BoardTable, type SortDir, type SortKey } from '../../arena/leaderboard-table.js';
 import { formatBytes } from '../../lib/format.js';
 import { userOf } from '../auth.js';
@@ -42,7 +43,8 @@ export function leaderboardPageRoutes(ctx: WebContext): Router {
     const split = req.query.split === 'private' ? 'private' : 'public';
     const sort = isSortKey(req.query.sort) ? req.query.sort : 'rank';
     const dir: SortDir = req.query.dir === 'asc' || req.query.dir === 'desc' ? req.query.dir : DEFAULT_DIR[sort];
-    const pageNo = Math.max(0, Math.floor(Number(req.query.page ?? 0)) || 0);
+    const pageNo = pageParam(req.query.page);
+    if (pageNo === null) return res.status(400).type('html').send(page('Bad page number', `<h1>Bad page number</h1><p>${PAGE_ERROR}.</p>`));
     let t: BoardTable;
     try {
       t = await leaderboardTable(services, String(req.params.id), split, { sort, dir, page: pageNo, pageSize: PAGE });

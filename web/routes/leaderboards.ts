@@ -25,6 +25,9 @@ export function leaderboardRoutes(ctx: WebContext, live: LiveEvents): Router {
   router.get('/challenges/:id/leaderboard/events', async (req: Request, res: Response) => {
     const id = String(req.params.id);
     if (!(await challengeExists(services.db, id))) return res.status(404).json({ error: 'no such challenge' });
+    // A frozen board does not change for the public: not even "something finished" is told (204 also
+    // tells EventSource not to reconnect).
+    if (phaseOf(await getChallenge(services.db, id, services.config.CHALLENGES_DIR)).frozen) return res.status(204).end();
     await live.streamChallenge(id, res);
   });
 

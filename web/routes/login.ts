@@ -26,7 +26,8 @@ export function loginRoutes(ctx: WebContext): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
   // Guessing tokens is hopeless (144 random bits), but a flood should still be cut off early.
-  const limiter = rateLimit({ windowMs: 15 * 60_000, limit: 20, standardHeaders: 'draft-8', legacyHeaders: false });
+  // The client address is the socket's unless TRUST_PROXY names the proxy (no warning stack per forged header).
+  const limiter = rateLimit({ windowMs: 15 * 60_000, limit: 20, standardHeaders: 'draft-8', legacyHeaders: false, validate: { xForwardedForHeader: false } });
 
   router.get('/login', (req, res) => {
     res.type('html').send(loginPage(req, '', Boolean(ctx.services.config.DISCORD_APPLICATION_ID && ctx.services.config.DISCORD_CLIENT_SECRET)));

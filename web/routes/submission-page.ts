@@ -3,13 +3,16 @@
  * metrics of the public split in the task's report sections (confusion heat map and per-class table,
  * or ROC curve), MACs per
  * operator, preflight checks with their fixes, and the change against the person's previous run.
- * Until browser sign-in lands (web issue) it shows only what is public anyway: never the private split.
+ * Who sees how much is arena/report-access.ts: the whole report for its submitter, their team and
+ * organizers; for everyone else only what the boards show of it (or nothing: a 404 like an unknown id).
  */
 import { Router, type Request, type Response } from 'express';
 import type { ScoreResult } from '../../grader/scoring/score.js';
 import { isTask, taskPlugin } from '../../grader/tasks/index.js';
 import type { ReportSection } from '../../grader/tasks/types.js';
-import { submissionOwner, submissionReport, type StatusView } from '../../arena/status.js';
+import { reportExtras, type StatusView } from '../../arena/status.js';
+import { reportAccess, reportFor, seesFullReport, type BoardFacts } from '../../arena/report-access.js';
+import { userOf } from '../auth.js';
 import { arithmeticLabel } from '../../grader/interpreter/arithmetic.js';
 import type { WebContext } from '../context.js';
 import type { LiveEvents } from '../live.js';
@@ -38,19 +41,34 @@ function metricsSection(score: ScoreView | undefined, task: string): string {
   return head + sections.map((name) => draw[name]()).join('');
 }
 
+/** What the public may see of a submission: its rows on the boards, as the boards show them. */
+function boardPage(b: BoardFacts): string {
+  const cid = encodeURIComponent(b.challenge);
+  const rows = b.rows.map((r) => `<li>Rank <strong>${r.rank}</strong> on the <a href="/challenges/${cid}/leaderboard?split=${r.split}">${r.split} leaderboard</a>, score ${r.score.toFixed(3)}</li>`).join('');
+  const who = b.teamId ? `<a href="/teams/${encodeURIComponent(b.teamId)}">${escapeHtml(b.participant)}</a>` : escapeHtml(b.participant);
+  return page(
+    `Submission ${b.id}`,
+    `<h1>Submission <code>${escapeHtml(b.id)}</code></h1><p>By ${who} to <a href="/challenges/${cid}">${escapeHtml(b.challenge)}</a>, submitted <time datetime="${b.submittedAt}">${b.submittedAt.replace('T', ' ').slice(0, 16)} UTC</time>.</p><ul>${rows}</ul>${b.publicQuality !== null ? `<p>Quality on the public split: ${b.publicQuality.toFixed(4)}.</p>` : ''}<p>The full report is for its authors, their team and the organizers.</p>`,
+  );
+}
+
 export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router {
   const router = Router();
   const { services } = ctx;
   router.get('/submissions/:id/events', async (req: Request, res: Response) => {
+    // Live progress is part of the full report: not for the public.
     const id = String(req.params.id);
-    if ((await submissionOwner(services.db, id)) === null) return res.status(404).json({ error: 'no such submission' });
+    if (!seesFullReport(await reportAccess(services, id, userOf(res)))) return res.status(404).json({ error: 'no such submission' });
     await live.stream(id, res);
   });
 
   router.get('/submissions/:id', async (req: Request, res: Response) => {
-    const report = await submissionReport(services.db, String(req.params.id), { publicUrl: services.config.PUBLIC_URL, workers: services.config.WORKER_CONCURRENCY });
-    if (!report) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such submission.</p>'));
-    const { status: s, challenge, previous, note } = report;
+    const report = await reportFor(services, String(req.params.id), userOf(res));
+    if (!report) return res.status(404).type('html').send(page('Not found', `<h1>Not found</h1><p>No such submission${userOf(res) ? ' of yours' : ''}.${userOf(res) ? '' : ' Reports are for their authors, their team and organizers: <a href="/login?next=' + encodeURIComponent(req.originalUrl) + '">sign in</a> to see yours.'}</p>`));
+    res.set('Cache-Control', 'private, no-store');
+    if (!('status' in report)) return res.type('html').send(boardPage(report.board));
+    const s = report.status;
+    const { challenge, previous, note } = await reportExtras(services.db, s);
     const task = challenge?.task ?? 'kws';
 
     const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');

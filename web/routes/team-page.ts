@@ -1,12 +1,12 @@
 /**
- * GET /teams/:id — a team's public page: members, its place on the public board, and its submissions
- * with their public scores (the join code is never shown here).
+ * GET /teams/:id — a team's page: members and its place on the public board for everyone; its
+ * submissions with their scores for its members and organizers (the join code is never shown here).
  * GET /challenges/:id/team — the signed-in learner's team of a challenge (with its join code) and the
  * forms to create, join or leave one (POST …/team/create|join|leave, CSRF-checked).
  */
 import express, { Router, type Request, type Response } from 'express';
-
 import { challengeTitle } from '../../arena/catalog.js';
+import { teamSubmissionsFor } from '../../arena/report-access.js';
 import { createTeam, joinTeam, leaveTeam, teamOf, teamPage } from '../../arena/teams.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
@@ -20,14 +20,18 @@ export function teamPageRoutes(ctx: WebContext): Router {
   router.get('/teams/:id', async (req: Request, res: Response) => {
     const found = await teamPage(services, String(req.params.id));
     if (!found) return res.status(404).type('html').send(page('Not found', '<h1>Not found</h1><p>No such team.</p>'));
-    const { team: t, place: entry, submissions: subs } = found;
+    const { team: t, place: entry } = found;
+    // Members and organizers see every submission; others only the board's row (arena/report-access.ts).
+    const subs = await teamSubmissionsFor(services, t.id, userOf(res));
     const cid = encodeURIComponent(t.challengeId);
     const members = `<ul>${t.members.map((m) => `<li>${escapeHtml(m.displayName)} (${escapeHtml(m.handle)})${m.isCaptain ? ' — captain' : ''}</li>`).join('')}</ul>`;
-    const place = entry ? `<p>Rank <strong>${entry.rank}</strong> on the <a href="/challenges/${cid}/leaderboard">public leaderboard</a>, score ${entry.score.toFixed(3)}.</p>` : `<p>Not on the <a href="/challenges/${cid}/leaderboard">public leaderboard</a> yet.</p>`;
-    const rows = subs
-      .map((s) => `<tr><td><a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.fileName)}</a></td><td>${escapeHtml(s.handle)}</td><td>${escapeHtml(s.state)}</td><td>${s.publicScore === null ? '' : s.publicScore.toFixed(3)}</td><td><time datetime="${s.createdAt.toISOString()}">${s.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`)
+    const place = entry ? `<p>Rank <strong>${entry.rank}</strong> on the <a href="/challenges/${cid}/leaderboard">public leaderboard</a>, score ${entry.score.toFixed(3)} (<a href="/submissions/${encodeURIComponent(entry.submissionId)}">its submission</a>).</p>` : `<p>Not on the <a href="/challenges/${cid}/leaderboard">public leaderboard</a> yet.</p>`;
+    const rows = subs.submissions
+      .map((s) => `<tr><td><a href="/submissions/${encodeURIComponent(s.id)}">${escapeHtml(s.fileName)}</a></td><td>${escapeHtml(s.person)}</td><td>${escapeHtml(s.state)}</td><td>${s.publicScore === null ? '' : s.publicScore.toFixed(3)}</td><td><time datetime="${s.createdAt.toISOString()}">${s.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time></td></tr>`)
       .join('');
-    const table = subs.length
+    const table = !subs.member
+      ? ''
+      : subs.submissions.length
       ? `<table><caption>Submissions</caption><thead><tr><th scope="col">File</th><th scope="col">By</th><th scope="col">State</th><th scope="col">Public score</th><th scope="col">Submitted</th></tr></thead><tbody>${rows}</tbody></table>`
       : '<p>No submissions yet.</p>';
     res.type('html').send(page(`${t.name} — team`, `<h1>${escapeHtml(t.name)}</h1><p>Team in <a href="/challenges/${cid}">${escapeHtml(t.challengeId)}</a>, ${t.members.length} of ${t.maxSize} members.</p>${members}${place}${table}`));

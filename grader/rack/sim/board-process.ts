@@ -12,9 +12,9 @@
  * prints the new firmware's boot lines and answers `flashed <seq> booted|silent` on stdout. Faults
  * belong to the board and keep applying whatever firmware runs.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
+import { spawnTethered } from '../../../core/tether.js';
 import { seededUniform } from '../../../lib/rng.js';
 import { driftLine, faultFor, mangle } from './faults.js';
 import { SimBoard } from './sim-board.js';
@@ -32,9 +32,10 @@ async function main(): Promise<void> {
   let firmware: () => SimFirmware = () => new SimBoard(config.board, micros);
   let board = firmware();
   const rnd = seededUniform(config.seed);
-  const socat = spawn('socat', [`pty,raw,echo=0,link=${config.hostLink}`, `pty,raw,echo=0,link=${config.boardLink}`], { stdio: 'ignore' });
+  // Tethered: even when this process is SIGKILLed, its socat goes with it (core/tether.ts).
+  const socat = spawnTethered('socat', [`pty,raw,echo=0,link=${config.hostLink}`, `pty,raw,echo=0,link=${config.boardLink}`]);
   const unplug = () => {
-    socat.kill('SIGKILL');
+    socat.kill('SIGTERM');
     process.exit(0);
   };
   socat.on('exit', () => process.exit(0));
