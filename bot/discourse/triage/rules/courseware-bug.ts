@@ -1,7 +1,8 @@
+import type { TriageRule } from '../types.js';
 import { keywordRule } from './keyword-rule.js';
 
 /** Mistakes in the courseware itself: links, slides, typos, wrong or missing files. */
-export default keywordRule({
+const keywords = keywordRule({
   id: 'courseware-bug',
   description: 'reports of broken links, wrong slides/videos, typos or placeholder files in the courseware',
   kind: 'courseware-bug',
@@ -20,3 +21,17 @@ export default keywordRule({
     /\b(slides|readings|other)\/[\w.-]+\.pdf\b|\bnot reachable|\bunreachable\b|\bmissing (slides|pdf|video|reading)/i,
   ],
 });
+
+/** The material named together with a defect, or material that fails as shipped ("fresh copy, first cell"). */
+const rule: TriageRule = {
+  id: 'courseware-bug',
+  description: `${keywords.description}; the material named with a defect, or failing as shipped`,
+  apply(post, ctx) {
+    const votes = keywords.apply(post, ctx);
+    const s = ctx.signals;
+    if (s.material.length && s.defect.length) votes.push({ kind: 'courseware-bug', weight: 1, reason: `courseware-bug: ${s.material[0]} with ${s.defect.map((d) => `"${d}"`).join(', ')}` });
+    if (s.asShipped) votes.push({ kind: 'courseware-bug', weight: 0.8, reason: 'courseware-bug: fails as shipped (fresh copy, nothing changed)' });
+    return votes;
+  },
+};
+export default rule;
