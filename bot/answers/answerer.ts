@@ -12,7 +12,7 @@ import type { Answer, Chunk, Citation, Hit, Retriever, SourceKind } from './type
  * Confidence below which the bot abstains. Calibrated on test/fixtures/answers/dev-questions.jsonl
  * (see BENCHMARKS.md): between the highest unanswerable (≈0.45) and the lowest answerable (≈0.5) dev question.
  */
-export const ABSTAIN_BELOW = 0.45;
+export const ABSTAIN_BELOW = 0.37;
 
 /** Sources that answer a problem or a how-to question. */
 const ENTRY_SOURCES: SourceKind[] = ['faq', 'organizer', 'forum'];
@@ -28,6 +28,17 @@ const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|vide
 /** With a material question the outline wins at this share of the best FAQ score; without, only far ahead. */
 const SYLLABUS_WITH_INTENT = 1.0;
 const SYLLABUS_WITHOUT_INTENT = 3.0;
+
+/**
+ * Questions whose words say which kind of entry answers them: a competition question about int8 wants
+ * the competition's entry, not the conversion how-to that scores a little higher.
+ */
+const TAG_INTENT: [RegExp, string][] = [
+  [/\b(competition|challenge|leaderboard|submit\w*|submission|enter|entries|tinyarena|the arena|quota|rank(ed|ing)?|capstone|preflight|concurso|competencia|competicao|desafio|envio|enviar)\b/i, 'competition'],
+  [/\b(certificate|audit(ing)?|verified|enrol\w*|edx|deadline|forum|discord|course [1-4]|certificado|inscri\w*)\b/i, 'course-logistics'],
+];
+/** An entry of the intended kind goes first when it scores within this share of the best entry. */
+const TAG_RERANK = 0.7;
 
 /** Boards and software the course does not cover: questions centred on them are not the material's to answer. */
 const FOREIGN_HARDWARE = /\b(raspberry ?pi|esp32|esp8266|jetson|stm32|pico\b|rp2040|coral|k210|portenta|teensy|xiao|django|flask|react|angular|wordpress|php|laravel|excel|photoshop|unity|minecraft)\b/i;
@@ -98,13 +109,25 @@ function asSection(h: Hit, lookup: KnowledgeLookup | undefined): Hit {
   return citation ? { ...h, chunk: { ...h.chunk, citation }, item: h.chunk.citation } : h;
 }
 
+/** Put first the best close-scoring entry whose tags match what the question is about. */
+function preferTagged(hits: Hit[], question: string): Hit[] {
+  const first = hits[0];
+  if (!first) return hits;
+  for (const [re, tag] of TAG_INTENT) {
+    if (!re.test(question) || first.chunk.tags.includes(tag)) continue;
+    const better = hits.find((h) => h.score >= TAG_RERANK * first.score && h.chunk.tags.includes(tag));
+    if (better) return [better, ...hits.filter((h) => h !== better)];
+  }
+  return hits;
+}
+
 /**
  * Retrieve for a question: FAQ-like entries and the outline separately, the outline's items counted for
  * their sections; the outline goes first for a question about course material that it matches at least
  * as well, or when it matches far better.
  */
 export function retrieve(retriever: Retriever, question: string, lookup?: KnowledgeLookup): { hits: Hit[]; syllabusFirst: boolean } {
-  const entries = retriever.search(question, { limit: 8, sources: ENTRY_SOURCES });
+  const entries = preferTagged(retriever.search(question, { limit: 8, sources: ENTRY_SOURCES }), question);
   const outline = retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }).map((h) => asSection(h, lookup));
   const f = entries[0]?.score ?? 0;
   const o = outline[0]?.score ?? 0;

@@ -10,6 +10,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../web/context.js';
 import { learnSolution } from './learn.js';
+import { recordSolution } from './learning.js';
 import { verifySignature } from './signature.js';
 
 /** How long delivery ids are remembered (Discourse stops retrying long before). */
@@ -27,6 +28,8 @@ interface PostPayload {
   topic_slug?: string;
   category_slug?: string;
   created_at?: string;
+  /** The author's Discourse trust level (0 = new user). */
+  trust_level?: number;
 }
 
 function isPost(v: unknown): v is PostPayload {
@@ -79,6 +82,8 @@ export function discourseWebhookRoutes(ctx: WebContext): Router {
         return;
       }
       const id = await learnSolution(ctx.services, { topicId: solution.topic_id, topicTitle: solution.topic_title, topicSlug: solution.topic_slug, answer: bodyOf(solution) });
+      // The solved topic is also a labelled example for the triage classifier.
+      await recordSolution(ctx.services, solution.topic_id);
       res.status(200).json({ status: 'learned', id });
       return;
     }
@@ -101,6 +106,7 @@ export function discourseWebhookRoutes(ctx: WebContext): Router {
         url: `${base}/t/${post.topic_slug ?? 'topic'}/${post.topic_id}`,
         categorySlug: post.category_slug ?? null,
         postedAt: post.created_at ? new Date(post.created_at) : new Date(),
+        authorTrustLevel: typeof post.trust_level === 'number' ? post.trust_level : null,
       };
       await db.forumTopic.upsert({ where: { id: post.topic_id }, create: { id: post.topic_id, ...topic }, update: topic });
       await queues.add('triage', { topicId: post.topic_id }, { jobId: `triage-${post.topic_id}-${post.version ?? 1}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
