@@ -40,6 +40,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
     [
       new RegExp(String.raw`\b${MY}\b.{0,40}\b(grade|grades|score|marks?|progress|nota|notas|puntaje|pontuacao|result)\b.{0,60}\b(wrong|incorrect|missing|zero|0 ?/ ?\d+|not (updated|showing|counted|passed|recorded)|still|shows?|says|dikha|errad[ao]|incorrect[ao]|no aparece|nao aparece|lost)`, 'i'),
       new RegExp(String.raw`\b${MY}\b.{0,40}\b(test|quiz|exam|assignment|summative)\b.{0,60}\b(shows?|says|marked|graded|gives?)\b.{0,20}(\b0\b|\bzero\b|\d+ ?/ ?\d+|\bwrong\b|\bincorrect\b|\bfail)`, 'i'),
+      /\b(grade|grades|score|progress|marks?)\b.{0,30}\b(not (updated|showing|counted|recorded)|is wrong|are wrong|incorrect|missing|should be \d)/i,
       /\b(not passed|regrade|re-?grade|lost points|fix my (score|grade)|marks the right (option|answer) as wrong|grading (is )?wrong|recalificar|revisar mi nota|revisar minha nota)\b/i,
       /\b(extend|extension|postpone|more time)\b.{0,40}\b(due date|deadline|test|exam|quiz)\b|\b(prorroga|extender el plazo|prorrogar|estender o prazo)\b/i,
     ],
@@ -89,6 +90,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(when|cuando|quando|kab)\b.{0,40}\b(next|proxim[ao]|siguiente|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|batch)\b/i,
       /\b(any plans|are there plans|is there a plan|will there be|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
       /\bshould i wait before buying\b/i,
+      /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|is there going to be|are there going to be|going to (release|launch|open) (a|an|another|the next))\b/i,
+      /\b(when|cuando|quando|kab)\b.{0,30}\b(new|next|another|nuev[ao]|nov[ao]|proxim[ao]|agla|agli)\b/i,
     ],
   ],
   [
@@ -98,6 +101,9 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(esp8266|esp32(-cam|-s3)?|jetson|stm32\w*|nucleo|raspberry ?pi|rpi ?[345]|pico|rp2040|k210|coral (usb|dev|tpu|accelerator)|arduino uno|uno r4)\b/i,
       /\bnvidia\b.{0,20}\b(server|card|desktop|driver|rtx|gtx)\b|\b(server|servidor)\b.{0,20}\b(gpu|nvidia)\b/i,
       /\b(homework|assignment|project|tarea|trabalho|tarefa)\b.{0,40}\b(for my|de mi|do meu|mere|my college|my university|my class|dsp|due tomorrow)\b|\b(college|university|uni) project\b|\b(solve|do|write) my (homework|assignment)\b|\bpura code de do\b/i,
+      /\b(coursera|udemy|udacity|fast\.?ai|cs229|cs231n|my (other|university|college|school) (course|class|exam)|another (course|mooc))\b.{0,60}\b(assignment|homework|quiz|exam|problem|question|help|solve)\b/i,
+      /\b(my|mi|meu|minha|mera) ([\w-]+ )?(phone|iphone|android|smartphone|tablet|ipad|laptop|pc|computer|printer|router|tv|car|smartwatch|headphones|speaker|drone|3d printer|vacuum|celular|telefone|computador|impresora)\b[^.\n]{0,30}\b(won'?t|doesn'?t|not|broken|stopped|keeps|error|no (enciende|funciona|conecta)|nao (liga|funciona|conecta))\b/i,
+      /\b(accredit\w*|university credits?|academic credits?|college credits?|ects|transfer credits?|creditos universitarios|creditos academicos)\b/i,
       /\b(visa|letter from harvard|official letter|credit at my university|write to my dean|transcript|recommendation letter|carta oficial)\b/i,
     ],
   ],
@@ -113,9 +119,56 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
 ];
 
 /** General questions about how something works are the material's (they mention no personal case). */
-const GENERAL = /\b(can i get|do i get|is there|how do i get|how to get|do you offer|does the course offer|se puede|puedo obtener|posso obter|is it possible to get)\b.{0,40}\b(certificate|certificado|financial (aid|assistance)|audit)\b|\bif i audit\b|\bcertificate milega\b|\bmilega ya nahi\b|\b(instead of|en lugar de|em vez de|no lugar de|se labs kar sakta)\b/i;
+const GENERAL = /\b(can i (still |also |even )?get|do i (still )?get|will i (still )?get|is there|how do i get|how to get|do you offer|does the course offer|se puede|puedo (obtener|tener|recibir|sacar)|posso (pegar|obter|ter|receber)|is it possible to get)\b.{0,40}\b(certificate|certificado|financial (aid|assistance)|audit)\b|\bif i audit\b|\bcertificate milega\b|\bmilega ya nahi\b|\b(instead of|en lugar de|em vez de|no lugar de|se labs kar sakta)\b/i;
+/** The course's own kit and library: a post about them that mentions another board is still a course post. */
+const COURSE_KIT = /\b(nano 33|ble sense|harvard_tinymlx|tinyml kit|tiny machine learning kit|arduino_tensorflowlite|person_detection|micro_speech|magic_wand)\b/i;
+
 /** Boards named only to ask whether they can replace the course kit: the kit FAQ answers that. */
 const KIT_QUESTION = /\b(instead|substitut\w*|supported|compatible|use (an? )?\w+ (for|in) the (labs?|course)|en lugar|en vez|em vez|no lugar|labs? kar sakta|for the labs)\b/i;
+
+/**
+ * The general shape of a personal case, whatever its wording: the asker (first person), an
+ * administrative subject (a grade, a certificate, an account, a payment, their own data) and a problem
+ * or a request to change something. Patterns above catch the common phrasings; this catches the rest.
+ */
+const FIRST_PERSON = /\b(i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|mi|mis|yo|meu|minha|meus|minhas|eu|mera|meri|mere|maine|mujhe|hamara|hum)\b|\b(termine|pague|paguei|esqueci|olvide|perdi|recebi|recibi|fiz|hice|complete|terminei)\b/;
+/** Subjects only staff can act on; `pronoun` false: the subject is personal enough without "my". */
+const SUBJECTS: [HandoverReason, RegExp, boolean][] = [
+  ['certificate', /\b(certificates?|cert|certificado|certificados|diploma|credential)\b/, false],
+  ['payment', /\b(paid|payment|payments|charged|charge (me|my card)|chargeback|refund\w*|money|fees?|invoice|receipt|billing|bill|discount|coupon|voucher|scholarship|subscription|purchased?|bought|credit card|debit card|paypal|upi|pix|pago|pague|paguei|pagamento|pagar|cobr\w+|reembols\w+|dinero|dinheiro|paisa|paise|rupees)\b/, false],
+  ['account', /\b(account|accounts|log ?in|login|sign ?in|password|e-?mail address|my e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|recovery e-?mail|cuenta|conta|contrasena|senha|correo)\b/, false],
+  ['grades', /\b(grades?|graded|grading|marks|points|progress( page| bar)?|not passed|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo)\b/, true],
+];
+const PROBLEM = /\b(wrong|incorrect|missing|never|still|yet|can'?t|cannot|couldn'?t|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not (working|showing|shown|updated|received|arrived|counted|recorded|visible|accepted)|error|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|nahi|nao|no llega|sigue|todavia|ainda|ya no|errad\w*|gayab|back|even though|but i (finished|completed|did|submitted|passed|answered))\b|\b(says|shows) \d+ ?%/;
+/** Words of the course's technical subjects: a "score" or "progress" there is a model's, not a grade. */
+const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram)\b/;
+/** A request about one's own data. */
+const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
+/** Plans: the course, its labs or challenges later, or a course number beyond the four. */
+const FUTURE_PLANS = /\b(course|curso|labs?|challenge|competition|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|platform|arena)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
+/** Homework or exams of another class. */
+const OTHER_HOMEWORK = /\b(my|mi|meu|minha|mera|meri)\b[\w ]{0,30}\b(homework|assignment|tarea|tarefa|project|exam)\b.{0,40}\b(due|tomorrow|friday|monday|next week|manana|amanha)\b|\bhelp (me )?with my\b[\w ]{0,30}\bhomework\b/;
+const COURSE_WORDS = /\b(kws|vww|colab|anomaly|tinyml|magic wand|keyword|person detection|course \d|the course|lab|labs)\b/;
+
+/** Longer than this, a text is a forum post with a story and logs: only the specific patterns apply. */
+const SHORT_QUESTION_WORDS = 45;
+
+function personalCase(q: string): HandoverReason | null {
+  if (DATA_REQUEST.test(q)) return 'personal-data';
+  if ((q.match(/\S+/g) ?? []).length > SHORT_QUESTION_WORDS) return null;
+  if (FUTURE_PLANS.test(q)) return 'unannounced-plans';
+  if (OTHER_HOMEWORK.test(q) && !COURSE_WORDS.test(q)) return 'outside-course';
+  if (!PROBLEM.test(q) || GENERAL.test(q)) return null;
+  const mine = FIRST_PERSON.test(q);
+  for (const [reason, re, pronoun] of SUBJECTS) {
+    if (!re.test(q) || (pronoun && !mine)) continue;
+    if (reason === 'grades' && TECHNICAL.test(q)) continue;
+    // Without "my", only a subject that is never technical (a payment, an account, a certificate).
+    if (!mine && TECHNICAL.test(q)) continue;
+    return reason;
+  }
+  return null;
+}
 
 /** The reason a question needs a person, or null when the course material should answer it. */
 export function needsPerson(question: string): HandoverReason | null {
@@ -123,8 +176,8 @@ export function needsPerson(question: string): HandoverReason | null {
   for (const [reason, res] of PATTERNS) {
     if (!res.some((re) => re.test(q))) continue;
     if ((reason === 'certificate' || reason === 'payment') && GENERAL.test(q) && !/\b(my|mi|meu|minha|still|wrong|anyway)\b/.test(q)) continue;
-    if (reason === 'outside-course' && KIT_QUESTION.test(q) && !/\bfuture\b/.test(q)) continue;
+    if (reason === 'outside-course' && (KIT_QUESTION.test(q) || COURSE_KIT.test(q)) && !/\bfuture\b/.test(q)) continue;
     return reason;
   }
-  return null;
+  return personalCase(q);
 }
