@@ -9,10 +9,10 @@ import { spamEvidence, type ForumSignals } from './signals.js';
 import type { Kind } from './types.js';
 
 /** Bumped whenever features change meaning: a stored model with another version is retrained. */
-export const FEATURE_VERSION = 3;
+export const FEATURE_VERSION = 4;
 
 /** Feature families (for experiments). */
-export const FEATURE_FLAGS = { expand: true, chars: false, sections: false, words: true, ruleScale: 2 };
+export const FEATURE_FLAGS = { expand: true, chars: false, sections: false, words: true, ruleScale: 1, titles: true, faqId: false, signalScale: 1 };
 
 /** Everything features are computed from (built once per post by classify.ts). */
 export interface PostAnalysis {
@@ -41,7 +41,7 @@ export function featuresOf(a: PostAnalysis): Map<string, number> {
   const x = new Map<string, number>([['bias', 1]]);
   const title = textTerms(a.title);
   const body = textTerms(a.body);
-  if (FEATURE_FLAGS.words) for (const t of title) x.set(`t:${t}`, 1 / Math.sqrt(title.length));
+  if (FEATURE_FLAGS.words && FEATURE_FLAGS.titles) for (const t of title) x.set(`t:${t}`, 1 / Math.sqrt(title.length));
   const all = new Set([...title, ...body]);
   const norm = 1 / Math.sqrt(all.size || 1);
   if (FEATURE_FLAGS.words) for (const t of all) x.set(`w:${t}`, norm);
@@ -60,7 +60,7 @@ export function featuresOf(a: PostAnalysis): Map<string, number> {
 
   const s = a.signals;
   const set = (k: string, v: number) => {
-    if (v) x.set(`s:${k}`, v);
+    if (v) x.set(`s:${k}`, v * FEATURE_FLAGS.signalScale);
   };
   set('links', Math.min(3, s.links) / 3);
   set('foreign-domain', Math.min(2, s.foreignDomains.length) / 2);
@@ -95,7 +95,7 @@ export function featuresOf(a: PostAnalysis): Map<string, number> {
   const top = a.hits[0];
   if (top && !a.abstained) {
     for (const t of top.chunk.tags) x.set(`q:tag:${t}`, a.confidence);
-    x.set(`q:id:${top.chunk.citation.id}`, a.confidence);
+    if (FEATURE_FLAGS.faqId) x.set(`q:id:${top.chunk.citation.id}`, a.confidence);
   }
   return x;
 }

@@ -77,7 +77,21 @@ export interface SectionEvidence {
 export function sectionEvidence(kb: KnowledgeBase, text: string, faqHits: Hit[], confidence: number): SectionEvidence {
   const idx = syllabusIndex(kb);
   const folded = ` ${normTitle(text)} `;
-  const quoted = idx.titles.filter(([t]) => folded.includes(` ${t} `)).sort((a, b) => b[0].length - a[0].length)[0]?.[1] ?? null;
+  // A title quoted exactly, else nearly (learners drop or change a word): most of its words, in a title of 3+ content words.
+  let quoted = idx.titles.filter(([t]) => folded.includes(` ${t} `)).sort((a, b) => b[0].length - a[0].length)[0]?.[1] ?? null;
+  if (!quoted) {
+    const words = new Set(folded.split(' '));
+    let best = 0;
+    for (const [t, section] of idx.titles) {
+      const content = t.split(' ').filter((w) => w.length > 3);
+      if (content.length < 3) continue;
+      const share = content.filter((w) => words.has(w)).length / content.length;
+      if (share >= 0.8 && share * content.length > best) {
+        best = share * content.length;
+        quoted = section;
+      }
+    }
+  }
   return {
     explicit: explicitSection(text, idx)?.section ?? null,
     quoted,

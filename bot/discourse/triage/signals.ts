@@ -90,6 +90,7 @@ const MONEY = [
   /\b(per|a|\/)\s?(day|week|month|hr|hour)\b.{0,20}\b(paid|payment|salary)|\b(salary|payment) (daily|weekly)|\bdaily payment/i,
 ];
 const URGENCY = [
+  /\b(now|today|tonight|asap)!|!{2,}|\b(hurry|limited|exclusive|guaranteed|urgent|instant)\b.{0,20}!/i,
   /\b(limited (time|offer|stock|seats|places|spots)|only \d+ (left|places|spots|seats)|ends (tonight|today|soon)|hurry|act now|don'?t miss|before it'?s (gone|taken down|removed))\b/i,
   /\b(cupos limitados|[uú]ltimas vagas|vagas limitadas|por tempo limitado|oferta (limitada|v[aá]lida)|seats limited|jaldi karo|abhi join)\b/i,
   /\b(today only|last chance|instant(ly)? delivery|in \d+ (hours|days|minutes) guaranteed|24\/7 support|24x7)\b/i,
@@ -103,13 +104,18 @@ const PROMOTION = [
   /\b(crack(ed)?|keygen|full version|nulled|serial key)\b/i,
   /\b(hire|hiring|recruit(ing)?|job offer|vacanc(y|ies)|registration fee)\b/i,
   /\b(casino|betting|apuestas|loans?|pr[eé]stamos?|viagra|keto|weight loss|belly fat|love problem|astrolog\w*|packers and movers|seo services?|rank #?1|escort)\b/i,
-  /\b(giveaway|free (gift|kit|ebook|pdf|download)|claim (your|it)|survey to unlock|click (here|the link)|link (in|na) (bio|description)|visit (us|our))\b/i,
+  /\b(giveaway|free (gift|kit|ebook|pdf|download|trial|consultation|quote)|claim (your|it)|survey to unlock|click (here|the link|below)|link (in|na) (bio|description)|visit (us|our|my))\b/i,
+  // A company speaking: "we offer", "our services", "our clients".
+  /\b(we (offer|provide|sell|deliver|specialize|specialise|guarantee|are (a|an) (leading|top|professional|trusted))|our (services|agency|company|experts|clients|customers|products|packages|prices|team of)|ofrecemos|nuestros servicios|oferecemos|nossos servicos)\b/i,
+  /\b(best|top|cheapest|lowest|leading|trusted|affordable|premium|certified|professional) (price|prices|rates|service|services|quality|company|agency|provider|deals?|offers?|experts?)\b/i,
+  /\b(sign up|register|join|subscribe|enroll|inscreva-se|inscribete|registrate) (now|today|free|for free|here|below)\b|\b(earn|make|ganar|ganhar) (money|\$|cash|dinero|dinheiro|\d)/i,
+  /[?&](ref|aff|affiliate|utm_source|tag|refcode|invite)=|\baffiliate\b|\breferral (link|code)\b/i,
 ];
 const CONTACT = [/\b(whats ?app|telegram|t\.me\/|skype|wechat|signal app|viber|dm me|inbox me|escr[ií]beme|escr[ií]benos|chama no|call (now|us|me))\b/i, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i];
 const PHONE = /(?<![\w.])(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?){2,4}\d{2,5}(?![\w.])/g;
 
 /** Boards, devices and tools the course does not use (its kit is the Arduino Nano 33 BLE Sense). */
-const FOREIGN_HARDWARE = /\b(esp32(-s3)?|esp8266|esp-idf|jetson|coral|raspberry ?pi|rpi ?\d|pico\b|rp2040|stm32|nucleo|nicla|portenta|xiao|uno r4|arduino uno|uno clon|\buno\b|mega 2560|teensy|k210|maixduino|pixel \d|iphone|android phone|smartwatch|alexa|google home|home assistant|playstation|xbox|gaming pc|graphics card|rtx ?\d{4}|ch340|avrdude|atmega|attiny|pynq|fpga|beaglebone|micro:bit|microbit)\b/gi;
+const FOREIGN_HARDWARE = /\b(esp32(-s3|-cam|-c3)?|esp8266|esp-idf|jetson|coral|raspberry ?pi|rpi ?\d|pico\b|rp2040|stm32\w*|nucleo|nrf52\w*|nicla|portenta|xiao|uno r4|arduino uno|uno clon\w*|\buno\b|nano every|nano rp2040|mega 2560|arduino mega|teensy|k210|maixduino|m5stack|particle|sipeed|kendryte|pixel \d|iphone|android phone|samsung|smartwatch|alexa|google home|home assistant|playstation|xbox|gaming pc|graphics card|gpu for gaming|rtx ?\d{4}|gtx ?\d{3,4}|ch340|avrdude|atmega\w*|attiny\w*|pynq|fpga|beaglebone|micro:bit|microbit|3d printer|drone|robot vacuum|oscilloscope|multimeter)\b/gi;
 const NOT_COURSE_BOARD = /\b(not (the|our) (course|kit) board|not the course|no es (la placa|el kit) del curso|no es del curso|n[aã]o [eé] (a placa|o kit|do curso)|other than the (course|kit)|(another|different|other) (board|project|course|class)|side project|own project|for work|for my (job|work|company)|nahi hai course)\b/i;
 const SOCIAL = [
   /\b(meetup|meet-?up|summit|conference|conf\b|expo|embedded world|hackathon|anyone going|alguien va|algu[eé]m vai|koi aa raha|grab a (beer|coffee)|caf[eé] no intervalo|keynote|webinar|talk recordings?)\b/i,
@@ -118,17 +124,22 @@ const SOCIAL = [
   /\b(which (one )?should i buy|worth (it|buying)|budget (is|of|around)|price (matters|here)|recommend (a|me|some)|recomiendan|recomendam|vale a pena|best \w+ for a beginner|soldering iron|books? (on|about|de))\b/i,
   /\b(homework|my (python|java|math|calculus) class|university assignment|another (course|class))\b/i,
   /\b(chatgpt|openai|llms?|gpt-?\d|stable diffusion)\b/i,
+  /\b(coursera|udemy|udacity|fast\.?ai|deeplearning\.ai|andrew ng|kaggle competition|cs229|cs231n|another course|other courses?|master'?s (degree|program)|phd|grad school|bootcamp)\b/i,
+  /\b(podcasts?|youtube channels?|favou?rite \w+|recommendations?|book recommendations?|what do you (all )?(think|use|listen)|anyone else (watch|read|listen)\w*)\b/i,
+  /\b(anyone (here )?(from|in|going|attending|interested)|meet (up|in person)|networking|let'?s connect|study (group|buddy|partner)|introduce myself|hello everyone,? i'?m|shout ?out|congrats|happy (new year|holidays|birthday)|thank you all)\b/i,
 ];
 const MATERIAL = [
-  /\b(slides?|slide deck|deck|reading|pdf|video|screencast|lecture|caption|captions|subtitles?|legendas?|subt[ií]tulos|transcript|outline|syllabus|quiz|formative|summative|assignment|courseware|course page|item title|module)\b/i,
-  /\b(colab|notebook|example sketch|library example|the example)\b/i,
+  /\b(slides?|slide deck|deck|reading|readings|pdf|video|videos|screencast|lecture|caption|captions|subtitles?|legendas?|subt[ií]tulos|transcript|outline|syllabus|quiz|quizzes|formative|summative|exam question|question \d+|answer key|assignment|courseware|course page|item|item title|module|unit|diagrams?|figure|table|equation|formula|diapositivas?|lectura|leitura|v[ií]deo|cuestionario|question[aá]rio)\b/i,
+  /\b(colab|notebook|ipynb|example sketch|library example|the example|provided code|starter code|solution (notebook|pdf|file)|github repo|course repo)\b/i,
 ];
 const DEFECT = [
+  /\b(says|states|claims|shows|reads|lists|uses)\b.{0,60}\bbut\b.{0,60}\b(actually|really|should|is|are|the (paper|docs?|notebook|code|video|slide))\b|\b(doesn'?t|does not|don'?t|do not) match\b|\bmismatch\w*|\binconsistent\b|\b(labels?|answers?|options?|names?|captions?|axes) (are |were |is )?(swapped|reversed|switched|mixed up|flipped|backwards)\b|\bmarked (as )?(wrong|incorrect|correct)\b|\b(accepted|correct|right) answer is (wrong|marked)|\berrata\b|\berror tipogr\w+|\berro de digita\w+/i,
+  /\b(no longer (available|exists|works|supported)|removed in|doesn'?t exist anymore|was (removed|renamed|moved|deprecated)|pinned (to|version)|could not find a version|no matching distribution|modulenotfounderror|has no attribute|deprecated\b|old version of|out of date|obsolete|link (is )?(dead|broken|wrong)|leads to|redirects to|goes to (the )?(wrong|same|another|old|a different)|(silent|muted|black screen|no picture|cut(s)? off|ends abruptly|stops at))\b/i,
   /\b(typo|misspel\w*|spelling|should (be|say|read)|instead of|contradict\w*|wrong (answer|key|label|link|file|video|slides?|pdf|number|units?|title|order)|swapped|mislabel\w*|trocad[oa]s|cambiad[oa]s|incorrect)\b/i,
   /\b(404|not found|broken (link|markdown)|dead link|placeholder|todo\.pdf|private video|video (is )?(private|unavailable)|unavailable|blank (page|pages)|is empty|empty (page|widget)|no (sound|audio)|out of sync|sem [aá]udio|sin (audio|sonido))\b/i,
   /\b(same (pdf|video|deck|slides|one) as|plays the|opens the (wrong|same)|points to (the )?(wrong|same)|links? to (the )?(wrong|same|another)|abre (o|el) (mesmo|otro|outro)|outdated|still says|still tells|no longer (exists|works)|deprecated)\b/i,
 ];
-const AS_SHIPPED = /\b(fresh copy|nothing changed|without (changing|editing) anything|unmodified|provided (test )?cell|as provided|straight from the (course|repo)|c[oó]pia nova|copia nueva|sin cambiar nada|sem mudar nada)\b/i;
+const AS_SHIPPED = /\b(fresh copy|clean copy|brand.new copy|new copy|nothing changed|without (changing|editing|touching|modifying) anything|didn'?t (change|touch|modify|edit) anything|haven'?t (changed|touched|modified|edited) anything|unmodified|untouched|provided (test |check )?(cell|code)|as provided|as is|straight from the (course|repo|link)|opened (it )?from the (course|outline|link)|run all|first cell|c[oó]pia nova|copia nueva|sin cambiar nada|sem mudar nada|sem alterar nada)\b/i;
 
 /** Normalised sentences of a text, for repetition checks. */
 function sentences(text: string): string[] {

@@ -30,7 +30,11 @@ const rule: TriageRule = {
     const votes = keywords.apply(post, ctx);
     const s = ctx.signals;
     if (s.material.length && s.defect.length) votes.push({ kind: 'courseware-bug', weight: 1, reason: `courseware-bug: ${s.material[0]} with ${s.defect.map((d) => `"${d}"`).join(', ')}` });
-    if (s.asShipped) votes.push({ kind: 'courseware-bug', weight: 0.8, reason: 'courseware-bug: fails as shipped (fresh copy, nothing changed)' });
+    // Material that fails as shipped (a fresh copy, nothing changed) with an error is the material's bug, not the learner's.
+    if (s.asShipped) {
+      const failing = /\b(error|errors|fails?|failed|crash\w*|exception|traceback|not found|no matching|could not)\b/i.test(ctx.text);
+      votes.push({ kind: 'courseware-bug', weight: failing ? 1.6 : 0.8, reason: `courseware-bug: fails as shipped (fresh copy, nothing changed)${failing ? ' with an error' : ''}` });
+    }
     return votes;
   },
 };
