@@ -119,7 +119,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
 ];
 
 /** General questions about how something works are the material's (they mention no personal case). */
-const GENERAL = /\b(can i (still |also |even )?get|do i (still )?get|will i (still )?get|is there|how do i get|how to get|do you offer|does the course offer|se puede|puedo (obtener|tener|recibir|sacar)|posso (pegar|obter|ter|receber)|is it possible to get)\b.{0,40}\b(certificate|certificado|financial (aid|assistance)|audit)\b|\bif i audit\b|\bcertificate milega\b|\bmilega ya nahi\b|\b(instead of|en lugar de|em vez de|no lugar de|se labs kar sakta)\b/i;
+const GENERAL = /\b(can (i|we) (post|share|discuss|ask|use|talk)|can i (still |also |even )?get|do i (still )?get|will i (still )?get|is there|how do i get|how to get|do you offer|does the course offer|se puede|puedo (obtener|tener|recibir|sacar)|posso (pegar|obter|ter|receber)|is it possible to get)\b.{0,40}\b(certificate|certificado|financial (aid|assistance)|audit)\b|\bif i audit\b|\bcertificate milega\b|\bmilega ya nahi\b|\b(instead of|en lugar de|em vez de|no lugar de|se labs kar sakta)\b/i;
 /** The course's own kit and library: a post about them that mentions another board is still a course post. */
 const COURSE_KIT = /\b(nano 33|ble sense|harvard_tinymlx|tinyml kit|tiny machine learning kit|arduino_tensorflowlite|person_detection|micro_speech|magic_wand)\b/i;
 
@@ -131,19 +131,29 @@ const KIT_QUESTION = /\b(instead|substitut\w*|supported|compatible|use (an? )?\w
  * administrative subject (a grade, a certificate, an account, a payment, their own data) and a problem
  * or a request to change something. Patterns above catch the common phrasings; this catches the rest.
  */
-const FIRST_PERSON = /\b(i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|mi|mis|yo|meu|minha|meus|minhas|eu|mera|meri|mere|maine|mujhe|hamara|hum)\b|\b(termine|pague|paguei|esqueci|olvide|perdi|recebi|recibi|fiz|hice|complete|terminei)\b/;
-/** Subjects only staff can act on; `pronoun` false: the subject is personal enough without "my". */
-const SUBJECTS: [HandoverReason, RegExp, boolean][] = [
-  ['certificate', /\b(certificates?|cert|certificado|certificados|diploma|credential)\b/, false],
-  ['payment', /\b(paid|payment|payments|charged|charge (me|my card)|chargeback|refund\w*|money|fees?|invoice|receipt|billing|bill|discount|coupon|voucher|scholarship|subscription|purchased?|bought|credit card|debit card|paypal|upi|pix|pago|pague|paguei|pagamento|pagar|cobr\w+|reembols\w+|dinero|dinheiro|paisa|paise|rupees)\b/, false],
-  ['account', /\b(account|accounts|log ?in|login|sign ?in|password|e-?mail address|my e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|recovery e-?mail|cuenta|conta|contrasena|senha|correo)\b/, false],
-  ['grades', /\b(grades?|graded|grading|marks|points|progress( page| bar)?|not passed|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo)\b/, true],
+const FIRST_PERSON = /\b(i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|mi|mis|yo|meu|minha|meus|minhas|eu|mera|meri|mere|maine|mujhe|hamara|hum)\b|\b(termine|pague|paguei|esqueci|olvide|perdi|recebi|recibi|fiz|hice|complete|terminei|marquei|marque|conclui|sigo)\b/;
+/** "my …" right before a noun. */
+const POSSESSIVE = String.raw`\b(my|mi|mis|meu|minha|meus|minhas|mera|meri|mere|our|your)\b(\s+[\w-]+){0,2}\s+`;
+/** Subjects only staff can act on, most specific first. */
+const SUBJECTS: [HandoverReason, RegExp][] = [
+  ['certificate', /\b(certificates?|cert|certificado|certificados|diploma|credential)\b/],
+  ['payment', /\b(paid|payment|payments|charged|charge (me|my card)|chargeback|refund\w*|money|fees?|invoice|receipt|billing|discount|coupon|voucher|scholarship|subscription|purchased?|bought|credit card|debit card|paypal|upi|pix|pago|pague|paguei|pagamento|pagar|cobr\w+|reembols\w+|dinero|dinheiro|paisa|paise|rupees|vat)\b/],
+  ['personal-data', /\b(my (personal )?(data|information|info|details|photo|picture|face|voice recordings?|address|phone number|username|user name|real name|full name)|anonymi[sz]\w+|dados pessoais|datos personales)\b/],
+  ['account', /\b(accounts?|log ?in|login|sign ?in|signed up|password|e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|cuenta|conta|contrasena|senha|correo|access to (it|my|the platform|edx))\b/],
+  ['grades', /\b(grades?|graded|grading|marks|progress( page| bar)?|dashboard|results?|not passed|failed (course|the course)|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo|score)\b/],
 ];
-const PROBLEM = /\b(wrong|incorrect|missing|never|still|yet|can'?t|cannot|couldn'?t|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not (working|showing|shown|updated|received|arrived|counted|recorded|visible|accepted)|error|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|nahi|nao|no llega|sigue|todavia|ainda|ya no|errad\w*|gayab|back|even though|but i (finished|completed|did|submitted|passed|answered))\b|\b(says|shows) \d+ ?%/;
-/** Words of the course's technical subjects: a "score" or "progress" there is a model's, not a grade. */
-const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram)\b/;
+const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta|never|still|yet|can'?t|cannot|couldn'?t|unable|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not|no se|no me|nao|nahi|error|problem|issue|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|sigue|sigo|todavia|ainda|ya no|gayab|where is my|where'?s my|merge|recover|reset|transfer|anonymi[sz]\w*|even though|but i (finished|completed|did|submitted|passed|answered|got))\b|\b(says|shows) \d+ ?%/;
+/** Words of the course's technical subjects: a "score" or "result" there is a model's, not a grade. */
+const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram|serial|port|upload|library|ide|float|int8)\b/;
 /** A request about one's own data. */
-const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
+const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
+/** Requests only staff can act on, however worded. */
+const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
+  ['other', /\b(rude|harass\w*|abus\w*|threat\w*|bully\w*|stalk\w*|insult\w*)\b.{0,40}\b(me|dms?|messages?)\b|\bsending me\b.{0,20}\b(dms?|messages?)\b/],
+  ['outside-course', /\b(letter|proof of completion|confirmation|transcript|reference)\b.{0,50}\b(employer|company|boss|university|visa|embassy|hr)\b|\b(write|send|give) me a (letter|reference)\b/],
+  ['unannounced-plans', /\b(open|start|run|offered|available)\b.{0,15}\b(again|next)\b|\b(planning|plans?) (a|an|to|for)\b.{0,40}\b(course|program|programme|masters|degree|challenge|competition|kit|version)\b|\bnext (run|intake|enrol\w*|enrollment|semester|cohort)\b/],
+];
+
 /** Plans: the course, its labs or challenges later, or a course number beyond the four. */
 const FUTURE_PLANS = /\b(course|curso|labs?|challenge|competition|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|platform|arena)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
 /** Homework or exams of another class. */
@@ -158,13 +168,18 @@ function personalCase(q: string): HandoverReason | null {
   if ((q.match(/\S+/g) ?? []).length > SHORT_QUESTION_WORDS) return null;
   if (FUTURE_PLANS.test(q)) return 'unannounced-plans';
   if (OTHER_HOMEWORK.test(q) && !COURSE_WORDS.test(q)) return 'outside-course';
-  if (!PROBLEM.test(q) || GENERAL.test(q)) return null;
-  const mine = FIRST_PERSON.test(q);
-  for (const [reason, re, pronoun] of SUBJECTS) {
-    if (!re.test(q) || (pronoun && !mine)) continue;
-    if (reason === 'grades' && TECHNICAL.test(q)) continue;
-    // Without "my", only a subject that is never technical (a payment, an account, a certificate).
-    if (!mine && TECHNICAL.test(q)) continue;
+  for (const [reason, re] of STAFF_REQUESTS) if (re.test(q) && !TECHNICAL.test(q)) return reason;
+  const technical = TECHNICAL.test(q);
+  for (const [reason, re] of SUBJECTS) {
+    const m = re.exec(q);
+    if (!m) continue;
+    // "my certificate", "mera naam" … "certificate": the asker's own record.
+    const owned = new RegExp(`${POSSESSIVE}${m[0]}`).test(q) || new RegExp(`\\b${m[0]}\\b.{0,30}\\b(mera|meri|mere|my|mi|meu|minha)\\b`).test(q);
+    // Hindi-English and Spanish/Portuguese often drop the pronoun: a grade word with a problem is enough.
+    const problem = PROBLEM.test(q) && (FIRST_PERSON.test(q) || (reason === 'grades' && /\b(exam|exams|quiz|grade|grades|nota|notas|calificacion\w*|marks)\b/.test(q)));
+    if (!owned && !problem && !(PROBLEM.test(q) && reason !== 'grades')) continue;
+    if (GENERAL.test(q) && !owned) continue;
+    if (technical && (reason === 'grades' || reason === 'account' || !owned)) continue;
     return reason;
   }
   return null;

@@ -83,7 +83,11 @@ export function featuresOf(a: PostAnalysis): Map<string, number> {
   set('material-defect', s.material.length && s.defect.length ? 1 : 0);
   set('as-shipped', s.asShipped ? 1 : 0);
   set('shouting', Math.min(1, s.shouting / 10));
-  set('spam-score', Math.min(1, Math.max(0, spamEvidence(s).score) / 4));
+  const spamScore = Math.max(0, spamEvidence(s).score);
+  set('spam-score', Math.min(1, spamScore / 4));
+  set('spam-strong', spamScore >= 2 ? 1 : 0);
+  set('outside-download', s.outsideDownload ? 1 : 0);
+  set('cheating', s.cheating ? 1 : 0);
   set('code', /```|^\s{4}\S/m.test(a.body) ? 1 : 0);
   set('error-line', /\b(error|exception|traceback|failed|fatal)\b/i.test(a.body) ? 1 : 0);
 

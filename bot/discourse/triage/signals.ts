@@ -51,6 +51,10 @@ export interface ForumSignals {
   asShipped: boolean;
   /** Exclamation marks and all-caps words per 100 words. */
   shouting: number;
+  /** An executable or installer to download from an outside site (phishing "fix" tools). */
+  outsideDownload: boolean;
+  /** Selling answers, certificates or written assignments. */
+  cheating: string | null;
 }
 
 /** Sites a course post links to without being spam (the course's own hosts are added from the material). */
@@ -100,8 +104,8 @@ const PROMOTION = [
   /\b(followers|seguidores|likes|curtidas|backlinks|subscribers|views)\b/i,
   /\b(discount|coupon|promo code|use (my )?code|c[oó]digo (de )?(convite|descuento)|\d{1,2} ?% off|cheap(est)?|barato|baratos|affordable|best price|free shipping|env[ií]o gratis|frete gr[aá]tis)\b/i,
   /\b(100 ?% (genuine|guaranteed|working|natural|real|legit)|guaranteed|garantizad[ao]|garantid[ao]|money.?back|no (experience|interview|investment|diet)|sem investimento|work from home|ghar baithe|from home)\b/i,
-  /\b(answer (bank|key|dump)s?|all (the )?(quiz|exam|test) answers|solutions? (for|to) all|(assignment|homework|essay|thesis|tesis|monograf[ií]as?) (help|service|writing)|we (write|do) your|hacemos tu|redactamos)\b/i,
-  /\b(crack(ed)?|keygen|full version|nulled|serial key)\b/i,
+  /\b(answer (bank|key|dump|sheet)s?|leaked|all (the )?(quiz|exam|test) answers|answers (for|to) (every|all)|(small|one-time) fee|for a fee|paid (access|membership)|solutions? (for|to) all|(assignment|homework|essay|thesis|tesis|monograf[ií]as?) (help|service|writing)|we (write|do) your|hacemos tu|redactamos)\b/i,
+  /\b(crack(ed)?|keygen|full version|nulled|serial key|run (it )?as administrator|disable (your )?antivirus)\b/i,
   /\b(hire|hiring|recruit(ing)?|job offer|vacanc(y|ies)|registration fee)\b/i,
   /\b(casino|betting|apuestas|loans?|pr[eé]stamos?|viagra|keto|weight loss|belly fat|love problem|astrolog\w*|packers and movers|seo services?|rank #?1|escort)\b/i,
   /\b(giveaway|free (gift|kit|ebook|pdf|download|trial|consultation|quote)|claim (your|it)|survey to unlock|click (here|the link|below)|link (in|na) (bio|description)|visit (us|our|my))\b/i,
@@ -140,6 +144,9 @@ const DEFECT = [
   /\b(same (pdf|video|deck|slides|one) as|plays the|opens the (wrong|same)|points to (the )?(wrong|same)|links? to (the )?(wrong|same|another)|abre (o|el) (mesmo|otro|outro)|outdated|still says|still tells|no longer (exists|works)|deprecated)\b/i,
 ];
 const AS_SHIPPED = /\b(fresh copy|clean copy|brand.new copy|new copy|nothing changed|without (changing|editing|touching|modifying) anything|didn'?t (change|touch|modify|edit) anything|haven'?t (changed|touched|modified|edited) anything|unmodified|untouched|provided (test |check )?(cell|code)|as provided|as is|straight from the (course|repo|link)|opened (it )?from the (course|outline|link)|run all|first cell|c[oó]pia nova|copia nueva|sin cambiar nada|sem mudar nada|sem alterar nada)\b/i;
+
+/** Offers that sell a way around the course's integrity: answer dumps, fake certificates, essays written for you. */
+const CHEATING = /\b(answer (bank|key|dump|sheet)s?|leaked (answers?|exams?|tests?|questions)|(all|every) (the )?(quiz|exam|test|assignment)s? (answers|solutions|solved)|answers (for|to) (every|all)|certificates?\b.{0,40}\b(without (the )?(exams?|tests?|courses?|studying)|in \d+ (hours|days)|no exams?)|(sem|sin) (estudar|estudiar|provas?|examenes)|we (write|do) your|(essay|thesis|assignment|homework) (help|service|writing|writers)|do (your|the) (assignments?|colab assignments?) for you|plagiarism.free|native writers)\b/i;
 
 /** Normalised sentences of a text, for repetition checks. */
 function sentences(text: string): string[] {
@@ -218,6 +225,8 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     defect: matches(DEFECT, prose),
     asShipped: AS_SHIPPED.test(prose),
     shouting: ((caps + bangs) * 100) / wordsN,
+    cheating: CHEATING.exec(prose)?.[0] ?? null,
+    outsideDownload: foreignDomains.length > 0 && /\.(exe|apk|msi|scr|bat|dmg|pkg)\b|\b(download|install)\b.{0,40}\b(installer|setup|utility|fixer|driver pack|cleaner)\b/i.test(prose),
   };
 }
 
@@ -237,6 +246,8 @@ export function spamEvidence(s: ForumSignals): { score: number; reasons: string[
   if (s.phones) add(0.7, `${s.phones} phone number(s)`);
   if (s.selfRepeat >= 0.3) add(1, `repeats itself (${Math.round(s.selfRepeat * 100)} % of sentences)`);
   if (s.newAccountLink) add(1, "new account's first post, with an outside link");
+  if (s.cheating) add(1.5, `sells a way around the course: "${s.cheating}"`);
+  if (s.outsideDownload) add(1.5, 'an installer or executable to download from an outside site');
   if (s.repeats > 0) add(Math.min(2, s.repeats), `same text as ${s.repeats} earlier topic(s)`);
   if (s.trustLevel !== null && s.trustLevel >= 2) add(-1, `author trust level ${s.trustLevel}`);
   return { score, reasons };
