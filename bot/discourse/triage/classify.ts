@@ -15,6 +15,13 @@ import { KINDS, TAGS, type Kind, type TriageContext, type TriagePost, type Triag
 
 /** Kinds that get no answer (a bug needs a fix, spam and off-topic need nothing). */
 const UNANSWERED: ReadonlySet<Kind> = new Set(['off-topic', 'spam', 'courseware-bug']);
+/**
+ * Independent spam signals (spamEvidence) from which a post is spam whatever its words: on the train split
+ * 26 of 27 spam posts and no other post reach it.
+ */
+export const SPAM_DECIDES = 2;
+/** Courseware-bug rule votes from which a post is a courseware bug (train: 10 of 27 bugs, 1 other post). */
+export const BUG_DECIDES = 1.5;
 /** A duplicate needs a near-certain answer that covers most of the post. */
 const DUPLICATE_CONFIDENCE = 0.94;
 const DUPLICATE_COVERAGE = 0.75;
@@ -148,6 +155,16 @@ export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOpti
     kindConfidence = Math.round(c.probs[kind] * 1000) / 1000;
     evidence.push(...c.evidence);
   } else ({ kind, confidence: kindConfidence } = kindByVotes(a.votes));
+  // Decisive evidence overrides the words: several independent spam signals, or the material named with a defect.
+  const spam = spamEvidence(a.signals).score;
+  if (spam >= SPAM_DECIDES && kind !== 'spam') {
+    evidence.push(`decided by the spam signals (score ${spam.toFixed(1)} ≥ ${SPAM_DECIDES}) over the model's ${kind}`);
+    kind = 'spam';
+    kindConfidence = Math.max(kindConfidence, Math.min(0.99, Math.round((0.6 + spam / 10) * 1000) / 1000));
+  } else if ((a.votes['courseware-bug'] ?? 0) >= BUG_DECIDES && kind !== 'courseware-bug' && kind !== 'spam') {
+    evidence.push(`decided by the courseware-bug rules (votes ${(a.votes['courseware-bug'] ?? 0).toFixed(1)} ≥ ${BUG_DECIDES}) over the model's ${kind}`);
+    kind = 'courseware-bug';
+  }
   if (kind === 'spam') evidence.unshift(...spamEvidence(a.signals).reasons.map((r) => `spam signal: ${r}`));
   const tagVotes = a.tagVotes;
   const scores = a.votes;
