@@ -7,6 +7,7 @@
  * weights with a few passes over the corpus and every moderator example (a moderator's decision weighs
  * more than a corpus post), refits the section ranker, and stores the result.
  */
+import { createHash } from 'node:crypto';
 import type { Services } from '../../core/services.js';
 import type { KnowledgeBase } from '../answers/knowledge-base.js';
 import { analysePost } from './triage/classify.js';
@@ -80,12 +81,22 @@ interface Cached {
   learnedUpTo: number;
 }
 const cache = new WeakMap<Services, Cached>();
-/** Corpus training examples per knowledge base (retrieval over 390 posts costs seconds; do it once). */
-const corpusCache = new WeakMap<KnowledgeBase, TrainingExample[]>();
+/**
+ * Corpus training examples per knowledge-base content (retrieval over 390 posts costs seconds; do it once
+ * per process, also when the knowledge base object is rebuilt with the same material).
+ */
+const corpusCache = new Map<string, TrainingExample[]>();
 
 function corpusExamples(kb: KnowledgeBase): TrainingExample[] {
-  let ex = corpusCache.get(kb);
-  if (!ex) corpusCache.set(kb, (ex = trainingExamples(kb, loadCorpus().posts)));
+  const h = createHash('sha256');
+  for (const c of kb.chunks) h.update(c.key).update('\0').update(c.text).update('\0');
+  const key = h.digest('hex');
+  let ex = corpusCache.get(key);
+  if (!ex) {
+    // One knowledge base is current at a time: drop the analyses made against an older one.
+    corpusCache.clear();
+    corpusCache.set(key, (ex = trainingExamples(kb, loadCorpus().posts)));
+  }
   return ex;
 }
 
