@@ -3,7 +3,7 @@
  * into a proposal (kind, course section, tags, likely duplicate). Pure apart from the knowledge base.
  */
 import { expansionsOf } from '../../answers/glossary.js';
-import { fold, words } from '../../answers/text.js';
+import { words } from '../../answers/text.js';
 import type { KnowledgeBase } from '../../answers/knowledge-base.js';
 import type { Answer } from '../../answers/types.js';
 import type { PostAnalysis } from './features.js';
@@ -173,7 +173,8 @@ export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOpti
   const explicit = explicitSection(full, idx);
   let section: string | null = null;
   if (kind === 'off-topic' || kind === 'spam') section = null;
-  else if (kind === 'course-logistics') section = explicit?.section ?? idx.courses.find(([t]) => fold(full).includes(t))?.[1] ?? null;
+  // Logistics concern the account or the programme, not one unit, unless the post names a place itself.
+  else if (kind === 'course-logistics') section = explicit?.section ?? null;
   // An id written in the post names its place; otherwise the ranker weighs the syllabus and the sources.
   else if (!SECTIONLESS.has(kind)) section = explicit?.section ?? (model?.sections ?? DEFAULT_RANKER).pick(a.sectionEvidence, kind);
 
