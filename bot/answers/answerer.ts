@@ -3,25 +3,42 @@
  * the question to moderators) below a calibrated threshold or when the question is a personal case no
  * course material can settle (billing, account, grades).
  */
+import { needsPerson, WHERE_TO_GO } from './handover.js';
 import { detectLanguage, languageName } from './language.js';
-import type { Answer, Citation, Hit, Retriever, SourceKind } from './types.js';
+import { composeAnswer, entryMarkdown } from './compose.js';
+import type { Answer, Chunk, Citation, Hit, Retriever, SourceKind } from './types.js';
 
 /**
  * Confidence below which the bot abstains. Calibrated on test/fixtures/answers/dev-questions.jsonl
  * (see BENCHMARKS.md): between the highest unanswerable (≈0.45) and the lowest answerable (≈0.5) dev question.
  */
-export const ABSTAIN_BELOW = 0.45;
+export const ABSTAIN_BELOW = 0.37;
 
-/** Sources an answer may cite (items are too small to answer on their own; sections and FAQ are). */
-const ANSWER_SOURCES: SourceKind[] = ['faq', 'organizer', 'forum', 'syllabus-section'];
+/** Sources that answer a problem or a how-to question. */
+const ENTRY_SOURCES: SourceKind[] = ['faq', 'organizer', 'forum'];
+/** The course outline: sections and their items (labs, readings, videos), cited by section. */
+const SYLLABUS_SOURCES: SourceKind[] = ['syllabus-section', 'syllabus-item'];
 
-/** Personal cases: the material cannot answer them and a human must (account, money, grades). */
-const PERSONAL = [
-  /\brefund|\bcharged\b|\bbilling\b|\binvoice|credit card|\bpayment\b|\bpaid (twice|again)/i,
-  /\bpassword\b|locked out|can'?t (log|sign) ?in|\baccount\b.*\b(deleted|hacked|suspended|locked|blocked|merge)|change my (e-?mail|name)/i,
-  /\bmy\b.{0,30}\b(grades?|scores?|marks?)\b.*\b(wrong|missing|incorrect|zero|not (updated|showing|counted))|\bregrade\b|\bgraded (wrong|incorrectly)/i,
-  /\breembolso|\bcobr(o|aron|ado)\b|\bfactura|contrase(n|ñ)a|\bsenha\b|\bmi nota\b|\bminha nota\b|\bcobran(c|ç)a\b|\bpagamento\b|\bpago duplicado/i,
+/**
+ * Questions that ask for a place in the course (a reading, a notebook, a video, "which unit teaches…")
+ * rather than for a fix: their answer is a syllabus section whenever the outline matches about as well
+ * as an FAQ entry.
+ */
+const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|videos|slides?|notebook|colab|exercise|exercises|assignment|labs?|screencast|lecture|material|materials|taught|teach(es)?|talk(s)? about|covers?|covered|section|unit|module|chapter|lesson|course \d|leitura|lectura|v[ií]deo|exerc[ií]cio|ejercicio|laborat[oó]rio|unidad|unidade|kaha|kahan|onde|donde|d[oó]nde|cu[aá]l|qual)\b/i;
+/** With a material question the outline wins at this share of the best FAQ score; without, only far ahead. */
+const SYLLABUS_WITH_INTENT = 1.0;
+const SYLLABUS_WITHOUT_INTENT = 3.0;
+
+/**
+ * Questions whose words say which kind of entry answers them: a competition question about int8 wants
+ * the competition's entry, not the conversion how-to that scores a little higher.
+ */
+const TAG_INTENT: [RegExp, string][] = [
+  [/\b(competition|challenge|leaderboard|submit\w*|submission|enter|entries|tinyarena|the arena|quota|rank(ed|ing)?|capstone|preflight|concurso|competencia|competicao|desafio|envio|enviar)\b/i, 'competition'],
+  [/\b(certificate|audit(ing)?|verified|enrol\w*|edx|deadline|forum|discord|course [1-4]|certificado|inscri\w*)\b/i, 'course-logistics'],
 ];
+/** An entry of the intended kind goes first when it scores within this share of the best entry. */
+const TAG_RERANK = 0.7;
 
 /** Boards and software the course does not cover: questions centred on them are not the material's to answer. */
 const FOREIGN_HARDWARE = /\b(raspberry ?pi|esp32|esp8266|jetson|stm32|pico\b|rp2040|coral|k210|portenta|teensy|xiao|django|flask|react|angular|wordpress|php|laravel|excel|photoshop|unity|minecraft)\b/i;
@@ -39,8 +56,18 @@ const ENGLISH_ONLY: Record<string, string> = {
 
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** What the knowledge base can look up for the answerer (whole entries, section citations). */
+export interface KnowledgeLookup {
+  /** Every chunk of one source id, in order. */
+  chunksOf(id: string): readonly Chunk[];
+  /** The citation of a syllabus section. */
+  sectionCitation(id: string): Citation | undefined;
+}
+
 /** Options for {@link answerQuestion}. */
 export interface AnswerOptions {
+  /** Whole entries and section citations (without it, answers quote the best chunk only). */
+  lookup?: KnowledgeLookup;
   /** Citations to return at most (default 3). */
   maxCitations?: number;
   /** Abstention threshold (default {@link ABSTAIN_BELOW}). */
@@ -74,43 +101,85 @@ export function citationsOf(hits: Hit[], max: number): Citation[] {
   return out;
 }
 
-/** First sentences of a passage, up to about `max` characters, without Markdown noise. */
-function excerpt(text: string, max = 420): string {
-  const flat = text.replace(/```[\s\S]*?```/g, ' ').replace(/\*\*/g, '').replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max);
-  const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('.\n'));
-  return (end > max / 2 ? cut.slice(0, end + 1) : `${cut.trimEnd()}…`).trim();
+/** A syllabus hit as its section (an item stands for the section it belongs to). */
+function asSection(h: Hit, lookup: KnowledgeLookup | undefined): Hit {
+  if (h.chunk.source !== 'syllabus-item') return h;
+  const id = h.chunk.sections[0];
+  const citation = id ? lookup?.sectionCitation(id) : undefined;
+  return citation ? { ...h, chunk: { ...h.chunk, citation }, item: h.chunk.citation } : h;
+}
+
+/** Put first the best close-scoring entry whose tags match what the question is about. */
+function preferTagged(hits: Hit[], question: string): Hit[] {
+  const first = hits[0];
+  if (!first) return hits;
+  for (const [re, tag] of TAG_INTENT) {
+    if (!re.test(question) || first.chunk.tags.includes(tag)) continue;
+    const better = hits.find((h) => h.score >= TAG_RERANK * first.score && h.chunk.tags.includes(tag));
+    if (better) return [better, ...hits.filter((h) => h !== better)];
+  }
+  return hits;
+}
+
+/**
+ * Retrieve for a question: FAQ-like entries and the outline separately, the outline's items counted for
+ * their sections; the outline goes first for a question about course material that it matches at least
+ * as well, or when it matches far better.
+ */
+export function retrieve(retriever: Retriever, question: string, lookup?: KnowledgeLookup): { hits: Hit[]; syllabusFirst: boolean } {
+  const entries = preferTagged(retriever.search(question, { limit: 8, sources: ENTRY_SOURCES }), question);
+  const outline = retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }).map((h) => asSection(h, lookup));
+  const f = entries[0]?.score ?? 0;
+  const o = outline[0]?.score ?? 0;
+  const syllabusFirst = o > 0 && o >= f * (MATERIAL_INTENT.test(question) ? SYLLABUS_WITH_INTENT : SYLLABUS_WITHOUT_INTENT);
+  return { hits: syllabusFirst ? [...outline, ...entries] : [...entries, ...outline], syllabusFirst };
 }
 
 /** Answer one question with the given retriever. Pure apart from the retriever. */
 export function answerQuestion(retriever: Retriever, question: string, opts: AnswerOptions = {}): Answer {
   const language = detectLanguage(question);
+  // Personal cases and plans nobody announced go to people before any retrieval: no FAQ entry settles them.
+  const reason = needsPerson(question);
+  if (reason) {
+    return {
+      answer: `${WHERE_TO_GO[reason]}${language !== 'en' ? ` (The course material only exists in English; you asked in ${languageName(language)}.)` : ''}`,
+      citations: [],
+      confidence: 0,
+      abstained: true,
+      language,
+      needsPerson: reason,
+    };
+  }
   const threshold = opts.abstainBelow ?? ABSTAIN_BELOW;
-  const hits = retriever.search(question, { limit: 8, sources: ANSWER_SOURCES });
+  const { hits } = retrieve(retriever, question, opts.lookup);
   let confidence = confidenceOf(hits, retriever.knownTerms(question));
-  const personal = PERSONAL.some((re) => re.test(question));
-  if (personal) confidence = Math.min(confidence, 0.1);
-  else if (FOREIGN_HARDWARE.test(question) && !COURSE_CONTEXT.test(question)) confidence *= 0.5;
+  if (FOREIGN_HARDWARE.test(question) && !COURSE_CONTEXT.test(question)) confidence *= 0.5;
   confidence = Math.round(confidence * 1000) / 1000;
   const citations = citationsOf(hits, opts.maxCitations ?? 3);
   if (confidence < threshold || !citations.length) {
-    const why = personal ? 'This needs someone who can look at your account or course record' : "I couldn't find this in the course material";
     return {
-      answer: `${why}, so I've flagged it for the moderators.${language !== 'en' ? ` (The course material only exists in English; you asked in ${languageName(language)}.)` : ''}`,
+      answer: `I couldn't find this in the course material, so I've flagged it for the moderators.${language !== 'en' ? ` (The course material only exists in English; you asked in ${languageName(language)}.)` : ''}`,
       // Weak leads still help the moderator who picks it up.
-      citations: personal ? [] : citations,
+      citations,
       confidence,
       abstained: true,
       language,
     };
   }
   const best = hits[0]!.chunk; // citations is non-empty, so hits is too
+  const entry = opts.lookup?.chunksOf(best.citation.id) ?? [best];
+  const body = best.source === 'syllabus-section' || best.source === 'syllabus-item' ? sectionAnswer(best.citation, hits) : composeAnswer(entryMarkdown(entry.length ? entry : [best]), question);
   const lines = [
     ...(language !== 'en' ? [ENGLISH_ONLY[language] ?? `The course material only exists in English (you asked in ${languageName(language)}); this is what it says:`] : []),
     `**${best.citation.title}**`,
-    best.source === 'syllabus-section' ? `This is covered in section ${best.citation.title} of the course.` : excerpt(best.text),
+    body,
     `Sources: ${citations.map((c) => `${c.title} (${c.url})`).join('; ')}`,
   ];
   return { answer: lines.join('\n'), citations, confidence, abstained: false, language };
+}
+
+/** Where the course covers it: the section, and the items of it that matched (with their links). */
+function sectionAnswer(section: Citation, hits: readonly Hit[]): string {
+  const items = hits.filter((h) => h.item && h.chunk.citation.id === section.id).slice(0, 3).map((h) => `- ${h.item!.title} (${h.item!.url})`);
+  return [`This is covered in section ${section.title} of the course${section.url ? ` (${section.url})` : ''}.`, ...(items.length ? ['', 'Start with:', ...items] : [])].join('\n');
 }

@@ -5,7 +5,7 @@
  */
 import MiniSearch from 'minisearch';
 import { normalizeErrorText } from './load.js';
-import { GLOSSARY, STOPWORDS } from './glossary.js';
+import { expansionsOf, STOPWORDS } from './glossary.js';
 import { boundedDistance, docTerms, queryTerms, stem, words } from './text.js';
 import type { Chunk, Hit, Retriever, SearchOptions } from './types.js';
 
@@ -78,7 +78,7 @@ export class Bm25Retriever implements Retriever {
    * corpus or glossary knows, short words and identifiers are left alone.
    */
   private readonly correct = (w: string): string => {
-    if (w.length < 5 || /[\d_]/.test(w) || STOPWORDS.has(w) || GLOSSARY[w] || this.vocabulary.has(stem(w))) return w;
+    if (w.length < 5 || /[\d_]/.test(w) || STOPWORDS.has(w) || expansionsOf(w).length || this.vocabulary.has(stem(w))) return w;
     const cached = this.corrections.get(w);
     if (cached !== undefined) return cached;
     const max = w.length >= 8 ? 2 : 1;

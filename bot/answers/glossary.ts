@@ -32,6 +32,22 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   discord: ['discord'], forum: ['forum'], threshold: ['threshold'], mfcc: ['mfcc', 'feature'], spectrogram: ['spectrogram', 'feature'],
   xxd: ['xxd', 'array'], header: ['array', 'header'], carray: ['array'],
 
+  // Course material as learners name it (item kinds, topics, abbreviations the outline spells out)
+  practical: ['colab', 'exercise'], exercise: ['exercise', 'colab'], exercises: ['exercise', 'colab'], lab: ['lab', 'colab'], labs: ['lab', 'colab'], assignment: ['assignment', 'colab'], pset: ['assignment', 'colab'],
+  ipynb: ['colab', 'notebook'], jupyter: ['notebook', 'colab'], screencast: ['screencast', 'video'], walkthrough: ['screencast'], lecture: ['slides', 'video'], deck: ['slides'], pdf: ['reading', 'slides'],
+  unit: ['section'], module: ['section'], chapter: ['section'], lesson: ['section'], taught: ['section'],
+  wakeword: ['keyword', 'spotting'], hotwords: ['keyword', 'spotting'], spotting: ['keyword', 'spotting'],
+  dnn: ['deep', 'neural', 'network'], cnn: ['convolutional', 'neural', 'network'], nn: ['neural', 'network'],
+  mlops: ['mlops', 'operations'], drift: ['drift', 'monitoring'], pruning: ['pruning', 'model', 'conversion'], clustering: ['clustering'], federated: ['federated', 'learning'], adversarial: ['adversarial', 'attacking'],
+  fairness: ['fairness', 'bias', 'responsible'], kmeans: ['k', 'means'], wit: ['what', 'if', 'tool'], lifecycle: ['lifecycle', 'workflow'], docker: ['docker', 'container'], containers: ['container'],
+  horses: ['horses', 'humans', 'complex', 'images'], humans: ['horses', 'humans'], masks: ['mask', 'transfer', 'learning'], mask: ['mask', 'transfer', 'learning'],
+  // Spanish/Portuguese/Hindi-English names of course material and topics
+  lectura: ['reading'], leitura: ['reading'], video: ['video'], videos: ['video'], diapositivas: ['slides'], ejercicio: ['exercise', 'colab'], exercicio: ['exercise', 'colab'], laboratorio: ['lab', 'colab'], practica: ['exercise', 'colab'], pratica: ['exercise', 'colab'],
+  unidad: ['section'], unidade: ['section'], modulo: ['section'], capitulo: ['section'], material: ['material'], explican: ['explain'], explicam: ['explain'],
+  poda: ['pruning'], deriva: ['drift'], monitoramento: ['monitoring'], monitoreo: ['monitoring'], sesgos: ['bias'], equidad: ['fairness'], equidade: ['fairness'], mascaras: ['mask', 'transfer', 'learning'], camadas: ['layers'], capas: ['layers'], congelo: ['freeze'],
+  convolucion: ['convolution', 'filters'], convolucoes: ['convolution', 'filters'], convolucao: ['convolution', 'filters'], filtros: ['filters'], imagenes: ['images'], imagens: ['images'], arquitectura: ['architecture'], arquitetura: ['architecture'], aplicacion: ['application'], aplicacao: ['application'],
+  kaha: ['where'], milega: ['find'], samajhna: ['understand'], wala: ['the'], wali: ['the'],
+
   // Spanish
   placa: ['board'], tarjeta: ['board'], puerto: ['port'], puertos: ['port'], detecta: ['detect'], reconoce: ['detect', 'recognize'], aparece: ['show', 'appear'],
   cable: ['cable'], subir: ['upload'], cargar: ['upload'], carga: ['upload'], sube: ['upload'], error: ['error', 'fail'], falla: ['fail'], fallo: ['fail'],
@@ -53,18 +69,34 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   veces: ['times', 'quota'], dia: ['day', 'daily'], diario: ['daily'], diarios: ['daily'], limite: ['limit', 'quota'], cuantos: ['many'], cuantas: ['many'],
   semana: ['week'], fecha: ['date', 'deadline'], plazo: ['deadline'], privada: ['private'], publica: ['public'], final: ['final'],
 
+  // Spanish/Portuguese/Hindi-English words for the competition, logistics and on-device behaviour
+  placar: ['leaderboard'], congelado: ['frozen', 'freeze'], congelada: ['frozen', 'freeze'], congelou: ['frozen', 'freeze'], intento: ['attempt', 'quota'], intentos: ['attempt', 'quota'], tentativa: ['attempt', 'quota'], tentativas: ['attempt', 'quota'],
+  etapa: ['stage'], desafio: ['challenge', 'competition'], reto: ['challenge', 'competition'], equipo: ['team'], equipe: ['team'], puntaje: ['score'], puntuacion: ['score'], pontuacao: ['score'], nota: ['grade', 'score'],
+  inscripcion: ['enrol'], inscricao: ['enrol'], matricula: ['enrol'], pagamento: ['payment'], pago: ['payment', 'verified'], cuenta: ['account'], conta: ['account'], contrasena: ['password'], senha: ['password'],
+  subtitulos: ['subtitles', 'captions'], legendas: ['subtitles', 'captions'], enlace: ['link'], roto: ['broken'], quebrado: ['broken'], errata: ['typo'], cuestionario: ['quiz'], questionario: ['quiz'], tarea: ['assignment'], tarefa: ['assignment'], cuaderno: ['notebook', 'colab'], caderno: ['notebook', 'colab'],
+  siempre: ['always'], sempre: ['always'], todo: ['all'], tiempo: ['time'], nadie: ['nobody'], ninguem: ['nobody'], habla: ['speak'], fala: ['speak'], detectando: ['detect'], prediccion: ['prediction'], predicao: ['prediction'],
+  parpadea: ['blink', 'led'], pisca: ['blink', 'led'], naranja: ['orange'], laranja: ['orange'], encendido: ['on'], ligado: ['on'], carrega: ['charge'], celular: ['phone'],
+  entrenando: ['training'], treinando: ['training'], epocas: ['epoch'], perdida: ['loss'], validacion: ['validation'], validacao: ['validation'], propias: ['own'], proprias: ['own'],
+  // Hindi-English (Latin script)
+  nahi: ['not'], nahin: ['not'], hota: ['is'], karo: ['do'], kaise: ['how'], kya: ['what'], kab: ['when'], kahan: ['where'], chahiye: ['need'], galti: ['mistake'], bina: ['without'], dikh: ['show'], dikha: ['show'], chal: ['run'], raha: ['is'], rahi: ['is'], aa: ['come'],
+
     // Portuguese
   porta: ['port'], portas: ['port'], reconhece: ['detect', 'recognize'], aparecer: ['show', 'appear'],
   treinar: ['train'], treinamento: ['training'], treino: ['training'], quantizacao: ['quantization'], quantizar: ['quantization'], quantizado: ['quantization'],
   tamanho: ['size'], microfone: ['microphone'], instalacao: ['install'], pacote: ['package'],
   chave: ['keyword'], gravar: ['record'], gravacoes: ['record'], amostras: ['sample'], dados: ['data', 'dataset'], deteccao: ['detection'], limiar: ['threshold'],
-  conversao: ['convert'], competicao: ['competition'], pago: ['verified'],
+  conversao: ['convert'], competicao: ['competition'],
   onde: ['where'], perguntar: ['ask'], precisao: ['accuracy'], acuracia: ['accuracy'], permissao: ['permission'], negada: ['denied'],
   inteiro: ['integer', 'int8'], inteiros: ['integer', 'int8'], rejeitado: ['rejected'], rejeitada: ['rejected'], varinha: ['wand', 'magic'], saida: ['output'],
   aprendizado: ['learning'], privacidade: ['privacy'], consentimento: ['consent'], vies: ['bias'],
   arduino: ['arduino'], baixar: ['download'], carregar: ['upload'], carregamento: ['upload'], falha: ['fail'], erro: ['error'], encontrado: ['found'], encontra: ['found'],
   palavra: ['keyword'], palavras: ['keyword'], diferenca: ['difference'], converto: ['convert'], lenta: ['slow'], vezes: ['times', 'quota'], quantas: ['many'], quantos: ['many'], prazo: ['deadline'], semanal: ['weekly'], camera: ['camera'],
 };
+
+/** The glossary's expansions of a word (own keys only: "constructor" must not reach Object.prototype). */
+export function expansionsOf(word: string): readonly string[] {
+  return Object.hasOwn(GLOSSARY, word) ? GLOSSARY[word]! : [];
+}
 
 /** Words that carry no topic in any of the three languages (accents removed). */
 export const STOPWORDS: ReadonlySet<string> = new Set(

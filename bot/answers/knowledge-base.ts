@@ -3,16 +3,29 @@
  * Built once per process (the CLI builds it in memory from the folders; the server keeps it warm).
  */
 import { Bm25Retriever } from './bm25-retriever.js';
-import { answerQuestion, type AnswerOptions } from './answerer.js';
+import { answerQuestion, type AnswerOptions, type KnowledgeLookup } from './answerer.js';
 import { loadKnowledgeDirs } from './load.js';
 import type { Answer, Chunk, Retriever } from './types.js';
 
 export class KnowledgeBase {
+  private readonly byId = new Map<string, Chunk[]>();
+  /** Whole entries and section citations for the answerer. */
+  readonly lookup: KnowledgeLookup;
+
   constructor(
     readonly chunks: readonly Chunk[],
     readonly retriever: Retriever = new Bm25Retriever(),
   ) {
     retriever.index(chunks);
+    for (const c of chunks) {
+      const list = this.byId.get(c.citation.id) ?? [];
+      list.push(c);
+      this.byId.set(c.citation.id, list);
+    }
+    this.lookup = {
+      chunksOf: (id) => this.byId.get(id) ?? [],
+      sectionCitation: (id) => this.byId.get(id)?.find((c) => c.source === 'syllabus-section')?.citation,
+    };
   }
 
   /** Read and index every folder in `dirs` (config.knowledgeDirs). No folders means an empty base. */
@@ -21,6 +34,6 @@ export class KnowledgeBase {
   }
 
   ask(question: string, opts?: AnswerOptions): Answer {
-    return answerQuestion(this.retriever, question, opts);
+    return answerQuestion(this.retriever, question, { lookup: this.lookup, ...opts });
   }
 }

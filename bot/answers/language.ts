@@ -14,7 +14,8 @@ const FUNCTION_WORDS: Record<string, ReadonlySet<string>> = {
 // Words that look alike in Spanish and Portuguese tell nothing apart; these do.
 const STRONG: Record<string, ReadonlySet<string>> = {
   es: new Set('el los las del una pero tengo puedo hay muy cual donde porque como esta por para'.split(' ')),
-  pt: new Set('nao voce isso meu minha tenho posso uma mas qual onde do da no na em com'.split(' ')),
+  // Not 'no' or 'do': English has them too ("no device found", "how do I").
+  pt: new Set('nao voce isso meu minha tenho posso uma mas qual onde da na em com'.split(' ')),
 };
 
 /** Remove what is not prose: code blocks, inline code, URLs, paths, identifiers with digits or `_`. */

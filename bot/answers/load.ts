@@ -33,6 +33,21 @@ function resolveLink(base: string, link: string | null | undefined): string {
   }
 }
 
+/**
+ * Words learners use for each kind of course item: an item's text carries them, so "the practical with
+ * the horses", "the KWS exercise" or "is there a video on …" find the item by what it is.
+ */
+export const ITEM_KIND_WORDS: Record<string, string> = {
+  colab: 'colab notebook exercise practical lab coding hands-on assignment jupyter',
+  screencast: 'screencast video walkthrough demo recording',
+  video: 'video lecture talk recording',
+  reading: 'reading document article pdf notes',
+  slides: 'slides lecture deck presentation',
+  quiz: 'quiz questions',
+  test: 'test exam graded',
+  forum: 'forum discussion',
+};
+
 /** Chunks of a `tinyarena-syllabus/1` document: every section, and every item under it. */
 export function syllabusChunks(yamlText: string, file = 'syllabus.yaml'): Chunk[] {
   let doc: { base_url?: string; chapters?: SyllabusChapter[] };
@@ -67,7 +82,7 @@ export function syllabusChunks(yamlText: string, file = 'syllabus.yaml'): Chunk[
           citation: { id: itemId, title: `${itemId} ${str(item.title)}`, url: resolveLink(base, item.link) },
           source: 'syllabus-item',
           heading: '',
-          text: [str(item.title), str(item.part), str(item.kind), str(sec.title)].filter(Boolean).join('\n'),
+          text: [str(item.title), str(item.part), ITEM_KIND_WORDS[str(item.kind)] ?? str(item.kind), str(sec.title)].filter(Boolean).join('\n'),
           tags: [],
           sections: [secId],
           errorStrings: [],

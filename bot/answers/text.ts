@@ -4,7 +4,7 @@
  * material's English words, stem. Documents and queries must go through the same steps or BM25 misses.
  */
 import { stemmer } from 'stemmer';
-import { GLOSSARY, STOPWORDS } from './glossary.js';
+import { expansionsOf, STOPWORDS } from './glossary.js';
 
 /** Lower case without accents (`cámara` → `camara`). */
 export function fold(s: string): string {
@@ -62,7 +62,7 @@ export function queryTerms(s: string, correct?: (w: string) => string): QueryTer
     if (STOPWORDS.has(w) || w.length < 2) continue;
     const group = new Set<string>([stem(w)]);
     own.add(stem(w));
-    for (const e of GLOSSARY[w] ?? []) for (const t of docTerms(e)) group.add(t);
+    for (const e of expansionsOf(w)) for (const t of docTerms(e)) group.add(t);
     for (const t of group) if (!own.has(t)) expanded.add(t);
     groups.push([...group]);
   }

@@ -37,6 +37,8 @@ export interface Hit {
   coverage: number;
   /** True when an error string from the chunk occurs in the query. */
   errorMatch: boolean;
+  /** A syllabus item that matched for its section: the item's own citation. */
+  item?: Citation;
 }
 
 /** Options for one search. */
@@ -66,4 +68,6 @@ export interface Answer {
   abstained: boolean;
   /** ISO 639-1 code of the question's language (best guess). */
   language: string;
+  /** Set when the question needs a person (grades, account, payment, …): why, before any retrieval. */
+  needsPerson?: string;
 }

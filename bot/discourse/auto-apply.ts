@@ -37,8 +37,17 @@ export function parseAutoApplyRules(spec: string | undefined): AutoApplyRule[] {
     });
 }
 
-/** The first rule that lets this proposal apply without review, if any. */
-export function matchAutoApply(rules: readonly AutoApplyRule[], p: { categorySlug: string | null; kind: string; confidence: number; abstained: boolean }): AutoApplyRule | null {
-  if (p.abstained) return null;
-  return rules.find((r) => (r.category === '*' || r.category === p.categorySlug) && (r.kind === '*' || r.kind === p.kind) && p.confidence >= r.minConfidence) ?? null;
+/** Kinds that get no answer: their rules compare the classifier's confidence in the kind (e.g. `*:spam@0.9` hides spam). */
+const UNANSWERED_KINDS: ReadonlySet<string> = new Set(['spam', 'off-topic', 'courseware-bug']);
+
+/**
+ * The first rule that lets this proposal apply without review, if any. An answered kind needs a grounded
+ * answer (not abstained) at the rule's confidence; spam, off-topic and courseware bugs need the
+ * classifier's confidence in the kind, and only a rule that names the kind (`*` never hides a post).
+ */
+export function matchAutoApply(rules: readonly AutoApplyRule[], p: { categorySlug: string | null; kind: string; confidence: number; abstained: boolean; kindConfidence?: number }): AutoApplyRule | null {
+  const unanswered = UNANSWERED_KINDS.has(p.kind);
+  if (!unanswered && p.abstained) return null;
+  const confidence = unanswered ? (p.kindConfidence ?? 0) : p.confidence;
+  return rules.find((r) => (r.category === '*' || r.category === p.categorySlug) && (r.kind === p.kind || (r.kind === '*' && !unanswered)) && confidence >= r.minConfidence) ?? null;
 }

@@ -8,6 +8,7 @@ import type { Services } from '../../core/services.js';
 import { audit } from '../../arena/admin.js';
 import { openCoursewareIssue } from './github.js';
 import { discourseClient } from './client.js';
+import { recordDecision } from './learning.js';
 import { KINDS } from './triage/types.js';
 
 /** Refused review (unknown decision, already reviewed, not a moderator, bad edit). */
@@ -45,14 +46,20 @@ async function requireModerator(services: Services, r: Reviewer): Promise<void> 
   if (!roles.some((x) => x.role === 'moderator' || x.role === 'admin')) throw new ReviewError('only moderators can review triage proposals');
 }
 
-/** Dismiss a proposal: nothing is applied. */
-export async function dismissProposal(services: Services, decisionId: string, reviewer: Reviewer): Promise<void> {
+/**
+ * Dismiss a proposal: nothing is applied. The classifier learns that the post is not of the proposed
+ * kind, or, when the moderator names the right kind, that it is of that kind.
+ */
+export async function dismissProposal(services: Services, decisionId: string, reviewer: Reviewer, opts: { kind?: string } = {}): Promise<void> {
+  if (opts.kind !== undefined && !(KINDS as readonly string[]).includes(opts.kind)) throw new ReviewError(`unknown kind ${opts.kind}`);
   await requireModerator(services, reviewer);
   const d = await services.db.triageDecision.findUnique({ where: { id: decisionId } });
   if (!d) throw new ReviewError(`no triage proposal ${decisionId}`);
   if (d.status !== 'proposed') throw new ReviewError(`proposal ${decisionId} is already ${d.status}`);
   await services.db.triageDecision.update({ where: { id: decisionId }, data: { status: 'dismissed', reviewerId: reviewer.personId, reviewedAt: new Date() } });
-  await audit(services.db, { actorId: reviewer.personId, reason: reviewer.reason ?? 'dismissed' }, 'triage.dismiss', { type: 'triage-decision', id: decisionId }, { status: d.status }, { status: 'dismissed' });
+  await audit(services.db, { actorId: reviewer.personId, reason: reviewer.reason ?? 'dismissed' }, 'triage.dismiss', { type: 'triage-decision', id: decisionId }, { status: d.status }, { status: 'dismissed', ...(opts.kind ? { kind: opts.kind } : {}) });
+  const named = opts.kind && opts.kind !== d.kind ? opts.kind : undefined;
+  await recordDecision(services, d, { source: 'dismissed', kind: named ?? d.kind, courseSection: null, negative: !named });
 }
 
 /** What approving did. */
@@ -61,6 +68,8 @@ export interface ApplyResult {
   tags?: string[];
   replyPostId?: number;
   githubIssue?: { number: number; url: string };
+  /** A spam topic was unlisted. */
+  hidden?: boolean;
 }
 
 /** Approve a proposal (with edits) and apply it. */
@@ -83,6 +92,8 @@ export async function approveProposal(services: Services, decisionId: string, re
   if (claimed.count === 0) throw new ReviewError(`proposal ${decisionId} was reviewed meanwhile`);
   const actor = { actorId: reviewer.personId, reason: reviewer.reason ?? 'triage proposal approved' };
   await audit(db, actor, edited ? 'triage.approve-edited' : 'triage.approve', { type: 'triage-decision', id: decisionId }, { kind: d.kind, courseSection: d.courseSection, tags: d.tags, answerDraft: d.answerDraft }, final);
+  // Auto-applied proposals are the bot's own decision, not a moderator's: nothing to learn from them.
+  if (reviewer.personId !== null || !reviewer.reason?.startsWith('auto-applied')) await recordDecision(services, d, { source: edits.kind !== undefined && edits.kind !== d.kind ? 'edited' : 'approved', kind: final.kind, courseSection: final.courseSection, negative: false });
 
   const result: ApplyResult = { status: edited ? 'edited' : 'approved' };
   const client = discourseClient(services);
@@ -94,6 +105,12 @@ export async function approveProposal(services: Services, decisionId: string, re
       await audit(db, actor, 'discourse.tags', { type: 'forum-topic', id: String(d.topicId) }, current, merged);
     }
     result.tags = merged;
+    if (final.kind === 'spam') {
+      // Spam is unlisted at once (moderators can still see it, and delete or restore it).
+      await client.request('PUT', `/t/${d.topicId}/status.json`, { status: 'visible', enabled: 'false' });
+      await audit(db, actor, 'discourse.hide', { type: 'forum-topic', id: String(d.topicId) }, { visible: true }, { visible: false });
+      result.hidden = true;
+    }
     if (final.answerDraft && !d.abstained && final.kind !== 'courseware-bug') {
       const post = await client.request<{ id: number }>('POST', '/posts.json', { topic_id: d.topicId, raw: `${final.answerDraft}\n\n<small>Drafted from the course material by TinyArena and checked by a moderator.</small>` });
       result.replyPostId = post.id;

@@ -7,7 +7,9 @@ import type { Services } from '../../core/services.js';
 import { audit } from '../../arena/admin.js';
 import { discourseClient } from './client.js';
 import { matchAutoApply, parseAutoApplyRules } from './auto-apply.js';
+import { authorMeta, repeatedText } from './forum-context.js';
 import { knowledgeFor } from './knowledge.js';
+import { classifierFor } from './learning.js';
 import { approveProposal } from './review.js';
 import { triagePost } from './triage/classify.js';
 import type { TriageResult } from './triage/types.js';
@@ -15,7 +17,7 @@ import type { TriageResult } from './triage/types.js';
 /** The moderators' evidence, as Markdown for the whisper. */
 export function evidenceText(t: TriageResult): string {
   const lines = [
-    `**Triage proposal** (pending moderator review): kind \`${t.kind}\`, section ${t.course_section ?? '—'}, tags ${t.tags.map((x) => `\`${x}\``).join(' ') || '—'}`,
+    `**Triage proposal** (pending moderator review): kind \`${t.kind}\` (${Math.round(t.kindConfidence * 100)} %), section ${t.course_section ?? '—'}, tags ${t.tags.map((x) => `\`${x}\``).join(' ') || '—'}`,
     t.duplicate_of ? `Likely duplicate of **${t.duplicate_of}**.` : '',
     t.answer.abstained ? 'No confident answer in the course material.' : `Drafted answer (confidence ${t.answer.confidence}) cites: ${t.answer.citations.map((c) => `[${c.id}](${c.url})`).join(', ')}`,
     '',
@@ -49,7 +51,10 @@ export async function triageTopic(services: Services, topicId: number): Promise<
     await db.forumTopic.update({ where: { id: topicId }, data: { tags } });
   }
   const kb = await knowledgeFor(services);
-  const t = triagePost(kb, { title: topic.title, body: topic.body, tags });
+  // Forum signals beyond the text (trust level, post count, repeats) and the classifier moderators have taught.
+  const meta = { ...(await authorMeta(services, client, topic)), repeats: await repeatedText(services, topic) };
+  const model = await classifierFor(services, kb);
+  const t = triagePost(kb, { title: topic.title, body: topic.body, tags, meta }, model ? { model } : {});
   const forumDuplicate = t.duplicate_of?.startsWith('topic:') ? Number(t.duplicate_of.slice('topic:'.length)) : null;
   // A duplicate FAQ entry has no topic id: its citation carries the mark instead.
   const citations = t.answer.citations.map((c): Record<string, string | boolean> => ({ id: c.id, title: c.title, url: c.url, ...(c.id === t.duplicate_of ? { duplicate: true } : {}) }));
@@ -62,6 +67,8 @@ export async function triageTopic(services: Services, topicId: number): Promise<
     citations,
     confidence: t.answer.confidence,
     abstained: t.answer.abstained,
+    kindConfidence: t.kindConfidence,
+    evidence: t.evidence,
   };
   const pending = await db.triageDecision.findFirst({ where: { topicId, status: 'proposed' } });
   if (pending) {
@@ -79,7 +86,7 @@ export async function triageTopic(services: Services, topicId: number): Promise<
     }
   }
   // An admin's auto-apply rule may let this proposal through without waiting for a moderator.
-  const rule = matchAutoApply(parseAutoApplyRules(services.config.TRIAGE_AUTO_APPLY), { categorySlug: topic.categorySlug, kind: t.kind, confidence: t.answer.confidence, abstained: t.answer.abstained });
+  const rule = matchAutoApply(parseAutoApplyRules(services.config.TRIAGE_AUTO_APPLY), { categorySlug: topic.categorySlug, kind: t.kind, confidence: t.answer.confidence, abstained: t.answer.abstained, kindConfidence: t.kindConfidence });
   if (rule) {
     await approveProposal(services, decision.id, { personId: null, reason: `auto-applied by rule ${rule.text}` });
     return { decisionId: decision.id, kind: t.kind, autoApplied: rule.text };

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Services } from '../../core/services.js';
 import { learnSolution } from './learn.js';
+import { recordSolution } from './learning.js';
 import { verifySignature } from './signature.js';
 
 /** How long delivery ids are remembered (Discourse stops retrying long before). */
@@ -34,6 +35,8 @@ interface PostPayload {
   created_at?: string;
   /** discourse-solved: this post is the topic's accepted answer. */
   accepted_answer?: boolean;
+  /** The author's Discourse trust level (0 = new user). */
+  trust_level?: number;
 }
 
 function isPost(v: unknown): v is PostPayload {
@@ -120,6 +123,8 @@ export function discourseWebhookRoutes(services: Services): Router {
       const solution = (isPost(payload.solved) ? payload.solved : payload.post) as PostPayload;
       try {
         const id = await learnSolution(services, { topicId: solution.topic_id, topicTitle: solution.topic_title, topicSlug: solution.topic_slug, answer: bodyOf(solution) });
+        // The solved topic is also a labelled example for the triage classifier.
+        await recordSolution(services, solution.topic_id);
         res.status(200).json({ status: 'learned', id });
       } catch (err) {
         // Let Discourse's retry try again: forget this delivery.
@@ -147,6 +152,7 @@ export function discourseWebhookRoutes(services: Services): Router {
         url: `${base}/t/${post.topic_slug ?? 'topic'}/${post.topic_id}`,
         categorySlug: post.category_slug ?? null,
         postedAt: post.created_at ? new Date(post.created_at) : new Date(),
+        authorTrustLevel: typeof post.trust_level === 'number' ? post.trust_level : null,
       };
       await db.forumTopic.upsert({ where: { id: post.topic_id }, create: { id: post.topic_id, ...topic }, update: topic });
       await queues.add('triage', { topicId: post.topic_id }, { jobId: `triage-${post.topic_id}-${post.version ?? 1}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });

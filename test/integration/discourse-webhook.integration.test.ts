@@ -56,7 +56,7 @@ async function fakeDiscourse(): Promise<{ url: string; seen: Seen[] }> {
 
 const postCreated = (over: Record<string, unknown> = {}) => ({
   post: {
-    id: 501, topic_id: 77, post_number: 1, version: 1, username: 'ada', topic_title: 'AllocateTensors() failed with my person detection model', topic_slug: 'allocatetensors-failed',
+    id: 501, topic_id: 77, post_number: 1, version: 1, username: 'ada', trust_level: 1, topic_title: 'AllocateTensors() failed with my person detection model', topic_slug: 'allocatetensors-failed',
     raw: 'My sketch prints `Arena size is too small for all buffers. Needed 150000 but only 136000 was available.` What should kTensorArenaSize be?', created_at: '2026-11-22T00:00:00Z', ...over,
   },
 });
@@ -90,7 +90,7 @@ describe.skipIf(!COURSE)('Discourse webhooks and triage', () => {
     expect(await (await deliver(base, postCreated({ id: 502, post_number: 2 }))).json()).toMatchObject({ status: 'ignored' });
     const counts = await s.queues.get('triage').getJobCounts('waiting', 'active', 'completed', 'delayed');
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
-    expect(await s.db.forumTopic.findUnique({ where: { id: 77 } })).toMatchObject({ authorUsername: 'ada', url: `${discourse.url}/t/allocatetensors-failed/77` });
+    expect(await s.db.forumTopic.findUnique({ where: { id: 77 } })).toMatchObject({ authorUsername: 'ada', authorTrustLevel: 1, url: `${discourse.url}/t/allocatetensors-failed/77` });
 
     const pool = new WorkerPool(s, [triageProcessor]);
     await pool.start();

@@ -165,7 +165,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     await topic(11, 'Board not found');
     await topic(12, 'Buy cheap watches');
     const a = await s.db.triageDecision.create({ data: { topicId: 11, kind: 'hardware-setup', courseSection: '4.1', tags: ['arduino'], answerDraft: 'Press reset twice.', citations: [{ id: 'faq-port', title: 'Board not found', url: 'https://course.example/faq#port' }], confidence: 0.8 } });
-    const b = await s.db.triageDecision.create({ data: { topicId: 12, kind: 'spam', tags: [], confidence: 0.9 } });
+    const b = await s.db.triageDecision.create({ data: { topicId: 12, kind: 'spam', tags: [], confidence: 0.9, kindConfidence: 0.97, evidence: ['spam signal: links to watches.example', 'off-topic: no confident answer'] } });
 
     const moderator = new Agent(base);
     expect((await moderator.signIn((await issueToken(s.db, mod.id, 't')).secret)).status).toBe(303);
@@ -173,6 +173,11 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     expect(page).toContain('Board not found');
     expect(page).toContain('&lt;b&gt;COM3&lt;/b&gt;');
     expect(page).toContain('href="https://course.example/faq#port"');
+    // Spam comes first, with its evidence; there is no precision yet.
+    expect(page.indexOf('Likely spam')).toBeLessThan(page.indexOf('Board not found'));
+    expect(page).toContain('spam signal: links to watches.example');
+    expect(page).toContain('97 % sure');
+    expect(page).toContain('No reviewed proposals yet');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
 
     const learner = new Agent(base);
@@ -188,7 +193,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
     const approved = await moderator.post(`/moderation/${a.id}/approve`, { _csrf: csrf, kind: 'hardware-setup', courseSection: '4.1', tags: 'arduino, drivers', answerDraft: 'Press reset twice.' });
     expect(approved.status).toBe(303);
     expect(await s.db.triageDecision.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: 'edited', reviewerId: mod.id, tags: ['arduino', 'drivers'] });
-    expect((await moderator.post(`/moderation/${b.id}/dismiss`, { _csrf: csrf, reason: 'handled by the spam filter' })).status).toBe(303);
+    expect((await moderator.post(`/moderation/${b.id}/dismiss`, { _csrf: csrf, reason: 'a watch shop, but not spam', kind: 'off-topic' })).status).toBe(303);
     expect((await s.db.triageDecision.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('dismissed');
     const twice = await moderator.post(`/moderation/${b.id}/dismiss`, { _csrf: csrf });
     expect(twice.status).toBe(409);
@@ -197,7 +202,12 @@ describe.skipIf(!HAVE_SHARED_MODELS)('organizer web', () => {
       ['triage.approve-edited', mod.id],
       ['triage.dismiss', mod.id],
     ]);
-    expect(await (await moderator.req('/moderation')).text()).toContain('No proposals waiting.');
+    const after = await (await moderator.req('/moderation')).text();
+    expect(after).toContain('No proposals waiting.');
+    // Precision on the recent decisions: the edit kept hardware-setup, the dismissal did not keep spam.
+    expect(after).toMatch(/<th scope="row">hardware-setup<\/th><td>1 of 1<\/td><td>100 %<\/td>/);
+    expect(after).toMatch(/<th scope="row">spam<\/th><td>0 of 1<\/td><td>0 %<\/td>/);
+    expect(await s.db.triageExample.findUniqueOrThrow({ where: { decisionId: b.id } })).toMatchObject({ source: 'dismissed', kind: 'off-topic', negative: false });
   });
 
   it('shows the rack: states and health for everyone, device paths and lease holders for organizers only', async () => {

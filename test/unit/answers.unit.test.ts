@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bm25Retriever } from '../../bot/answers/bm25-retriever.js';
+import { blocksOf, composeAnswer } from '../../bot/answers/compose.js';
+import { needsPerson } from '../../bot/answers/handover.js';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
 import { detectLanguage } from '../../bot/answers/language.js';
 import { extractErrorStrings, KnowledgeError, markdownChunks, syllabusChunks } from '../../bot/answers/load.js';
@@ -90,6 +92,8 @@ describe('text and language', () => {
 
   it.each([
     ['my board does not show up in the port menu', 'en'],
+    ['no device found when uploading', 'en'],
+    ['how do I fix it, no port', 'en'],
     ['¿Por qué mi modelo no cabe en la memoria de la placa?', 'es'],
     ['Por que o meu modelo não cabe na memória da placa?', 'pt'],
     ['AllocateTensors() failed\n```\nArena size is too small for all buffers. Needed 41280\n```', 'en'],
@@ -161,5 +165,54 @@ describe.skipIf(!COURSE)('the shared course material (regression floor)', () => 
       const a = kb.ask(r.question);
       if (!a.abstained) expect(a.answer, r.id).toMatch(/inglés|inglês/);
     }
+  });
+});
+
+describe('needs a person (before any retrieval)', () => {
+  it.each([
+    ['my certificate shows my old surname, how do I update it?', 'certificate'],
+    ['esqueci a senha do edx e o email de recuperação não chega', 'account'],
+    ['meri payment fail ho gayi par paise kat gaye', 'payment'],
+    ['exam ka result galat dikha raha hai', 'grades'],
+    ['please anonymize my username on the public leaderboard', 'personal-data'],
+    ['When does Course 3 open again for enrollment?', 'unannounced-plans'],
+    ['stm32cubeide HAL_UART_Transmit sends garbage on my nucleo', 'outside-course'],
+    ['someone on discord is sending me rude DMs, what can I do?', 'other'],
+  ])('%s → %s', (q, reason) => {
+    expect(needsPerson(q)).toBe(reason);
+  });
+
+  it.each([
+    'can I still get a certificate if I only audit the course?',
+    'is there financial aid for the verified track?',
+    'my quantized model gives a different score than the float one',
+    'can I use an ESP32 instead of the Nano for the labs?',
+    'where is the reading about privacy and consent in datasets?',
+  ])('leaves a course question to the material: %s', (q) => {
+    expect(needsPerson(q)).toBeNull();
+  });
+
+  it('answers with where to go, cites nothing, and says why', () => {
+    const kb = new KnowledgeBase(markdownChunks(FAQ, 'faq/arena-help.md'));
+    expect(kb.ask('I paid for the verified track twice, I want a refund')).toMatchObject({ abstained: true, citations: [], needsPerson: 'payment', answer: expect.stringContaining('edX support') as string });
+  });
+});
+
+describe('composing answers from whole blocks', () => {
+  const md = ['Intro sentence about bossac and the bootloader.', '', 'Common causes and fixes:', '', '- **Port busy.** Close the Serial Monitor,', '  then upload again.', '- **Stuck sketch.** Double-tap reset and pick the new port.', '', 'A closing remark that is long. '.repeat(30)].join('\n');
+
+  it('keeps a list with its lead-in as one block, items and continuation lines together', () => {
+    const blocks = blocksOf(md);
+    expect(blocks[1]).toMatchObject({ list: true });
+    expect(blocks[1]!.text).toContain('Common causes and fixes:');
+    expect(blocks[1]!.text).toContain('Double-tap reset');
+  });
+
+  it('drops whole blocks to fit, never cuts the list, keeps the fix', () => {
+    const out = composeAnswer(md, 'upload fails, port busy?', 400);
+    expect(out).toContain('Close the Serial Monitor,\n  then upload again.');
+    expect(out).toContain('Double-tap reset and pick the new port.');
+    expect(out).not.toContain('A closing remark');
+    expect(out).not.toMatch(/…$/);
   });
 });

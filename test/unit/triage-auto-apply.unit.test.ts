@@ -23,4 +23,14 @@ describe('triage auto-apply rules', () => {
     expect(matchAutoApply(rules, { ...p, abstained: true })).toBeNull();
     expect(matchAutoApply(rules, { categorySlug: null, kind: 'course-logistics', confidence: 0.9, abstained: false })?.text).toBe('*:course-logistics@0.9');
   });
+
+  it('hides spam only by a rule naming spam, on the classifier\'s confidence in the kind', () => {
+    const rules = parseAutoApplyRules('*:spam@0.9, *:*@0.5');
+    const spam = { categorySlug: 'general', kind: 'spam', confidence: 0, abstained: true, kindConfidence: 0.95 };
+    expect(matchAutoApply(rules, spam)?.text).toBe('*:spam@0.9');
+    expect(matchAutoApply(rules, { ...spam, kindConfidence: 0.8 })).toBeNull();
+    // `*` never hides or files an unanswered kind by itself.
+    expect(matchAutoApply(parseAutoApplyRules('*:*@0.1'), spam)).toBeNull();
+    expect(matchAutoApply(parseAutoApplyRules('*:*@0.1'), { ...spam, kind: 'off-topic' })).toBeNull();
+  });
 });

@@ -5,6 +5,7 @@ import { triagePost } from '../../bot/discourse/triage/classify.js';
 import { evaluateTriage, type LabelledPost } from '../../bot/discourse/triage/evaluate.js';
 import { keywordRule } from '../../bot/discourse/triage/rules/keyword-rule.js';
 import { RULES } from '../../bot/discourse/triage/rules/index.js';
+import { forumSignals } from '../../bot/discourse/triage/signals.js';
 import { KINDS } from '../../bot/discourse/triage/types.js';
 import { sharedPath } from '../helpers/shared.js';
 
@@ -63,7 +64,9 @@ describe.skipIf(!COURSE)('triage on the shared course', () => {
 describe('rule registry', () => {
   it('lists rules with unique ids that vote only for known kinds', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
-    const fakeCtx = { text: 'discount 50% off whatsapp broken link 404 submission leaderboard certificate port usb install colab arena', answer: { answer: '', citations: [], confidence: 0.5, abstained: true, language: 'en' }, hits: [], knownShare: 0.2 };
+    const text = 'discount 50% off whatsapp broken link 404 submission leaderboard certificate port usb install colab arena shop.example';
+    const signals = forumSignals({ title: '', body: text }, { trustLevel: 0, postCount: 0 }, { knownShare: 0.2, courseDomains: new Set() });
+    const fakeCtx = { text, answer: { answer: '', citations: [], confidence: 0.5, abstained: true, language: 'en' }, hits: [], knownShare: 0.2, signals };
     for (const rule of RULES) for (const v of rule.apply({ title: '', body: '' }, fakeCtx as never)) if (v.kind) expect(KINDS).toContain(v.kind);
   });
 });

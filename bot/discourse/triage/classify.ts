@@ -2,102 +2,175 @@
  * Triage one forum post: draft an answer with the knowledge base, let every rule vote, and turn the votes
  * into a proposal (kind, course section, tags, likely duplicate). Pure apart from the knowledge base.
  */
-import { fold } from '../../answers/text.js';
+import { expansionsOf } from '../../answers/glossary.js';
+import { words } from '../../answers/text.js';
 import type { KnowledgeBase } from '../../answers/knowledge-base.js';
-import type { Chunk } from '../../answers/types.js';
+import type { Answer } from '../../answers/types.js';
+import type { PostAnalysis } from './features.js';
+import { shippedClassifier, type KindClassifier } from './model.js';
 import { RULES } from './rules/index.js';
+import { explicitSection, SECTIONLESS, SectionRanker, sectionEvidence, syllabusIndex, type SectionEvidence } from './sections.js';
+import { forumSignals, registrable, spamEvidence } from './signals.js';
 import { KINDS, TAGS, type Kind, type TriageContext, type TriagePost, type TriageResult, type TriageRule } from './types.js';
 
-/** Kinds whose posts are not about one place in the course. */
-const SECTIONLESS: ReadonlySet<Kind> = new Set(['off-topic', 'spam', 'competition', 'course-logistics']);
 /** Kinds that get no answer (a bug needs a fix, spam and off-topic need nothing). */
 const UNANSWERED: ReadonlySet<Kind> = new Set(['off-topic', 'spam', 'courseware-bug']);
+/**
+ * Independent spam signals (spamEvidence) from which a post is spam whatever its words: on the train split
+ * 26 of 27 spam posts and no other post reach it.
+ */
+export const SPAM_DECIDES = 2;
+/** Courseware-bug rule votes from which a post is a courseware bug (train: 10 of 27 bugs, 1 other post). */
+export const BUG_DECIDES = 1.5;
 /** A duplicate needs a near-certain answer that covers most of the post. */
 const DUPLICATE_CONFIDENCE = 0.94;
 const DUPLICATE_COVERAGE = 0.75;
 const TAG_SET: ReadonlySet<string> = new Set(TAGS);
 
-/** Syllabus lookups built once per knowledge base. */
-interface SyllabusIndex {
-  sectionOf: Map<string, string>;
-  /** Folded titles (≥ 3 words) of sections and items → section id. */
-  titles: [string, string][];
-  /** Folded course title → the course's first section (posts about a whole course file there). */
-  courses: [string, string][];
-}
-const syllabusCache = new WeakMap<KnowledgeBase, SyllabusIndex>();
-
-function syllabusIndex(kb: KnowledgeBase): SyllabusIndex {
-  let idx = syllabusCache.get(kb);
-  if (idx) return idx;
-  idx = { sectionOf: new Map(), titles: [], courses: [] };
-  for (const c of kb.chunks) {
-    if (c.source !== 'syllabus-section' && c.source !== 'syllabus-item') continue;
-    const section = c.sections[0] ?? c.citation.id;
-    const course = c.source === 'syllabus-section' ? fold(c.text.split('\n', 1)[0] ?? '').trim() : '';
-    if (course && !idx.courses.some(([t]) => t === course)) idx.courses.push([course, section]);
-    idx.sectionOf.set(c.citation.id, section);
-    // Citation titles start with the id; generic titles ("Formative quiz.") name no place.
-    const title = fold(c.citation.title.replace(/^[\d.]+\s+/, '')).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    if (title.split(' ').length >= 3 && !/^(forum|formative|summative|quiz|test)\b/.test(title)) idx.titles.push([title, section]);
-  }
-  syllabusCache.set(kb, idx);
-  return idx;
-}
-
-/** Section ids written in the post ("from 4.2", "5.4.8 opens…"), skipping version numbers. */
-function explicitSection(text: string, idx: SyllabusIndex): { section: string; item: string | null } | null {
-  for (const m of text.matchAll(/(^|[^\w.])(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\w.]*\d)/g)) {
-    const before = text.slice(Math.max(0, m.index - 14), m.index + m[1]!.length).toLowerCase();
-    if (/(version|ide|v|python|tensorflow|tf|ubuntu|macos|windows|arduino|mbed|node|pip|numpy|keras|release)\s*$/.test(before)) continue;
-    const id = m[2]!;
-    const section = idx.sectionOf.get(id);
-    if (section) return { section, item: id.split('.').length === 3 ? id : null };
-  }
-  return null;
+/** The glossary's English for a post's Spanish, Portuguese and Hindi-English words, so English rules read them too. */
+export function englishGloss(text: string): string {
+  const out = new Set<string>();
+  for (const w of words(text)) for (const e of expansionsOf(w)) if (e !== w) out.add(e);
+  return [...out].join(' ');
 }
 
 /** Options for {@link triagePost}. */
 export interface TriageOptions {
   rules?: readonly TriageRule[];
+  /**
+   * The learned classifier combined with the rules (default: the shipped model, see model.ts); `null`
+   * decides by the rules' votes alone.
+   */
+  model?: KindClassifier | null;
+}
+
+
+const DEFAULT_RANKER = new SectionRanker();
+
+/** Hosts the course material links to (its own sites are never spam domains). */
+const courseDomainCache = new WeakMap<KnowledgeBase, Set<string>>();
+function courseDomains(kb: KnowledgeBase): Set<string> {
+  let d = courseDomainCache.get(kb);
+  if (!d) {
+    d = new Set();
+    for (const c of kb.chunks) {
+      try {
+        if (/^https?:/.test(c.citation.url)) d.add(registrable(new URL(c.citation.url).hostname));
+      } catch {
+        /* relative URL */
+      }
+    }
+    courseDomainCache.set(kb, d);
+  }
+  return d;
+}
+
+/** A post analysed once: retrieval, signals and rule votes (what both the rules and the model read). */
+export interface Analysis extends PostAnalysis {
+  answer: Answer;
+  evidence: string[];
+  /** Tags the rules proposed. */
+  tagVotes: Set<string>;
+  /** What the section ranker reads. */
+  sectionEvidence: SectionEvidence;
+  /** Signals recomputed as if the author were unknown (training sees both). */
+  withoutMeta(): PostAnalysis;
+}
+
+/** Retrieval, forum signals and rule votes for one post. */
+export function analysePost(kb: KnowledgeBase, post: TriagePost, opts: Pick<TriageOptions, 'rules'> = {}): Analysis {
+  const full = `${post.title}\n${post.body}`;
+  const answer = kb.ask(full);
+  const hits = kb.retriever.search(full, { limit: 5, sources: ['faq', 'organizer', 'forum'] });
+  const known = kb.retriever.knownTerms(full);
+  const knownShare = known.total ? known.known / known.total : 0;
+  const domains = courseDomains(kb);
+  const signals = forumSignals(post, post.meta, { knownShare, courseDomains: domains });
+  const ctx: TriageContext = { text: `${full.toLowerCase()}\n${englishGloss(full)}`, answer, hits, knownShare, signals, kb };
+  const rules = opts.rules ?? RULES;
+  const vote = (c: TriageContext) => {
+    const votes: Partial<Record<Kind, number>> = {};
+    const tags = new Set<string>();
+    const evidence: string[] = [];
+    for (const rule of rules) {
+      for (const v of rule.apply(post, c)) {
+        if (v.kind) votes[v.kind] = (votes[v.kind] ?? 0) + (v.weight ?? 1);
+        for (const t of v.tags ?? []) tags.add(t);
+        evidence.push(v.reason);
+      }
+    }
+    return { votes, tags, evidence };
+  };
+  const { votes, tags, evidence } = vote(ctx);
+  const sectionHits = kb.retriever.search(full, { limit: 3, sources: ['syllabus-section'] }).map((h) => h.chunk.citation.id);
+  const base = { title: post.title, body: post.body, hits, confidence: answer.confidence, abstained: answer.abstained, knownShare, sectionHits };
+  return {
+    ...base,
+    signals,
+    votes,
+    answer,
+    evidence,
+    tagVotes: tags,
+    sectionEvidence: sectionEvidence(kb, full, answer.abstained ? [] : hits, answer.confidence),
+    withoutMeta() {
+      const s = forumSignals({ title: post.title, body: post.body }, undefined, { knownShare, courseDomains: domains });
+      return { ...base, signals: s, votes: vote({ ...ctx, signals: s }).votes };
+    },
+  };
+}
+
+/** The kind by the rules alone: the highest vote; ties go to the earlier kind; no votes → off-topic. */
+export function kindByVotes(votes: Partial<Record<Kind, number>>): { kind: Kind; confidence: number } {
+  let kind: Kind = 'off-topic';
+  let best = 0;
+  let total = 0;
+  for (const k of KINDS) {
+    total += Math.max(0, votes[k] ?? 0);
+    if ((votes[k] ?? 0) > best) {
+      best = votes[k]!;
+      kind = k;
+    }
+  }
+  return { kind, confidence: total ? Math.round((best / total) * 1000) / 1000 : 0 };
 }
 
 /** Triage one post against a knowledge base. */
 export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOptions = {}): TriageResult {
+  const a = analysePost(kb, post, opts);
+  const { answer, hits, evidence } = a;
   const full = `${post.title}\n${post.body}`;
-  const query = full;
-  const answer = kb.ask(query);
-  const hits = kb.retriever.search(query, { limit: 5, sources: ['faq', 'organizer', 'forum'] });
-  const known = kb.retriever.knownTerms(full);
-  const ctx: TriageContext = { text: full.toLowerCase(), answer, hits, knownShare: known.total ? known.known / known.total : 0, kb };
-
-  const scores: Partial<Record<Kind, number>> = {};
-  const tagVotes = new Set<string>();
-  const evidence: string[] = [];
-  for (const rule of opts.rules ?? RULES) {
-    for (const v of rule.apply(post, ctx)) {
-      if (v.kind) scores[v.kind] = (scores[v.kind] ?? 0) + (v.weight ?? 1);
-      for (const t of v.tags ?? []) tagVotes.add(t);
-      evidence.push(v.reason);
-    }
+  // The shipped model was trained on the standard rules' votes: a custom rule set decides alone unless a model is given.
+  const model = opts.model === undefined ? (opts.rules ? null : shippedClassifier()) : opts.model;
+  let kind: Kind;
+  let kindConfidence: number;
+  if (model) {
+    const c = model.classify(a);
+    kind = KINDS.reduce((b, k) => (c.probs[k] > c.probs[b] ? k : b), KINDS[0] as Kind);
+    kindConfidence = Math.round(c.probs[kind] * 1000) / 1000;
+    evidence.push(...c.evidence);
+  } else ({ kind, confidence: kindConfidence } = kindByVotes(a.votes));
+  // Decisive evidence overrides the words: several independent spam signals, or the material named with a defect.
+  const spam = spamEvidence(a.signals).score;
+  if (spam >= SPAM_DECIDES && kind !== 'spam') {
+    evidence.push(`decided by the spam signals (score ${spam.toFixed(1)} ≥ ${SPAM_DECIDES}) over the model's ${kind}`);
+    kind = 'spam';
+    kindConfidence = Math.max(kindConfidence, Math.min(0.99, Math.round((0.6 + spam / 10) * 1000) / 1000));
+  } else if ((a.votes['courseware-bug'] ?? 0) >= BUG_DECIDES && kind !== 'courseware-bug' && kind !== 'spam') {
+    evidence.push(`decided by the courseware-bug rules (votes ${(a.votes['courseware-bug'] ?? 0).toFixed(1)} ≥ ${BUG_DECIDES}) over the model's ${kind}`);
+    kind = 'courseware-bug';
   }
-  // Ties go to the earlier kind in the list; with no votes at all the post is not about the course.
-  let kind: Kind = 'off-topic';
-  let best = 0;
-  for (const k of KINDS) {
-    if ((scores[k] ?? 0) > best) {
-      best = scores[k]!;
-      kind = k;
-    }
-  }
+  if (kind === 'spam') evidence.unshift(...spamEvidence(a.signals).reasons.map((r) => `spam signal: ${r}`));
+  const tagVotes = a.tagVotes;
+  const scores = a.votes;
 
   const idx = syllabusIndex(kb);
   const explicit = explicitSection(full, idx);
   let section: string | null = null;
   if (kind === 'off-topic' || kind === 'spam') section = null;
-  else if (explicit) section = explicit.section;
-  else if (kind === 'course-logistics') section = idx.courses.find(([t]) => fold(full).includes(t))?.[1] ?? null;
-  else if (!SECTIONLESS.has(kind)) section = inferSection(kb, full, idx, answer.abstained ? undefined : hits[0]?.chunk);
+  // Logistics concern the account or the programme, not one unit, unless the post names a place itself.
+  else if (kind === 'course-logistics') section = explicit?.section ?? null;
+  // An id written in the post names its place; otherwise the ranker weighs the syllabus and the sources.
+  else if (!SECTIONLESS.has(kind)) section = explicit?.section ?? (model?.sections ?? DEFAULT_RANKER).pick(a.sectionEvidence, kind);
 
   const unanswered = UNANSWERED.has(kind);
   const tags = kind === 'off-topic' || kind === 'spam' ? [] : mergeTags(post.tags ?? [], kind, tagVotes);
@@ -119,23 +192,10 @@ export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOpti
     tags,
     duplicate_of: duplicate,
     answer: { text: unanswered ? '' : answer.answer, citations, confidence: answer.confidence, abstained: unanswered || answer.abstained },
+    kindConfidence,
     scores,
     evidence,
   };
-}
-
-/** The section a technical post is about: a syllabus title it quotes, else the best entry's most fitting related section. */
-function inferSection(kb: KnowledgeBase, text: string, idx: SyllabusIndex, entry: Chunk | undefined): string | null {
-  const folded = ` ${fold(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ')} `;
-  const quoted = idx.titles.filter(([t]) => folded.includes(` ${t} `)).sort((a, b) => b[0].length - a[0].length)[0];
-  if (quoted) return quoted[1];
-  const sectionHits = kb.retriever.search(text, { limit: 10, sources: ['syllabus-section'] });
-  if (entry?.sections.length) {
-    // Among the entry's related sections, the one the post itself resembles most.
-    const rank = new Map(sectionHits.map((h, i) => [h.chunk.citation.id, i]));
-    return [...entry.sections].sort((a, b) => (rank.get(a) ?? 99) - (rank.get(b) ?? 99))[0]!;
-  }
-  return null;
 }
 
 /**
@@ -167,3 +227,5 @@ function mergeTags(existing: string[], kind: Kind, votes: Set<string>): string[]
   for (const t of votes) if (TAG_SET.has(t)) out.add(t);
   return [...out];
 }
+
+export type { KindClassifier } from './model.js';

@@ -5,6 +5,7 @@
  */
 import type { KnowledgeBase } from '../../answers/knowledge-base.js';
 import type { Answer, Hit } from '../../answers/types.js';
+import type { ForumSignals, PostMeta } from './signals.js';
 
 /** Topic kinds (ARCHITECTURE.md §5). */
 export const KINDS = ['hardware-setup', 'software-install', 'model-training', 'deployment', 'competition', 'course-logistics', 'courseware-bug', 'off-topic', 'spam'] as const;
@@ -22,6 +23,8 @@ export interface TriagePost {
   body: string;
   /** Tags the topic already has (the proposal merges with them). */
   tags?: string[];
+  /** What the forum knows about the author (trust level, post count), when known. */
+  meta?: PostMeta;
 }
 
 /** What rules can look at besides the post. */
@@ -34,6 +37,8 @@ export interface TriageContext {
   hits: Hit[];
   /** Share of the post's content words the course corpus knows (0–1). */
   knownShare: number;
+  /** Forum signals: links, promotion language, trust level, other boards, material and defects, … */
+  signals: ForumSignals;
   kb: KnowledgeBase;
 }
 
@@ -62,6 +67,8 @@ export interface TriageResult {
   tags: string[];
   duplicate_of: string | null;
   answer: { text: string; citations: Answer['citations']; confidence: number; abstained: boolean };
+  /** How sure the classifier is of `kind` (0–1; the model's probability, or the rules' share). */
+  kindConfidence: number;
   /** Per kind score, and the reasons, for the moderator's evidence whisper. */
   scores: Partial<Record<Kind, number>>;
   evidence: string[];

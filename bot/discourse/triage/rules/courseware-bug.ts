@@ -1,7 +1,8 @@
+import type { TriageRule } from '../types.js';
 import { keywordRule } from './keyword-rule.js';
 
 /** Mistakes in the courseware itself: links, slides, typos, wrong or missing files. */
-export default keywordRule({
+const keywords = keywordRule({
   id: 'courseware-bug',
   description: 'reports of broken links, wrong slides/videos, typos or placeholder files in the courseware',
   kind: 'courseware-bug',
@@ -20,3 +21,21 @@ export default keywordRule({
     /\b(slides|readings|other)\/[\w.-]+\.pdf\b|\bnot reachable|\bunreachable\b|\bmissing (slides|pdf|video|reading)/i,
   ],
 });
+
+/** The material named together with a defect, or material that fails as shipped ("fresh copy, first cell"). */
+const rule: TriageRule = {
+  id: 'courseware-bug',
+  description: `${keywords.description}; the material named with a defect, or failing as shipped`,
+  apply(post, ctx) {
+    const votes = keywords.apply(post, ctx);
+    const s = ctx.signals;
+    if (s.material.length && s.defect.length) votes.push({ kind: 'courseware-bug', weight: 1, reason: `courseware-bug: ${s.material[0]} with ${s.defect.map((d) => `"${d}"`).join(', ')}` });
+    // Material that fails as shipped (a fresh copy, nothing changed) with an error is the material's bug, not the learner's.
+    if (s.asShipped) {
+      const failing = /\b(error|errors|fails?|failed|crash\w*|exception|traceback|not found|no matching|could not)\b/i.test(ctx.text);
+      votes.push({ kind: 'courseware-bug', weight: failing ? 1.6 : 0.8, reason: `courseware-bug: fails as shipped (fresh copy, nothing changed)${failing ? ' with an error' : ''}` });
+    }
+    return votes;
+  },
+};
+export default rule;

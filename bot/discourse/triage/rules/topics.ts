@@ -31,8 +31,27 @@ export const deployment = keywordRule({
   description: 'running a model on the board: arena, op resolver, model arrays, memory, on-device behaviour',
   kind: 'deployment',
   tags: ['tflm-runtime'],
-  patterns: [/\ballocatetensors|\barena\b|\bop ?resolver|didn'?t find op|\bbuiltin opcode/i, /\bmodel\.(cc|h)\b|\bxxd\b|\bc array|\bg_model/i, /\bdeploy|\bon (the|my) (board|device|arduino)|\bmicro_speech|\bperson_detection|\bmagic_wand/i, /\bflash\b.*\boverflow|\bram\b|\bmemory\b/i],
+  patterns: [/\ballocatetensors|\barena\b|\bop ?resolver|didn'?t find op|\bbuiltin opcode/i, /\bmodel\.(cc|h)\b|\bxxd\b|\bc array|\bg_model/i, /\bdeploy|\bon (the|my) (board|device|arduino|nano)|\bmicro_speech|\bperson_detection|\bmagic_wand/i, /\bflash\b.*\boverflow|\bram\b|\bmemory\b/i],
 });
 
-const rules: TriageRule[] = [hardwareSetup, softwareInstall, modelTraining, deployment];
+/**
+ * A model that runs on the board but behaves wrongly there ("works in Colab, fails on the board", "the
+ * LED always shows one class"): deployment, however much the post talks about training or LEDs.
+ */
+export const onDevice = keywordRule({
+  id: 'on-device-behaviour',
+  description: 'a trained model misbehaving on the board: one class always, random output, Colab vs board',
+  kind: 'deployment',
+  tags: ['tflm-runtime'],
+  weight: 1,
+  cap: 2.5,
+  patterns: [
+    /\b(always|only ever|every time|all the time|constantly|never)\b.{0,40}\b(predicts?|detects?|shows?|says|outputs?|classif\w*|lights?|triggers?|fires?|class|label|yes|no|person|led)\b|\b(led|light)\b.{0,30}\b(always|stuck|never changes)\b/i,
+    /\b(colab|notebook|python|pc|laptop|keras|training|validation)\b.{0,80}\b(board|device|arduino|nano|on-device)\b.{0,60}\b(wrong|random|garbage|different|worse|fails?|drops?|bad|nonsense|only)\b|\bworks (fine |great |well )?in (colab|the notebook|python)/i,
+    /\b(on|from) (the|my) (board|device|nano|arduino)\b.{0,60}\b(accuracy|predictions?|scores?|outputs?|results?)\b|\b(accuracy|predictions?|outputs?|scores?)\b.{0,40}\b(on|from) (the|my) (board|device|nano|arduino)\b/i,
+    /\b(int8|quantized|uint8) (input|output)s?\b.{0,60}\b(scale|zero.?point|garbage|wrong)|\bfloats? (into|to) (an )?int8\b|\b(label|class) order\b/i,
+  ],
+});
+
+const rules: TriageRule[] = [hardwareSetup, softwareInstall, modelTraining, deployment, onDevice];
 export default rules;

@@ -1,0 +1,198 @@
+/**
+ * "Needs a person": questions no course material can settle, recognised before any retrieval, so they
+ * never get a confident answer that cites an unrelated FAQ entry. Each class says where to go instead.
+ *
+ * The classes: grades (scores, progress, deadlines, quiz keys disputed), certificates (not issued,
+ * wrong, missing), accounts (login, email, locked, linked handles, tokens), payment (refunds, invoices,
+ * discounts, upgrades), personal data (deletion, export, takedown), unannounced plans (next runs, future
+ * kits, courses or challenges), outside the course (other devices, other classes' homework, official
+ * letters), and other requests only staff can act on (graded answers, broken courseware, talks,
+ * moderation).
+ *
+ * Each class is a set of patterns over the question in the forum's languages (English, Spanish,
+ * Portuguese, Hindi-English). A question that only asks how something works in general ("can I get a
+ * certificate if I audit?", "can I use an ESP32 for the labs?") is a course question and is answered.
+ * Pure and fast.
+ */
+import { fold } from './text.js';
+
+/** Why a question needs a person. */
+export type HandoverReason = 'grades' | 'certificate' | 'account' | 'payment' | 'personal-data' | 'unannounced-plans' | 'outside-course' | 'other';
+
+/** Where each kind of question should go (shown instead of an answer). */
+export const WHERE_TO_GO: Record<HandoverReason, string> = {
+  grades: 'Grades, progress and deadlines are kept by edX and only the course staff can look at your record or change it. I have flagged this for them; you can also write to edX support (Help → Contact support on your dashboard) with the course name and a screenshot.',
+  certificate: 'Certificates are issued by edX: check Dashboard → Progress first. If yours is still missing or wrong, edX support (Help → Contact support) can fix it; I have flagged this for the course staff too.',
+  account: 'Account problems need someone who can see your account: edX support (Help → Contact support) for your edX login and email; an organizer for your TinyArena handle, Discord link or API token. I have flagged this for the moderators.',
+  payment: 'Payments, refunds, invoices and discounts are handled by edX support (Help → Contact support); course staff cannot see or change payments. I have flagged this for the moderators too.',
+  'personal-data': 'Requests about your personal data (a copy, deletion, removing your name or a screenshot) go to the moderators, who can act on the forum, Discord and TinyArena, and to edX for your edX records. I have flagged this for them; please do not post more personal details publicly.',
+  'unannounced-plans': 'Nothing about that has been announced. Plans and dates are published in the course announcements and the forum\'s Announcements category; I have passed your question to the course staff.',
+  'outside-course': 'That is outside this course, so the course material cannot answer it (the course covers the Arduino Nano 33 BLE Sense kit and its own labs). I have flagged it for the moderators; the forum\'s general channels may help.',
+  other: 'This needs a person rather than the course material, so I have flagged it for the moderators.',
+};
+
+const MY = String.raw`(my|mine|i|i'?ve|i'?m|me|mi|mis|meu|minha|meus|minhas|mera|meri|mere|mujhe|maine|our)`;
+
+/** Pattern sets per class (folded text: lower case, no accents). */
+const PATTERNS: [HandoverReason, RegExp[]][] = [
+  [
+    'grades',
+    [
+      new RegExp(String.raw`\b${MY}\b.{0,40}\b(grade|grades|score|marks?|progress|nota|notas|puntaje|pontuacao|result)\b.{0,60}\b(wrong|incorrect|missing|zero|0 ?/ ?\d+|not (updated|showing|counted|passed|recorded)|still|shows?|says|dikha|errad[ao]|incorrect[ao]|no aparece|nao aparece|lost)`, 'i'),
+      new RegExp(String.raw`\b${MY}\b.{0,40}\b(test|quiz|exam|assignment|summative)\b.{0,60}\b(shows?|says|marked|graded|gives?)\b.{0,20}(\b0\b|\bzero\b|\d+ ?/ ?\d+|\bwrong\b|\bincorrect\b|\bfail)`, 'i'),
+      /\b(grade|grades|score|progress|marks?)\b.{0,30}\b(not (updated|showing|counted|recorded)|is wrong|are wrong|incorrect|missing|should be \d)/i,
+      /\b(not passed|regrade|re-?grade|lost points|fix my (score|grade)|marks the right (option|answer) as wrong|grading (is )?wrong|recalificar|revisar mi nota|revisar minha nota)\b/i,
+      /\b(extend|extension|postpone|more time)\b.{0,40}\b(due date|deadline|test|exam|quiz)\b|\b(prorroga|extender el plazo|prorrogar|estender o prazo)\b/i,
+    ],
+  ],
+  [
+    'certificate',
+    [
+      new RegExp(String.raw`\b(certificate|certificado|cert)\b.{0,60}\b(not|no|never|still|yet|wrong|name|download|button|missing|gayab|nahi|didn'?t|hasn'?t|llego|chegou|saiu|sem|issue me|anyway|error|verify link)\b`, 'i'),
+      /\b(no|not|never|todavia no|ainda nao|abhi tak nahi)\b.{0,25}\b(llego|llegado|chegou|recebi|recibi|arrived|received|got|issued|emitido)\b.{0,20}\b(el |o |my |the )?(certificate|certificado|cert)\b/i,
+      new RegExp(String.raw`\b(no|still no|where'?s|where is)\b.{0,20}\b(cert|certificate|certificado)\b.{0,40}\b(dashboard|profile|account)|\b${MY}\b.{0,20}\b(cert|certificate|certificado)\b.{0,30}\b(wrong|missing|name|not|never|still)`, 'i'),
+    ],
+  ],
+  [
+    'account',
+    [
+      /\b(can'?t|cannot|unable to|not able to|no puedo|nao consigo)\b.{0,20}\b(log ?in|sign ?in|login|entrar|acceder|acessar)\b/i,
+      /\b(account|cuenta|conta)\b.{0,40}\b(deactivated|deleted|hacked|suspended|locked|blocked|bloquead[ao]|disabled|merge|duplicate|two accounts|desactivad[ao])\b/i,
+      /\b(change|update|cambiar|mudar|trocar)\b.{0,20}\b(the |my |mi |meu )?(e-?mail|correo|username|user name|handle)\b.{0,30}\b(account|cuenta|conta|on)\b|\bchange (the )?e-?mail on my account\b/i,
+      /\b(password|contrasena|senha|2fa|two.factor|authenticator)\b.{0,40}\b(reset|lost|forgot|not|doesn'?t|working|recover|olvide|esqueci)\b|\b(forgot|lost|reset) (my )?(password|2fa)\b/i,
+      /\b(linked|connected) the wrong\b|\b(api )?token (was |got )?revoked\b|\bunder my old handle\b|\bwrong discord account\b/i,
+    ],
+  ],
+  [
+    'payment',
+    [
+      /\b(refund|money back|reembolso|reembolsar|devolucion|estorno|chargeback|charged twice|double charged|cobraron dos|cobrado duas)\b/i,
+      /\b(invoice|receipt|factura|nota fiscal|recibo)\b/i,
+      /\b(coupon|discount|promo code|student (discount|price)|descuento|desconto|cupom|cupon)\b/i,
+      /\b(paid|pague|paguei|payment|pago|pagamento|upi|paisa|charged)\b.{0,60}\b(not|no|still|sigue|continua|nahi|upgrade|audit|auditoria|twice|again)\b/i,
+      /\b(financial (aid|assistance))\b.{0,40}\b(rejected|denied|appeal|declined|rechazad|negad)/i,
+      /\bbought .{0,30}by (accident|mistake)\b/i,
+    ],
+  ],
+  [
+    'personal-data',
+    [
+      /\b(delete|remove|erase|borrar|borren|apagar|apaguem|remover|scrub|take (it )?down)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,30}\b(data|name|e-?mail|correo|account|nombre|nome|dados|datos|recordings?|photo|info|information)\b/i,
+      /\b(gdpr|lgpd|ccpa|data protection|datos personales|dados pessoais|personal data)\b/i,
+      /\b(my|mi|meu|minha) (full |real |whole )*(name|e-?mail|email address|nombre|nome|correo)\b.{0,40}\b(public|leaderboard|posted|shown|visible|screenshot|discord|forum)\b|\bscreenshot with my\b/i,
+      /\b(copy|export|download) of (all )?(my|the) (personal )?(data|information)\b/i,
+    ],
+  ],
+  [
+    'unannounced-plans',
+    [
+      /\b(next|upcoming|future|new|another|fifth|5th|proxim[ao]|siguiente|nuevo|nova|novo|quinto|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|kit|version|board|season|batch|offering)\b.{0,60}\b(when|start|open|release|coming|soon|plans?|will|going to|any|cuando|quando|para cuando|abre|sai|kab)\b/i,
+      /\b(when|cuando|quando|kab)\b.{0,40}\b(next|proxim[ao]|siguiente|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|batch)\b/i,
+      /\b(any plans|are there plans|is there a plan|will there be|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
+      /\bshould i wait before buying\b/i,
+      /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|is there going to be|are there going to be|going to (release|launch|open) (a|an|another|the next))\b/i,
+      /\b(when|cuando|quando|kab)\b.{0,30}\b(new|next|another|nuev[ao]|nov[ao]|proxim[ao]|agla|agli)\b/i,
+    ],
+  ],
+  [
+    'outside-course',
+    [
+      /\b(bluetooth speaker|headphones?|earbuds|printer|router|wifi router|smart ?tv|phone (won'?t|doesn'?t)|laptop (won'?t|doesn'?t) (boot|charge))\b/i,
+      /\b(esp8266|esp32(-cam|-s3)?|jetson|stm32\w*|nucleo|raspberry ?pi|rpi ?[345]|pico|rp2040|k210|coral (usb|dev|tpu|accelerator)|arduino uno|uno r4)\b/i,
+      /\bnvidia\b.{0,20}\b(server|card|desktop|driver|rtx|gtx)\b|\b(server|servidor)\b.{0,20}\b(gpu|nvidia)\b/i,
+      /\b(homework|assignment|project|tarea|trabalho|tarefa)\b.{0,40}\b(for my|de mi|do meu|mere|my college|my university|my class|dsp|due tomorrow)\b|\b(college|university|uni) project\b|\b(solve|do|write) my (homework|assignment)\b|\bpura code de do\b/i,
+      /\b(coursera|udemy|udacity|fast\.?ai|cs229|cs231n|my (other|university|college|school) (course|class|exam)|another (course|mooc))\b.{0,60}\b(assignment|homework|quiz|exam|problem|question|help|solve)\b/i,
+      /\b(my|mi|meu|minha|mera) ([\w-]+ )?(phone|iphone|android|smartphone|tablet|ipad|laptop|pc|computer|printer|router|tv|car|smartwatch|headphones|speaker|drone|3d printer|vacuum|celular|telefone|computador|impresora)\b[^.\n]{0,30}\b(won'?t|doesn'?t|not|broken|stopped|keeps|error|no (enciende|funciona|conecta)|nao (liga|funciona|conecta))\b/i,
+      /\b(accredit\w*|university credits?|academic credits?|college credits?|ects|transfer credits?|creditos universitarios|creditos academicos)\b/i,
+      /\b(visa|letter from harvard|official letter|credit at my university|write to my dean|transcript|recommendation letter|carta oficial)\b/i,
+    ],
+  ],
+  [
+    'other',
+    [
+      /\b(dm|send|give|share|pass)\b.{0,15}\b(me )?(the )?(answers?|solutions?|respuestas|respostas)\b.{0,40}\b(test|quiz|exam|summative|assignment|graded)\b/i,
+      /\b(todo\.pdf|placeholder pdf|where are the real slides)\b/i,
+      /\b(give a talk|dar una charla|dar uma palestra|organi[sz]e (a|an) (talk|event|meetup)|speak at)\b/i,
+      /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio)\b/i,
+    ],
+  ],
+];
+
+/** General questions about how something works are the material's (they mention no personal case). */
+const GENERAL = /\b(can (i|we) (post|share|discuss|ask|use|talk)|can i (still |also |even )?get|do i (still )?get|will i (still )?get|is there|how do i get|how to get|do you offer|does the course offer|se puede|puedo (obtener|tener|recibir|sacar)|posso (pegar|obter|ter|receber)|is it possible to get)\b.{0,40}\b(certificate|certificado|financial (aid|assistance)|audit)\b|\bif i audit\b|\bcertificate milega\b|\bmilega ya nahi\b|\b(instead of|en lugar de|em vez de|no lugar de|se labs kar sakta)\b/i;
+/** The course's own kit and library: a post about them that mentions another board is still a course post. */
+const COURSE_KIT = /\b(nano 33|ble sense|harvard_tinymlx|tinyml kit|tiny machine learning kit|arduino_tensorflowlite|person_detection|micro_speech|magic_wand)\b/i;
+
+/** Boards named only to ask whether they can replace the course kit: the kit FAQ answers that. */
+const KIT_QUESTION = /\b(instead|substitut\w*|supported|compatible|use (an? )?\w+ (for|in) the (labs?|course)|en lugar|en vez|em vez|no lugar|labs? kar sakta|for the labs)\b/i;
+
+/**
+ * The general shape of a personal case, whatever its wording: the asker (first person), an
+ * administrative subject (a grade, a certificate, an account, a payment, their own data) and a problem
+ * or a request to change something. Patterns above catch the common phrasings; this catches the rest.
+ */
+const FIRST_PERSON = /\b(i|i'?m|i'?ve|i'?d|me|my|mine|we|our|us|mi|mis|yo|meu|minha|meus|minhas|eu|mera|meri|mere|maine|mujhe|hamara|hum)\b|\b(termine|pague|paguei|esqueci|olvide|perdi|recebi|recibi|fiz|hice|complete|terminei|marquei|marque|conclui|sigo)\b/;
+/** "my …" right before a noun. */
+const POSSESSIVE = String.raw`\b(my|mi|mis|meu|minha|meus|minhas|mera|meri|mere|our|your)\b(\s+[\w-]+){0,2}\s+`;
+/** Subjects only staff can act on, most specific first. */
+const SUBJECTS: [HandoverReason, RegExp][] = [
+  ['certificate', /\b(certificates?|cert|certificado|certificados|diploma|credential)\b/],
+  ['payment', /\b(paid|payment|payments|charged|charge (me|my card)|chargeback|refund\w*|money|fees?|invoice|receipt|billing|discount|coupon|voucher|scholarship|subscription|purchased?|bought|credit card|debit card|paypal|upi|pix|pago|pague|paguei|pagamento|pagar|cobr\w+|reembols\w+|dinero|dinheiro|paisa|paise|rupees|vat)\b/],
+  ['personal-data', /\b(my (personal )?(data|information|info|details|photo|picture|face|voice recordings?|address|phone number|username|user name|real name|full name)|anonymi[sz]\w+|dados pessoais|datos personales)\b/],
+  ['account', /\b(accounts?|log ?in|login|sign ?in|signed up|password|e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|cuenta|conta|contrasena|senha|correo|access to (it|my|the platform|edx))\b/],
+  ['grades', /\b(grades?|graded|grading|marks|progress( page| bar)?|dashboard|results?|not passed|failed (course|the course)|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo|score)\b/],
+];
+const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta|never|still|yet|can'?t|cannot|couldn'?t|unable|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not|no se|no me|nao|nahi|error|problem|issue|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|sigue|sigo|todavia|ainda|ya no|gayab|where is my|where'?s my|merge|recover|reset|transfer|anonymi[sz]\w*|even though|but i (finished|completed|did|submitted|passed|answered|got))\b|\b(says|shows) \d+ ?%/;
+/** Words of the course's technical subjects: a "score" or "result" there is a model's, not a grade. */
+const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram|serial|port|upload|library|ide|float|int8)\b/;
+/** A request about one's own data. */
+const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
+/** Requests only staff can act on, however worded. */
+const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
+  ['other', /\b(rude|harass\w*|abus\w*|threat\w*|bully\w*|stalk\w*|insult\w*)\b.{0,40}\b(me|dms?|messages?)\b|\bsending me\b.{0,20}\b(dms?|messages?)\b/],
+  ['outside-course', /\b(letter|proof of completion|confirmation|transcript|reference)\b.{0,50}\b(employer|company|boss|university|visa|embassy|hr)\b|\b(write|send|give) me a (letter|reference)\b/],
+  ['unannounced-plans', /\b(open|start|run|offered|available)\b.{0,15}\b(again|next)\b|\b(planning|plans?) (a|an|to|for)\b.{0,40}\b(course|program|programme|masters|degree|challenge|competition|kit|version)\b|\bnext (run|intake|enrol\w*|enrollment|semester|cohort)\b/],
+];
+
+/** Plans: the course, its labs or challenges later, or a course number beyond the four. */
+const FUTURE_PLANS = /\b(course|curso|labs?|challenge|competition|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|platform|arena)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
+/** Homework or exams of another class. */
+const OTHER_HOMEWORK = /\b(my|mi|meu|minha|mera|meri)\b[\w ]{0,30}\b(homework|assignment|tarea|tarefa|project|exam)\b.{0,40}\b(due|tomorrow|friday|monday|next week|manana|amanha)\b|\bhelp (me )?with my\b[\w ]{0,30}\bhomework\b/;
+const COURSE_WORDS = /\b(kws|vww|colab|anomaly|tinyml|magic wand|keyword|person detection|course \d|the course|lab|labs)\b/;
+
+/** Longer than this, a text is a forum post with a story and logs: only the specific patterns apply. */
+const SHORT_QUESTION_WORDS = 45;
+
+function personalCase(q: string): HandoverReason | null {
+  if (DATA_REQUEST.test(q)) return 'personal-data';
+  if ((q.match(/\S+/g) ?? []).length > SHORT_QUESTION_WORDS) return null;
+  if (FUTURE_PLANS.test(q)) return 'unannounced-plans';
+  if (OTHER_HOMEWORK.test(q) && !COURSE_WORDS.test(q)) return 'outside-course';
+  for (const [reason, re] of STAFF_REQUESTS) if (re.test(q) && !TECHNICAL.test(q)) return reason;
+  const technical = TECHNICAL.test(q);
+  for (const [reason, re] of SUBJECTS) {
+    const m = re.exec(q);
+    if (!m) continue;
+    // "my certificate", "mera naam" … "certificate": the asker's own record.
+    const owned = new RegExp(`${POSSESSIVE}${m[0]}`).test(q) || new RegExp(`\\b${m[0]}\\b.{0,30}\\b(mera|meri|mere|my|mi|meu|minha)\\b`).test(q);
+    // Hindi-English and Spanish/Portuguese often drop the pronoun: a grade word with a problem is enough.
+    const problem = PROBLEM.test(q) && (FIRST_PERSON.test(q) || (reason === 'grades' && /\b(exam|exams|quiz|grade|grades|nota|notas|calificacion\w*|marks)\b/.test(q)));
+    if (!owned && !problem && !(PROBLEM.test(q) && reason !== 'grades')) continue;
+    if (GENERAL.test(q) && !owned) continue;
+    if (technical && (reason === 'grades' || reason === 'account' || !owned)) continue;
+    return reason;
+  }
+  return null;
+}
+
+/** The reason a question needs a person, or null when the course material should answer it. */
+export function needsPerson(question: string): HandoverReason | null {
+  const q = fold(question);
+  for (const [reason, res] of PATTERNS) {
+    if (!res.some((re) => re.test(q))) continue;
+    if ((reason === 'certificate' || reason === 'payment') && GENERAL.test(q) && !/\b(my|mi|meu|minha|still|wrong|anyway)\b/.test(q)) continue;
+    if (reason === 'outside-course' && (KIT_QUESTION.test(q) || COURSE_KIT.test(q)) && !/\bfuture\b/.test(q)) continue;
+    return reason;
+  }
+  return personalCase(q);
+}
