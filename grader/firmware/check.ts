@@ -26,6 +26,7 @@ export const NANO33BLE: BoardProfile = { name: 'Arduino Nano 33 BLE Sense (nRF52
  * 4 MiB ZBT SSRAM2/3 at 0x20000000 (firmware/mps2/mps2-an386.ld).
  */
 export const MPS2_AN386: BoardProfile = { name: 'virtual board: Arm MPS2 AN386 (Cortex-M4F) in QEMU', flashStart: 0, flashSize: 0x400000, bootloaderBytes: 0, ramStart: 0x20000000, ramSize: 0x400000 };
+export const MPS2_AN386_APP_START = MPS2_AN386.flashStart + MPS2_AN386.bootloaderBytes;
 
 export interface FirmwareCheck {
   id: 'format' | 'flash-range' | 'flash-size' | 'ram' | 'vector-sp' | 'vector-reset' | 'entry';

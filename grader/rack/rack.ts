@@ -29,6 +29,8 @@ import { LeaseStore, type Lease } from './leases.js';
 import type { BoardInfo } from './protocol.js';
 import type { BoardEntry, RackConfig } from './rack-config.js';
 import { launchSimBoard, type SimBoardHandle } from './sim/launch.js';
+import { virtualHarnessImage } from './virtual/firmware-build.js';
+import { launchVirtualBoard } from './virtual/launch.js';
 import { createTransport } from './transports/index.js';
 
 /** The firmware refused the model (too big, unsupported op, arena): the learner's problem, not the board's. */
@@ -120,6 +122,7 @@ interface Slot {
   entry: BoardEntry;
   order: number;
   client: BoardClient | null;
+  /** The simulator (kind `sim`) or emulator (kind `virtual`) process behind a local board. */
   sim: SimBoardHandle | null;
   info: BoardInfo | null;
   location: string;
@@ -169,7 +172,7 @@ export class Rack implements Component {
     private readonly deps: RackDeps,
     readonly config: RackConfig,
   ) {
-    this.slots = config.boards.map((entry, order) => ({ entry, order, client: null, sim: null, info: null, location: entry.kind === 'sim' ? `sim://${entry.id}` : (entry.port ?? `usb-serial:${entry.serialNumber}`), busy: false, jobs: 0, needsHarness: false }));
+    this.slots = config.boards.map((entry, order) => ({ entry, order, client: null, sim: null, info: null, location: entry.kind === 'sim' || entry.kind === 'virtual' ? `${entry.kind}://${entry.id}` : (entry.port ?? `usb-serial:${entry.serialNumber}`), busy: false, jobs: 0, needsHarness: false }));
     this.leases = new LeaseStore(deps.redis, deps.prefix);
   }
 
@@ -205,15 +208,18 @@ export class Rack implements Component {
   private async connect(s: Slot): Promise<boolean> {
     const { db, logger } = this.deps;
     try {
-      if (s.entry.kind === 'sim' && !s.sim) {
-        s.sim = await launchSimBoard({
-          id: s.entry.id,
-          dir: this.deps.simDir,
-          board: { name: `tinyarena-sim-${s.entry.id}`, ...(s.entry.speed ? { speed: s.entry.speed } : {}) },
-          faults: s.entry.faults,
-          seed: s.entry.seed ?? s.order + 1,
-        });
-        // A fresh simulator boots the harness.
+      if ((s.entry.kind === 'sim' || s.entry.kind === 'virtual') && !s.sim) {
+        s.sim =
+          s.entry.kind === 'virtual'
+            ? await launchVirtualBoard({ id: s.entry.id, dir: this.deps.simDir, harnessImage: this.config.virtual.harnessImage ?? (await virtualHarnessImage()), qemu: this.config.virtual.qemu })
+            : await launchSimBoard({
+                id: s.entry.id,
+                dir: this.deps.simDir,
+                board: { name: `tinyarena-sim-${s.entry.id}`, ...(s.entry.speed ? { speed: s.entry.speed } : {}) },
+                faults: s.entry.faults,
+                seed: s.entry.seed ?? s.order + 1,
+              });
+        // A fresh simulator (or emulator) boots the harness.
         s.needsHarness = false;
         const sim = s.sim;
         void sim.gone.then(async () => {
@@ -223,7 +229,7 @@ export class Rack implements Component {
           // serial port to notice the hang-up, which a loaded machine can delay.
           if (s.busy || this.state === 'stopping' || this.state === 'stopped') return;
           await this.closeLink(s);
-          await db.board.updateMany({ where: { id: s.entry.id, state: 'idle' }, data: { state: 'offline', lastError: `disconnected from ${s.location} (the simulator exited)` } }).catch(() => undefined);
+          await db.board.updateMany({ where: { id: s.entry.id, state: 'idle' }, data: { state: 'offline', lastError: `disconnected from ${s.location} (the ${s.entry.kind === 'virtual' ? 'emulator' : 'simulator'} exited)` } }).catch(() => undefined);
         });
       }
       if (s.needsHarness) {
@@ -250,8 +256,8 @@ export class Rack implements Component {
   private async portOf(s: Slot, waitMs: number): Promise<string> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      if (s.entry.kind === 'sim') {
-        if (!s.sim) throw new Error(`simulated board ${s.entry.id} is gone`);
+      if (s.entry.kind === 'sim' || s.entry.kind === 'virtual') {
+        if (!s.sim) throw new Error(`${s.entry.kind === 'virtual' ? 'virtual' : 'simulated'} board ${s.entry.id} is gone`);
         return s.sim.hostPort;
       }
       const port = s.entry.port !== undefined ? (existsSync(s.entry.port) ? s.entry.port : null) : await findPortBySerial(s.entry.serialNumber!);
@@ -391,7 +397,7 @@ export class Rack implements Component {
     const progress = (phase: FirmwarePhase, fraction?: number) => opts.onProgress?.({ phase, boardId, ...(fraction !== undefined ? { fraction } : {}) });
     const flasher = await this.flasherOf(slot);
     if (!flasher) {
-      const fault = new StepError('flash', `board ${boardId} cannot be flashed (${slot.entry.kind === 'sim' ? 'its simulator is gone' : 'no harness image'})`);
+      const fault = new StepError('flash', `board ${boardId} cannot be flashed (${slot.entry.kind === 'sim' || slot.entry.kind === 'virtual' ? 'its simulator is gone' : 'no harness image'})`);
       return { fault, quarantined: await this.recordFailure(slot, lease, fault, 'recover') };
     }
     type Result = { kind: 'ok'; value: T } | { kind: 'board'; err: StepError } | { kind: 'firmware'; err: FirmwareRunError } | { kind: 'job'; err: unknown };
@@ -664,7 +670,7 @@ export class Rack implements Component {
     return this.connect(s);
   }
 
-  /** Simulated boards by id (tests pull their cables). */
+  /** Simulated and virtual boards by id (tests pull their cables). */
   simHandle(boardId: string): SimBoardHandle | null {
     return this.slots.find((s) => s.entry.id === boardId)?.sim ?? null;
   }

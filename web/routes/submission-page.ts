@@ -68,7 +68,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');
     // A firmware is scored on the board: its device stage carries the scores.
     const score = detailOf<{ public?: ScoreView }>(s, 'score')?.public ?? detailOf<{ scores?: { public?: ScoreView } }>(s, 'device')?.scores?.public;
-    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; bootMs?: number; imageBytes?: number }>(s, 'device');
+    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; bootMs?: number; imageBytes?: number; latencyBasis?: string }>(s, 'device');
     const publish = detailOf<{ terms?: { quality: number; latency: number | null; flash: number }; missing?: string[]; gate?: { metric: string; min: number } }>(s, 'publish');
 
     const stages = s.stages.length
@@ -103,6 +103,8 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const firmware = onBoard?.firmware
       ? `<p>Firmware run on board ${escapeHtml(onBoard.boardId ?? '?')}: DUT “${escapeHtml(onBoard.dutName ?? '')}”, profile ${escapeHtml(onBoard.profile ?? '')}, ${onBoard.samples ?? 0} held-out samples through the MLPerf Tiny base protocol, booted in ${onBoard.bootMs ?? 0} ms, ${onBoard.latencyMs ?? 0} ms per inference (median); image ${(onBoard.imageBytes ?? 0).toLocaleString('en-US')} bytes.</p>`
       : '';
+    // A virtual board's latency is an estimate from its instruction count: say how it was obtained.
+    const estimated = onBoard?.latencyBasis ? `<p>Latency ${onBoard.latencyMs ?? 0} ms per inference on board ${escapeHtml(onBoard.boardId ?? '?')}, ${escapeHtml(onBoard.latencyBasis)}.</p>` : '';
     const checks = validate?.checks?.length
       ? `<h2>${onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks'}</h2><ul>${validate.checks.map((c) => `<li><strong>${escapeHtml(c.status)}</strong> ${escapeHtml(c.message)}${c.hint ? ` — <em>${escapeHtml(c.hint)}</em>` : ''}</li>`).join('')}</ul>`
       : '';
@@ -115,7 +117,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${model}${macs}${checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <strong>${escapeHtml(s.state)}</strong>${s.reason ? ` — ${escapeHtml(s.reason)}` : ''}</p>${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${metricsSection(score, task)}${firmware}${estimated}${model}${macs}${checks}`,
       ),
     );
   });

@@ -79,6 +79,17 @@ int tokenize(char* s, char** tok, int max) {
   return n;
 }
 
+// Decimal digits of a 64-bit count (newlib-nano's printf has no %llu).
+const char* u64_text(uint64_t v, char* buf, size_t cap) {
+  char* p = buf + cap - 1;
+  *p = 0;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v && p > buf);
+  return p;
+}
+
 size_t append_tensor(char* buf, size_t pos, const TensorInfo& t) {
   pos += static_cast<size_t>(snprintf(buf + pos, kLineCap - pos, "%s:", t.dtype));
   for (int d = 0; d < t.dims && pos < kLineCap; d++) pos += static_cast<size_t>(snprintf(buf + pos, kLineCap - pos, d ? "x%d" : "%d", t.shape[d]));
@@ -369,7 +380,8 @@ void Harness::cmd_icount() {
   uint64_t unused = 0;
   if (!p_.instructions(&unused)) return reply_error("x-icount: this board cannot count instructions");
   if (!timed_count_) return reply_error("no results yet");
-  snprintf(g_line, kLineCap, "x-icount-[per=%llu,total=%llu,n=%lu]", static_cast<unsigned long long>(timed_instructions_ / timed_count_), static_cast<unsigned long long>(timed_instructions_),
+  char per[24], total[24];
+  snprintf(g_line, kLineCap, "x-icount-[per=%s,total=%s,n=%lu]", u64_text(timed_instructions_ / timed_count_, per, sizeof per), u64_text(timed_instructions_, total, sizeof total),
            static_cast<unsigned long>(timed_count_));
   p_.write_line(g_line);
   p_.write_line("m-ready");
