@@ -28,6 +28,11 @@ export const NANO33BLE: BoardProfile = { name: 'Arduino Nano 33 BLE Sense (nRF52
 export const MPS2_AN386: BoardProfile = { name: 'virtual board: Arm MPS2 AN386 (Cortex-M4F) in QEMU', flashStart: 0, flashSize: 0x400000, bootloaderBytes: 0, ramStart: 0x20000000, ramSize: 0x400000 };
 export const MPS2_AN386_APP_START = MPS2_AN386.flashStart + MPS2_AN386.bootloaderBytes;
 
+/** The target a challenge's firmware is built for, from the board kinds that run it (challenge YAML `firmware.boards`). */
+export function firmwareBoardProfile(boardKinds: readonly string[]): BoardProfile {
+  return boardKinds.includes('virtual') ? MPS2_AN386 : NANO33BLE;
+}
+
 export interface FirmwareCheck {
   id: 'format' | 'flash-range' | 'flash-size' | 'ram' | 'vector-sp' | 'vector-reset' | 'entry';
   status: 'pass' | 'fail' | 'warn';

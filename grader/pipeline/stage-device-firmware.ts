@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { firmwareModelId } from '../challenges/schema.js';
 import { DatasetError, type Dataset, type Sample } from '../datasets/dataset.js';
 import { resolveChallengeDataset } from '../datasets/resolve.js';
-import { NANO33BLE } from '../firmware/check.js';
+import { firmwareBoardProfile } from '../firmware/check.js';
 import { FirmwareFormatError, readFirmware } from '../firmware/image.js';
 import { toFlatBinary } from '../firmware/write.js';
 import { isPrivate } from '../metrics/split.js';
@@ -64,7 +64,9 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
   }
   const { dataset, privateFraction, splitSeed } = resolved;
 
-  const appStart = NANO33BLE.flashStart + NANO33BLE.bootloaderBytes;
+  // The image's target decides where it starts (challenge YAML firmware.boards).
+  const target = firmwareBoardProfile(fw.boards);
+  const appStart = target.flashStart + target.bootloaderBytes;
   let image;
   try {
     image = { bytes: toFlatBinary(readFirmware(await services.blobs.readBytes(submission.blobSha256), submission.fileName, appStart), appStart), address: appStart };
@@ -94,7 +96,7 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
       void progress?.({ phase: e.phase, ...(e.boardId ? { board: e.boardId } : {}), ...(e.fraction !== undefined ? { fraction: Math.round(e.fraction * 100) / 100 } : {}) }, e.phase !== phase);
       phase = e.phase;
     };
-    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, onProgress }, submission.id);
+    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress }, submission.id);
   } catch (err) {
     if (err instanceof FirmwareRunError) {
       const reason = `the firmware failed on the board: ${err.message}`;
@@ -126,6 +128,7 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
   const detail = {
     firmware: true,
     ...run,
+    ...(report.latencyEstimate ? { latencyBasis: report.latencyEstimate.basis } : {}),
     imageBytes: image.bytes.length,
     modelId,
     samples: samples.length,
@@ -133,7 +136,7 @@ export async function firmwareDeviceStage({ services, submission, challenge, pro
     split: { seed: splitSeed, privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: !usable(splits.public), privateUsesWholeSet: !usable(splits.private), windowsPerFile: dataset.task === 'ad' ? fw.windowsPerFile : undefined },
   };
   if (report.latencyMs > device.timeoutMs) {
-    return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms` };
+    return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board${report.latencyEstimate ? ' (estimated on a virtual board)' : ''}, over the challenge's limit of ${device.timeoutMs} ms` };
   }
   return { status: 'passed', detail };
 }

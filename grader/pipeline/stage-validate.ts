@@ -7,7 +7,7 @@
 import type { FileKind } from '../../core/file-kind.js';
 import { rulesForChallenge } from '../challenges/load.js';
 import type { ChallengeDefinition } from '../challenges/schema.js';
-import { checkFirmware, type CheckOptions, type FirmwareReport } from '../firmware/check.js';
+import { checkFirmware, firmwareBoardProfile, type CheckOptions, type FirmwareReport } from '../firmware/check.js';
 import { preflight, type PreflightReport } from '../validate/preflight.js';
 import type { StageWork } from './stages.js';
 
@@ -22,7 +22,7 @@ export function isFirmwareUpload(kind: FileKind, fileName: string): boolean {
 }
 
 export function firmwareCheckOptions(def: ChallengeDefinition, fileName: string): CheckOptions {
-  return { fileName, ...(def.firmware?.flashBudgetBytes ? { flashBudgetBytes: def.firmware.flashBudgetBytes } : {}) };
+  return { fileName, ...(def.firmware ? { board: firmwareBoardProfile(def.firmware.boards) } : {}), ...(def.firmware?.flashBudgetBytes ? { flashBudgetBytes: def.firmware.flashBudgetBytes } : {}) };
 }
 
 /** Whether a report is a firmware image's (it names the board). */

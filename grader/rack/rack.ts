@@ -90,6 +90,8 @@ export type FirmwarePhase = 'flash' | 'boot' | 'run' | 'restore';
 export interface FirmwareRunOptions extends RunOptions {
   /** From the end of flashing to `m-init-done` + `m-ready` (default: the rack config's firmware.bootTimeoutMs). */
   bootTimeoutMs?: number;
+  /** Only boards of these kinds take the job (the image's target: challenge YAML `firmware.boards`); default any. */
+  boardKinds?: readonly string[];
   onProgress?: (e: { phase: FirmwarePhase; boardId: string; fraction?: number }) => void;
 }
 
@@ -380,7 +382,11 @@ export class Rack implements Component {
     const fw = this.config.firmware;
     let harnessError: string | null = null;
     if (fw.harnessImage && this.slots.some((s) => s.entry.kind === 'nano33ble')) await this.harness().catch((err: unknown) => (harnessError = errText(err)));
-    const blocker = (s: Slot) => firmwareBlocker(s.entry, fw) ?? (s.entry.kind === 'nano33ble' && harnessError ? `${s.entry.id}: ${harnessError}` : null);
+    const kinds = opts.boardKinds;
+    const blocker = (s: Slot) =>
+      (kinds && !kinds.includes(s.entry.kind) ? `${s.entry.id}: a ${s.entry.kind} board; this firmware runs on ${kinds.join(', ')}` : null) ??
+      firmwareBlocker(s.entry, fw) ??
+      (s.entry.kind === 'nano33ble' && harnessError ? `${s.entry.id}: ${harnessError}` : null);
     const blocked = this.slots.map(blocker).filter((b): b is string => b !== null);
     if (blocked.length === this.slots.length) throw new RackUnavailableError(`no board can run firmware jobs (${blocked.join('; ')})`, []);
     const bootTimeoutMs = opts.bootTimeoutMs ?? fw.bootTimeoutMs;

@@ -33,7 +33,7 @@ export interface ChallengeOptions {
   /** Add a capstone project track judged by `judgesPerEntry` judges. */
   projects?: { judgesPerEntry: number };
   /** Accept firmware submissions (run `samples` per split on the rack). */
-  firmware?: { samples?: number; flashBudgetBytes?: number; bootTimeoutMs?: number };
+  firmware?: { samples?: number; flashBudgetBytes?: number; bootTimeoutMs?: number; boards?: string[] };
   /** Device-stage limit per inference (also the firmware run's timeout). */
   deviceTimeoutMs?: number;
   /** Team size limit (default 1: individual). */
@@ -80,7 +80,7 @@ ${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
   ladderMargin: ${o.ladderMargin ?? 0}
 ${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${o.teamSize ? `team:\n  maxSize: ${o.teamSize}\n` : ''}${
     o.firmware
-      ? `firmware:\n  samples: ${o.firmware.samples ?? 4}\n  flash: { bestBytes: 50000, worstBytes: 500000 }\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}${o.firmware.bootTimeoutMs ? `  bootTimeoutMs: ${o.firmware.bootTimeoutMs}\n` : ''}`
+      ? `firmware:\n  samples: ${o.firmware.samples ?? 4}\n  flash: { bestBytes: 50000, worstBytes: 500000 }\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}${o.firmware.bootTimeoutMs ? `  bootTimeoutMs: ${o.firmware.bootTimeoutMs}\n` : ''}${o.firmware.boards ? `  boards: [${o.firmware.boards.join(', ')}]\n` : ''}`
       : ''
   }${
     o.projects

@@ -6,7 +6,7 @@
  * firmware defect, refunded), and leave no emulator behind when their owner dies.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
@@ -19,8 +19,9 @@ import type { VirtualBoardHandle } from '../../grader/rack/virtual/launch.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { WorkerPool } from '../../grader/worker/workers.js';
 import { fromRoot } from '../../core/paths.js';
-import { cliOn } from '../helpers/cli.js';
-import { kwsModel, person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
+import { cliOn, freePort, runCli, waitForHealthy } from '../helpers/cli.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+import { kwsModel, person, pipelineServices, waitSettled, writeChallenge } from '../helpers/pipeline.js';
 import { isAlive, waitFor } from '../helpers/process.js';
 import { testServices } from '../helpers/services.js';
 import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
@@ -164,4 +165,51 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS || !ORACLE || !ORACLE_TFLM)
     child.kill('SIGKILL');
     await waitFor(() => !isAlive(pids.qemu) && !isAlive(pids.socat), 10_000, 'QEMU and socat to die with their owner');
   }, 90_000);
+
+  it('acceptance: RACK_VIRTUAL_BOARDS=1 tinyarena start lists an idle virtual board, and a submitted .tflite passes its device stage on it', async () => {
+    const root = tempDir('tinyarena-accept-');
+    const env = {
+      DATA_DIR: join(root, 'data'),
+      PORT: String(await freePort()),
+      CHALLENGES_DIR: writeChallenge(root),
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `accept-${Date.now()}-${process.pid}`,
+      RACK_VIRTUAL_BOARDS: '1',
+      RACK_SIM_BOARDS: '0',
+    };
+    const cli = async (args: string[]) => {
+      const r = runCli(args, env);
+      const { code } = await r.exited;
+      return { code, out: r.output.stdout, err: r.output.stderr };
+    };
+    const server = runCli(['start'], env);
+    try {
+      await waitForHealthy(`http://127.0.0.1:${env.PORT}/healthz`, 60_000, server);
+      let boards: { id: string; kind: string; state: string }[] = [];
+      await waitFor(
+        async () => {
+          boards = ((await (await fetch(`http://127.0.0.1:${env.PORT}/api/rack`)).json()) as { boards: typeof boards }).boards;
+          return boards.some((b) => b.kind === 'virtual' && b.state === 'idle');
+        },
+        90_000,
+        'the virtual board to go idle',
+      );
+      // The CLI contract (ARCHITECTURE.md §5) shows it as kind virtual.
+      expect(JSON.parse((await cli(['rack', 'status', '--json'])).out)).toEqual({ boards: [expect.objectContaining({ id: 'virtual-1', kind: 'virtual', state: 'idle' })] });
+      const model = join(root, 'kws.tflite');
+      writeFileSync(model, kwsModel());
+      const sub = await cli(['submit', model, '--challenge', 'kws-test', '--as', 'ada', '--wait', '--json']);
+      expect(sub.code, sub.err).toBe(0);
+      const status = JSON.parse(sub.out) as { state: string; stages: { name: string; status: string; detail: Record<string, unknown> }[] };
+      expect(status.state).toBe('done');
+      const device = status.stages.find((x) => x.name === 'device')!;
+      expect(device.status).toBe('passed');
+      expect(device.detail).toMatchObject({ boardId: 'virtual-1', boardKind: 'virtual', byteEqual: true, mismatches: [] });
+      expect((device.detail.latencyEstimate as { instructionsPerInference: number }).instructionsPerInference).toBeGreaterThan(20_000_000);
+      expect(device.detail.latencyBasis).toMatch(/estimated on a virtual board/);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 240_000);
 });

@@ -37,14 +37,22 @@ export interface VirtualLatency {
   basis: string;
 }
 
-/** The Nano estimate for an instruction count. */
-export function virtualLatency(instructionsPerInference: number, cyclesPerInstruction = DEFAULT_CYCLES_PER_INSTRUCTION): VirtualLatency {
+/**
+ * The Nano estimate for an instruction count. `source`: counted exactly by the harness (`x-icount`),
+ * or read off a submitted firmware's own µs timestamps, which on the virtual board tick once per
+ * 1,000 instructions (QEMU -icount shift=0: 1 ns per instruction).
+ */
+export function virtualLatency(instructionsPerInference: number, cyclesPerInstruction = DEFAULT_CYCLES_PER_INSTRUCTION, source: 'counted' | 'timestamps' = 'counted'): VirtualLatency {
   const estimatedMs = Math.round((instructionsPerInference * cyclesPerInstruction) / NANO_CLOCK_MHZ) / 1000;
+  const how = source === 'counted' ? 'QEMU -icount, deterministic' : "from the firmware's µs timestamps: 1 µs = 1,000 instructions under QEMU -icount";
   return {
     instructionsPerInference,
     cyclesPerInstruction,
     clockMHz: NANO_CLOCK_MHZ,
     estimatedMs,
-    basis: `estimated on a virtual board: ${instructionsPerInference.toLocaleString('en-US')} Cortex-M4 instructions per inference (QEMU -icount, deterministic) x ${cyclesPerInstruction} cycles per instruction at ${NANO_CLOCK_MHZ} MHz (calibrated on the MLPerf Tiny reference latencies)`,
+    basis: `estimated on a virtual board: ${instructionsPerInference.toLocaleString('en-US')} Cortex-M4 instructions per inference (${how}) x ${cyclesPerInstruction} cycles per instruction at ${NANO_CLOCK_MHZ} MHz (calibrated on the MLPerf Tiny reference latencies)`,
   };
 }
+
+/** Instructions per inference from a virtual board's µs laps (`m-lap-us-` differences per inference). */
+export const instructionsFromVirtualMicros = (us: number): number => Math.round(us * 1000);

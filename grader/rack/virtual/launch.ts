@@ -30,9 +30,16 @@ function haveSetpriv(): boolean {
   return (setprivChecked ??= spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout?.includes('--pdeathsig') ?? false);
 }
 
-/** Spawn a child that the kernel kills when this process exits. */
-function spawnTied(cmd: string, args: string[]): ChildProcess {
-  const [exe, argv] = haveSetpriv() ? ['setpriv', ['--pdeathsig', 'KILL', '--', cmd, ...args]] : [cmd, args];
+let prlimitChecked: boolean | undefined;
+const havePrlimit = () => (prlimitChecked ??= spawnSync('prlimit', ['--version'], { stdio: 'ignore' }).status === 0);
+
+/**
+ * Spawn a child that the kernel kills when this process exits. `noCore`: without core dumps (QEMU
+ * aborts on a locked-up guest core, which submitted firmware can cause at will).
+ */
+function spawnTied(cmd: string, args: string[], noCore = false): ChildProcess {
+  const [c, a] = noCore && havePrlimit() ? ['prlimit', ['--core=0:0', '--', cmd, ...args]] : [cmd, args];
+  const [exe, argv] = haveSetpriv() ? ['setpriv', ['--pdeathsig', 'KILL', '--', c, ...a]] : [c, a];
   return spawn(exe, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
@@ -126,7 +133,7 @@ export async function launchVirtualBoard(opts: VirtualLaunchOptions): Promise<Vi
   async function startQemu(image: string, what: 'harness' | 'firmware'): Promise<void> {
     await stopQemu();
     if (stopped || unplugged) throw new Error(`virtual board ${opts.id} is gone (unplugged or stopped)`);
-    const p = spawnTied(qemu, qemuArgs(image, boardLink));
+    const p = spawnTied(qemu, qemuArgs(image, boardLink), true);
     let err = '';
     p.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
     qemuProc = p;
