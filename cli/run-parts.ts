@@ -73,7 +73,21 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
 
 /** Run until a signal arrives. */
 export async function runParts(parts: Part[]): Promise<void> {
-  const running = await startParts(parts);
+  // A signal during start-up (e.g. right after /healthz turned green, while boards still connect)
+  // must not kill the process outright, as it would with no handler yet: keep it for when we are up.
+  let early: NodeJS.Signals | null = null;
+  const onEarly = (sig: NodeJS.Signals) => {
+    early ??= sig;
+  };
+  process.on('SIGTERM', onEarly);
+  process.on('SIGINT', onEarly);
+  let running: RunningParts;
+  try {
+    running = await startParts(parts);
+  } finally {
+    process.off('SIGTERM', onEarly);
+    process.off('SIGINT', onEarly);
+  }
   const { logger } = running.services;
   logger.info({ parts, version: VERSION }, 'TinyArena is up');
   if (running.services.redisHandle.embedded) {
@@ -102,6 +116,7 @@ export async function runParts(parts: Part[]): Promise<void> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (early) onSignal(early);
   });
   logger.info('stopped');
 }

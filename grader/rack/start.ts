@@ -11,7 +11,7 @@ import { defaultRackConfig, loadRackConfig, type RackConfig } from './rack-confi
 import { Rack, simDirFor } from './rack.js';
 import { haveSocat } from './sim/launch.js';
 import { haveArmToolchain } from './virtual/firmware-build.js';
-import { haveQemuSystemArm } from './virtual/launch.js';
+import { haveQemuSystemArm, virtualBoardPrerequisites } from './virtual/launch.js';
 
 /** Makes its rack the process's active rack while running (the device stage finds it there). */
 export class RackComponent implements Component {
@@ -51,8 +51,9 @@ export function rackComponent(services: Services): RackComponent | null {
     logger.warn('socat is not installed, so simulated and virtual boards cannot run (apt-get install socat): no board rack, the device stage is skipped');
     return null;
   }
-  if (rackConfig.boards.some((b) => b.kind === 'virtual') && !haveQemuSystemArm(rackConfig.virtual.qemu)) {
-    logger.warn({ qemu: rackConfig.virtual.qemu }, 'qemu-system-arm is not installed (apt-get install qemu-system-arm): the virtual boards stay offline');
+  if (rackConfig.boards.some((b) => b.kind === 'virtual')) {
+    const missing = virtualBoardPrerequisites(rackConfig.virtual.qemu);
+    if (missing.length) logger.warn({ missing }, `${missing.join(', ')} not installed (apt-get install qemu-system-arm socat util-linux): the virtual boards stay offline`);
   }
   logger.info({ boards: rackConfig.boards.map((b) => b.id) }, 'starting the board rack');
   return new RackComponent(new Rack({ db: services.db, redis: services.redis, logger, prefix: config.QUEUE_PREFIX, simDir: simDirFor(config.DATA_DIR) }, rackConfig));

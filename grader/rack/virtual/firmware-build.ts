@@ -3,9 +3,10 @@
  * harness image, which the rack builds on demand into a cache keyed by the sources' hash (so every
  * rack process and test run of the same sources shares one build), and the learner template.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { fromRoot } from '../../../core/paths.js';
@@ -61,11 +62,17 @@ function harnessSources(): string[] {
   return files;
 }
 
+let compilerVersion: Promise<string> | undefined;
+/** The compiler's version line (asked once, without blocking the event loop: racks build in the background). */
+function armGccVersion(): Promise<string> {
+  return (compilerVersion ??= new Promise((resolve) => execFile('arm-none-eabi-gcc', ['--version'], (err, stdout) => resolve(err ? '' : stdout))));
+}
+
 /** Hash of everything the harness image is built from (and the compiler's version). */
-export function harnessSourceHash(): string {
+export async function harnessSourceHash(): Promise<string> {
   const h = createHash('sha256');
-  for (const f of harnessSources()) h.update(relative(FIRMWARE_DIR, f)).update('\0').update(readFileSync(f)).update('\0');
-  h.update(spawnSync('arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).stdout ?? '');
+  for (const f of harnessSources()) h.update(relative(FIRMWARE_DIR, f)).update('\0').update(await readFile(f)).update('\0');
+  h.update(await armGccVersion());
   return h.digest('hex').slice(0, 16);
 }
 
@@ -81,11 +88,11 @@ const building = new Map<string, Promise<string>>();
  * hash into `cacheDir` (a temporary build is renamed into place, so concurrent builders never see
  * half an image). @throws FirmwareBuildError
  */
-export function virtualHarnessImage(cacheDir = defaultFirmwareCache()): Promise<string> {
-  const hash = harnessSourceHash();
+export async function virtualHarnessImage(cacheDir = defaultFirmwareCache()): Promise<string> {
+  const hash = await harnessSourceHash();
   const dir = join(cacheDir, `harness-${hash}`);
   const elf = join(dir, 'mps2', 'harness.elf');
-  if (existsSync(elf)) return Promise.resolve(elf);
+  if (existsSync(elf)) return elf;
   let p = building.get(elf);
   if (!p) {
     p = (async () => {

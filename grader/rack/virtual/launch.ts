@@ -15,19 +15,34 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, constants as fsc } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SimBoardHandle } from '../sim/launch.js';
+import { haveSocat, type SimBoardHandle } from '../sim/launch.js';
 
-let qemuChecked: boolean | undefined;
-/** Whether `qemu-system-arm` is installed (virtual boards need it). */
+const qemuChecked = new Map<string, boolean>();
+/** Whether `qemu-system-arm` (or the configured emulator) is installed (virtual boards need it). Asked once. */
 export function haveQemuSystemArm(qemu = 'qemu-system-arm'): boolean {
-  if (qemu !== 'qemu-system-arm') return spawnSync(qemu, ['--version'], { stdio: 'ignore' }).status === 0;
-  return (qemuChecked ??= spawnSync(qemu, ['--version'], { stdio: 'ignore' }).status === 0);
+  let ok = qemuChecked.get(qemu);
+  if (ok === undefined) qemuChecked.set(qemu, (ok = spawnSync(qemu, ['--version'], { stdio: 'ignore' }).status === 0));
+  return ok;
 }
 
 let setprivChecked: boolean | undefined;
 /** util-linux's setpriv with --pdeathsig (Debian's util-linux has it). */
 function haveSetpriv(): boolean {
   return (setprivChecked ??= spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout?.includes('--pdeathsig') ?? false);
+}
+
+/**
+ * Probe the helpers virtual boards need (qemu, socat, setpriv, prlimit) now, synchronously: call it
+ * while setting the rack up, so no probe blocks the event loop later, when boards connect in the
+ * background of a running server. Returns what is missing.
+ */
+export function virtualBoardPrerequisites(qemu = 'qemu-system-arm'): string[] {
+  const missing: string[] = [];
+  if (!haveQemuSystemArm(qemu)) missing.push(qemu);
+  if (!haveSocat()) missing.push('socat');
+  if (!haveSetpriv()) missing.push('setpriv (util-linux)');
+  havePrlimit();
+  return missing;
 }
 
 let prlimitChecked: boolean | undefined;
@@ -86,7 +101,7 @@ const QEMU_SETTLE_MS = 150;
 export async function launchVirtualBoard(opts: VirtualLaunchOptions): Promise<VirtualBoardHandle> {
   const qemu = opts.qemu ?? 'qemu-system-arm';
   if (!haveQemuSystemArm(qemu)) throw new Error(`${qemu} is not installed (apt-get install qemu-system-arm): virtual boards need it`);
-  if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).status !== 0) throw new Error('socat is not installed (apt-get install socat): virtual boards need a pty pair');
+  if (!haveSocat()) throw new Error('socat is not installed (apt-get install socat): virtual boards need a pty pair');
   await mkdir(opts.dir, { recursive: true });
   const hostLink = join(opts.dir, `${opts.id}.host`);
   const boardLink = join(opts.dir, `${opts.id}.board`);
