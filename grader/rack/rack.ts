@@ -653,6 +653,8 @@ export class Rack implements Component {
       this.driftReference = { model, input, expected: interp.getOutputBytes() };
     }
     const ref = this.driftReference;
+    // A board that reproduces several arithmetics (a virtual board) computes the reference's.
+    if (session.board.info.arithmetics?.includes(drift.arithmetic)) await session.client.setArithmetic(drift.arithmetic);
     await session.client.uploadModel(ref.model, session.board.info.chunk);
     await session.client.loadInput(ref.input);
     await session.client.infer(1, 0, session.inferTimeoutMs(1, 0));
