@@ -5,14 +5,15 @@
  */
 import { rulesForChallenge } from '../grader/challenges/load.js';
 import type { ChallengeDefinition } from '../grader/challenges/schema.js';
-import { checkFirmware, type CheckOptions, type FirmwareReport } from '../grader/firmware/check.js';
+import { checkFirmware, firmwareBoardProfile, type CheckOptions, type FirmwareReport } from '../grader/firmware/check.js';
 import { preflight, type PreflightReport } from '../grader/validate/preflight.js';
 
 /** What the synchronous check of a submission produced. */
 export type SubmissionCheckReport = PreflightReport | FirmwareReport;
 
 export function firmwareCheckOptions(def: ChallengeDefinition, fileName: string): CheckOptions {
-  return { fileName, ...(def.firmware?.flashBudgetBytes ? { flashBudgetBytes: def.firmware.flashBudgetBytes } : {}) };
+  // The challenge's firmware.boards decide the image's target (Nano 33 BLE Sense, or the virtual board).
+  return { fileName, ...(def.firmware ? { board: firmwareBoardProfile(def.firmware.boards) } : {}), ...(def.firmware?.flashBudgetBytes ? { flashBudgetBytes: def.firmware.flashBudgetBytes } : {}) };
 }
 
 /** Preflight a model, or check a firmware image, under a challenge's rules. */

@@ -30,6 +30,11 @@ export function missingTools(config: Config, path = process.env.PATH ?? '', grad
   if (!config.RACK_CONFIG && config.RACK_SIM_BOARDS > 0) {
     needs.push({ id: 'socat', impact: 'the simulated boards cannot run: the device stage is skipped (no latency term) and firmware submissions cannot be graded' });
   }
+  // Virtual boards asked for by name (unset: one when both programs are there, none otherwise).
+  if (!config.RACK_CONFIG && (config.RACK_VIRTUAL_BOARDS ?? 0) > 0) {
+    const impact = 'the virtual boards asked for in RACK_VIRTUAL_BOARDS cannot run';
+    needs.push({ id: 'qemu', impact }, { id: 'armGcc', impact });
+  }
   // KWS demo sets are spoken by espeak-ng when first used; a set already generated needs nothing.
   const waiting = listChallengeIds(config.CHALLENGES_DIR).filter((id) => {
     try {

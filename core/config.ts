@@ -82,6 +82,12 @@ export const envSchema = z.object({
   TRUST_PROXY: optionalString.refine((v) => v === undefined || parseTrustProxy(v) !== undefined, {
     error: 'false, true, a hop count, or comma-separated proxy addresses/CIDRs (loopback, linklocal, uniquelocal allowed)',
   }),
+  /**
+   * Virtual boards (QEMU mps2-an386 running the harness image) the worker part runs when RACK_CONFIG is
+   * unset, alongside the simulated boards and preferred to them; unset = 1 when qemu-system-arm and
+   * arm-none-eabi-gcc are installed, else 0.
+   */
+  RACK_VIRTUAL_BOARDS: z.coerce.number({ error: 'a whole number of boards (0 = none)' }).int('a whole number of boards (0 = none)').min(0, 'a whole number of boards (0 = none)').max(16, 'at most 16 virtual boards').optional(),
   /** Signs browser session cookies; unset: a random secret kept in DATA_DIR/session-secret. */
   SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { error: 'at least 32 characters' }),
   DISCORD_TOKEN: optionalString,

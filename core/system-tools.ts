@@ -16,6 +16,8 @@ export const SYSTEM_TOOLS = {
   redis: { bin: 'redis-server', debianPackage: 'redis-server', purpose: 'the private Redis (unless REDIS_URL is set)' },
   socat: { bin: 'socat', debianPackage: 'socat', purpose: 'the simulated boards of the default rack' },
   espeak: { bin: 'espeak-ng', debianPackage: 'espeak-ng', purpose: 'the spoken keywords of KWS demo sets' },
+  qemu: { bin: 'qemu-system-arm', debianPackage: 'qemu-system-arm', purpose: 'the virtual Cortex-M4 boards of the rack' },
+  armGcc: { bin: 'arm-none-eabi-gcc', debianPackage: 'gcc-arm-none-eabi', purpose: "building the virtual boards' harness image" },
 } as const satisfies Record<string, SystemTool>;
 
 export type SystemToolId = keyof typeof SYSTEM_TOOLS;

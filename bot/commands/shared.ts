@@ -52,7 +52,7 @@ function stageLine(st: StatusView['stages'][number], reason: string | null): str
       // A firmware is scored on the board: its quality comes with the device stage.
       const pub = (d.scores as { public?: { metric?: string; value?: number } } | undefined)?.public;
       const quality = pub && typeof pub.value === 'number' ? `${pub.metric ?? 'quality'} ${pub.value.toFixed(4)} on ${typeof d.samples === 'number' ? d.samples : '?'} samples (public split), ` : '';
-      return `✅ device: ${quality}${typeof d.latencyMs === 'number' ? `${d.latencyMs.toFixed(2)} ms per inference` : 'measured'}`;
+      return `✅ device: ${quality}${typeof d.latencyMs === 'number' ? `${d.latencyMs.toFixed(2)} ms per inference${typeof d.latencyBasis === 'string' ? ' (estimated on a virtual board)' : ''}` : 'measured'}`;
     }
     default:
       return `✅ ${label}`;

@@ -39,13 +39,15 @@ const register: RegisterCommand = (program) => {
     });
   rack
     .command('check-firmware')
-    .description('check a firmware submission (.bin/.hex/.elf) against the Nano 33 BLE memory map')
+    .description('check a firmware submission (.bin/.hex/.elf) against a board\'s memory map (the Nano 33 BLE, or the virtual board)')
     .argument('<file>')
     .option('--flash-budget <bytes>', "a challenge's flash budget")
+    .option('--board <kind>', 'nano33ble (default) or virtual (QEMU mps2-an386: firmware/template/)', 'nano33ble')
     .option('--json', 'print JSON')
-    .action(async (file: string, opts: { json?: boolean; flashBudget?: string }) => {
+    .action(async (file: string, opts: { json?: boolean; flashBudget?: string; board: string }) => {
       const fs = await import('node:fs/promises');
-      const { checkFirmware } = await import('../../grader/firmware/check.js');
+      const { checkFirmware, firmwareBoardProfile } = await import('../../grader/firmware/check.js');
+      if (!['nano33ble', 'sim', 'virtual'].includes(opts.board)) throw new CliError(`--board must be nano33ble or virtual, not "${opts.board}"`, 2);
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(await fs.readFile(file));
@@ -54,7 +56,7 @@ const register: RegisterCommand = (program) => {
       }
       const budget = opts.flashBudget === undefined ? undefined : Number(opts.flashBudget);
       if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) throw new CliError('--flash-budget must be a positive number of bytes', 2);
-      const report = checkFirmware(bytes, { fileName: file, ...(budget ? { flashBudgetBytes: budget } : {}) });
+      const report = checkFirmware(bytes, { fileName: file, board: firmwareBoardProfile([opts.board]), ...(budget ? { flashBudgetBytes: budget } : {}) });
       output(opts.json, report, () => [`${report.ok ? 'OK' : 'REJECTED'}: ${file} (${report.format ?? 'unreadable'}, ${report.board})`, ...report.checks.map((c) => `  ${c.status.padEnd(4)} ${c.id}: ${c.message}`)].join('\n'));
       if (!report.ok) process.exitCode = report.format === null ? 2 : 1;
     });

@@ -77,6 +77,39 @@ struct FakeRunner : tinyarena::ModelRunner {
   const uint8_t* output_data() override { return out; }
 };
 
+// A platform with an exact instruction counter (as the virtual board has): each invoke costs 1000.
+struct CountingPlatform : FakePlatform {
+  uint64_t executed = 0;
+  bool instructions(uint64_t* count) override {
+    *count = executed;
+    return true;
+  }
+};
+
+// A runner that reproduces several arithmetic profiles: "double" adds 100 to every output byte.
+struct ProfileRunner : FakeRunner {
+  CountingPlatform* platform = nullptr;
+  const char* selected = "single";
+  int loads = 0;
+  const char* arithmetics() override { return "single;double"; }
+  bool set_arithmetic(const char* name) override {
+    if (strcmp(name, "single") && strcmp(name, "double")) return false;
+    selected = !strcmp(name, "single") ? "single" : "double";
+    return true;
+  }
+  const char* load(const uint8_t* m, size_t size, CommitInfo* info) override {
+    loads++;
+    return FakeRunner::load(m, size, info);
+  }
+  bool invoke() override {
+    FakeRunner::invoke();
+    if (!strcmp(selected, "double"))
+      for (size_t i = 0; i < n_out; i++) out[i] = static_cast<uint8_t>(out[i] + 100);
+    if (platform) platform->executed += 1000;
+    return true;
+  }
+};
+
 static const char* kOps[] = {"CONV_2D", "SOFTMAX"};
 
 struct Rig {
@@ -218,6 +251,47 @@ int main() {
     auto l = g.send("infer 1 0%");
     CHECK(l[0] == "m-lap-us-4294966896" && l[1] == "m-lap-us-600");
     CHECK(g.send("x-reset%").empty() && g.p.resets == 1);
+  }
+  {
+    // Without a counter or a choice of arithmetic, the extensions say so.
+    Rig g;
+    CHECK(g.send("x-icount%")[0] == "e-[x-icount: this board cannot count instructions]");
+    CHECK(g.send("x-arith tflm%")[0] == "e-[x-arith: this firmware has one fixed arithmetic]");
+  }
+  {
+    // A board that counts instructions and selects arithmetic (the virtual board's harness).
+    CountingPlatform p;
+    ProfileRunner r;
+    r.platform = &p;
+    uint8_t stage[64];
+    tinyarena::HarnessConfig cfg{"virtual", "0.2.0", 4194304, 262144, 25, kOps, 2, stage, sizeof stage};
+    Harness h{p, r, cfg};
+    auto send = [&](const std::string& cmd) {
+      p.lines.clear();
+      for (char c : cmd) h.feed(c);
+      return p.lines;
+    };
+    CHECK(send("x-info%")[0] == "x-info-[fw=0.2.0,slot=4096,ram=4194304,arena=262144,chunk=264,mhz=25,arith=single;double,icount=1,ops=CONV_2D;SOFTMAX]");
+    CHECK(send("x-icount%")[0] == "e-[no results yet]");
+    CHECK(send("x-arith triple%")[0] == "e-[x-arith: unknown profile \"triple\" (known: single;double)]");
+    CHECK(send("x-arith%")[0].rfind("e-[x-arith: want", 0) == 0);
+    CHECK(ends_ready(send("x-arith single%")) && r.loads == 0);
+    std::vector<uint8_t> model = {2, 2, 0};
+    send("x-model load 3 " + crc_hex(model) + "%");
+    send("x-model " + hex(model) + "%");
+    CHECK(send("x-model commit%")[0].rfind("x-model-committed-", 0) == 0 && r.loads == 1);
+    send("db load 2%");
+    send("db 0102%");
+    auto l = send("infer 4 3%");
+    CHECK(l[2] == "m-results-[3,4]");
+    // Warm-ups are not counted: 4 timed inferences of 1000 instructions.
+    CHECK(send("x-icount%")[0] == "x-icount-[per=1000,total=4000,n=4]");
+    // Switching arithmetic prepares the committed model again; the staged input stays.
+    l = send("x-arith double%");
+    CHECK(l.size() == 1 && ends_ready(l) && r.loads == 2);
+    CHECK(send("x-output%")[0] == "e-[no results yet]");
+    CHECK(send("infer 1 0%")[2] == "m-results-[103,104]");
+    CHECK(send("x-icount%")[0] == "x-icount-[per=1000,total=1000,n=1]");
   }
   {
     // The generated op list expands to names (as the sketch registers them).

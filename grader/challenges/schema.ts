@@ -122,6 +122,13 @@ export const challengeSchema = z.strictObject({
       flashBudgetBytes: z.number().int().positive().optional(),
       /** How long the firmware may take to print m-init-done after flashing. */
       bootTimeoutMs: z.number().int().positive().default(5_000),
+      /**
+       * Board kinds of the rack that run the submitted firmware, which decides the image's target:
+       * `nano33ble` (and `sim`, which stands in for it) take images for the Nano 33 BLE Sense (linked
+       * at 0x10000, after the bootloader); `virtual` takes images for TinyArena's virtual board
+       * (QEMU mps2-an386, linked at 0x00000000; firmware/template/). One target per challenge.
+       */
+      boards: z.array(z.enum(['nano33ble', 'sim', 'virtual'])).min(1).default(['nano33ble', 'sim']),
     })
     .optional(),
   /**
@@ -163,5 +170,6 @@ export function crossFieldProblems(c: ChallengeDefinition): string[] {
   if (c.quotas.total !== undefined && c.quotas.total < c.quotas.perDay) out.push('quotas: total is below perDay');
   const fw = c.firmware;
   if (fw && !c.device.enabled) out.push('firmware: firmware submissions run on the rack, so device.enabled must be true');
+  if (fw && fw.boards.includes('virtual') && fw.boards.some((b) => b !== 'virtual')) out.push('firmware.boards: images for the virtual board (mps2-an386) do not run on nano33ble or sim boards: list virtual alone, or the Nano kinds');
   return out;
 }

@@ -20,6 +20,19 @@ export interface BoardProfile {
 /** Arduino Nano 33 BLE Sense: nRF52840, 1 MB flash with the Arduino bootloader in the first 64 KB, 256 KB RAM. */
 export const NANO33BLE: BoardProfile = { name: 'Arduino Nano 33 BLE Sense (nRF52840)', flashStart: 0, flashSize: 0x100000, bootloaderBytes: 0x10000, ramStart: 0x20000000, ramSize: 0x40000 };
 
+/**
+ * TinyArena's virtual board: QEMU's `mps2-an386` (Arm MPS2 + AN386, Cortex-M4F). The image is loaded
+ * at 0x00000000 (4 MiB ZBT SSRAM1, no bootloader; the vector table sits at its start), RAM is the
+ * 4 MiB ZBT SSRAM2/3 at 0x20000000 (firmware/mps2/mps2-an386.ld).
+ */
+export const MPS2_AN386: BoardProfile = { name: 'virtual board: Arm MPS2 AN386 (Cortex-M4F) in QEMU', flashStart: 0, flashSize: 0x400000, bootloaderBytes: 0, ramStart: 0x20000000, ramSize: 0x400000 };
+export const MPS2_AN386_APP_START = MPS2_AN386.flashStart + MPS2_AN386.bootloaderBytes;
+
+/** The target a challenge's firmware is built for, from the board kinds that run it (challenge YAML `firmware.boards`). */
+export function firmwareBoardProfile(boardKinds: readonly string[]): BoardProfile {
+  return boardKinds.includes('virtual') ? MPS2_AN386 : NANO33BLE;
+}
+
 export interface FirmwareCheck {
   id: 'format' | 'flash-range' | 'flash-size' | 'ram' | 'vector-sp' | 'vector-reset' | 'entry';
   status: 'pass' | 'fail' | 'warn';

@@ -10,7 +10,7 @@
  * (retried, then refunded).
  */
 import { spreadWindows, type Sample } from '../datasets/dataset.js';
-import { NANO33BLE } from '../firmware/check.js';
+import { firmwareBoardProfile } from '../firmware/check.js';
 import { FirmwareFormatError, readFirmware } from '../firmware/image.js';
 import { toFlatBinary } from '../firmware/write.js';
 import { taskPlugin } from '../tasks/index.js';
@@ -30,7 +30,9 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
   const { dataset, privateFraction } = resolved;
   const plugin = taskPlugin(dataset.task);
 
-  const appStart = NANO33BLE.flashStart + NANO33BLE.bootloaderBytes;
+  // The image's target decides where it starts (challenge YAML firmware.boards).
+  const target = firmwareBoardProfile(fw.boards);
+  const appStart = target.flashStart + target.bootloaderBytes;
   let image;
   try {
     image = { bytes: toFlatBinary(readFirmware(await services.blobs.readBytes(submission.blobSha256), submission.fileName, appStart), appStart), address: appStart };
@@ -39,8 +41,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
     throw err;
   }
 
-  // Same split as the score stage (a split that cannot stand alone borrows the whole set); a fixed
-  // subset of each, with both classes where the metric needs them.
+  // Same split as the score stage (a split that cannot stand alone borrows the whole set).
   const splits = splitHeldOut(resolved);
   const samples: FirmwareSample[] = [];
   const chosen = { public: [] as Sample[], private: [] as Sample[] };
@@ -61,7 +62,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
       void progress?.({ phase: e.phase, ...(e.boardId ? { board: e.boardId } : {}), ...(e.fraction !== undefined ? { fraction: Math.round(e.fraction * 100) / 100 } : {}) }, e.phase !== phase);
       phase = e.phase;
     };
-    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, onProgress }, submission.id);
+    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress }, submission.id);
   } catch (err) {
     if (err instanceof FirmwareRunError) {
       const reason = `the firmware failed on the board: ${err.message}`;
@@ -93,6 +94,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
   const detail = {
     firmware: true,
     ...run,
+    ...(report.latencyEstimate ? { latencyBasis: report.latencyEstimate.basis } : {}),
     imageBytes: image.bytes.length,
     modelId,
     samples: samples.length,
@@ -100,7 +102,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
     split: { privateFraction, publicN: chosen.public.length, privateN: chosen.private.length, publicUsesWholeSet: splits.public.usesWholeSet, privateUsesWholeSet: splits.private.usesWholeSet },
   };
   if (report.latencyMs > device.timeoutMs) {
-    return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms` };
+    return { status: 'failed', detail, reason: `one inference takes ${report.latencyMs} ms on the board${report.latencyEstimate ? ' (estimated on a virtual board)' : ''}, over the challenge's limit of ${device.timeoutMs} ms` };
   }
   return { status: 'passed', detail };
 }

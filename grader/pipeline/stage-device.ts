@@ -5,6 +5,11 @@
  * after `device.warmups` warm-ups. A board fault (timeout, garbage, unplugged) is retried on another
  * board by the rack; no usable board is transient (the queue retries, then the quota is refunded).
  * Without a rack the stage is skipped with the reason, and the latency term scores 0 points.
+ *
+ * On a virtual board (QEMU running TinyArena's own C runtime, independent of the host engine) the
+ * comparison checks the engine: a mismatch is an engine or firmware defect, never the learner's, and
+ * fails the stage loudly (logged with the sample and bytes; the quota is refunded). Its latency is the
+ * Nano estimate from the deterministic instruction count, and the report says so.
  */
 import { conversionFor } from '../datasets/convert.js';
 import { Interpreter } from '../interpreter/interpreter.js';
@@ -17,7 +22,7 @@ import { seededSubset } from '../metrics/split.js';
 import { parseModel } from '../tflite/parse.js';
 import { firmwareDeviceStage } from './stage-device-firmware.js';
 import { heldOutSet } from './held-out.js';
-import type { StageWork } from '../../arena/stage-contract.js';
+import { StageStop, type StageWork } from '../../arena/stage-contract.js';
 
 /** Samples run on the board per submission: enough to catch arithmetic drift, cheap on a real kit. */
 export const DEVICE_SAMPLES = 8;
@@ -31,7 +36,7 @@ export const deviceStage: StageWork = async (ctx) => {
   if (!rack) {
     return {
       status: 'skipped',
-      detail: { reason: 'no board rack is attached to this grader (RACK_CONFIG unset and RACK_SIM_BOARDS=0): latency is not measured and the latency term scores 0 points' },
+      detail: { reason: 'no board rack is attached to this grader (RACK_CONFIG unset, RACK_SIM_BOARDS=0 and no virtual boards): latency is not measured and the latency term scores 0 points' },
     };
   }
   const { dataset, splitSeed } = await heldOutSet(ctx);
@@ -72,7 +77,7 @@ export const deviceStage: StageWork = async (ctx) => {
   const expectedUs = estimateLatency(graph).us;
   let report;
   try {
-    report = await runOnDevice(rack, { model, cases, warmups: device.warmups, inferences: device.inferences, expectedUs }, submission.id);
+    report = await runOnDevice(rack, { model, cases, warmups: device.warmups, inferences: device.inferences, expectedUs, arithmetic: device.arithmetic }, submission.id);
   } catch (err) {
     if (err instanceof ModelRefusedError) {
       const reason = `the board firmware refused the model: ${err.message}`;
@@ -81,14 +86,20 @@ export const deviceStage: StageWork = async (ctx) => {
     // RackUnavailableError and anything else: our side; the queue retries, then refunds.
     throw err;
   }
-  const detail = { ...report, arithmetic: device.arithmetic, inputConversion: conversion.description, expectedLatencyMs: Math.round(expectedUs) / 1000 };
+  const detail = { ...report, arithmetic: device.arithmetic, inputConversion: conversion.description, expectedLatencyMs: Math.round(expectedUs) / 1000, ...(report.latencyEstimate ? { latencyBasis: report.latencyEstimate.basis } : {}) };
+  if (!report.byteEqual && report.boardKind === 'virtual') {
+    const m = report.mismatches[0]!;
+    const message = `engine or firmware defect (not the submission's fault; quota refunded): the virtual board's C runtime and the host engine disagree (arithmetic ${device.arithmetic}) on ${report.mismatches.length} of ${report.samples} samples; first: sample ${m.sample}, byte ${m.byteIndex}: board [${m.device.join(', ')}] vs host [${m.host.join(', ')}] from byte ${Math.max(0, m.byteIndex - 2)}`;
+    services.logger.error({ submission: submission.id, board: report.boardId, mismatches: report.mismatches, arithmetic: device.arithmetic }, message);
+    throw new StageStop('failed', message);
+  }
   if (!report.byteEqual) {
     const m = report.mismatches[0]!;
     const reason = `the board's outputs differ from the host engine's on ${report.mismatches.length} of ${report.samples} samples (first: sample ${m.sample}, byte ${m.byteIndex}: board [${m.device.join(', ')}] vs host [${m.host.join(', ')}] from byte ${Math.max(0, m.byteIndex - 2)})`;
     return { status: 'failed', detail, reason };
   }
   if (report.latencyMs > device.timeoutMs) {
-    const reason = `one inference takes ${report.latencyMs} ms on the board, over the challenge's limit of ${device.timeoutMs} ms`;
+    const reason = `one inference takes ${report.latencyMs} ms on the board${report.latencyEstimate ? ' (estimated on a virtual board)' : ''}, over the challenge's limit of ${device.timeoutMs} ms`;
     return { status: 'failed', detail, reason };
   }
   return { status: 'passed', detail };

@@ -4,7 +4,7 @@
  * disconnect) are {@link BoardFault}s, which count against the board; `e-[…]` replies are
  * {@link BoardReplyError}s, which usually mean the request (the model) was refused.
  */
-import { chunks, crc32, decodeMessage, encodeCommand, LineSplitter, lapLatencyUs, MAX_DB_CHUNK, ProtocolError, quote, type BoardInfo, type Command, type CommitInfo, type Message } from './protocol.js';
+import { chunks, crc32, decodeMessage, encodeCommand, LineSplitter, lapLatencyUs, MAX_DB_CHUNK, ProtocolError, quote, type BoardInfo, type Command, type CommitInfo, type InstructionCount, type Message } from './protocol.js';
 import type { Transport } from './transports/transport.js';
 
 /** `drift`: valid protocol, wrong numbers (the reference-model check failed). */
@@ -284,6 +284,17 @@ export class BoardClient {
 
   async output(): Promise<Uint8Array> {
     return BoardClient.pick(await this.send({ cmd: 'x-output' }), 'x-output', 'x-output%').bytes;
+  }
+
+  /** `x-arith <profile>`: the arithmetic the firmware reproduces from now on (boards listing `arith=`). */
+  async setArithmetic(profile: string): Promise<void> {
+    // Preparing the committed model again takes a moment on a board.
+    await this.send({ cmd: 'x-arith', profile }, this.commandTimeoutMs * 4);
+  }
+
+  /** `x-icount`: instructions per inference of the last timed `infer` (boards with `icount=1`). */
+  async instructionCount(): Promise<InstructionCount> {
+    return BoardClient.pick(await this.send({ cmd: 'x-icount' }), 'x-icount', 'x-icount%').count;
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { BoardFault, BoardReplyError } from './board-client.js';
 import { ModelRefusedError, type BoardSession, type Rack, type RunResult } from './rack.js';
+import { virtualLatency, type VirtualLatency } from './virtual/latency.js';
 
 export interface DeviceCase {
   id: string;
@@ -22,6 +23,11 @@ export interface DeviceRunRequest {
   inferences: number;
   /** Expected µs per inference (latency model), for timeouts. */
   expectedUs: number;
+  /**
+   * The arithmetic profile the host engine computed `expected` with. A board that can reproduce
+   * several (`arith=` in x-info: the virtual board) is switched to it; others compute their own.
+   */
+  arithmetic?: string;
 }
 
 export interface Mismatch {
@@ -43,6 +49,12 @@ export interface DeviceRunReport {
   byteEqual: boolean;
   mismatches: Mismatch[];
   attempts: RunResult<unknown>['attempts'];
+  /**
+   * Boards that count instructions (virtual boards): the instruction count per inference of each
+   * timed run (deterministic, so they agree) and the Nano estimate derived from it, which then is
+   * `latencyMs` (and `latencyRunsMs`).
+   */
+  latencyEstimate?: VirtualLatency & { instructionRuns: number[] };
 }
 
 export const median = (xs: number[]): number => {
@@ -66,6 +78,12 @@ export function firstDifference(device: Uint8Array, host: Uint8Array): number | 
  */
 async function runSession(s: BoardSession, req: DeviceRunRequest, confirm: (s: BoardSession) => Promise<string | null>) {
   const { client } = s;
+  const offered = s.board.info.arithmetics;
+  if (req.arithmetic && offered) {
+    // Not the learner's doing, nor the board's: this board cannot check this challenge's arithmetic.
+    if (!offered.includes(req.arithmetic)) throw new Error(`board ${s.board.id} reproduces ${offered.join(', ')}, not the challenge's arithmetic ${req.arithmetic}`);
+    await client.setArithmetic(req.arithmetic);
+  }
   let commit;
   try {
     commit = await client.uploadModel(req.model, s.board.info.chunk);
@@ -76,6 +94,7 @@ async function runSession(s: BoardSession, req: DeviceRunRequest, confirm: (s: B
   }
   const mismatches: Mismatch[] = [];
   const latencies: number[] = [];
+  const instructions: number[] = [];
   for (const [i, c] of req.cases.entries()) {
     s.assertLeased();
     await client.loadInput(c.input);
@@ -84,6 +103,7 @@ async function runSession(s: BoardSession, req: DeviceRunRequest, confirm: (s: B
       for (let k = 0; k < req.inferences; k++) {
         const warm = k === 0 ? req.warmups : 0;
         latencies.push((await client.infer(1, warm, s.inferTimeoutMs(1, warm))).latencyUs);
+        if (s.board.info.icount) instructions.push((await client.instructionCount()).perInference);
       }
     } else {
       await client.infer(1, 0, s.inferTimeoutMs(1, 0));
@@ -99,7 +119,7 @@ async function runSession(s: BoardSession, req: DeviceRunRequest, confirm: (s: B
     const drift = await confirm(s);
     if (drift) throw new BoardFault('drift', `outputs differ from the host engine and the board fails the reference-model check (${drift})`);
   }
-  return { commit, mismatches, latencies };
+  return { commit, mismatches, latencies, instructions };
 }
 
 /** Run on the rack (retrying on other boards after board faults). @throws RackUnavailableError | ModelRefusedError */
@@ -112,7 +132,12 @@ export async function runOnDevice(rack: Rack, req: DeviceRunRequest, label?: str
     },
     { expectedUs: req.expectedUs, ...(label ? { label } : {}) },
   );
-  const runsMs = r.value.latencies.map((us) => Math.round(us) / 1000);
+  const counts = r.value.instructions;
+  // A virtual board's µs clock runs at 1 ns per instruction, not at a Nano's pace: its latency is
+  // the estimate from the instruction count (virtual/latency.ts).
+  const cpi = rack.config.virtual.cyclesPerInstruction;
+  const estimate = counts.length ? { ...virtualLatency(median(counts), cpi), instructionRuns: counts } : undefined;
+  const runsMs = estimate ? counts.map((n) => virtualLatency(n, cpi).estimatedMs) : r.value.latencies.map((us) => Math.round(us) / 1000);
   return {
     boardId: r.boardId,
     boardKind: board.kind,
@@ -124,5 +149,6 @@ export async function runOnDevice(rack: Rack, req: DeviceRunRequest, label?: str
     byteEqual: r.value.mismatches.length === 0,
     mismatches: r.value.mismatches,
     attempts: r.attempts,
+    ...(estimate ? { latencyEstimate: estimate } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
 import { median } from './device-run.js';
 import type { FlashImage } from './flash/flasher.js';
 import { FirmwareRunError, type FirmwareSession, type Rack, type RunResult } from './rack.js';
+import { instructionsFromVirtualMicros, virtualLatency, type VirtualLatency } from './virtual/latency.js';
 
 export interface FirmwareSample {
   id: string;
@@ -31,6 +32,8 @@ export interface FirmwareRunRequest {
   /** Generous expected µs per inference (the firmware is unknown), for timeouts. */
   expectedUs: number;
   bootTimeoutMs: number;
+  /** Board kinds that run this image (its target); default any. */
+  boardKinds?: readonly string[];
   onProgress?: (e: { phase: 'flash' | 'boot' | 'run' | 'restore'; boardId?: string; fraction?: number }) => void;
 }
 
@@ -45,6 +48,8 @@ export interface FirmwareRunReport {
   /** Per sample (request order), per input: the numbers of `m-results-[…]`. */
   results: number[][][];
   attempts: RunResult<unknown>['attempts'];
+  /** On a virtual board: the Nano estimate from the firmware's laps (then `latencyMs`). */
+  latencyEstimate?: VirtualLatency;
 }
 
 /** `m-results-[…]` items as numbers; anything else is the firmware's fault. */
@@ -100,10 +105,16 @@ export async function runFirmwareOnDevice(rack: Rack, req: FirmwareRunRequest, l
       expectedUs: req.expectedUs,
       bootTimeoutMs: req.bootTimeoutMs,
       ...(label ? { label } : {}),
+      ...(req.boardKinds ? { boardKinds: req.boardKinds } : {}),
       ...(req.onProgress ? { onProgress: (e) => req.onProgress!({ phase: e.phase, boardId: e.boardId, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}) }) } : {}),
     },
   );
-  const runsMs = r.value.latencies.map((us) => Math.round(us) / 1000);
+  // A virtual board's µs clock runs at 1 ns per instruction: its laps count instructions, and the
+  // latency is the Nano estimate from them (virtual/latency.ts).
+  const cpi = rack.config.virtual.cyclesPerInstruction;
+  const virtual = board.kind === 'virtual';
+  const runsMs = r.value.latencies.map((us) => (virtual ? virtualLatency(instructionsFromVirtualMicros(us), cpi, 'timestamps').estimatedMs : Math.round(us) / 1000));
+  const estimate = virtual && r.value.latencies.length ? virtualLatency(instructionsFromVirtualMicros(median(r.value.latencies)), cpi, 'timestamps') : undefined;
   return {
     boardId: r.boardId,
     boardKind: board.kind,
@@ -114,6 +125,7 @@ export async function runFirmwareOnDevice(rack: Rack, req: FirmwareRunRequest, l
     latencyRunsMs: runsMs,
     results: r.value.results,
     attempts: r.attempts,
+    ...(estimate ? { latencyEstimate: estimate } : {}),
   };
 }
 

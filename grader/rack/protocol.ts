@@ -32,7 +32,11 @@ export type Command =
   | { cmd: 'x-model-chunk'; data: Uint8Array }
   | { cmd: 'x-model-commit' }
   | { cmd: 'x-output' }
-  | { cmd: 'x-reset' };
+  | { cmd: 'x-reset' }
+  /** Select the arithmetic profile (boards whose x-info lists `arith=`). */
+  | { cmd: 'x-arith'; profile: string }
+  /** Instructions per inference of the last timed run (boards whose x-info says `icount=1`). */
+  | { cmd: 'x-icount' };
 
 // ───────────────────────────── hex, CRC ─────────────────────────────
 
@@ -94,7 +98,11 @@ export function encodeCommand(c: Command): string {
     case 'x-info':
     case 'x-output':
     case 'x-reset':
+    case 'x-icount':
       return `${c.cmd}%`;
+    case 'x-arith':
+      if (!/^[a-z0-9-]{1,30}$/.test(c.profile)) throw new RangeError(`not an arithmetic profile name: "${quote(c.profile)}"`);
+      return `x-arith ${c.profile}%`;
     case 'db-load':
       return `db load ${c.bytes}%`;
     case 'db':
@@ -130,8 +138,12 @@ export function parseCommand(text: string): Command {
     case 'x-info':
     case 'x-output':
     case 'x-reset':
+    case 'x-icount':
       arity(1);
       return { cmd: head };
+    case 'x-arith':
+      arity(2);
+      return { cmd: 'x-arith', profile: a! };
     case 'db':
       arity(3 - (a === 'load' ? 0 : 1));
       if (a === 'load') return { cmd: 'db-load', bytes: uint(b, 'db load') };
@@ -185,6 +197,18 @@ export interface BoardInfo {
   ops: string[];
   /** Clock of the core, MHz. */
   mhz?: number;
+  /** Arithmetic profiles the firmware can reproduce, selected with `x-arith` (absent: one fixed). */
+  arithmetics?: string[];
+  /** The board counts executed instructions (`x-icount`): an emulated core with a deterministic clock. */
+  icount?: boolean;
+}
+
+/** What `x-icount` reports about the last timed `infer`. */
+export interface InstructionCount {
+  /** Instructions per inference (total / n, floored). */
+  perInference: number;
+  total: number;
+  inferences: number;
 }
 
 export interface TensorDesc {
@@ -213,6 +237,7 @@ export type Message =
   | { kind: 'x-info'; info: BoardInfo }
   | { kind: 'x-model-committed'; commit: CommitInfo }
   | { kind: 'x-output'; bytes: Uint8Array }
+  | { kind: 'x-icount'; count: InstructionCount }
   | { kind: 'text'; text: string };
 
 const bracket = (line: string, prefix: string): string | null => (line.startsWith(`${prefix}[`) && line.endsWith(']') ? line.slice(prefix.length + 1, -1) : null);
@@ -267,7 +292,7 @@ export function encodeMessage(m: Message): string {
       return `e-[${m.message}]`;
     case 'x-info': {
       const i = m.info;
-      return `x-info-[fw=${i.firmware},slot=${i.modelSlot},ram=${i.ram},arena=${i.maxArena},chunk=${i.chunk}${i.mhz ? `,mhz=${i.mhz}` : ''},ops=${i.ops.join(';')}]`;
+      return `x-info-[fw=${i.firmware},slot=${i.modelSlot},ram=${i.ram},arena=${i.maxArena},chunk=${i.chunk}${i.mhz ? `,mhz=${i.mhz}` : ''}${i.arithmetics ? `,arith=${i.arithmetics.join(';')}` : ''}${i.icount ? ',icount=1' : ''},ops=${i.ops.join(';')}]`;
     }
     case 'x-model-committed': {
       const c = m.commit;
@@ -275,6 +300,8 @@ export function encodeMessage(m: Message): string {
     }
     case 'x-output':
       return `x-output-[${toHex(m.bytes)}]`;
+    case 'x-icount':
+      return `x-icount-[per=${m.count.perInference},total=${m.count.total},n=${m.count.inferences}]`;
     case 'text':
       return m.text;
   }
@@ -313,6 +340,8 @@ export function decodeMessage(line: string): Message {
         maxArena: num('arena'),
         chunk: num('chunk'),
         ...(m.has('mhz') ? { mhz: num('mhz') } : {}),
+        ...(m.get('arith') ? { arithmetics: m.get('arith')!.split(';').filter(Boolean) } : {}),
+        ...(m.get('icount') === '1' ? { icount: true } : {}),
         ops: ops ? ops.split(';') : [],
       },
     };
@@ -323,6 +352,16 @@ export function decodeMessage(line: string): Message {
     return { kind: 'x-model-committed', commit: { arenaUsed: uint(need(m, 'arena', 'x-model commit'), 'arena'), inputs: list('in'), outputs: list('out') } };
   }
   if ((body = bracket(line, 'x-output-')) !== null) return { kind: 'x-output', bytes: fromHex(body) };
+  if ((body = bracket(line, 'x-icount-')) !== null) {
+    const m = keyValues(body);
+    // Instruction counts pass 2^32 (the firmware prints 64-bit values); doubles hold them exactly here.
+    const big = (k: string) => {
+      const v = need(m, k, 'x-icount');
+      if (!/^\d{1,15}$/.test(v)) throw new ProtocolError(`x-icount ${k}: expected a whole number, got "${quote(v)}"`);
+      return Number(v);
+    };
+    return { kind: 'x-icount', count: { perInference: big('per'), total: big('total'), inferences: big('n') } };
+  }
   if (/^(m|e|x)-/.test(line)) throw new ProtocolError(`malformed protocol line "${quote(line)}"`);
   return { kind: 'text', text: line };
 }

@@ -11,6 +11,7 @@
  *   - { id: nano-01, kind: nano33ble, serialNumber: 9A1B2C3D4E5F6071, site: lab-a }
  *   - { id: nano-02, kind: nano33ble, port: /dev/ttyACM1 }
  *   - { id: sim-1, kind: sim }
+ *   - { id: virtual-1, kind: virtual }   # QEMU mps2-an386 running the C runtime (needs qemu-system-arm)
  * ```
  */
 import { readFileSync } from 'node:fs';
@@ -21,8 +22,11 @@ import { faultSpecSchema } from './sim/faults.js';
 const boardSchema = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ -'),
-    /** `nano33ble`: a kit with the harness firmware on USB; `sim`: a simulated board on a pty pair. */
-    kind: z.enum(['nano33ble', 'sim']),
+    /**
+     * `nano33ble`: a kit with the harness firmware on USB; `sim`: a simulated board on a pty pair;
+     * `virtual`: QEMU's mps2-an386 (Cortex-M4F) running the harness image on a pty pair (grader/rack/virtual/).
+     */
+    kind: z.enum(['nano33ble', 'sim', 'virtual']),
     transport: z.enum(['serial']).default('serial'),
     /** Serial device; for nano33ble either this or serialNumber. */
     port: z.string().min(1).optional(),
@@ -36,7 +40,21 @@ const boardSchema = z
     speed: z.number().positive().optional(),
     seed: z.number().int().optional(),
   })
-  .refine((b) => b.kind === 'sim' || b.port !== undefined || b.serialNumber !== undefined, { error: 'a nano33ble board needs port or serialNumber' });
+  .refine((b) => b.kind !== 'nano33ble' || b.port !== undefined || b.serialNumber !== undefined, { error: 'a nano33ble board needs port or serialNumber' });
+
+/** Virtual boards (kind `virtual`): the emulator and the harness image they boot. */
+export const virtualConfigSchema = z.strictObject({
+  /** The harness ELF; default: built from firmware/ on first use (arm-none-eabi-gcc), cached by source hash. */
+  harnessImage: z.string().min(1).optional(),
+  /** The emulator executable. */
+  qemu: z.string().min(1).default('qemu-system-arm'),
+  /**
+   * Cycles one instruction of the virtual board's Cortex-M4 code costs on a 64 MHz Nano 33 BLE running
+   * TFLM with CMSIS-NN: turns the deterministic instruction count into the latency estimate the
+   * report shows (grader/rack/virtual/latency.ts documents the calibration).
+   */
+  cyclesPerInstruction: z.number().positive().optional(),
+});
 
 /** Running submitted firmware images: flashing, booting, and putting the harness back afterwards. */
 export const firmwareConfigSchema = z.strictObject({
@@ -80,6 +98,7 @@ export const rackConfigSchema = z.strictObject({
     })
     .optional(),
   firmware: firmwareConfigSchema.default(firmwareConfigSchema.parse({})),
+  virtual: virtualConfigSchema.default(virtualConfigSchema.parse({})),
 });
 
 export type RackConfig = z.output<typeof rackConfigSchema>;
@@ -118,4 +137,13 @@ export function loadRackConfig(path: string): RackConfig {
 /** The embedded default: `n` simulated boards, sim-1 … sim-n. */
 export function simRackConfig(n: number, overrides: Partial<Omit<RackConfig, 'boards'>> = {}): RackConfig {
   return parseRackConfig({ boards: Array.from({ length: n }, (_, i) => ({ id: `sim-${i + 1}`, kind: 'sim' })), ...overrides });
+}
+
+/**
+ * The embedded default with virtual boards: virtual-1 … virtual-v first (so they take jobs when idle:
+ * their check is independent of the host engine), then sim-1 … sim-s.
+ */
+export function defaultRackConfig(counts: { sim: number; virtual: number }, overrides: Partial<Omit<RackConfig, 'boards'>> = {}): RackConfig {
+  const boards = [...Array.from({ length: counts.virtual }, (_, i) => ({ id: `virtual-${i + 1}`, kind: 'virtual' })), ...Array.from({ length: counts.sim }, (_, i) => ({ id: `sim-${i + 1}`, kind: 'sim' }))];
+  return parseRackConfig({ boards, ...overrides });
 }

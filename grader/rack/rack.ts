@@ -29,6 +29,8 @@ import { LeaseStore, type Lease } from './leases.js';
 import type { BoardInfo } from './protocol.js';
 import type { BoardEntry, RackConfig } from './rack-config.js';
 import { launchSimBoard, type SimBoardHandle } from './sim/launch.js';
+import { virtualHarnessImage } from './virtual/firmware-build.js';
+import { launchVirtualBoard } from './virtual/launch.js';
 import { createTransport } from './transports/index.js';
 
 /** The firmware refused the model (too big, unsupported op, arena): the learner's problem, not the board's. */
@@ -88,6 +90,8 @@ export type FirmwarePhase = 'flash' | 'boot' | 'run' | 'restore';
 export interface FirmwareRunOptions extends RunOptions {
   /** From the end of flashing to `m-init-done` + `m-ready` (default: the rack config's firmware.bootTimeoutMs). */
   bootTimeoutMs?: number;
+  /** Only boards of these kinds take the job (the image's target: challenge YAML `firmware.boards`); default any. */
+  boardKinds?: readonly string[];
   onProgress?: (e: { phase: FirmwarePhase; boardId: string; fraction?: number }) => void;
 }
 
@@ -120,6 +124,7 @@ interface Slot {
   entry: BoardEntry;
   order: number;
   client: BoardClient | null;
+  /** The simulator (kind `sim`) or emulator (kind `virtual`) process behind a local board. */
   sim: SimBoardHandle | null;
   info: BoardInfo | null;
   location: string;
@@ -169,7 +174,7 @@ export class Rack implements Component {
     private readonly deps: RackDeps,
     readonly config: RackConfig,
   ) {
-    this.slots = config.boards.map((entry, order) => ({ entry, order, client: null, sim: null, info: null, location: entry.kind === 'sim' ? `sim://${entry.id}` : (entry.port ?? `usb-serial:${entry.serialNumber}`), busy: false, jobs: 0, needsHarness: false }));
+    this.slots = config.boards.map((entry, order) => ({ entry, order, client: null, sim: null, info: null, location: entry.kind === 'sim' || entry.kind === 'virtual' ? `${entry.kind}://${entry.id}` : (entry.port ?? `usb-serial:${entry.serialNumber}`), busy: false, jobs: 0, needsHarness: false }));
     this.leases = new LeaseStore(deps.redis, deps.prefix);
   }
 
@@ -205,15 +210,18 @@ export class Rack implements Component {
   private async connect(s: Slot): Promise<boolean> {
     const { db, logger } = this.deps;
     try {
-      if (s.entry.kind === 'sim' && !s.sim) {
-        s.sim = await launchSimBoard({
-          id: s.entry.id,
-          dir: this.deps.simDir,
-          board: { name: `tinyarena-sim-${s.entry.id}`, ...(s.entry.speed ? { speed: s.entry.speed } : {}) },
-          faults: s.entry.faults,
-          seed: s.entry.seed ?? s.order + 1,
-        });
-        // A fresh simulator boots the harness.
+      if ((s.entry.kind === 'sim' || s.entry.kind === 'virtual') && !s.sim) {
+        s.sim =
+          s.entry.kind === 'virtual'
+            ? await launchVirtualBoard({ id: s.entry.id, dir: this.deps.simDir, harnessImage: this.config.virtual.harnessImage ?? (await virtualHarnessImage()), qemu: this.config.virtual.qemu })
+            : await launchSimBoard({
+                id: s.entry.id,
+                dir: this.deps.simDir,
+                board: { name: `tinyarena-sim-${s.entry.id}`, ...(s.entry.speed ? { speed: s.entry.speed } : {}) },
+                faults: s.entry.faults,
+                seed: s.entry.seed ?? s.order + 1,
+              });
+        // A fresh simulator (or emulator) boots the harness.
         s.needsHarness = false;
         const sim = s.sim;
         void sim.gone.then(async () => {
@@ -223,7 +231,7 @@ export class Rack implements Component {
           // serial port to notice the hang-up, which a loaded machine can delay.
           if (s.busy || this.state === 'stopping' || this.state === 'stopped') return;
           await this.closeLink(s);
-          await db.board.updateMany({ where: { id: s.entry.id, state: 'idle' }, data: { state: 'offline', lastError: `disconnected from ${s.location} (the simulator exited)` } }).catch(() => undefined);
+          await db.board.updateMany({ where: { id: s.entry.id, state: 'idle' }, data: { state: 'offline', lastError: `disconnected from ${s.location} (the ${s.entry.kind === 'virtual' ? 'emulator' : 'simulator'} exited)` } }).catch(() => undefined);
         });
       }
       if (s.needsHarness) {
@@ -250,8 +258,8 @@ export class Rack implements Component {
   private async portOf(s: Slot, waitMs: number): Promise<string> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      if (s.entry.kind === 'sim') {
-        if (!s.sim) throw new Error(`simulated board ${s.entry.id} is gone`);
+      if (s.entry.kind === 'sim' || s.entry.kind === 'virtual') {
+        if (!s.sim) throw new Error(`${s.entry.kind === 'virtual' ? 'virtual' : 'simulated'} board ${s.entry.id} is gone`);
         return s.sim.hostPort;
       }
       const port = s.entry.port !== undefined ? (existsSync(s.entry.port) ? s.entry.port : null) : await findPortBySerial(s.entry.serialNumber!);
@@ -374,7 +382,11 @@ export class Rack implements Component {
     const fw = this.config.firmware;
     let harnessError: string | null = null;
     if (fw.harnessImage && this.slots.some((s) => s.entry.kind === 'nano33ble')) await this.harness().catch((err: unknown) => (harnessError = errText(err)));
-    const blocker = (s: Slot) => firmwareBlocker(s.entry, fw) ?? (s.entry.kind === 'nano33ble' && harnessError ? `${s.entry.id}: ${harnessError}` : null);
+    const kinds = opts.boardKinds;
+    const blocker = (s: Slot) =>
+      (kinds && !kinds.includes(s.entry.kind) ? `${s.entry.id}: a ${s.entry.kind} board; this firmware runs on ${kinds.join(', ')}` : null) ??
+      firmwareBlocker(s.entry, fw) ??
+      (s.entry.kind === 'nano33ble' && harnessError ? `${s.entry.id}: ${harnessError}` : null);
     const blocked = this.slots.map(blocker).filter((b): b is string => b !== null);
     if (blocked.length === this.slots.length) throw new RackUnavailableError(`no board can run firmware jobs (${blocked.join('; ')})`, []);
     const bootTimeoutMs = opts.bootTimeoutMs ?? fw.bootTimeoutMs;
@@ -391,7 +403,7 @@ export class Rack implements Component {
     const progress = (phase: FirmwarePhase, fraction?: number) => opts.onProgress?.({ phase, boardId, ...(fraction !== undefined ? { fraction } : {}) });
     const flasher = await this.flasherOf(slot);
     if (!flasher) {
-      const fault = new StepError('flash', `board ${boardId} cannot be flashed (${slot.entry.kind === 'sim' ? 'its simulator is gone' : 'no harness image'})`);
+      const fault = new StepError('flash', `board ${boardId} cannot be flashed (${slot.entry.kind === 'sim' || slot.entry.kind === 'virtual' ? 'its simulator is gone' : 'no harness image'})`);
       return { fault, quarantined: await this.recordFailure(slot, lease, fault, 'recover') };
     }
     type Result = { kind: 'ok'; value: T } | { kind: 'board'; err: StepError } | { kind: 'firmware'; err: FirmwareRunError } | { kind: 'job'; err: unknown };
@@ -641,6 +653,8 @@ export class Rack implements Component {
       this.driftReference = { model, input, expected: interp.getOutputBytes() };
     }
     const ref = this.driftReference;
+    // A board that reproduces several arithmetics (a virtual board) computes the reference's.
+    if (session.board.info.arithmetics?.includes(drift.arithmetic)) await session.client.setArithmetic(drift.arithmetic);
     await session.client.uploadModel(ref.model, session.board.info.chunk);
     await session.client.loadInput(ref.input);
     await session.client.infer(1, 0, session.inferTimeoutMs(1, 0));
@@ -664,7 +678,7 @@ export class Rack implements Component {
     return this.connect(s);
   }
 
-  /** Simulated boards by id (tests pull their cables). */
+  /** Simulated and virtual boards by id (tests pull their cables). */
   simHandle(boardId: string): SimBoardHandle | null {
     return this.slots.find((s) => s.entry.id === boardId)?.sim ?? null;
   }

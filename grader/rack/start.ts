@@ -1,14 +1,17 @@
 /**
- * The rack a worker process runs: the boards of RACK_CONFIG, or RACK_SIM_BOARDS simulated boards (the
- * embedded default, so the device stage works on a laptop with no kit attached), or none. Simulated
- * boards need socat; without it the rack is skipped with a logged reason.
+ * The rack a worker process runs: the boards of RACK_CONFIG, or the embedded default so the device
+ * stage works on a laptop with no kit attached: RACK_VIRTUAL_BOARDS virtual boards (default 1 when
+ * qemu-system-arm and arm-none-eabi-gcc are installed) first, then RACK_SIM_BOARDS simulated boards;
+ * or none. Simulated and virtual boards need socat; without it the rack is skipped with a logged reason.
  */
 import type { Component, ComponentHealth } from '../../core/component.js';
 import type { Services } from '../../core/services.js';
 import { setActiveRack } from './active.js';
-import { loadRackConfig, simRackConfig, type RackConfig } from './rack-config.js';
+import { defaultRackConfig, loadRackConfig, type RackConfig } from './rack-config.js';
 import { Rack, simDirFor } from './rack.js';
 import { haveSocat } from './sim/launch.js';
+import { haveArmToolchain } from './virtual/firmware-build.js';
+import { haveQemuSystemArm, virtualBoardPrerequisites } from './virtual/launch.js';
 
 /** Makes its rack the process's active rack while running (the device stage finds it there). */
 export class RackComponent implements Component {
@@ -36,15 +39,21 @@ export function rackComponent(services: Services): RackComponent | null {
   let rackConfig: RackConfig;
   if (config.RACK_CONFIG) {
     rackConfig = loadRackConfig(config.RACK_CONFIG);
-  } else if (config.RACK_SIM_BOARDS === 0) {
-    logger.info('no board rack (RACK_SIM_BOARDS=0 and no RACK_CONFIG): the device stage is skipped');
-    return null;
   } else {
-    rackConfig = simRackConfig(config.RACK_SIM_BOARDS);
+    const virtual = config.RACK_VIRTUAL_BOARDS ?? (haveQemuSystemArm() && haveArmToolchain() ? 1 : 0);
+    if (config.RACK_SIM_BOARDS === 0 && virtual === 0) {
+      logger.info('no board rack (RACK_SIM_BOARDS=0, no virtual boards and no RACK_CONFIG): the device stage is skipped');
+      return null;
+    }
+    rackConfig = defaultRackConfig({ sim: config.RACK_SIM_BOARDS, virtual });
   }
-  if (rackConfig.boards.some((b) => b.kind === 'sim') && !haveSocat()) {
-    logger.warn('socat is not installed, so simulated boards cannot run (apt-get install socat): no board rack, the device stage is skipped');
+  if (rackConfig.boards.some((b) => b.kind === 'sim' || b.kind === 'virtual') && !haveSocat()) {
+    logger.warn('socat is not installed, so simulated and virtual boards cannot run (apt-get install socat): no board rack, the device stage is skipped');
     return null;
+  }
+  if (rackConfig.boards.some((b) => b.kind === 'virtual')) {
+    const missing = virtualBoardPrerequisites(rackConfig.virtual.qemu);
+    if (missing.length) logger.warn({ missing }, `${missing.join(', ')} not installed (apt-get install qemu-system-arm socat util-linux): the virtual boards stay offline`);
   }
   logger.info({ boards: rackConfig.boards.map((b) => b.id) }, 'starting the board rack');
   return new RackComponent(new Rack({ db: services.db, redis: services.redis, logger, prefix: config.QUEUE_PREFIX, simDir: simDirFor(config.DATA_DIR) }, rackConfig));

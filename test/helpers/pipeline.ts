@@ -33,7 +33,7 @@ export interface ChallengeOptions {
   /** Add a capstone project track judged by `judgesPerEntry` judges. */
   projects?: { judgesPerEntry: number };
   /** Accept firmware submissions (judged on every sample of each split on the rack). */
-  firmware?: { flashBudgetBytes?: number; bootTimeoutMs?: number };
+  firmware?: { flashBudgetBytes?: number; bootTimeoutMs?: number; boards?: string[] };
   /** scoring.flash.runtimeBytes: the harness runtime a model's bytes are counted with. */
   runtimeBytes?: number;
   /** Device-stage limit per inference (also the firmware run's timeout). */
@@ -84,7 +84,7 @@ ${o.timeZone ? `  timeZone: ${o.timeZone}\n` : ''}${o.total ? `  total: ${o.tota
   ladderMargin: ${o.ladderMargin ?? 0}
 ${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${o.teamSize ? `team:\n  maxSize: ${o.teamSize}\n` : ''}${
     o.firmware
-      ? `firmware:\n  bootTimeoutMs: ${o.firmware.bootTimeoutMs ?? 5000}\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}`
+      ? `firmware:\n  bootTimeoutMs: ${o.firmware.bootTimeoutMs ?? 5000}\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}${o.firmware.boards ? `  boards: [${o.firmware.boards.join(', ')}]\n` : ''}`
       : ''
   }${
     o.projects

@@ -70,6 +70,9 @@ describe.skipIf(!HAVE_SHARED_MODELS)('pipeline resilience', () => {
       JOB_LOCK_MS: '2000',
       REAPER_INTERVAL_MS: '1000',
       REAPER_MIN_AGE_MS: '1000',
+      // The simulated boards this test was written for: a virtual board's emulator would take a core
+      // away from the score stages whose timing it relies on.
+      RACK_VIRTUAL_BOARDS: '0',
     };
     const first = runCli(['worker'], env);
     try {

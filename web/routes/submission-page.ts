@@ -74,7 +74,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const validate = detailOf<{ checks?: CheckView[]; perOp?: { op: string; macs: number }[]; sizeBytes?: number; arenaBytes?: number; macs?: number }>(s, 'validate');
     // A firmware is scored on the board: its device stage carries the scores.
     const score = detailOf<{ public?: ScoreView }>(s, 'score')?.public ?? detailOf<{ scores?: { public?: ScoreView } }>(s, 'device')?.scores?.public;
-    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; latencyRunsMs?: number[]; bootMs?: number; imageBytes?: number }>(s, 'device');
+    const onBoard = detailOf<{ firmware?: boolean; boardId?: string; dutName?: string; profile?: string; samples?: number; latencyMs?: number; latencyRunsMs?: number[]; bootMs?: number; imageBytes?: number; latencyBasis?: string }>(s, 'device');
     const publish = detailOf<{ terms?: { quality: number; latency: number | null; flash: number }; missing?: string[]; gate?: { metric: string; min: number } }>(s, 'publish');
 
     // A failed check list is the reason: it is shown once, in the checks section, not above nor in the stage table.
@@ -108,6 +108,8 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const firmware = onBoard?.firmware
       ? `<p>Firmware run on board ${escapeHtml(onBoard.boardId ?? '?')}: DUT “${escapeHtml(onBoard.dutName ?? '')}”, profile ${escapeHtml(onBoard.profile ?? '')}, ${onBoard.samples ?? 0} held-out samples through the MLPerf Tiny base protocol, booted in ${onBoard.bootMs ?? 0} ms, ${onBoard.latencyMs ?? 0} ms per inference (median); image ${(onBoard.imageBytes ?? 0).toLocaleString('en-US')} bytes.</p>`
       : '';
+    // A virtual board's latency is an estimate from its instruction count: say how it was obtained.
+    const estimated = onBoard?.latencyBasis ? `<p>Latency ${onBoard.latencyMs ?? 0} ms per inference on board ${escapeHtml(onBoard.boardId ?? '?')}, ${escapeHtml(onBoard.latencyBasis)}.</p>` : '';
     const checks = checksSection(validate?.checks ?? [], onBoard?.firmware || s.kind === 'firmware' ? 'Firmware checks' : 'Preflight checks');
     const queued = s.state === 'queued' ? `<p id="queue">Position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}.</p>` : '';
     // While it is in the pipeline the page follows its progress live and reloads when it is done.
@@ -116,7 +118,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     res.type('html').send(
       page(
         `Submission ${s.id}`,
-        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <span id="state"><strong>${escapeHtml(s.state)}</strong></span>${reasonIsChecks ? ` — ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed, <a href="#checks">see below</a>` : s.reason ? ` — ${textWithBreaks(s.reason)}` : ''}</p>${note ? `<p>Note: <q>${escapeHtml(note)}</q></p>` : ''}${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${reasonIsChecks ? checks : ''}${metricsSection(score, task)}${firmware}${macs}${reasonIsChecks ? '' : checks}`,
+        `<h1>Submission <code>${escapeHtml(s.id)}</code></h1><p>${escapeHtml(s.fileName)} to <a href="/challenges/${encodeURIComponent(s.challenge)}/leaderboard">${escapeHtml(challenge?.title ?? s.challenge)}</a> by ${escapeHtml(s.person)}: <span id="state"><strong>${escapeHtml(s.state)}</strong></span>${reasonIsChecks ? ` — ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed, <a href="#checks">see below</a>` : s.reason ? ` — ${textWithBreaks(s.reason)}` : ''}</p>${note ? `<p>Note: <q>${escapeHtml(note)}</q></p>` : ''}${s.disqualified ? `<p><strong>Disqualified:</strong> ${escapeHtml(s.disqualified.reason ?? '')}</p>` : ''}${queued}${liveScript}${score$}${diff}${stages}${reasonIsChecks ? checks : ''}${metricsSection(score, task)}${firmware}${estimated}${macs}${reasonIsChecks ? '' : checks}`,
         { scripts: liveScript ? ['/static/live-submission.js'] : [] },
       ),
     );

@@ -79,6 +79,17 @@ int tokenize(char* s, char** tok, int max) {
   return n;
 }
 
+// Decimal digits of a 64-bit count (newlib-nano's printf has no %llu).
+const char* u64_text(uint64_t v, char* buf, size_t cap) {
+  char* p = buf + cap - 1;
+  *p = 0;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v && p > buf);
+  return p;
+}
+
 size_t append_tensor(char* buf, size_t pos, const TensorInfo& t) {
   pos += static_cast<size_t>(snprintf(buf + pos, kLineCap - pos, "%s:", t.dtype));
   for (int d = 0; d < t.dims && pos < kLineCap; d++) pos += static_cast<size_t>(snprintf(buf + pos, kLineCap - pos, d ? "x%d" : "%d", t.shape[d]));
@@ -158,6 +169,10 @@ void Harness::dispatch(char* cmd) {
   } else if (!strcmp(cmd, "x-output")) {
     if (!have_output_) return reply_error("no results yet");
     print_output();
+  } else if (!strcmp(cmd, "x-arith")) {
+    return cmd_arith(args);
+  } else if (!strcmp(cmd, "x-icount")) {
+    return cmd_icount();
   } else if (!strcmp(cmd, "x-reset")) {
     p_.reset();
     return;
@@ -211,9 +226,14 @@ void Harness::cmd_infer(char* args) {
   for (uint32_t i = 0; i < warmups; i++)
     if (!invoke_once()) return reply_error("invoke failed");
   lap();
+  uint64_t before = 0, after = 0;
+  bool counted = p_.instructions(&before);
   for (uint32_t i = 0; i < count; i++)
     if (!invoke_once()) return reply_error("invoke failed");
+  counted = counted && p_.instructions(&after);
   lap();
+  timed_instructions_ = counted ? after - before : 0;
+  timed_count_ = counted ? count : 0;
   have_output_ = true;
   print_results();
   p_.write_line("m-ready");
@@ -250,9 +270,14 @@ void Harness::print_output() {
 }
 
 void Harness::cmd_info() {
-  size_t pos = static_cast<size_t>(snprintf(g_line, kLineCap, "x-info-[fw=%s,slot=%lu,ram=%lu,arena=%lu,chunk=%lu,mhz=%u,ops=", cfg_.firmware_version,
+  size_t pos = static_cast<size_t>(snprintf(g_line, kLineCap, "x-info-[fw=%s,slot=%lu,ram=%lu,arena=%lu,chunk=%lu,mhz=%u,", cfg_.firmware_version,
                                             static_cast<unsigned long>(p_.slot_capacity()), static_cast<unsigned long>(cfg_.ram_bytes),
                                             static_cast<unsigned long>(cfg_.max_arena_bytes), static_cast<unsigned long>(kChunkBytes), cfg_.mhz));
+  const char* arith = r_.arithmetics();
+  uint64_t unused = 0;
+  if (arith && pos < kLineCap) pos += static_cast<size_t>(snprintf(g_line + pos, kLineCap - pos, "arith=%s,", arith));
+  if (p_.instructions(&unused) && pos < kLineCap) pos += static_cast<size_t>(snprintf(g_line + pos, kLineCap - pos, "icount=1,"));
+  if (pos < kLineCap) pos += static_cast<size_t>(snprintf(g_line + pos, kLineCap - pos, "ops="));
   for (size_t i = 0; i < cfg_.n_ops && pos < kLineCap; i++) pos += static_cast<size_t>(snprintf(g_line + pos, kLineCap - pos, i ? ";%s" : "%s", cfg_.ops[i]));
   if (pos < kLineCap) snprintf(g_line + pos, kLineCap - pos, "]");
   p_.write_line(g_line);
@@ -299,6 +324,7 @@ void Harness::cmd_model(char* args) {
     const char* err = r_.load(p_.slot_data(), up_expected_, &info);
     if (err) return reply_error(err);
     model_ready_ = true;
+    model_bytes_ = up_expected_;
     size_t pos = static_cast<size_t>(snprintf(g_line, kLineCap, "x-model-committed-[arena=%lu,in=", static_cast<unsigned long>(info.arena_used)));
     for (int i = 0; i < info.n_inputs; i++) {
       if (i) g_line[pos++] = ';';
@@ -323,6 +349,41 @@ void Harness::cmd_model(char* args) {
   if (!p_.slot_program(up_got_, data, static_cast<size_t>(got))) return reply_error("flash write failed");
   up_crc_ = crc32_update(up_crc_, data, static_cast<size_t>(got));
   up_got_ += static_cast<size_t>(got);
+  p_.write_line("m-ready");
+}
+
+void Harness::cmd_arith(char* args) {
+  char* tok[2];
+  if (tokenize(args, tok, 1) != 1) return reply_error("x-arith: want 'x-arith <profile>'");
+  if (!r_.arithmetics()) return reply_error("x-arith: this firmware has one fixed arithmetic");
+  if (!r_.set_arithmetic(tok[0])) {
+    snprintf(g_msg, kLineCap, "x-arith: unknown profile \"%.30s\" (known: %.100s)", tok[0], r_.arithmetics());
+    return reply_error(g_msg);
+  }
+  // A model already committed is prepared again, so what runs always matches the selection.
+  if (model_ready_) {
+    CommitInfo info;
+    memset(&info, 0, sizeof info);
+    const char* err = r_.load(p_.slot_data(), model_bytes_, &info);
+    if (err) {
+      model_ready_ = false;
+      have_output_ = false;
+      in_expected_ = 0;
+      return reply_error(err);
+    }
+    have_output_ = false;
+  }
+  p_.write_line("m-ready");
+}
+
+void Harness::cmd_icount() {
+  uint64_t unused = 0;
+  if (!p_.instructions(&unused)) return reply_error("x-icount: this board cannot count instructions");
+  if (!timed_count_) return reply_error("no results yet");
+  char per[24], total[24];
+  snprintf(g_line, kLineCap, "x-icount-[per=%s,total=%s,n=%lu]", u64_text(timed_instructions_ / timed_count_, per, sizeof per), u64_text(timed_instructions_, total, sizeof total),
+           static_cast<unsigned long>(timed_count_));
+  p_.write_line(g_line);
   p_.write_line("m-ready");
 }
 

@@ -27,6 +27,13 @@ struct Platform {
   virtual bool slot_program(size_t offset, const uint8_t* data, size_t n) = 0;
   virtual const uint8_t* slot_data() = 0;
   virtual void reset() = 0;
+  // Instructions executed so far, when the platform can count them exactly (an emulated core run
+  // with a deterministic instruction clock, such as TinyArena's virtual board); false otherwise.
+  // With it the harness answers `x-icount` (instructions per inference of the last timed run).
+  virtual bool instructions(uint64_t* count) {
+    (void)count;
+    return false;
+  }
 };
 
 struct TensorInfo {
@@ -51,6 +58,14 @@ struct ModelRunner {
   virtual bool invoke() = 0;
   virtual size_t output_bytes() = 0;
   virtual const uint8_t* output_data() = 0;
+  // Arithmetic profiles the runner can reproduce, ';'-separated (e.g. "tflm;tflm-single;tflite"),
+  // or nullptr when it has one fixed arithmetic (the TFLM build). Listed in x-info as `arith=`.
+  virtual const char* arithmetics() { return nullptr; }
+  // Select one of them for the next load; false when unknown.
+  virtual bool set_arithmetic(const char* name) {
+    (void)name;
+    return false;
+  }
 };
 
 struct HarnessConfig {
@@ -83,6 +98,8 @@ class Harness {
   void cmd_infer(char* args);
   void cmd_info();
   void cmd_model(char* args);
+  void cmd_arith(char* args);
+  void cmd_icount();
   void print_results();
   void print_output();
   void lap();
@@ -103,6 +120,10 @@ class Harness {
   bool up_active_ = false;
   bool model_ready_ = false;
   bool have_output_ = false;
+  size_t model_bytes_ = 0;
+  // x-icount: instructions over the last timed run, and its inference count (0: none yet).
+  uint64_t timed_instructions_ = 0;
+  uint32_t timed_count_ = 0;
 };
 
 }  // namespace tinyarena

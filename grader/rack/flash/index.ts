@@ -5,6 +5,7 @@ import type { BoardEntry, FirmwareConfig } from '../rack-config.js';
 import { BossacFlasher } from './bossac.js';
 import { NANO33BLE_APP_START, withHarness, type BoardFlasher, type FlashImage } from './flasher.js';
 import { SimFlasher, type SimFlashTarget } from './sim.js';
+import { VirtualFlasher } from './virtual.js';
 
 /** Read a compiled harness `.bin` (written at the application start). */
 export async function readHarnessImage(path: string): Promise<FlashImage> {
@@ -21,13 +22,16 @@ export function firmwareBlocker(entry: BoardEntry, firmware: FirmwareConfig): st
 }
 
 /**
- * The flasher of one board. @param sim the board's simulator (kind `sim`); @param harness the
+ * The flasher of one board. @param sim the board's simulator or emulator (kinds `sim`, `virtual`); @param harness the
  * harness image (kind `nano33ble`). Null when the board cannot be flashed as configured.
  */
 export function boardFlasher(entry: BoardEntry, firmware: FirmwareConfig, ctx: { sim: SimFlashTarget | null; harness: FlashImage | null }): BoardFlasher | null {
   switch (entry.kind) {
     case 'sim':
       return ctx.sim ? new SimFlasher(ctx.sim) : null;
+    case 'virtual':
+      // The emulator boots whatever image it is given; the harness image is the launcher's own.
+      return ctx.sim ? new VirtualFlasher(ctx.sim) : null;
     case 'nano33ble': {
       if (!ctx.harness) return null;
       const bossac = new BossacFlasher({
@@ -45,3 +49,4 @@ export function boardFlasher(entry: BoardEntry, firmware: FirmwareConfig, ctx: {
 export { BossacFlasher, bossacArgs, parseBossacProgress, pickBootloaderPort } from './bossac.js';
 export { FlashError, NANO33BLE_APP_START, type BoardFlasher, type FlashImage, type Flasher } from './flasher.js';
 export { SimFlasher } from './sim.js';
+export { VirtualFlasher } from './virtual.js';
