@@ -25,6 +25,11 @@ export const DIST = 'dist';
 const STAMP = '.build-stamp.json';
 
 const isSource = (name) => (name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.as.ts')) || name.endsWith('-boot.mjs');
+/**
+ * Files a module loads relative to itself (new URL('./x', import.meta.url)), copied as they are: the
+ * engine's compiled SIMD kernels and the web's static stylesheet and page scripts.
+ */
+const isAsset = (path) => path.endsWith('.wasm') || /[\\/]web[\\/]static[\\/]/.test(path);
 
 /** Every source file and folder under SOURCE_DIRS (folders too: a rename or a deletion changes theirs). */
 function* walk(root) {
@@ -35,7 +40,7 @@ function* walk(root) {
     for (const e of readdirSync(abs, { recursive: true, withFileTypes: true })) {
       const path = join(e.parentPath, e.name);
       if (e.isDirectory()) yield { path, dir: true };
-      else if (e.isFile() && isSource(e.name)) yield { path, dir: false };
+      else if (e.isFile() && (isSource(e.name) || isAsset(path))) yield { path, dir: false };
     }
   }
 }
@@ -80,6 +85,11 @@ export async function build(root = ROOT) {
   await Promise.all(
     files.map(async (file) => {
       const rel = relative(root, file);
+      if (isAsset(file)) {
+        put(join(out, rel), readFileSync(file));
+        count++;
+        return;
+      }
       const source = readFileSync(file, 'utf8');
       if (file.endsWith('.mjs')) {
         // A boot file registers tsx and imports './x.ts'; compiled, it imports './x.js' directly.

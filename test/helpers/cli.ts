@@ -15,7 +15,9 @@ export interface CliRun {
 /** Run the real `tinyarena` bin with a clean environment plus `env`. */
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    // No virtual boards unless a test asks (RACK_VIRTUAL_BOARDS=1): their default depends on whether
+    // this machine has QEMU, and a test's rack must not.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', RACK_VIRTUAL_BOARDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

@@ -27,7 +27,8 @@ describe('closing services', () => {
     await closed;
     const redisLines = lines.filter((l) => /redis/.test(l.msg));
     expect(redisLines.map((l) => [l.level, l.msg])).toEqual([
-      [40, 'redis connection error'],
+      // The outage log (core/redis-outage.ts): one warning per outage.
+      [40, 'redis is unreachable; reconnecting quietly until it is back'],
       [20, 'redis error while closing'],
     ]);
   });

@@ -99,7 +99,7 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS || !ORACLE || !ORACLE_TFLM)
     expect(sub.state).toBe('failed');
     const stage = (await s.db.stageResult.findFirst({ where: { submissionId: res.id, stage: 'device' } }))!;
     expect(stage.status).toBe('error');
-    expect(stage.error).toMatch(/^engine or firmware defect \(not the submission's fault; quota refunded\): the virtual board's C runtime and the host engine disagree \(arithmetic tflite\) on 8 of 8 samples; first: sample \S+, byte 11: board \[[-\d, ]+\] vs host \[[-\d, ]+\]/);
+    expect(stage.error).toMatch(/^engine or firmware defect \(not the submission's fault; quota refunded\): the virtual board's C runtime and the host engine disagree \(arithmetic tflm\) on 8 of 8 samples; first: sample \S+, byte 11: board \[[-\d, ]+\] vs host \[[-\d, ]+\]/);
   }, 180_000);
 
   it('an unplugged virtual board goes offline with the reason; a crashed emulator comes back with its harness', async () => {
@@ -174,8 +174,8 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS || !ORACLE || !ORACLE_TFLM)
       expect(status.state).toBe('done');
       const device = status.stages.find((x) => x.name === 'device')!;
       expect(device.status).toBe('passed');
-      // The test challenge computes with desktop TFLite's arithmetic: the board was switched to it (x-arith).
-      expect(device.detail).toMatchObject({ boardId: 'virtual-1', boardKind: 'virtual', byteEqual: true, mismatches: [], samples: 8, arithmetic: 'tflite' });
+      // The test challenge computes with stock TFLM arithmetic (the default), which the virtual board reproduces.
+      expect(device.detail).toMatchObject({ boardId: 'virtual-1', boardKind: 'virtual', byteEqual: true, mismatches: [], samples: 8, arithmetic: 'tflm' });
       const est = device.detail.latencyEstimate as { instructionsPerInference: number; instructionRuns: number[] };
       expect(est.instructionsPerInference).toBeGreaterThan(20_000_000);
       expect(est.instructionRuns).toHaveLength(10);
