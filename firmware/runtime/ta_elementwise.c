@@ -213,8 +213,9 @@ static void eval_quantize_float(const ta_node* node) {
     float f;
     memcpy(&f, d->x + 4 * (size_t)i, 4);
     double v = ta_round((double)(f / d->scale)) + d->zo;
-    /* NaN stores 0, as an Int8Array does. */
-    d->y[i] = isnan(v) ? 0 : v < -128 ? -128 : v > 127 ? 127 : (int8_t)v;
+    /* NaN: TFLM's static_cast<int32_t>(round(NaN)) is 0 on a Cortex-M (VCVT), so the zero point. */
+    if (isnan(v)) v = d->zo;
+    d->y[i] = v < -128 ? -128 : v > 127 ? 127 : (int8_t)v;
   }
 }
 
