@@ -109,7 +109,8 @@ describe('tinyarena start', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
-  });
+    // Waits up to 60 s for /healthz itself, so the test's own budget must be larger.
+  }, 120_000);
 
   it('runs web and worker as separate processes on PostgreSQL and a shared Redis', async () => {
     const db = await scratchDatabase('postgresql');
