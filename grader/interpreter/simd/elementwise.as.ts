@@ -291,6 +291,36 @@ export function maxPool(
   const lo = i8x16.splat(<i8>actMin);
   const hi = i8x16.splat(<i8>actMax);
   let o = out;
+  if (C < 16) {
+    // Fewer than 16 channels: one vector per pixel holding its channels and whatever follows
+    // (reads stay inside the memory: it ends at least a page past the arena). Its stores run 16
+    // bytes wide, the next pixel's store overwriting what spilled; only the last pixel is cut to C.
+    const last = out + <usize>((outH * outW - 1) * C);
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * strideH - padH;
+      const fy0 = max(0, -y0);
+      const fy1 = min(filterH, inH - y0);
+      for (let ox = 0; ox < outW; ox++) {
+        const x0 = ox * strideW - padW;
+        const fx0 = max(0, -x0);
+        const fx1 = min(filterW, inW - x0);
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load(row + <usize>(fx * C)));
+        }
+        const r = i8x16.min_s(i8x16.max_s(m, lo), hi);
+        if (o < last) {
+          v128.store(o, r);
+        } else {
+          v128.store(TAIL_OUT, r);
+          memory.copy(o, TAIL_OUT, <usize>C);
+        }
+        o += <usize>C;
+      }
+    }
+    return;
+  }
   for (let oy = 0; oy < outH; oy++) {
     const y0 = oy * strideH - padH;
     const fy0 = max(0, -y0);
