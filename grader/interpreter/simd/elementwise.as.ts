@@ -268,6 +268,18 @@ export function lookup(x: usize, n: i32, table: usize, out: usize): void {
   for (let i = vecEnd; i < n; i++) store<i8>(out + <usize>i, load<i8>(table + <usize>(<i32>load<i8>(x + <usize>i) + 128)));
 }
 
+/**
+ * `lookup` of runs of `inner` values through one 256-entry row per run, chosen by a byte:
+ * run o reads x + o·xOuter and the row table + (idx[o·idxOuter] + 128)·256 (a binary op's table
+ * when one operand is broadcast along the run, e.g. MUL by a per-pixel gate).
+ */
+export function lookupRows(x: usize, xOuter: i32, idx: usize, idxOuter: i32, inner: i32, outer: i32, table: usize, out: usize): void {
+  for (let o = 0; o < outer; o++) {
+    const row = table + (<usize>(<u32>load<u8>(idx + <usize>(o * idxOuter)) ^ 0x80) << 8);
+    lookup(x + <usize>(o * xOuter), inner, row, out + <usize>(o * inner));
+  }
+}
+
 /** y = min(max(x, lo), hi) on n int8 values (RELU6 and friends without requantization). */
 export function clampInt8(x: usize, n: i32, lo: i32, hi: i32, out: usize): void {
   const l = i8x16.splat(<i8>lo);

@@ -19,6 +19,7 @@ export interface SimdKernels {
   averagePool(x: number, inH: number, inW: number, C: number, outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padH: number, padW: number, actMin: number, actMax: number, acc: number, out: number): void;
   binary(a: number, aInner: number, aOuter: number, b: number, bInner: number, bOuter: number, inner: number, outer: number, out: number, q: number): void;
   lookup(x: number, n: number, table: number, out: number): void;
+  lookupRows(x: number, xOuter: number, idx: number, idxOuter: number, inner: number, outer: number, table: number, out: number): void;
   clampInt8(x: number, n: number, lo: number, hi: number, out: number): void;
   maxPool(x: number, inH: number, inW: number, C: number, outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padH: number, padW: number, actMin: number, actMax: number, out: number): void;
   copyRuns(src: number, srcStride: number, dst: number, dstStride: number, run: number, rows: number): void;
