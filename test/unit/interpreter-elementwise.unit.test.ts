@@ -1,6 +1,6 @@
 /**
  * The element-wise, pooling, reduction and data-movement fast paths (SIMD ADD/SUB/MUL with every
- * broadcast pattern, table lookups, MAX_POOL_2D, MEAN over axis blocks, PAD, CONCATENATION,
+ * broadcast pattern, table lookups, SOFTMAX, MAX_POOL_2D, MEAN over axis blocks, PAD, CONCATENATION,
  * STRIDED_SLICE, TRANSPOSE) against the plain reference transcription, on seeded random single-op
  * models: odd sizes, broadcasts along any axes, constant operands, scales giving multipliers from tiny
  * to above one (MUL shifts left), every zero point, fused activations, every arithmetic profile.
@@ -102,6 +102,26 @@ describe('element-wise and data-movement fast paths against the reference', { ti
         if (!/multiplier above one/.test(String(err))) throw err;
       }
     });
+  });
+
+  it('SOFTMAX over rows of any depth, any input scale and beta', () => {
+    for (let s = 1; s <= 30; s++) {
+      const r = seededRng(5000 + s);
+      const shape = [r.int(1, 4), r.pick([1, 2, 3, 10, 12, 33, 256])];
+      const inQ = { scale: [f32(r.pick([0.01, 0.05, 0.1, 0.3]) * r.range(0.5, 1.5))], zeroPoint: [r.int(-128, 127)] };
+      check(
+        {
+          tensors: [
+            { shape, type: 'int8', quant: inQ },
+            { shape, type: 'int8', quant: { scale: [1 / 256], zeroPoint: [-128] } },
+          ],
+          ops: [{ op: 'SOFTMAX', version: 2, inputs: [0], outputs: [1], options: { union: 'SoftmaxOptions', float: { 0: r.pick([1, 1, 0.5, 2, 0.25]) } } }],
+          inputs: [0],
+          outputs: [1],
+        },
+        s,
+      );
+    }
   });
 
   it('table lookups (RELU, LEAKY_RELU, LOGISTIC, TANH, HARD_SWISH, int8 QUANTIZE), RELU6 and DEQUANTIZE on odd lengths', () => {

@@ -562,3 +562,74 @@ export function binaryTable(a: usize, aInner: i32, aOuter: i32, b: usize, bInner
 export function lookupF32(x: usize, n: i32, table: usize, out: usize): void {
   for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), load<f32>(table + (<usize>(<i32>load<i8>(x + <usize>i) + 128) << 2)));
 }
+
+// ───────────────────────── SOFTMAX (gemmlowp fixed point) ─────────────────────────
+
+/** gemmlowp SaturatingRoundingDoublingHighMul. */
+// @ts-ignore: decorator
+@inline function srdhm(a: i32, b: i32): i32 {
+  if (a == i32.MIN_VALUE && b == i32.MIN_VALUE) return i32.MAX_VALUE;
+  const ab = <i64>a * <i64>b;
+  const v = ab + (ab >= 0 ? (<i64>1 << 30) : <i64>1 - (<i64>1 << 30));
+  // Division by 2^31 truncating toward zero.
+  return <i32>((v + (v < 0 ? (<i64>1 << 31) - 1 : 0)) >> 31);
+}
+
+/** gemmlowp RoundingDivideByPOT (exponent as JavaScript's and wasm's shifts take it: mod 32). */
+// @ts-ignore: decorator
+@inline function rdpot(x: i32, exponent: i32): i32 {
+  if (exponent == 0) return x;
+  const mask = exponent >= 31 ? 0x7fffffff : (1 << exponent) - 1;
+  const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + ((x & mask) > threshold ? 1 : 0);
+}
+
+/** gemmlowp SaturatingRoundingMultiplyByPOT for a positive exponent. */
+// @ts-ignore: decorator
+@inline function srmpotUp(x: i32, exponent: i32): i32 {
+  const threshold = (1 << (31 - exponent)) - 1;
+  return x > threshold ? i32.MAX_VALUE : x < -threshold ? i32.MIN_VALUE : x << exponent;
+}
+
+/** gemmlowp one_over_one_plus_x_for_x_in_0_1 (Q0.31 in and out, Newton–Raphson, 3 steps). */
+function oneOverOnePlusX(a: i32): i32 {
+  const sum = <i64>a + <i64>i32.MAX_VALUE;
+  const halfDenominator = <i32>((sum + (sum >= 0 ? 1 : -1)) / 2);
+  let x = 1515870810 + srdhm(halfDenominator, -1010580540);
+  for (let i = 0; i < 3; i++) {
+    const oneMinus = (1 << 29) - srdhm(halfDenominator, x);
+    x = x + srmpotUp(srdhm(x, oneMinus), 2);
+  }
+  return srmpotUp(x, 1);
+}
+
+/**
+ * SOFTMAX int8 → int8 as TFLM's reference kernel (gemmlowp exp and reciprocal), over `rows` rows of
+ * `depth` values. Prepare tabulates, by k = max − x (0…255): `exps` (int32, the exp), `terms` (int32,
+ * its rescaled summand) and `live` (u8, 0 where the diff is below diffMin: output −128).
+ */
+export function softmax(x: usize, rows: i32, depth: i32, exps: usize, terms: usize, live: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const px = x + <usize>(r * depth);
+    const po = out + <usize>(r * depth);
+    let maxIn: i32 = -128;
+    for (let c = 0; c < depth; c++) maxIn = max(maxIn, <i32>load<i8>(px + <usize>c));
+    let sum: i32 = 0;
+    for (let c = 0; c < depth; c++) sum += load<i32>(terms + (<usize>(maxIn - <i32>load<i8>(px + <usize>c)) << 2));
+    // GetReciprocal(sum, 12).
+    const headroomPlusOne = <i32>clz(sum);
+    const numBitsOverUnit = 12 - headroomPlusOne;
+    const shifted = (headroomPlusOne >= 32 ? 0 : sum << headroomPlusOne) + i32.MIN_VALUE;
+    const scale = oneOverOnePlusX(shifted);
+    const exponent = numBitsOverUnit + 31 - 8;
+    for (let c = 0; c < depth; c++) {
+      const k = <usize>(maxIn - <i32>load<i8>(px + <usize>c));
+      let v: i32 = -128;
+      if (load<u8>(live + k)) {
+        v = rdpot(srdhm(scale, load<i32>(exps + (k << 2))), exponent) - 128;
+        v = v > 127 ? 127 : v < -128 ? -128 : v;
+      }
+      store<i8>(po + <usize>c, <i8>v);
+    }
+  }
+}

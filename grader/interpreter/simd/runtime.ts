@@ -29,6 +29,7 @@ export interface SimdKernels {
   reduceSum(x: number, outer: number, reduce: number, inner: number, acc: number): void;
   binaryTable(a: number, aInner: number, aOuter: number, b: number, bInner: number, bOuter: number, inner: number, outer: number, out: number, table: number): void;
   lookupF32(x: number, n: number, table: number, out: number): void;
+  softmax(x: number, rows: number, depth: number, exps: number, terms: number, live: number, out: number): void;
   quantizeF32(x: number, n: number, scale: number, zp: number, out: number): void;
 }
 
