@@ -605,6 +605,12 @@ function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): 
 
 // ───────────────────────── Depthwise convolution ─────────────────────────
 
+/** `bytes` bytes (rounded up to 16) of `v` repeated from `out`. */
+// @ts-ignore: decorator
+@inline function fill16(out: usize, bytes: usize, v: v128): void {
+  for (let i: usize = 0; i < bytes; i += 16) v128.store(out + i, v);
+}
+
 /**
  * Copy one NHWC image (inH × inW × C int8), widened to int16, into a rows × cols × C buffer filled
  * with the input zero point `zp`, at row `top` and column `left`: taps in the padding then
@@ -612,11 +618,25 @@ function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): 
  */
 export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
   const fill = i16x8.splat(<i16>zp);
-  const total = <usize>(rows * cols * C) << 1;
-  for (let i: usize = 0; i < total; i += 16) v128.store(out + i, fill);
   const copyRows = min(inH, rows - top);
   const copyCols = min(inW, cols - left);
-  if (copyCols <= 0) return;
+  if (copyCols <= 0 || copyRows <= 0) {
+    fill16(out, <usize>(rows * cols * C) << 1, fill);
+    return;
+  }
+  // Only the border gets the zero point (all fills before any copy: their 16-byte steps may run
+  // into the interior, which the copy then overwrites).
+  const rowBytes = <usize>(cols * C) << 1;
+  fill16(out, <usize>top * rowBytes, fill);
+  const leftBytes = <usize>(left * C) << 1;
+  const rightStart = <usize>((left + copyCols) * C) << 1;
+  const rightBytes = rowBytes - rightStart;
+  for (let r = 0; r < copyRows; r++) {
+    const row = out + <usize>(r + top) * rowBytes;
+    fill16(row, leftBytes, fill);
+    fill16(row + rightStart, rightBytes, fill);
+  }
+  fill16(out + <usize>(top + copyRows) * rowBytes, <usize>(rows - top - copyRows) * rowBytes, fill);
   const n = copyCols * C;
   for (let r = 0; r < copyRows; r++) {
     const src = x + <usize>(r * inW * C);
