@@ -454,31 +454,49 @@ export function padInput16Repeat(x: usize, inH: i32, inW: i32, C: i32, m: i32, r
 // ───────────────────────── reductions ─────────────────────────
 
 /**
- * acc[o·inner + i] = Σ_r x[(o·reduce + r)·inner + i] (int8 in, int32 sums): MEAN over a contiguous
- * block of axes. 16 values per step along `inner`.
+ * acc[o·inner + i] = init + Σ_r x[(o·reduce + r)·inner + i] (int8 in, int32 sums, wrapping): MEAN
+ * over a contiguous block of axes. 16 values per step along `inner`.
  */
-export function reduceSum(x: usize, outer: i32, reduce: i32, inner: i32, acc: usize): void {
+export function reduceSum(x: usize, outer: i32, reduce: i32, inner: i32, acc: usize, init: i32): void {
   const vecEnd = inner & ~15;
+  const initV = i32x4.splat(init);
+  const zero = i16x8.splat(0);
   for (let o = 0; o < outer; o++) {
     const a = acc + <usize>((o * inner) << 2);
-    memory.fill(a, 0, <usize>(inner << 2));
-    for (let r = 0; r < reduce; r++) {
-      const src = x + <usize>((o * reduce + r) * inner);
-      let i = 0;
-      for (; i < vecEnd; i += 16) {
-        const v = v128.load(src + <usize>i);
-        const lo = i16x8.extend_low_i8x16_s(v);
-        const hi = i16x8.extend_high_i8x16_s(v);
-        const p = a + <usize>(i << 2);
-        v128.store(p, i32x4.add(v128.load(p), i32x4.extend_low_i16x8_s(lo)));
-        v128.store(p, i32x4.add(v128.load(p, 16), i32x4.extend_high_i16x8_s(lo)), 16);
-        v128.store(p, i32x4.add(v128.load(p, 32), i32x4.extend_low_i16x8_s(hi)), 32);
-        v128.store(p, i32x4.add(v128.load(p, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+    const base = x + <usize>(o * reduce * inner);
+    let i = 0;
+    for (; i < vecEnd; i += 16) {
+      // Each 16-lane column summed in registers: int16 partial sums (255 values of at most 128 in
+      // magnitude fit), widened into the int32 totals every 255 rows.
+      let s0 = initV, s1 = initV, s2 = initV, s3 = initV;
+      let lo = zero, hi = zero;
+      let n = 0;
+      let p = base + <usize>i;
+      for (let r = 0; r < reduce; r++) {
+        const v = v128.load(p);
+        lo = i16x8.add(lo, i16x8.extend_low_i8x16_s(v));
+        hi = i16x8.add(hi, i16x8.extend_high_i8x16_s(v));
+        p += <usize>inner;
+        if (++n == 255 || r == reduce - 1) {
+          s0 = i32x4.add(s0, i32x4.extend_low_i16x8_s(lo));
+          s1 = i32x4.add(s1, i32x4.extend_high_i16x8_s(lo));
+          s2 = i32x4.add(s2, i32x4.extend_low_i16x8_s(hi));
+          s3 = i32x4.add(s3, i32x4.extend_high_i16x8_s(hi));
+          lo = zero;
+          hi = zero;
+          n = 0;
+        }
       }
-      for (; i < inner; i++) {
-        const p = a + <usize>(i << 2);
-        store<i32>(p, load<i32>(p) + <i32>load<i8>(src + <usize>i));
-      }
+      const q = a + <usize>(i << 2);
+      v128.store(q, s0);
+      v128.store(q, s1, 16);
+      v128.store(q, s2, 32);
+      v128.store(q, s3, 48);
+    }
+    for (; i < inner; i++) {
+      let sum = init;
+      for (let r = 0; r < reduce; r++) sum += <i32>load<i8>(base + <usize>(r * inner + i));
+      store<i32>(a + <usize>(i << 2), sum);
     }
   }
 }

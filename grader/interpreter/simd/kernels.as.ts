@@ -596,6 +596,14 @@ export function conv(
   else convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_GENERAL);
 }
 
+/**
+ * Scalar requantization of `rows` × C accumulators (bias included) through table `q`, channel i % C,
+ * to int8 (MEAN's sums).
+ */
+export function requantRows(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
+  requantizeBiased(acc, rows, C, q, out);
+}
+
 /** Scalar requantization of accumulators that already include the bias. */
 function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
   for (let i = 0; i < rows * C; i++) {
