@@ -4,11 +4,12 @@
  * inputs, timed alternately (one inference each, in turn, so both see the same load). Single-thread
  * median latency per inference.
  *
- *   npx tsx bench/engine.ts [--runs N] [--only a,b] [--ops] [--arithmetic tflm|tflm-single|tflite]
+ *   npx tsx bench/engine.ts [--runs N] [--only a,b] [--ops] [--nodes] [--arithmetic tflm|tflm-single|tflite]
  *
  * Rows: every zoo model (bench/zoo) and the shared MLPerf Tiny / TFLM models. `--ops` adds the
  * per-operator table: every zoo node extracted as a one-op model and timed the same way, summed per
- * operator type, as ns per MAC (convolutions, fully-connected, pooling windows) or per element.
+ * operator type, as ns per MAC (convolutions, fully-connected, pooling windows) or per element;
+ * `--nodes` also prints each node's own row (engine vs official), for finding the slow ones.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +117,7 @@ console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 console.log(`worst ratio ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}×`);
 
-if (args.includes('--ops')) {
+if (args.includes('--ops') || args.includes('--nodes')) {
   // Every zoo node alone, summed per operator type.
   const MAC_OPS = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']);
   const byOp = new Map<string, { nodes: number; work: number; ours: number; peer: number; worst: number; worstAt: string }>();
@@ -141,6 +142,10 @@ if (args.includes('--ops')) {
         e.worstAt = `${z.name}#${i} ${graph.tensors[op.inputs[0]!]!.shape.join('×')}→${out.shape.join('×')}`;
       }
       byOp.set(op.op, e);
+      if (args.includes('--nodes')) {
+        const shapes = op.inputs.filter((t) => t >= 0).map((t) => graph.tensors[t]!.shape.join('×')).join(' ');
+        console.log(`${z.name}#${i} ${op.op} ${shapes} → ${out.shape.join('×')}: ${(ours * 1e3).toFixed(1)} µs vs ${(peer * 1e3).toFixed(1)} µs ${(ours / peer).toFixed(2)}×`);
+      }
     }
   }
   console.log('\nper operator (zoo nodes alone, summed): ns per MAC for convolutions, fully-connected and pooling windows; ns per element otherwise');

@@ -9,6 +9,7 @@ import { TENSOR_TYPE_BYTES } from '../tflite/schema.js';
 import { planArena } from '../validate/arena.js';
 import type { Scratch, TensorData } from './kernel.js';
 import { TABLE_MIN_ELEMENTS } from './kernels/binary.js';
+import { SOFTMAX_TABLE_BYTES } from './kernels/softmax.js';
 import { requantTableBytes } from './quant-params.js';
 import { instantiate, RESERVED_BYTES, type SimdKernels } from './simd/runtime.js';
 
@@ -82,6 +83,7 @@ export function persistentBytes(graph: Graph): number {
     if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 32 * Math.ceil(f.shape[1]! / 2));
     // A constant operand of ADD/SUB/MUL spread to the output's shape (kernels/binary.ts).
     if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && op.inputs.some((i) => graph.tensors[i]?.data)) need += align16(out.elements);
+    if (op.op === 'SOFTMAX') need += SOFTMAX_TABLE_BYTES;
     // Their table of all (a, b) results on large tensors.
     if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && out.elements >= TABLE_MIN_ELEMENTS) need += 65536;
   }

@@ -7,9 +7,9 @@
  *
  * Cold start: threads start on first use, and booting them (loader, module compilation) takes about
  * a second of both cores. While no thread is ready, a job that the calling thread can finish within
- * IN_PROCESS_BUDGET_MS (timed on its first sample) runs in-process with the interpreter prepared to
- * check the model, and the threads boot after it; a longer job starts the threads and the calling
- * thread takes batches until one is ready. So a first scoring in a fresh process costs about one
+ * IN_PROCESS_BUDGET_MS (timed on its first few samples, past the JIT's warm-up) runs in-process
+ * with the interpreter prepared to check the model, and the threads boot after it; a longer job
+ * starts the threads and the calling thread takes batches until one is ready. So a first scoring in a fresh process costs about one
  * thread's time, not the boot plus the work.
  */
 import { createHash } from 'node:crypto';
@@ -23,6 +23,9 @@ import { parseModel } from '../tflite/parse.js';
 
 /** A job the calling thread can do alone in this long is not worth waiting for threads to boot. */
 export const IN_PROCESS_BUDGET_MS = 2000;
+/** Samples (at most, and for at most WARMUP_MAX_MS) the calling thread runs before estimating a job's length. */
+export const WARMUP_SAMPLES = 16;
+const WARMUP_MAX_MS = 250;
 
 interface Slot {
   worker: Worker;
@@ -126,11 +129,23 @@ export class SharedInferencePool {
     };
 
     if (!this.anyReady() && local && count > 0) {
-      // Time the first sample: a job this thread finishes within the budget runs here, threads after.
-      const t0 = performance.now();
-      runHere(local, 0, 1);
-      next = 1;
-      if ((performance.now() - t0) * count <= IN_PROCESS_BUDGET_MS) {
+      // A job this thread finishes within the budget runs here, threads after. Its length is
+      // estimated from the median of the later warm-up samples: in a fresh process the first
+      // inferences time the JIT (JavaScript and WebAssembly tiering, several times slower), not
+      // the model, and sent every first scoring of a small model to threads still booting.
+      const times: number[] = [];
+      const tStart = performance.now();
+      let tLast = tStart;
+      while (next < Math.min(count, WARMUP_SAMPLES) && tLast - tStart < WARMUP_MAX_MS) {
+        runHere(local, next, 1);
+        next++;
+        const t = performance.now();
+        times.push(t - tLast);
+        tLast = t;
+      }
+      const later = times.slice(times.length >> 1).sort((a, b) => a - b);
+      const perSample = later[later.length >> 1]!;
+      if (perSample * (count - next) <= IN_PROCESS_BUDGET_MS) {
         while (next < count) {
           const n = Math.min(batch, count - next);
           runHere(local, next, n);

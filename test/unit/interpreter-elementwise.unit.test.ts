@@ -1,6 +1,6 @@
 /**
  * The element-wise, pooling, reduction and data-movement fast paths (SIMD ADD/SUB/MUL with every
- * broadcast pattern, table lookups, MAX_POOL_2D, MEAN over axis blocks, PAD, CONCATENATION,
+ * broadcast pattern, table lookups, SOFTMAX, MAX_POOL_2D, MEAN over axis blocks, PAD, CONCATENATION,
  * STRIDED_SLICE, TRANSPOSE) against the plain reference transcription, on seeded random single-op
  * models: odd sizes, broadcasts along any axes, constant operands, scales giving multipliers from tiny
  * to above one (MUL shifts left), every zero point, fused activations, every arithmetic profile.
@@ -70,6 +70,57 @@ describe('element-wise and data-movement fast paths against the reference', { ti
         // Scales the op itself refuses (an ADD multiplier above one) are not a fast-path question.
         if (!/multiplier above one/.test(String(err))) throw err;
       }
+    }
+  });
+
+  it.each(['ADD', 'SUB', 'MUL'])('%s with one operand broadcast along long runs (gates, per-channel scales: table rows)', (op) => {
+    const cases: [number[], number[]][] = [
+      [[1, 12, 12, 36], [1, 12, 12, 1]],
+      [[1, 12, 12, 1], [1, 12, 12, 36]],
+      [[1, 4, 4, 96], [1, 1, 1, 96]],
+      [[1, 1, 1, 96], [1, 4, 4, 96]],
+      [[2, 9, 7, 17], [2, 9, 1, 17]],
+      [[3, 700], [3, 1]],
+    ];
+    cases.forEach(([a, b], k) => {
+      const r = seededRng(4000 + 10 * op.length + k);
+      const out = a.map((d, i) => Math.max(d, b[i]!));
+      const union = op === 'ADD' ? 'AddOptions' : op === 'SUB' ? 'SubOptions' : 'MulOptions';
+      const def: ModelDef = {
+        tensors: [
+          { shape: a, type: 'int8', quant: quant(r) },
+          { shape: b, type: 'int8', quant: quant(r) },
+          { shape: out, type: 'int8', quant: quant(r) },
+        ],
+        ops: [{ op, inputs: [0, 1], outputs: [2], options: { union, int8: { 0: act(r) } } }],
+        inputs: [0, 1],
+        outputs: [2],
+      };
+      try {
+        check(def, k + 1);
+      } catch (err) {
+        if (!/multiplier above one/.test(String(err))) throw err;
+      }
+    });
+  });
+
+  it('SOFTMAX over rows of any depth, any input scale and beta', () => {
+    for (let s = 1; s <= 30; s++) {
+      const r = seededRng(5000 + s);
+      const shape = [r.int(1, 4), r.pick([1, 2, 3, 10, 12, 33, 256])];
+      const inQ = { scale: [f32(r.pick([0.01, 0.05, 0.1, 0.3]) * r.range(0.5, 1.5))], zeroPoint: [r.int(-128, 127)] };
+      check(
+        {
+          tensors: [
+            { shape, type: 'int8', quant: inQ },
+            { shape, type: 'int8', quant: { scale: [1 / 256], zeroPoint: [-128] } },
+          ],
+          ops: [{ op: 'SOFTMAX', version: 2, inputs: [0], outputs: [1], options: { union: 'SoftmaxOptions', float: { 0: r.pick([1, 1, 0.5, 2, 0.25]) } } }],
+          inputs: [0],
+          outputs: [1],
+        },
+        s,
+      );
     }
   });
 

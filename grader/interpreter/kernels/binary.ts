@@ -20,7 +20,7 @@ export const BINARY_PARAM_BYTES = 64;
  * From this many output elements on, eval looks results up in a 64 KiB table of all (a, b) pairs
  * (~0.2 ms to build at prepare) instead of requantizing each element (allocator.ts budgets it).
  */
-export const TABLE_MIN_ELEMENTS = 16384;
+export const TABLE_MIN_ELEMENTS = 1024;
 
 /** Multipliers of the op as TFLM computes them at prepare time. */
 function multipliers(ctx: PrepareContext, op: keyof typeof KIND, qa: { scale: number }, qb: { scale: number }, qo: { scale: number }) {
@@ -82,6 +82,22 @@ function prepareBinary(ctx: PrepareContext, op: keyof typeof KIND) {
     const ramp = ctx.scratch.address;
     new Int8Array(ctx.scratch.buffer, ramp, 256).set(Int8Array.from({ length: 256 }, (_, i) => i - 128));
     simd.binary(ramp, 0, 1, ramp, 1, 0, 256, 256, table, q);
+    if (p.inner >= 16 && (p.aInner === 0) !== (p.bInner === 0)) {
+      // One operand broadcast along runs of 16 or more: per run, the table row of its byte, looked
+      // up on the SIMD path. Rows are indexed by a (as built) or, when b is the broadcast one, by b.
+      if (p.bInner === 0) {
+        const t = new Uint8Array(ctx.scratch.buffer, table, 65536);
+        const copy = t.slice();
+        for (let i = 0; i < 256; i++) for (let j = 0; j < 256; j++) t[j * 256 + i] = copy[i * 256 + j]!;
+      }
+      const [xAddr, xOuter, idxAddr, idxOuter] = p.bInner === 0 ? [aAddr, p.aOuter, bAddr, p.bOuter] : [bAddr, p.bOuter, aAddr, p.aOuter];
+      return () => {
+        for (const blk of p.blocks) {
+          const [xo, io] = p.bInner === 0 ? [blk.a, blk.b] : [blk.b, blk.a];
+          simd.lookupRows(xAddr + xo, xOuter, idxAddr + io, idxOuter, p.inner, p.outer, table, outAddr + blk.out);
+        }
+      };
+    }
     if (p.blocks.length === 1) return () => simd.binaryTable(aAddr, p.aInner, p.aOuter, bAddr, p.bInner, p.bOuter, p.inner, p.outer, outAddr, table);
     return () => {
       for (const blk of p.blocks) simd.binaryTable(aAddr + blk.a, p.aInner, p.aOuter, bAddr + blk.b, p.bInner, p.bOuter, p.inner, p.outer, outAddr + blk.out, table);

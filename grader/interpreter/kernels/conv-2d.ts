@@ -1,7 +1,7 @@
 /**
  * CONV_2D, int8 with per-channel (or per-tensor) weights: TFLM reference_integer_ops::ConvPerChannel.
  * Ungrouped convolutions run on the SIMD kernels (requantizing in registers): 1×1 as a matrix
- * product over the input itself, windows read row by row from a zero-point-padded int16 copy, or
+ * product over the input itself (row by row when strided), windows read row by row from a zero-point-padded int16 copy, or
  * (dilated rows) im2col then the product. Grouped convolutions run the reference loop.
  */
 import { channelRequantizer } from '../fixed-point.js';
@@ -95,6 +95,20 @@ function simdEval(ctx: PrepareContext, g: ConvGeometry, zp: number, rq: number):
     const acc = x16 + align16(pixels * Math.ceil(inC / 2) * 4 + 32);
     return () => {
       for (let n = 0; n < batches; n++) simd.gemm(inAddr(n), inC, pixels, inC, wp, outC, rq, outAddr(n), acc, x16);
+    };
+  }
+  if (kH === 1 && kW === 1 && padH === 0 && padW === 0) {
+    // Strided 1×1 (ResNet shortcuts): each output row is a product over every strideW-th pixel of
+    // an input row, read in place (no padded copy of the whole input).
+    const wp = packWeights(ctx, w, outC, 1, inC, true);
+    const x16 = ctx.scratch.address;
+    const acc = x16 + align16(outW * Math.ceil(inC / 2) * 4 + 32);
+    const rowIn = strideH * inW * inC;
+    const rowOut = outW * outC;
+    return () => {
+      for (let n = 0; n < batches; n++) {
+        for (let oy = 0; oy < outH; oy++) simd.gemm(inAddr(n) + oy * rowIn, strideW * inC, outW, inC, wp, outC, rq, outAddr(n) + oy * rowOut, acc, x16);
+      }
     };
   }
   const rows = (outH - 1) * strideH + (kH - 1) * dilationH + 1;

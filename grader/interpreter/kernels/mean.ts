@@ -5,7 +5,7 @@
  */
 import { quantizeMultiplier, requantizer } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
-import { INT8_MAX, INT8_MIN, scaleZp } from '../quant-params.js';
+import { INT8_MAX, INT8_MIN, scaleZp, wasmRequant } from '../quant-params.js';
 
 export default {
   op: 'MEAN',
@@ -49,14 +49,14 @@ export default {
     if (sorted.length > 0 && shape.slice(lo, hi + 1).every((d, i) => axes.has(lo + i) || d === 1)) {
       const outer = shape.slice(0, lo).reduce((a, b) => a * b, 1);
       const inner = shape.slice(hi + 1).reduce((a, b) => a * b, 1);
-      const sums = new Int32Array(ctx.scratch.buffer, ctx.scratch.address, outCount);
+      // Sums start at −zp·n; their requantization runs in the module too (one table entry).
+      const rq = wasmRequant(ctx, [0], Int32Array.of(multiplier), Int32Array.of(outShift), qo.zeroPoint, INT8_MIN, INT8_MAX);
       const simd = ctx.simd;
+      const acc = ctx.scratch.address;
+      const init = -zpTimesN | 0;
       return () => {
-        simd.reduceSum(input.address, outer, n, inner, ctx.scratch.address);
-        for (let k = 0; k < outCount; k++) {
-          const v = requant((sums[k]! - zpTimesN) | 0, multiplier, outShift) + qo.zeroPoint;
-          y[k] = v < INT8_MIN ? INT8_MIN : v > INT8_MAX ? INT8_MAX : v;
-        }
+        simd.reduceSum(input.address, outer, n, inner, acc, init);
+        simd.requantRows(acc, outCount, 1, rq.address, output.address);
       };
     }
     // Output index of every input element.

@@ -1,21 +1,15 @@
 /**
  * SOFTMAX int8 → int8 as TensorFlow Lite Micro computes it: gemmlowp fixed-point exp and reciprocal
- * (reference_ops::Softmax), not desktop TFLite's float lookup table.
+ * (reference_ops::Softmax), not desktop TFLite's float lookup table. Prepare tabulates exp by
+ * max − x; eval (max, sum, reciprocal, scaling) is simd/elementwise.as.ts `softmax`.
  */
-import {
-  expOnNegativeValues,
-  getReciprocal,
-  multiplyByQuantizedMultiplierGreaterThanOne,
-  quantizeMultiplier,
-  rescale,
-  roundingDivideByPOT,
-  saturatingRoundingDoublingHighMul,
-  type Rounding,
-} from '../fixed-point.js';
+import { expOnNegativeValues, multiplyByQuantizedMultiplierGreaterThanOne, quantizeMultiplier, rescale, type Rounding } from '../fixed-point.js';
 import { ensure, type Kernel } from '../kernel.js';
 import { scaleZp } from '../quant-params.js';
 
 const SCALED_DIFF_INTEGER_BITS = 5;
+/** Bytes of the kernel's tables in WebAssembly memory (allocator.ts budgets them). */
+export const SOFTMAX_TABLE_BYTES = 2304;
 const ACCUMULATION_INTEGER_BITS = 12;
 
 /** PreprocessSoftmaxScaling + CalculateInputRadius (double rounding build). */
@@ -44,8 +38,6 @@ export default {
     const { multiplier, leftShift, diffMin } = softmaxParams(o.beta, scaleZp(ctx, input.tensor).scale, ctx.rounding);
     const rounding = ctx.rounding;
     ensure(ctx, leftShift >= 0, 'softmax input scale × beta is too small');
-    const x = input.i8;
-    const y = output.i8;
     // exp() and its rescaled summand depend only on diff = x − max ∈ [−255, 0]: tabulated by −diff
     // (diffs below diffMin contribute nothing and give −128).
     const exps = new Int32Array(256);
@@ -59,25 +51,13 @@ export default {
       live[k] = 1;
     }
 
-    return () => {
-      for (let r = 0; r < rows; r++) {
-        const base = r * depth;
-        let maxIn = -128;
-        for (let c = 0; c < depth; c++) if (x[base + c]! > maxIn) maxIn = x[base + c]!;
-        let sumOfExps = 0;
-        for (let c = 0; c < depth; c++) sumOfExps = (sumOfExps + terms[maxIn - x[base + c]!]!) | 0;
-        const { scale, numBitsOverUnit } = getReciprocal(sumOfExps, ACCUMULATION_INTEGER_BITS);
-        const exponent = numBitsOverUnit + 31 - 8;
-        for (let c = 0; c < depth; c++) {
-          const k = maxIn - x[base + c]!;
-          if (live[k]) {
-            const v = roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, exps[k]!), exponent) - 128;
-            y[base + c] = v > 127 ? 127 : v < -128 ? -128 : v;
-          } else {
-            y[base + c] = -128;
-          }
-        }
-      }
-    };
+    // The tables in WebAssembly memory; eval is one SIMD-module call (the reciprocal's 64-bit
+    // products are native there, where JavaScript splits each into doubles).
+    const tables = ctx.persistent(SOFTMAX_TABLE_BYTES);
+    new Int32Array(ctx.scratch.buffer, tables, 256).set(exps);
+    new Int32Array(ctx.scratch.buffer, tables + 1024, 256).set(terms);
+    new Uint8Array(ctx.scratch.buffer, tables + 2048, 256).set(live);
+    const simd = ctx.simd;
+    return () => simd.softmax(input.address, rows, depth, tables, tables + 1024, tables + 2048, output.address);
   },
 } satisfies Kernel;

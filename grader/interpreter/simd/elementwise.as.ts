@@ -268,6 +268,18 @@ export function lookup(x: usize, n: i32, table: usize, out: usize): void {
   for (let i = vecEnd; i < n; i++) store<i8>(out + <usize>i, load<i8>(table + <usize>(<i32>load<i8>(x + <usize>i) + 128)));
 }
 
+/**
+ * `lookup` of runs of `inner` values through one 256-entry row per run, chosen by a byte:
+ * run o reads x + o·xOuter and the row table + (idx[o·idxOuter] + 128)·256 (a binary op's table
+ * when one operand is broadcast along the run, e.g. MUL by a per-pixel gate).
+ */
+export function lookupRows(x: usize, xOuter: i32, idx: usize, idxOuter: i32, inner: i32, outer: i32, table: usize, out: usize): void {
+  for (let o = 0; o < outer; o++) {
+    const row = table + (<usize>(<u32>load<u8>(idx + <usize>(o * idxOuter)) ^ 0x80) << 8);
+    lookup(x + <usize>(o * xOuter), inner, row, out + <usize>(o * inner));
+  }
+}
+
 /** y = min(max(x, lo), hi) on n int8 values (RELU6 and friends without requantization). */
 export function clampInt8(x: usize, n: i32, lo: i32, hi: i32, out: usize): void {
   const l = i8x16.splat(<i8>lo);
@@ -291,6 +303,36 @@ export function maxPool(
   const lo = i8x16.splat(<i8>actMin);
   const hi = i8x16.splat(<i8>actMax);
   let o = out;
+  if (C < 16) {
+    // Fewer than 16 channels: one vector per pixel holding its channels and whatever follows
+    // (reads stay inside the memory: it ends at least a page past the arena). Its stores run 16
+    // bytes wide, the next pixel's store overwriting what spilled; only the last pixel is cut to C.
+    const last = out + <usize>((outH * outW - 1) * C);
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * strideH - padH;
+      const fy0 = max(0, -y0);
+      const fy1 = min(filterH, inH - y0);
+      for (let ox = 0; ox < outW; ox++) {
+        const x0 = ox * strideW - padW;
+        const fx0 = max(0, -x0);
+        const fx1 = min(filterW, inW - x0);
+        let m = i8x16.splat(-128);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const row = x + <usize>(((y0 + fy) * inW + x0) * C);
+          for (let fx = fx0; fx < fx1; fx++) m = i8x16.max_s(m, v128.load(row + <usize>(fx * C)));
+        }
+        const r = i8x16.min_s(i8x16.max_s(m, lo), hi);
+        if (o < last) {
+          v128.store(o, r);
+        } else {
+          v128.store(TAIL_OUT, r);
+          memory.copy(o, TAIL_OUT, <usize>C);
+        }
+        o += <usize>C;
+      }
+    }
+    return;
+  }
   for (let oy = 0; oy < outH; oy++) {
     const y0 = oy * strideH - padH;
     const fy0 = max(0, -y0);
@@ -412,31 +454,49 @@ export function padInput16Repeat(x: usize, inH: i32, inW: i32, C: i32, m: i32, r
 // ───────────────────────── reductions ─────────────────────────
 
 /**
- * acc[o·inner + i] = Σ_r x[(o·reduce + r)·inner + i] (int8 in, int32 sums): MEAN over a contiguous
- * block of axes. 16 values per step along `inner`.
+ * acc[o·inner + i] = init + Σ_r x[(o·reduce + r)·inner + i] (int8 in, int32 sums, wrapping): MEAN
+ * over a contiguous block of axes. 16 values per step along `inner`.
  */
-export function reduceSum(x: usize, outer: i32, reduce: i32, inner: i32, acc: usize): void {
+export function reduceSum(x: usize, outer: i32, reduce: i32, inner: i32, acc: usize, init: i32): void {
   const vecEnd = inner & ~15;
+  const initV = i32x4.splat(init);
+  const zero = i16x8.splat(0);
   for (let o = 0; o < outer; o++) {
     const a = acc + <usize>((o * inner) << 2);
-    memory.fill(a, 0, <usize>(inner << 2));
-    for (let r = 0; r < reduce; r++) {
-      const src = x + <usize>((o * reduce + r) * inner);
-      let i = 0;
-      for (; i < vecEnd; i += 16) {
-        const v = v128.load(src + <usize>i);
-        const lo = i16x8.extend_low_i8x16_s(v);
-        const hi = i16x8.extend_high_i8x16_s(v);
-        const p = a + <usize>(i << 2);
-        v128.store(p, i32x4.add(v128.load(p), i32x4.extend_low_i16x8_s(lo)));
-        v128.store(p, i32x4.add(v128.load(p, 16), i32x4.extend_high_i16x8_s(lo)), 16);
-        v128.store(p, i32x4.add(v128.load(p, 32), i32x4.extend_low_i16x8_s(hi)), 32);
-        v128.store(p, i32x4.add(v128.load(p, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+    const base = x + <usize>(o * reduce * inner);
+    let i = 0;
+    for (; i < vecEnd; i += 16) {
+      // Each 16-lane column summed in registers: int16 partial sums (255 values of at most 128 in
+      // magnitude fit), widened into the int32 totals every 255 rows.
+      let s0 = initV, s1 = initV, s2 = initV, s3 = initV;
+      let lo = zero, hi = zero;
+      let n = 0;
+      let p = base + <usize>i;
+      for (let r = 0; r < reduce; r++) {
+        const v = v128.load(p);
+        lo = i16x8.add(lo, i16x8.extend_low_i8x16_s(v));
+        hi = i16x8.add(hi, i16x8.extend_high_i8x16_s(v));
+        p += <usize>inner;
+        if (++n == 255 || r == reduce - 1) {
+          s0 = i32x4.add(s0, i32x4.extend_low_i16x8_s(lo));
+          s1 = i32x4.add(s1, i32x4.extend_high_i16x8_s(lo));
+          s2 = i32x4.add(s2, i32x4.extend_low_i16x8_s(hi));
+          s3 = i32x4.add(s3, i32x4.extend_high_i16x8_s(hi));
+          lo = zero;
+          hi = zero;
+          n = 0;
+        }
       }
-      for (; i < inner; i++) {
-        const p = a + <usize>(i << 2);
-        store<i32>(p, load<i32>(p) + <i32>load<i8>(src + <usize>i));
-      }
+      const q = a + <usize>(i << 2);
+      v128.store(q, s0);
+      v128.store(q, s1, 16);
+      v128.store(q, s2, 32);
+      v128.store(q, s3, 48);
+    }
+    for (; i < inner; i++) {
+      let sum = init;
+      for (let r = 0; r < reduce; r++) sum += <i32>load<i8>(base + <usize>(r * inner + i));
+      store<i32>(a + <usize>(i << 2), sum);
     }
   }
 }
@@ -519,4 +579,75 @@ export function binaryTable(a: usize, aInner: i32, aOuter: i32, b: usize, bInner
 /** out[i] = table[x[i] + 128] for n int8 values and a 256-entry float32 table (DEQUANTIZE). */
 export function lookupF32(x: usize, n: i32, table: usize, out: usize): void {
   for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), load<f32>(table + (<usize>(<i32>load<i8>(x + <usize>i) + 128) << 2)));
+}
+
+// ───────────────────────── SOFTMAX (gemmlowp fixed point) ─────────────────────────
+
+/** gemmlowp SaturatingRoundingDoublingHighMul. */
+// @ts-ignore: decorator
+@inline function srdhm(a: i32, b: i32): i32 {
+  if (a == i32.MIN_VALUE && b == i32.MIN_VALUE) return i32.MAX_VALUE;
+  const ab = <i64>a * <i64>b;
+  const v = ab + (ab >= 0 ? (<i64>1 << 30) : <i64>1 - (<i64>1 << 30));
+  // Division by 2^31 truncating toward zero.
+  return <i32>((v + (v < 0 ? (<i64>1 << 31) - 1 : 0)) >> 31);
+}
+
+/** gemmlowp RoundingDivideByPOT (exponent as JavaScript's and wasm's shifts take it: mod 32). */
+// @ts-ignore: decorator
+@inline function rdpot(x: i32, exponent: i32): i32 {
+  if (exponent == 0) return x;
+  const mask = exponent >= 31 ? 0x7fffffff : (1 << exponent) - 1;
+  const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + ((x & mask) > threshold ? 1 : 0);
+}
+
+/** gemmlowp SaturatingRoundingMultiplyByPOT for a positive exponent. */
+// @ts-ignore: decorator
+@inline function srmpotUp(x: i32, exponent: i32): i32 {
+  const threshold = (1 << (31 - exponent)) - 1;
+  return x > threshold ? i32.MAX_VALUE : x < -threshold ? i32.MIN_VALUE : x << exponent;
+}
+
+/** gemmlowp one_over_one_plus_x_for_x_in_0_1 (Q0.31 in and out, Newton–Raphson, 3 steps). */
+function oneOverOnePlusX(a: i32): i32 {
+  const sum = <i64>a + <i64>i32.MAX_VALUE;
+  const halfDenominator = <i32>((sum + (sum >= 0 ? 1 : -1)) / 2);
+  let x = 1515870810 + srdhm(halfDenominator, -1010580540);
+  for (let i = 0; i < 3; i++) {
+    const oneMinus = (1 << 29) - srdhm(halfDenominator, x);
+    x = x + srmpotUp(srdhm(x, oneMinus), 2);
+  }
+  return srmpotUp(x, 1);
+}
+
+/**
+ * SOFTMAX int8 → int8 as TFLM's reference kernel (gemmlowp exp and reciprocal), over `rows` rows of
+ * `depth` values. Prepare tabulates, by k = max − x (0…255): `exps` (int32, the exp), `terms` (int32,
+ * its rescaled summand) and `live` (u8, 0 where the diff is below diffMin: output −128).
+ */
+export function softmax(x: usize, rows: i32, depth: i32, exps: usize, terms: usize, live: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const px = x + <usize>(r * depth);
+    const po = out + <usize>(r * depth);
+    let maxIn: i32 = -128;
+    for (let c = 0; c < depth; c++) maxIn = max(maxIn, <i32>load<i8>(px + <usize>c));
+    let sum: i32 = 0;
+    for (let c = 0; c < depth; c++) sum += load<i32>(terms + (<usize>(maxIn - <i32>load<i8>(px + <usize>c)) << 2));
+    // GetReciprocal(sum, 12).
+    const headroomPlusOne = <i32>clz(sum);
+    const numBitsOverUnit = 12 - headroomPlusOne;
+    const shifted = (headroomPlusOne >= 32 ? 0 : sum << headroomPlusOne) + i32.MIN_VALUE;
+    const scale = oneOverOnePlusX(shifted);
+    const exponent = numBitsOverUnit + 31 - 8;
+    for (let c = 0; c < depth; c++) {
+      const k = <usize>(maxIn - <i32>load<i8>(px + <usize>c));
+      let v: i32 = -128;
+      if (load<u8>(live + k)) {
+        v = rdpot(srdhm(scale, load<i32>(exps + (k << 2))), exponent) - 128;
+        v = v > 127 ? 127 : v < -128 ? -128 : v;
+      }
+      store<i8>(po + <usize>c, <i8>v);
+    }
+  }
 }

@@ -249,6 +249,85 @@ const TAIL: usize = memory.data(16, 16);
   }
 }
 
+/**
+ * `requant4` of the specialised modes with the channel constants already in registers (`m`
+ * multipliers, `u` F_LEFT or, for MODE_DOUBLE_PLAIN, F_HALF, `r0`/`r1` the F_RND pair or F_POW, `k`
+ * F_MASK, `hv` the H_HALF splat): callers load them once for several pixels (loads cannot move past
+ * the output stores, which might alias them).
+ */
+// @ts-ignore: decorator
+@inline function requant4c(a: v128, m: v128, u: v128, r0: v128, r1: v128, k: v128, hv: v128, mode: i32, shr: i32): v128 {
+  if (mode == MODE_SINGLE_SCALED) {
+    const as = i32x4.mul(a, u);
+    return i32x4.shr_s(i32x4.add(highHalves(i64x2.extmul_low_i32x4_s(as, m), i64x2.extmul_high_i32x4_s(as, m)), hv), shr);
+  }
+  if (mode == MODE_DOUBLE_SCALED) {
+    const as = i32x4.mul(a, u);
+    const q = highHalves(i64x2.add(i64x2.extmul_low_i32x4_s(as, m), r0), i64x2.add(i64x2.extmul_high_i32x4_s(as, m), r1));
+    return i32x4.shr_s(i32x4.sub(q, v128.and(i32x4.shr_s(a, 31), k)), shr);
+  }
+  // MODE_DOUBLE_PLAIN
+  const half = i64x2.splat(1 << 30);
+  const high = highHalves(
+    i64x2.shl(i64x2.add(i64x2.extmul_low_i32x4_s(a, m), half), 1),
+    i64x2.shl(i64x2.add(i64x2.extmul_high_i32x4_s(a, m), half), 1),
+  );
+  const threshold = i32x4.sub(u, i32x4.shr_s(high, 31));
+  return i32x4.sub(floorPow2(high, r0), i32x4.gt_s(v128.and(high, k), threshold));
+}
+
+/**
+ * `store8` for 4 pixels (rows `N` bytes apart) of the same 8 channels: the channel constants are
+ * loaded once, and two pixels share each narrowing (their 8 bytes in one vector's halves).
+ */
+// @ts-ignore: decorator
+@inline function store8x4(
+  ob: usize, N: i32, a00: v128, a01: v128, a10: v128, a11: v128, a20: v128, a21: v128, a30: v128, a31: v128,
+  n: i32, f: usize, cp4: usize, g4: usize, mode: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128,
+): void {
+  if (mode == MODE_GENERAL || n < 8) {
+    store8(ob, a00, a01, n, f, cp4, g4, mode, shl, shr, out, lo, hi);
+    store8(ob + <usize>N, a10, a11, n, f, cp4, g4, mode, shl, shr, out, lo, hi);
+    store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, mode, shl, shr, out, lo, hi);
+    store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, mode, shl, shr, out, lo, hi);
+    return;
+  }
+  const m0 = v128.load(f + cp4 * F_MULT + g4);
+  const m1 = v128.load(f + cp4 * F_MULT + g4, 16);
+  const uf = f + cp4 * (mode == MODE_DOUBLE_PLAIN ? F_HALF : F_LEFT) + g4;
+  const u0 = v128.load(uf);
+  const u1 = v128.load(uf, 16);
+  const kf = f + cp4 * F_MASK + g4;
+  const k0 = v128.load(kf);
+  const k1 = v128.load(kf, 16);
+  const hv = v128.load32_splat(f - HEADER + H_HALF);
+  let r00 = k0, r01 = k0, r10 = k0, r11 = k0;
+  if (mode == MODE_DOUBLE_SCALED) {
+    const rf = f + cp4 * F_RND + (g4 << 1);
+    r00 = v128.load(rf);
+    r01 = v128.load(rf, 16);
+    r10 = v128.load(rf, 32);
+    r11 = v128.load(rf, 48);
+  } else if (mode == MODE_DOUBLE_PLAIN) {
+    r00 = v128.load(f + cp4 * F_POW + g4);
+    r10 = v128.load(f + cp4 * F_POW + g4, 16);
+  }
+  const b01 = finish(
+    requant4c(a00, m0, u0, r00, r01, k0, hv, mode, shr), requant4c(a01, m1, u1, r10, r11, k1, hv, mode, shr),
+    requant4c(a10, m0, u0, r00, r01, k0, hv, mode, shr), requant4c(a11, m1, u1, r10, r11, k1, hv, mode, shr),
+    out, lo, hi,
+  );
+  v128.store64_lane(ob, b01, 0);
+  v128.store64_lane(ob + <usize>N, b01, 1);
+  const b23 = finish(
+    requant4c(a20, m0, u0, r00, r01, k0, hv, mode, shr), requant4c(a21, m1, u1, r10, r11, k1, hv, mode, shr),
+    requant4c(a30, m0, u0, r00, r01, k0, hv, mode, shr), requant4c(a31, m1, u1, r10, r11, k1, hv, mode, shr),
+    out, lo, hi,
+  );
+  v128.store64_lane(ob + <usize>(2 * N), b23, 0);
+  v128.store64_lane(ob + <usize>(3 * N), b23, 1);
+}
+
 /** Store 8 channels' raw accumulators (int32, first `n`) for the scalar requantization fallback. */
 // @ts-ignore: decorator
 @inline function store8raw(o: usize, a0: v128, a1: v128, n: i32): void {
@@ -349,10 +428,7 @@ function widenRows(x: usize, xStride: i32, pixels: i32, K: i32, out: usize): voi
       const n = N - g;
       if (vector) {
         const ob = out + <usize>(p * N + g);
-        store8(ob, a00, a01, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
-        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
-        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
-        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8x4(ob, N, a00, a01, a10, a11, a20, a21, a30, a31, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
       } else {
         const ab = acc + <usize>((p * N + g) << 2);
         store8raw(ab, a00, a01, n);
@@ -474,10 +550,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
       const n = N - g;
       if (vector) {
         const ob = out + <usize>(p * N + g);
-        store8(ob, a00, a01, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
-        store8(ob + <usize>N, a10, a11, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
-        store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
-        store8(ob + <usize>(3 * N), a30, a31, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
+        store8x4(ob, N, a00, a01, a10, a11, a20, a21, a30, a31, n, f, cp4, g4, mode, shl, shr, o, lo, hi);
       } else {
         const ab = acc + <usize>((p * N + g) << 2);
         store8raw(ab, a00, a01, n);
@@ -523,6 +596,14 @@ export function conv(
   else convImpl(x, rowStride, pixelStride, rowStep, kH, rowPairs, outH, outW, wp, N, q, out, acc, MODE_GENERAL);
 }
 
+/**
+ * Scalar requantization of `rows` × C accumulators (bias included) through table `q`, channel i % C,
+ * to int8 (MEAN's sums).
+ */
+export function requantRows(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
+  requantizeBiased(acc, rows, C, q, out);
+}
+
 /** Scalar requantization of accumulators that already include the bias. */
 function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
   for (let i = 0; i < rows * C; i++) {
@@ -532,6 +613,12 @@ function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): 
 
 // ───────────────────────── Depthwise convolution ─────────────────────────
 
+/** `bytes` bytes (rounded up to 16) of `v` repeated from `out`. */
+// @ts-ignore: decorator
+@inline function fill16(out: usize, bytes: usize, v: v128): void {
+  for (let i: usize = 0; i < bytes; i += 16) v128.store(out + i, v);
+}
+
 /**
  * Copy one NHWC image (inH × inW × C int8), widened to int16, into a rows × cols × C buffer filled
  * with the input zero point `zp`, at row `top` and column `left`: taps in the padding then
@@ -539,11 +626,25 @@ function requantizeBiased(acc: usize, rows: i32, C: i32, q: usize, out: usize): 
  */
 export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols: i32, top: i32, left: i32, zp: i32, out: usize): void {
   const fill = i16x8.splat(<i16>zp);
-  const total = <usize>(rows * cols * C) << 1;
-  for (let i: usize = 0; i < total; i += 16) v128.store(out + i, fill);
   const copyRows = min(inH, rows - top);
   const copyCols = min(inW, cols - left);
-  if (copyCols <= 0) return;
+  if (copyCols <= 0 || copyRows <= 0) {
+    fill16(out, <usize>(rows * cols * C) << 1, fill);
+    return;
+  }
+  // Only the border gets the zero point (all fills before any copy: their 16-byte steps may run
+  // into the interior, which the copy then overwrites).
+  const rowBytes = <usize>(cols * C) << 1;
+  fill16(out, <usize>top * rowBytes, fill);
+  const leftBytes = <usize>(left * C) << 1;
+  const rightStart = <usize>((left + copyCols) * C) << 1;
+  const rightBytes = rowBytes - rightStart;
+  for (let r = 0; r < copyRows; r++) {
+    const row = out + <usize>(r + top) * rowBytes;
+    fill16(row, leftBytes, fill);
+    fill16(row + rightStart, rightBytes, fill);
+  }
+  fill16(out + <usize>(top + copyRows) * rowBytes, <usize>(rows - top - copyRows) * rowBytes, fill);
   const n = copyCols * C;
   for (let r = 0; r < copyRows; r++) {
     const src = x + <usize>(r * inW * C);

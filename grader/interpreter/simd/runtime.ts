@@ -19,15 +19,18 @@ export interface SimdKernels {
   averagePool(x: number, inH: number, inW: number, C: number, outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padH: number, padW: number, actMin: number, actMax: number, acc: number, out: number): void;
   binary(a: number, aInner: number, aOuter: number, b: number, bInner: number, bOuter: number, inner: number, outer: number, out: number, q: number): void;
   lookup(x: number, n: number, table: number, out: number): void;
+  lookupRows(x: number, xOuter: number, idx: number, idxOuter: number, inner: number, outer: number, table: number, out: number): void;
   clampInt8(x: number, n: number, lo: number, hi: number, out: number): void;
   maxPool(x: number, inH: number, inW: number, C: number, outH: number, outW: number, strideH: number, strideW: number, filterH: number, filterW: number, padH: number, padW: number, actMin: number, actMax: number, out: number): void;
   copyRuns(src: number, srcStride: number, dst: number, dstStride: number, run: number, rows: number): void;
   fill(dst: number, value: number, n: number): void;
   gather4(x: number, n0: number, s0: number, n1: number, s1: number, n2: number, s2: number, n3: number, s3: number, out: number): void;
   padInput16Repeat(x: number, inH: number, inW: number, C: number, m: number, rows: number, cols: number, top: number, left: number, zp: number, out: number): void;
-  reduceSum(x: number, outer: number, reduce: number, inner: number, acc: number): void;
+  reduceSum(x: number, outer: number, reduce: number, inner: number, acc: number, init: number): void;
+  requantRows(acc: number, rows: number, C: number, q: number, out: number): void;
   binaryTable(a: number, aInner: number, aOuter: number, b: number, bInner: number, bOuter: number, inner: number, outer: number, out: number, table: number): void;
   lookupF32(x: number, n: number, table: number, out: number): void;
+  softmax(x: number, rows: number, depth: number, exps: number, terms: number, live: number, out: number): void;
   quantizeF32(x: number, n: number, scale: number, zp: number, out: number): void;
 }
 
