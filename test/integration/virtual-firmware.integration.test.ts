@@ -6,7 +6,7 @@
  * learner's fault and the board comes back with its harness.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromRoot } from '../../core/paths.js';
@@ -110,6 +110,31 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS)('learner firmware on virtu
     // The board took its harness back.
     expect(await rackStatus(s.db)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'virtual-1', state: 'idle', firmwareVersion: '0.2.0-mps2' })]));
   }, 180_000);
+
+  it('building the template again with another model, profile and name (the README\'s loop) rebuilds what they change', async () => {
+    const build = tempDir('tinyarena-template-again-');
+    const models = tempDir('tinyarena-template-models-');
+    const kws = join(models, 'kws.tflite');
+    const ad = join(models, 'ad.tflite');
+    copyFileSync(sharedPath('models/kws_ref_model.tflite')!, kws);
+    copyFileSync(sharedPath('models/ad01_int8.tflite')!, ad);
+    // The second model is older than the first build: make's timestamps alone would keep the old one.
+    utimesSync(ad, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    const bin = () => readFileSync(join(build, 'template', 'firmware.bin'));
+    await makeFirmware('template', build, { MODEL: kws, PROFILE: 'kws01', NAME: 'first-kws' });
+    expect(bin().includes(readFileSync(kws))).toBe(true);
+    await makeFirmware('template', build, { MODEL: ad, PROFILE: 'ad01', NAME: 'second-ad' });
+    const image = bin();
+    expect(image.includes(readFileSync(ad))).toBe(true);
+    expect(image.includes(readFileSync(kws))).toBe(false);
+    expect(image.includes(Buffer.from('second-ad\0'))).toBe(true);
+    expect(image.includes(Buffer.from('first-kws\0'))).toBe(false);
+    expect(image.includes(Buffer.from('ad01\0'))).toBe(true);
+    // Nothing changed: nothing rebuilt.
+    const before = readFileSync(join(build, 'template', 'firmware.elf'));
+    await makeFirmware('template', build, { MODEL: ad, PROFILE: 'ad01', NAME: 'second-ad' });
+    expect(readFileSync(join(build, 'template', 'firmware.elf')).equals(before)).toBe(true);
+  }, 120_000);
 
   it('a firmware that hangs, and one that crashes the emulated core, are the learner’s; the board comes back with its harness', async () => {
     const s = await testServices();
