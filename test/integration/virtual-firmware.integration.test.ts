@@ -14,7 +14,7 @@ import { challengeSchema, crossFieldProblems } from '../../grader/challenges/sch
 import { checkFirmware, MPS2_AN386, NANO33BLE } from '../../grader/firmware/check.js';
 import { submit } from '../../arena/intake.js';
 import { submissionStatus } from '../../arena/status.js';
-import { runFirmwareOnDevice } from '../../grader/rack/firmware-run.js';
+import { FirmwareRunOverrunError, runFirmwareOnDevice } from '../../grader/rack/firmware-run.js';
 import { FirmwareRunError } from '../../grader/rack/rack.js';
 import { rackStatus } from '../../grader/rack/status.js';
 import { makeFirmware } from '../../grader/rack/virtual/firmware-build.js';
@@ -134,6 +134,28 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS)('learner firmware on virtu
     const before = readFileSync(join(build, 'template', 'firmware.elf'));
     await makeFirmware('template', build, { MODEL: ad, PROFILE: 'ad01', NAME: 'second-ad' });
     expect(readFileSync(join(build, 'template', 'firmware.elf')).equals(before)).toBe(true);
+  }, 120_000);
+
+  it('a run that would outlast the device stage stops at its deadline and hands the board back with its harness', async () => {
+    // An AD demo set is ~15,700 windows of 2,560 bytes, 83 `db` round trips each: far more than a
+    // stage's 15 minutes on any board. The stage job gives up then; the board must not stay leased.
+    const build = tempDir('tinyarena-template-deadline-');
+    await makeFirmware('template', build, { MODEL: sharedPath('models/kws_ref_model.tflite')!, PROFILE: 'kws01', NAME: 'kws-slow' });
+    const image = new Uint8Array(readFileSync(join(build, 'template', 'firmware.bin')));
+    const s = await testServices();
+    const rack = await virtualRack(s, ['virtual-1']);
+    const samples = Array.from({ length: 300 }, (_, i) => ({ id: `s${i}`, label: 0, split: 'public' as const, inputs: [new Uint8Array(490)] }));
+    const t0 = Date.now();
+    const run = runFirmwareOnDevice(rack, { image: { bytes: image, address: 0 }, modelId: 'kws01', samples, warmups: 0, inferences: 1, expectedUs: 2_000_000, bootTimeoutMs: 10_000, boardKinds: ['virtual'], deadlineAt: t0 + 3_000 });
+    const err = await run.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FirmwareRunOverrunError);
+    expect((err as FirmwareRunOverrunError).done).toBeLessThan(300);
+    expect((err as FirmwareRunOverrunError).message).toMatch(/^the board answered \d+ of 300 inputs in \d+ s, the time the device stage has$/);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    const row = (await s.db.board.findUnique({ where: { id: 'virtual-1' } }))!;
+    expect(row).toMatchObject({ state: 'idle', consecutiveFailures: 0, firmwareVersion: '0.2.0-mps2', leasedBy: null });
+    const name = await rack.run(async (session) => session.client.hello(), { expectedUs: 1000 });
+    expect(name.value).toBe('tinyarena-virtual-mps2-an386');
   }, 120_000);
 
   it('a firmware that hangs, and one that crashes the emulated core, are the learner’s; the board comes back with its harness', async () => {
