@@ -158,7 +158,7 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS)('learner firmware on virtu
     expect(name.value).toBe('tinyarena-virtual-mps2-an386');
   }, 120_000);
 
-  it('a firmware that hangs, and one that crashes the emulated core, are the learner’s; the board comes back with its harness', async () => {
+  it('a firmware that hangs, one that crashes the emulated core at reset, one that faults mid-run and one that locks up are the learner’s; the board comes back with its harness', async () => {
     const s = await testServices();
     const rack = await virtualRack(s, ['virtual-1'], { commandTimeoutMs: 2_000, firmware: { bootTimeoutMs: 3_000 } });
     const dir = tempDir('tinyarena-badfw-');
@@ -168,8 +168,14 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS)('learner firmware on virtu
     const crashes = new Uint8Array(64);
     new DataView(crashes.buffer).setUint32(0, 0x20400000, true);
     const req = (bytes: Uint8Array) => ({ image: { bytes, address: 0 }, modelId: 'kws01', samples: [{ id: 's', label: 0, split: 'public' as const, inputs: [new Uint8Array(490)] }], warmups: 0, inferences: 1, expectedUs: 100_000, bootTimeoutMs: 3_000, boardKinds: ['virtual'] });
+    // Boots, then faults on the first command: the fault handler prints and resets, over and over.
+    const faults = new Uint8Array(readFileSync(tinyImage(dir, 'faults', 'board_wait_for_input();\n  __asm volatile("udf #0");\n  for (;;) {}')));
+    // Boots, then faults with faults masked: the core locks up (no handler can run).
+    const locks = new Uint8Array(readFileSync(tinyImage(dir, 'locks', 'board_wait_for_input();\n  __asm volatile("cpsid f\\n udf #0");\n  for (;;) {}')));
     await expect(runFirmwareOnDevice(rack, req(hangs))).rejects.toThrow(FirmwareRunError);
     await expect(runFirmwareOnDevice(rack, req(crashes))).rejects.toThrow(/did not print m-init-done within 3000 ms after flashing/);
+    await expect(runFirmwareOnDevice(rack, req(faults))).rejects.toThrow(FirmwareRunError);
+    await expect(runFirmwareOnDevice(rack, req(locks))).rejects.toThrow(FirmwareRunError);
     // Not counted against the board: idle, no failures, the harness answering again.
     const row = (await s.db.board.findUnique({ where: { id: 'virtual-1' } }))!;
     expect(row).toMatchObject({ state: 'idle', consecutiveFailures: 0, firmwareVersion: '0.2.0-mps2' });
