@@ -23,6 +23,7 @@ import { person, pipelineServices, waitSettled } from '../helpers/pipeline.js';
 import { testServices } from '../helpers/services.js';
 import { HAVE_SHARED_MODELS, sharedPath } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tmp.js';
+import { webUp } from '../helpers/web.js';
 import { HAVE_VIRTUAL, VIRTUAL_SKIP_REASON, virtualRack } from '../helpers/virtual-rack.js';
 
 if (!HAVE_VIRTUAL) console.warn(VIRTUAL_SKIP_REASON);
@@ -110,6 +111,11 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS)('learner firmware on virtu
     expect(detail.latencyMs).toBeGreaterThan(300);
     expect(detail.latencyMs).toBeLessThan(450);
     expect(status.score).not.toBeNull();
+    // The challenge page tells learners what to build for it: the virtual board's image, not a Nano's.
+    const html = await (await fetch(`${await webUp(s)}/challenges/kws-test`)).text();
+    expect(html).toContain("Or compiled firmware for TinyArena's virtual board, no kit needed");
+    expect(html).toContain('<code>firmware/template/</code>');
+    expect(html).not.toContain('linked at 0x10000');
     // The board took its harness back.
     expect(await rackStatus(s.db)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'virtual-1', state: 'idle', firmwareVersion: '0.2.0-mps2' })]));
   }, 180_000);
