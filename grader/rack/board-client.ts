@@ -60,7 +60,20 @@ interface BootWait {
 
 /** Printable, bounded rendering of the lines seen so far, for error messages. */
 /** A decoded line as the board printed it, near enough for an error message. */
-const describeLine = (m: Message): string => (m.kind === 'text' ? m.text : m.kind === 'error' ? `e-[${m.message}]` : `m-${m.kind}…`);
+function describeLine(m: Message): string {
+  switch (m.kind) {
+    case 'text':
+      return m.text;
+    case 'error':
+      return `e-[${m.message}]`;
+    case 'lap':
+      return `m-lap-us-${m.us}`;
+    case 'timestamp-mode':
+      return `m-timestamp-mode-${m.mode}`;
+    default:
+      return `m-${m.kind}`;
+  }
+}
 const seen = (lines: readonly string[]) => (lines.length ? lines.slice(-6).map((l) => `"${quote(l)}"`).join(', ') : 'nothing');
 
 export class BoardClient {
