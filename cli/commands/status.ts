@@ -18,11 +18,30 @@ export function describeStatus(s: StatusView): string {
   // The reason once, with its line breaks (one block per failed check); stages that failed with it do not repeat it.
   if (s.reason) lines.push(...s.reason.split('\n').map((l) => `  ${l}`));
   if (s.state === 'queued') lines.push(`  position ${s.queue.position} in the queue${s.queue.etaSeconds ? `, about ${s.queue.etaSeconds} s` : ''}`);
-  for (const st of s.stages) lines.push(`  ${st.name.padEnd(9)} ${st.status}${st.error && st.error !== s.reason ? ` — ${st.error.split('\n')[0]}` : ''}`);
+  for (const st of s.stages) {
+    lines.push(`  ${st.name.padEnd(9)} ${st.status}${st.error && st.error !== s.reason ? ` — ${st.error.split('\n')[0]}` : ''}`);
+    if (st.name === 'device' && st.status === 'passed') {
+      const board = deviceSummary(st.detail);
+      if (board) lines.push(`            ${board}`);
+    }
+  }
   if (s.score !== null) lines.push(`  score ${s.score}${s.rank ? `, rank ${s.rank}` : s.unranked ? ` (not ranked: ${s.unranked})` : ''}`);
   if (s.disqualified) lines.push(`  disqualified: ${s.disqualified.reason ?? ''}`);
   lines.push(`  report: ${s.report}`);
   return lines.join('\n');
+}
+
+/**
+ * The device stage's board figures in one line: which board, the output check, the latency and how
+ * it was obtained (a virtual board's is an estimate from its instruction count).
+ */
+function deviceSummary(detail: unknown): string | null {
+  if (!detail || typeof detail !== 'object') return null;
+  const d = detail as { boardId?: unknown; boardKind?: unknown; latencyMs?: unknown; latencyBasis?: unknown; byteEqual?: unknown; samples?: unknown };
+  if (typeof d.boardId !== 'string' || typeof d.latencyMs !== 'number') return null;
+  const check = d.byteEqual === true && typeof d.samples === 'number' ? `, outputs byte-equal to the host engine on ${d.samples} samples` : '';
+  const basis = typeof d.latencyBasis === 'string' ? ` (${d.latencyBasis})` : '';
+  return `board ${d.boardId}${typeof d.boardKind === 'string' ? ` (${d.boardKind})` : ''}${check}; ${d.latencyMs} ms per inference${basis}`;
 }
 
 /** Poll until the submission leaves the pipeline, showing stage changes on stderr. */

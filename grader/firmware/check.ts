@@ -97,7 +97,7 @@ export function checkFirmware(bytes: Uint8Array, opts: CheckOptions = {}): Firmw
     const why = outside.address < appStart ? `starts at ${hex32(outside.address)}, inside the bootloader (${hex32(board.flashStart)}–${hex32(appStart - 1)}); link the application at ${hex32(appStart)}` : `ends at ${hex32(outside.address + outside.data.length)}, past the end of flash ${hex32(flashEnd)}`;
     add({ id: 'flash-range', status: 'fail', message: `a segment ${why}` });
   } else {
-    add({ id: 'flash-range', status: 'pass', message: `${hex32(lo)}–${hex32(hi - 1)}, after the bootloader` });
+    add({ id: 'flash-range', status: 'pass', message: `${hex32(lo)}–${hex32(hi - 1)}, ${board.bootloaderBytes > 0 ? 'after the bootloader' : 'within flash'}` });
   }
   if (report.flashSpanBytes > budget) {
     add({ id: 'flash-size', status: 'fail', message: `the image needs ${report.flashSpanBytes} bytes of flash from ${hex32(appStart)}, over the budget of ${budget} bytes by ${report.flashSpanBytes - budget}` });

@@ -15,12 +15,18 @@ import { FirmwareFormatError, readFirmware } from '../firmware/image.js';
 import { toFlatBinary } from '../firmware/write.js';
 import { taskPlugin } from '../tasks/index.js';
 import { activeRack } from '../rack/active.js';
-import { runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
+import { FirmwareRunOverrunError, runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
 import { FirmwareRunError } from '../rack/rack.js';
 import { heldOutSet, splitHeldOut } from './held-out.js';
-import { StageStop, type StageContext, type StageOutcome } from '../../arena/stage-contract.js';
+import { STAGE_TIMEOUT_MS, StageStop, type StageContext, type StageOutcome } from '../../arena/stage-contract.js';
 
-export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutcome> {
+/** Kept from the device stage's time limit for restoring the harness (bossac on a kit) and the bookkeeping after. */
+export const FIRMWARE_RESTORE_MARGIN_MS = 2 * 60_000;
+
+export async function firmwareDeviceStage(ctx: StageContext, stageTimeoutMs = STAGE_TIMEOUT_MS.device): Promise<StageOutcome> {
+  // The stage job is abandoned at its time limit, but the board run would go on holding the board:
+  // it stops in time to hand the board back (the harness restored) first.
+  const deadlineAt = Date.now() + stageTimeoutMs - FIRMWARE_RESTORE_MARGIN_MS;
   const { services, submission, challenge, progress } = ctx;
   const fw = challenge.def.firmware;
   if (!fw) throw new StageStop('rejected', `${challenge.def.title} does not accept firmware submissions`);
@@ -62,8 +68,11 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
       void progress?.({ phase: e.phase, ...(e.boardId ? { board: e.boardId } : {}), ...(e.fraction !== undefined ? { fraction: Math.round(e.fraction * 100) / 100 } : {}) }, e.phase !== phase);
       phase = e.phase;
     };
-    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress }, submission.id);
+    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress, deadlineAt }, submission.id);
   } catch (err) {
+    // Too many inputs for the board protocol in the stage's time: the set's size, not the learner's
+    // firmware (refunded, not retried: a retry would take as long).
+    if (err instanceof FirmwareRunOverrunError) throw new StageStop('failed', `the device stage ran out of time: ${err.message}`);
     if (err instanceof FirmwareRunError) {
       const reason = `the firmware failed on the board: ${err.message}`;
       return { status: 'failed', detail: { error: reason }, reason };

@@ -59,6 +59,21 @@ interface BootWait {
 }
 
 /** Printable, bounded rendering of the lines seen so far, for error messages. */
+/** A decoded line as the board printed it, near enough for an error message. */
+function describeLine(m: Message): string {
+  switch (m.kind) {
+    case 'text':
+      return m.text;
+    case 'error':
+      return `e-[${m.message}]`;
+    case 'lap':
+      return `m-lap-us-${m.us}`;
+    case 'timestamp-mode':
+      return `m-timestamp-mode-${m.mode}`;
+    default:
+      return `m-${m.kind}`;
+  }
+}
 const seen = (lines: readonly string[]) => (lines.length ? lines.slice(-6).map((l) => `"${quote(l)}"`).join(', ') : 'nothing');
 
 export class BoardClient {
@@ -180,12 +195,22 @@ export class BoardClient {
     // the real reply is still coming, so listen for it instead of sending again (which would leave
     // every later reply one behind).
     let lines = await this.send({ cmd: 'name' });
+    // What the board printed instead of its name (a fault handler's line, boot lines after a reset):
+    // named in the error, so a learner's firmware that crashes on its first command says so.
+    const printed: Message[] = [];
+    const instead = () => (printed.length ? ` (it printed instead: ${seen(printed.map(describeLine))})` : '');
     for (let extra = 0; extra < 3; extra++) {
       const name = lines.find((l) => l.kind === 'name');
       if (name?.kind === 'name') return name.name;
-      lines = await this.exchange('name%', false, this.commandTimeoutMs);
+      printed.push(...lines);
+      try {
+        lines = await this.exchange('name%', false, this.commandTimeoutMs);
+      } catch (err) {
+        if (err instanceof BoardFault && printed.length) throw new BoardFault(err.kind, `${err.message}${instead()}`);
+        throw err;
+      }
     }
-    throw new BoardFault('protocol', `${this.transport.location} does not answer "name%" with m-name-dut-[…]`);
+    throw new BoardFault('protocol', `${this.transport.location} does not answer "name%" with m-name-dut-[…]${instead()}`);
   }
 
   /** Forget lines received since the last command (call before a reset, so waitBoot sees only the new boot). */

@@ -34,6 +34,12 @@ export interface FirmwareRunRequest {
   bootTimeoutMs: number;
   /** Board kinds that run this image (its target); default any. */
   boardKinds?: readonly string[];
+  /**
+   * Wall-clock time (`Date.now()`) by which the run must have sent its last input: past it the run
+   * stops with {@link FirmwareRunOverrunError} and the rack restores the harness, so the board is not
+   * held by a run whose stage job has already given up.
+   */
+  deadlineAt?: number;
   onProgress?: (e: { phase: 'flash' | 'boot' | 'run' | 'restore'; boardId?: string; fraction?: number }) => void;
 }
 
@@ -50,6 +56,18 @@ export interface FirmwareRunReport {
   attempts: RunResult<unknown>['attempts'];
   /** On a virtual board: the Nano estimate from the firmware's laps (then `latencyMs`). */
   latencyEstimate?: VirtualLatency;
+}
+
+/** The run was stopped at its deadline ({@link FirmwareRunRequest.deadlineAt}); the board was restored. */
+export class FirmwareRunOverrunError extends Error {
+  override name = 'FirmwareRunOverrunError';
+  constructor(
+    readonly done: number,
+    readonly total: number,
+    readonly elapsedMs: number,
+  ) {
+    super(`the board answered ${done} of ${total} inputs in ${Math.round(elapsedMs / 1000)} s, the time the device stage has`);
+  }
 }
 
 /** `m-results-[…]` items as numbers; anything else is the firmware's fault. */
@@ -70,10 +88,12 @@ async function session(s: FirmwareSession, req: FirmwareRunRequest) {
   const results: number[][][] = [];
   const total = req.samples.reduce((a, x) => a + x.inputs.length, 0);
   let done = 0;
+  const t0 = Date.now();
   for (const [i, sample] of req.samples.entries()) {
     const perInput: number[][] = [];
     for (const [k, input] of sample.inputs.entries()) {
       s.assertLeased();
+      if (req.deadlineAt !== undefined && Date.now() > req.deadlineAt) throw new FirmwareRunOverrunError(done, total, Date.now() - t0);
       await client.loadInput(input);
       if (i === 0 && k === 0) {
         // Timed runs on the first input: one lap with the warm-ups, then single laps.

@@ -69,6 +69,11 @@ function firmwareSection(d: ChallengeDefinition): string {
   const fw = d.firmware;
   if (!fw) return '';
   const flash = d.scoring.flash;
-  return `<p>Or compiled firmware for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : ''}) speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(taskPlugin(d.task).modelId)}</code>. It is flashed onto a board and judged on every held-out sample of each split${taskPlugin(d.task).window ? ' (every window of every file)' : ''}, sent as the dataset stores them: exactly the samples models are scored on, as the MLPerf Tiny runner's accuracy mode does.</p>
+  const budget = fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : '';
+  // The YAML's firmware.boards decides the image's target (virtual alone, or the Nano kinds).
+  const target = fw.boards.includes('virtual')
+    ? `for TinyArena's virtual board, no kit needed (an Arm MPS2 AN386, Cortex-M4F like the Nano's, emulated by QEMU in the rack; <code>.bin</code> linked at 0x00000000, <code>.hex</code> or <code>.elf</code>${budget}; build it from <code>firmware/template/</code> with your model as its README says; its latency is estimated from the instructions it runs)`
+    : `for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${budget})`;
+  return `<p>Or compiled firmware ${target} speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(taskPlugin(d.task).modelId)}</code>. It is flashed onto a board and judged on every held-out sample of each split${taskPlugin(d.task).window ? ' (every window of every file)' : ''}, sent as the dataset stores them: exactly the samples models are scored on, as the MLPerf Tiny runner's accuracy mode does.</p>
 <p><strong>How models and firmware are ranked:</strong> together, on one board and one scale. The flash term counts the flash a submission occupies on the board: a firmware's image, or a model's bytes plus the ${formatBytes(flash.runtimeBytes)} the board's harness runtime takes (measured once), so the same network submitted either way gets the same quality and flash terms.</p>`;
 }
