@@ -7,7 +7,7 @@ import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
 import { arithmeticLabel, DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import { withCachedPool } from '../interpreter/pool-cache.js';
-import { sharedPool } from '../interpreter/shared-pool.js';
+import { sharedPool } from '../inference/shared-pool.js';
 import { parseModel } from '../tflite/parse.js';
 import type { Graph } from '../tflite/graph.js';
 import { Interpreter } from '../interpreter/interpreter.js';

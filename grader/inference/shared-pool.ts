@@ -16,8 +16,8 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import type { ArithmeticProfileName } from './arithmetic.js';
-import { Interpreter } from './interpreter.js';
+import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import { Interpreter } from '../interpreter/interpreter.js';
 import { MODELS_PER_THREAD, type SharedReply, type SharedRequest } from './shared-pool-worker.js';
 import { parseModel } from '../tflite/parse.js';
 

@@ -3,8 +3,8 @@
  * pool mirrors exactly, so it knows when to send a model's bytes) and runs batches of any of them.
  */
 import { parentPort } from 'node:worker_threads';
-import type { ArithmeticProfileName } from './arithmetic.js';
-import { Interpreter } from './interpreter.js';
+import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import { Interpreter } from '../interpreter/interpreter.js';
 import { parseModel } from '../tflite/parse.js';
 
 export const MODELS_PER_THREAD = 4;
