@@ -643,9 +643,9 @@ export class Rack implements Component {
     if (!this.driftReference) {
       const { readFileSync } = await import('node:fs');
       const { parseModel } = await import('../tflite/parse.js');
-      const { Interpreter } = await import('../interpreter/interpreter.js');
+      const { createInterpreter } = await import('../inference/engine.js');
       const model = new Uint8Array(readFileSync(drift.model));
-      const interp = Interpreter.create(parseModel(model), { arithmetic: drift.arithmetic });
+      const interp = createInterpreter(parseModel(model), { arithmetic: drift.arithmetic });
       // A fixed, non-trivial input (a ramp), the same on every board and every run.
       const input = Uint8Array.from({ length: interp.inputBytes }, (_, i) => (i * 37 + 11) & 0xff);
       interp.setInputBytes(input);

@@ -4,7 +4,8 @@
  * on a virtual µs clock. Pure apart from the clock passed in: the process wrapper
  * (board-process.ts) puts it on a serial port and injects faults.
  */
-import { Interpreter } from '../../interpreter/interpreter.js';
+import type { Interpreter } from '../../interpreter/interpreter.js';
+import { createInterpreter } from '../../inference/engine.js';
 import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../../interpreter/arithmetic.js';
 import { parseModel } from '../../tflite/parse.js';
 import { estimateArena } from '../../validate/arena.js';
@@ -130,7 +131,7 @@ export class SimBoard {
           if (unsupported) return error(`unsupported op ${unsupported.op}`);
           const arena = estimateArena(graph).totalBytes;
           if (arena > this.info.maxArena) return error(`arena too small: needs ${arena}`);
-          this.interpreter = Interpreter.create(graph, { arithmetic: this.arithmetic });
+          this.interpreter = createInterpreter(graph, { arithmetic: this.arithmetic });
           this.latencyUs = estimateLatency(graph).us * this.speed;
           const desc = (i: number): TensorDesc => ({ dtype: DTYPE[graph.tensors[i]!.type] ?? 'other', shape: graph.tensors[i]!.shape });
           out.push({ kind: 'x-model-committed', commit: { arenaUsed: arena, inputs: graph.inputs.map(desc), outputs: graph.outputs.map(desc) } });
