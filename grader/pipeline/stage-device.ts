@@ -17,7 +17,7 @@ import { createInterpreter } from '../inference/engine.js';
 import { UnsupportedModelError } from '../interpreter/kernel.js';
 import { activeRack } from '../rack/active.js';
 import { runOnDevice, type DeviceCase } from '../rack/device-run.js';
-import { ModelRefusedError } from '../rack/rack.js';
+import { ModelRefusedError } from '../rack/rack-job.js';
 import { estimateLatency } from '../validate/latency-model.js';
 import { seededSubset } from '../metrics/split.js';
 import { parseModel } from '../tflite/parse.js';
