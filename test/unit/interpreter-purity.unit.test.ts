@@ -6,7 +6,7 @@
 import { copyFileSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromRoot } from '../../core/paths.js';
 import { loadSimdModule, SimdBuildError } from '../../grader/inference/engine.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -56,5 +56,16 @@ describe('engine purity', () => {
     expect(() => loadSimdModule(pathToFileURL(wasm), pathToFileURL(source))).toThrow(/older than .*kernels\.as\.ts: run `npm run build:simd`/);
     utimesSync(wasm, now + 1, now + 1);
     expect(loadSimdModule(pathToFileURL(wasm), pathToFileURL(source))).toBeInstanceOf(WebAssembly.Module);
+  });
+
+  it('loads no kernels by itself: until the edge hands them in, making an interpreter says where they come from', async () => {
+    vi.resetModules();
+    const runtime = await import('../../grader/interpreter/simd/runtime.js');
+    expect(runtime.simdModuleProvided()).toBe(false);
+    expect(() => runtime.instantiate(1024)).toThrow(/SIMD kernels were not provided on this thread: create interpreters through grader\/inference\/engine\.ts/);
+    const { loadEngine } = await import('../../grader/inference/engine.js');
+    loadEngine();
+    expect(runtime.simdModuleProvided()).toBe(true);
+    expect(runtime.instantiate(1024).memory).toBeInstanceOf(WebAssembly.Memory);
   });
 });
