@@ -10,14 +10,8 @@
 
 /** The pure engine: plain data in, plain data out; no core, no I/O. */
 const PURE = '^grader/(tflite|interpreter|validate|metrics|tasks)/';
+/** I/O the pure engine never does: its edge, grader/inference/, reads the kernels from disk and runs the inference threads. */
 const NODE_IO = '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|dns|tls|cluster|worker_threads|readline|repl)$';
-
-/**
- * Interpreter files owned by the issue-15 work that still do I/O; removed when issue 15 lands:
- * simd/runtime.ts builds the WebAssembly kernels on first use (and finds them through core/paths),
- * the inference pools start worker threads.
- */
-const PURE_IO_EXCEPTIONS = '^grader/interpreter/(simd/runtime|pool|pool-worker|pool-cache|shared-pool|shared-pool-worker)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -55,14 +49,14 @@ export default {
       name: 'pure-engine-imports-no-core',
       comment: 'The engine, tflite reader, validate, metrics and tasks are pure: they import lib/ and each other only.',
       severity: 'error',
-      from: { path: PURE, pathNot: PURE_IO_EXCEPTIONS },
+      from: { path: PURE },
       to: { path: '^(core|arena|bot|web|cli|worker|bin)/|^grader/(pipeline|rack|scoring|datasets|challenges|firmware)/' },
     },
     {
       name: 'pure-engine-does-no-io',
       comment: 'No file system, processes, network or threads in the pure engine: the caller passes bytes in.',
       severity: 'error',
-      from: { path: PURE, pathNot: PURE_IO_EXCEPTIONS },
+      from: { path: PURE },
       to: { dependencyTypes: ['core'], path: NODE_IO },
     },
     {

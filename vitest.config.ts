@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.unit.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/engine-setup.ts'],
         },
       },
       {
@@ -20,6 +21,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           globalSetup: ['test/helpers/global-setup.ts'],
+          setupFiles: ['test/helpers/engine-setup.ts'],
         },
       },
     ],

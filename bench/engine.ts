@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ARITHMETIC_NAMES, DEFAULT_ARITHMETIC, isArithmeticProfileName } from '../grader/interpreter/arithmetic.js';
-import { Interpreter } from '../grader/interpreter/interpreter.js';
+import { createInterpreter } from '../grader/inference/engine.js';
 import { buildModel } from '../grader/tflite/builder.js';
 import { parseModel } from '../grader/tflite/parse.js';
 import { operatorMacs } from '../grader/validate/macs.js';
@@ -77,7 +77,7 @@ interface Pair {
 
 async function pairFor(bytes: Uint8Array, seed: number): Promise<Pair> {
   const graph = parseModel(bytes);
-  const engine = Interpreter.create(graph, { arithmetic: ARITHMETIC });
+  const engine = createInterpreter(graph, { arithmetic: ARITHMETIC });
   const input = seededInput(graph, seed);
   const official = await createOfficialRunner(bytes);
   const setOfficial = officialInputSetter(official.runner, input);

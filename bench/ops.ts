@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../core/paths.js';
-import { Interpreter } from '../grader/interpreter/interpreter.js';
+import { createInterpreter } from '../grader/inference/engine.js';
 import type { Eval } from '../grader/interpreter/kernel.js';
 import { parseModel } from '../grader/tflite/parse.js';
 import { seededInput } from './zoo/inputs.js';
@@ -20,7 +20,7 @@ const stem = args.find((a, i) => !a.startsWith('--') && (runsArg < 0 || i !== ru
 const inZoo = ZOO.some((z) => z.name === stem);
 const bytes = inZoo ? zooModel(stem) : new Uint8Array(readFileSync(fromRoot('..', 'shared', 'models', `${stem}.tflite`)));
 const graph = parseModel(bytes);
-const engine = Interpreter.create(graph);
+const engine = createInterpreter(graph);
 engine.setInputBytes(inZoo ? seededInput(graph, 1) : readFileSync(fromRoot('..', 'shared', 'oracle', stem, 'input_0.bin')));
 // The eval closures, in node order (private to the interpreter: read here for measuring only).
 const evals = (engine as unknown as { evals: Eval[] }).evals;

@@ -19,7 +19,7 @@ import { createLogger } from '../core/logger.js';
 import { fromRoot } from '../core/paths.js';
 import { createServices } from '../core/services.js';
 import { readMlperfDataset } from '../grader/datasets/formats/mlperf.js';
-import { closeSharedPool } from '../grader/interpreter/shared-pool.js';
+import { closeSharedPool } from '../grader/inference/shared-pool.js';
 import { syncChallenges } from '../arena/catalog.js';
 import { submit } from '../arena/intake.js';
 import { ensurePerson } from '../arena/people.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fromRoot } from '../core/paths.js';
 import type { Dataset } from '../grader/datasets/dataset.js';
 import { taskPlugin } from '../grader/tasks/index.js';
-import { sharedPool } from '../grader/interpreter/shared-pool.js';
+import { sharedPool } from '../grader/inference/shared-pool.js';
 import { scoreDataset } from '../grader/scoring/score.js';
 import { createOfficialRunner } from './peers/tflite-official.js';
 
@@ -47,5 +47,4 @@ for (const s of samples) {
 const peer = (performance.now() - t1) / 1000;
 official.dispose();
 console.log(`1000 KWS samples: engine pool (${availableParallelism()} threads) ${ours.toFixed(3)} s warm, ${cold.toFixed(3)} s cold (first scoring in a fresh process): cold/warm ${(cold / ours).toFixed(2)}×; official runtime single-thread ${peer.toFixed(3)} s; warm ratio ${(ours / peer).toFixed(2)}× (n = ${r.n})`);
-await (await import('../grader/interpreter/pool-cache.js')).closeCachedPools();
-await (await import('../grader/interpreter/shared-pool.js')).closeSharedPool();
+await (await import('../grader/inference/shared-pool.js')).closeSharedPool();

@@ -118,30 +118,8 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
   const pidFile = join(dir, 'redis.pid');
   await refuseIfRunning(pidFile, opts.dataDir);
 
-  let options: RedisOptions;
-  let listen: string[];
-  if (socket.length <= MAX_SOCKET_PATH) {
-    await rm(socket, { force: true });
-    options = { path: socket };
-    listen = ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700'];
-  } else {
-    const port = opts.reuse?.port ?? (await freePort());
-    options = { host: '127.0.0.1', port };
-    listen = ['--port', String(port), '--bind', '127.0.0.1'];
-  }
-  const args = [
-    ...listen,
-    '--dir', dir,
-    '--pidfile', pidFile,
-    '--logfile', join(dir, 'redis.log'),
-    '--daemonize', 'no',
-    // Queue state survives a restart; the database stays the source of truth either way.
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--save', '',
-    // BullMQ must never have keys evicted.
-    '--maxmemory-policy', 'noeviction',
-  ];
+  const { options, listen } = await listenOn(socket, opts.reuse);
+  const args = serverArgs(listen, dir, pidFile);
   const child: ChildProcess = spawnTethered(exe, args, { stderr: 'pipe', detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -175,31 +153,67 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Re
     }
   });
 
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  await waitForPing(options, {
+    exited: () => exited,
+    whyExited: () => `The private redis-server (${exe}) stopped during start-up: ${(stderr.trim() || tailLog(join(dir, 'redis.log'))).trim().split('\n').slice(-3).join(' | ')}`,
+    timeoutMs: opts.startTimeoutMs ?? 15_000,
+    onTimeout: () => handle.stop(),
+    log: join(dir, 'redis.log'),
+  });
+  // Lets short-lived commands on this machine join this server (attachEmbeddedRedis).
+  await writeFile(join(dir, 'endpoint.json'), JSON.stringify(options));
+  opts.logger.info({ redis: handle.describe, pid: child.pid }, 'private redis-server started');
+  return handle;
+}
+
+/** Where the server listens: a private unix socket, or loopback TCP when the path is too long for one. */
+async function listenOn(socket: string, reuse: RedisOptions | undefined): Promise<{ options: RedisOptions; listen: string[] }> {
+  if (socket.length <= MAX_SOCKET_PATH) {
+    await rm(socket, { force: true });
+    return { options: { path: socket }, listen: ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700'] };
+  }
+  const port = reuse?.port ?? (await freePort());
+  return { options: { host: '127.0.0.1', port }, listen: ['--port', String(port), '--bind', '127.0.0.1'] };
+}
+
+/** redis-server's command line: listen as given, keep its files in `dir`. */
+function serverArgs(listen: string[], dir: string, pidFile: string): string[] {
+  return [
+    ...listen,
+    '--dir', dir,
+    '--pidfile', pidFile,
+    '--logfile', join(dir, 'redis.log'),
+    '--daemonize', 'no',
+    // Queue state survives a restart; the database stays the source of truth either way.
+    '--appendonly', 'yes',
+    '--appendfsync', 'everysec',
+    '--save', '',
+    // BullMQ must never have keys evicted.
+    '--maxmemory-policy', 'noeviction',
+  ];
+}
+
+/** Wait until the server answers PING. @throws RedisUnavailableError when it exits first or does not answer in time (after `onTimeout`). */
+async function waitForPing(options: RedisOptions, w: { exited: () => boolean; whyExited: () => string; timeoutMs: number; onTimeout: () => Promise<void>; log: string }): Promise<void> {
+  const deadline = Date.now() + w.timeoutMs;
   for (;;) {
-    if (exited) {
-      throw new RedisUnavailableError(`The private redis-server (${exe}) stopped during start-up: ${(stderr.trim() || tailLog(join(dir, 'redis.log'))).trim().split('\n').slice(-3).join(' | ')}`);
-    }
+    if (w.exited()) throw new RedisUnavailableError(w.whyExited());
     const probe = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
     try {
       await probe.connect();
       await probe.ping();
       probe.disconnect();
-      break;
+      return;
     } catch {
       probe.disconnect();
       if (Date.now() > deadline) {
-        await handle.stop();
-        throw new RedisUnavailableError(`The private redis-server did not answer within ${(opts.startTimeoutMs ?? 15_000) / 1000} s; see ${join(dir, 'redis.log')}.`);
+        await w.onTimeout();
+        throw new RedisUnavailableError(`The private redis-server did not answer within ${w.timeoutMs / 1000} s; see ${w.log}.`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  // Lets short-lived commands on this machine join this server (attachEmbeddedRedis).
-  await writeFile(join(dir, 'endpoint.json'), JSON.stringify(options));
-  opts.logger.info({ redis: handle.describe, pid: child.pid }, 'private redis-server started');
-  return handle;
 }
 
 /** SIGKILL the server named in its pid file (last resort of a stop). */

@@ -22,7 +22,8 @@ export async function importClosure(entry: string): Promise<string[]> {
   );
   const output = (typeof result.output === 'string' ? JSON.parse(result.output) : result.output) as ICruiseResult;
   return output.modules
-    .filter((m) => !m.coreModule && !m.couldNotResolve && !m.source.startsWith('node_modules/'))
+    // Packages are not project modules, wherever node_modules really lives (a worktree links it).
+    .filter((m) => !m.coreModule && !m.couldNotResolve && !/(^|\/)node_modules\//.test(m.source))
     .map((m) => m.source)
     .sort();
 }

@@ -21,7 +21,6 @@ import { KINDS, type Kind } from './triage/types.js';
 
 /** How much one moderator example weighs against one corpus post. A corrected kind says the most. */
 export const EXAMPLE_WEIGHT = { edited: 4, approved: 2, dismissed: 2, solution: 1 } as const;
-export type ExampleSource = keyof typeof EXAMPLE_WEIGHT;
 /** Passes over the data when retraining from the current weights. */
 const INCREMENTAL_EPOCHS = 8;
 /** How many recent reviewed decisions the per-kind precision looks at. */

@@ -1,11 +1,6 @@
 /** Discourse webhook signatures: `X-Discourse-Event-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The header value Discourse sends for `body` under `secret`. */
-export function signBody(secret: string, body: Uint8Array | string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 /**
  * True when `header` is the signature of exactly these bytes. Constant-time in the signature's content
  * (both sides are fixed-length digests before comparing, so length leaks nothing either).

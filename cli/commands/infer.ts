@@ -1,7 +1,8 @@
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARITHMETIC_PROFILES, DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../../grader/interpreter/arithmetic.js';
-import { Interpreter } from '../../grader/interpreter/interpreter.js';
+import type { Interpreter } from '../../grader/interpreter/interpreter.js';
+import { createInterpreter } from '../../grader/inference/engine.js';
 import { UnsupportedModelError } from '../../grader/interpreter/kernel.js';
 import { ModelFormatError } from '../../grader/tflite/flat-reader.js';
 import { parseModel } from '../../grader/tflite/parse.js';
@@ -44,7 +45,7 @@ const register: RegisterCommand = (program) => {
       }
       let interpreter: Interpreter;
       try {
-        interpreter = Interpreter.create(parseModel(new Uint8Array(await readOrFail(opts.model, 'model'))), { arithmetic: opts.arithmetic as ArithmeticProfileName });
+        interpreter = createInterpreter(parseModel(new Uint8Array(await readOrFail(opts.model, 'model'))), { arithmetic: opts.arithmetic as ArithmeticProfileName });
       } catch (err) {
         if (err instanceof ModelFormatError) throw new CliError(`${opts.model} is not a readable TFLite model: ${err.message}`, 2);
         if (err instanceof UnsupportedModelError) throw new CliError(`${opts.model} cannot run: ${err.message}`, 1);

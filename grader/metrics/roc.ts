@@ -1,7 +1,6 @@
 /**
  * ROC analysis for anomaly detection: exact AUC with ties counted ½ (the Mann–Whitney statistic, equal
- * to sklearn's roc_auc_score), the ROC curve for plots, and partial AUC up to a false-positive rate
- * with sklearn's McClish standardisation.
+ * to sklearn's roc_auc_score) and the ROC curve for plots.
  */
 
 export interface RocPoint {
@@ -52,26 +51,4 @@ export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): 
     if (i + 1 === idx.length || scores[idx[i + 1]!] !== scores[idx[i]!]) points.push({ fpr: fp / neg, tpr: tp / pos, threshold: scores[idx[i]!]! });
   }
   return points;
-}
-
-/**
- * Partial AUC over FPR ∈ [0, maxFpr], standardised as sklearn's roc_auc_score(max_fpr=…):
- * ½·(1 + (A − min)/(max − min)) with min = maxFpr²/2 and max = maxFpr.
- */
-export function partialRocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>, maxFpr: number): number {
-  if (!(maxFpr > 0 && maxFpr <= 1)) throw new RangeError('maxFpr must be in (0, 1]');
-  if (maxFpr === 1) return rocAuc(scores, labels);
-  const pts = rocCurve(scores, labels);
-  let area = 0;
-  for (let i = 1; i < pts.length; i++) {
-    const a = pts[i - 1]!;
-    const b = pts[i]!;
-    if (a.fpr >= maxFpr) break;
-    const x1 = Math.min(b.fpr, maxFpr);
-    // Linear interpolation of TPR at the cut, as sklearn does.
-    const y1 = b.fpr === a.fpr ? b.tpr : a.tpr + ((b.tpr - a.tpr) * (x1 - a.fpr)) / (b.fpr - a.fpr);
-    area += ((x1 - a.fpr) * (a.tpr + y1)) / 2;
-  }
-  const minArea = (maxFpr * maxFpr) / 2;
-  return 0.5 * (1 + (area - minArea) / (maxFpr - minArea));
 }

@@ -16,7 +16,7 @@ import { toFlatBinary } from '../firmware/write.js';
 import { taskPlugin } from '../tasks/index.js';
 import { activeRack } from '../rack/active.js';
 import { FirmwareRunOverrunError, runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
-import { FirmwareRunError } from '../rack/rack.js';
+import { FirmwareRunError } from '../rack/rack-job.js';
 import { heldOutSet, splitHeldOut } from './held-out.js';
 import { STAGE_TIMEOUT_MS, StageStop, type StageContext, type StageOutcome } from '../../arena/stage-contract.js';
 

@@ -12,11 +12,12 @@
  * Nano estimate from the deterministic instruction count, and the report says so.
  */
 import { conversionFor } from '../datasets/convert.js';
-import { Interpreter } from '../interpreter/interpreter.js';
+import type { Interpreter } from '../interpreter/interpreter.js';
+import { createInterpreter } from '../inference/engine.js';
 import { UnsupportedModelError } from '../interpreter/kernel.js';
 import { activeRack } from '../rack/active.js';
 import { runOnDevice, type DeviceCase } from '../rack/device-run.js';
-import { ModelRefusedError } from '../rack/rack.js';
+import { ModelRefusedError } from '../rack/rack-job.js';
 import { estimateLatency } from '../validate/latency-model.js';
 import { seededSubset } from '../metrics/split.js';
 import { parseModel } from '../tflite/parse.js';
@@ -46,7 +47,7 @@ export const deviceStage: StageWork = async (ctx) => {
   // Host reference outputs for the subset, with the arithmetic the firmware reproduces.
   let interpreter: Interpreter;
   try {
-    interpreter = Interpreter.create(graph, { arithmetic: device.arithmetic });
+    interpreter = createInterpreter(graph, { arithmetic: device.arithmetic });
   } catch (err) {
     if (err instanceof UnsupportedModelError) return { status: 'failed', detail: { error: err.message }, reason: err.message };
     throw err;

@@ -4,7 +4,8 @@
  * Pure protocol steps over a {@link BoardSession}; the rack decides which board and retries.
  */
 import { BoardFault, BoardReplyError } from './board-client.js';
-import { ModelRefusedError, type BoardSession, type Rack, type RunResult } from './rack.js';
+import { ModelRefusedError, type BoardSession, type RunResult } from './rack-job.js';
+import type { Rack } from './rack.js';
 import { virtualLatency, type VirtualLatency } from './virtual/latency.js';
 
 export interface DeviceCase {

@@ -10,7 +10,8 @@ import { arithmeticLabel, type ArithmeticProfileName } from '../interpreter/arit
 import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
 import { median } from './device-run.js';
 import type { FlashImage } from './flash/flasher.js';
-import { FirmwareRunError, type FirmwareSession, type Rack, type RunResult } from './rack.js';
+import { FirmwareRunError, type FirmwareSession, type RunResult } from './rack-job.js';
+import type { Rack } from './rack.js';
 import { instructionsFromVirtualMicros, virtualLatency, type VirtualLatency } from './virtual/latency.js';
 
 export interface FirmwareSample {

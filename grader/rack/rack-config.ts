@@ -134,11 +134,6 @@ export function loadRackConfig(path: string): RackConfig {
   return parseRackConfig(value, path);
 }
 
-/** The embedded default: `n` simulated boards, sim-1 … sim-n. */
-export function simRackConfig(n: number, overrides: Partial<Omit<RackConfig, 'boards'>> = {}): RackConfig {
-  return parseRackConfig({ boards: Array.from({ length: n }, (_, i) => ({ id: `sim-${i + 1}`, kind: 'sim' })), ...overrides });
-}
-
 /**
  * The embedded default with virtual boards: virtual-1 … virtual-v first (so they take jobs when idle:
  * their check is independent of the host engine), then sim-1 … sim-s.

@@ -1,16 +1,15 @@
 /**
- * Score a model on a held-out set through the engine's worker pool: convert every sample to the
+ * Score a model on a held-out set through the process's inference pool (grader/inference): convert every sample to the
  * model's own input quantization, run, and compute the task's metric through its plug-in
  * (grader/tasks/: top-1 for KWS/VWW, exact ROC AUC of per-file reconstruction error for AD).
  */
 import { conversionFor, type Conversion } from '../datasets/convert.js';
 import { DatasetError, type Dataset } from '../datasets/dataset.js';
 import { arithmeticLabel, DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../interpreter/arithmetic.js';
-import { withCachedPool } from '../interpreter/pool-cache.js';
-import { sharedPool } from '../interpreter/shared-pool.js';
+import { sharedPool } from '../inference/shared-pool.js';
 import { parseModel } from '../tflite/parse.js';
 import type { Graph } from '../tflite/graph.js';
-import { Interpreter } from '../interpreter/interpreter.js';
+import { createInterpreter } from '../inference/engine.js';
 import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
 import type { MetricResult } from '../tasks/types.js';
 
@@ -43,7 +42,7 @@ export class ScoringError extends Error {
 const IN_PROCESS_MAX = 256;
 
 function inferInProcess(graph: Graph, arithmetic: ArithmeticProfileName, inputs: Uint8Array, count: number, onProgress?: (done: number, total: number) => void): Uint8Array {
-  const interpreter = Interpreter.create(graph, { arithmetic });
+  const interpreter = createInterpreter(graph, { arithmetic });
   const inSize = interpreter.inputBytes;
   const outSize = interpreter.outputBytes;
   const outputs = new Uint8Array(count * outSize);
@@ -96,9 +95,7 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
   const raw =
     chunks.length <= IN_PROCESS_MAX && !opts.threads
       ? inferInProcess(graph, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress)
-      : opts.threads
-        ? await withCachedPool(model, { arithmetic, threads: opts.threads }, (pool) => pool.inferMany(new Uint8Array(inputs.buffer), chunks.length, opts.onProgress))
-        : await sharedPool().inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
+      : await sharedPool(opts.threads).inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
   const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;
   const plugin = taskPlugin(dataset.task);

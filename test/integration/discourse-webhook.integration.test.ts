@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { knowledgeFor } from '../../bot/discourse/knowledge.js';
 import { triageTopic } from '../../bot/discourse/triage-topic.js';
-import { signBody } from '../../bot/discourse/signature.js';
+import { signBody } from '../helpers/discourse-signature.js';
 import { collectHealth } from '../../core/health.js';
 import triageProcessor from '../../worker/processors/triage.js';
 import { WorkerPool } from '../../worker/workers.js';

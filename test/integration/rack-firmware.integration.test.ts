@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { runOnDevice, type DeviceCase } from '../../grader/rack/device-run.js';
 import type { BoardFlasher } from '../../grader/rack/flash/flasher.js';
-import { FirmwareRunError, type FirmwarePhase, type FirmwareSession, type Rack } from '../../grader/rack/rack.js';
+import type { Rack } from '../../grader/rack/rack.js';
+import { FirmwareRunError, type FirmwarePhase, type FirmwareSession } from '../../grader/rack/rack-job.js';
 import { buildSimFirmwareImage } from '../../grader/rack/sim/firmware-image.js';
 import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';

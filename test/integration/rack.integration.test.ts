@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { submit } from '../../arena/intake.js';
 import { submissionStatus } from '../../arena/status.js';
 import { runOnDevice, type DeviceCase } from '../../grader/rack/device-run.js';
-import { RackUnavailableError } from '../../grader/rack/rack.js';
+import { RackUnavailableError } from '../../grader/rack/rack-job.js';
 import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { parseModel } from '../../grader/tflite/parse.js';

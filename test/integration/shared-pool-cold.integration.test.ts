@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
-import { SharedInferencePool } from '../../grader/interpreter/shared-pool.js';
+import { SharedInferencePool } from '../../grader/inference/shared-pool.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { mulberry32 } from '../../lib/rng.js';
 import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';

@@ -1,9 +1,11 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
-import { SharedInferencePool } from '../../grader/interpreter/shared-pool.js';
+import { closeSharedPool, SharedInferencePool, sharedPool } from '../../grader/inference/shared-pool.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { mulberry32 } from '../../lib/rng.js';
-import { HAVE_SHARED_MODELS, sharedModel } from '../helpers/shared.js';
+import { HAVE_SHARED_MODELS, sharedModel, sharedPath } from '../helpers/shared.js';
 
 function reference(model: Uint8Array, inputs: Uint8Array, count: number): Uint8Array {
   const it = Interpreter.create(parseModel(model), { arithmetic: 'tflite' });
@@ -63,6 +65,44 @@ describe.skipIf(!HAVE_SHARED_MODELS)('shared inference pool', () => {
       expect(Buffer.from(again).equals(Buffer.from(out))).toBe(true);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('returns every output in order on its threads, byte-equal to the goldens', async () => {
+    const dir = sharedPath('oracle/kws_ref_model')!;
+    const cases = readdirSync(dir).map((f) => /^input_(\d+)\.bin$/.exec(f)?.[1]).filter((c): c is string => !!c);
+    // Repeat the cases so every thread gets several batches.
+    const order = Array.from({ length: 60 }, (_, i) => cases[i % cases.length]!);
+    const model = new Uint8Array(readFileSync(join(dir, 'model.tflite')));
+    const pool = new SharedInferencePool(2);
+    try {
+      await pool.start();
+      const size = 490;
+      const inputs = new Uint8Array(order.length * size);
+      order.forEach((c, i) => inputs.set(readFileSync(join(dir, `input_${c}.bin`)), i * size));
+      // The goldens are desktop TFLite's: compare under its arithmetic.
+      const out = await pool.inferMany(model, 'tflite', inputs, order.length, undefined, 8);
+      const outSize = out.length / order.length;
+      order.forEach((c, i) => {
+        const want = readFileSync(join(dir, `output_${c}.bin`));
+        expect(Buffer.compare(Buffer.from(out.subarray(i * outSize, (i + 1) * outSize)), want), `sample ${i} (case ${c})`).toBe(0);
+      });
+      await expect(pool.inferMany(model, 'tflite', new Uint8Array(5), 1)).rejects.toThrow(/expected 1 × 490 input bytes, got 5/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('one process pool per thread count; closing them hands out fresh ones', async () => {
+    try {
+      expect(sharedPool(1).threads).toBe(1);
+      expect(sharedPool(1)).toBe(sharedPool(1));
+      expect(sharedPool(2)).not.toBe(sharedPool(1));
+      const first = sharedPool(1);
+      await closeSharedPool();
+      expect(sharedPool(1)).not.toBe(first);
+    } finally {
+      await closeSharedPool();
     }
   });
 });

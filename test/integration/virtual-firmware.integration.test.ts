@@ -16,7 +16,7 @@ import { checkFirmware, MPS2_AN386, NANO33BLE } from '../../grader/firmware/chec
 import { submit } from '../../arena/intake.js';
 import { submissionStatus } from '../../arena/status.js';
 import { FirmwareRunOverrunError, runFirmwareOnDevice } from '../../grader/rack/firmware-run.js';
-import { FirmwareRunError } from '../../grader/rack/rack.js';
+import { FirmwareRunError } from '../../grader/rack/rack-job.js';
 import { rackStatus } from '../../grader/rack/status.js';
 import { makeFirmware } from '../../grader/rack/virtual/firmware-build.js';
 import { WorkerPool } from '../../worker/workers.js';

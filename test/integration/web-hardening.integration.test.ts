@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { signBody } from '../../bot/discourse/signature.js';
+import { signBody } from '../helpers/discourse-signature.js';
 import type { Services } from '../../core/services.js';
 import { grantRole, issueToken } from '../../arena/people.js';
 import { freePort } from '../helpers/cli.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DiscourseClient, retryAfterMs } from '../../bot/discourse/client.js';
-import { signBody, verifySignature } from '../../bot/discourse/signature.js';
+import { verifySignature } from '../../bot/discourse/signature.js';
+import { signBody } from '../helpers/discourse-signature.js';
 
 describe('webhook signatures', () => {
   const body = Buffer.from('{"post":{"id":1}}');

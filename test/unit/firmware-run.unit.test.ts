@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { spreadWindows } from '../../grader/datasets/dataset.js';
 import { seededSubset } from '../../grader/metrics/split.js';
 import { parseResults, scoreFirmwareOutputs } from '../../grader/rack/firmware-run.js';
-import { FirmwareRunError } from '../../grader/rack/rack.js';
+import { FirmwareRunError } from '../../grader/rack/rack-job.js';
 
 const meta = { durationMs: 5, arithmetic: 'tflite' as const };
 const onehot = (k: number, n = 12) => Array.from({ length: n }, (_, i) => (i === k ? 0.9 : 0.01));

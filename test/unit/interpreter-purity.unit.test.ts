@@ -6,9 +6,9 @@
 import { copyFileSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromRoot } from '../../core/paths.js';
-import { loadSimdModule, SimdBuildError } from '../../grader/interpreter/simd/runtime.js';
+import { loadSimdModule, SimdBuildError } from '../../grader/inference/engine.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ENGINE = fromRoot('grader', 'interpreter');
@@ -22,13 +22,13 @@ function sources(dir: string): string[] {
 }
 
 describe('engine purity', () => {
-  it('imports only itself, the tflite reader, validate and packages (no core, bot, web, cli, pipeline, no child processes)', () => {
+  it('imports only itself, the tflite reader, validate and packages (no core, bot, web, cli, pipeline, no files, threads or child processes)', () => {
     const bad: string[] = [];
     for (const file of sources(ENGINE)) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
         const spec = m[1]!;
-        if (spec === 'node:child_process') bad.push(`${relative(ENGINE, file)} → ${spec}`);
+        if (/^(node:)?(child_process|fs|fs\/promises|worker_threads|net|http|https)$/.test(spec)) bad.push(`${relative(ENGINE, file)} → ${spec}`);
         if (!spec.startsWith('.')) continue;
         const target = relative(fromRoot('grader'), resolve(dirname(file), spec));
         if (target.startsWith('..') || !/^(interpreter|tflite|validate)\//.test(target)) bad.push(`${relative(ENGINE, file)} → ${spec}`);
@@ -56,5 +56,16 @@ describe('engine purity', () => {
     expect(() => loadSimdModule(pathToFileURL(wasm), pathToFileURL(source))).toThrow(/older than .*kernels\.as\.ts: run `npm run build:simd`/);
     utimesSync(wasm, now + 1, now + 1);
     expect(loadSimdModule(pathToFileURL(wasm), pathToFileURL(source))).toBeInstanceOf(WebAssembly.Module);
+  });
+
+  it('loads no kernels by itself: until the edge hands them in, making an interpreter says where they come from', async () => {
+    vi.resetModules();
+    const runtime = await import('../../grader/interpreter/simd/runtime.js');
+    expect(runtime.simdModuleProvided()).toBe(false);
+    expect(() => runtime.instantiate(1024)).toThrow(/SIMD kernels were not provided on this thread: create interpreters through grader\/inference\/engine\.ts/);
+    const { loadEngine } = await import('../../grader/inference/engine.js');
+    loadEngine();
+    expect(runtime.simdModuleProvided()).toBe(true);
+    expect(runtime.instantiate(1024).memory).toBeInstanceOf(WebAssembly.Memory);
   });
 });

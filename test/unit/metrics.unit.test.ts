@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argmax, classificationReport, fBeta } from '../../grader/metrics/classification.js';
-import { partialRocAuc, rocAuc, rocCurve } from '../../grader/metrics/roc.js';
+import { rocAuc, rocCurve } from '../../grader/metrics/roc.js';
 import { isPrivate } from '../../grader/metrics/split.js';
 
 describe('ROC AUC (values as sklearn.metrics.roc_auc_score computes them)', () => {
@@ -18,10 +18,6 @@ describe('ROC AUC (values as sklearn.metrics.roc_auc_score computes them)', () =
   it('is 1 for perfect and 0 for inverted separation', () => {
     expect(rocAuc([1, 2, 3, 4], [0, 0, 1, 1])).toBe(1);
     expect(rocAuc([4, 3, 2, 1], [0, 0, 1, 1])).toBe(0);
-  });
-  it('standardises partial AUC like sklearn (McClish)', () => {
-    expect(partialRocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1], 0.5)).toBeCloseTo(2 / 3, 12);
-    expect(partialRocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1], 1)).toBeCloseTo(0.75, 12);
   });
   it('gives the curve for plots and refuses one-class input', () => {
     expect(rocCurve([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]).map((p) => [p.fpr, p.tpr])).toEqual([[0, 0], [0, 0.5], [0.5, 0.5], [0.5, 1], [1, 1]]);

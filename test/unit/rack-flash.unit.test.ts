@@ -10,6 +10,8 @@ import { BossacFlasher, BossacOutput, bossacArgs, bossacFailure, parseBossacProg
 import { FlashError, NANO33BLE_APP_START } from '../../grader/rack/flash/flasher.js';
 import { firmwareBlocker } from '../../grader/rack/flash/index.js';
 import { SimFlasher } from '../../grader/rack/flash/sim.js';
+import { VirtualFlasher } from '../../grader/rack/flash/virtual.js';
+import { MPS2_AN386_APP_START } from '../../grader/firmware/check.js';
 import { parseRackConfig } from '../../grader/rack/rack-config.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -174,6 +176,18 @@ describe('SimFlasher', () => {
     expect(flasher.takesPort).toBe(false);
     const broken = new SimFlasher({ id: 'sim-y', flash: () => Promise.reject(new Error('gone')) });
     await expect(broken.flashHarness()).rejects.toThrow(/^flashing simulated board sim-y failed: gone$/);
+  });
+});
+
+describe('VirtualFlasher', () => {
+  it('takes images at the mps2-an386 vector table only, and names the virtual board in its failures', async () => {
+    const sent: (Uint8Array | 'harness')[] = [];
+    const flasher = new VirtualFlasher({ id: 'virtual-x', flash: async (img) => void sent.push(img) });
+    await flasher.flash({ bytes: image.bytes, address: MPS2_AN386_APP_START });
+    await expect(flasher.flash(image)).rejects.toThrow(/this board's bootloader writes the application at 0x0+\b/);
+    expect(sent).toEqual([image.bytes]);
+    const broken = new VirtualFlasher({ id: 'virtual-y', flash: () => Promise.reject(new Error('gone')) });
+    await expect(broken.flashHarness()).rejects.toThrow(/^flashing virtual board virtual-y failed: gone$/);
   });
 });
 

@@ -18,6 +18,7 @@ import { readAuditLog } from '../../arena/audit-log.js';
 import { auditList, auditTable } from '../views/audit.js';
 import { requireOrganizerPage, userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
+import type { Services } from '../../core/services.js';
 import { csrfField, verifyCsrf } from '../session.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { AdminError } from '../../arena/errors.js';
@@ -38,9 +39,33 @@ const csv = (rows: (string | number | null | undefined)[][]) => rows.map((r) => 
 export function adminRoutes(ctx: WebContext): Router {
   const router = Router();
   const { services } = ctx;
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
   router.use('/admin', requireOrganizerPage);
 
+  router.get('/admin', async (req: Request, res: Response) => {
+    const overview = await organizerOverview(services);
+    const done = typeof req.query.done === 'string' ? req.query.done : null;
+    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(req, overview, done));
+  });
+  actionRoutes(router, services);
+
+  router.get('/admin/audit', async (req: Request, res: Response) => {
+    const pageNo = pageParam(req.query.page);
+    if (pageNo === null) return res.status(400).type('html').send(page('Bad page number', `<h1>Bad page number</h1><p>${PAGE_ERROR}.</p>`));
+    const rows = await readAuditLog(services.db, { take: 100, skip: pageNo * 100 });
+    res.type('html').send(
+      page(
+        'Audit log — TinyArena',
+        `<h1>Audit log</h1>${auditTable(rows)}<p>${pageNo > 0 ? `<a href="/admin/audit?page=${pageNo - 1}">newer</a> · ` : ''}${rows.length === 100 ? `<a href="/admin/audit?page=${pageNo + 1}">older</a>` : ''}</p>`,
+      ),
+    );
+  });
+  exportRoutes(router, services);
+  return router;
+}
+
+/** The organizer actions (forms on the dashboard); each redirects back with what it did, or answers 400 with the reason. */
+function actionRoutes(router: Router, services: Services): void {
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
   const actor = (req: Request, res: Response) => ({ actorId: userOf(res)!.id, reason: String((req.body as { reason?: string }).reason ?? '').trim() });
   /** Run an organizer action; known failures come back as a 400 page with the reason. */
   const act = (fn: (req: Request, res: Response) => Promise<string>) => async (req: Request, res: Response) => {
@@ -51,12 +76,6 @@ export function adminRoutes(ctx: WebContext): Router {
       if (!refusePage(res, err, { status: 400, back: { href: '/admin', label: 'Back to the dashboard' } })) throw err;
     }
   };
-
-  router.get('/admin', async (req: Request, res: Response) => {
-    const overview = await organizerOverview(services);
-    const done = typeof req.query.done === 'string' ? req.query.done : null;
-    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(req, overview, done));
-  });
 
   router.post('/admin/challenges/:id/action', form, verifyCsrf, act(async (req, res) => {
     const action = String((req.body as { action?: string }).action) as ChallengeAction;
@@ -91,18 +110,10 @@ export function adminRoutes(ctx: WebContext): Router {
     return `granted ${plural(Number(b.extra), 'extra submission')} to ${person.handle}`;
   }));
 
-  router.get('/admin/audit', async (req: Request, res: Response) => {
-    const pageNo = pageParam(req.query.page);
-    if (pageNo === null) return res.status(400).type('html').send(page('Bad page number', `<h1>Bad page number</h1><p>${PAGE_ERROR}.</p>`));
-    const rows = await readAuditLog(services.db, { take: 100, skip: pageNo * 100 });
-    res.type('html').send(
-      page(
-        'Audit log — TinyArena',
-        `<h1>Audit log</h1>${auditTable(rows)}<p>${pageNo > 0 ? `<a href="/admin/audit?page=${pageNo - 1}">newer</a> · ` : ''}${rows.length === 100 ? `<a href="/admin/audit?page=${pageNo + 1}">older</a>` : ''}</p>`,
-      ),
-    );
-  });
+}
 
+/** The leaderboard (CSV or JSON, either split, unlimited) and the gradebook, as downloads. */
+function exportRoutes(router: Router, services: Services): void {
   router.get('/admin/challenges/:id/leaderboard.:format', async (req: Request, res: Response) => {
     const split = req.query.split === 'private' ? 'private' : 'public';
     const format = String(req.params.format);
@@ -136,8 +147,6 @@ export function adminRoutes(ctx: WebContext): Router {
       ]),
     );
   });
-
-  return router;
 }
 
 /** The dashboard: challenges with their phase and actions, queue monitor, reaper activity, forms, recent audit entries. */

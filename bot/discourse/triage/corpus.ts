@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../../../core/paths.js';
 import type { Kind } from './types.js';
-import { seededRandom } from './linear-model.js';
+import { seededUniform } from '../../../lib/rng.js';
 import type { PostMeta } from './signals.js';
 
 /** A labelled forum post (the corpus's and triage-examples.jsonl's format). */
@@ -47,7 +47,7 @@ export function loadCorpus(path = CORPUS_PATH): { posts: CorpusPost[]; hash: str
 
 /** `k` folds of `rows`, stratified by kind, in a seeded order. */
 export function stratifiedFolds<T extends { kind: string }>(rows: readonly T[], k = 5, seed = 18): T[][] {
-  const rand = seededRandom(seed);
+  const rand = seededUniform(seed);
   const byKind = new Map<string, T[]>();
   for (const r of rows) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
   const folds: T[][] = Array.from({ length: k }, () => []);

@@ -9,6 +9,8 @@
  * this is about 100 lines and trains the whole corpus in well under a second.
  */
 
+import { seededUniform } from '../../../lib/rng.js';
+
 /** Sparse feature vector: feature name → value. */
 export type Features = ReadonlyMap<string, number>;
 
@@ -38,18 +40,6 @@ export interface SoftmaxModelJson {
   classes: string[];
   /** feature → one weight per class (rounded). */
   weights: Record<string, number[]>;
-}
-
-/** Mulberry32: a tiny seeded PRNG so training runs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class SoftmaxModel {
@@ -109,7 +99,7 @@ export class SoftmaxModel {
     const epochs = opts.epochs ?? 30;
     const l2 = opts.l2 ?? 1e-4;
     const rate = opts.rate ?? 0.5;
-    const rand = seededRandom(opts.seed ?? 1);
+    const rand = seededUniform(opts.seed ?? 1);
     const K = this.classes.length;
     const g2 = new Map<string, Float64Array>();
     const order = examples.map((_, i) => i);

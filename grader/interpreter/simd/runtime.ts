@@ -1,13 +1,10 @@
 /**
- * Loads the WebAssembly SIMD kernels and gives each interpreter a memory of its own.
+ * Gives each interpreter a WebAssembly memory of its own, bound to the SIMD kernels.
  *
- * kernels.wasm is compiled from kernels.as.ts at install/build time only (`npm run build:simd`, which
- * postinstall runs): the engine never builds anything at run time. It is found next to this module,
- * so the engine depends on no project layout.
+ * The engine does no I/O: the compiled kernels module (kernels.wasm, built from kernels.as.ts at
+ * install/build time by `npm run build:simd`) is handed in by the I/O edge, `grader/inference/engine.ts`
+ * (`loadEngine()` / `createInterpreter()`), once per thread before the first interpreter is made.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export interface SimdKernels {
   dotRows(w: number, x: number, rows: number, depth: number, out: number): void;
@@ -34,37 +31,15 @@ export interface SimdKernels {
   quantizeF32(x: number, n: number, scale: number, zp: number, out: number): void;
 }
 
-const WASM = new URL('./kernels.wasm', import.meta.url);
-const SOURCE = new URL('./kernels.as.ts', import.meta.url);
-
-/** The newest modification time of the AssemblyScript sources beside `source` (it and what it imports). */
-function sourcesTime(source: string): number {
-  const dir = dirname(source);
-  return Math.max(...readdirSync(dir).filter((f) => f.endsWith('.as.ts')).map((f) => statSync(join(dir, f)).mtimeMs));
-}
-
-/** The SIMD kernels are missing or older than their source: the install/build step has to run. */
-export class SimdBuildError extends Error {
-  override name = 'SimdBuildError';
-}
-
-/**
- * Compile the kernels' module from `wasm`. Refuses, naming the fix, when the file is missing or older
- * than `source` (when that is present): a stale module could compute with an older layout.
- */
-export function loadSimdModule(wasm: URL = WASM, source: URL = SOURCE): WebAssembly.Module {
-  const path = fileURLToPath(wasm);
-  if (!existsSync(path)) {
-    throw new SimdBuildError(`the engine's SIMD kernels are not built (${path} is missing): run \`npm run build:simd\` (or reinstall with \`npm ci\`)`);
-  }
-  const src = fileURLToPath(source);
-  if (existsSync(src) && statSync(path).mtimeMs < sourcesTime(src)) {
-    throw new SimdBuildError(`the engine's SIMD kernels are older than ${src}: run \`npm run build:simd\` to rebuild ${path}`);
-  }
-  return new WebAssembly.Module(readFileSync(path));
-}
-
 let compiled: WebAssembly.Module | undefined;
+
+/** Hand the engine its compiled SIMD kernels (the edge does this once per thread; later calls replace it). */
+export function provideSimdModule(module: WebAssembly.Module): void {
+  compiled = module;
+}
+
+/** The kernels have been handed in on this thread. */
+export const simdModuleProvided = (): boolean => compiled !== undefined;
 
 const PAGE = 65536;
 /** The first page stays free for the kernels' own static data (a few bytes of scratch). */
@@ -72,7 +47,7 @@ export const RESERVED_BYTES = PAGE;
 
 /** A memory of `bytes` (plus the reserved page) and the kernels bound to it. */
 export function instantiate(bytes: number): { memory: WebAssembly.Memory; kernels: SimdKernels } {
-  compiled ??= loadSimdModule();
+  if (!compiled) throw new Error("the engine's SIMD kernels were not provided on this thread: create interpreters through grader/inference/engine.ts (createInterpreter, or loadEngine first)");
   const pages = Math.ceil((RESERVED_BYTES + bytes) / PAGE) + 1;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });

@@ -15,10 +15,14 @@ export class SimFlasher implements BoardFlasher {
   /** The simulator's pty stays open while it reboots: the rack keeps its link. */
   readonly takesPort = false;
 
-  constructor(private readonly board: SimFlashTarget) {}
+  constructor(
+    private readonly board: SimFlashTarget,
+    /** How errors name the board, and where its application starts (default: a Nano 33 BLE's). */
+    private readonly target: { kind: string; appStart?: number } = { kind: 'simulated' },
+  ) {}
 
   async flash(image: FlashImage, onProgress?: (fraction: number) => void): Promise<void> {
-    checkImage(image);
+    checkImage(image, this.target.appStart);
     await this.write(image.bytes, onProgress);
   }
 
@@ -31,7 +35,7 @@ export class SimFlasher implements BoardFlasher {
     try {
       await this.board.flash(image);
     } catch (err) {
-      throw new FlashError(`flashing simulated board ${this.board.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+      throw new FlashError(`flashing ${this.target.kind} board ${this.board.id} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     onProgress?.(1);
   }

@@ -4,7 +4,7 @@
  * serial device for {@link SerialTransport}. {@link SimBoardHandle.flash} writes a firmware image onto
  * it over the process's stdin (see board-process.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { closeSync, openSync, constants as fsc } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,14 +56,54 @@ export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandl
   // Stale links from a killed run would look like a ready pair.
   await Promise.all([rm(hostLink, { force: true }), rm(boardLink, { force: true })]);
   const { id: _id, dir: _dir, startTimeoutMs, ...rest } = opts;
-  const config: SimProcessConfig = { ...rest, hostLink, boardLink };
+  const proc = startBoardProcess({ ...rest, hostLink, boardLink });
+  let holdFd: number | null = null;
+  const gone = waitExit(proc.child).then(() => {
+    proc.exited = true;
+    if (holdFd !== null) closeSync(holdFd);
+    holdFd = null;
+  });
+  await waitStarted(proc, gone, opts.id, startTimeoutMs ?? 20_000);
+  // socat ends the pair when an end's last opener closes it. Holding the host end open here lets the
+  // rack close and re-open its port (recovery) without tearing the board down.
+  holdFd = openSync(hostLink, fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
+  return {
+    id: opts.id,
+    hostPort: hostLink,
+    gone,
+    flash: flasher(proc, opts.id, gone),
+    unplug: () => {
+      proc.unplugged = true;
+      proc.child.kill('SIGUSR2');
+    },
+    stop: async () => {
+      proc.child.stdin.end();
+      proc.child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+/** A running board process and what its stdout has said. */
+interface BoardProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** Everything it wrote to stderr (why it could not start). */
+  stderr: string;
+  /** Resolves when it printed `ready`. */
+  ready: Promise<void>;
+  /** Flash acknowledgements awaited, by sequence number. */
+  acks: Map<number, (line: string) => void>;
+  exited: boolean;
+  unplugged: boolean;
+}
+
+function startBoardProcess(config: SimProcessConfig): BoardProcess {
   // stdin is a pipe the board watches: when this process dies, the board and its socat go too.
   const child = spawn(process.execPath, [BOOT, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let onReady: () => void = () => undefined;
+  const proc: BoardProcess = { child, stderr: '', ready: new Promise<void>((r) => (onReady = r)), acks: new Map(), exited: false, unplugged: false };
+  child.stderr.on('data', (d: Buffer) => (proc.stderr += d.toString()));
   // stdout carries `ready`, then one `flashed <seq> …` / `flash-failed <seq> …` line per flash.
-  const acks = new Map<number, (line: string) => void>();
-  let started: (() => void) | null = null;
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
@@ -71,46 +111,43 @@ export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandl
     while ((nl = out.indexOf('\n')) >= 0) {
       const line = out.slice(0, nl);
       out = out.slice(nl + 1);
-      if (line === 'ready') started?.();
+      if (line === 'ready') onReady();
       const m = /^flash(?:ed|-failed) (\d+)/.exec(line);
-      if (m) acks.get(Number(m[1]))?.(line);
+      if (m) proc.acks.get(Number(m[1]))?.(line);
     }
   });
   // The write end may fail once the board has died; `gone` reports that.
   child.stdin.on('error', () => undefined);
-  let exited = false;
-  let holdFd: number | null = null;
-  const gone = waitExit(child).then(() => {
-    exited = true;
-    if (holdFd !== null) closeSync(holdFd);
-    holdFd = null;
-  });
-  const timeoutMs = startTimeoutMs ?? 20_000;
+  return proc;
+}
+
+/** Wait for `ready`; a board that exits or takes longer than `timeoutMs` is killed and reported. */
+async function waitStarted(proc: BoardProcess, gone: Promise<void>, id: string, timeoutMs: number): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`simulated board ${opts.id} did not start within ${timeoutMs} ms`)), timeoutMs);
-      started = () => {
+      const timer = setTimeout(() => reject(new Error(`simulated board ${id} did not start within ${timeoutMs} ms`)), timeoutMs);
+      void proc.ready.then(() => {
         clearTimeout(timer);
         resolve();
-      };
+      });
       void gone.then(() => {
         clearTimeout(timer);
-        reject(new Error(`simulated board ${opts.id} exited at start: ${stderr.trim() || 'no message'}`));
+        reject(new Error(`simulated board ${id} exited at start: ${proc.stderr.trim() || 'no message'}`));
       });
     });
   } catch (err) {
-    child.kill('SIGTERM');
+    proc.child.kill('SIGTERM');
     throw err;
   }
-  // socat ends the pair when an end's last opener closes it. Holding the host end open here lets the
-  // rack close and re-open its port (recovery) without tearing the board down.
-  holdFd = openSync(hostLink, fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
+}
+
+/** {@link SimBoardHandle.flash} over the board process's stdin, acknowledged on its stdout. */
+function flasher(proc: BoardProcess, id: string, gone: Promise<void>): SimBoardHandle['flash'] {
   let seq = 0;
-  let unplugged = false;
-  const flash = (image: Uint8Array | 'harness', flashOpts: { timeoutMs?: number } = {}) =>
+  return (image, flashOpts = {}) =>
     new Promise<void>((resolve, reject) => {
-      if (exited || unplugged || !child.stdin.writable) {
-        reject(new Error(`simulated board ${opts.id} is gone (unplugged or stopped): cannot flash it`));
+      if (proc.exited || proc.unplugged || !proc.child.stdin.writable) {
+        reject(new Error(`simulated board ${id} is gone (unplugged or stopped): cannot flash it`));
         return;
       }
       if (image !== 'harness' && image.length === 0) {
@@ -123,28 +160,13 @@ export async function launchSimBoard(opts: LaunchOptions): Promise<SimBoardHandl
       const timeoutMs = flashOpts.timeoutMs ?? 10_000 + 4 * (pages * FLASH_MS_PER_PAGE + FLASH_RESET_MS);
       const done = (err?: Error) => {
         clearTimeout(timer);
-        acks.delete(n);
+        proc.acks.delete(n);
         if (err) reject(err);
         else resolve();
       };
-      const timer = setTimeout(() => done(new Error(`simulated board ${opts.id} did not finish flashing within ${timeoutMs} ms`)), timeoutMs);
-      acks.set(n, (line) => (line.startsWith('flashed ') ? done() : done(new Error(`flashing simulated board ${opts.id} failed: ${line.replace(/^flash-failed \d+ /, '')}`))));
-      void gone.then(() => done(new Error(`simulated board ${opts.id} went away while flashing (unplugged or stopped)`)));
-      child.stdin.write(encodeFlashFrame(n, image));
+      const timer = setTimeout(() => done(new Error(`simulated board ${id} did not finish flashing within ${timeoutMs} ms`)), timeoutMs);
+      proc.acks.set(n, (line) => (line.startsWith('flashed ') ? done() : done(new Error(`flashing simulated board ${id} failed: ${line.replace(/^flash-failed \d+ /, '')}`))));
+      void gone.then(() => done(new Error(`simulated board ${id} went away while flashing (unplugged or stopped)`)));
+      proc.child.stdin.write(encodeFlashFrame(n, image));
     });
-  return {
-    id: opts.id,
-    hostPort: hostLink,
-    gone,
-    flash,
-    unplug: () => {
-      unplugged = true;
-      child.kill('SIGUSR2');
-    },
-    stop: async () => {
-      child.stdin.end();
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
 }

@@ -4,7 +4,8 @@
  * on a virtual µs clock. Pure apart from the clock passed in: the process wrapper
  * (board-process.ts) puts it on a serial port and injects faults.
  */
-import { Interpreter } from '../../interpreter/interpreter.js';
+import type { Interpreter } from '../../interpreter/interpreter.js';
+import { createInterpreter } from '../../inference/engine.js';
 import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../../interpreter/arithmetic.js';
 import { parseModel } from '../../tflite/parse.js';
 import { estimateArena } from '../../validate/arena.js';
@@ -100,43 +101,20 @@ export class SimBoard {
         break;
       case 'x-reset':
         return { lines: [], reset: true };
-      case 'x-model-load':
-        if (cmd.bytes === 0) return error('x-model load: bad size');
-        if (cmd.bytes > this.info.modelSlot) return error(`model too large: ${cmd.bytes} > slot ${this.info.modelSlot}`);
-        this.interpreter = null;
-        this.inputReady = false;
-        this.haveOutput = false;
-        this.upload = { want: cmd.bytes, crc: cmd.crc32, bytes: new Uint8Array(cmd.bytes), got: 0 };
+      case 'x-model-load': {
+        const refused = this.startUpload(cmd.bytes, cmd.crc32);
+        if (refused) return error(refused);
         break;
+      }
       case 'x-model-chunk': {
-        const u = this.upload;
-        if (!u) return error('x-model: no upload in progress');
-        if (cmd.data.length > this.info.chunk) return error('overflow');
-        if (u.got + cmd.data.length > u.want) return error('x-model: more bytes than announced');
-        u.bytes.set(cmd.data, u.got);
-        u.got += cmd.data.length;
+        const refused = this.receiveChunk(cmd.data);
+        if (refused) return error(refused);
         break;
       }
       case 'x-model-commit': {
-        const u = this.upload;
-        if (!u) return error('x-model: no upload in progress');
-        this.upload = null;
-        if (u.got !== u.want) return error(`short upload: ${u.got}/${u.want} bytes`);
-        const crc = crc32(u.bytes);
-        if (crc !== u.crc) return error(`crc mismatch: got ${crc.toString(16).padStart(8, '0')} want ${u.crc.toString(16).padStart(8, '0')}`);
-        try {
-          const graph = parseModel(u.bytes);
-          const unsupported = graph.operators.find((op) => !FIRMWARE_OP_SET.has(op.op));
-          if (unsupported) return error(`unsupported op ${unsupported.op}`);
-          const arena = estimateArena(graph).totalBytes;
-          if (arena > this.info.maxArena) return error(`arena too small: needs ${arena}`);
-          this.interpreter = Interpreter.create(graph, { arithmetic: this.arithmetic });
-          this.latencyUs = estimateLatency(graph).us * this.speed;
-          const desc = (i: number): TensorDesc => ({ dtype: DTYPE[graph.tensors[i]!.type] ?? 'other', shape: graph.tensors[i]!.shape });
-          out.push({ kind: 'x-model-committed', commit: { arenaUsed: arena, inputs: graph.inputs.map(desc), outputs: graph.outputs.map(desc) } });
-        } catch (err) {
-          return error(quote((err as Error).message, 120).replace(/[[\]]/g, ''));
-        }
+        const committed = this.commitUpload();
+        if (typeof committed === 'string') return error(committed);
+        out.push(committed);
         break;
       }
       case 'db-load':
@@ -182,6 +160,51 @@ export class SimBoard {
         break;
     }
     return reply();
+  }
+
+  /** `x-model load`: a new upload of `bytes` replaces the model; null, or why it was refused. */
+  private startUpload(bytes: number, crc: number): string | null {
+    if (bytes === 0) return 'x-model load: bad size';
+    if (bytes > this.info.modelSlot) return `model too large: ${bytes} > slot ${this.info.modelSlot}`;
+    this.interpreter = null;
+    this.inputReady = false;
+    this.haveOutput = false;
+    this.upload = { want: bytes, crc, bytes: new Uint8Array(bytes), got: 0 };
+    return null;
+  }
+
+  /** `x-model chunk`: the next bytes of the upload; null, or why they were refused. */
+  private receiveChunk(data: Uint8Array): string | null {
+    const u = this.upload;
+    if (!u) return 'x-model: no upload in progress';
+    if (data.length > this.info.chunk) return 'overflow';
+    if (u.got + data.length > u.want) return 'x-model: more bytes than announced';
+    u.bytes.set(data, u.got);
+    u.got += data.length;
+    return null;
+  }
+
+  /** Check and prepare the uploaded model: the `x-model-committed` message, or why it was refused. */
+  private commitUpload(): Message | string {
+    const u = this.upload;
+    if (!u) return 'x-model: no upload in progress';
+    this.upload = null;
+    if (u.got !== u.want) return `short upload: ${u.got}/${u.want} bytes`;
+    const crc = crc32(u.bytes);
+    if (crc !== u.crc) return `crc mismatch: got ${crc.toString(16).padStart(8, '0')} want ${u.crc.toString(16).padStart(8, '0')}`;
+    try {
+      const graph = parseModel(u.bytes);
+      const unsupported = graph.operators.find((op) => !FIRMWARE_OP_SET.has(op.op));
+      if (unsupported) return `unsupported op ${unsupported.op}`;
+      const arena = estimateArena(graph).totalBytes;
+      if (arena > this.info.maxArena) return `arena too small: needs ${arena}`;
+      this.interpreter = createInterpreter(graph, { arithmetic: this.arithmetic });
+      this.latencyUs = estimateLatency(graph).us * this.speed;
+      const desc = (i: number): TensorDesc => ({ dtype: DTYPE[graph.tensors[i]!.type] ?? 'other', shape: graph.tensors[i]!.shape });
+      return { kind: 'x-model-committed', commit: { arenaUsed: arena, inputs: graph.inputs.map(desc), outputs: graph.outputs.map(desc) } };
+    } catch (err) {
+      return quote((err as Error).message, 120).replace(/[[\]]/g, '');
+    }
   }
 
   private resultValues(): string[] {

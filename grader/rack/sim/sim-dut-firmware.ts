@@ -6,7 +6,8 @@
  * inputs as the dataset stores them and prints results as the reference firmware does (dequantized,
  * `%.3f`; the anomaly score for ad01, `%.3e`). Pure apart from the clock passed in, like sim-board.ts.
  */
-import { Interpreter } from '../../interpreter/interpreter.js';
+import type { Interpreter } from '../../interpreter/interpreter.js';
+import { createInterpreter } from '../../inference/engine.js';
 import { DEFAULT_ARITHMETIC, type ArithmeticProfileName } from '../../interpreter/arithmetic.js';
 import type { Graph, Tensor } from '../../tflite/graph.js';
 import { parseModel } from '../../tflite/parse.js';
@@ -203,7 +204,7 @@ export class SimDutFirmware implements SimFirmware {
     realMicros: () => number,
   ) {
     this.clock = new VirtualClock(realMicros);
-    this.interpreter = Interpreter.create(scan.graph, { arithmetic: opts.arithmetic ?? DEFAULT_ARITHMETIC });
+    this.interpreter = createInterpreter(scan.graph, { arithmetic: opts.arithmetic ?? DEFAULT_ARITHMETIC });
     this.latencyUs = estimateLatency(scan.graph).us * (opts.speed ?? 1);
     const width = scan.profile === 'ad01' ? 4 : 1;
     this.rawInputBytes = this.interpreter.inputs.reduce((a, t) => a + t.tensor.elements * width, 0);

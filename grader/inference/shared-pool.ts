@@ -16,8 +16,9 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import type { ArithmeticProfileName } from './arithmetic.js';
-import { Interpreter } from './interpreter.js';
+import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import type { Interpreter } from '../interpreter/interpreter.js';
+import { createInterpreter } from './engine.js';
 import { MODELS_PER_THREAD, type SharedReply, type SharedRequest } from './shared-pool-worker.js';
 import { parseModel } from '../tflite/parse.js';
 
@@ -103,7 +104,7 @@ export class SharedInferencePool {
     let sizes = this.prepared.get(key);
     let local = this.local.get(key);
     if (!sizes || (!this.anyReady() && !local)) {
-      const probe = Interpreter.create(parseModel(model), { arithmetic });
+      const probe = createInterpreter(parseModel(model), { arithmetic });
       sizes = { inputBytes: probe.inputBytes, outputBytes: probe.outputBytes };
       if (this.prepared.size > 256) this.prepared.clear();
       this.prepared.set(key, sizes);
@@ -212,21 +213,24 @@ export class SharedInferencePool {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     // A thread that died leaves the pool unusable: the next caller gets a fresh one.
-    if (shared === this) shared = null;
+    if (shared.get(this.threads) === this) shared.delete(this.threads);
   }
 }
 
-let shared: SharedInferencePool | null = null;
+/** The process's pools, one per thread count (the default, all cores, is the one the pipeline uses). */
+const shared = new Map<number, SharedInferencePool>();
 
-/** The process's shared pool (its threads start on first use). */
-export function sharedPool(): SharedInferencePool {
-  shared ??= new SharedInferencePool();
-  return shared;
+/** The process's shared pool of `threads` threads (default: all cores); its threads start on first use. */
+export function sharedPool(threads = availableParallelism()): SharedInferencePool {
+  const size = Math.max(1, threads);
+  let pool = shared.get(size);
+  if (!pool) shared.set(size, (pool = new SharedInferencePool(size)));
+  return pool;
 }
 
-/** Stop the shared pool (shutdown, tests). */
+/** Stop the shared pools (shutdown, tests). */
 export async function closeSharedPool(): Promise<void> {
-  const p = shared;
-  shared = null;
-  await p?.close();
+  const pools = [...shared.values()];
+  shared.clear();
+  await Promise.all(pools.map((p) => p.close()));
 }

@@ -3,8 +3,9 @@
  * pool mirrors exactly, so it knows when to send a model's bytes) and runs batches of any of them.
  */
 import { parentPort } from 'node:worker_threads';
-import type { ArithmeticProfileName } from './arithmetic.js';
-import { Interpreter } from './interpreter.js';
+import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
+import type { Interpreter } from '../interpreter/interpreter.js';
+import { createInterpreter } from './engine.js';
 import { parseModel } from '../tflite/parse.js';
 
 export const MODELS_PER_THREAD = 4;
@@ -29,7 +30,7 @@ parentPort?.on('message', (req: SharedRequest) => {
       loaded.delete(req.key);
     } else {
       if (!req.model) throw new Error(`model ${req.key} is not loaded in this thread`);
-      interpreter = Interpreter.create(parseModel(req.model), { arithmetic: req.arithmetic });
+      interpreter = createInterpreter(parseModel(req.model), { arithmetic: req.arithmetic });
       if (loaded.size >= MODELS_PER_THREAD) loaded.delete(loaded.keys().next().value!);
     }
     loaded.set(req.key, interpreter); // most recently used last

@@ -1,0 +1,57 @@
+/**
+ * The engine's I/O edge: reads the WebAssembly SIMD kernels from disk and hands them to the pure
+ * engine (grader/interpreter), which does no I/O of its own. Every interpreter outside the engine's
+ * own tests is made through {@link createInterpreter}, or after {@link loadEngine} on that thread.
+ *
+ * kernels.wasm is compiled from grader/interpreter/simd/kernels.as.ts at install/build time only
+ * (`npm run build:simd`, which postinstall runs): nothing builds at run time. It is found beside its
+ * source, relative to this module, so the engine depends on no project layout (the compiled build
+ * copies it to the same place).
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Graph } from '../tflite/graph.js';
+import { Interpreter, type InterpreterOptions } from '../interpreter/interpreter.js';
+import { provideSimdModule, simdModuleProvided } from '../interpreter/simd/runtime.js';
+
+const WASM = new URL('../interpreter/simd/kernels.wasm', import.meta.url);
+const SOURCE = new URL('../interpreter/simd/kernels.as.ts', import.meta.url);
+
+/** The newest modification time of the AssemblyScript sources beside `source` (it and what it imports). */
+function sourcesTime(source: string): number {
+  const dir = dirname(source);
+  return Math.max(...readdirSync(dir).filter((f) => f.endsWith('.as.ts')).map((f) => statSync(join(dir, f)).mtimeMs));
+}
+
+/** The SIMD kernels are missing or older than their source: the install/build step has to run. */
+export class SimdBuildError extends Error {
+  override name = 'SimdBuildError';
+}
+
+/**
+ * Compile the kernels' module from `wasm`. Refuses, naming the fix, when the file is missing or older
+ * than `source` (when that is present): a stale module could compute with an older layout.
+ */
+export function loadSimdModule(wasm: URL = WASM, source: URL = SOURCE): WebAssembly.Module {
+  const path = fileURLToPath(wasm);
+  if (!existsSync(path)) {
+    throw new SimdBuildError(`the engine's SIMD kernels are not built (${path} is missing): run \`npm run build:simd\` (or reinstall with \`npm ci\`)`);
+  }
+  const src = fileURLToPath(source);
+  if (existsSync(src) && statSync(path).mtimeMs < sourcesTime(src)) {
+    throw new SimdBuildError(`the engine's SIMD kernels are older than ${src}: run \`npm run build:simd\` to rebuild ${path}`);
+  }
+  return new WebAssembly.Module(readFileSync(path));
+}
+
+/** Load the kernels into the engine on this thread (once; later calls do nothing). */
+export function loadEngine(): void {
+  if (!simdModuleProvided()) provideSimdModule(loadSimdModule());
+}
+
+/** Prepare `graph` for inference (see {@link Interpreter.create}), loading the engine first if needed. */
+export function createInterpreter(graph: Graph, options: InterpreterOptions = {}): Interpreter {
+  loadEngine();
+  return Interpreter.create(graph, options);
+}

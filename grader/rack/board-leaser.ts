@@ -1,0 +1,100 @@
+/**
+ * The rack's lease loop: lease the healthiest usable board not tried yet (an exclusive Redis lease
+ * with TTL and fencing, mirrored into the Board table), renew it while an attempt runs, release it
+ * after; an attempt that failed on the board moves on to the next board, up to maxAttempts.
+ */
+import { hostname } from 'node:os';
+import type { Logger } from '../../core/logger.js';
+import type { BoardLedger } from './board-ledger.js';
+import type { BoardSlot } from './board-slot.js';
+import type { Lease, LeaseStore } from './leases.js';
+import type { RackConfig } from './rack-config.js';
+import { errText, RackUnavailableError, type AttemptRecord, type RunOptions, type RunResult } from './rack-job.js';
+
+/** One leased board, as {@link BoardLeaser.run} hands it to an attempt. */
+export interface Leased {
+  slot: BoardSlot;
+  lease: Lease;
+  inferTimeoutMs: (count: number, warmups: number) => number;
+  assertLeased: () => void;
+}
+
+/** An attempt either produced the value or failed in a way that counts against the board (try the next). */
+export type Outcome<T> = { value: T } | { fault: Error; quarantined: boolean };
+
+export class BoardLeaser {
+  private readonly holder = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(
+    private readonly slots: readonly BoardSlot[],
+    private readonly leases: LeaseStore,
+    private readonly ledger: BoardLedger,
+    private readonly config: Pick<RackConfig, 'maxAttempts' | 'leaseTtlMs'>,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Run `attempt` on leased boards until one produces the value. `attempt` records the board's state.
+   * @throws RackUnavailableError when no board could run it (every attempt, in order, on it)
+   */
+  async run<T>(opts: RunOptions, usable: (s: BoardSlot) => boolean, attempt: (leased: Leased) => Promise<Outcome<T>>): Promise<RunResult<T>> {
+    const attempts: AttemptRecord[] = [];
+    const tried = new Set<string>();
+    while (attempts.length < this.config.maxAttempts) {
+      const got = await this.leaseNext(tried, usable);
+      if (!got) break;
+      const { slot, lease } = got;
+      tried.add(slot.entry.id);
+      let lost = false;
+      const renewer = setInterval(() => {
+        void this.leases.renew(lease, this.config.leaseTtlMs).then(
+          async (ok) => {
+            if (!ok) lost = true;
+            else await this.ledger.renewed(slot.entry.id, lease);
+          },
+          () => undefined,
+        );
+      }, Math.max(100, Math.floor(this.config.leaseTtlMs / 3)));
+      try {
+        const out = await attempt({
+          slot,
+          lease,
+          inferTimeoutMs: (count, warmups) => Math.ceil(slot.entry.commandTimeoutMs + (4 * (count + warmups) * opts.expectedUs) / 1000),
+          assertLeased: () => {
+            if (lost) throw new Error(`the lease on board ${slot.entry.id} was lost (fence ${lease.fence}); the job stops`);
+          },
+        });
+        if ('value' in out) return { value: out.value, boardId: slot.entry.id, attempts };
+        attempts.push({ board: slot.entry.id, error: errText(out.fault), ...(out.quarantined ? { quarantined: true } : {}) });
+        this.logger.warn({ board: slot.entry.id, job: opts.label, err: errText(out.fault), quarantined: out.quarantined }, 'board failed a job; trying another board');
+      } finally {
+        clearInterval(renewer);
+        slot.busy = false;
+        await this.leases.release(lease).catch(() => undefined);
+      }
+    }
+    const summary = attempts.length ? attempts.map((a) => `${a.board}: ${a.error}`).join('; ') : 'no board is idle and connected';
+    throw new RackUnavailableError(`no board could run the job (${summary})`, attempts);
+  }
+
+  /** The healthiest idle, connected, not quarantined board not tried yet, leased. */
+  private async leaseNext(tried: Set<string>, usable: (s: BoardSlot) => boolean): Promise<{ slot: BoardSlot; lease: Lease } | null> {
+    const byId = await this.ledger.rows();
+    const candidates = this.slots
+      .filter((s) => !tried.has(s.entry.id) && !s.busy && s.client?.isOpen && byId.get(s.entry.id)?.state !== 'quarantined' && usable(s))
+      .sort((a, b) => (byId.get(b.entry.id)?.health ?? 0) - (byId.get(a.entry.id)?.health ?? 0) || a.order - b.order);
+    for (const slot of candidates) {
+      // Another job of this process may have taken it while we read the table (busy is set synchronously).
+      if (slot.busy) continue;
+      slot.busy = true;
+      const lease = await this.leases.acquire(slot.entry.id, this.holder, this.config.leaseTtlMs).catch(() => null);
+      if (!lease) {
+        slot.busy = false;
+        continue;
+      }
+      await this.ledger.leased(slot.entry.id, lease);
+      return { slot, lease };
+    }
+    return null;
+  }
+}
