@@ -43,6 +43,10 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(grade|grades|score|progress|marks?)\b.{0,30}\b(not (updated|showing|counted|recorded)|is wrong|are wrong|incorrect|missing|should be \d)/i,
       /\b(not passed|regrade|re-?grade|lost points|fix my (score|grade)|marks the right (option|answer) as wrong|grading (is )?wrong|recalificar|revisar mi nota|revisar minha nota)\b/i,
       /\b(extend|extension|postpone|more time)\b.{0,40}\b(due date|deadline|test|exam|quiz)\b|\b(prorroga|extender el plazo|prorrogar|estender o prazo)\b/i,
+      // A graded item's record in the gradebook: not attempted, no points, graded wrongly, asked to be reviewed.
+      /\b(quiz|quizzes|test|exam|summative|final|assignment|question \d+)\b.{0,60}\b(not attempted|showing as|shows as|(graded|marked|scored) (incorrectly|wrongly|wrong|as wrong|as incorrect)|(gave|give|giving) me (0|zero|no)|(0|zero|no) (points|marks|credit)|can (staff|someone|you) (review|check|look))\b/i,
+      /\b(progress|grade|grades|gradebook|overall (grade|score))\b ?(tab|page|bar)?.{0,60}\b(dropped|went down|decreased|changed|reset|disappeared|\d+ ?%|0 marks|zero)\b.{0,80}\b(but|even though|although|sure|look at|check|review|without)\b/i,
+      /\b(progress|grade|marks|nota|notas|score)\b.{0,30}\b(page|tab|pe|me)?\b.{0,20}\b(0|zero|galat)\b.{0,20}\b(marks|dikha|dikh|aa rah|show)\w*/i,
     ],
   ],
   [
@@ -61,6 +65,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(change|update|cambiar|mudar|trocar)\b.{0,20}\b(the |my |mi |meu )?(e-?mail|correo|username|user name|handle)\b.{0,30}\b(account|cuenta|conta|on)\b|\bchange (the )?e-?mail on my account\b/i,
       /\b(password|contrasena|senha|2fa|two.factor|authenticator)\b.{0,40}\b(reset|lost|forgot|not|doesn'?t|working|recover|olvide|esqueci)\b|\b(forgot|lost|reset) (my )?(password|2fa)\b/i,
       /\b(linked|connected) the wrong\b|\b(api )?token (was |got )?revoked\b|\bunder my old handle\b|\bwrong discord account\b/i,
+      /\b(my|mi|meu|minha) (tinyarena |arena |api |access )*token\b.{0,40}\b(stopped|not working|doesn'?t work|invalid|expired|revoked|no funciona|nao funciona)\b/i,
+      /\b(two|2|duplicate|second) (edx |tinyarena )?accounts?\b.{0,60}\b(merge|merged|combine|split|one)\b/i,
     ],
   ],
   [
@@ -90,6 +96,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(when|cuando|quando|kab)\b.{0,40}\b(next|proxim[ao]|siguiente|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|batch)\b/i,
       /\b(any plans|are there plans|is there a plan|will there be|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
       /\bshould i wait before buying\b/i,
+      // Plans being made: "is Harvard planning an advanced course", "a new edition in the works".
+      /\b(planning|plan to|plans to|plans for|plan on|in the works|being (planned|prepared|developed)|going to (offer|launch|release|create|make|update|open))\b.{0,50}\b(course|courses|curso|program|programme|class|edition|version|challenge|competition|kit|season|run|batch)\b|\b(course|courses|curso|program|edition|version|challenge|competition|kit)\b.{0,40}\b(in the works|being (planned|prepared|developed))\b/i,
       /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|is there going to be|are there going to be|going to (release|launch|open) (a|an|another|the next))\b/i,
       /\b(when|cuando|quando|kab)\b.{0,30}\b(new|next|another|nuev[ao]|nov[ao]|proxim[ao]|agla|agli)\b/i,
     ],
@@ -110,7 +118,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
   [
     'other',
     [
-      /\b(dm|send|give|share|pass)\b.{0,15}\b(me )?(the )?(answers?|solutions?|respuestas|respostas)\b.{0,40}\b(test|quiz|exam|summative|assignment|graded)\b/i,
+      /\b(dm|send|give|share|pass|tell|post|leak)\b.{0,15}\b(me |us )?(the )?(answers?|solutions?|respuestas|respostas|key)\b.{0,40}\b(test|quiz|exam|summative|assignment|graded)\b/i,
       /\b(todo\.pdf|placeholder pdf|where are the real slides)\b/i,
       /\b(give a talk|dar una charla|dar uma palestra|organi[sz]e (a|an) (talk|event|meetup)|speak at)\b/i,
       /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio)\b/i,
