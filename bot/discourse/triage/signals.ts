@@ -55,6 +55,10 @@ export interface ForumSignals {
   outsideDownload: boolean;
   /** Selling answers, certificates or written assignments. */
   cheating: string | null;
+  /** Account-verification and suspension threats (phishing), matched text. */
+  phishing: string | null;
+  /** Model accuracy in Colab/the notebook contrasted with the board ("works in Colab, fails on the board"), in any of the forum's languages. */
+  colabVsBoard: boolean;
 }
 
 /** Sites a course post links to without being spam (the course's own hosts are added from the material). */
@@ -137,6 +141,8 @@ const MATERIAL = [
   /\b(colab|notebook|ipynb|example sketch|library example|the example|provided code|starter code|solution (notebook|pdf|file)|github repo|course repo)\b/i,
 ];
 const DEFECT = [
+  // Quiz keys and options: the right answer marked wrong, identical options, a checker expecting the wrong thing.
+  /\bmarks? (the |my )?(right|correct) (answer|option|one) (as )?(wrong|incorrect)|\b(two|both|options? \w) (are |have )?(identical|the same|duplicated?)\b|\b(checker|check cell|grader|autograder|test cell)\b.{0,40}\b(expects?|wants?)\b.{0,30}\b(wrong|different|instead)|\b(est[aá] mal|est[aá] errad[oa]|galat hai|sahi nahi hai)\b|\b(formula|f[oó]rmula|equation|number|figure|graph|plot|legend|caption|diagram|table)\b.{0,40}\b(wrong|is off|backwards|inverted|upside down|mal|errad[oa]|trocad[oa]|invertid[oa])\b/i,
   /\b(says|states|claims|shows|reads|lists|uses)\b.{0,60}\bbut\b.{0,60}\b(actually|really|should|is|are|the (paper|docs?|notebook|code|video|slide))\b|\b(doesn'?t|does not|don'?t|do not) match\b|\bmismatch\w*|\binconsistent\b|\b(labels?|answers?|options?|names?|captions?|axes) (are |were |is )?(swapped|reversed|switched|mixed up|flipped|backwards)\b|\bmarked (as )?(wrong|incorrect|correct)\b|\b(accepted|correct|right) answer is (wrong|marked)|\berrata\b|\berror tipogr\w+|\berro de digita\w+/i,
   /\b(no longer (available|exists|works|supported)|removed in|doesn'?t exist anymore|was (removed|renamed|moved|deprecated)|pinned (to|version)|could not find a version|no matching distribution|modulenotfounderror|has no attribute|deprecated\b|old version of|out of date|obsolete|link (is )?(dead|broken|wrong)|leads to|redirects to|goes to (the )?(wrong|same|another|old|a different)|(silent|muted|black screen|no picture|cut(s)? off|ends abruptly|stops at))\b/i,
   /\b(typo|misspel\w*|spelling|should (be|say|read)|instead of|contradict\w*|wrong (answer|key|label|link|file|video|slides?|pdf|number|units?|title|order)|swapped|mislabel\w*|trocad[oa]s|cambiad[oa]s|incorrect)\b/i,
@@ -146,7 +152,18 @@ const DEFECT = [
 const AS_SHIPPED = /\b(fresh copy|clean copy|brand.new copy|new copy|nothing changed|without (changing|editing|touching|modifying) anything|didn'?t (change|touch|modify|edit) anything|haven'?t (changed|touched|modified|edited) anything|unmodified|untouched|provided (test |check )?(cell|code)|as provided|as is|straight from the (course|repo|link)|opened (it )?from the (course|outline|link)|run all|first cell|c[oó]pia nova|copia nueva|sin cambiar nada|sem mudar nada|sem alterar nada)\b/i;
 
 /** Offers that sell a way around the course's integrity: answer dumps, fake certificates, essays written for you. */
-const CHEATING = /\b(answer (bank|key|dump|sheet)s?|leaked (answers?|exams?|tests?|questions)|(all|every) (the )?(quiz|exam|test|assignment)s? (answers|solutions|solved)|answers (for|to) (every|all)|certificates?\b.{0,40}\b(without (the )?(exams?|tests?|courses?|studying)|in \d+ (hours|days)|no exams?)|(sem|sin) (estudar|estudiar|provas?|examenes)|we (write|do) your|(essay|thesis|assignment|homework) (help|service|writing|writers)|do (your|the) (assignments?|colab assignments?) for you|plagiarism.free|native writers)\b/i;
+const CHEATING = /\b(answer (bank|key|dump|sheet)s?|leaked (answers?|exams?|tests?|questions)|(all|every) (the )?([\w-]+ )?(quiz|quizzes|exam|test|assignment)s? (answers|solutions|solved)|(graded|summative|final) (quiz|exam|test)(zes|s)? (answers|solutions|solved)|answers (for|to) (every|all)|certificates?\b.{0,40}\b(without (the )?(exams?|tests?|courses?|studying)|in \d+ (hours|days)|no exams?)|(sem|sin) (estudar|estudiar|provas?|examenes)|we (write|do) your|(essay|thesis|assignment|homework) (help|service|writing|writers)|do (your|the) (assignments?|colab assignments?) for you|plagiarism.free|native writers)\b/i;
+
+/** "Answer key", "solutions" and the like are also words of honest bug reports: they are cheating only when sold or handed out. */
+const SELLING = /\b(sell|selling|sale|buy|price|pay|paypal|fee|\$\s?\d|usd|vendo|venda|vender|precio|pre[cç]o|r\$|rupees|dm me|inbox me|whats ?app|telegram|download|free|gratis|for you|full marks|guaranteed|garantid\w*|100 ?%)\b/i;
+/** Threats about an account and a link to "verify" it. */
+const PHISHING = /\b((verify|confirm|validate|reactivate|unlock) (your|the) (edx |course |tinyarena |discord )?(account|login|identity|e-?mail|password|certificate|enrollment)|(account|certificate|enrollment) (will be|has been|is) (suspended|locked|closed|deactivated|revoked|cancell?ed)|unusual (activity|sign.?in|login)|within (12|24|48|72) hours|security alert|suspended due to)\b/i;
+/** Course material resold or pirated: "all the videos in a zip", "mega link", "members only, pay via paypal". */
+const RESALE = /\b(mega|mediafire|torrent|telegram|google drive) (link|group|channel)\b|\bmembers only\b|\b(via|by|through) paypal\b|\bpaypal (me|to)\b|\b(all|every|full) (the )?(course )?(videos|slides|notes|notebooks|solutions)\b.{0,60}\b(zip|download|link|pdf|\$|usd|paypal|sale|price|buy)\b/i;
+const COLAB_SIDE = String.raw`(colab|notebook|python|jupyter|keras|training|train|trained|validation|val acc\w*|test acc\w*|laptop|pc|entren\w*|trein\w*|cuaderno|caderno)`;
+const BOARD_SIDE = String.raw`(board|boards|nano|arduino|device|on-device|microcontroller|mcu|placa|dispositivo|sketch)`;
+const CONTRAST = String.raw`(but|however|while|whereas|yet|then|pero|mas|porem|lekin|par|magar|on the|en la|na|pe|sur la)`;
+const COLAB_VS_BOARD = new RegExp(String.raw`\b${COLAB_SIDE}\b.{0,140}\b${CONTRAST}\b.{0,80}\b${BOARD_SIDE}\b|\bworks?\b.{0,30}\b(in|on) (colab|the notebook|python)\b|\b(funciona|sahi|chal raha)\b.{0,20}\b(en|no|me) (colab|el notebook)\b`, 'is');
 
 /** Normalised sentences of a text, for repetition checks. */
 function sentences(text: string): string[] {
@@ -210,7 +227,7 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     foreignDomains,
     money: matches(MONEY, prose),
     urgency: matches(URGENCY, prose),
-    promotion: matches(PROMOTION, prose),
+    promotion: matches(PROMOTION, prose).filter((m) => !/^answer (key|sheet)s?$/i.test(m) || SELLING.test(prose) || urls.length > 0).concat(RESALE.exec(prose)?.[0] ?? []),
     contact: matches(CONTACT, prose),
     phones,
     selfRepeat,
@@ -225,7 +242,13 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     defect: matches(DEFECT, prose),
     asShipped: AS_SHIPPED.test(prose),
     shouting: ((caps + bangs) * 100) / wordsN,
-    cheating: CHEATING.exec(prose)?.[0] ?? null,
+    cheating: (() => {
+      const m = CHEATING.exec(prose)?.[0] ?? null;
+      // "answer key" in a bug report is not an offer; an offer sells, links or hands out.
+      return m && (SELLING.test(prose) || urls.length > 0 || !/^answer (key|sheet)s?$/i.test(m)) ? m : null;
+    })(),
+    phishing: PHISHING.exec(prose)?.[0] ?? null,
+    colabVsBoard: COLAB_VS_BOARD.test(prose),
     outsideDownload: foreignDomains.length > 0 && /\.(exe|apk|msi|scr|bat|dmg|pkg)\b|\b(download|install)\b.{0,40}\b(installer|setup|utility|fixer|driver pack|cleaner)\b/i.test(prose),
   };
 }
@@ -247,6 +270,7 @@ export function spamEvidence(s: ForumSignals): { score: number; reasons: string[
   if (s.selfRepeat >= 0.3) add(1, `repeats itself (${Math.round(s.selfRepeat * 100)} % of sentences)`);
   if (s.newAccountLink) add(1, "new account's first post, with an outside link");
   if (s.cheating) add(1.5, `sells a way around the course: "${s.cheating}"`);
+  if (s.phishing) add(s.foreignDomains.length ? 1.5 : 0.8, `account threat (phishing): "${s.phishing}"`);
   if (s.outsideDownload) add(1.5, 'an installer or executable to download from an outside site');
   if (s.repeats > 0) add(Math.min(2, s.repeats), `same text as ${s.repeats} earlier topic(s)`);
   if (s.trustLevel !== null && s.trustLevel >= 2) add(-1, `author trust level ${s.trustLevel}`);

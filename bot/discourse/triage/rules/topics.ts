@@ -53,5 +53,12 @@ export const onDevice = keywordRule({
   ],
 });
 
-const rules: TriageRule[] = [hardwareSetup, softwareInstall, modelTraining, deployment, onDevice];
+/** The Colab-versus-board contrast in any of the forum's languages (the signal reads Spanish, Portuguese and Hindi-English too). */
+const colabVsBoard: TriageRule = {
+  id: 'colab-vs-board',
+  description: 'a model that does well in Colab and badly on the board (any language): deployment',
+  apply: (_post, ctx) => (ctx.signals.colabVsBoard ? [{ kind: 'deployment', weight: 0.8, tags: ['tflm-runtime'], reason: 'deployment: Colab result contrasted with the board' }] : []),
+};
+
+const rules: TriageRule[] = [hardwareSetup, softwareInstall, modelTraining, deployment, onDevice, colabVsBoard];
 export default rules;
