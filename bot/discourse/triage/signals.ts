@@ -118,6 +118,9 @@ const PROMOTION = [
   /\b(best|top|cheapest|lowest|leading|trusted|affordable|premium|certified|professional) (price|prices|rates|service|services|quality|company|agency|provider|deals?|offers?|experts?)\b/i,
   /\b(sign up|register|join|subscribe|enroll|inscreva-se|inscribete|registrate) (now|today|free|for free|here|below)\b|\b(earn|make|ganar|ganhar) (money|\$|cash|dinero|dinheiro|\d)/i,
   /[?&](ref|aff|affiliate|utm_source|tag|refcode|invite)=|\baffiliate\b|\breferral (link|code)\b/i,
+  // "Amazing free resource", "check out this site": a recommendation of somewhere else, not of the course.
+  /\b(great|amazing|awesome|useful|helpful|excellent|best|wonderful|good) (free )?(resource|resources|site|website|web ?site|platform|app|channel|blog)\b|\bcheck (it )?out (this|my|our)\b|\b(visit|subscribe)\b.{0,20}\b(my|our) (channel|site|website|page|blog)\b/i,
+  /\b(unlock|unlocks) (any|a) (document|course hero|chegg)|\b(course hero|chegg|scribd)\b|\bgithub stars\b|\b(tickets?)\b.{0,40}\b(selling|for sale|cheap)\b/i,
 ];
 const CONTACT = [/\b(whats ?app|telegram|t\.me\/|skype|wechat|signal app|viber|dm me|inbox me|escr[ií]beme|escr[ií]benos|chama no|call (now|us|me))\b/i, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i];
 const PHONE = /(?<![\w.])(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?){2,4}\d{2,5}(?![\w.])/g;
@@ -142,7 +145,7 @@ const MATERIAL = [
 ];
 const DEFECT = [
   // Quiz keys and options: the right answer marked wrong, identical options, a checker expecting the wrong thing.
-  /\bmarks? (the |my )?(right|correct) (answer|option|one) (as )?(wrong|incorrect)|\b(two|both|options? \w) (are |have )?(identical|the same|duplicated?)\b|\b(checker|check cell|grader|autograder|test cell)\b.{0,40}\b(expects?|wants?)\b.{0,30}\b(wrong|different|instead)|\b(est[aá] mal|est[aá] errad[oa]|galat hai|sahi nahi hai)\b|\b(formula|f[oó]rmula|equation|number|figure|graph|plot|legend|caption|diagram|table)\b.{0,40}\b(wrong|is off|backwards|inverted|upside down|mal|errad[oa]|trocad[oa]|invertid[oa])\b/i,
+  /\bmarks? (the |my )?(right|correct) (answer|option|one) (as )?(wrong|incorrect)|\b(two|both|options? \w) (are |have )?(identical|the same|duplicated?)\b|\b(checker|check cell|grader|autograder|test cell|answer key|key)\b.{0,60}\b(expect\w*|wants?|requires?)\b.{0,40}\b(wrong|different|instead|but)\b|\b(every|any|my) (correct|right) (solution|answer|option)s?\b.{0,30}\b(fails?|marked|rejected)|\b(est[aá] mal|est[aá] errad[oa]|galat hai|sahi nahi hai)\b|\b(formula|f[oó]rmula|equation|number|figure|graph|plot|legend|caption|diagram|table)\b.{0,40}\b(wrong|is off|backwards|inverted|upside down|mal|errad[oa]|trocad[oa]|invertid[oa])\b/i,
   /\b(says|states|claims|shows|reads|lists|uses)\b.{0,60}\bbut\b.{0,60}\b(actually|really|should|is|are|the (paper|docs?|notebook|code|video|slide))\b|\b(doesn'?t|does not|don'?t|do not) match\b|\bmismatch\w*|\binconsistent\b|\b(labels?|answers?|options?|names?|captions?|axes) (are |were |is )?(swapped|reversed|switched|mixed up|flipped|backwards)\b|\bmarked (as )?(wrong|incorrect|correct)\b|\b(accepted|correct|right) answer is (wrong|marked)|\berrata\b|\berror tipogr\w+|\berro de digita\w+/i,
   /\b(no longer (available|exists|works|supported)|removed in|doesn'?t exist anymore|was (removed|renamed|moved|deprecated)|pinned (to|version)|could not find a version|no matching distribution|modulenotfounderror|has no attribute|deprecated\b|old version of|out of date|obsolete|link (is )?(dead|broken|wrong)|leads to|redirects to|goes to (the )?(wrong|same|another|old|a different)|(silent|muted|black screen|no picture|cut(s)? off|ends abruptly|stops at))\b/i,
   /\b(typo|misspel\w*|spelling|should (be|say|read)|instead of|contradict\w*|wrong (answer|key|label|link|file|video|slides?|pdf|number|units?|title|order)|swapped|mislabel\w*|trocad[oa]s|cambiad[oa]s|incorrect)\b/i,
@@ -189,6 +192,8 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
   const text = `${post.title}\n${post.body}`;
   const prose = text.replace(/```[\s\S]*?```/g, ' ');
   const urls = prose.match(URL_RE) ?? [];
+  // "The answer key marks the right option wrong" is a bug report: the key named with a defect, nothing sold or linked.
+  const honestKey = (m: string) => /^answer (key|sheet)s?$/i.test(m) && !SELLING.test(prose) && urls.length === 0 && DEFECT.some((re) => re.test(prose));
   const hosts = new Set<string>();
   for (const u of urls) {
     try {
@@ -227,7 +232,7 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     foreignDomains,
     money: matches(MONEY, prose),
     urgency: matches(URGENCY, prose),
-    promotion: matches(PROMOTION, prose).filter((m) => !/^answer (key|sheet)s?$/i.test(m) || SELLING.test(prose) || urls.length > 0).concat(RESALE.exec(prose)?.[0] ?? []),
+    promotion: matches(PROMOTION, prose).filter((m) => !honestKey(m)).concat(RESALE.exec(prose)?.[0] ?? []),
     contact: matches(CONTACT, prose),
     phones,
     selfRepeat,
@@ -245,7 +250,7 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     cheating: (() => {
       const m = CHEATING.exec(prose)?.[0] ?? null;
       // "answer key" in a bug report is not an offer; an offer sells, links or hands out.
-      return m && (SELLING.test(prose) || urls.length > 0 || !/^answer (key|sheet)s?$/i.test(m)) ? m : null;
+      return m && !honestKey(m) ? m : null;
     })(),
     phishing: PHISHING.exec(prose)?.[0] ?? null,
     colabVsBoard: COLAB_VS_BOARD.test(prose),
