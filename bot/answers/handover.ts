@@ -96,6 +96,9 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(when|cuando|quando|kab)\b.{0,40}\b(next|proxim[ao]|siguiente|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|batch)\b/i,
       /\b(any plans|are there plans|is there a plan|will there be|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
       /\bshould i wait before buying\b/i,
+      /\b(is|are) (the )?(course|courses|labs?|kit|competition|challenge|platform|tinyarena|arena|edx)\b.{0,20}\b(going to|gonna|planning to|about to)\b|\bin the (next|upcoming|future|coming) (edition|run|version|cohort|season|iteration|offering)\b/i,
+      /\bwhen (will|does|is|do)\b.{0,40}\b(reopen|re-?open|open again|run again|be back|come back|restart|start again|be offered again)\b/i,
+      /\b(heard|rumou?r\w*|word is)\b.{0,50}\b(might|will|would|going to|plan\w*|soon)\b|\b(they|you|harvard|edx) (might|may|will) (add|release|launch|open|offer)\b/i,
       // Plans being made: "is Harvard planning an advanced course", "a new edition in the works".
       /\b(planning|plan to|plans to|plans for|plan on|in the works|being (planned|prepared|developed)|going to (offer|launch|release|create|make|update|open))\b.{0,50}\b(course|courses|curso|program|programme|class|edition|version|challenge|competition|kit|season|run|batch)\b|\b(course|courses|curso|program|edition|version|challenge|competition|kit)\b.{0,40}\b(in the works|being (planned|prepared|developed))\b/i,
       /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|is there going to be|are there going to be|going to (release|launch|open) (a|an|another|the next))\b/i,
@@ -122,6 +125,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(todo\.pdf|placeholder pdf|where are the real slides)\b/i,
       /\b(give a talk|dar una charla|dar uma palestra|organi[sz]e (a|an) (talk|event|meetup)|speak at)\b/i,
       /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio)\b/i,
+      /\b(ban|block|kick|mute|report)\b.{0,15}\b(them|him|her|this (user|person|guy)|that (user|person|guy)|the user)\b|\b(spamming|harassing|stalking|insulting|bothering)\b.{0,20}\b(me|my)\b/i,
     ],
   ],
 ];
@@ -154,6 +158,8 @@ const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta
 /** Words of the course's technical subjects: a "score" or "result" there is a model's, not a grade. */
 const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram|serial|port|upload|library|ide|float|int8)\b/;
 /** A request about one's own data. */
+/** The asker's own data first, then the request: "my recordings were shared, I want them removed". */
+const DATA_REQUEST_AFTER = /\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|fotos?)\b.{0,80}\b(removed|deleted|erased|taken down|remove (it|them)|delete (it|them)|take (it|them) down|borrad\w+|apagad\w+|removid\w+)\b/;
 const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
 /** Requests only staff can act on, however worded. */
 const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
@@ -168,11 +174,14 @@ const FUTURE_PLANS = /\b(course|curso|labs?|challenge|competition|kit|platform|a
 const OTHER_HOMEWORK = /\b(my|mi|meu|minha|mera|meri)\b[\w ]{0,30}\b(homework|assignment|tarea|tarefa|project|exam)\b.{0,40}\b(due|tomorrow|friday|monday|next week|manana|amanha)\b|\bhelp (me )?with my\b[\w ]{0,30}\bhomework\b/;
 const COURSE_WORDS = /\b(kws|vww|colab|anomaly|tinyml|magic wand|keyword|person detection|course \d|the course|lab|labs)\b/;
 
+/** Words of the gradebook only: a "score" next to them is a grade, even in a question about the KWS unit. */
+const GRADEBOOK = /\b(summative|formative|final (exam|test|quiz)|progress (page|tab|bar)|gradebook|graded|grading|attempts? (left|remaining))\b/;
+
 /** Longer than this, a text is a forum post with a story and logs: only the specific patterns apply. */
 const SHORT_QUESTION_WORDS = 45;
 
 function personalCase(q: string): HandoverReason | null {
-  if (DATA_REQUEST.test(q)) return 'personal-data';
+  if (DATA_REQUEST.test(q) || DATA_REQUEST_AFTER.test(q)) return 'personal-data';
   if ((q.match(/\S+/g) ?? []).length > SHORT_QUESTION_WORDS) return null;
   if (FUTURE_PLANS.test(q)) return 'unannounced-plans';
   if (OTHER_HOMEWORK.test(q) && !COURSE_WORDS.test(q)) return 'outside-course';
@@ -187,7 +196,8 @@ function personalCase(q: string): HandoverReason | null {
     const problem = PROBLEM.test(q) && (FIRST_PERSON.test(q) || (reason === 'grades' && /\b(exam|exams|quiz|grade|grades|nota|notas|calificacion\w*|marks)\b/.test(q)));
     if (!owned && !problem && !(PROBLEM.test(q) && reason !== 'grades')) continue;
     if (GENERAL.test(q) && !owned) continue;
-    if (technical && (reason === 'grades' || reason === 'account' || !owned)) continue;
+    // Gradebook words ("summative", "progress page") name the record whatever topic the quiz was about.
+    if (technical && !(reason === 'grades' && GRADEBOOK.test(q)) && (reason === 'grades' || reason === 'account' || !owned)) continue;
     return reason;
   }
   return null;
