@@ -42,6 +42,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       new RegExp(String.raw`\b${MY}\b.{0,40}\b(test|quiz|exam|assignment|summative)\b.{0,60}\b(shows?|says|marked|graded|gives?)\b.{0,20}(\b0\b|\bzero\b|\d+ ?/ ?\d+|\bwrong\b|\bincorrect\b|\bfail)`, 'i'),
       /\b(grade|grades|score|progress|marks?)\b.{0,30}\b(not (updated|showing|counted|recorded)|is wrong|are wrong|incorrect|missing|should be \d)/i,
       /\b(not passed|regrade|re-?grade|lost points|fix my (score|grade)|marks the right (option|answer) as wrong|grading (is )?wrong|recalificar|revisar mi nota|revisar minha nota)\b/i,
+      /\b(reset|reopen|re-open|restore|give me (more|another|extra)|one more)\b.{0,30}\b(attempts?|tries|quiz|exam|test|summative)\b/i,
       /\b(extend|extension|postpone|more time)\b.{0,40}\b(due date|deadline|test|exam|quiz)\b|\b(prorroga|extender el plazo|prorrogar|estender o prazo)\b/i,
       // A graded item's record in the gradebook: not attempted, no points, graded wrongly, asked to be reviewed.
       /\b(quiz|quizzes|test|exam|summative|final|assignment|question \d+)\b.{0,60}\b(not attempted|showing as|shows as|(graded|marked|scored) (incorrectly|wrongly|wrong|as wrong|as incorrect)|(gave|give|giving) me (0|zero|no)|(0|zero|no) (points|marks|credit)|can (staff|someone|you) (review|check|look))\b/i,
@@ -114,6 +115,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(homework|assignment|project|tarea|trabalho|tarefa)\b.{0,40}\b(for my|de mi|do meu|mere|my college|my university|my class|dsp|due tomorrow)\b|\b(college|university|uni) project\b|\b(solve|do|write) my (homework|assignment)\b|\bpura code de do\b/i,
       /\b(coursera|udemy|udacity|fast\.?ai|cs229|cs231n|my (other|university|college|school) (course|class|exam)|another (course|mooc))\b.{0,60}\b(assignment|homework|quiz|exam|problem|question|help|solve)\b/i,
       /\b(my|mi|meu|minha|mera) ([\w-]+ )?(phone|iphone|android|smartphone|tablet|ipad|laptop|pc|computer|printer|router|tv|car|smartwatch|headphones|speaker|drone|3d printer|vacuum|celular|telefone|computador|impresora)\b[^.\n]{0,30}\b(won'?t|doesn'?t|not|broken|stopped|keeps|error|no (enciende|funciona|conecta)|nao (liga|funciona|conecta))\b/i,
+      /\b(my|your|a) (resume|r[eé]sum[eé])\b(?! (from|training|it|the))|\b(cover letter|linkedin profile|job interview|interview prep\w*|salary negotiation)\b/i,
       /\b(accredit\w*|university credits?|academic credits?|college credits?|ects|transfer credits?|creditos universitarios|creditos academicos)\b/i,
       /\b(visa|letter from harvard|official letter|credit at my university|write to my dean|transcript|recommendation letter|carta oficial)\b/i,
     ],
@@ -124,7 +126,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(dm|send|give|share|pass|tell|post|leak)\b.{0,15}\b(me |us )?(the )?(answers?|solutions?|respuestas|respostas|key)\b.{0,40}\b(test|quiz|exam|summative|assignment|graded)\b/i,
       /\b(todo\.pdf|placeholder pdf|where are the real slides)\b/i,
       /\b(give a talk|dar una charla|dar uma palestra|organi[sz]e (a|an) (talk|event|meetup)|speak at)\b/i,
-      /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio)\b/i,
+      /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio|impersonat\w*|pretending to be me|fake account (of|using|with) my)\b/i,
       /\b(ban|block|kick|mute|report)\b.{0,15}\b(them|him|her|this (user|person|guy)|that (user|person|guy)|the user)\b|\b(spamming|harassing|stalking|insulting|bothering)\b.{0,20}\b(me|my)\b/i,
     ],
   ],
@@ -159,7 +161,7 @@ const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta
 const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram|serial|port|upload|library|ide|float|int8)\b/;
 /** A request about one's own data. */
 /** The asker's own data first, then the request: "my recordings were shared, I want them removed". */
-const DATA_REQUEST_AFTER = /\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|fotos?)\b.{0,80}\b(removed|deleted|erased|taken down|remove (it|them)|delete (it|them)|take (it|them) down|borrad\w+|apagad\w+|removid\w+)\b/;
+const DATA_REQUEST_AFTER = /\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,40}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|submissions?|history|profile|information|info|datos|dados|nombre|nome|fotos?)\b.{0,80}\b(removed|deleted|erased|taken down|remove (it|them)|delete (it|them)|take (it|them) down|borrad\w+|apagad\w+|removid\w+)\b/;
 const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
 /** Requests only staff can act on, however worded. */
 const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
@@ -169,7 +171,7 @@ const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
 ];
 
 /** Plans: the course, its labs or challenges later, or a course number beyond the four. */
-const FUTURE_PLANS = /\b(course|curso|labs?|challenge|competition|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|platform|arena)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
+const FUTURE_PLANS = /\bthere'?ll be\b|\b(course|curso|labs?|challenge|competition|capstone|track|tinyarena|specialization|series|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|capstone|platform|arena|tinyarena|edx)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
 /** Homework or exams of another class. */
 const OTHER_HOMEWORK = /\b(my|mi|meu|minha|mera|meri)\b[\w ]{0,30}\b(homework|assignment|tarea|tarefa|project|exam)\b.{0,40}\b(due|tomorrow|friday|monday|next week|manana|amanha)\b|\bhelp (me )?with my\b[\w ]{0,30}\bhomework\b/;
 const COURSE_WORDS = /\b(kws|vww|colab|anomaly|tinyml|magic wand|keyword|person detection|course \d|the course|lab|labs)\b/;
@@ -196,6 +198,8 @@ function personalCase(q: string): HandoverReason | null {
     const problem = PROBLEM.test(q) && (FIRST_PERSON.test(q) || (reason === 'grades' && /\b(exam|exams|quiz|grade|grades|nota|notas|calificacion\w*|marks)\b/.test(q)));
     if (!owned && !problem && !(PROBLEM.test(q) && reason !== 'grades')) continue;
     if (GENERAL.test(q) && !owned) continue;
+    // Buying a board is not a payment case: a technical question needs a payment word proper.
+    if (technical && reason === 'payment' && !/\b(paid|pay|payment|refund\w*|charged|invoice|receipt|fees?|upgrad\w*|billing|money back|verified)\b/.test(q)) continue;
     // Gradebook words ("summative", "progress page") name the record whatever topic the quiz was about.
     if (technical && !(reason === 'grades' && GRADEBOOK.test(q)) && (reason === 'grades' || reason === 'account' || !owned)) continue;
     return reason;
