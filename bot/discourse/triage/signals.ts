@@ -120,9 +120,10 @@ const PROMOTION = [
   /[?&](ref|aff|affiliate|utm_source|tag|refcode|invite)=|\baffiliate\b|\breferral (link|code)\b/i,
   // "Amazing free resource", "check out this site": a recommendation of somewhere else, not of the course.
   /\b(great|amazing|awesome|useful|helpful|excellent|best|wonderful|good) (free )?(resource|resources|site|website|web ?site|platform|app|channel|blog)\b|\bcheck (it )?out (this|my|our)\b|\b(visit|subscribe)\b.{0,20}\b(my|our) (channel|site|website|page|blog)\b/i,
+  /\b(placement (assistance|guarantee|support)|training institute|coaching (centre|center|institute)|best [\w-]+ (course|courses|institute|training|classes) in [A-Z]?\w+)\b/i,
   /\b(unlock|unlocks) (any|a) (document|course hero|chegg)|\b(course hero|chegg|scribd)\b|\bgithub stars\b|\b(tickets?)\b.{0,40}\b(selling|for sale|cheap)\b/i,
 ];
-const CONTACT = [/\b(whats ?app|telegram|t\.me\/|skype|wechat|signal app|viber|dm me|inbox me|escr[ií]beme|escr[ií]benos|chama no|call (now|us|me))\b/i, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i];
+const CONTACT = [/\b(call|ring|text|sms|contact)( us| me)?( (now|today|at|on))?:? ?\+?\d[\d\s-]{7,}/i, /\b(whats ?app|telegram|t\.me\/|skype|wechat|signal app|viber|dm me|inbox me|escr[ií]beme|escr[ií]benos|chama no|call (now|us|me))\b/i, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i];
 const PHONE = /(?<![\w.])(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?){2,4}\d{2,5}(?![\w.])/g;
 
 /** Boards, devices and tools the course does not use (its kit is the Arduino Nano 33 BLE Sense). */
@@ -219,7 +220,15 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
   const sents = sentences(prose);
   const counts = new Map<string, number>();
   for (const s of sents) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const selfRepeat = sents.length ? sents.filter((s) => counts.get(s)! > 1).length / sents.length : 0;
+  let selfRepeat = sents.length ? sents.filter((s) => counts.get(s)! > 1).length / sents.length : 0;
+  // Keyword stuffing: the same three words again and again ("best IoT course Hyderabad").
+  const toks = prose.toLowerCase().replace(URL_RE, ' ').match(/[a-z\u00e0-\u00ff]{3,}/g) ?? [];
+  const tri = new Map<string, number>();
+  for (let i = 0; i + 2 < toks.length; i++) {
+    const k = `${toks[i]} ${toks[i + 1]} ${toks[i + 2]}`;
+    tri.set(k, (tri.get(k) ?? 0) + 1);
+  }
+  if (Math.max(0, ...tri.values()) >= 3 && toks.length < 150) selfRepeat = Math.max(selfRepeat, 0.3);
   const trustLevel = typeof meta?.trustLevel === 'number' ? meta.trustLevel : null;
   const postCount = typeof meta?.postCount === 'number' ? meta.postCount : null;
   const firstPost = postCount !== null ? postCount === 0 || (postCount <= 1 && (trustLevel ?? 0) === 0) : false;
