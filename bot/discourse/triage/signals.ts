@@ -165,9 +165,9 @@ const PHISHING = /\b((verify|confirm|validate|reactivate|unlock) (your|the) (edx
 /** Course material resold or pirated: "all the videos in a zip", "mega link", "members only, pay via paypal". */
 const RESALE = /\b(mega|mediafire|torrent|telegram|google drive) (link|group|channel)\b|\bmembers only\b|\b(via|by|through) paypal\b|\bpaypal (me|to)\b|\b(all|every|full) (the )?(course )?(videos|slides|notes|notebooks|solutions)\b.{0,60}\b(zip|download|link|pdf|\$|usd|paypal|sale|price|buy)\b/i;
 const COLAB_SIDE = String.raw`(colab|notebook|python|jupyter|keras|training|train|trained|validation|val acc\w*|test acc\w*|laptop|pc|entren\w*|trein\w*|cuaderno|caderno)`;
-const BOARD_SIDE = String.raw`(board|boards|nano|arduino|device|on-device|microcontroller|mcu|placa|dispositivo|sketch)`;
+const BOARD_SIDE = String.raw`(board|boards|nano|arduino|device|device stage|on-device|microcontroller|mcu|placa|dispositivo|sketch|arena)`;
 const CONTRAST = String.raw`(but|however|while|whereas|yet|then|pero|mas|porem|lekin|par|magar|on the|en la|na|pe|sur la)`;
-const COLAB_VS_BOARD = new RegExp(String.raw`\b${COLAB_SIDE}\b.{0,140}\b${CONTRAST}\b.{0,80}\b${BOARD_SIDE}\b|\bworks?\b.{0,30}\b(in|on) (colab|the notebook|python)\b|\b(funciona|sahi|chal raha)\b.{0,20}\b(en|no|me) (colab|el notebook)\b`, 'is');
+const COLAB_VS_BOARD = new RegExp(String.raw`\b${COLAB_SIDE}\b.{0,140}\b${CONTRAST}\b.{0,80}\b${BOARD_SIDE}\b|\b${BOARD_SIDE}\b.{0,60}\b(accuracy|score|predictions?|results?)\b.{0,80}\b(while|whereas|but|than|pero|mas|lekin|jabki)\b.{0,40}\b${COLAB_SIDE}\b|\bworks?\b.{0,30}\b(in|on) (colab|the notebook|python)\b|\b(funciona|sahi|chal raha)\b.{0,20}\b(en|no|me) (colab|el notebook)\b`, 'is');
 
 /** Normalised sentences of a text, for repetition checks. */
 function sentences(text: string): string[] {
