@@ -54,6 +54,7 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   aas: ['tinymlaas'], service: ['service', 'tinymlaas'], benchmark: ['benchmark', 'mlperf'], benchmarks: ['benchmark', 'mlperf'],
   auditar: ['audit'], auditoria: ['audit'], auditando: ['audit'], verificado: ['verified', 'certificate'], verificada: ['verified', 'certificate'], track: ['track'],
   sonidos: ['sound', 'audio'], sons: ['sound', 'audio'], sounds: ['sound', 'audio'], maquinas: ['machine', 'mimii'],
+  '7670': ['ov7670', 'camera'], '7675': ['ov7675', 'camera'], tfds: ['tfds', 'tensorflow', 'datasets'],
   // Spanish/Portuguese/Hindi-English names of course material and topics
   lectura: ['reading'], leitura: ['reading'], video: ['video'], videos: ['video'], diapositivas: ['slides'], ejercicio: ['exercise', 'colab'], exercicio: ['exercise', 'colab'], laboratorio: ['lab', 'colab'], practica: ['exercise', 'colab'], pratica: ['exercise', 'colab'],
   unidad: ['section'], unidade: ['section'], modulo: ['section'], capitulo: ['section'], material: ['material'], explican: ['explain'], explicam: ['explain'],

@@ -79,6 +79,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(paid|pague|paguei|payment|pago|pagamento|upi|paisa|charged)\b.{0,60}\b(not|no|still|sigue|continua|nahi|upgrade|audit|auditoria|twice|again)\b/i,
       /\b(financial (aid|assistance))\b.{0,40}\b(rejected|denied|appeal|declined|rechazad|negad)/i,
       /\bbought .{0,30}by (accident|mistake)\b/i,
+      /\b(charged|billed|cobrad\w*|cobraron)\b.{0,40}\b(different|more|wrong|extra|higher|twice)\b|\b(different|more|wrong|extra|higher)\b.{0,40}\b(charged|billed)\b/i,
+      /\b(cancel|cancelar|cancele)\b.{0,30}\b(purchase|compra|order|pedido|subscription|suscripcion|assinatura|payment|pago|pagamento|upgrade|certificate|certificado)\b/i,
     ],
   ],
   [
@@ -97,6 +99,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(when|cuando|quando|kab)\b.{0,40}\b(next|proxim[ao]|siguiente|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|batch)\b/i,
       /\b(any plans|are there plans|is there a plan|will there be|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
       /\bshould i wait before buying\b/i,
+      /\b(will (harvard|edx|they|you|the (team|staff|instructors?))|(harvard|edx|they|the (team|staff|instructors?)) will)\b.{0,20}\b(do|run|make|offer|have|create|host|hold|record)\b.{0,30}\b(version|course|edition|run|cohort|session|class)\b/i,
+      /\b(restock\w*|back in stock|sold again|available again|out of stock)\b|\bany chance\b.{0,50}\b(will|again|soon|back|next|future)\b/i,
       /\b(is|are) (the )?(course|courses|labs?|kit|competition|challenge|platform|tinyarena|arena|edx)\b.{0,20}\b(going to|gonna|planning to|about to)\b|\bin the (next|upcoming|future|coming) (edition|run|version|cohort|season|iteration|offering)\b/i,
       /\bwhen (will|does|is|do)\b.{0,40}\b(reopen|re-?open|open again|run again|be back|come back|restart|start again|be offered again)\b/i,
       /\b(heard|rumou?r\w*|word is)\b.{0,50}\b(might|will|would|going to|plan\w*|soon)\b|\b(they|you|harvard|edx) (might|may|will) (add|release|launch|open|offer)\b/i,
@@ -110,6 +114,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
     'outside-course',
     [
       /\b(bluetooth speaker|headphones?|earbuds|printer|router|wifi router|smart ?tv|phone (won'?t|doesn'?t)|laptop (won'?t|doesn'?t) (boot|charge))\b/i,
+      /\b(micro ?:? ?bit|microbit|teensy|arduino mega|nano every|beaglebone|m5stack|particle (photon|argon)|plc)\b/i,
       /\b(esp8266|esp32(-cam|-s3)?|jetson|stm32\w*|nucleo|raspberry ?pi|rpi ?[345]|pico|rp2040|k210|coral (usb|dev|tpu|accelerator)|arduino uno|uno r4)\b/i,
       /\bnvidia\b.{0,20}\b(server|card|desktop|driver|rtx|gtx)\b|\b(server|servidor)\b.{0,20}\b(gpu|nvidia)\b/i,
       /\b(homework|assignment|project|tarea|trabalho|tarefa)\b.{0,40}\b(for my|de mi|do meu|mere|my college|my university|my class|dsp|due tomorrow)\b|\b(college|university|uni) project\b|\b(solve|do|write) my (homework|assignment)\b|\bpura code de do\b/i,
@@ -125,6 +130,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
     [
       /\b(dm|send|give|share|pass|tell|post|leak)\b.{0,15}\b(me |us )?(the )?(answers?|solutions?|respuestas|respostas|key)\b.{0,40}\b(test|quiz|exam|summative|assignment|graded)\b/i,
       /\b(todo\.pdf|placeholder pdf|where are the real slides)\b/i,
+      // A broken piece of the courseware that someone has to fix.
+      /\b(link|url|video|slides?|pdf|page|reading|notebook)\b.{0,40}\b(broken|dead|404|not working|doesn'?t (work|open|load))\b.{0,40}\b(fix|someone|staff|please|can you|could you)\b/i,
       /\b(give a talk|dar una charla|dar uma palestra|organi[sz]e (a|an) (talk|event|meetup)|speak at)\b/i,
       /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio|impersonat\w*|pretending to be me|fake account (of|using|with) my)\b/i,
       /\b(ban|block|kick|mute|report)\b.{0,15}\b(them|him|her|this (user|person|guy)|that (user|person|guy)|the user)\b|\b(spamming|harassing|stalking|insulting|bothering)\b.{0,20}\b(me|my)\b/i,

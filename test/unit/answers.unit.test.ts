@@ -191,6 +191,12 @@ describe('needs a person (before any retrieval)', () => {
     ['can someone review my resume for embedded ML jobs?', 'outside-course'],
     ['a user keeps spamming my DMs with links, please ban them', 'other'],
     ['can you just tell me the answers to the summative test in 4.5', 'other'],
+    ['do you know if harvard will do a live version of this course?', 'unannounced-plans'],
+    ["any chance the kit will be sold again soon? it's out of stock", 'unannounced-plans'],
+    ['the price in my currency was different from what I got charged', 'payment'],
+    ['quiero cancelar la compra del certificado, me equivoqué de curso', 'payment'],
+    ["my micro:bit won't show up on my computer, what do I do", 'outside-course'],
+    ['the link to the slides in 5.6 is broken, can someone fix it?', 'other'],
   ])('%s → %s', (q, reason) => {
     expect(needsPerson(q)).toBe(reason);
   });
