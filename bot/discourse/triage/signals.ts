@@ -145,6 +145,8 @@ const MATERIAL = [
   /\b(colab|notebook|ipynb|example sketch|library example|the example|provided code|starter code|solution (notebook|pdf|file)|github repo|course repo)\b/i,
 ];
 const DEFECT = [
+  // The material out of date or gone, in Spanish and Portuguese.
+  /\b(n[aã]o existe( mais)?|no existe( m[aá]s)?|ya no existe|deve ter mudado|debe haber cambiado|cambi[oó] de nombre|mudou de nome|foi renomead\w+|fue renombrad\w+|link quebrado|enlace roto|desactualizad\w+|desatualizad\w+|can'?t be followed as written)\b/i,
   // Quiz keys and options: the right answer marked wrong, identical options, a checker expecting the wrong thing.
   /\bmarks? (the |my )?(right|correct) (answer|option|one) (as )?(wrong|incorrect)|\b(two|both|options? \w) (are |have )?(identical|the same|duplicated?)\b|\b(checker|check cell|grader|autograder|test cell|answer key|key)\b.{0,60}\b(expect\w*|wants?|requires?)\b.{0,40}\b(wrong|different|instead|but)\b|\b(every|any|my) (correct|right) (solution|answer|option)s?\b.{0,30}\b(fails?|marked|rejected)|\b(formula|f[oó]rmula|equation|number|figure|graph|plot|legend|caption|diagram|table)\b.{0,40}\b(wrong|is off|backwards|inverted|upside down|mal|errad[oa]|trocad[oa]|invertid[oa])\b/i,
   /\b(says|states|claims|shows|reads|lists|uses)\b.{0,60}\bbut\b.{0,60}\b(actually|really|should|is|are|the (paper|docs?|notebook|code|video|slide))\b|\b(doesn'?t|does not|don'?t|do not) match\b|\bmismatch\w*|\binconsistent\b|\b(labels?|answers?|options?|names?|captions?|axes) (are |were |is )?(swapped|reversed|switched|mixed up|flipped|backwards)\b|\bmarked (as )?(wrong|incorrect|correct)\b|\b(accepted|correct|right) answer is (wrong|marked)|\berrata\b|\berror tipogr\w+|\berro de digita\w+/i,
