@@ -25,9 +25,24 @@ const SYLLABUS_SOURCES: SourceKind[] = ['syllabus-section', 'syllabus-item'];
  * as an FAQ entry.
  */
 const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|videos|slides?|notebook|colab|exercise|exercises|assignment|labs?|screencast|lecture|material|materials|taught|teach(es)?|talk(s)? about|covers?|covered|section|unit|module|chapter|lesson|course \d|leitura|lectura|v[ií]deo|exerc[ií]cio|ejercicio|laborat[oó]rio|unidad|unidade|kaha|kahan|onde|donde|d[oó]nde|cu[aá]l|qual)\b/i;
-/** With a material question the outline wins at this share of the best FAQ score; without, only far ahead. */
-const SYLLABUS_WITH_INTENT = 1.0;
-const SYLLABUS_WITHOUT_INTENT = 3.0;
+/**
+ * Questions that name a kind of course item (a notebook, a reading, a paper, a video, a lab): "the colab
+ * with the horses", "the paper on how the dataset was collected". The item is what they want, so the
+ * outline wins at a lower share of the best FAQ score than for a plain "where/which" question.
+ */
+const ITEM_WORDS = String.raw`(notebooks?|colabs?|ipynb|jupyter|exercises?|labs?|pset|practicals?|hands.on|readings?|papers?|articles?|videos?|lectures?|slides?|decks?|screencasts?|leitura|lectura|art[ií]culo|artigo|v[ií]deos?|exerc[ií]cios?|ejercicios?|laborat[oó]rios?|cuadernos?|cadernos?|aula|clase)`;
+const ITEM_ASK = new RegExp(String.raw`\b(where|where'?s|which|is there|are there|any|find|link (to|for)|looking for|d[oó]nde|onde|cu[aá]l|qual|kaha|kahan|tem|hay)\b.{0,40}\b${ITEM_WORDS}\b|\b${ITEM_WORDS}\b.{0,60}\b(where|which (unit|section|week|module|part)|kaha|kahan|milega|d[oó]nde|onde)\b|^\s*(the |a |el |la |o )?${ITEM_WORDS}\b|\b(which|what|en qu[eé]|em qu?e|qual|cu[aá]l|kis) (unit|section|module|week|chapter|part|lesson|course|unidad|unidade|secci[oó]n|se[cç][aã]o|m[oó]dulo)\b|\b(covered|explained|taught|discussed) (anywhere|in the course|where)\b|\bwhere (is|are|do they|does the course)\b.{0,50}\b(covered|explained|taught|discussed|described)\b`, 'i');
+/** A question that reports a failure wants the fix, even when it names the notebook it happened in. */
+const FAILURE = /\b(error|errors|fails?|failed|failing|crash\w*|died|dies|disconnect\w*|stuck|broken|lost|won'?t|can'?t|cannot|doesn'?t|isn'?t|not (working|work|run|load|open)|exception|traceback|erro|falla|fallo|no funciona|nao funciona)\b/i;
+/** Tuning of the outline-versus-FAQ choice (chosen on the train questions, see BENCHMARKS.md). */
+export const OUTLINE_TUNING = {
+  /** With a material question the outline wins at this share of the best FAQ score … */
+  withIntent: 1.0,
+  /** … at this share when the question names an item kind … */
+  withItemAsk: 0.45,
+  /** … and without either, only far ahead. */
+  withoutIntent: 3.0,
+};
 
 /**
  * Questions whose words say which kind of entry answers them: a competition question about int8 wants
@@ -131,7 +146,8 @@ export function retrieve(retriever: Retriever, question: string, lookup?: Knowle
   const outline = retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }).map((h) => asSection(h, lookup));
   const f = entries[0]?.score ?? 0;
   const o = outline[0]?.score ?? 0;
-  const syllabusFirst = o > 0 && o >= f * (MATERIAL_INTENT.test(question) ? SYLLABUS_WITH_INTENT : SYLLABUS_WITHOUT_INTENT);
+  const ratio = ITEM_ASK.test(question) && !FAILURE.test(question) ? OUTLINE_TUNING.withItemAsk : MATERIAL_INTENT.test(question) ? OUTLINE_TUNING.withIntent : OUTLINE_TUNING.withoutIntent;
+  const syllabusFirst = o > 0 && o >= f * ratio;
   return { hits: syllabusFirst ? [...outline, ...entries] : [...entries, ...outline], syllabusFirst };
 }
 

@@ -21,6 +21,8 @@ export interface LabelledQuestion {
 }
 
 export const QUESTIONS_PATH = fromRoot('bot', 'answers', 'corpus', 'questions.jsonl');
+/** Training-only questions written after the test split was frozen (all `split: "train"`, ids `lm-…`). */
+export const TRAIN_MORE_QUESTIONS_PATH = fromRoot('bot', 'answers', 'corpus', 'train-more.jsonl');
 
 export function loadQuestions(path = QUESTIONS_PATH): LabelledQuestion[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LabelledQuestion);

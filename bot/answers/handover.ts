@@ -42,7 +42,12 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       new RegExp(String.raw`\b${MY}\b.{0,40}\b(test|quiz|exam|assignment|summative)\b.{0,60}\b(shows?|says|marked|graded|gives?)\b.{0,20}(\b0\b|\bzero\b|\d+ ?/ ?\d+|\bwrong\b|\bincorrect\b|\bfail)`, 'i'),
       /\b(grade|grades|score|progress|marks?)\b.{0,30}\b(not (updated|showing|counted|recorded)|is wrong|are wrong|incorrect|missing|should be \d)/i,
       /\b(not passed|regrade|re-?grade|lost points|fix my (score|grade)|marks the right (option|answer) as wrong|grading (is )?wrong|recalificar|revisar mi nota|revisar minha nota)\b/i,
+      /\b(reset|reopen|re-open|restore|give me (more|another|extra)|one more)\b.{0,30}\b(attempts?|tries|quiz|exam|test|summative)\b/i,
       /\b(extend|extension|postpone|more time)\b.{0,40}\b(due date|deadline|test|exam|quiz)\b|\b(prorroga|extender el plazo|prorrogar|estender o prazo)\b/i,
+      // A graded item's record in the gradebook: not attempted, no points, graded wrongly, asked to be reviewed.
+      /\b(quiz|quizzes|test|exam|summative|final|assignment|question \d+)\b.{0,60}\b(not attempted|showing as|shows as|(graded|marked|scored) (incorrectly|wrongly|wrong|as wrong|as incorrect)|(gave|give|giving) me (0|zero|no)|(0|zero|no) (points|marks|credit)|can (staff|someone|you) (review|check|look))\b/i,
+      /\b(progress|grade|grades|gradebook|overall (grade|score))\b ?(tab|page|bar)?.{0,60}\b(dropped|went down|decreased|changed|reset|disappeared|\d+ ?%|0 marks|zero)\b.{0,80}\b(but|even though|although|sure|look at|check|review|without)\b/i,
+      /\b(progress|grade|marks|nota|notas|score)\b.{0,30}\b(page|tab|pe|me)?\b.{0,20}\b(0|zero|galat)\b.{0,20}\b(marks|dikha|dikh|aa rah|show)\w*/i,
     ],
   ],
   [
@@ -61,6 +66,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(change|update|cambiar|mudar|trocar)\b.{0,20}\b(the |my |mi |meu )?(e-?mail|correo|username|user name|handle)\b.{0,30}\b(account|cuenta|conta|on)\b|\bchange (the )?e-?mail on my account\b/i,
       /\b(password|contrasena|senha|2fa|two.factor|authenticator)\b.{0,40}\b(reset|lost|forgot|not|doesn'?t|working|recover|olvide|esqueci)\b|\b(forgot|lost|reset) (my )?(password|2fa)\b/i,
       /\b(linked|connected) the wrong\b|\b(api )?token (was |got )?revoked\b|\bunder my old handle\b|\bwrong discord account\b/i,
+      /\b(my|mi|meu|minha) (tinyarena |arena |api |access )*token\b.{0,40}\b(stopped|not working|doesn'?t work|invalid|expired|revoked|no funciona|nao funciona)\b/i,
+      /\b(two|2|duplicate|second) (edx |tinyarena )?accounts?\b.{0,60}\b(merge|merged|combine|split|one)\b/i,
     ],
   ],
   [
@@ -72,6 +79,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(paid|pague|paguei|payment|pago|pagamento|upi|paisa|charged)\b.{0,60}\b(not|no|still|sigue|continua|nahi|upgrade|audit|auditoria|twice|again)\b/i,
       /\b(financial (aid|assistance))\b.{0,40}\b(rejected|denied|appeal|declined|rechazad|negad)/i,
       /\bbought .{0,30}by (accident|mistake)\b/i,
+      /\b(charged|billed|cobrad\w*|cobraron)\b.{0,40}\b(different|more|wrong|extra|higher|twice)\b|\b(different|more|wrong|extra|higher)\b.{0,40}\b(charged|billed)\b/i,
+      /\b(cancel|cancelar|cancele)\b.{0,30}\b(purchase|compra|order|pedido|subscription|suscripcion|assinatura|payment|pago|pagamento|upgrade|certificate|certificado)\b/i,
     ],
   ],
   [
@@ -90,6 +99,13 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(when|cuando|quando|kab)\b.{0,40}\b(next|proxim[ao]|siguiente|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|batch)\b/i,
       /\b(any plans|are there plans|is there a plan|will there be|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
       /\bshould i wait before buying\b/i,
+      /\b(will (harvard|edx|they|you|the (team|staff|instructors?))|(harvard|edx|they|the (team|staff|instructors?)) will)\b.{0,20}\b(do|run|make|offer|have|create|host|hold|record)\b.{0,30}\b(version|course|edition|run|cohort|session|class)\b/i,
+      /\b(restock\w*|back in stock|sold again|available again|out of stock)\b|\bany chance\b.{0,50}\b(will|again|soon|back|next|future)\b/i,
+      /\b(is|are) (the )?(course|courses|labs?|kit|competition|challenge|platform|tinyarena|arena|edx)\b.{0,20}\b(going to|gonna|planning to|about to)\b|\bin the (next|upcoming|future|coming) (edition|run|version|cohort|season|iteration|offering)\b/i,
+      /\bwhen (will|does|is|do)\b.{0,40}\b(reopen|re-?open|open again|run again|be back|come back|restart|start again|be offered again)\b/i,
+      /\b(heard|rumou?r\w*|word is)\b.{0,50}\b(might|will|would|going to|plan\w*|soon)\b|\b(they|you|harvard|edx) (might|may|will) (add|release|launch|open|offer)\b/i,
+      // Plans being made: "is Harvard planning an advanced course", "a new edition in the works".
+      /\b(planning|plan to|plans to|plans for|plan on|in the works|being (planned|prepared|developed)|going to (offer|launch|release|create|make|update|open))\b.{0,50}\b(course|courses|curso|program|programme|class|edition|version|challenge|competition|kit|season|run|batch)\b|\b(course|courses|curso|program|edition|version|challenge|competition|kit)\b.{0,40}\b(in the works|being (planned|prepared|developed))\b/i,
       /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|is there going to be|are there going to be|going to (release|launch|open) (a|an|another|the next))\b/i,
       /\b(when|cuando|quando|kab)\b.{0,30}\b(new|next|another|nuev[ao]|nov[ao]|proxim[ao]|agla|agli)\b/i,
     ],
@@ -98,11 +114,13 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
     'outside-course',
     [
       /\b(bluetooth speaker|headphones?|earbuds|printer|router|wifi router|smart ?tv|phone (won'?t|doesn'?t)|laptop (won'?t|doesn'?t) (boot|charge))\b/i,
+      /\b(micro ?:? ?bit|microbit|teensy|arduino mega|nano every|beaglebone|m5stack|particle (photon|argon)|plc)\b/i,
       /\b(esp8266|esp32(-cam|-s3)?|jetson|stm32\w*|nucleo|raspberry ?pi|rpi ?[345]|pico|rp2040|k210|coral (usb|dev|tpu|accelerator)|arduino uno|uno r4)\b/i,
       /\bnvidia\b.{0,20}\b(server|card|desktop|driver|rtx|gtx)\b|\b(server|servidor)\b.{0,20}\b(gpu|nvidia)\b/i,
       /\b(homework|assignment|project|tarea|trabalho|tarefa)\b.{0,40}\b(for my|de mi|do meu|mere|my college|my university|my class|dsp|due tomorrow)\b|\b(college|university|uni) project\b|\b(solve|do|write) my (homework|assignment)\b|\bpura code de do\b/i,
       /\b(coursera|udemy|udacity|fast\.?ai|cs229|cs231n|my (other|university|college|school) (course|class|exam)|another (course|mooc))\b.{0,60}\b(assignment|homework|quiz|exam|problem|question|help|solve)\b/i,
       /\b(my|mi|meu|minha|mera) ([\w-]+ )?(phone|iphone|android|smartphone|tablet|ipad|laptop|pc|computer|printer|router|tv|car|smartwatch|headphones|speaker|drone|3d printer|vacuum|celular|telefone|computador|impresora)\b[^.\n]{0,30}\b(won'?t|doesn'?t|not|broken|stopped|keeps|error|no (enciende|funciona|conecta)|nao (liga|funciona|conecta))\b/i,
+      /\b(my|your|a) (resume|r[eé]sum[eé])\b(?! (from|training|it|the))|\b(cover letter|linkedin profile|job interview|interview prep\w*|salary negotiation)\b/i,
       /\b(accredit\w*|university credits?|academic credits?|college credits?|ects|transfer credits?|creditos universitarios|creditos academicos)\b/i,
       /\b(visa|letter from harvard|official letter|credit at my university|write to my dean|transcript|recommendation letter|carta oficial)\b/i,
     ],
@@ -110,10 +128,13 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
   [
     'other',
     [
-      /\b(dm|send|give|share|pass)\b.{0,15}\b(me )?(the )?(answers?|solutions?|respuestas|respostas)\b.{0,40}\b(test|quiz|exam|summative|assignment|graded)\b/i,
+      /\b(dm|send|give|share|pass|tell|post|leak)\b.{0,15}\b(me |us )?(the )?(answers?|solutions?|respuestas|respostas|key)\b.{0,40}\b(test|quiz|exam|summative|assignment|graded)\b/i,
       /\b(todo\.pdf|placeholder pdf|where are the real slides)\b/i,
+      // A broken piece of the courseware that someone has to fix.
+      /\b(link|url|video|slides?|pdf|page|reading|notebook)\b.{0,40}\b(broken|dead|404|not working|doesn'?t (work|open|load))\b.{0,40}\b(fix|someone|staff|please|can you|could you)\b/i,
       /\b(give a talk|dar una charla|dar uma palestra|organi[sz]e (a|an) (talk|event|meetup)|speak at)\b/i,
-      /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio)\b/i,
+      /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio|impersonat\w*|pretending to be me|fake account (of|using|with) my)\b/i,
+      /\b(ban|block|kick|mute|report)\b.{0,15}\b(them|him|her|this (user|person|guy)|that (user|person|guy)|the user)\b|\b(spamming|harassing|stalking|insulting|bothering)\b.{0,20}\b(me|my)\b/i,
     ],
   ],
 ];
@@ -146,6 +167,8 @@ const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta
 /** Words of the course's technical subjects: a "score" or "result" there is a model's, not a grade. */
 const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram|serial|port|upload|library|ide|float|int8)\b/;
 /** A request about one's own data. */
+/** The asker's own data first, then the request: "my recordings were shared, I want them removed". */
+const DATA_REQUEST_AFTER = /\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,40}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|submissions?|history|profile|information|info|datos|dados|nombre|nome|fotos?)\b.{0,80}\b(removed|deleted|erased|taken down|remove (it|them)|delete (it|them)|take (it|them) down|borrad\w+|apagad\w+|removid\w+)\b/;
 const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
 /** Requests only staff can act on, however worded. */
 const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
@@ -155,16 +178,19 @@ const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
 ];
 
 /** Plans: the course, its labs or challenges later, or a course number beyond the four. */
-const FUTURE_PLANS = /\b(course|curso|labs?|challenge|competition|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|platform|arena)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
+const FUTURE_PLANS = /\bthere'?ll be\b|\b(course|curso|labs?|challenge|competition|capstone|track|tinyarena|specialization|series|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|capstone|platform|arena|tinyarena|edx)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
 /** Homework or exams of another class. */
 const OTHER_HOMEWORK = /\b(my|mi|meu|minha|mera|meri)\b[\w ]{0,30}\b(homework|assignment|tarea|tarefa|project|exam)\b.{0,40}\b(due|tomorrow|friday|monday|next week|manana|amanha)\b|\bhelp (me )?with my\b[\w ]{0,30}\bhomework\b/;
 const COURSE_WORDS = /\b(kws|vww|colab|anomaly|tinyml|magic wand|keyword|person detection|course \d|the course|lab|labs)\b/;
+
+/** Words of the gradebook only: a "score" next to them is a grade, even in a question about the KWS unit. */
+const GRADEBOOK = /\b(summative|formative|final (exam|test|quiz)|progress (page|tab|bar)|gradebook|graded|grading|attempts? (left|remaining))\b/;
 
 /** Longer than this, a text is a forum post with a story and logs: only the specific patterns apply. */
 const SHORT_QUESTION_WORDS = 45;
 
 function personalCase(q: string): HandoverReason | null {
-  if (DATA_REQUEST.test(q)) return 'personal-data';
+  if (DATA_REQUEST.test(q) || DATA_REQUEST_AFTER.test(q)) return 'personal-data';
   if ((q.match(/\S+/g) ?? []).length > SHORT_QUESTION_WORDS) return null;
   if (FUTURE_PLANS.test(q)) return 'unannounced-plans';
   if (OTHER_HOMEWORK.test(q) && !COURSE_WORDS.test(q)) return 'outside-course';
@@ -179,7 +205,10 @@ function personalCase(q: string): HandoverReason | null {
     const problem = PROBLEM.test(q) && (FIRST_PERSON.test(q) || (reason === 'grades' && /\b(exam|exams|quiz|grade|grades|nota|notas|calificacion\w*|marks)\b/.test(q)));
     if (!owned && !problem && !(PROBLEM.test(q) && reason !== 'grades')) continue;
     if (GENERAL.test(q) && !owned) continue;
-    if (technical && (reason === 'grades' || reason === 'account' || !owned)) continue;
+    // Buying a board is not a payment case: a technical question needs a payment word proper.
+    if (technical && reason === 'payment' && !/\b(paid|pay|payment|refund\w*|charged|invoice|receipt|fees?|upgrad\w*|billing|money back|verified)\b/.test(q)) continue;
+    // Gradebook words ("summative", "progress page") name the record whatever topic the quiz was about.
+    if (technical && !(reason === 'grades' && GRADEBOOK.test(q)) && (reason === 'grades' || reason === 'account' || !owned)) continue;
     return reason;
   }
   return null;

@@ -181,3 +181,44 @@ describe.skipIf(!COURSE)('learner-question corpus: sources exist in the course m
     }
   });
 });
+
+/**
+ * The training-only questions (`train-more.jsonl`, ids `lm-…`): written after the test split was frozen,
+ * all in the train split, so the test split of questions.jsonl stays exactly as it was.
+ */
+describe('training-only questions (train-more.jsonl)', () => {
+  const MORE = fromRoot('bot', 'answers', 'corpus', 'train-more.jsonl');
+  const More = Question.extend({ id: z.string().regex(/^lm-\d{3}$/), split: z.literal('train') });
+  const more = readFileSync(MORE, 'utf8').split('\n').filter(Boolean).map((l, i) => {
+    const parsed = More.safeParse(JSON.parse(l));
+    if (!parsed.success) throw new Error(`train-more line ${i + 1}: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  });
+
+  it('numbers lm-001… in order, all in the train split, with no question repeated here or in questions.jsonl', () => {
+    expect(more.map((r) => r.id)).toEqual(more.map((_, i) => `lm-${String(i + 1).padStart(3, '0')}`));
+    const seen = new Set(rows.map((r) => norm(r.question)));
+    for (const r of more) {
+      expect(seen.has(norm(r.question)), `${r.id} repeats a question`).toBe(false);
+      seen.add(norm(r.question));
+    }
+  });
+
+  it('keeps hand-over labels consistent', () => {
+    for (const r of more) {
+      expect(r.should_abstain, r.id).toBe(r.handover_reason !== null);
+      expect(r.should_abstain ? r.expected_sources.length === 0 : r.expected_sources.length > 0, r.id).toBe(true);
+    }
+  });
+
+  it.skipIf(!COURSE)('cites sources that exist, and its fix words are in the cited FAQ entries', () => {
+    const faqDir = join(COURSE!, 'faq');
+    const faq = new Map(readdirSync(faqDir).filter((f) => f.endsWith('.md')).map((f) => [f.slice(0, -3), readFileSync(join(faqDir, f), 'utf8').toLowerCase()]));
+    const syllabus = parseYaml(readFileSync(join(COURSE!, 'syllabus.yaml'), 'utf8')) as { chapters: { sections: { id: string; items?: { id: string }[] }[] }[] };
+    const ids = new Set(syllabus.chapters.flatMap((c) => c.sections.flatMap((s) => [s.id, ...(s.items ?? []).map((i) => i.id)])));
+    for (const r of more) {
+      for (const s of r.expected_sources) expect(faq.has(s) || ids.has(s), `${r.id}: unknown source ${s}`).toBe(true);
+      for (const m of r.must_mention ?? []) expect(r.expected_sources.some((s) => faq.get(s)?.includes(m.toLowerCase())), `${r.id}: "${m}"`).toBe(true);
+    }
+  });
+});

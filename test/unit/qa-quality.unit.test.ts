@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateAnswers, loadQuestions, type LabelledQuestion } from '../../bot/answers/evaluate.js';
+import { evaluateAnswers, loadQuestions, TRAIN_MORE_QUESTIONS_PATH, type LabelledQuestion } from '../../bot/answers/evaluate.js';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
 import { loadCorpus } from '../../bot/discourse/triage/corpus.js';
 import { evaluateTriage, trainOn, type LabelledPost } from '../../bot/discourse/triage/evaluate.js';
@@ -37,10 +37,10 @@ describe.skipIf(!COURSE)('quality floors on the frozen test split', () => {
     const { posts } = loadCorpus();
     const f = evaluateTriage(kb, posts.filter((p) => p.split === 'test'), { model: trainOn(kb, posts.filter((p) => p.split === 'train')) });
     const why = f.misses.join('\n');
-    expect(f.kindAccuracy, why).toBeGreaterThanOrEqual(0.76);
-    expect(f.spamRecall, why).toBeGreaterThanOrEqual(0.7);
-    expect(f.coursewareBugRecall, why).toBeGreaterThanOrEqual(0.45);
-    expect(f.sectionAccuracy, why).toBeGreaterThanOrEqual(0.75);
+    expect(f.kindAccuracy, why).toBeGreaterThanOrEqual(0.83);
+    expect(f.spamRecall, why).toBeGreaterThanOrEqual(0.83);
+    expect(f.coursewareBugRecall, why).toBeGreaterThanOrEqual(0.75);
+    expect(f.sectionAccuracy, why).toBeGreaterThanOrEqual(0.77);
   }, 120_000);
 
   it('triage: the dev posts written for new phrasings, with the shipped model', () => {
@@ -51,10 +51,15 @@ describe.skipIf(!COURSE)('quality floors on the frozen test split', () => {
   it('answers: first citation, every must-hand-over question handed over, the fix words kept', () => {
     const f = evaluateAnswers(kb, loadQuestions().filter((q) => q.split === 'test'));
     const why = f.misses.join('\n');
-    expect(f.precisionAt1, why).toBeGreaterThanOrEqual(0.82);
-    expect(f.handOverRecall, why).toBeGreaterThanOrEqual(0.75);
+    expect(f.precisionAt1, why).toBeGreaterThanOrEqual(0.84);
+    expect(f.handOverRecall, why).toBeGreaterThanOrEqual(0.85);
     expect(f.falseHandOvers, why).toBeLessThanOrEqual(5);
-    expect(f.mustMention, why).toBeGreaterThanOrEqual(0.85);
+    expect(f.mustMention, why).toBeGreaterThanOrEqual(0.88);
+    // The training-only questions (every hand-over class found so far): a regression guard, not a held-out figure.
+    const more = evaluateAnswers(kb, loadQuestions(TRAIN_MORE_QUESTIONS_PATH));
+    expect(more.handOverRecall, more.misses.join('\n')).toBe(1);
+    expect(more.falseHandOvers, more.misses.join('\n')).toBe(0);
+    expect(more.precisionAt1, more.misses.join('\n')).toBeGreaterThanOrEqual(0.92);
     const dev = evaluateAnswers(kb, jsonl<LabelledQuestion>(fromRoot('test', 'fixtures', 'answers', 'dev-questions.jsonl')));
     expect(dev.handOverRecall).toBe(1);
     expect(dev.precisionAt1).toBeGreaterThanOrEqual(0.88);

@@ -136,3 +136,47 @@ describe.skipIf(!COURSE)('forum-post corpus against the shared course material',
     for (const e of examples) expect(seen.has(norm(e.title)) || seen.has(norm(e.body)), e.title).toBe(false);
   });
 });
+
+/**
+ * The training-only posts (`train-more.jsonl`, ids `fm-…`): written after the test split was frozen, all
+ * in the train split (loadCorpus reads them with posts.jsonl), so the frozen test split stays as it was.
+ */
+describe('training-only posts (train-more.jsonl)', () => {
+  const MORE = fromRoot('bot', 'discourse', 'triage', 'corpus', 'train-more.jsonl');
+  const More = Post.extend({ id: z.string().regex(/^fm-\d{3}$/), split: z.literal('train') });
+  const more = readFileSync(MORE, 'utf8').split('\n').filter(Boolean).map((l, i) => {
+    const parsed = More.safeParse(JSON.parse(l));
+    if (!parsed.success) throw new Error(`train-more line ${i + 1}: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  });
+
+  it('numbers fm-001… in order, all train, with no title or body repeated here or in posts.jsonl', () => {
+    expect(more.map((r) => r.id)).toEqual(more.map((_, i) => `fm-${String(i + 1).padStart(3, '0')}`));
+    const seen = new Set(rows.flatMap((r) => [norm(r.title), norm(r.body)]));
+    for (const r of more) {
+      expect(seen.has(norm(r.title)) || seen.has(norm(r.body)), r.id).toBe(false);
+      seen.add(norm(r.title));
+      seen.add(norm(r.body));
+    }
+  });
+
+  it('keeps labels consistent with the kind', () => {
+    for (const r of more) {
+      const where = `${r.id} (${r.kind})`;
+      if (UNLABELLED.includes(r.kind)) expect([r.course_section, r.tags.length], where).toEqual([null, 0]);
+      if (r.kind === 'competition') expect(r.course_section, where).toBeNull();
+      if (NO_ANSWER.includes(r.kind)) expect(r.answer_source, where).toBeNull();
+      if (r.duplicate_of !== null) expect(r.answer_source, where).toBe(r.duplicate_of);
+    }
+  });
+
+  it.skipIf(!COURSE)('labels sections and answer sources that exist', () => {
+    const syllabus = parseYaml(readFileSync(join(COURSE!, 'syllabus.yaml'), 'utf8')) as { chapters: { sections: { id: string }[] }[] };
+    const sections = new Set(syllabus.chapters.flatMap((c) => c.sections.map((s) => s.id)));
+    const faqIds = new Set(readdirSync(join(COURSE!, 'faq')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)));
+    for (const r of more) {
+      if (r.course_section !== null) expect(sections.has(r.course_section), `${r.id}: ${r.course_section}`).toBe(true);
+      if (r.answer_source !== null) expect(faqIds.has(r.answer_source) || sections.has(r.answer_source), `${r.id}: ${r.answer_source}`).toBe(true);
+    }
+  });
+});

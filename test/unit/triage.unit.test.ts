@@ -70,3 +70,28 @@ describe('rule registry', () => {
     for (const rule of RULES) for (const v of rule.apply({ title: '', body: '' }, fakeCtx as never)) if (v.kind) expect(KINDS).toContain(v.kind);
   });
 });
+
+describe('forum signals for shapes the held-out posts had (issue 18, second round)', () => {
+  const sig = (title: string, body: string, meta = { trustLevel: 1, postCount: 5 }) => forumSignals({ title, body }, meta, { knownShare: 0.6, courseDomains: new Set() });
+
+  it('an honest report about a quiz answer key is not an offer of answers; selling one is', () => {
+    const bug = sig('Quiz after 2.3 marks the right answer as wrong', 'The answer key marks the right answer as wrong: the explanation says one thing, the key another.');
+    expect(bug.cheating).toBeNull();
+    expect(bug.promotion).toEqual([]);
+    expect(bug.defect.length).toBeGreaterThan(0);
+    const offer = sig('Answer keys', 'Answer key for every quiz of course 2, only $5, DM me on telegram');
+    expect(offer.cheating).not.toBeNull();
+  });
+
+  it('reads phishing, resale of the material and keyword stuffing', () => {
+    expect(sig('IMPORTANT', 'Your edX account will be suspended due to unusual activity. Verify your login within 24 hours: http://edx-verify.example/login').phishing).not.toBeNull();
+    expect(sig('videos', 'All the course videos and slides in one zip, members only, $5 via paypal').promotion.length).toBeGreaterThan(0);
+    expect(sig('best course', 'Best IoT course Hyderabad, best IoT course Hyderabad, join the best IoT course Hyderabad. Call 9000012345 now').selfRepeat).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('sees "works in Colab, fails on the board" in Spanish and Hindi-English too', () => {
+    expect(sig('Funciona en Colab pero en la placa siempre dice unknown', 'Entrené mi modelo, en Colab 90%. En la Nano siempre sale unknown.').colabVsBoard).toBe(true);
+    expect(sig('Colab me sahi chal raha, board pe galat', 'KWS model colab me 90% de raha hai lekin Nano pe har baar no hi bolta hai').colabVsBoard).toBe(true);
+    expect(sig('Colab disconnects', 'My colab runtime disconnects after an hour of training.').colabVsBoard).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@
  * cross-validation on the train split.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fromRoot } from '../../../core/paths.js';
 import type { Kind } from './types.js';
 import { seededUniform } from '../../../lib/rng.js';
@@ -39,10 +39,21 @@ export function metaOf(p: { meta?: CorpusPost['meta'] }): PostMeta | undefined {
   return { trustLevel: p.meta.author_trust_level ?? null, postCount: p.meta.author_post_count ?? null };
 }
 
+/**
+ * Training-only posts written after the test split was frozen (corpus/train-more.jsonl, ids `fm-…`): more
+ * shapes of spam, off-topic, courseware bugs and on-device problems. Every one is `split: "train"`, so the
+ * frozen test split of posts.jsonl stays exactly as it was.
+ */
+export const TRAIN_MORE_PATH = fromRoot('bot', 'discourse', 'triage', 'corpus', 'train-more.jsonl');
+
+/** The corpus: posts.jsonl, plus the training-only posts when the default corpus is read. */
 export function loadCorpus(path = CORPUS_PATH): { posts: CorpusPost[]; hash: string } {
-  const text = readFileSync(path, 'utf8');
-  const posts = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusPost);
-  return { posts, hash: createHash('sha256').update(text).digest('hex') };
+  const texts = [readFileSync(path, 'utf8')];
+  if (path === CORPUS_PATH && existsSync(TRAIN_MORE_PATH)) texts.push(readFileSync(TRAIN_MORE_PATH, 'utf8'));
+  const posts = texts.flatMap((t) => t.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusPost));
+  const hash = createHash('sha256');
+  for (const t of texts) hash.update(t);
+  return { posts, hash: hash.digest('hex') };
 }
 
 /** `k` folds of `rows`, stratified by kind, in a seeded order. */

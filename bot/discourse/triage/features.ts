@@ -9,7 +9,7 @@ import { spamEvidence, type ForumSignals } from './signals.js';
 import type { Kind } from './types.js';
 
 /** Bumped whenever features change meaning: a stored model with another version is retrained. */
-export const FEATURE_VERSION = 4;
+export const FEATURE_VERSION = 5;
 
 /** Feature families (for experiments). */
 export const FEATURE_FLAGS = { expand: true, chars: false, sections: false, words: true, ruleScale: 1, titles: true, faqId: false, signalScale: 1 };
@@ -88,6 +88,8 @@ export function featuresOf(a: PostAnalysis): Map<string, number> {
   set('spam-strong', spamScore >= 2 ? 1 : 0);
   set('outside-download', s.outsideDownload ? 1 : 0);
   set('cheating', s.cheating ? 1 : 0);
+  set('phishing', s.phishing ? 1 : 0);
+  set('colab-vs-board', s.colabVsBoard ? 1 : 0);
   set('code', /```|^\s{4}\S/m.test(a.body) ? 1 : 0);
   set('error-line', /\b(error|exception|traceback|failed|fatal)\b/i.test(a.body) ? 1 : 0);
 

@@ -22,6 +22,8 @@ export interface SyllabusIndex {
   /** Folded course title → the course's first section (posts about a whole course file there). */
   courses: [string, string][];
   sections: string[];
+  /** Folded section titles by section id. */
+  sectionTitles: Map<string, string>;
 }
 const syllabusCache = new WeakMap<KnowledgeBase, SyllabusIndex>();
 
@@ -30,11 +32,14 @@ const normTitle = (t: string) => fold(t).replace(/[^a-z0-9 ]+/g, ' ').replace(/\
 export function syllabusIndex(kb: KnowledgeBase): SyllabusIndex {
   let idx = syllabusCache.get(kb);
   if (idx) return idx;
-  idx = { sectionOf: new Map(), titles: [], courses: [], sections: [] };
+  idx = { sectionOf: new Map(), titles: [], courses: [], sections: [], sectionTitles: new Map() };
   for (const c of kb.chunks) {
     if (c.source !== 'syllabus-section' && c.source !== 'syllabus-item') continue;
     const section = c.sections[0] ?? c.citation.id;
-    if (c.source === 'syllabus-section') idx.sections.push(section);
+    if (c.source === 'syllabus-section') {
+      idx.sections.push(section);
+      idx.sectionTitles.set(section, normTitle(c.citation.title.replace(/^[\d.]+\s+/, '')));
+    }
     const course = c.source === 'syllabus-section' ? fold(c.text.split('\n', 1)[0] ?? '').trim() : '';
     if (course && !idx.courses.some(([t]) => t === course)) idx.courses.push([course, section]);
     idx.sectionOf.set(c.citation.id, section);
@@ -59,7 +64,20 @@ export function explicitSection(text: string, idx: SyllabusIndex): { section: st
 }
 
 /** Evidence names, in weight order. */
-export const SECTION_FEATURES = ['explicit', 'quoted', 'section-text', 'section-rank', 'items', 'faq', 'faq-first', 'prior'] as const;
+export const SECTION_FEATURES = ['explicit', 'quoted', 'section-text', 'section-rank', 'items', 'faq', 'faq-first', 'prior', 'application'] as const;
+
+/**
+ * The course's applications as learners name them (sketch names, abbreviations, the forum's languages),
+ * and the words of the section titles that teach them. A post about the wand goes to a wand section; the
+ * kind's prior then chooses between the training chapter and the deployment chapter.
+ */
+const APPLICATIONS: [RegExp, RegExp][] = [
+  [/\b(kws|keywords?|wake ?words?|hotwords?|micro_speech|micro speech|speech commands|yes\/no|palabras? clave|palavras?[- ]chave|wakeword)\b/, /\bkeyword spotting\b/],
+  [/\b(vww|visual wake|person_detection|person detection|people detection|detect(ing)? (a )?(person|people)|persona|personas|pessoa|pessoas|mobilenet)\b/, /\bvisual wake words\b/],
+  [/\b(magic.?wand|wand|varita|varinha|gestures?|gestos?)\b/, /\bmagic wand\b/],
+  [/\b(anomal\w*|autoencoders?|mimii)\b/, /\banomaly detection\b/],
+  [/\b(custom (dataset|keywords?|words)|own (keywords?|dataset|recordings)|my own words|record(ed|ing)? (my|our) (own )?(voice|keywords?|samples))\b/, /\bcustom dataset\b/],
+];
 
 /** The retrieval a section decision reads (computed once per post). */
 export interface SectionEvidence {
@@ -71,6 +89,8 @@ export interface SectionEvidence {
   /** FAQ/forum hits (their related sections), best first, and the answer's confidence. */
   faqHits: Hit[];
   confidence: number;
+  /** Sections whose title names an application the post names. */
+  applications?: string[];
 }
 
 /** Gather the section evidence of a post. */
@@ -99,6 +119,7 @@ export function sectionEvidence(kb: KnowledgeBase, text: string, faqHits: Hit[],
     itemHits: kb.retriever.search(text, { limit: 10, sources: ['syllabus-item'] }),
     faqHits: faqHits.slice(0, 3),
     confidence,
+    applications: APPLICATIONS.filter(([post]) => post.test(folded)).flatMap(([, title]) => [...idx.sectionTitles].filter(([, t]) => title.test(t)).map(([id]) => id)),
   };
 }
 
@@ -112,7 +133,7 @@ export interface SectionRankerJson {
 }
 
 /** Weights before any training (hand-set: an id written in the post decides, a quoted title nearly). */
-const DEFAULT_WEIGHTS = [6, 4, 1.5, 1, 1.5, 1.5, 1, 0];
+const DEFAULT_WEIGHTS = [6, 4, 1.5, 1, 1.5, 1.5, 1, 0, 1];
 
 /** Per-candidate feature vectors. */
 function candidates(ev: SectionEvidence, kind: Kind, prior: SectionPrior): Map<string, number[]> {
@@ -143,6 +164,7 @@ function candidates(ev: SectionEvidence, kind: Kind, prior: SectionPrior): Map<s
       if (i === 0 && j === 0) f[6] = ev.confidence;
     });
   });
+  for (const s of ev.applications ?? []) get(s)[8] = 1;
   const counts = prior[kind];
   if (counts) {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -158,7 +180,8 @@ export class SectionRanker {
   ) {}
 
   static fromJSON(j: SectionRankerJson): SectionRanker {
-    return new SectionRanker([...j.weights], j.prior);
+    // A ranker saved before a feature was added reads it with the default weight.
+    return new SectionRanker([...j.weights, ...DEFAULT_WEIGHTS.slice(j.weights.length)], j.prior);
   }
 
   toJSON(): SectionRankerJson {

@@ -55,6 +55,10 @@ export interface ForumSignals {
   outsideDownload: boolean;
   /** Selling answers, certificates or written assignments. */
   cheating: string | null;
+  /** Account-verification and suspension threats (phishing), matched text. */
+  phishing: string | null;
+  /** Model accuracy in Colab/the notebook contrasted with the board ("works in Colab, fails on the board"), in any of the forum's languages. */
+  colabVsBoard: boolean;
 }
 
 /** Sites a course post links to without being spam (the course's own hosts are added from the material). */
@@ -114,8 +118,12 @@ const PROMOTION = [
   /\b(best|top|cheapest|lowest|leading|trusted|affordable|premium|certified|professional) (price|prices|rates|service|services|quality|company|agency|provider|deals?|offers?|experts?)\b/i,
   /\b(sign up|register|join|subscribe|enroll|inscreva-se|inscribete|registrate) (now|today|free|for free|here|below)\b|\b(earn|make|ganar|ganhar) (money|\$|cash|dinero|dinheiro|\d)/i,
   /[?&](ref|aff|affiliate|utm_source|tag|refcode|invite)=|\baffiliate\b|\breferral (link|code)\b/i,
+  // "Amazing free resource", "check out this site": a recommendation of somewhere else, not of the course.
+  /\b(great|amazing|awesome|useful|helpful|excellent|best|wonderful|good) (free )?(resource|resources|site|website|web ?site|platform|app|channel|blog)\b|\bcheck (it )?out (this|my|our)\b|\b(visit|subscribe)\b.{0,20}\b(my|our) (channel|site|website|page|blog)\b/i,
+  /\b(placement (assistance|guarantee|support)|training institute|coaching (centre|center|institute)|best [\w-]+ (course|courses|institute|training|classes) in [A-Z]?\w+)\b/i,
+  /\b(unlock|unlocks) (any|a) (document|course hero|chegg)|\b(course hero|chegg|scribd)\b|\bgithub stars\b|\b(tickets?)\b.{0,40}\b(selling|for sale|cheap)\b/i,
 ];
-const CONTACT = [/\b(whats ?app|telegram|t\.me\/|skype|wechat|signal app|viber|dm me|inbox me|escr[ií]beme|escr[ií]benos|chama no|call (now|us|me))\b/i, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i];
+const CONTACT = [/\b(call|ring|text|sms|contact)( us| me)?( (now|today|at|on))?:? ?\+?\d[\d\s-]{7,}/i, /\b(whats ?app|telegram|t\.me\/|skype|wechat|signal app|viber|dm me|inbox me|escr[ií]beme|escr[ií]benos|chama no|call (now|us|me))\b/i, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i];
 const PHONE = /(?<![\w.])(?:\+\d{1,3}[\s-]?)?(?:\(?\d{2,5}\)?[\s-]?){2,4}\d{2,5}(?![\w.])/g;
 
 /** Boards, devices and tools the course does not use (its kit is the Arduino Nano 33 BLE Sense). */
@@ -137,6 +145,10 @@ const MATERIAL = [
   /\b(colab|notebook|ipynb|example sketch|library example|the example|provided code|starter code|solution (notebook|pdf|file)|github repo|course repo)\b/i,
 ];
 const DEFECT = [
+  // The material out of date or gone, in Spanish and Portuguese.
+  /\b(n[aã]o existe( mais)?|no existe( m[aá]s)?|ya no existe|deve ter mudado|debe haber cambiado|cambi[oó] de nombre|mudou de nome|foi renomead\w+|fue renombrad\w+|link quebrado|enlace roto|desactualizad\w+|desatualizad\w+|can'?t be followed as written)\b/i,
+  // Quiz keys and options: the right answer marked wrong, identical options, a checker expecting the wrong thing.
+  /\bmarks? (the |my )?(right|correct) (answer|option|one) (as )?(wrong|incorrect)|\b(two|both|options? \w) (are |have )?(identical|the same|duplicated?)\b|\b(checker|check cell|grader|autograder|test cell|answer key|key)\b.{0,60}\b(expect\w*|wants?|requires?)\b.{0,40}\b(wrong|different|instead|but)\b|\b(every|any|my) (correct|right) (solution|answer|option)s?\b.{0,30}\b(fails?|marked|rejected)|\b(formula|f[oó]rmula|equation|number|figure|graph|plot|legend|caption|diagram|table)\b.{0,40}\b(wrong|is off|backwards|inverted|upside down|mal|errad[oa]|trocad[oa]|invertid[oa])\b/i,
   /\b(says|states|claims|shows|reads|lists|uses)\b.{0,60}\bbut\b.{0,60}\b(actually|really|should|is|are|the (paper|docs?|notebook|code|video|slide))\b|\b(doesn'?t|does not|don'?t|do not) match\b|\bmismatch\w*|\binconsistent\b|\b(labels?|answers?|options?|names?|captions?|axes) (are |were |is )?(swapped|reversed|switched|mixed up|flipped|backwards)\b|\bmarked (as )?(wrong|incorrect|correct)\b|\b(accepted|correct|right) answer is (wrong|marked)|\berrata\b|\berror tipogr\w+|\berro de digita\w+/i,
   /\b(no longer (available|exists|works|supported)|removed in|doesn'?t exist anymore|was (removed|renamed|moved|deprecated)|pinned (to|version)|could not find a version|no matching distribution|modulenotfounderror|has no attribute|deprecated\b|old version of|out of date|obsolete|link (is )?(dead|broken|wrong)|leads to|redirects to|goes to (the )?(wrong|same|another|old|a different)|(silent|muted|black screen|no picture|cut(s)? off|ends abruptly|stops at))\b/i,
   /\b(typo|misspel\w*|spelling|should (be|say|read)|instead of|contradict\w*|wrong (answer|key|label|link|file|video|slides?|pdf|number|units?|title|order)|swapped|mislabel\w*|trocad[oa]s|cambiad[oa]s|incorrect)\b/i,
@@ -146,7 +158,18 @@ const DEFECT = [
 const AS_SHIPPED = /\b(fresh copy|clean copy|brand.new copy|new copy|nothing changed|without (changing|editing|touching|modifying) anything|didn'?t (change|touch|modify|edit) anything|haven'?t (changed|touched|modified|edited) anything|unmodified|untouched|provided (test |check )?(cell|code)|as provided|as is|straight from the (course|repo|link)|opened (it )?from the (course|outline|link)|run all|first cell|c[oó]pia nova|copia nueva|sin cambiar nada|sem mudar nada|sem alterar nada)\b/i;
 
 /** Offers that sell a way around the course's integrity: answer dumps, fake certificates, essays written for you. */
-const CHEATING = /\b(answer (bank|key|dump|sheet)s?|leaked (answers?|exams?|tests?|questions)|(all|every) (the )?(quiz|exam|test|assignment)s? (answers|solutions|solved)|answers (for|to) (every|all)|certificates?\b.{0,40}\b(without (the )?(exams?|tests?|courses?|studying)|in \d+ (hours|days)|no exams?)|(sem|sin) (estudar|estudiar|provas?|examenes)|we (write|do) your|(essay|thesis|assignment|homework) (help|service|writing|writers)|do (your|the) (assignments?|colab assignments?) for you|plagiarism.free|native writers)\b/i;
+const CHEATING = /\b(answer (bank|key|dump|sheet)s?|leaked (answers?|exams?|tests?|questions)|(all|every) (the )?([\w-]+ )?(quiz|quizzes|exam|test|assignment)s? (answers|solutions|solved)|(graded|summative|final) (quiz|exam|test)(zes|s)? (answers|solutions|solved)|answers (for|to) (every|all)|certificates?\b.{0,40}\b(without (the )?(exams?|tests?|courses?|studying)|in \d+ (hours|days)|no exams?)|(sem|sin) (estudar|estudiar|provas?|examenes)|we (write|do) your|(essay|thesis|assignment|homework) (help|service|writing|writers)|do (your|the) (assignments?|colab assignments?) for you|plagiarism.free|native writers)\b/i;
+
+/** "Answer key", "solutions" and the like are also words of honest bug reports: they are cheating only when sold or handed out. */
+const SELLING = /\b(sell|selling|sale|buy|price|pay|paypal|fee|\$\s?\d|usd|vendo|venda|vender|precio|pre[cç]o|r\$|rupees|dm me|inbox me|whats ?app|telegram|download|free|gratis|for you|full marks|guaranteed|garantid\w*|100 ?%)\b/i;
+/** Threats about an account and a link to "verify" it. */
+const PHISHING = /\b((verify|confirm|validate|reactivate|unlock) (your|the) (edx |course |tinyarena |discord )?(account|login|identity|e-?mail|password|certificate|enrollment)|(account|certificate|enrollment) (will be|has been|is) (suspended|locked|closed|deactivated|revoked|cancell?ed)|unusual (activity|sign.?in|login)|within (12|24|48|72) hours|security alert|suspended due to)\b/i;
+/** Course material resold or pirated: "all the videos in a zip", "mega link", "members only, pay via paypal". */
+const RESALE = /\b(mega|mediafire|torrent|telegram|google drive) (link|group|channel)\b|\bmembers only\b|\b(via|by|through) paypal\b|\bpaypal (me|to)\b|\b(all|every|full) (the )?(course )?(videos|slides|notes|notebooks|solutions)\b.{0,60}\b(zip|download|link|pdf|\$|usd|paypal|sale|price|buy)\b/i;
+const COLAB_SIDE = String.raw`(colab|notebook|python|jupyter|keras|training|train|trained|validation|val acc\w*|test acc\w*|laptop|pc|entren\w*|trein\w*|cuaderno|caderno)`;
+const BOARD_SIDE = String.raw`(board|boards|nano|arduino|device|device stage|on-device|microcontroller|mcu|placa|dispositivo|sketch|arena)`;
+const CONTRAST = String.raw`(but|however|while|whereas|yet|then|pero|mas|porem|lekin|par|magar|on the|en la|na|pe|sur la)`;
+const COLAB_VS_BOARD = new RegExp(String.raw`\b${COLAB_SIDE}\b.{0,140}\b${CONTRAST}\b.{0,80}\b${BOARD_SIDE}\b|\b${BOARD_SIDE}\b.{0,60}\b(accuracy|score|predictions?|results?)\b.{0,80}\b(while|whereas|but|than|pero|mas|lekin|jabki)\b.{0,40}\b${COLAB_SIDE}\b|\bworks?\b.{0,30}\b(in|on) (colab|the notebook|python)\b|\b(funciona|sahi|chal raha)\b.{0,20}\b(en|no|me) (colab|el notebook)\b`, 'is');
 
 /** Normalised sentences of a text, for repetition checks. */
 function sentences(text: string): string[] {
@@ -172,6 +195,8 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
   const text = `${post.title}\n${post.body}`;
   const prose = text.replace(/```[\s\S]*?```/g, ' ');
   const urls = prose.match(URL_RE) ?? [];
+  // "The answer key marks the right option wrong" is a bug report: the key named with a defect, nothing sold or linked.
+  const honestKey = (m: string) => /^answer (key|sheet)s?$/i.test(m) && !SELLING.test(prose) && urls.length === 0 && DEFECT.some((re) => re.test(prose));
   const hosts = new Set<string>();
   for (const u of urls) {
     try {
@@ -197,7 +222,15 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
   const sents = sentences(prose);
   const counts = new Map<string, number>();
   for (const s of sents) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const selfRepeat = sents.length ? sents.filter((s) => counts.get(s)! > 1).length / sents.length : 0;
+  let selfRepeat = sents.length ? sents.filter((s) => counts.get(s)! > 1).length / sents.length : 0;
+  // Keyword stuffing: the same three words again and again ("best IoT course Hyderabad").
+  const toks = prose.toLowerCase().replace(URL_RE, ' ').match(/[a-z\u00e0-\u00ff]{3,}/g) ?? [];
+  const tri = new Map<string, number>();
+  for (let i = 0; i + 2 < toks.length; i++) {
+    const k = `${toks[i]} ${toks[i + 1]} ${toks[i + 2]}`;
+    tri.set(k, (tri.get(k) ?? 0) + 1);
+  }
+  if (Math.max(0, ...tri.values()) >= 3 && toks.length < 150) selfRepeat = Math.max(selfRepeat, 0.3);
   const trustLevel = typeof meta?.trustLevel === 'number' ? meta.trustLevel : null;
   const postCount = typeof meta?.postCount === 'number' ? meta.postCount : null;
   const firstPost = postCount !== null ? postCount === 0 || (postCount <= 1 && (trustLevel ?? 0) === 0) : false;
@@ -210,7 +243,7 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     foreignDomains,
     money: matches(MONEY, prose),
     urgency: matches(URGENCY, prose),
-    promotion: matches(PROMOTION, prose),
+    promotion: matches(PROMOTION, prose).filter((m) => !honestKey(m)).concat(RESALE.exec(prose)?.[0] ?? []),
     contact: matches(CONTACT, prose),
     phones,
     selfRepeat,
@@ -225,7 +258,13 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     defect: matches(DEFECT, prose),
     asShipped: AS_SHIPPED.test(prose),
     shouting: ((caps + bangs) * 100) / wordsN,
-    cheating: CHEATING.exec(prose)?.[0] ?? null,
+    cheating: (() => {
+      const m = CHEATING.exec(prose)?.[0] ?? null;
+      // "answer key" in a bug report is not an offer; an offer sells, links or hands out.
+      return m && !honestKey(m) ? m : null;
+    })(),
+    phishing: PHISHING.exec(prose)?.[0] ?? null,
+    colabVsBoard: COLAB_VS_BOARD.test(prose),
     outsideDownload: foreignDomains.length > 0 && /\.(exe|apk|msi|scr|bat|dmg|pkg)\b|\b(download|install)\b.{0,40}\b(installer|setup|utility|fixer|driver pack|cleaner)\b/i.test(prose),
   };
 }
@@ -247,6 +286,7 @@ export function spamEvidence(s: ForumSignals): { score: number; reasons: string[
   if (s.selfRepeat >= 0.3) add(1, `repeats itself (${Math.round(s.selfRepeat * 100)} % of sentences)`);
   if (s.newAccountLink) add(1, "new account's first post, with an outside link");
   if (s.cheating) add(1.5, `sells a way around the course: "${s.cheating}"`);
+  if (s.phishing) add(s.foreignDomains.length ? 1.5 : 0.8, `account threat (phishing): "${s.phishing}"`);
   if (s.outsideDownload) add(1.5, 'an installer or executable to download from an outside site');
   if (s.repeats > 0) add(Math.min(2, s.repeats), `same text as ${s.repeats} earlier topic(s)`);
   if (s.trustLevel !== null && s.trustLevel >= 2) add(-1, `author trust level ${s.trustLevel}`);

@@ -53,5 +53,19 @@ export const onDevice = keywordRule({
   ],
 });
 
-const rules: TriageRule[] = [hardwareSetup, softwareInstall, modelTraining, deployment, onDevice];
+/** The Colab-versus-board contrast in any of the forum's languages (the signal reads Spanish, Portuguese and Hindi-English too). */
+const colabVsBoard: TriageRule = {
+  id: 'colab-vs-board',
+  description: 'a model that does well in Colab and badly on the board (any language): deployment',
+  apply: (_post, ctx) => {
+    if (!ctx.signals.colabVsBoard) return [];
+    // The arena's device stage is the competition's board: a score there is a competition question.
+    if (ARENA.test(ctx.text)) return [{ kind: 'competition', weight: 0.8, tags: ['competition'], reason: 'competition: Colab result contrasted with the arena (device stage, submission)' }];
+    return [{ kind: 'deployment', weight: 0.8, tags: ['tflm-runtime'], reason: 'deployment: Colab result contrasted with the board' }];
+  },
+};
+/** The competition's own words (its stages, submissions, leaderboards), in the forum's languages. */
+const ARENA = /\b((?<!tensor )arena(?! size| too)|tinyarena|device stage|preflight|submissions?|submit\w*|leaderboards?|track|quota|capstone|challenge|desaf[ií]o|concurso|competi\w+|envio|env[ií]o|placar)\b/i;
+
+const rules: TriageRule[] = [hardwareSetup, softwareInstall, modelTraining, deployment, onDevice, colabVsBoard];
 export default rules;
