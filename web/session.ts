@@ -20,7 +20,7 @@ import session, { Store, type SessionData } from 'express-session';
 import type { Redis } from 'ioredis';
 import { isConnectionError } from '../core/redis-outage.js';
 import type { Services } from '../core/services.js';
-import { ServiceUnavailableError } from './security/errors.js';
+import { ServiceUnavailableError } from './security/unavailable.js';
 
 declare module 'express-session' {
   interface SessionData {

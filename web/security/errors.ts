@@ -10,16 +10,10 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../core/logger.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { ServiceUnavailableError } from './unavailable.js';
 
 /** Seconds a client is asked to wait before retrying a 503. */
 const RETRY_AFTER_S = 5;
-
-/** A dependency the request needs (the session store) is briefly unreachable: 503, retry shortly. */
-export class ServiceUnavailableError extends Error {
-  override name = 'ServiceUnavailableError';
-  readonly status = 503;
-  readonly expose = true;
-}
 
 /** What a client is told while a dependency is away. */
 export const BRIEFLY_UNAVAILABLE = `The service is briefly unavailable; please retry in a few seconds.`;
