@@ -18,6 +18,7 @@ import { activeRack } from '../rack/active.js';
 import { runFirmwareOnDevice, scoreFirmwareOutputs, type FirmwareSample } from '../rack/firmware-run.js';
 import { FirmwareRunError } from '../rack/rack.js';
 import { heldOutSet, splitHeldOut } from './held-out.js';
+import { boardWaitProgress } from './board-wait.js';
 import { StageStop, type StageContext, type StageOutcome } from '../../arena/stage-contract.js';
 
 export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutcome> {
@@ -62,7 +63,7 @@ export async function firmwareDeviceStage(ctx: StageContext): Promise<StageOutco
       void progress?.({ phase: e.phase, ...(e.boardId ? { board: e.boardId } : {}), ...(e.fraction !== undefined ? { fraction: Math.round(e.fraction * 100) / 100 } : {}) }, e.phase !== phase);
       phase = e.phase;
     };
-    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress }, submission.id);
+    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress, onWait: boardWaitProgress(progress) }, submission.id);
   } catch (err) {
     if (err instanceof FirmwareRunError) {
       const reason = `the firmware failed on the board: ${err.message}`;

@@ -10,7 +10,7 @@ import { arithmeticLabel, type ArithmeticProfileName } from '../interpreter/arit
 import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
 import { median } from './device-run.js';
 import type { FlashImage } from './flash/flasher.js';
-import { FirmwareRunError, type FirmwareSession, type Rack, type RunResult } from './rack.js';
+import { FirmwareRunError, type FirmwareSession, type Rack, type RunOptions, type RunResult } from './rack.js';
 import { instructionsFromVirtualMicros, virtualLatency, type VirtualLatency } from './virtual/latency.js';
 
 export interface FirmwareSample {
@@ -35,6 +35,8 @@ export interface FirmwareRunRequest {
   /** Board kinds that run this image (its target); default any. */
   boardKinds?: readonly string[];
   onProgress?: (e: { phase: 'flash' | 'boot' | 'run' | 'restore'; boardId?: string; fraction?: number }) => void;
+  /** While every board that could run it is busy (see {@link RunOptions.onWait}). */
+  onWait?: RunOptions['onWait'];
 }
 
 export interface FirmwareRunReport {
@@ -106,6 +108,7 @@ export async function runFirmwareOnDevice(rack: Rack, req: FirmwareRunRequest, l
       bootTimeoutMs: req.bootTimeoutMs,
       ...(label ? { label } : {}),
       ...(req.boardKinds ? { boardKinds: req.boardKinds } : {}),
+      ...(req.onWait ? { onWait: req.onWait } : {}),
       ...(req.onProgress ? { onProgress: (e) => req.onProgress!({ phase: e.phase, boardId: e.boardId, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}) }) } : {}),
     },
   );

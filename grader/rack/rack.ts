@@ -98,6 +98,11 @@ export interface FirmwareRunOptions extends RunOptions {
 export interface RunOptions {
   /** Expected latency of one inference (µs), for timeouts. */
   expectedUs: number;
+  /**
+   * Called while the job waits for a board because every usable one is busy (first at once, then
+   * about once a second): `busy` boards are in use, `waitedMs` so far.
+   */
+  onWait?: (e: { busy: number; waitedMs: number }) => void;
   /** Short label for logs. */
   label?: string;
 }
@@ -522,9 +527,28 @@ export class Rack implements Component {
     await this.readyPromise;
     const attempts: AttemptRecord[] = [];
     const tried = new Set<string>();
+    let waitStart: number | null = null;
+    let lastWaitReport = 0;
     while (attempts.length < this.config.maxAttempts) {
       const got = await this.leaseNext(tried, usable);
-      if (!got) break;
+      if ('busy' in got) {
+        // Every board that could take the job is running another one: queue for a board (bounded),
+        // rather than failing a job that only came at a busy moment.
+        if (got.busy === 0) break;
+        const now = Date.now();
+        waitStart ??= now;
+        const waitedMs = now - waitStart;
+        if (waitedMs >= this.config.leaseWaitMs) {
+          throw new RackUnavailableError(`every board that can run the job stayed busy for ${Math.round(waitedMs / 1000)} s (${got.busy} busy); giving up`, attempts);
+        }
+        if (this.state === 'stopping' || this.state === 'stopped') break;
+        if (now - lastWaitReport >= 1000 || lastWaitReport === 0) {
+          lastWaitReport = now;
+          opts.onWait?.({ busy: got.busy, waitedMs });
+        }
+        await this.boardFreed(Math.min(500, this.config.leaseWaitMs - waitedMs));
+        continue;
+      }
       const { slot, lease } = got;
       tried.add(slot.entry.id);
       let lost = false;
@@ -553,19 +577,44 @@ export class Rack implements Component {
         clearInterval(renewer);
         slot.busy = false;
         await this.leases.release(lease).catch(() => undefined);
+        this.wakeWaiters();
       }
     }
     const summary = attempts.length ? attempts.map((a) => `${a.board}: ${a.error}`).join('; ') : 'no board is idle and connected';
     throw new RackUnavailableError(`no board could run the job (${summary})`, attempts);
   }
 
-  /** The healthiest idle, connected, not quarantined board not tried yet, leased. */
-  private async leaseNext(tried: Set<string>, usable: (s: Slot) => boolean): Promise<{ slot: Slot; lease: Lease } | null> {
+  /** Jobs of this process waiting for a board; woken when one of ours is released. */
+  private waiters = new Set<() => void>();
+
+  private wakeWaiters(): void {
+    const woken = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of woken) wake();
+  }
+
+  /** Resolves when a board of this process is released, or after `ms` (boards leased by other processes free up unannounced). */
+  private boardFreed(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(10, ms));
+      this.waiters.add(done);
+    });
+  }
+
+  /**
+   * The healthiest idle, connected, not quarantined board not tried yet, leased; otherwise how many
+   * boards that could take the job are busy (in use here, or leased by another process).
+   */
+  private async leaseNext(tried: Set<string>, usable: (s: Slot) => boolean): Promise<{ slot: Slot; lease: Lease } | { busy: number }> {
     const rows = await this.deps.db.board.findMany({ where: { id: { in: this.slots.map((s) => s.entry.id) } } });
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const candidates = this.slots
-      .filter((s) => !tried.has(s.entry.id) && !s.busy && s.client?.isOpen && byId.get(s.entry.id)?.state !== 'quarantined' && usable(s))
-      .sort((a, b) => (byId.get(b.entry.id)?.health ?? 0) - (byId.get(a.entry.id)?.health ?? 0) || a.order - b.order);
+    const eligible = this.slots.filter((s) => !tried.has(s.entry.id) && s.client?.isOpen && byId.get(s.entry.id)?.state !== 'quarantined' && usable(s));
+    const candidates = eligible.filter((s) => !s.busy).sort((a, b) => (byId.get(b.entry.id)?.health ?? 0) - (byId.get(a.entry.id)?.health ?? 0) || a.order - b.order);
     for (const slot of candidates) {
       // Another job of this process may have taken it while we read the table (busy is set synchronously).
       if (slot.busy) continue;
@@ -578,7 +627,8 @@ export class Rack implements Component {
       await this.deps.db.board.update({ where: { id: slot.entry.id }, data: { state: 'leased', leasedBy: lease.token, leaseExpiresAt: lease.expiresAt } });
       return { slot, lease };
     }
-    return null;
+    // Every eligible board is now either ours and busy, or leased elsewhere (acquire refused).
+    return { busy: eligible.length };
   }
 
   private async releaseIdle(slot: Slot, lease: Lease): Promise<void> {
