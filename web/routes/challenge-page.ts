@@ -70,5 +70,9 @@ function firmwareSection(d: ChallengeDefinition): string {
   if (!fw) return '';
   const flash = d.scoring.flash;
   return `<p>Or compiled firmware for the Nano 33 BLE Sense (<code>.bin</code> linked at 0x10000, <code>.hex</code> or <code>.elf</code>${fw.flashBudgetBytes ? `, ≤ ${formatBytes(fw.flashBudgetBytes)} of flash` : ''}) speaking the MLPerf Tiny protocol: <code>profile</code> must answer <code>${escapeHtml(taskPlugin(d.task).modelId)}</code>. It is flashed onto a board and judged on every held-out sample of each split${taskPlugin(d.task).window ? ' (every window of every file)' : ''}, sent as the dataset stores them: exactly the samples models are scored on, as the MLPerf Tiny runner's accuracy mode does.</p>
-<p><strong>How models and firmware are ranked:</strong> together, on one board and one scale. The flash term counts the flash a submission occupies on the board: a firmware's image, or a model's bytes plus the ${formatBytes(flash.runtimeBytes)} the board's harness runtime takes (measured once), so the same network submitted either way gets the same quality and flash terms.</p>`;
+${
+    d.leaderboard.tracks === 'separate'
+      ? `<p id="ranking"><strong>How models and firmware are ranked:</strong> on separate tracks, like MLPerf Tiny's divisions: models against models and firmware against firmware, each track with its own ranks, public and private (<a href="/challenges/${escapeHtml(d.id)}/leaderboard?track=model">models</a>, <a href="/challenges/${escapeHtml(d.id)}/leaderboard?track=firmware">firmware</a>). You may hold a place on each. Both use the same formula; the flash term counts a firmware's image, or a model's bytes plus the ${formatBytes(flash.runtimeBytes)} the board's harness runtime takes.</p>`
+      : `<p id="ranking"><strong>How models and firmware are ranked:</strong> together, on one board and one scale. The flash term counts the flash a submission occupies on the board: a firmware's image, or a model's bytes plus the ${formatBytes(flash.runtimeBytes)} the board's harness runtime takes (measured once), so the same network submitted either way gets the same quality and flash terms.</p>`
+  }`;
 }
