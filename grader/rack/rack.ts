@@ -103,6 +103,8 @@ export interface RunOptions {
    * about once a second): `busy` boards are in use, `waitedMs` so far.
    */
   onWait?: (e: { busy: number; waitedMs: number }) => void;
+  /** How long this job queues for a busy board (default: the rack config's leaseWaitMs). */
+  leaseWaitMs?: number;
   /** Short label for logs. */
   label?: string;
 }
@@ -538,7 +540,8 @@ export class Rack implements Component {
         const now = Date.now();
         waitStart ??= now;
         const waitedMs = now - waitStart;
-        if (waitedMs >= this.config.leaseWaitMs) {
+        const maxWaitMs = opts.leaseWaitMs ?? this.config.leaseWaitMs;
+        if (waitedMs >= maxWaitMs) {
           throw new RackUnavailableError(`every board that can run the job stayed busy for ${Math.round(waitedMs / 1000)} s (${got.busy} busy); giving up`, attempts);
         }
         if (this.state === 'stopping' || this.state === 'stopped') break;
@@ -546,7 +549,7 @@ export class Rack implements Component {
           lastWaitReport = now;
           opts.onWait?.({ busy: got.busy, waitedMs });
         }
-        await this.boardFreed(Math.min(500, this.config.leaseWaitMs - waitedMs));
+        await this.boardFreed(Math.min(500, maxWaitMs - waitedMs));
         continue;
       }
       const { slot, lease } = got;

@@ -22,8 +22,6 @@ export interface SimRackOptions {
   driftCheck?: { every: number; model: string };
   /** The rack config's `firmware` section (boot timeout for firmware jobs). */
   firmware?: { bootTimeoutMs?: number };
-  /** How long a job queues for a busy board (rack config `leaseWaitMs`). */
-  leaseWaitMs?: number;
   /** Wraps boards' flashers (inject flashing failures). */
   wrapFlasher?: (boardId: string, flasher: BoardFlasher) => BoardFlasher;
 }
@@ -36,7 +34,6 @@ export async function simRack(services: Services, boards: TestBoard[], opts: Sim
     maxAttempts: boards.length,
     leaseTtlMs: 10_000,
     ...(opts.driftCheck ? { driftCheck: opts.driftCheck } : {}),
-    ...(opts.leaseWaitMs ? { leaseWaitMs: opts.leaseWaitMs } : {}),
     // Generous for a loaded 2-core machine: only hung boards ever reach it.
     boards: boards.map((b) => ({ id: b.id, kind: 'sim', faults: b.faults ?? [], commandTimeoutMs: opts.commandTimeoutMs ?? 5_000 })),
   });

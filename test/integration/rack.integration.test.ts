@@ -140,7 +140,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
 
   it('more jobs than boards: a job queues for the one board (reporting the wait) instead of failing, within a bounded wait', async () => {
     const s = await testServices();
-    const rack = await simRack(s, [{ id: 'only' }], { leaseWaitMs: 1500 });
+    const rack = await simRack(s, [{ id: 'only' }]);
     const req = { ...kwsCases(2), warmups: 1, inferences: 2 };
     const waits: { busy: number; waitedMs: number }[][] = [[], []];
     const [a, b] = await Promise.all([0, 1].map((i) => runOnDevice(rack, { ...req, onWait: (e) => waits[i]!.push(e) })));
@@ -155,7 +155,7 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     const holding = rack.run(() => new Promise<void>((r) => (release = r)), { expectedUs: 1000 });
     await waitFor(async () => (await boardRow(s, 'only')).state === 'leased', 10_000, 'the board to be leased');
     const t0 = Date.now();
-    await expect(runOnDevice(rack, req)).rejects.toThrow(/every board that can run the job stayed busy for \d+ s \(1 busy\)/);
+    await expect(rack.run(() => Promise.resolve(), { expectedUs: 1000, leaseWaitMs: 1500 })).rejects.toThrow(/every board that can run the job stayed busy for \d+ s \(1 busy\)/);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
     release();
     await holding;
