@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLeaderboard } from '../../arena/leaderboard.js';
+import { renderResults } from '../../arena/results.js';
 import { ChallengeError, parseChallenge } from '../../grader/challenges/load.js';
 import { freePort } from '../helpers/cli.js';
 import { gradedSubmission, rebuildBoards } from '../helpers/graded.js';
@@ -60,6 +61,11 @@ describe('ranking tracks (leaderboard.tracks)', () => {
     expect(api.entries.map((e) => `${e.track}#${e.rank}`)).toEqual(['model#1', 'model#2', 'firmware#1', 'firmware#2']);
     const page = await (await fetch(`${base}/challenges/kws-test`)).text();
     expect(page).toMatch(/How models and firmware are ranked:<\/strong> on separate tracks, like MLPerf Tiny's divisions/);
+    // Published results keep the tracks apart too.
+    const priv = await readLeaderboard(s, 'kws-test', 'private', { privileged: true });
+    const { markdown } = renderResults({ id: 'kws-test', title: 'KWS', task: 'kws', closes: '2099-01-01' }, view, priv, '2099-01-02');
+    expect(markdown).toContain('| Track | Rank | Participant | Score | Submitted (UTC) |');
+    expect(markdown).toContain('| firmware | 1 | ada | 97.000 |');
   });
 
   it('combined (the default): one board for both kinds, no track tabs, and the page says so', async () => {
