@@ -45,20 +45,32 @@ const COMMAND_TIMEOUT_MS = 4000;
 
 const unavailable = () => new ServiceUnavailableError('the session store (Redis) is not reachable right now');
 
+/** One "ready" listener per outage, shared by every request waiting on it (not one per request). */
+const readyWaits = new WeakMap<Redis, Promise<void>>();
+
+function nextReady(redis: Redis): Promise<void> {
+  let wait = readyWaits.get(redis);
+  if (!wait) {
+    wait = new Promise<void>((resolve) =>
+      redis.once('ready', () => {
+        readyWaits.delete(redis);
+        resolve();
+      }),
+    );
+    readyWaits.set(redis, wait);
+  }
+  return wait;
+}
+
 /** Resolves when `redis` is connected, or fails fast (503) when it does not come back within `ms`. */
-function whenReady(redis: Redis, ms: number): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      redis.off('ready', onReady);
-      if (ok) resolve();
-      else reject(unavailable());
-    };
-    const onReady = () => done(true);
-    const timer = setTimeout(() => done(false), ms);
-    redis.once('ready', onReady);
-  });
+async function whenReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([nextReady(redis), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unavailable()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
