@@ -9,6 +9,7 @@
  */
 import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf } from './catalog.js';
+import { tracksOf, type Track, type TrackMode } from './ranking.js';
 
 export const SORT_KEYS = ['rank', 'participant', 'score', 'quality', 'latency', 'flash', 'ram', 'entries', 'last'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -52,6 +53,9 @@ export interface BoardTable {
   task: 'kws' | 'vww' | 'ad';
   metric: 'top1' | 'auc';
   split: 'public' | 'private';
+  /** How the challenge ranks models and firmware (leaderboard.tracks), and the track shown. */
+  tracks: TrackMode;
+  track: Track;
   frozen: boolean;
   /** False when the private split is asked for before it is revealed (no rows then). */
   visible: boolean;
@@ -65,6 +69,8 @@ export interface BoardTable {
 
 export interface BoardTableOptions {
   privileged?: boolean;
+  /** With separate tracks: which one (default the model track); ignored on a combined board. */
+  track?: Track;
   sort?: SortKey;
   dir?: SortDir;
   page?: number;
@@ -81,11 +87,13 @@ export async function leaderboardTable(services: Pick<Services, 'db' | 'config'>
   const visible = split === 'public' || phase.privateRevealed || opts.privileged === true;
   const sort = opts.sort ?? 'rank';
   const dir = opts.dir ?? DEFAULT_DIR[sort];
-  const base = { challenge: c.row.id, title: c.def.title, task: c.def.task, metric: c.def.scoring.gate.metric, split, frozen: phase.frozen, visible, maxModelBytes: c.def.budgets.maxModelBytes, sort, dir };
+  const tracks = c.def.leaderboard.tracks;
+  const track = opts.track && tracksOf(tracks).includes(opts.track) ? opts.track : tracksOf(tracks)[0]!;
+  const base = { challenge: c.row.id, title: c.def.title, task: c.def.task, metric: c.def.scoring.gate.metric, split, tracks, track, frozen: phase.frozen, visible, maxModelBytes: c.def.budgets.maxModelBytes, sort, dir };
   if (!visible) return { ...base, total: 0, rows: [] };
 
   const entries = await db.leaderboardEntry.findMany({
-    where: { challengeId: c.row.id, split },
+    where: { challengeId: c.row.id, split, track },
     orderBy: { rank: 'asc' },
     include: { person: { select: { handle: true, displayName: true } }, team: { select: { name: true } } },
   });

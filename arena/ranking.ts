@@ -9,6 +9,8 @@
  * - Private split: with final selection, only the participant's selected submissions count (if they
  *   selected none, their best `maxFinal` public submissions are selected for them, as on Kaggle).
  * - Frozen public board: only submissions made before the freeze time count.
+ * - Tracks: on a combined board models and firmware compete together (track `all`); with separate
+ *   tracks each kind is ranked on its own (a participant may hold a place on each).
  */
 export interface RankCandidate {
   submissionId: string;
@@ -21,7 +23,17 @@ export interface RankCandidate {
   isFinal: boolean;
   publicScore: number | null;
   privateScore: number | null;
+  /** Model or firmware (decides the track when tracks are separate); default model. */
+  kind?: 'model' | 'firmware';
 }
+
+/** How a challenge ranks the two kinds (challenge YAML leaderboard.tracks). */
+export type TrackMode = 'combined' | 'separate';
+/** A board's track: `all` on a combined board. */
+export type Track = 'all' | 'model' | 'firmware';
+
+/** The tracks a board has under `mode`, in display order. */
+export const tracksOf = (mode: TrackMode): Track[] => (mode === 'separate' ? ['model', 'firmware'] : ['all']);
 
 export interface RankOptions {
   split: 'public' | 'private';
@@ -40,6 +52,16 @@ export interface RankedRow {
   submissionId: string;
   score: number;
   submittedAt: Date;
+}
+
+export interface TrackedRow extends RankedRow {
+  track: Track;
+}
+
+/** Rank each track of the board on its own (one track, `all`, when combined). */
+export function rankTracks(candidates: readonly RankCandidate[], opts: RankOptions & { tracks: TrackMode }): TrackedRow[] {
+  if (opts.tracks === 'combined') return rankParticipants(candidates, opts).map((r) => ({ ...r, track: 'all' }));
+  return (['model', 'firmware'] as const).flatMap((track) => rankParticipants(candidates.filter((c) => (c.kind ?? 'model') === track), opts).map((r) => ({ ...r, track })));
 }
 
 const byTime = (a: RankCandidate, b: RankCandidate) => a.createdAt.getTime() - b.createdAt.getTime() || (a.submissionId < b.submissionId ? -1 : a.submissionId > b.submissionId ? 1 : 0);

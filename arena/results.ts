@@ -21,10 +21,16 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 
 /** Pure: the results page and its data for a challenge's two boards. */
 export function renderResults(c: { id: string; title: string; task: string; closes: string }, pub: LeaderboardView, priv: LeaderboardView, generatedAt: string): ResultFiles {
-  const table = (b: LeaderboardView) =>
-    b.entries.length
-      ? ['| Rank | Participant | Score | Submitted (UTC) |', '|---:|---|---:|---|', ...b.entries.map((e) => `| ${e.rank} | ${cell(e.team ? `${e.team} (${e.displayName})` : e.displayName)} | ${e.score.toFixed(3)} | ${e.submittedAt.slice(0, 16).replace('T', ' ')} |`)].join('\n')
-      : '_No ranked submissions._';
+  // Separate model and firmware tracks (leaderboard.tracks) rank apart: a track column says which.
+  const table = (b: LeaderboardView) => {
+    if (!b.entries.length) return '_No ranked submissions._';
+    const tracks = b.tracks === 'separate';
+    return [
+      `| ${tracks ? 'Track | ' : ''}Rank | Participant | Score | Submitted (UTC) |`,
+      `|${tracks ? '---|' : ''}---:|---|---:|---|`,
+      ...b.entries.map((e) => `| ${tracks ? `${e.track} | ` : ''}${e.rank} | ${cell(e.team ? `${e.team} (${e.displayName})` : e.displayName)} | ${e.score.toFixed(3)} | ${e.submittedAt.slice(0, 16).replace('T', ' ')} |`),
+    ].join('\n');
+  };
   const markdown = `# ${c.title} — final results
 
 Challenge \`${c.id}\` (${c.task.toUpperCase()}), closed ${c.closes}. Ranked on the **private** held-out split;

@@ -7,6 +7,10 @@
  * visitor's form (the sign-in page) gets a signed double-submit token instead — an HMAC of a random
  * nonce kept in a cookie of its own — so looking at a page never writes to Redis. Sessions that hold
  * no sign-in expire after 15 minutes.
+ *
+ * While Redis is away (a restart of the private server, an outage of a shared one) the store does not
+ * wait for it: a request that carries a session cookie is answered 503 "briefly unavailable, retry"
+ * (web/security/errors.ts) instead of hanging on the connection's offline queue or failing with a 500.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +18,9 @@ import { join } from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { Store, type SessionData } from 'express-session';
 import type { Redis } from 'ioredis';
+import { isConnectionError } from '../core/redis-outage.js';
 import type { Services } from '../core/services.js';
+import { ServiceUnavailableError } from './security/unavailable.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -32,6 +38,57 @@ const ttlOf = (sess: SessionData) => (sess.personId ? TTL_S : ANON_TTL_S);
 /** Cookie holding the nonce of an anonymous visitor's CSRF token. */
 const NONCE_COOKIE = 'tinyarena.csrf';
 
+/** How long a request waits for a reconnecting Redis (a private server restarts in well under this). */
+const READY_WAIT_MS = 1500;
+/** A command on a connected Redis that takes longer than this means the server went away mid-request. */
+const COMMAND_TIMEOUT_MS = 4000;
+
+const unavailable = () => new ServiceUnavailableError('the session store (Redis) is not reachable right now');
+
+/** One "ready" listener per outage, shared by every request waiting on it (not one per request). */
+const readyWaits = new WeakMap<Redis, Promise<void>>();
+
+function nextReady(redis: Redis): Promise<void> {
+  let wait = readyWaits.get(redis);
+  if (!wait) {
+    wait = new Promise<void>((resolve) =>
+      redis.once('ready', () => {
+        readyWaits.delete(redis);
+        resolve();
+      }),
+    );
+    readyWaits.set(redis, wait);
+  }
+  return wait;
+}
+
+/** Resolves when `redis` is connected, or fails fast (503) when it does not come back within `ms`. */
+async function whenReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([nextReady(redis), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unavailable()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Run one session command: never queued behind a dead connection (the shared connection retries
+ * forever, as the queues need), and bounded in time; a connection failure becomes a 503.
+ */
+async function bounded<T>(redis: Redis, command: () => Promise<T>): Promise<T> {
+  await whenReady(redis, READY_WAIT_MS);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([command(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unavailable()), COMMAND_TIMEOUT_MS)))]);
+  } catch (err) {
+    throw err instanceof ServiceUnavailableError || isConnectionError(err) ? unavailable() : err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** express-session store on ioredis (sessions as JSON with a TTL). */
 class RedisSessionStore extends Store {
   constructor(
@@ -42,19 +99,19 @@ class RedisSessionStore extends Store {
   }
 
   override get(sid: string, cb: (err: unknown, session?: SessionData | null) => void): void {
-    void this.redis.get(this.prefix + sid).then((v) => cb(null, v ? (JSON.parse(v) as SessionData) : null), cb);
+    void bounded(this.redis, () => this.redis.get(this.prefix + sid)).then((v) => cb(null, v ? (JSON.parse(v) as SessionData) : null), cb);
   }
 
   override set(sid: string, sess: SessionData, cb?: (err?: unknown) => void): void {
-    void this.redis.set(this.prefix + sid, JSON.stringify(sess), 'EX', ttlOf(sess)).then(() => cb?.(), (err: unknown) => cb?.(err));
+    void bounded(this.redis, () => this.redis.set(this.prefix + sid, JSON.stringify(sess), 'EX', ttlOf(sess))).then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    void this.redis.del(this.prefix + sid).then(() => cb?.(), (err: unknown) => cb?.(err));
+    void bounded(this.redis, () => this.redis.del(this.prefix + sid)).then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
   override touch(sid: string, sess: SessionData, cb?: (err?: unknown) => void): void {
-    void this.redis.expire(this.prefix + sid, ttlOf(sess)).then(() => cb?.(), (err: unknown) => cb?.(err));
+    void bounded(this.redis, () => this.redis.expire(this.prefix + sid, ttlOf(sess))).then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 }
 

@@ -2,6 +2,11 @@
  * Runs BullMQ workers for the registered processors: validates payloads, enforces timeouts, reports
  * health, and on stop finishes in-flight jobs within the grace period (what is still running after it
  * is handed back: its lock lapses and BullMQ's stalled-job check gives it to another worker).
+ *
+ * A job that fails because the database is unreachable (a PostgreSQL restart) does not spend an
+ * attempt: it goes back to the delayed set and tries again with backoff (1 s growing to 15 s) until
+ * the database is back, for up to {@link DB_OUTAGE_WAIT_MS} of outage; only then do failures count.
+ * The outage is logged once, when it begins, and once when a job gets through again.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,8 +17,12 @@ import { connectRedis } from '../core/redis.js';
 import { closeRedis, isConnectionError, redisOutageLog } from '../core/redis-outage.js';
 import { jobGraceMs } from '../core/shutdown.js';
 import type { Services } from '../core/services.js';
+import { isDatabaseUnavailable } from '../core/db/unavailable.js';
 import type { Processor } from './processor.js';
 import { processors as defaultProcessors } from './registry.js';
+
+/** How long jobs wait out an unreachable database before its errors count as failed attempts. */
+export const DB_OUTAGE_WAIT_MS = 15 * 60_000;
 
 export class WorkerPool implements Component {
   readonly name = 'workers';
@@ -24,6 +33,8 @@ export class WorkerPool implements Component {
   private failed = 0;
   private lastError: string | undefined;
   private readonly stopHooks: (() => Promise<void>)[] = [];
+  /** When this process first saw the database unreachable in the current outage. */
+  private dbDownSince: number | null = null;
 
   constructor(private readonly services: Services, private readonly processors: readonly Processor[] = defaultProcessors) {}
 
@@ -33,7 +44,7 @@ export class WorkerPool implements Component {
     const outage = redisOutageLog(logger);
     this.connection = outage.watch(connectRedis(this.services.redisHandle, 'tinyarena:workers'), 'workers');
     for (const p of this.processors) {
-      const worker = new Worker(p.queue, (job: Job) => this.run(p, job), {
+      const worker = new Worker(p.queue, (job: Job, token?: string) => this.run(p, job, token), {
         connection: this.connection,
         prefix: config.QUEUE_PREFIX,
         concurrency: p.concurrency ?? config.WORKER_CONCURRENCY,
@@ -76,7 +87,7 @@ export class WorkerPool implements Component {
     }
   }
 
-  private async run(p: Processor, job: Job): Promise<unknown> {
+  private async run(p: Processor, job: Job, token?: string): Promise<unknown> {
     let payload;
     try {
       payload = parsePayload(p.queue, job.data);
@@ -85,10 +96,13 @@ export class WorkerPool implements Component {
       throw new UnrecoverableError(`invalid ${p.queue} payload: ${err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(err)}`);
     }
     try {
-      return await this.withTimeout(p, p.process(payload, job as never, this.services));
+      const result = await this.withTimeout(p, p.process(payload, job as never, this.services));
+      this.databaseBack();
+      return result;
     } catch (err) {
       // "Not now" (the job was moved back to the delayed set): not a failure.
       if (err instanceof DelayedError) throw err;
+      if (token && isDatabaseUnavailable(err) && (await this.waitForDatabase(p, job, token, err))) throw new DelayedError();
       if (p.onFailed) {
         const e = err instanceof Error ? err : new Error(String(err));
         const final = e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -101,6 +115,34 @@ export class WorkerPool implements Component {
       }
       throw err;
     }
+  }
+
+  /**
+   * The database is unreachable: put the job back (delayed, no attempt spent) unless the outage has
+   * lasted past {@link DB_OUTAGE_WAIT_MS}. False when the job should fail as usual.
+   */
+  private async waitForDatabase(p: Processor, job: Job, token: string, err: unknown): Promise<boolean> {
+    const now = Date.now();
+    if (this.dbDownSince === null) {
+      this.dbDownSince = now;
+      this.services.logger.warn({ queue: p.queue, err: (err as Error).message.split('\n').filter(Boolean).pop() }, 'the database is unreachable; jobs wait for it without spending their attempts');
+    }
+    const downMs = now - this.dbDownSince;
+    if (downMs > DB_OUTAGE_WAIT_MS) return false;
+    const delay = Math.min(15_000, Math.max(1_000, Math.round(downMs / 2)));
+    try {
+      await job.moveToDelayed(now + delay, token);
+      return true;
+    } catch {
+      // Redis is away too (or the lock was lost): the ordinary failure path (and the reaper) take over.
+      return false;
+    }
+  }
+
+  private databaseBack(): void {
+    if (this.dbDownSince === null) return;
+    this.services.logger.info({ downForMs: Date.now() - this.dbDownSince }, 'the database is reachable again; jobs carry on');
+    this.dbDownSince = null;
   }
 
   private async withTimeout<T>(p: Processor, work: Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@
 import { formatBytes } from '../../lib/format.js';
 import { sniffFileKind, SNIFF_BYTES, uploadLabel } from '../../core/file-kind.js';
 import { submit } from '../../arena/intake.js';
+import { getChallenge, phaseOf } from '../../arena/catalog.js';
 import { claimCompletionNotice, followSubmission } from './follow.js';
 import { challengeOption, clip, completionNote, need } from './shared.js';
 import { UserFacingError, type Command } from './types.js';
@@ -53,7 +54,14 @@ export default {
       else await ctx.reply.announce(`<@${ctx.user.id}> your submission \`${final.id}\` has finished: \`/status submission:${final.id}\` shows the result.`);
     }
     if (ctx.options.boolean('announce') && final.state === 'done' && final.eligible) {
-      await ctx.reply.announce(`🏁 <@${ctx.user.id}> scored **${final.score?.toFixed(2) ?? '?'}** on **${final.challenge}**${final.rank ? ` and is now #${final.rank}` : ''}.`);
+      // A frozen public board hides new results from everyone but the team and organizers: the channel
+      // hears that the learner finished, the score waits for the reveal (the DM above carries it).
+      const frozen = phaseOf(await getChallenge(ctx.services.db, challengeId, ctx.services.config.CHALLENGES_DIR)).frozen;
+      await ctx.reply.announce(
+        frozen
+          ? `🏁 <@${ctx.user.id}> finished a submission on **${final.challenge}**; the board is frozen, so results are revealed when the challenge closes.`
+          : `🏁 <@${ctx.user.id}> scored **${final.score?.toFixed(2) ?? '?'}** on **${final.challenge}**${final.rank ? ` and is now #${final.rank}` : ''}.`,
+      );
     }
   },
 } satisfies Command;

@@ -26,7 +26,14 @@ const register: RegisterCommand = (program) => {
         const head = `${board.challenge} — ${board.split} leaderboard${board.frozen ? ' (frozen)' : ''}`;
         if (!board.visible) return `${head}\n  the private split is revealed when the challenge closes`;
         if (!board.entries.length) return `${head}\n  no ranked submissions yet`;
-        return [head, ...board.entries.map((e) => `${String(e.rank).padStart(4)}  ${e.score.toFixed(3).padStart(9)}  ${e.team ? `${e.team} (${e.person})` : e.person}  ${e.submittedAt}`)].join('\n');
+        // Separate tracks (leaderboard.tracks): a heading per track, each with its own ranks.
+        const lines = [head];
+        let track = '';
+        for (const e of board.entries) {
+          if (board.tracks === 'separate' && e.track !== track) lines.push(`${(track = e.track)} track:`);
+          lines.push(`${String(e.rank).padStart(4)}  ${e.score.toFixed(3).padStart(9)}  ${e.team ? `${e.team} (${e.person})` : e.person}  ${e.submittedAt}`);
+        }
+        return lines.join('\n');
       });
     });
 };

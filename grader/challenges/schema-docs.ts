@@ -52,6 +52,7 @@ export const FIELD_DOCS: Record<string, string> = {
   leaderboard: 'Board options.',
   'leaderboard.ladderMargin': "Ladder damping of the public board: a shown score changes only when beaten by more than this (0 = off).",
   'leaderboard.maxFinalSubmissions': 'Optional: the private board ranks up to this many final picks per participant.',
+  'leaderboard.tracks': "How models and firmware are ranked: `combined` (one board; the flash term on one scale, scoring.flash) or `separate` (a model track and a firmware track with their own ranks, like MLPerf Tiny's divisions; needs a firmware section). The challenge page and the board say which.",
   device: 'The device stage: models run on a board of the rack.',
   'device.enabled': 'Run the device stage.',
   'device.warmups': 'Untimed inferences before timing.',

@@ -95,8 +95,14 @@ export const challengeSchema = z.strictObject({
       ladderMargin: z.number().min(0).default(0),
       /** Private board from learner-selected final submissions (at most this many per participant). */
       maxFinalSubmissions: z.number().int().positive().optional(),
+      /**
+       * How models and firmware are ranked (challenges that accept firmware): `combined` — one board,
+       * the flash term on one scale (scoring.flash); `separate` — a model track and a firmware track,
+       * each with its own ranks (like MLPerf Tiny's divisions), a participant placed on each.
+       */
+      tracks: z.enum(['combined', 'separate']).default('combined'),
     })
-    .default({ ladderMargin: 0 }),
+    .default({ ladderMargin: 0, tracks: 'combined' }),
   device: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -114,7 +120,7 @@ export const challengeSchema = z.strictObject({
    * is measured on exactly the samples a model is judged on (every sample of each split, as the MLPerf
    * Tiny runner's accuracy mode does), sent as the dataset stores them (the firmware converts, as
    * MLPerf Tiny firmware does); AD files on every window, like a model. Firmware and models are ranked
-   * together, the flash term on one scale (scoring.flash).
+   * together, the flash term on one scale (scoring.flash), or on separate tracks (leaderboard.tracks).
    */
   firmware: z
     .strictObject({
@@ -169,6 +175,7 @@ export function crossFieldProblems(c: ChallengeDefinition): string[] {
   if (c.scoring.gate.metric !== metric) out.push(`scoring.gate.metric: a ${c.task} challenge is gated on ${metric}`);
   if (c.quotas.total !== undefined && c.quotas.total < c.quotas.perDay) out.push('quotas: total is below perDay');
   const fw = c.firmware;
+  if (!fw && c.leaderboard.tracks === 'separate') out.push('leaderboard.tracks: separate tracks rank models and firmware apart, but this challenge takes no firmware (add a firmware section, or use combined)');
   if (fw && !c.device.enabled) out.push('firmware: firmware submissions run on the rack, so device.enabled must be true');
   if (fw && fw.boards.includes('virtual') && fw.boards.some((b) => b !== 'virtual')) out.push('firmware.boards: images for the virtual board (mps2-an386) do not run on nano33ble or sim boards: list virtual alone, or the Nano kinds');
   return out;

@@ -3,7 +3,9 @@
  * fixed subset of the held-out set, compare raw output bytes with the host engine (the challenge's
  * `device.arithmetic` profile), and measure latency as the median of `device.inferences` timed runs
  * after `device.warmups` warm-ups. A board fault (timeout, garbage, unplugged) is retried on another
- * board by the rack; no usable board is transient (the queue retries, then the quota is refunded).
+ * board by the rack; when every board is busy with other submissions the job queues for one (bounded
+ * by the rack's `leaseWaitMs`, with "waiting for a board" as progress); no usable board at all is
+ * transient (the queue retries, then the quota is refunded).
  * Without a rack the stage is skipped with the reason, and the latency term scores 0 points.
  *
  * On a virtual board (QEMU running TinyArena's own C runtime, independent of the host engine) the
@@ -24,6 +26,7 @@ import { parseModel } from '../tflite/parse.js';
 import { firmwareDeviceStage } from './stage-device-firmware.js';
 import { heldOutSet } from './held-out.js';
 import { StageStop, type StageWork } from '../../arena/stage-contract.js';
+import { boardWaitProgress } from './board-wait.js';
 
 /** Samples run on the board per submission: enough to catch arithmetic drift, cheap on a real kit. */
 export const DEVICE_SAMPLES = 8;
@@ -78,7 +81,7 @@ export const deviceStage: StageWork = async (ctx) => {
   const expectedUs = estimateLatency(graph).us;
   let report;
   try {
-    report = await runOnDevice(rack, { model, cases, warmups: device.warmups, inferences: device.inferences, expectedUs, arithmetic: device.arithmetic }, submission.id);
+    report = await runOnDevice(rack, { model, cases, warmups: device.warmups, inferences: device.inferences, expectedUs, arithmetic: device.arithmetic, onWait: boardWaitProgress(ctx.progress) }, submission.id);
   } catch (err) {
     if (err instanceof ModelRefusedError) {
       const reason = `the board firmware refused the model: ${err.message}`;

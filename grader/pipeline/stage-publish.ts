@@ -58,10 +58,9 @@ export const publishStage: StageWork = async ({ services, submission, challenge,
     }),
   ]);
   await recomputeLeaderboard(services, submission.challengeId);
-  const [entry, boardSize] = await Promise.all([
-    db.leaderboardEntry.findFirst({ where: { challengeId: submission.challengeId, split: 'public', submissionId: submission.id }, select: { rank: true } }),
-    db.leaderboardEntry.count({ where: { challengeId: submission.challengeId, split: 'public' } }),
-  ]);
+  const entry = await db.leaderboardEntry.findFirst({ where: { challengeId: submission.challengeId, split: 'public', submissionId: submission.id }, select: { rank: true, track: true } });
+  // "Rank r of n" within the submission's track (separate model and firmware tracks rank apart).
+  const boardSize = await db.leaderboardEntry.count({ where: { challengeId: submission.challengeId, split: 'public', ...(entry ? { track: entry.track } : {}) } });
   const detail = {
     publicScore: composites.public.score,
     eligible: composites.public.eligible,

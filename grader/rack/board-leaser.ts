@@ -29,9 +29,33 @@ export class BoardLeaser {
     private readonly slots: readonly BoardSlot[],
     private readonly leases: LeaseStore,
     private readonly ledger: BoardLedger,
-    private readonly config: Pick<RackConfig, 'maxAttempts' | 'leaseTtlMs'>,
+    private readonly config: Pick<RackConfig, 'maxAttempts' | 'leaseTtlMs' | 'leaseWaitMs'>,
     private readonly logger: Logger,
+    /** True once the rack is stopping: a job waiting for a busy board gives up instead. */
+    private readonly stopping: () => boolean = () => false,
   ) {}
+
+  /** Jobs of this process waiting for a board; woken when one of ours is released. */
+  private readonly waiters = new Set<() => void>();
+
+  private wakeWaiters(): void {
+    const woken = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of woken) wake();
+  }
+
+  /** Resolves when a board of this process is released, or after `ms` (boards leased by other processes free up unannounced). */
+  private boardFreed(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(10, ms));
+      this.waiters.add(done);
+    });
+  }
 
   /**
    * Run `attempt` on leased boards until one produces the value. `attempt` records the board's state.
@@ -40,9 +64,29 @@ export class BoardLeaser {
   async run<T>(opts: RunOptions, usable: (s: BoardSlot) => boolean, attempt: (leased: Leased) => Promise<Outcome<T>>): Promise<RunResult<T>> {
     const attempts: AttemptRecord[] = [];
     const tried = new Set<string>();
+    let waitStart: number | null = null;
+    let lastWaitReport = 0;
     while (attempts.length < this.config.maxAttempts) {
       const got = await this.leaseNext(tried, usable);
-      if (!got) break;
+      if ('busy' in got) {
+        // Every board that could take the job is running another one: queue for a board (bounded),
+        // rather than failing a job that only came at a busy moment.
+        if (got.busy === 0) break;
+        const now = Date.now();
+        waitStart ??= now;
+        const waitedMs = now - waitStart;
+        const maxWaitMs = opts.leaseWaitMs ?? this.config.leaseWaitMs;
+        if (waitedMs >= maxWaitMs) {
+          throw new RackUnavailableError(`every board that can run the job stayed busy for ${Math.round(waitedMs / 1000)} s (${got.busy} busy); giving up`, attempts);
+        }
+        if (this.stopping()) break;
+        if (now - lastWaitReport >= 1000 || lastWaitReport === 0) {
+          lastWaitReport = now;
+          opts.onWait?.({ busy: got.busy, waitedMs });
+        }
+        await this.boardFreed(Math.min(500, maxWaitMs - waitedMs));
+        continue;
+      }
       const { slot, lease } = got;
       tried.add(slot.entry.id);
       let lost = false;
@@ -71,17 +115,22 @@ export class BoardLeaser {
         clearInterval(renewer);
         slot.busy = false;
         await this.leases.release(lease).catch(() => undefined);
+        this.wakeWaiters();
       }
     }
     const summary = attempts.length ? attempts.map((a) => `${a.board}: ${a.error}`).join('; ') : 'no board is idle and connected';
     throw new RackUnavailableError(`no board could run the job (${summary})`, attempts);
   }
 
-  /** The healthiest idle, connected, not quarantined board not tried yet, leased. */
-  private async leaseNext(tried: Set<string>, usable: (s: BoardSlot) => boolean): Promise<{ slot: BoardSlot; lease: Lease } | null> {
+  /**
+   * The healthiest idle, connected, not quarantined board not tried yet, leased; otherwise how many
+   * boards that could take the job are busy (in use here, or leased by another process).
+   */
+  private async leaseNext(tried: Set<string>, usable: (s: BoardSlot) => boolean): Promise<{ slot: BoardSlot; lease: Lease } | { busy: number }> {
     const byId = await this.ledger.rows();
-    const candidates = this.slots
-      .filter((s) => !tried.has(s.entry.id) && !s.busy && s.client?.isOpen && byId.get(s.entry.id)?.state !== 'quarantined' && usable(s))
+    const eligible = this.slots.filter((s) => !tried.has(s.entry.id) && s.client?.isOpen && byId.get(s.entry.id)?.state !== 'quarantined' && usable(s));
+    const candidates = eligible
+      .filter((s) => !s.busy)
       .sort((a, b) => (byId.get(b.entry.id)?.health ?? 0) - (byId.get(a.entry.id)?.health ?? 0) || a.order - b.order);
     for (const slot of candidates) {
       // Another job of this process may have taken it while we read the table (busy is set synchronously).
@@ -95,6 +144,7 @@ export class BoardLeaser {
       await this.ledger.leased(slot.entry.id, lease);
       return { slot, lease };
     }
-    return null;
+    // Every eligible board is now either ours and busy, or leased elsewhere (acquire refused).
+    return { busy: eligible.length };
   }
 }

@@ -4,7 +4,7 @@
  * Pure protocol steps over a {@link BoardSession}; the rack decides which board and retries.
  */
 import { BoardFault, BoardReplyError } from './board-client.js';
-import { ModelRefusedError, type BoardSession, type RunResult } from './rack-job.js';
+import { ModelRefusedError, type BoardSession, type RunOptions, type RunResult } from './rack-job.js';
 import type { Rack } from './rack.js';
 import { virtualLatency, type VirtualLatency } from './virtual/latency.js';
 
@@ -29,6 +29,8 @@ export interface DeviceRunRequest {
    * several (`arith=` in x-info: the virtual board) is switched to it; others compute their own.
    */
   arithmetic?: string;
+  /** While every board is busy with other jobs (see {@link RunOptions.onWait}). */
+  onWait?: RunOptions['onWait'];
 }
 
 export interface Mismatch {
@@ -131,7 +133,7 @@ export async function runOnDevice(rack: Rack, req: DeviceRunRequest, label?: str
       board = { kind: s.board.kind, firmware: s.board.info.firmware };
       return runSession(s, req, (session) => rack.driftProbe(session));
     },
-    { expectedUs: req.expectedUs, ...(label ? { label } : {}) },
+    { expectedUs: req.expectedUs, ...(label ? { label } : {}), ...(req.onWait ? { onWait: req.onWait } : {}) },
   );
   const counts = r.value.instructions;
   // A virtual board's µs clock runs at 1 ns per instruction, not at a Nano's pace: its latency is

@@ -10,7 +10,7 @@ import { arithmeticLabel, type ArithmeticProfileName } from '../interpreter/arit
 import { scoreOutputs, taskPlugin, type Task } from '../tasks/index.js';
 import { median } from './device-run.js';
 import type { FlashImage } from './flash/flasher.js';
-import { FirmwareRunError, type FirmwareSession, type RunResult } from './rack-job.js';
+import { FirmwareRunError, type FirmwareSession, type RunOptions, type RunResult } from './rack-job.js';
 import type { Rack } from './rack.js';
 import { instructionsFromVirtualMicros, virtualLatency, type VirtualLatency } from './virtual/latency.js';
 
@@ -42,6 +42,8 @@ export interface FirmwareRunRequest {
    */
   deadlineAt?: number;
   onProgress?: (e: { phase: 'flash' | 'boot' | 'run' | 'restore'; boardId?: string; fraction?: number }) => void;
+  /** While every board that could run it is busy (see {@link RunOptions.onWait}). */
+  onWait?: RunOptions['onWait'];
 }
 
 export interface FirmwareRunReport {
@@ -127,6 +129,7 @@ export async function runFirmwareOnDevice(rack: Rack, req: FirmwareRunRequest, l
       bootTimeoutMs: req.bootTimeoutMs,
       ...(label ? { label } : {}),
       ...(req.boardKinds ? { boardKinds: req.boardKinds } : {}),
+      ...(req.onWait ? { onWait: req.onWait } : {}),
       ...(req.onProgress ? { onProgress: (e) => req.onProgress!({ phase: e.phase, boardId: e.boardId, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}) }) } : {}),
     },
   );

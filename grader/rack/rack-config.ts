@@ -82,6 +82,12 @@ export const rackConfigSchema = z.strictObject({
   quarantineAfter: z.number().int().positive().default(3),
   /** Lease time-to-live (ms); renewed while a job runs, so a crashed holder frees the board after this. */
   leaseTtlMs: z.number().int().positive().default(30_000),
+  /**
+   * How long a job waits for a board when every usable board is busy with other jobs (more workers
+   * than boards): it queues for the next free one and reports "waiting for a board" meanwhile. Within
+   * the device stage's 15-minute timeout.
+   */
+  leaseWaitMs: z.number().int().positive().default(10 * 60_000),
   /** Boards tried per job before giving up. */
   maxAttempts: z.number().int().positive().default(3),
   /** Offline boards are re-probed (re-opened, `name`, `x-info`) this often. */

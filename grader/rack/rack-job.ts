@@ -71,6 +71,13 @@ export interface FirmwareRunOptions extends RunOptions {
 export interface RunOptions {
   /** Expected latency of one inference (µs), for timeouts. */
   expectedUs: number;
+  /**
+   * Called while the job waits for a board because every usable one is busy (first at once, then
+   * about once a second): `busy` boards are in use, `waitedMs` so far.
+   */
+  onWait?: (e: { busy: number; waitedMs: number }) => void;
+  /** How long this job queues for a busy board (default: the rack config's leaseWaitMs). */
+  leaseWaitMs?: number;
   /** Short label for logs. */
   label?: string;
 }

@@ -63,7 +63,7 @@ export class Rack implements Component {
   ) {
     this.slots = config.boards.map((entry, order) => new BoardSlot(entry, order, (slot, port) => this.idleHangUp(slot, port)));
     this.ledger = new BoardLedger(deps.db, this.slots.map((s) => s.entry.id), config.quarantineAfter);
-    this.leaser = new BoardLeaser(this.slots, new LeaseStore(deps.redis, deps.prefix), this.ledger, config, deps.logger);
+    this.leaser = new BoardLeaser(this.slots, new LeaseStore(deps.redis, deps.prefix), this.ledger, config, deps.logger, () => this.state === 'stopping' || this.state === 'stopped');
     this.firmwareJobs = new FirmwareJobs(config.firmware, this.ledger, deps.wrapFlasher);
     this.drift = config.driftCheck ? new DriftCheck(config.driftCheck) : null;
   }

@@ -21,16 +21,18 @@ export interface GradedOptions {
   /** Task metric on each split (top-1), shown in reports. */
   publicQuality?: number;
   privateQuality?: number;
+  /** A model (default) or a firmware image. */
+  kind?: 'model' | 'firmware';
 }
 
 export async function gradedSubmission(s: Services, o: GradedOptions): Promise<string> {
   const sha = createHash('sha256').update(randomBytes(16)).digest('hex');
-  await s.db.blob.create({ data: { sha256: sha, sizeBytes: 50_000, kind: 'tflite' } });
+  await s.db.blob.create({ data: { sha256: sha, sizeBytes: 50_000, kind: o.kind === 'firmware' ? 'bin' : 'tflite' } });
   const pubQ = o.publicQuality ?? o.publicScore / 100;
   const privQ = o.privateQuality ?? o.privateScore / 100;
   const sub = await s.db.submission.create({
     data: {
-      challengeId: o.challengeId ?? 'kws-test', personId: o.personId, teamId: o.teamId ?? null, blobSha256: sha, kind: 'model', fileName: o.fileName, source: 'api',
+      challengeId: o.challengeId ?? 'kws-test', personId: o.personId, teamId: o.teamId ?? null, blobSha256: sha, kind: o.kind ?? 'model', fileName: o.fileName, source: 'api',
       state: 'done', evaluatorVersion: VERSION, runVersion: VERSION, eligible: true, publicScore: o.publicScore, privateScore: o.privateScore, createdAt: o.createdAt, startedAt: o.createdAt, finishedAt: o.createdAt,
     },
   });

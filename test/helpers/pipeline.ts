@@ -40,6 +40,8 @@ export interface ChallengeOptions {
   deviceTimeoutMs?: number;
   /** Team size limit (default 1: individual). */
   teamSize?: number;
+  /** leaderboard.tracks: rank models and firmware together (default) or on separate tracks. */
+  tracks?: 'combined' | 'separate';
   /** quotas.timeZone and timeline.displayTimeZone (default UTC). */
   timeZone?: string;
 }
@@ -82,7 +84,7 @@ ${o.freezes ? `  freezes: "${o.freezes}"\n` : ''}${o.timeZone ? `  displayTimeZo
   perDay: ${o.perDay ?? 100}
 ${o.timeZone ? `  timeZone: ${o.timeZone}\n` : ''}${o.total ? `  total: ${o.total}\n` : ''}leaderboard:
   ladderMargin: ${o.ladderMargin ?? 0}
-${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${o.teamSize ? `team:\n  maxSize: ${o.teamSize}\n` : ''}${
+${o.tracks ? `  tracks: ${o.tracks}\n` : ''}${o.maxFinal ? `  maxFinalSubmissions: ${o.maxFinal}\n` : ''}${o.deviceTimeoutMs ? `device:\n  timeoutMs: ${o.deviceTimeoutMs}\n` : ''}${o.teamSize ? `team:\n  maxSize: ${o.teamSize}\n` : ''}${
     o.firmware
       ? `firmware:\n  bootTimeoutMs: ${o.firmware.bootTimeoutMs ?? 5000}\n${o.firmware.flashBudgetBytes ? `  flashBudgetBytes: ${o.firmware.flashBudgetBytes}\n` : ''}${o.firmware.boards ? `  boards: [${o.firmware.boards.join(', ')}]\n` : ''}`
       : ''

@@ -31,6 +31,9 @@ function run(bin: string, args: string[]): void {
 export interface PrivatePostgres {
   url: string;
   restart(): void;
+  /** Stop the server as a crash would (connections cut); `up` starts it again with its data. */
+  down(): void;
+  up(): void;
   stop(): void;
 }
 
@@ -56,6 +59,8 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     // Immediate: like a crash — no checkpoint, open connections cut.
     restart: () => ctl('-m', 'immediate', '-o', opts, 'restart'),
+    down: () => ctl('-m', 'immediate', 'stop'),
+    up: () => ctl('-o', opts, 'start'),
     stop: () => {
       try {
         ctl('-m', 'immediate', 'stop');

@@ -66,6 +66,25 @@ describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: /submit end to end', () => {
   });
 });
 
+describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: announcing during a freeze', () => {
+  it('a public announcement while the board is frozen says the result waits for the reveal, without the score; the learner still gets it by DM', async () => {
+    const { fake, services } = await discordBot({ workers: true, challenge: { freezes: '2025-01-01T00:00:00Z' } });
+    const sent = fake.interact({ command: 'submit', user: learner, options: submitOpts(kwsModel(), { announce: true }) });
+    await sent.waitForContent(/Report: </, 45_000);
+    const sub = await services.db.submission.findFirstOrThrow({ where: { source: 'discord' } });
+    await waitSettled(services, [sub.id]);
+    expect((await services.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).state).toBe('done');
+    // The submitter's DM carries the score.
+    await expect.poll(() => fake.dmsTo(learner.id).length, { timeout: 5000 }).toBe(1);
+    expect(fake.dmsTo(learner.id)[0]!.content).toMatch(/scored \*\*\d+\.\d\d\*\*/);
+    // The channel hears that ada finished, not what she scored.
+    await expect.poll(() => fake.channelMessages.filter((m) => m.channelId === fake.channelId).length, { timeout: 5000 }).toBe(1);
+    const post = fake.channelMessages.find((m) => m.channelId === fake.channelId)!.content;
+    expect(post).toMatch(new RegExp(`<@${learner.id}> .*finished a submission.*board is frozen`));
+    expect(post).not.toMatch(/scored|\d+\.\d\d|#\d/);
+  });
+});
+
 describe.skipIf(!HAVE_SHARED_MODELS)('Discord bot: a reply that expires before the result', () => {
   it('stops editing before the interaction token expires and still tells the learner by DM', async () => {
     // The reply is editable for 30 s here and the bot stops 30 s before the end: at once.

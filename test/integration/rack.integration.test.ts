@@ -138,6 +138,61 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     await expect(runOnDevice(rack, { ...kwsCases(1), warmups: 0, inferences: 1 })).rejects.toBeInstanceOf(RackUnavailableError);
   }, 60_000);
 
+  it('more jobs than boards: a job queues for the one board (reporting the wait) instead of failing, within a bounded wait', async () => {
+    const s = await testServices();
+    const rack = await simRack(s, [{ id: 'only' }]);
+    const req = { ...kwsCases(2), warmups: 1, inferences: 2 };
+    const waits: { busy: number; waitedMs: number }[][] = [[], []];
+    const [a, b] = await Promise.all([0, 1].map((i) => runOnDevice(rack, { ...req, onWait: (e) => waits[i]!.push(e) })));
+    for (const r of [a!, b!]) expect(r).toMatchObject({ boardId: 'only', byteEqual: true, attempts: [] });
+    // Exactly one of them waited, for the one busy board, and heard about it at once.
+    const waited = waits.filter((w) => w.length > 0);
+    expect(waited).toHaveLength(1);
+    expect(waited[0]![0]).toEqual({ busy: 1, waitedMs: 0 });
+    expect((await boardRow(s, 'only')).state).toBe('idle');
+    // The wait is bounded: a board held longer than leaseWaitMs ends the waiting job with a clear error.
+    let release!: () => void;
+    const holding = rack.run(() => new Promise<void>((r) => (release = r)), { expectedUs: 1000 });
+    await waitFor(async () => (await boardRow(s, 'only')).state === 'leased', 10_000, 'the board to be leased');
+    const t0 = Date.now();
+    await expect(rack.run(() => Promise.resolve(), { expectedUs: 1000, leaseWaitMs: 1500 })).rejects.toThrow(/every board that can run the job stayed busy for \d+ s \(1 busy\)/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
+    release();
+    await holding;
+  });
+
+  it('the device stage with two workers and one busy board: both submissions wait, say "waiting for a board", and pass on the first attempt', async () => {
+    const s = await pipelineServices({ env: { WORKER_CONCURRENCY: '2' } });
+    const rack = await simRack(s, [{ id: 'only' }], { active: true });
+    // Another job holds the only board while both submissions reach the device stage.
+    let release!: () => void;
+    const holding = rack.run(() => new Promise<void>((r) => (release = r)), { expectedUs: 1000 });
+    const ada = await person(s, 'ada');
+    const ids: string[] = [];
+    for (const pad of [0, 8]) ids.push((await submit(s, { challengeId: 'kws-test', personId: ada.id, fileName: 'model.tflite', source: 'cli', body: kwsModel(pad) })).id);
+    const waitingOf = async () =>
+      new Set((await s.db.submissionEvent.findMany({ where: { submissionId: { in: ids }, type: 'stage-progress' } })).filter((e) => JSON.stringify(e.data).includes('"phase":"waiting for a board"')).map((e) => e.submissionId));
+    const pool = new WorkerPool(s);
+    await pool.start();
+    try {
+      await waitFor(async () => (await waitingOf()).size === 2, 90_000, 'both submissions to wait for the board');
+      release();
+      await holding;
+      await waitSettled(s, ids, 120_000);
+    } finally {
+      release();
+      await pool.stop();
+    }
+    for (const id of ids) {
+      const status = (await submissionStatus(s.db, id, { publicUrl: 'http://x', workers: 2, showPrivate: true }))!;
+      expect(status.state, JSON.stringify(status.stages)).toBe('done');
+      expect(status.stages.find((x) => x.name === 'device')).toMatchObject({ status: 'passed', detail: { boardId: 'only', byteEqual: true } });
+      // No retry was spent on the wait.
+      expect((await s.db.stageResult.findFirst({ where: { submissionId: id, stage: 'device' } }))!.attempts).toBe(1);
+      expect(await s.db.submissionEvent.count({ where: { submissionId: id, type: 'retrying' } })).toBe(0);
+    }
+  });
+
   it('the device stage passes a submission with byte-equal outputs and latency past a hanging and an unplugged board', async () => {
     const s = await pipelineServices();
     await simRack(

@@ -14,6 +14,7 @@ import { isAlive, pidsWhere, waitFor } from '../helpers/process.js';
 import { rawLines, redisPidOf, stateOf, tokensFor, upload } from '../helpers/server.js';
 import { HAVE_SHARED_MODELS } from '../helpers/shared.js';
 import { tempDir } from '../helpers/tmp.js';
+import { Agent } from '../helpers/web.js';
 
 /** A redis-server that starts the first time and then `fail`s or `hang`s (never answers). */
 function flakyRedis(dir: string, then: 'fail' | 'hang'): string {
@@ -108,6 +109,42 @@ describe.skipIf(!HAVE_SHARED_MODELS)('a dead private Redis', () => {
       await exitWithin(run, 8000 + 2000);
       expect(Date.now() - t0).toBeLessThan(8000 + 2000);
       await waitFor(() => pidsWhere((argv) => argv.some((a) => a.includes(dataDir) || a.includes(root))).length === 0, 5000, 'nothing of the service to be left running');
+    } finally {
+      cleanup(run);
+    }
+  });
+
+  it('answers a signed-in browser 503 "briefly unavailable" while Redis is gone, without an error per request', { timeout: 120_000 }, async () => {
+    const root = tempDir('tinyarena-redis-bin-');
+    const { dataDir, url, run, token } = await server({ REDIS_SERVER_BIN: flakyRedis(root, 'hang') });
+    try {
+      const browser = new Agent(url);
+      await browser.signIn(token);
+      expect((await browser.req('/me/submissions')).status).toBe(200);
+      process.kill(redisPidOf(dataDir), 'SIGKILL');
+      // The restart hangs: the sessions' Redis stays away for the rest of the test (until the supervisor's
+      // 15 s start timeout gives up on it).
+      await new Promise((r) => setTimeout(r, 1500));
+      const before = run.output.stderr.length;
+      for (const [path, accept, type] of [['/me/submissions', 'text/html', /text\/html/], ['/api/submissions/none', 'application/json', /application\/json/]] as const) {
+        for (let i = 0; i < 2; i++) {
+          const t0 = Date.now();
+          const res = await browser.req(path, { headers: { accept }, signal: AbortSignal.timeout(15_000) });
+          const body = await res.text();
+          expect({ path, status: res.status }, body).toEqual({ path, status: 503 });
+          expect(Date.now() - t0).toBeLessThan(5000);
+          expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+          expect(res.headers.get('content-type')).toMatch(type);
+          expect(body).toMatch(/briefly unavailable.*(retry|try again)/i);
+        }
+      }
+      // A burst at once: all 503, and no per-request listener piles up on the connection (a Node
+      // MaxListenersExceededWarning would be a raw stderr line).
+      const burst = await Promise.all(Array.from({ length: 15 }, () => browser.req('/me/submissions', { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(15_000) })));
+      expect(burst.map((r) => r.status)).toEqual(Array(15).fill(503));
+      const after = run.output.stderr.slice(before);
+      expect(rawLines(after)).toEqual([]);
+      expect(after.split('\n').filter((l) => /"level":(50|60)/.test(l)), after).toEqual([]);
     } finally {
       cleanup(run);
     }

@@ -98,6 +98,24 @@ describe('report access', () => {
     expect((await fetch(`${base}/challenges/kws-test/leaderboard/events`)).status).toBe(204);
   });
 
+  it('shows a score the freeze hides nowhere else to outsiders: home, boards, challenge page, APIs, my submissions', async () => {
+    const { base, late, early, tokens } = await setup();
+    const hidden = ['late-ears', '95.75', '95.8', late];
+    const surfaces = ['/', '/leaderboards', '/challenges/kws-test', '/challenges/kws-test/leaderboard', '/challenges/kws-test/leaderboard?split=public&sort=score', '/challenges/kws-test/leaderboard?split=private', '/api/challenges', '/api/challenges/kws-test/leaderboard', '/api/challenges/kws-test/leaderboard?split=private'];
+    for (const token of [undefined, tokens.cy]) {
+      for (const path of [...surfaces, ...(token ? ['/me/submissions'] : [])]) {
+        const res = await fetch(base + path, { headers: token ? auth(token) : {} });
+        const text = await res.text();
+        for (const h of hidden) expect({ path, as: token ? 'cy' : 'anonymous', leaks: text.includes(h) ? h : null }).toEqual({ path, as: token ? 'cy' : 'anonymous', leaks: null });
+      }
+    }
+    // The board itself still shows the team's pre-freeze entry, and the submitter her own list in full.
+    expect(await (await fetch(`${base}/api/challenges/kws-test/leaderboard`)).text()).toContain(early);
+    const mine = await (await fetch(`${base}/me/submissions`, { headers: auth(tokens.ada) })).text();
+    expect(mine).toContain('late-ears.tflite');
+    expect(mine).toContain('95.75');
+  });
+
   it('answers Discord /status for the team and organizers only', async () => {
     const { s, late, who } = await setup();
     const ask = async (p: { id: string; handle: string }, organizer = false) => {

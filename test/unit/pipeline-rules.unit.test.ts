@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { challengePhase, type ChallengeTimes } from '../../arena/phase.js';
 import { quotaStatus, quotaWindow } from '../../arena/quota.js';
-import { rankParticipants, type RankCandidate } from '../../arena/ranking.js';
+import { rankParticipants, rankTracks, type RankCandidate } from '../../arena/ranking.js';
 
 const T = (s: string) => new Date(s);
 
@@ -87,6 +87,26 @@ describe('ranking', () => {
     // A later equal score does not replace the earlier best.
     const a3 = cand('a', 95, '2026-12-04T00:00:00Z');
     expect(rankParticipants([a2, a3], { split: 'public' })[0]!.submissionId).toBe(a2.submissionId);
+  });
+
+  it('ranks models and firmware together on a combined board, each on its own track when separate', () => {
+    const aModel = cand('a', 90, '2026-12-02T00:00:00Z');
+    const aFirmware = cand('a', 97, '2026-12-03T00:00:00Z', { kind: 'firmware' });
+    const bModel = cand('b', 93, '2026-12-02T00:00:00Z');
+    const cFirmware = cand('c', 95, '2026-12-02T00:00:00Z', { kind: 'firmware' });
+    const all = [aModel, aFirmware, bModel, cFirmware];
+    expect(rankTracks(all, { split: 'public', tracks: 'combined' }).map((r) => [r.track, r.rank, r.personId, r.score])).toEqual([
+      ['all', 1, 'a', 97],
+      ['all', 2, 'c', 95],
+      ['all', 3, 'b', 93],
+    ]);
+    // Separate: a's firmware does not hide her model; each track starts at rank 1.
+    expect(rankTracks(all, { split: 'public', tracks: 'separate' }).map((r) => [r.track, r.rank, r.personId, r.score])).toEqual([
+      ['model', 1, 'b', 93],
+      ['model', 2, 'a', 90],
+      ['firmware', 1, 'a', 97],
+      ['firmware', 2, 'c', 95],
+    ]);
   });
 
   it('a frozen public board ignores submissions made after the freeze', () => {

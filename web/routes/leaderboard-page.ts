@@ -1,6 +1,7 @@
 /**
- * GET /challenges/:id/leaderboard?split=public|private&sort=<column>&dir=asc|desc&page=<n> — the
- * board as a server-rendered page: the public/private tabs, one row per participant with the figures
+ * GET /challenges/:id/leaderboard?split=public|private&track=model|firmware&sort=<column>&dir=asc|desc&page=<n>
+ * — the board as a server-rendered page: the public/private tabs (and the model/firmware track tabs
+ * when the challenge ranks them separately), one row per participant with the figures
  * behind the score (task metric, board latency, flash and RAM, entries, last submission, the best
  * entry's report), sortable by any column through links (no script needed), paged, and the quality
  * against flash Pareto plot. An open, unfrozen board offers a refresh link when results change.
@@ -8,6 +9,7 @@
 import { Router, type Request, type Response } from 'express';
 import { refusePage } from '../refusals.js';
 import { PAGE_ERROR, pageParam } from '../../lib/paging.js';
+import type { Track } from '../../arena/ranking.js';
 import { DEFAULT_DIR, leaderboardTable, SORT_KEYS, type BoardRow, type BoardTable, type SortDir, type SortKey } from '../../arena/leaderboard-table.js';
 import { formatBytes } from '../../lib/format.js';
 import { userOf } from '../auth.js';
@@ -41,20 +43,22 @@ export function leaderboardPageRoutes(ctx: WebContext): Router {
 
   router.get('/challenges/:id/leaderboard', async (req: Request, res: Response) => {
     const split = req.query.split === 'private' ? 'private' : 'public';
+    const askedTrack: Track | undefined = req.query.track === 'model' || req.query.track === 'firmware' ? req.query.track : undefined;
     const sort = isSortKey(req.query.sort) ? req.query.sort : 'rank';
     const dir: SortDir = req.query.dir === 'asc' || req.query.dir === 'desc' ? req.query.dir : DEFAULT_DIR[sort];
     const pageNo = pageParam(req.query.page);
     if (pageNo === null) return res.status(400).type('html').send(page('Bad page number', `<h1>Bad page number</h1><p>${PAGE_ERROR}.</p>`));
     let t: BoardTable;
     try {
-      t = await leaderboardTable(services, String(req.params.id), split, { sort, dir, page: pageNo, pageSize: PAGE });
+      t = await leaderboardTable(services, String(req.params.id), split, { sort, dir, page: pageNo, pageSize: PAGE, ...(askedTrack ? { track: askedTrack } : {}) });
     } catch (err) {
       if (refusePage(res, err, { title: 'Not found' })) return;
       throw err;
     }
     const id = encodeURIComponent(t.challenge);
-    const href = (q: { split?: string; sort?: SortKey; dir?: SortDir; page?: number }) => {
+    const href = (q: { split?: string; track?: Track; sort?: SortKey; dir?: SortDir; page?: number }) => {
       const p = new URLSearchParams({ split: q.split ?? split });
+      if (t.tracks === 'separate') p.set('track', q.track ?? t.track);
       const s = q.sort ?? sort;
       if (s !== 'rank') p.set('sort', s);
       const d = q.dir ?? dir;
@@ -62,7 +66,8 @@ export function leaderboardPageRoutes(ctx: WebContext): Router {
       if (q.page) p.set('page', String(q.page));
       return `/challenges/${id}/leaderboard?${p.toString().replace(/&/g, '&amp;')}`;
     };
-    const tabs = `<nav aria-label="Splits"><ul class="tabs"><li><a href="/challenges/${id}/leaderboard?split=public"${split === 'public' ? ' aria-current="page"' : ''}>Public</a></li><li><a href="/challenges/${id}/leaderboard?split=private"${split === 'private' ? ' aria-current="page"' : ''}>Private</a></li></ul></nav>`;
+    const trackQ = t.tracks === 'separate' ? `&amp;track=${t.track}` : '';
+    const tabs = `<nav aria-label="Splits"><ul class="tabs"><li><a href="/challenges/${id}/leaderboard?split=public${trackQ}"${split === 'public' ? ' aria-current="page"' : ''}>Public</a></li><li><a href="/challenges/${id}/leaderboard?split=private${trackQ}"${split === 'private' ? ' aria-current="page"' : ''}>Private</a></li></ul></nav>${trackTabs(t, id)}`;
     const me = userOf(res)?.handle;
     const body = !t.visible ? '<p>The private leaderboard is revealed when the challenge closes.</p>' : t.rows.length === 0 ? '<p>No ranked submissions yet.</p>' : table(t, href, me);
     const pages = Math.ceil(t.total / PAGE);
@@ -85,6 +90,16 @@ export function leaderboardPageRoutes(ctx: WebContext): Router {
     );
   });
   return router;
+}
+
+/** What each track is called. */
+const TRACK_LABEL: Record<Track, string> = { all: 'All', model: 'Models', firmware: 'Firmware' };
+
+/** The model/firmware tabs of a board with separate tracks, and what they mean; nothing on a combined board. */
+function trackTabs(t: BoardTable, id: string): string {
+  if (t.tracks !== 'separate') return '';
+  const tab = (track: Track) => `<li><a href="/challenges/${id}/leaderboard?split=${t.split}&amp;track=${track}"${t.track === track ? ' aria-current="page"' : ''}>${TRACK_LABEL[track]}</a></li>`;
+  return `<nav aria-label="Tracks"><ul class="tabs">${tab('model')}${tab('firmware')}</ul></nav><p>Models and firmware are ranked on separate tracks, each with its own ranks (<a href="/challenges/${id}#ranking">how</a>).</p>`;
 }
 
 function table(t: BoardTable, href: (q: { sort?: SortKey; dir?: SortDir }) => string, me: string | undefined): string {
@@ -118,5 +133,5 @@ function table(t: BoardTable, href: (q: { sort?: SortKey; dir?: SortDir }) => st
       return `<tr${me && r.person === me ? ' class="mine"' : ''}><td class="num">${r.rank}</td><td>${who}${r.kind === 'firmware' ? ' <small>(firmware)</small>' : ''}</td><td class="num">${r.score.toFixed(2)}</td><td class="num">${quality(r.quality)}</td>${latency(r)}<td class="num">${bytes(r.flashBytes)}</td><td class="num">${bytes(r.ramBytes)}${r.ramBytes !== null && !r.ramMeasured && r.kind === 'model' ? ' <small>est.</small>' : ''}</td><td class="num">${r.entries}</td><td>${whenShort(r.lastSubmissionAt).replace(' UTC</time>', '</time>')}</td><td><a href="/submissions/${encodeURIComponent(r.submissionId)}" aria-label="Report of the best entry of ${escapeHtml(r.name)}">report</a></td>${pareto(r)}</tr>`;
     })
     .join('');
-  return `<div class="table-wrap board"><table><caption>${escapeHtml(t.split)} split${t.frozen ? ' (frozen)' : ''}, ${t.total} participant${t.total === 1 ? '' : 's'}${t.sort !== 'rank' ? `, sorted by ${escapeHtml(COLUMNS.find((c) => c.key === t.sort)!.label(t).toLowerCase())}` : ''}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="table-wrap board"><table><caption>${t.tracks === 'separate' ? `${t.track} track, ` : ''}${escapeHtml(t.split)} split${t.frozen ? ' (frozen)' : ''}, ${t.total} participant${t.total === 1 ? '' : 's'}${t.sort !== 'rank' ? `, sorted by ${escapeHtml(COLUMNS.find((c) => c.key === t.sort)!.label(t).toLowerCase())}` : ''}</caption><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }

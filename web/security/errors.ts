@@ -3,11 +3,20 @@
  * limit, an unsupported charset, an undecodable path — carry a 4xx status from the body parsers and
  * the router (http-errors): they are answered with that status and a short message (JSON for the API
  * and webhooks, a small page otherwise) and logged at debug level, since nothing is wrong with the
- * service. Anything else is a bug: 500 with no details, logged as an error with the request path.
+ * service. A dependency that is briefly away (Redis restarting) is a 503 with `Retry-After` and a
+ * "retry" message, logged at debug level (the outage itself is logged once, core/redis-outage.ts).
+ * Anything else is a bug: 500 with no details, logged as an error with the request path.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../core/logger.js';
 import { escapeHtml, page } from '../views/layout.js';
+import { ServiceUnavailableError } from './unavailable.js';
+
+/** Seconds a client is asked to wait before retrying a 503. */
+const RETRY_AFTER_S = 5;
+
+/** What a client is told while a dependency is away. */
+export const BRIEFLY_UNAVAILABLE = `The service is briefly unavailable; please retry in a few seconds.`;
 
 interface HttpishError extends Error {
   status?: unknown;
@@ -47,7 +56,7 @@ function send(req: Request, res: Response, status: number, message: string): voi
     res.status(status).json({ error: message });
     return;
   }
-  const title = status >= 500 ? 'Something went wrong' : 'Request not understood';
+  const title = status === 503 ? 'Briefly unavailable' : status >= 500 ? 'Something went wrong' : 'Request not understood';
   res.status(status).type('html').send(page(title, `<h1>${escapeHtml(title)}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/">Home</a></p>`));
 }
 
@@ -61,6 +70,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (err?.type === 'entity.too.large') res.set('Connection', 'close');
       if (!res.headersSent) send(req, res, status, clientMessage(err, status));
       else res.end();
+      return;
+    }
+    if (err instanceof ServiceUnavailableError) {
+      // Expected during an outage, and already logged once by the outage log: no line per request.
+      logger.debug({ path: req.path, err: err.message }, 'service briefly unavailable');
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.set('Retry-After', String(RETRY_AFTER_S)).set('Cache-Control', 'no-store');
+      send(req, res, 503, BRIEFLY_UNAVAILABLE);
       return;
     }
     logger.error({ err, path: req.path }, 'request failed');
