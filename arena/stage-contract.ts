@@ -49,6 +49,12 @@ export interface StageContext {
    * status read shows it) and announced as a `stage-progress` event; at most one a second unless
    * `force` (a new phase). Never throws.
    */
+  /**
+   * Fires when the stage job is abandoned (its {@link STAGE_TIMEOUT_MS} passed): long work checks it
+   * between steps (scoring batches, inferences on a board, the wait for a busy board) and stops, so
+   * nothing keeps computing or holds a board for a job nobody waits for. Absent: never fires.
+   */
+  signal?: AbortSignal;
   progress?: (data: { phase: string; fraction?: number; [k: string]: unknown }, force?: boolean) => Promise<void>;
 }
 

@@ -11,11 +11,15 @@ export interface Processor<Q extends QueueName = QueueName> {
   queue: Q;
   /** Jobs of this queue run at once per process (default: WORKER_CONCURRENCY). */
   concurrency?: number;
-  /** A job running longer than this is failed (and retried if attempts remain). */
+  /**
+   * A job running longer than this is failed (and retried if attempts remain); its `signal` fires
+   * then, so the abandoned work stops instead of going on in the background.
+   */
   timeoutMs?: number;
   /** Recurring jobs this processor wants (BullMQ job schedulers, upserted at start). */
   schedules?: (config: Config) => { id: string; everyMs: number; payload: JobPayload<Q> }[];
-  process(payload: JobPayload<Q>, job: Job<JobPayload<Q>>, services: Services): Promise<unknown>;
+  /** `signal` fires when the job is abandoned (its {@link timeoutMs} passed): long work should stop. */
+  process(payload: JobPayload<Q>, job: Job<JobPayload<Q>>, services: Services, signal: AbortSignal): Promise<unknown>;
   /**
    * Called when a job fails. `final`: no attempt is left (or the error is unrecoverable), so the
    * processor must leave its records in a final state (e.g. fail the submission, refund quota).

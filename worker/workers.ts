@@ -96,7 +96,7 @@ export class WorkerPool implements Component {
       throw new UnrecoverableError(`invalid ${p.queue} payload: ${err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(err)}`);
     }
     try {
-      const result = await this.withTimeout(p, p.process(payload, job as never, this.services));
+      const result = await this.withTimeout(p, (signal) => p.process(payload, job as never, this.services, signal));
       this.databaseBack();
       return result;
     } catch (err) {
@@ -145,14 +145,28 @@ export class WorkerPool implements Component {
     this.dbDownSince = null;
   }
 
-  private async withTimeout<T>(p: Processor, work: Promise<T>): Promise<T> {
-    if (!p.timeoutMs) return work;
+  /**
+   * Run the work with the processor's time limit. At the limit the job fails and the work's signal
+   * fires (with the same error), so the work stops too rather than going on unobserved: holding a
+   * board, or scoring for nobody.
+   */
+  private async withTimeout<T>(p: Processor, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    if (!p.timeoutMs) return work(abort.signal);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${p.queue} job timed out after ${p.timeoutMs} ms`)), p.timeoutMs);
+      timer = setTimeout(() => {
+        const err = new Error(`${p.queue} job timed out after ${p.timeoutMs} ms`);
+        // Settle first: the job fails with the timeout, not with whatever the stopped work throws.
+        reject(err);
+        abort.abort(err);
+      }, p.timeoutMs);
     });
     try {
-      return await Promise.race([work, timeout]);
+      const running = work(abort.signal);
+      // The abandoned work's own rejection (it saw the signal) is expected; nobody awaits it.
+      running.catch(() => undefined);
+      return await Promise.race([running, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -97,9 +97,13 @@ export class SharedInferencePool {
     return this.slots.some((s) => s.isReady);
   }
 
-  /** Run `count` samples of `model` (inputs concatenated); outputs concatenated, in order. */
-  async inferMany(model: Uint8Array, arithmetic: ArithmeticProfileName, inputs: Uint8Array, count: number, onProgress?: (done: number, total: number) => void, batch = 64): Promise<Uint8Array> {
+  /**
+   * Run `count` samples of `model` (inputs concatenated); outputs concatenated, in order. `signal`:
+   * abandoned work stops between batches (rejecting with the signal's reason).
+   */
+  async inferMany(model: Uint8Array, arithmetic: ArithmeticProfileName, inputs: Uint8Array, count: number, onProgress?: (done: number, total: number) => void, batch = 64, signal?: AbortSignal): Promise<Uint8Array> {
     if (this.closed) throw new Error('the inference pool is closed');
+    signal?.throwIfAborted();
     const key = `${createHash('sha256').update(model).digest('hex')}|${arithmetic}`;
     let sizes = this.prepared.get(key);
     let local = this.local.get(key);
@@ -120,6 +124,7 @@ export class SharedInferencePool {
     let next = 0;
     let done = 0;
     const runHere = (interpreter: Interpreter, start: number, n: number) => {
+      signal?.throwIfAborted();
       for (let i = start; i < start + n; i++) {
         interpreter.setInputBytes(inputs.subarray(i * inputBytes, (i + 1) * inputBytes));
         interpreter.invoke();
@@ -162,6 +167,7 @@ export class SharedInferencePool {
     const run = async (slot: Slot) => {
       await slot.ready;
       while (next < count) {
+        signal?.throwIfAborted();
         const start = next;
         const n = Math.min(batch, count - start);
         next += n;

@@ -69,7 +69,7 @@ export async function firmwareDeviceStage(ctx: StageContext, stageTimeoutMs = ST
       void progress?.({ phase: e.phase, ...(e.boardId ? { board: e.boardId } : {}), ...(e.fraction !== undefined ? { fraction: Math.round(e.fraction * 100) / 100 } : {}) }, e.phase !== phase);
       phase = e.phase;
     };
-    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress, onWait: boardWaitProgress(progress), deadlineAt }, submission.id);
+    report = await runFirmwareOnDevice(rack, { image, modelId, samples, warmups: device.warmups, inferences: device.inferences, expectedUs: (device.timeoutMs * 1000) / 4, bootTimeoutMs: fw.bootTimeoutMs, boardKinds: fw.boards, onProgress, onWait: boardWaitProgress(progress), deadlineAt, signal: ctx.signal }, submission.id);
   } catch (err) {
     // Too many inputs for the board protocol in the stage's time: the set's size, not the learner's
     // firmware (refunded, not retried: a retry would take as long).

@@ -81,7 +81,7 @@ export const deviceStage: StageWork = async (ctx) => {
   const expectedUs = estimateLatency(graph).us;
   let report;
   try {
-    report = await runOnDevice(rack, { model, cases, warmups: device.warmups, inferences: device.inferences, expectedUs, arithmetic: device.arithmetic, onWait: boardWaitProgress(ctx.progress) }, submission.id);
+    report = await runOnDevice(rack, { model, cases, warmups: device.warmups, inferences: device.inferences, expectedUs, arithmetic: device.arithmetic, onWait: boardWaitProgress(ctx.progress), signal: ctx.signal }, submission.id);
   } catch (err) {
     if (err instanceof ModelRefusedError) {
       const reason = `the board firmware refused the model: ${err.message}`;

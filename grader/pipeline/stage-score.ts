@@ -26,8 +26,8 @@ export const scoreStage: StageWork = async (ctx) => {
   const model = await services.blobs.readBytes(submission.blobSha256);
   const arithmetic = challenge.def.device.arithmetic;
   try {
-    const publicResult = await scoreDataset(model, { ...dataset, samples: split.public.samples }, { arithmetic });
-    const privateResult = await scoreDataset(model, { ...dataset, samples: split.private.samples }, { arithmetic });
+    const publicResult = await scoreDataset(model, { ...dataset, samples: split.public.samples }, { arithmetic, signal: ctx.signal });
+    const privateResult = await scoreDataset(model, { ...dataset, samples: split.private.samples }, { arithmetic, signal: ctx.signal });
     return {
       status: 'passed',
       detail: {

@@ -33,8 +33,11 @@ export type RunResult = { ran: StageName; status: StageOutcome['status'] } | { s
 const FINISHED = new Set(['done', 'rejected', 'failed']);
 const SETTLED = new Set(['passed', 'skipped', 'failed']);
 
-/** Process one stage job. Throws on transient errors (the queue retries). */
-export async function runStage(services: Services, stage: StageName, job: SubmissionJob): Promise<RunResult> {
+/**
+ * Process one stage job. Throws on transient errors (the queue retries). `signal`: fires when the job
+ * is abandoned at its time limit; the stage's work stops at its next check (see {@link StageContext.signal}).
+ */
+export async function runStage(services: Services, stage: StageName, job: SubmissionJob, signal?: AbortSignal): Promise<RunResult> {
   const { db } = services;
   const sub = await db.submission.findUnique({ where: { id: job.submissionId } });
   if (!sub) return { skipped: 'missing' };
@@ -53,7 +56,7 @@ export async function runStage(services: Services, stage: StageName, job: Submis
   // for ever. Its work is idempotent (scores upserted, the board rebuilt).
   const ran = !result || !SETTLED.has(result.status) || stage === 'publish';
   if (ran) {
-    const worked = await doStageWork(services, stage, sub, job);
+    const worked = await doStageWork(services, stage, sub, job, signal);
     if (worked === 'stale') return { skipped: 'stale' };
     if (worked === 'stopped') return { ran: stage, status: 'failed' };
     result = worked;
@@ -82,7 +85,7 @@ type StageRow = Awaited<ReturnType<Services['db']['stageResult']['update']>>;
  * Run the stage's work under a `running` result row and record its outcome. Returns the settled row;
  * `stopped` when the work ended the run (StageStop); `stale` when a newer run took over meanwhile.
  */
-async function doStageWork(services: Services, stage: StageName, sub: Submission, job: SubmissionJob): Promise<StageRow | 'stopped' | 'stale'> {
+async function doStageWork(services: Services, stage: StageName, sub: Submission, job: SubmissionJob, signal: AbortSignal = new AbortController().signal): Promise<StageRow | 'stopped' | 'stale'> {
   const { db } = services;
   const version = job.evaluatorVersion;
   const key = { submissionId_stage_evaluatorVersion: { submissionId: sub.id, stage, evaluatorVersion: version } };
@@ -113,7 +116,7 @@ async function doStageWork(services: Services, stage: StageName, sub: Submission
   };
   let outcome: StageOutcome;
   try {
-    outcome = await STAGE_WORK[stage]({ services, submission: { ...sub, state: 'running', stage }, challenge, evaluatorVersion: version, earlier, progress });
+    outcome = await STAGE_WORK[stage]({ services, submission: { ...sub, state: 'running', stage }, challenge, evaluatorVersion: version, earlier, progress, signal });
   } catch (err) {
     if (!(err instanceof StageStop)) {
       await db.stageResult.update({ where: key, data: { status: 'error', error: (err as Error).message.slice(0, 2000), finishedAt: new Date() } });

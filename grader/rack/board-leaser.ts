@@ -44,16 +44,21 @@ export class BoardLeaser {
     for (const wake of woken) wake();
   }
 
-  /** Resolves when a board of this process is released, or after `ms` (boards leased by other processes free up unannounced). */
-  private boardFreed(ms: number): Promise<void> {
+  /**
+   * Resolves when a board of this process is released, or after `ms` (boards leased by other
+   * processes free up unannounced), or at once when `signal` fires.
+   */
+  private boardFreed(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, Math.max(10, ms));
       this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 
@@ -67,6 +72,7 @@ export class BoardLeaser {
     let waitStart: number | null = null;
     let lastWaitReport = 0;
     while (attempts.length < this.config.maxAttempts) {
+      opts.signal?.throwIfAborted();
       const got = await this.leaseNext(tried, usable);
       if ('busy' in got) {
         // Every board that could take the job is running another one: queue for a board (bounded),
@@ -84,7 +90,7 @@ export class BoardLeaser {
           lastWaitReport = now;
           opts.onWait?.({ busy: got.busy, waitedMs });
         }
-        await this.boardFreed(Math.min(500, maxWaitMs - waitedMs));
+        await this.boardFreed(Math.min(500, maxWaitMs - waitedMs), opts.signal);
         continue;
       }
       const { slot, lease } = got;
@@ -105,6 +111,7 @@ export class BoardLeaser {
           lease,
           inferTimeoutMs: (count, warmups) => Math.ceil(slot.entry.commandTimeoutMs + (4 * (count + warmups) * opts.expectedUs) / 1000),
           assertLeased: () => {
+            opts.signal?.throwIfAborted();
             if (lost) throw new Error(`the lease on board ${slot.entry.id} was lost (fence ${lease.fence}); the job stops`);
           },
         });

@@ -31,6 +31,8 @@ export interface DeviceRunRequest {
   arithmetic?: string;
   /** While every board is busy with other jobs (see {@link RunOptions.onWait}). */
   onWait?: RunOptions['onWait'];
+  /** The job was abandoned: stop waiting for a board, or stop between inferences (see {@link RunOptions.signal}). */
+  signal?: AbortSignal;
 }
 
 export interface Mismatch {
@@ -104,6 +106,8 @@ async function runSession(s: BoardSession, req: DeviceRunRequest, confirm: (s: B
     if (i === 0) {
       // Timed runs on the first case: one lap with the warm-ups, then single laps.
       for (let k = 0; k < req.inferences; k++) {
+        // Between inferences: an abandoned job (its stage timed out) lets the board go.
+        if (k > 0) s.assertLeased();
         const warm = k === 0 ? req.warmups : 0;
         latencies.push((await client.infer(1, warm, s.inferTimeoutMs(1, warm))).latencyUs);
         if (s.board.info.icount) instructions.push((await client.instructionCount()).perInference);
@@ -133,7 +137,7 @@ export async function runOnDevice(rack: Rack, req: DeviceRunRequest, label?: str
       board = { kind: s.board.kind, firmware: s.board.info.firmware };
       return runSession(s, req, (session) => rack.driftProbe(session));
     },
-    { expectedUs: req.expectedUs, ...(label ? { label } : {}), ...(req.onWait ? { onWait: req.onWait } : {}) },
+    { expectedUs: req.expectedUs, ...(label ? { label } : {}), ...(req.onWait ? { onWait: req.onWait } : {}), ...(req.signal ? { signal: req.signal } : {}) },
   );
   const counts = r.value.instructions;
   // A virtual board's µs clock runs at 1 ns per instruction, not at a Nano's pace: its latency is

@@ -44,6 +44,8 @@ export interface FirmwareRunRequest {
   onProgress?: (e: { phase: 'flash' | 'boot' | 'run' | 'restore'; boardId?: string; fraction?: number }) => void;
   /** While every board that could run it is busy (see {@link RunOptions.onWait}). */
   onWait?: RunOptions['onWait'];
+  /** The stage job was abandoned: stop waiting for a board, or stop before the next input (the harness is restored). */
+  signal?: AbortSignal;
 }
 
 export interface FirmwareRunReport {
@@ -130,6 +132,7 @@ export async function runFirmwareOnDevice(rack: Rack, req: FirmwareRunRequest, l
       ...(label ? { label } : {}),
       ...(req.boardKinds ? { boardKinds: req.boardKinds } : {}),
       ...(req.onWait ? { onWait: req.onWait } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
       ...(req.onProgress ? { onProgress: (e) => req.onProgress!({ phase: e.phase, boardId: e.boardId, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}) }) } : {}),
     },
   );

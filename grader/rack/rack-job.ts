@@ -80,6 +80,11 @@ export interface RunOptions {
   leaseWaitMs?: number;
   /** Short label for logs. */
   label?: string;
+  /**
+   * Fires when the job is abandoned (its stage timed out): a wait for a busy board ends at once and a
+   * running attempt stops at its next step (rejecting with the signal's reason), releasing the board.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult<T> {

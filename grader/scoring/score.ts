@@ -28,6 +28,8 @@ export interface ScoreOptions {
   threads?: number;
   arithmetic?: ArithmeticProfileName;
   onProgress?: (done: number, total: number) => void;
+  /** Abandoned scoring stops between batches of inferences (rejecting with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 /** The model cannot be scored on this task (wrong signature); the message says why. */
@@ -92,10 +94,11 @@ export async function scoreDataset(model: Uint8Array, dataset: Dataset, opts: Sc
   chunks.forEach((c, i) => conversion.apply(c, inputs.subarray(i * elements, (i + 1) * elements)));
 
   const arithmetic = opts.arithmetic ?? DEFAULT_ARITHMETIC;
+  opts.signal?.throwIfAborted();
   const raw =
     chunks.length <= IN_PROCESS_MAX && !opts.threads
       ? inferInProcess(graph, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress)
-      : await sharedPool(opts.threads).inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress);
+      : await sharedPool(opts.threads).inferMany(model, arithmetic, new Uint8Array(inputs.buffer), chunks.length, opts.onProgress, undefined, opts.signal);
   const outputs = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
   const outN = output.elements;
   const plugin = taskPlugin(dataset.task);

@@ -161,6 +161,37 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     await holding;
   });
 
+  it('an abandoned job (its stage timed out) stops: a wait for a busy board ends at once, a run stops between inferences and lets the board go', async () => {
+    const s = await testServices();
+    const rack = await simRack(s, [{ id: 'solo' }]);
+    // The wait for a busy board: aborted long before its leaseWaitMs.
+    let release!: () => void;
+    const holding = rack.run(() => new Promise<void>((r) => (release = r)), { expectedUs: 1000 });
+    await waitFor(async () => (await boardRow(s, 'solo')).state === 'leased', 10_000, 'the board to be leased');
+    const waiting = new AbortController();
+    const t0 = Date.now();
+    const waited = rack.run(() => Promise.resolve(), { expectedUs: 1000, leaseWaitMs: 60_000, signal: waiting.signal, onWait: () => setTimeout(() => waiting.abort(new Error('device job timed out')), 200) });
+    await expect(waited).rejects.toThrow(/device job timed out/);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    release();
+    await holding;
+
+    // A run on the board (200 samples): abandoned once it holds the board, it stops at its next step.
+    const running = new AbortController();
+    const t1 = Date.now();
+    const run = runOnDevice(rack, { ...kwsCases(200), warmups: 0, inferences: 1, signal: running.signal });
+    await waitFor(async () => (await boardRow(s, 'solo')).state === 'leased', 10_000, 'the board to be leased');
+    running.abort(new Error('device job timed out'));
+    await expect(run).rejects.toThrow(/device job timed out/);
+    const ranMs = Date.now() - t1;
+    // The board is released at once, in service and not blamed.
+    expect(ranMs).toBeLessThan(3000);
+    const row = await boardRow(s, 'solo');
+    expect(row).toMatchObject({ state: 'idle', leasedBy: null, lastError: null });
+    expect(await s.redis.keys(`${s.config.QUEUE_PREFIX}:rack:lease:*`)).toEqual([]);
+    expect(await runOnDevice(rack, { ...kwsCases(2), warmups: 0, inferences: 1 })).toMatchObject({ boardId: 'solo', byteEqual: true });
+  });
+
   it('the device stage with two workers and one busy board: both submissions wait, say "waiting for a board", and pass on the first attempt', async () => {
     const s = await pipelineServices({ env: { WORKER_CONCURRENCY: '2' } });
     const rack = await simRack(s, [{ id: 'only' }], { active: true });

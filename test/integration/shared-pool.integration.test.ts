@@ -46,6 +46,32 @@ describe.skipIf(!HAVE_SHARED_MODELS)('shared inference pool', () => {
     }
   });
 
+  it('abandoned scoring stops between batches: the signal ends the job, the threads take the next one', async () => {
+    const kws = sharedModel('kws_ref_model');
+    const rnd = mulberry32(5);
+    const size = Interpreter.create(parseModel(kws), { arithmetic: 'tflite' }).inputBytes;
+    const count = 400;
+    const inputs = Uint8Array.from({ length: size * count }, () => rnd() & 0xff);
+    const pool = new SharedInferencePool(2);
+    try {
+      await pool.start();
+      const abort = new AbortController();
+      const progress: number[] = [];
+      const job = pool.inferMany(kws, 'tflite', inputs, count, (done) => {
+        progress.push(done);
+        if (done >= 16) abort.abort(new Error('score job timed out'));
+      }, 8, abort.signal);
+      await expect(job).rejects.toThrow(/score job timed out/);
+      // Only the batches already handed to a thread finished; the rest never ran.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(progress.at(-1)).toBeLessThan(64);
+      const again = await pool.inferMany(kws, 'tflite', inputs.subarray(0, size * 20), 20);
+      expect(Buffer.from(again).equals(Buffer.from(reference(kws, inputs.subarray(0, size * 20), 20)))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a cold pool runs a first small job on the calling thread, byte-equal, and boots its threads after it', async () => {
     const kws = sharedModel('kws_ref_model');
     const rnd = mulberry32(9);

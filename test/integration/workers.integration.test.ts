@@ -76,6 +76,38 @@ describe('worker pool on real Redis', () => {
     }
   });
 
+  it('a job past its time limit fails and its work is told to stop (the signal fires with the timeout)', async () => {
+    const s = await testServices();
+    let seen: AbortSignal | undefined;
+    let stoppedWith: unknown;
+    const stuck = defineProcessor({
+      queue: 'triage',
+      timeoutMs: 300,
+      process(_payload, _job, _services, signal) {
+        seen = signal;
+        // Long work that honours the signal: it stops when abandoned, rather than going on unobserved.
+        return new Promise((_, reject) =>
+          signal.addEventListener('abort', () => {
+            stoppedWith = signal.reason;
+            reject(new Error('stopped'));
+          }, { once: true }),
+        );
+      },
+    });
+    const pool = new WorkerPool(s, [stuck]);
+    await pool.start();
+    try {
+      await s.queues.add('triage', { topicId: 8 }, { attempts: 1 });
+      await waitFor(async () => (await s.queues.get('triage').getFailedCount()) === 1, 10_000, 'the job to fail');
+      expect(seen?.aborted).toBe(true);
+      expect((stoppedWith as Error).message).toMatch(/triage job timed out after 300 ms/);
+      const [failed] = await s.queues.get('triage').getFailed();
+      expect(failed!.failedReason).toMatch(/timed out after 300 ms/);
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it('lets a running job finish before stopping', async () => {
     const s = await testServices();
     let finished = false;

@@ -17,11 +17,11 @@ export default defineProcessor({
   async onStart(services) {
     if (activeRack()) return announceRack(services.redis, services.config.QUEUE_PREFIX);
   },
-  async process(payload, job, services) {
+  async process(payload, job, services, signal) {
     if (!activeRack() && (await rackAliveSomewhere(services.redis, services.config.QUEUE_PREFIX))) {
       await job.moveToDelayed(Date.now() + 2_000, job.token);
       throw new DelayedError();
     }
-    return base.process(payload, job, services);
+    return base.process(payload, job, services, signal);
   },
 });

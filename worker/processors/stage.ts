@@ -13,7 +13,7 @@ export function stageProcessor<S extends StageName>(stage: S, opts: { concurrenc
     queue: stage,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     timeoutMs: STAGE_TIMEOUT_MS[stage],
-    process: (payload, _job, services) => runStage(services, stage, payload),
+    process: (payload, _job, services, signal) => runStage(services, stage, payload, signal),
     async onFailed(payload, err, final, services) {
       if (final) return onStageGaveUp(services, stage, payload, err);
       const sub = await services.db.submission.findUnique({ where: { id: payload.submissionId }, select: { challengeId: true, personId: true, runId: true } });
