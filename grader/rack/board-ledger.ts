@@ -40,6 +40,20 @@ export class BoardLedger {
     await this.db.board.updateMany({ where: { id: { in: this.ids }, state: 'leased', leaseExpiresAt: { lt: new Date() } }, data: { state: 'idle', leasedBy: null, leaseExpiresAt: null } });
   }
 
+  /**
+   * Drop the rows of boards this rack owns (`owns`) but no longer configures, such as `sim-3` after
+   * a restart with RACK_SIM_BOARDS=2: nothing will ever connect them, so they would show offline for
+   * ever. Only offline rows go (a board another process runs is idle or leased, and a quarantine is
+   * left for an organizer to see); no other table references a board row (a report keeps the board
+   * id as text). Returns the ids dropped.
+   */
+  async retireUnlisted(owns: (id: string) => boolean): Promise<string[]> {
+    const stale = await this.db.board.findMany({ where: { id: { notIn: this.ids }, state: 'offline' }, select: { id: true } });
+    const ids = stale.map((r) => r.id).filter(owns);
+    if (ids.length) await this.db.board.deleteMany({ where: { id: { in: ids }, state: 'offline' } });
+    return ids;
+  }
+
   /** The boards' rows, by id. */
   async rows(): Promise<Map<string, { state: string; health: number }>> {
     const rows = await this.db.board.findMany({ where: { id: { in: this.ids } } });

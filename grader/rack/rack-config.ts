@@ -140,6 +140,9 @@ export function loadRackConfig(path: string): RackConfig {
   return parseRackConfig(value, path);
 }
 
+/** The ids {@link defaultRackConfig} gives (`virtual-N`, `sim-N`): the embedded rack's boards, whatever their number. */
+export const isEmbeddedBoardId = (id: string): boolean => /^(?:sim|virtual)-\d+$/.test(id);
+
 /**
  * The embedded default with virtual boards: virtual-1 … virtual-v first (so they take jobs when idle:
  * their check is independent of the host engine), then sim-1 … sim-s.

@@ -44,6 +44,11 @@ export interface RackDeps {
   simDir: string;
   /** Wraps each board's flasher (tests and drills inject flashing failures). */
   wrapFlasher?: (boardId: string, flasher: BoardFlasher) => BoardFlasher;
+  /**
+   * Board ids this rack owns even when it no longer lists them (the embedded rack's `sim-N` and
+   * `virtual-N`): at start, those of them that are offline and not configured any more are retired.
+   */
+  owns?: (boardId: string) => boolean;
 }
 
 export class Rack implements Component {
@@ -77,6 +82,10 @@ export class Rack implements Component {
   async start(): Promise<void> {
     this.state = 'starting';
     await this.ledger.register(this.slots);
+    if (this.deps.owns) {
+      const retired = await this.ledger.retireUnlisted(this.deps.owns);
+      if (retired.length) this.deps.logger.info({ boards: retired }, 'boards no longer configured were retired from the rack status');
+    }
     this.readyPromise = Promise.all(this.slots.map((s) => this.connect(s))).then(() => {
       if (this.state === 'starting') this.state = 'running';
     });

@@ -7,7 +7,7 @@
 import type { Component, ComponentHealth } from '../../core/component.js';
 import type { Services } from '../../core/services.js';
 import { setActiveRack } from './active.js';
-import { defaultRackConfig, loadRackConfig, type RackConfig } from './rack-config.js';
+import { defaultRackConfig, isEmbeddedBoardId, loadRackConfig, type RackConfig } from './rack-config.js';
 import { Rack, simDirFor } from './rack.js';
 import { haveSocat } from './sim/launch.js';
 import { haveArmToolchain } from './virtual/firmware-build.js';
@@ -56,5 +56,7 @@ export function rackComponent(services: Services): RackComponent | null {
     if (missing.length) logger.warn({ missing }, `${missing.join(', ')} not installed (apt-get install qemu-system-arm socat util-linux): the virtual boards stay offline`);
   }
   logger.info({ boards: rackConfig.boards.map((b) => b.id) }, 'starting the board rack');
-  return new RackComponent(new Rack({ db: services.db, redis: services.redis, logger, prefix: config.QUEUE_PREFIX, simDir: simDirFor(config.DATA_DIR) }, rackConfig));
+  // The embedded rack owns its sim-N/virtual-N ids: boards dropped by a smaller count are retired.
+  const owns = config.RACK_CONFIG ? {} : { owns: isEmbeddedBoardId };
+  return new RackComponent(new Rack({ db: services.db, redis: services.redis, logger, prefix: config.QUEUE_PREFIX, simDir: simDirFor(config.DATA_DIR), ...owns }, rackConfig));
 }

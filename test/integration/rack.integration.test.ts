@@ -3,11 +3,13 @@
  * byte-equal outputs, modelled latency, leases, quarantine of hanging/garbling boards with the job
  * finishing elsewhere, an unplugged board losing nothing, and the device stage in the pipeline.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { submit } from '../../arena/intake.js';
 import { submissionStatus } from '../../arena/status.js';
 import { runOnDevice, type DeviceCase } from '../../grader/rack/device-run.js';
 import { RackUnavailableError } from '../../grader/rack/rack-job.js';
+import { rackComponent } from '../../grader/rack/start.js';
+import { rackStatus } from '../../grader/rack/status.js';
 import { estimateLatency } from '../../grader/validate/latency-model.js';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
 import { parseModel } from '../../grader/tflite/parse.js';
@@ -190,6 +192,24 @@ describe.skipIf(!HAVE_SOCAT || !HAVE_SHARED_MODELS)('board rack (socat ptys, sim
     expect(row).toMatchObject({ state: 'idle', leasedBy: null, lastError: null });
     expect(await s.redis.keys(`${s.config.QUEUE_PREFIX}:rack:lease:*`)).toEqual([]);
     expect(await runOnDevice(rack, { ...kwsCases(2), warmups: 0, inferences: 1 })).toMatchObject({ boardId: 'solo', byteEqual: true });
+  });
+
+  it('the embedded rack restarted with fewer boards retires the ones it no longer has (offline rows only; other racks\' boards untouched)', async () => {
+    const s = await testServices({ RACK_SIM_BOARDS: '1', RACK_VIRTUAL_BOARDS: '0' });
+    // What an earlier run with RACK_SIM_BOARDS=3 and RACK_VIRTUAL_BOARDS=1 left, next to a kit of a
+    // RACK_CONFIG rack agent and a board an organizer must still see quarantined.
+    for (const [id, kind, state] of [['sim-2', 'sim', 'offline'], ['sim-3', 'sim', 'offline'], ['virtual-1', 'virtual', 'offline'], ['sim-4', 'sim', 'quarantined'], ['kit-7', 'nano33ble', 'offline']] as const) {
+      await s.db.board.create({ data: { id, kind, location: 'sim://pty', state } });
+    }
+    const component = rackComponent(s)!;
+    onTestFinished(() => component.stop());
+    await component.start();
+    await component.rack.ready;
+    expect((await rackStatus(s.db)).map((b) => [b.id, b.state])).toEqual([
+      ['kit-7', 'offline'],
+      ['sim-1', 'idle'],
+      ['sim-4', 'quarantined'],
+    ]);
   });
 
   it('the device stage with two workers and one busy board: both submissions wait, say "waiting for a board", and pass on the first attempt', async () => {
