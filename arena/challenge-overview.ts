@@ -7,6 +7,7 @@
 import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf } from './catalog.js';
 import type { Phase } from './phase.js';
+import { tracksOf, type Track, type TrackMode } from './ranking.js';
 
 export interface ChallengeOverview {
   id: string;
@@ -25,9 +26,14 @@ export interface ChallengeOverview {
   /** When it actually closed (closed or finalized only); earlier than `closesAt` when closed early. */
   closedAt: string | null;
   closedEarly: boolean;
-  /** Participants on the public board, and its leader. */
+  /** Participants on the public board (on any track), and its leader. */
   ranked: number;
+  /** The public board's leader; null when there is none or the board has separate tracks (see `leaders`). */
   leader: { name: string; score: number } | null;
+  /** How models and firmware are ranked (challenge YAML leaderboard.tracks). */
+  tracks: TrackMode;
+  /** The leader of each track that has one: `all` on a combined board, else `model` then `firmware`. */
+  leaders: { track: Track; name: string; score: number }[];
   /** Whether firmware submissions are taken too. */
   firmware: boolean;
 }
@@ -47,8 +53,10 @@ export async function challengeOverview(services: Pick<Services, 'db' | 'config'
 async function overviews(services: Pick<Services, 'db' | 'config'>, ids: string[], now: Date): Promise<ChallengeOverview[]> {
   const { db } = services;
   const [counts, leaders, closes] = await Promise.all([
-    db.leaderboardEntry.groupBy({ by: ['challengeId'], where: { split: 'public', challengeId: { in: ids } }, _count: { _all: true } }),
-    db.leaderboardEntry.findMany({ where: { split: 'public', rank: 1, challengeId: { in: ids } }, select: { challengeId: true, score: true, person: { select: { displayName: true } }, team: { select: { name: true } } } }),
+    // Per participant: on separate tracks one may hold a place on each.
+    db.leaderboardEntry.groupBy({ by: ['challengeId', 'participantKey'], where: { split: 'public', challengeId: { in: ids } } }),
+    // Ranks count per track: a board with separate tracks has a rank 1 on each.
+    db.leaderboardEntry.findMany({ where: { split: 'public', rank: 1, challengeId: { in: ids } }, orderBy: { track: 'desc' }, select: { challengeId: true, track: true, score: true, person: { select: { displayName: true } }, team: { select: { name: true } } } }),
     db.auditLog.findMany({ where: { targetType: 'challenge', targetId: { in: ids }, action: { in: ['challenge.close', 'challenge.finalize'] } }, orderBy: { id: 'desc' }, select: { targetId: true, action: true, createdAt: true } }),
   ]);
   return Promise.all(
@@ -65,7 +73,11 @@ async function overviews(services: Pick<Services, 'db' | 'config'>, ids: string[
         // The planned date as stated, when that is when it closed.
         if (closedAt === planned) closedAt = null;
       }
-      const lead = leaders.find((l) => l.challengeId === id);
+      const tracks = d.leaderboard.tracks;
+      // Only the tracks this board ranks on now ('model' before 'firmware', as the board lists them).
+      const lead = leaders
+        .filter((l) => l.challengeId === id && tracksOf(tracks).includes(l.track as Track))
+        .map((l) => ({ track: l.track as Track, name: l.team?.name ?? l.person.displayName, score: l.score }));
       return {
         id,
         title: d.title,
@@ -79,8 +91,10 @@ async function overviews(services: Pick<Services, 'db' | 'config'>, ids: string[
         closesAt: d.timeline.closes,
         closedAt: closedAt?.toISOString() ?? (p.phase === 'closed' || p.phase === 'finalized' ? d.timeline.closes : null),
         closedEarly: closedAt !== null && closedAt < planned,
-        ranked: counts.find((x) => x.challengeId === id)?._count._all ?? 0,
-        leader: lead ? { name: lead.team?.name ?? lead.person.displayName, score: lead.score } : null,
+        ranked: counts.filter((x) => x.challengeId === id).length,
+        leader: tracks === 'combined' && lead[0] ? { name: lead[0].name, score: lead[0].score } : null,
+        tracks,
+        leaders: lead,
         firmware: Boolean(d.firmware),
       };
     }),

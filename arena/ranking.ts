@@ -32,6 +32,9 @@ export type TrackMode = 'combined' | 'separate';
 /** A board's track: `all` on a combined board. */
 export type Track = 'all' | 'model' | 'firmware';
 
+/** A stored entry's track as a rank names it: `model`/`firmware` on separate tracks, null on a combined board. */
+export const separateTrack = (track: string): 'model' | 'firmware' | null => (track === 'model' || track === 'firmware' ? track : null);
+
 /** The tracks a board has under `mode`, in display order. */
 export const tracksOf = (mode: TrackMode): Track[] => (mode === 'separate' ? ['model', 'firmware'] : ['all']);
 

@@ -14,6 +14,7 @@
  */
 import type { Services } from '../core/services.js';
 import { getChallenge, phaseOf } from './catalog.js';
+import { separateTrack } from './ranking.js';
 import { submissionStatus, type StatusView } from './status.js';
 
 /** The person asking (null: not signed in). */
@@ -38,7 +39,8 @@ export interface BoardFacts {
   participant: string;
   teamId: string | null;
   submittedAt: string;
-  rows: { split: 'public' | 'private'; rank: number; score: number }[];
+  /** `track`: the track the rank counts on (separate tracks), else null. */
+  rows: { split: 'public' | 'private'; rank: number; score: number; track: 'model' | 'firmware' | null }[];
   /** The task metric on the public split (the leaderboard's quality axis), when scored. */
   publicQuality: number | null;
 }
@@ -90,7 +92,7 @@ async function boardFacts(services: AccessServices, submissionId: string, privat
     select: { id: true, challengeId: true, teamId: true, createdAt: true, evaluatorVersion: true, person: { select: { displayName: true } }, team: { select: { name: true } } },
   });
   if (!sub) return null;
-  const rows = await services.db.leaderboardEntry.findMany({ where: { submissionId, split: { in: privateRevealed ? ['public', 'private'] : ['public'] } }, select: { split: true, rank: true, score: true } });
+  const rows = await services.db.leaderboardEntry.findMany({ where: { submissionId, split: { in: privateRevealed ? ['public', 'private'] : ['public'] } }, select: { split: true, rank: true, score: true, track: true } });
   if (!rows.length) return null;
   const quality = sub.evaluatorVersion ? await services.db.score.findFirst({ where: { submissionId, split: 'public', evaluatorVersion: sub.evaluatorVersion }, select: { value: true } }) : null;
   return {
@@ -99,7 +101,7 @@ async function boardFacts(services: AccessServices, submissionId: string, privat
     participant: sub.team?.name ?? sub.person.displayName,
     teamId: sub.teamId,
     submittedAt: sub.createdAt.toISOString(),
-    rows: rows.map((r) => ({ split: r.split, rank: r.rank, score: r.score })).sort((a, b) => (a.split < b.split ? 1 : -1)),
+    rows: rows.map((r) => ({ split: r.split, rank: r.rank, score: r.score, track: separateTrack(r.track) })).sort((a, b) => (a.split < b.split ? 1 : -1)),
     publicQuality: quality?.value ?? null,
   };
 }

@@ -3,6 +3,7 @@
  * (ARCHITECTURE.md §5), queue position and ETA.
  */
 import type { Db } from '../core/db/client.js';
+import { separateTrack } from './ranking.js';
 import type { Submission } from './stage-contract.js';
 
 export interface QueueInfo {
@@ -58,6 +59,11 @@ export interface StatusView {
   /** Why a scored submission is not on the board, e.g. "below the quality gate top1 ≥ 0.8: 0.608" (null when ranked or not scored). */
   unranked: string | null;
   rank: number | null;
+  /**
+   * The track `rank` counts on when the challenge ranks models and firmware apart (leaderboard.tracks
+   * `separate`: each track has its own rank 1); null on a combined board or when not ranked.
+   */
+  track: 'model' | 'firmware' | null;
   disqualified: { at: string; reason: string | null } | null;
   evaluatorVersion: string | null;
   queue: QueueInfo;
@@ -74,7 +80,7 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
   const stages = version ? await db.stageResult.findMany({ where: { submissionId: id, evaluatorVersion: version } }) : [];
   const order = ['validate', 'score', 'device', 'publish'];
   stages.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
-  const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: id, split: 'public' }, select: { rank: true } });
+  const entry = await db.leaderboardEntry.findFirst({ where: { submissionId: id, split: 'public' }, select: { rank: true, track: true } });
   return {
     id: sub.id,
     challenge: sub.challengeId,
@@ -96,6 +102,7 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
     eligible: sub.eligible,
     unranked: sub.publicScore !== null && !sub.eligible ? unrankedReason(stages.find((s) => s.stage === 'publish')?.detail) : null,
     rank: entry?.rank ?? null,
+    track: entry ? separateTrack(entry.track) : null,
     disqualified: sub.disqualifiedAt ? { at: sub.disqualifiedAt.toISOString(), reason: sub.disqualifyReason } : null,
     evaluatorVersion: sub.evaluatorVersion,
     queue: await queueInfo(db, sub, opts.workers),
@@ -103,6 +110,11 @@ export async function submissionStatus(db: Db, id: string, opts: { publicUrl: st
     createdAt: sub.createdAt.toISOString(),
     report: `${opts.publicUrl}/submissions/${sub.id}`,
   };
+}
+
+/** "rank 2", or on separate tracks "rank 1 on the firmware track" (a rank 1 on each track is no contradiction). */
+export function rankText(s: Pick<StatusView, 'rank' | 'track'>): string {
+  return `rank ${s.rank}${s.track ? ` on the ${s.track} track` : ''}`;
 }
 
 /** "below the quality gate top1 ≥ 0.8: 0.608", from the publish stage's gate and quality term. */

@@ -1,4 +1,4 @@
-import { isSettled, type StatusView } from '../../arena/status.js';
+import { isSettled, rankText, type StatusView } from '../../arena/status.js';
 import { CliError } from '../errors.js';
 import { apiRequest, output, remote, withServices } from '../services.js';
 import type { RegisterCommand } from './types.js';
@@ -25,7 +25,7 @@ export function describeStatus(s: StatusView): string {
       if (board) lines.push(`            ${board}`);
     }
   }
-  if (s.score !== null) lines.push(`  score ${s.score}${s.rank ? `, rank ${s.rank}` : s.unranked ? ` (not ranked: ${s.unranked})` : ''}`);
+  if (s.score !== null) lines.push(`  score ${s.score}${s.rank ? `, ${rankText(s)}` : s.unranked ? ` (not ranked: ${s.unranked})` : ''}`);
   if (s.disqualified) lines.push(`  disqualified: ${s.disqualified.reason ?? ''}`);
   lines.push(`  report: ${s.report}`);
   return lines.join('\n');

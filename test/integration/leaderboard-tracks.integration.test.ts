@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLeaderboard } from '../../arena/leaderboard.js';
+import { submissionStatus } from '../../arena/status.js';
+import { describeStatus } from '../../cli/commands/status.js';
 import { renderResults } from '../../arena/results.js';
 import { ChallengeError, parseChallenge } from '../../grader/challenges/load.js';
 import { freePort } from '../helpers/cli.js';
@@ -61,6 +63,17 @@ describe('ranking tracks (leaderboard.tracks)', () => {
     expect(api.entries.map((e) => `${e.track}#${e.rank}`)).toEqual(['model#1', 'model#2', 'firmware#1', 'firmware#2']);
     const page = await (await fetch(`${base}/challenges/kws-test`)).text();
     expect(page).toMatch(/How models and firmware are ranked:<\/strong> on separate tracks, like MLPerf Tiny's divisions/);
+    // One leader per track, never two "leaders" of one board: the home page card and the leaderboards index.
+    const home = await (await fetch(`${base}/`)).text();
+    expect(home).toContain('3 ranked; leaders — models: bob <small>(93.00)</small>; firmware: ada <small>(97.00)</small>.');
+    const index = await (await fetch(`${base}/leaderboards`)).text();
+    expect(index).toContain('<td>models: bob <small>(93.00)</small>; firmware: ada <small>(97.00)</small></td>');
+    // A rank names its track: status (CLI text and JSON) and the public report.
+    const status = (await submissionStatus(s.db, ids.adaFirmware, { publicUrl: base, workers: 1 }))!;
+    expect(status).toMatchObject({ rank: 1, track: 'firmware' });
+    expect(describeStatus(status)).toContain('score 97, rank 1 on the firmware track');
+    expect((await submissionStatus(s.db, ids.adaModel, { publicUrl: base, workers: 1 }))!).toMatchObject({ rank: 2, track: 'model' });
+    expect(await (await fetch(`${base}/submissions/${ids.adaFirmware}`)).text()).toContain('public leaderboard, firmware track</a>');
     // Published results keep the tracks apart too.
     const priv = await readLeaderboard(s, 'kws-test', 'private', { privileged: true });
     const { markdown } = renderResults({ id: 'kws-test', title: 'KWS', task: 'kws', closes: '2099-01-01' }, view, priv, '2099-01-02');
@@ -81,6 +94,10 @@ describe('ranking tracks (leaderboard.tracks)', () => {
     const html = await (await fetch(`${base}/challenges/kws-test/leaderboard`)).text();
     expect(html).not.toContain('aria-label="Tracks"');
     expect(await (await fetch(`${base}/challenges/kws-test`)).text()).toMatch(/How models and firmware are ranked:<\/strong> together, on one board and one scale/);
+    expect(await (await fetch(`${base}/`)).text()).toContain('3 ranked; leader ada <small>(97.00)</small>.');
+    const status = (await submissionStatus(s.db, ids.adaFirmware, { publicUrl: base, workers: 1 }))!;
+    expect(status).toMatchObject({ rank: 1, track: null });
+    expect(describeStatus(status)).toContain('score 97, rank 1\n');
   });
 
   it('a challenge without firmware cannot ask for separate tracks', () => {

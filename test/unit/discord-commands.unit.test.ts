@@ -68,6 +68,7 @@ describe('progress rendering', () => {
     eligible: false,
     unranked: null,
     rank: null,
+    track: null,
     disqualified: null,
     evaluatorVersion: null,
     queue: { position: 3, etaSeconds: 40 },

@@ -33,6 +33,7 @@ describe.skipIf(!HAVE_SHARED_MODELS)('a rejection, wherever it is read', () => {
     eligible: false,
     unranked: null,
     rank: null,
+    track: null,
     disqualified: null,
     evaluatorVersion: null,
     queue: { position: 0, etaSeconds: 0 },

@@ -24,6 +24,7 @@ function view(device: StatusView['stages'][number]): StatusView {
     eligible: true,
     unranked: null,
     rank: 1,
+    track: null,
     disqualified: null,
     evaluatorVersion: null,
     queue: { position: 0, etaSeconds: 0 },

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { challengeOverviews } from '../../arena/challenge-overview.js';
 import type { WebContext } from '../context.js';
-import { statusBadge, statusDates } from '../views/challenge-status.js';
+import { leaderSummary, statusBadge, statusDates } from '../views/challenge-status.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { submitBox } from '../views/submit-box.js';
 
@@ -14,7 +14,8 @@ export function homeRoutes(ctx: WebContext): Router {
       ? `<ul class="cards">${challenges
           .map((c) => {
             const id = encodeURIComponent(c.id);
-            const board = c.ranked ? `${c.ranked} ranked${c.leader ? `; leader ${escapeHtml(c.leader.name)} (${c.leader.score.toFixed(2)})` : ''}` : 'nobody ranked yet';
+            const leaders = leaderSummary(c);
+            const board = c.ranked ? `${c.ranked} ranked${leaders ? `; ${c.tracks === 'separate' ? 'leaders — ' : 'leader '}${leaders}` : ''}` : 'nobody ranked yet';
             return `<li class="card"><h3><a href="/challenges/${id}">${escapeHtml(c.title)}</a></h3><p>${statusBadge(c)} <small>${escapeHtml(c.task.toUpperCase())}${c.firmware ? ' · models or firmware' : ''}</small></p><p>${statusDates(c)}</p><p><a href="/challenges/${id}/leaderboard">Leaderboard</a>: ${board}.</p></li>`;
           })
           .join('')}</ul>`

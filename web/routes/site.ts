@@ -7,7 +7,7 @@ import { challengeOverviews } from '../../arena/challenge-overview.js';
 import { submissionsOf } from '../../arena/my-submissions.js';
 import { userOf } from '../auth.js';
 import type { WebContext } from '../context.js';
-import { statusBadge } from '../views/challenge-status.js';
+import { leaderSummary, statusBadge } from '../views/challenge-status.js';
 import { escapeHtml, page } from '../views/layout.js';
 import { whenShort } from '../views/time.js';
 
@@ -21,7 +21,7 @@ export function siteRoutes(ctx: WebContext): Router {
       .map((c) => {
         const id = encodeURIComponent(c.id);
         const boards = `<a href="/challenges/${id}/leaderboard?split=public">public</a>${c.phase === 'closed' || c.phase === 'finalized' ? ` · <a href="/challenges/${id}/leaderboard?split=private">private</a>` : ''}`;
-        return `<tr><th scope="row"><a href="/challenges/${id}">${escapeHtml(c.title)}</a><br><small>${escapeHtml(c.task.toUpperCase())}</small></th><td>${statusBadge(c)}</td><td class="num">${c.ranked}</td><td>${c.leader ? `${escapeHtml(c.leader.name)} <small>(${c.leader.score.toFixed(2)})</small>` : '—'}</td><td>${boards}</td></tr>`;
+        return `<tr><th scope="row"><a href="/challenges/${id}">${escapeHtml(c.title)}</a><br><small>${escapeHtml(c.task.toUpperCase())}</small></th><td>${statusBadge(c)}</td><td class="num">${c.ranked}</td><td>${leaderSummary(c) || '—'}</td><td>${boards}</td></tr>`;
       })
       .join('');
     res.type('html').send(

@@ -10,7 +10,7 @@ import { Router, type Request, type Response } from 'express';
 import type { ScoreResult } from '../../grader/scoring/score.js';
 import { isTask, taskPlugin } from '../../grader/tasks/index.js';
 import type { ReportSection } from '../../grader/tasks/types.js';
-import { reportExtras, type StatusView } from '../../arena/status.js';
+import { rankText, reportExtras, type StatusView } from '../../arena/status.js';
 import { reportAccess, reportFor, seesFullReport, type BoardFacts } from '../../arena/report-access.js';
 import { userOf } from '../auth.js';
 import { arithmeticLabel } from '../../grader/interpreter/arithmetic.js';
@@ -44,7 +44,7 @@ function metricsSection(score: ScoreView | undefined, task: string): string {
 /** What the public may see of a submission: its rows on the boards, as the boards show them. */
 function boardPage(b: BoardFacts): string {
   const cid = encodeURIComponent(b.challenge);
-  const rows = b.rows.map((r) => `<li>Rank <strong>${r.rank}</strong> on the <a href="/challenges/${cid}/leaderboard?split=${r.split}">${r.split} leaderboard</a>, score ${r.score.toFixed(3)}</li>`).join('');
+  const rows = b.rows.map((r) => `<li>Rank <strong>${r.rank}</strong> on the <a href="/challenges/${cid}/leaderboard?split=${r.split}${r.track ? `&amp;track=${r.track}` : ''}">${r.split} leaderboard${r.track ? `, ${r.track} track` : ''}</a>, score ${r.score.toFixed(3)}</li>`).join('');
   const who = b.teamId ? `<a href="/teams/${encodeURIComponent(b.teamId)}">${escapeHtml(b.participant)}</a>` : escapeHtml(b.participant);
   return page(
     `Submission ${b.id}`,
@@ -92,7 +92,7 @@ export function submissionPageRoutes(ctx: WebContext, live: LiveEvents): Router 
     const terms = publish?.terms
       ? `<p>Composite terms (each 0–1): quality ${publish.terms.quality.toFixed(4)}, latency ${publish.terms.latency === null ? 'not measured' : `${publish.terms.latency.toFixed(3)}${onBoard?.latencyMs !== undefined ? ` (${latencyText(onBoard.latencyMs, onBoard.latencyRunsMs ?? [])} on board ${escapeHtml(onBoard.boardId ?? '?')})` : ''}`}, flash ${publish.terms.flash.toFixed(3)}.${publish.gate ? ` Quality gate: ${escapeHtml(publish.gate.metric)} ≥ ${publish.gate.min}.` : ''}</p>`
       : '';
-    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — rank ${s.rank}` : s.unranked ? ` (not ranked: ${escapeHtml(s.unranked)})` : s.eligible && s.state === 'done' ? ' — not the participant’s best entry, which holds their place on the board' : ''}</p>${terms}` : '';
+    const score$ = s.score !== null ? `<p>Score: <strong>${s.score.toFixed(3)}</strong>${s.rank ? ` — ${rankText(s)}` : s.unranked ? ` (not ranked: ${escapeHtml(s.unranked)})` : s.eligible && s.state === 'done' ? ' — not the participant’s best entry, which holds their place on the board' : ''}</p>${terms}` : '';
 
     // The person's previous scored run in this challenge, for a quick "did it get better?".
     const diff =

@@ -9,6 +9,19 @@ export function statusBadge(c: Pick<ChallengeOverview, 'phase' | 'frozen'>): str
   return `<span class="badge ${label}">${escapeHtml(label)}</span>`;
 }
 
+const TRACK_LABEL = { all: '', model: 'models', firmware: 'firmware' } as const;
+
+/**
+ * The public board's leader(s), HTML: "ada (117.40)" on a combined board; on separate tracks the
+ * leader of each, "models: ada (117.40); firmware: bob (103.40)" (each track has its own rank 1).
+ * Empty when nobody leads.
+ */
+export function leaderSummary(c: Pick<ChallengeOverview, 'leaders'>): string {
+  return c.leaders
+    .map((l) => `${l.track === 'all' ? '' : `${TRACK_LABEL[l.track]}: `}${escapeHtml(l.name)} <small>(${l.score.toFixed(2)})</small>`)
+    .join('; ');
+}
+
 /** The dates line: when it opens / closes, or when it closed (and that it was early). */
 export function statusDates(c: ChallengeOverview): string {
   switch (c.phase) {
