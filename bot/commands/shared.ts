@@ -59,13 +59,16 @@ function stageLine(st: StatusView['stages'][number], reason: string | null): str
   }
 }
 
+/** " on the firmware track" when the challenge ranks models and firmware apart (each track has a #1). */
+const onTrack = (s: Pick<StatusView, 'track'>) => (s.track ? ` on the ${s.track} track` : '');
+
 /** The live reply for one submission: header, one line per stage, and the outcome. */
 export function renderProgress(s: StatusView, extra?: string): string {
   const lines = [`**${s.challenge}** · \`${s.fileName}\` · submission \`${s.id}\``];
   if (s.state === 'queued') lines.push(`🕒 queued: ${s.queue.position === 0 ? 'next in line' : `${s.queue.position} ahead of you`}, ETA ${seconds(s.queue.etaSeconds)}`);
   for (const st of s.stages) lines.push(stageLine(st, s.reason));
   if (s.state === 'done') {
-    lines.push(s.eligible ? `🏁 score **${s.score?.toFixed(2) ?? '?'}**${s.rank ? ` · rank **#${s.rank}**` : ''}` : `🏁 scored, but not on the board: ${s.unranked ?? "below the challenge's quality gate"}${s.score !== null ? ` (score ${s.score.toFixed(2)})` : ''}`);
+    lines.push(s.eligible ? `🏁 score **${s.score?.toFixed(2) ?? '?'}**${s.rank ? ` · rank **#${s.rank}**${onTrack(s)}` : ''}` : `🏁 scored, but not on the board: ${s.unranked ?? "below the challenge's quality gate"}${s.score !== null ? ` (score ${s.score.toFixed(2)})` : ''}`);
     if (s.reason) lines.push(`ℹ️ ${s.reason}`);
   } else if (s.state === 'rejected') {
     lines.push(`❌ rejected:${breakBefore(s.reason ?? 'see the report')}`);
@@ -94,7 +97,7 @@ export function completionNote(final: StatusView): string {
   const outcome =
     final.state === 'done'
       ? final.eligible
-        ? `scored **${final.score?.toFixed(2) ?? '?'}**${final.rank ? `, rank **#${final.rank}**` : ''}`
+        ? `scored **${final.score?.toFixed(2) ?? '?'}**${final.rank ? `, rank **#${final.rank}**${onTrack(final)}` : ''}`
         : 'was scored but is below the quality gate'
       : final.state === 'rejected'
         ? `was rejected:${breakBefore(final.reason ?? 'see the report')}`

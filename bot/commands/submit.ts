@@ -60,7 +60,7 @@ export default {
       await ctx.reply.announce(
         frozen
           ? `🏁 <@${ctx.user.id}> finished a submission on **${final.challenge}**; the board is frozen, so results are revealed when the challenge closes.`
-          : `🏁 <@${ctx.user.id}> scored **${final.score?.toFixed(2) ?? '?'}** on **${final.challenge}**${final.rank ? ` and is now #${final.rank}` : ''}.`,
+          : `🏁 <@${ctx.user.id}> scored **${final.score?.toFixed(2) ?? '?'}** on **${final.challenge}**${final.rank ? ` and is now #${final.rank}${final.track ? ` on the ${final.track} track` : ''}` : ''}.`,
       );
     }
   },

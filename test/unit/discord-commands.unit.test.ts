@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../bot/commands/index.js';
-import { renderProgress, settled } from '../../bot/commands/shared.js';
+import { completionNote, renderProgress, settled } from '../../bot/commands/shared.js';
 import { commandName } from '../../bot/commands/types.js';
 import { allowedAttachmentUrl } from '../../bot/discord/attachments.js';
 import { toDiscordCommand } from '../../bot/discord/definitions.js';
@@ -94,6 +94,9 @@ describe('progress rendering', () => {
     const text = renderProgress(done);
     expect(text).toMatch(/✅ scored: top1 0\.9123 \(public split\)\n⏭️ device: skipped \(no board rack is attached\)\n✅ ranked\n🏁 score \*\*81\.23\*\* · rank \*\*#2\*\*/);
     expect(settled(done)).toBe(true);
+    // Separate tracks: each has a #1, so the rank names its track.
+    expect(renderProgress({ ...done, rank: 1, track: 'firmware' })).toMatch(/🏁 score \*\*81\.23\*\* · rank \*\*#1\*\* on the firmware track\n/);
+    expect(completionNote({ ...done, rank: 1, track: 'model' })).toMatch(/scored \*\*81\.23\*\*, rank \*\*#1\*\* on the model track/);
     expect(settled({ ...done, stages: done.stages.slice(0, 3) })).toBe(false);
     const rejected = { ...base, state: 'rejected' as const, reason: 'float32 model — quantize it', stages: [stage('validate', 'failed', {}, 'float32 model')] };
     expect(renderProgress(rejected)).toMatch(/❌ validate: float32 model\n❌ rejected: float32 model — quantize it/);
