@@ -92,6 +92,23 @@ describe.skipIf(!HAVE_SHARED_MODELS)('grading pipeline (real Redis, SQLite)', ()
     expect(row.detail).toMatchObject({ rank: 1, eligible: sub.eligible });
   });
 
+  it('a stage abandoned at its time limit stops: the signal reaches the stage work (scoring), nothing is scored or moved on', async () => {
+    const s = await pipelineServices();
+    const ada = await person(s, 'ada');
+    const res = await send(s, ada.id, kwsModel());
+    const sub = await s.db.submission.findUniqueOrThrow({ where: { id: res.id } });
+    const job = { submissionId: sub.id, runId: sub.runId!, evaluatorVersion: sub.runVersion! };
+    expect(await runStage(s, 'validate', job)).toEqual({ ran: 'validate', status: 'passed' });
+    const abandoned = new AbortController();
+    abandoned.abort(new Error('score job timed out after 900000 ms'));
+    await expect(runStage(s, 'score', job, abandoned.signal)).rejects.toThrow(/score job timed out/);
+    const row = await s.db.stageResult.findFirstOrThrow({ where: { submissionId: sub.id, stage: 'score' } });
+    expect(row).toMatchObject({ status: 'error', error: 'score job timed out after 900000 ms' });
+    expect(await s.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).toMatchObject({ stage: 'score', publicScore: null });
+    // The retry (a fresh job, a fresh signal) scores as usual.
+    expect(await runStage(s, 'score', job)).toEqual({ ran: 'score', status: 'passed' });
+  });
+
   it('rejects broken files at once without charging quota, dedupes identical bytes, and enforces the quota', async () => {
     const s = await pipelineServices({ challenge: { perDay: 2 } });
     const ada = await person(s, 'ada');
