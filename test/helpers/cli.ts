@@ -60,7 +60,8 @@ export async function waitForHealthy(url: string, timeoutMs: number, run?: CliRu
   for (;;) {
     if (run && run.child.exitCode !== null) throw new Error(`process exited (${run.child.exitCode}) before healthy:\n${run.output.stderr}`);
     try {
-      const res = await fetch(url);
+      // Bounded: a server that accepts and never answers must not hang the caller past its deadline.
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
       const body = (await res.json()) as Record<string, unknown>;
       if (res.status === 200) return body;
       last = JSON.stringify(body);
@@ -69,5 +70,18 @@ export async function waitForHealthy(url: string, timeoutMs: number, run?: CliRu
     }
     if (Date.now() > deadline) throw new Error(`not healthy within ${timeoutMs} ms; last: ${last}\n${run?.output.stderr ?? ''}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The process's exit, or an error carrying its stderr when it has not exited within `ms`. */
+export async function exitedWithin(run: CliRun, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running ${ms} ms after the signal:\n${run.output.stderr}`)), ms);
+  });
+  try {
+    return await Promise.race([run.exited, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

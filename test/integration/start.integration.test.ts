@@ -7,7 +7,7 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { findExecutable } from '../../core/redis.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, runCli, waitForHealthy } from '../helpers/cli.js';
+import { exitedWithin, freePort, runCli, waitForHealthy } from '../helpers/cli.js';
 import { scratchDatabase } from '../helpers/databases.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { isAlive, waitFor } from '../helpers/process.js';
@@ -105,7 +105,7 @@ describe('tinyarena start', () => {
       ]);
       expect(health.checks).toMatchObject({ tools: { ok: true, state: 'missing', missing: [{ tool: 'socat', debianPackage: 'socat' }, { tool: 'espeak-ng', debianPackage: 'espeak-ng' }] } });
       run.child.kill('SIGTERM');
-      expect((await run.exited).code).toBe(0);
+      expect((await exitedWithin(run, 30_000)).code).toBe(0);
     } finally {
       run.child.kill('SIGKILL');
     }
