@@ -505,6 +505,11 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   const groupBytes = <usize>((kH * rowPairs) << 5);
   const nextRow = <usize>(rowStep - 4 * rowPairs);
   const pixels = outH * outW;
+  // Filters in chunks whose packed weights stay in L1 (16 KiB) while every pixel passes (as `gemm`):
+  // wide late layers (64 filters × 3×3×64: 72 KiB) otherwise stream all weights per 4 pixels.
+  const gChunk = max(8, <i32>(16384 / <i32>groupBytes) << 3);
+  for (let gStart = 0; gStart < N; gStart += gChunk) {
+  const gEnd = min(N, gStart + gChunk);
   let p = 0;
   // Window addresses of pixels p..p+4, stepped along rows (an integer division per pixel cost as
   // much as the arithmetic of a small convolution).
@@ -519,7 +524,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
     if (++wx == outW) { wx = 0; wy++; }
     const d3 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
     if (++wx == outW) { wx = 0; wy++; }
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       const b0 = v128.load(f + g4);
       const b1 = v128.load(f + g4, 16);
@@ -562,7 +567,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   }
   for (; p < pixels; p++) {
     const x0 = window(x, p, outW, rowStride, pixelStride);
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       let a0 = v128.load(f + g4);
       let a1 = v128.load(f + g4, 16);
@@ -581,6 +586,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
       if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, mode, shl, shr, o, lo, hi);
       else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
     }
+  }
   }
   if (!vector) requantizeBiased(acc, pixels, N, q, out);
 }
