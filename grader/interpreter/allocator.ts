@@ -79,7 +79,11 @@ export function persistentBytes(graph: Graph): number {
       const [n, kH, kW, c] = f.shape as [number, number, number, number];
       need += align16(Math.ceil(n / 8) * 32 * Math.max(kH * Math.ceil((kW * c) / 2), Math.ceil((kH * kW * c) / 2)));
     }
-    if (op.op === 'DEPTHWISE_CONV_2D' && f && f.shape.length === 4) need += align16(f.shape[1]! * f.shape[2]! * Math.ceil(f.shape[3]! / 8) * 32);
+    if (op.op === 'DEPTHWISE_CONV_2D' && f && f.shape.length === 4) {
+      // Tap pairs × blocks of 8 channels × 32 bytes, then two int32 offsets per pair.
+      const pairs = Math.ceil((f.shape[1]! * f.shape[2]!) / 2);
+      need += align16(pairs * Math.ceil(f.shape[3]! / 8) * 32 + pairs * 8);
+    }
     if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 32 * Math.ceil(f.shape[1]! / 2));
     // A constant operand of ADD/SUB/MUL spread to the output's shape (kernels/binary.ts).
     if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && op.inputs.some((i) => graph.tensors[i]?.data)) need += align16(out.elements);

@@ -85,10 +85,10 @@ export default {
     const { multipliers, shifts } = perChannelMultipliers(ctx, g.input.tensor, g.filter.tensor, g.output.tensor, g.outC);
     const { bias, bounds } = foldedBias(g, -zp);
     const rq = wasmRequant(ctx, bias, multipliers, shifts, out.zeroPoint, actMin, actMax, bounds);
-    const wp = packDepthwiseWeights(ctx, g.filter.i8, g.kH * g.kW, g.outC);
     // The rows and columns the output's receptive fields span.
     const rows = (g.outH - 1) * o.strideH + (g.kH - 1) * o.dilationH + 1;
     const cols = (g.outW - 1) * o.strideW + (g.kW - 1) * o.dilationW + 1;
+    const wp = packDepthwiseWeights(ctx, g.filter.i8, g.kH, g.kW, g.outC, cols, o.dilationH, o.dilationW);
     const padAddr = ctx.scratch.address;
     const accAddr = padAddr + Math.ceil((rows * cols * g.outC * 2 + 16) / 16) * 16;
     const simd = ctx.simd;
@@ -105,18 +105,30 @@ export default {
 } satisfies Kernel;
 
 /**
- * Depthwise weights [taps][C] in the order the wasm `depthwise` kernel reads them: per tap and block
- * of 8 channels, two int16 vectors: [w0, 0, w2, 0, w4, 0, w6, 0] and [0, w1, 0, w3, 0, w5, 0, w7]
- * (zeros past C).
+ * Depthwise weights [kH·kW taps][C] in the order the wasm `depthwise` kernel reads them: taps in
+ * pairs (A = 2t, B = 2t + 1), per pair and block of 8 channels two int16 vectors [wA c0, wB c0, wA c1,
+ * wB c1, …, wB c3] and the same for c4..c7 (zeros past C and for the missing B of an odd tap count);
+ * then per pair the byte offsets of taps A and B in the padded int16 input (B = A when missing),
+ * for an input `cols` pixels wide with dilations `dilH` × `dilW`.
  */
-export function packDepthwiseWeights(ctx: PrepareContext, w: Int8Array, taps: number, C: number): number {
+export function packDepthwiseWeights(
+  ctx: PrepareContext, w: Int8Array, kH: number, kW: number, C: number, cols: number, dilH: number, dilW: number,
+): number {
+  const taps = kH * kW;
+  const pairs = Math.ceil(taps / 2);
   const blocks = Math.ceil(C / 8);
-  const count = taps * blocks * 16;
-  const address = ctx.persistent(2 * count);
+  const count = pairs * blocks * 16;
+  const address = ctx.persistent(2 * count + 8 * pairs);
   const packed = new Int16Array(ctx.scratch.buffer, address, count);
   packed.fill(0);
   for (let t = 0; t < taps; t++) {
-    for (let c = 0; c < C; c++) packed[(t * blocks + (c >> 3)) * 16 + ((c & 1) << 3) + (c & 7)] = w[t * C + c]!;
+    for (let c = 0; c < C; c++) packed[((t >> 1) * blocks + (c >> 3)) * 16 + (c & 7) * 2 + (t & 1)] = w[t * C + c]!;
+  }
+  const offsets = new Int32Array(ctx.scratch.buffer, address + 2 * count, 2 * pairs);
+  const offset = (t: number): number => ((Math.floor(t / kW) * dilH * cols + (t % kW) * dilW) * C) * 2;
+  for (let p = 0; p < pairs; p++) {
+    offsets[2 * p] = offset(2 * p);
+    offsets[2 * p + 1] = offset(2 * p + 1 < taps ? 2 * p + 1 : 2 * p);
   }
   return address;
 }

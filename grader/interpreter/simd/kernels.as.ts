@@ -505,6 +505,11 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   const groupBytes = <usize>((kH * rowPairs) << 5);
   const nextRow = <usize>(rowStep - 4 * rowPairs);
   const pixels = outH * outW;
+  // Filters in chunks whose packed weights stay in L1 (16 KiB) while every pixel passes (as `gemm`):
+  // wide late layers (64 filters × 3×3×64: 72 KiB) otherwise stream all weights per 4 pixels.
+  const gChunk = max(8, <i32>(16384 / <i32>groupBytes) << 3);
+  for (let gStart = 0; gStart < N; gStart += gChunk) {
+  const gEnd = min(N, gStart + gChunk);
   let p = 0;
   // Window addresses of pixels p..p+4, stepped along rows (an integer division per pixel cost as
   // much as the arithmetic of a small convolution).
@@ -519,7 +524,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
     if (++wx == outW) { wx = 0; wy++; }
     const d3 = x + <usize>(wy * rowStride + wx * pixelStride) - x0;
     if (++wx == outW) { wx = 0; wy++; }
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       const b0 = v128.load(f + g4);
       const b1 = v128.load(f + g4, 16);
@@ -562,7 +567,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
   }
   for (; p < pixels; p++) {
     const x0 = window(x, p, outW, rowStride, pixelStride);
-    for (let g = 0; g < N; g += 8) {
+    for (let g = gStart; g < gEnd; g += 8) {
       const g4 = <usize>(g << 2);
       let a0 = v128.load(f + g4);
       let a1 = v128.load(f + g4, 16);
@@ -581,6 +586,7 @@ export function gemm(x: usize, xStride: i32, pixels: i32, K: i32, wp: usize, N: 
       if (vector) store8(out + <usize>(p * N + g), a0, a1, N - g, f, cp4, g4, mode, shl, shr, o, lo, hi);
       else store8raw(acc + <usize>((p * N + g) << 2), a0, a1, N - g);
     }
+  }
   }
   if (!vector) requantizeBiased(acc, pixels, N, q, out);
 }
@@ -659,17 +665,31 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
   }
 }
 
+/** Lanes 0–3 of a and b interleaved as int16 pairs [a0, b0, a1, b1, a2, b2, a3, b3] (one unpack on x86). */
+// @ts-ignore: decorator
+@inline function pairLow(a: v128, b: v128): v128 {
+  return i16x8.shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+
+/** Lanes 4–7 of a and b interleaved as int16 pairs. */
+// @ts-ignore: decorator
+@inline function pairHigh(a: v128, b: v128): v128 {
+  return i16x8.shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
 /**
  * Depthwise convolution (depth multiplier 1) with requantization, over an int16 input already padded
  * with its zero point: out[(oy·outW + ox)·C + c] = requant(bias[c] + Σ_taps w[tap][c] · xpad[…]).
  *
- * Weights come from depthwise-conv-2d.ts `packDepthwiseWeights`: per tap and block of 8 channels,
- * two int16 vectors holding the even channels' weights in even lanes and the odd channels' in odd
- * lanes (zeros elsewhere), so one i32x4.dot_i16x8_s per vector multiplies and widens at once (no
- * sign extension or widening shuffles in the loop). The accumulators hold channels 0,2,4,6 and
- * 1,3,5,7; they are interleaved back once per pixel. Blocks of 16 channels, then one of 8 (lanes
- * past C read neighbouring values against zero weights and are never stored). Raw accumulators go
- * to `acc` when the table's vector path is not exact for this op.
+ * Taps go in pairs (A, B): the two taps' input vectors are interleaved as int16 pairs, so one
+ * i32x4.dot_i16x8_s multiplies both taps of 4 channels and adds them, every lane doing useful
+ * work and the accumulators staying in channel order. Weights come from depthwise-conv-2d.ts
+ * `packDepthwiseWeights`: per tap pair and block of 8 channels, two int16 vectors [wA c0, wB c0,
+ * …, wA c3, wB c3] and the same for c4..c7 (zeros for the missing tap of an odd count and past C),
+ * followed by the pairs' byte offsets into the padded input (int32 A, B per pair; B repeats A when
+ * missing). Blocks of 16 channels, then one of 8 (lanes past C read neighbouring values against
+ * zero weights and are never stored). Raw accumulators go to `acc` when the table's vector path is
+ * not exact for this op.
  */
 // @ts-ignore: decorator
 @inline function depthwiseImpl(
@@ -685,11 +705,10 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
   const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
   const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
   const C2 = <usize>C << 1;
-  const rowStep = <usize>(dilH * padW) * C2;
-  const tapStep = <usize>dilW * C2;
-  const tapBytes = <usize>(((C + 7) >> 3) << 5);
+  const pairCount = (kH * kW + 1) >> 1;
+  const pairBytes = <usize>(((C + 7) >> 3) << 5);
+  const offs = w + <usize>pairCount * pairBytes;
   const vecEnd = C & ~15;
-  const zero = i32x4.splat(0);
   const pairs = C == 8 && strideW == 1;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
@@ -700,31 +719,25 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
       if (pairs && ox + 1 < outW) {
         // 8 channels, stride 1: two neighbouring pixels as one block of 16 lanes (their taps are
         // 8 values apart, their outputs adjacent), sharing weight loads and the narrowing.
-        let e0 = zero, o0 = zero, e1 = zero, o1 = zero;
-        let xr = x0;
-        let wt = w;
-        for (let fy = 0; fy < kH; fy++) {
-          let xp = xr;
-          for (let fx = 0; fx < kW; fx++) {
-            const x0v = v128.load(xp);
-            const x1v = v128.load(xp, 16);
-            const we = v128.load(wt);
-            const wo = v128.load(wt, 16);
-            e0 = i32x4.add(e0, i32x4.dot_i16x8_s(x0v, we));
-            o0 = i32x4.add(o0, i32x4.dot_i16x8_s(x0v, wo));
-            e1 = i32x4.add(e1, i32x4.dot_i16x8_s(x1v, we));
-            o1 = i32x4.add(o1, i32x4.dot_i16x8_s(x1v, wo));
-            xp += tapStep;
-            wt += tapBytes;
-          }
-          xr += rowStep;
-        }
         const b0 = v128.load(f);
         const b1 = v128.load(f, 16);
-        const a0 = i32x4.add(i32x4.shuffle(e0, o0, 0, 4, 1, 5), b0);
-        const a1 = i32x4.add(i32x4.shuffle(e0, o0, 2, 6, 3, 7), b1);
-        const a2 = i32x4.add(i32x4.shuffle(e1, o1, 0, 4, 1, 5), b0);
-        const a3 = i32x4.add(i32x4.shuffle(e1, o1, 2, 6, 3, 7), b1);
+        let a0 = b0, a1 = b1, a2 = b0, a3 = b1;
+        let wt = w;
+        for (let t = 0; t < pairCount; t++) {
+          const xa = x0 + <usize>load<i32>(offs + <usize>(t << 3));
+          const xb = x0 + <usize>load<i32>(offs + <usize>(t << 3), 4);
+          const xa0 = v128.load(xa);
+          const xb0 = v128.load(xb);
+          const xa1 = v128.load(xa, 16);
+          const xb1 = v128.load(xb, 16);
+          const w0 = v128.load(wt);
+          const w1 = v128.load(wt, 16);
+          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(pairLow(xa0, xb0), w0));
+          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(pairHigh(xa0, xb0), w1));
+          a2 = i32x4.add(a2, i32x4.dot_i16x8_s(pairLow(xa1, xb1), w0));
+          a3 = i32x4.add(a3, i32x4.dot_i16x8_s(pairHigh(xa1, xb1), w1));
+          wt += pairBytes;
+        }
         if (vector) {
           const v0 = requant4(a0, f, cp4, 0, mode, shl, shr);
           const v1 = requant4(a1, f, cp4, 16, mode, shl, shr);
@@ -740,28 +753,26 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
       }
       let c = 0;
       for (; c < vecEnd; c += 16) {
-        let e0 = zero, o0 = zero, e1 = zero, o1 = zero;
-        let xr = x0 + <usize>(c << 1);
-        let wt = w + <usize>(c << 2);
-        for (let fy = 0; fy < kH; fy++) {
-          let xp = xr;
-          for (let fx = 0; fx < kW; fx++) {
-            const x0v = v128.load(xp);
-            const x1v = v128.load(xp, 16);
-            e0 = i32x4.add(e0, i32x4.dot_i16x8_s(x0v, v128.load(wt)));
-            o0 = i32x4.add(o0, i32x4.dot_i16x8_s(x0v, v128.load(wt, 16)));
-            e1 = i32x4.add(e1, i32x4.dot_i16x8_s(x1v, v128.load(wt, 32)));
-            o1 = i32x4.add(o1, i32x4.dot_i16x8_s(x1v, v128.load(wt, 48)));
-            xp += tapStep;
-            wt += tapBytes;
-          }
-          xr += rowStep;
-        }
         const c4 = <usize>(c << 2);
-        const a0 = i32x4.add(i32x4.shuffle(e0, o0, 0, 4, 1, 5), v128.load(f + c4));
-        const a1 = i32x4.add(i32x4.shuffle(e0, o0, 2, 6, 3, 7), v128.load(f + c4, 16));
-        const a2 = i32x4.add(i32x4.shuffle(e1, o1, 0, 4, 1, 5), v128.load(f + c4, 32));
-        const a3 = i32x4.add(i32x4.shuffle(e1, o1, 2, 6, 3, 7), v128.load(f + c4, 48));
+        let a0 = v128.load(f + c4);
+        let a1 = v128.load(f + c4, 16);
+        let a2 = v128.load(f + c4, 32);
+        let a3 = v128.load(f + c4, 48);
+        const xc = x0 + <usize>(c << 1);
+        let wt = w + c4;
+        for (let t = 0; t < pairCount; t++) {
+          const xa = xc + <usize>load<i32>(offs + <usize>(t << 3));
+          const xb = xc + <usize>load<i32>(offs + <usize>(t << 3), 4);
+          const xa0 = v128.load(xa);
+          const xb0 = v128.load(xb);
+          const xa1 = v128.load(xa, 16);
+          const xb1 = v128.load(xb, 16);
+          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(pairLow(xa0, xb0), v128.load(wt)));
+          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(pairHigh(xa0, xb0), v128.load(wt, 16)));
+          a2 = i32x4.add(a2, i32x4.dot_i16x8_s(pairLow(xa1, xb1), v128.load(wt, 32)));
+          a3 = i32x4.add(a3, i32x4.dot_i16x8_s(pairHigh(xa1, xb1), v128.load(wt, 48)));
+          wt += pairBytes;
+        }
         if (vector) {
           const v0 = requant4(a0, f, cp4, c4, mode, shl, shr);
           const v1 = requant4(a1, f, cp4, c4 + 16, mode, shl, shr);
@@ -774,23 +785,18 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
         }
       }
       for (; c < C; c += 8) {
-        let e0 = zero, o0 = zero;
-        let xr = x0 + <usize>(c << 1);
-        let wt = w + <usize>(c << 2);
-        for (let fy = 0; fy < kH; fy++) {
-          let xp = xr;
-          for (let fx = 0; fx < kW; fx++) {
-            const xv = v128.load(xp);
-            e0 = i32x4.add(e0, i32x4.dot_i16x8_s(xv, v128.load(wt)));
-            o0 = i32x4.add(o0, i32x4.dot_i16x8_s(xv, v128.load(wt, 16)));
-            xp += tapStep;
-            wt += tapBytes;
-          }
-          xr += rowStep;
-        }
         const c4 = <usize>(c << 2);
-        const a0 = i32x4.add(i32x4.shuffle(e0, o0, 0, 4, 1, 5), v128.load(f + c4));
-        const a1 = i32x4.add(i32x4.shuffle(e0, o0, 2, 6, 3, 7), v128.load(f + c4, 16));
+        let a0 = v128.load(f + c4);
+        let a1 = v128.load(f + c4, 16);
+        const xc = x0 + <usize>(c << 1);
+        let wt = w + c4;
+        for (let t = 0; t < pairCount; t++) {
+          const xa = v128.load(xc + <usize>load<i32>(offs + <usize>(t << 3)));
+          const xb = v128.load(xc + <usize>load<i32>(offs + <usize>(t << 3), 4));
+          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(pairLow(xa, xb), v128.load(wt)));
+          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(pairHigh(xa, xb), v128.load(wt, 16)));
+          wt += pairBytes;
+        }
         if (vector) store8(ob + <usize>c, a0, a1, C - c, f, cp4, c4, mode, shl, shr, o, lo, hi);
         else store8raw(ab + c4, a0, a1, C - c);
       }
