@@ -41,7 +41,9 @@ export class FirmwareJobs {
 
     progress('restore', 0);
     try {
-      await this.restoreHarness(slot, flasher, bootTimeoutMs, (f) => progress('restore', f));
+      // The harness is ours: it gets the rack's own boot limit, never less. A challenge's short limit
+      // for learners' images (1.5 s, say) would blame a board whose harness was only slow to answer.
+      await this.restoreHarness(slot, flasher, Math.max(bootTimeoutMs, this.firmware.bootTimeoutMs), (f) => progress('restore', f));
     } catch (err) {
       const before = result.kind === 'ok' ? '' : ` (after: ${result.err instanceof Error ? result.err.message : String(result.err)})`;
       const fault = new StepError('harness', `restoring the TinyArena harness failed: ${errText(err)}${before}`.slice(0, 500));

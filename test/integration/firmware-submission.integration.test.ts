@@ -204,6 +204,6 @@ describe.skipIf(!HAVE_SOCAT)('firmware submissions on the rack (simulated boards
     const subs = await s.db.submission.findMany({ where: { id: { in: [wrong.id, silent.id] } } });
     expect(subs.every((x) => x.quotaCharged)).toBe(true);
     const boards = await s.db.board.findMany();
-    expect(boards.every((b) => b.state === 'idle' && b.consecutiveFailures === 0)).toBe(true);
+    expect(boards.map((b) => [b.id, b.state, b.consecutiveFailures, b.lastError])).toEqual(boards.map((b) => [b.id, 'idle', 0, null]));
   }, 120_000);
 });

@@ -57,8 +57,10 @@ describe.skipIf(!HAVE_VIRTUAL || !HAVE_SHARED_MODELS || !ORACLE || !ORACLE_TFLM)
     const report = await runOnDevice(rack, { model, cases, warmups: 1, inferences: 3, expectedUs: 1_000_000, arithmetic: 'tflm' });
     expect(report).toMatchObject({ boardId: 'virtual-1', boardKind: 'virtual', byteEqual: true, mismatches: [], samples: 3 });
     const est = report.latencyEstimate!;
-    // The same count on every run: QEMU -icount makes the instruction clock deterministic.
-    expect(new Set(est.instructionRuns).size).toBe(1);
+    // The same count on every run, to one tick of the 25 MHz timer the harness reads it through
+    // (40 instructions under QEMU -icount shift=0: the timer's phase follows host timing while the
+    // core sleeps between commands). Observed under load: two counts one tick apart.
+    expect(Math.max(...est.instructionRuns) - Math.min(...est.instructionRuns)).toBeLessThanOrEqual(40);
     const kws = LATENCY_CALIBRATION.find((c) => c.model === 'kws_ref_model')!;
     // The documented calibration point still holds for this runtime (else recalibrate latency.ts).
     expect(Math.abs(est.instructionsPerInference - kws.instructions) / kws.instructions).toBeLessThan(0.01);

@@ -1,7 +1,9 @@
 /**
  * Latency on a virtual board is an estimate, and says so. QEMU is not cycle-accurate, but under
- * `-icount shift=0` it counts executed instructions exactly and deterministically; the harness
- * reports them per inference (`x-icount`). An estimate for the Nano 33 BLE Sense (64 MHz Cortex-M4,
+ * `-icount shift=0` it counts executed instructions deterministically, read through the board's
+ * 25 MHz timer (one tick = 40 instructions, so a run's count may move by one tick with the timer's
+ * phase, which host timing shifts while the core sleeps between commands); the harness reports them
+ * per inference (`x-icount`) and the estimate uses their median. An estimate for the Nano 33 BLE Sense (64 MHz Cortex-M4,
  * TFLM with CMSIS-NN) is instructions × cycles per instruction / 64 MHz.
  *
  * Calibration of cycles per instruction: the virtual board's harness (the C runtime, stock TFLM
