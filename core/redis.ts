@@ -11,7 +11,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from './free-port.js';
 import { delimiter, join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
@@ -77,18 +77,6 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
     }
   }
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 // Unix socket paths are limited to ~107 bytes; longer data dirs fall back to loopback TCP.
@@ -172,7 +160,7 @@ async function listenOn(socket: string, reuse: RedisOptions | undefined): Promis
     await rm(socket, { force: true });
     return { options: { path: socket }, listen: ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700'] };
   }
-  const port = reuse?.port ?? (await freePort());
+  const port = reuse?.port ?? (await freeLoopbackPort());
   return { options: { host: '127.0.0.1', port }, listen: ['--port', String(port), '--bind', '127.0.0.1'] };
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../core/free-port.js';
 import { fromRoot } from '../../core/paths.js';
 import type { Services } from '../../core/services.js';
 
@@ -43,14 +43,8 @@ export function cliOn(s: Services): (args: string[]) => Promise<{ code: number |
 }
 
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
+  // Below the ephemeral range: see core/free-port.ts (a restarted server must get its port back).
+  return freeLoopbackPort();
 }
 
 /** Poll GET url until it answers 200 (returns the JSON body) or time runs out. */
