@@ -30,4 +30,4 @@ const qs = loadQuestions().filter((q) => q.split === 'train');
 const a = evaluateAnswers(kb, qs);
 const m = evaluateAnswers(kb, loadQuestions(TRAIN_MORE_QUESTIONS_PATH));
 console.log(`answers train P@1 ${f(a.precisionAt1)} handover ${Math.round(a.handOverRecall * a.handOvers)}/${a.handOvers} false ${a.falseHandOvers}; train-more P@1 ${f(m.precisionAt1)} handover ${Math.round(m.handOverRecall * m.handOvers)}/${m.handOvers} false ${m.falseHandOvers}`);
-if (process.argv.includes('-v')) console.log([...cvo.misses.map((x) => `cv ${x}`), ...a.misses.map((x) => `train ${x}`), ...m.misses.map((x) => `more ${x}`)].join('\n'));
+if (process.argv.includes('-v')) console.log([...cv.misses.filter((x) => x.startsWith('fm-')).map((x) => `cvm ${x}`), ...cvo.misses.map((x) => `cv ${x}`), ...a.misses.map((x) => `train ${x}`), ...m.misses.map((x) => `more ${x}`)].join('\n'));
