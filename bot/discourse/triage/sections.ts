@@ -93,9 +93,9 @@ const APPLICATIONS: [RegExp, RegExp][] = [
  * resolver error inside micro_speech is filed with keyword spotting, not with the runtime section).
  */
 const SKETCHES: [RegExp, RegExp][] = [
-  [/\b(micro ?speech|micro_features\w*|kcategorycount|recognizecommands|recognize_commands|audio_provider|command_responder|feature_provider|heard (yes|no|up|down))\b/, /\bkeyword spotting\b/],
-  [/\b(person ?detection|person_detect\w*|detection_responder|image_provider|kpersonindex|knotapersonindex|arducam)\b/, /\bvisual wake words\b/],
-  [/\b(magic ?wand|magic_wand\w*|gesture_predictor|accelerometer_handler|rasterize_stroke|imu_provider)\b/, /\bmagic wand\b/],
+  [/\b(micro[ _]?speech|micro_features\w*|kcategorycount|recognizecommands|recognize_commands|audio_provider|command_responder|feature_provider|heard (yes|no|up|down))\b/, /\bkeyword spotting\b/],
+  [/\b(person[ _]?detection|person_detect\w*|detection_responder|image_provider|kpersonindex|knotapersonindex|arducam)\b/, /\bvisual wake words\b/],
+  [/\b(magic[ _]?wand|magic_wand\w*|gesture_predictor|accelerometer_handler|rasterize_stroke|imu_provider)\b/, /\bmagic wand\b/],
 ];
 const DEPLOYING = /\bdeploying\b/;
 
