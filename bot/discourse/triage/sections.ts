@@ -96,6 +96,8 @@ const SKETCHES: [RegExp, RegExp][] = [
   [/\b(micro[ _]?speech|micro_features\w*|kcategorycount|recognizecommands|recognize_commands|audio_provider|command_responder|feature_provider|heard (yes|no|up|down))\b/, /\bkeyword spotting\b/],
   [/\b(person[ _]?detection|person_detect\w*|detection_responder|image_provider|kpersonindex|knotapersonindex|arducam)\b/, /\bvisual wake words\b/],
   [/\b(magic[ _]?wand|magic_wand\w*|gesture_predictor|accelerometer_handler|rasterize_stroke|imu_provider)\b/, /\bmagic wand\b/],
+  // The kit's setup tools and test sketches (IDE, board package, library manager, test_IMU …): the getting-started section.
+  [/\b(test_imu|test_camera|test_microphone|test_mic|testing the tensorflow install|board (package|manager)|mbed os|library manager|arduino ide|ide (1 8|2))\b/, /\bgetting started\b/],
 ];
 const DEPLOYING = /\bdeploying\b/;
 
