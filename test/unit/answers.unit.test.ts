@@ -203,6 +203,11 @@ describe('needs a person (before any retrieval)', () => {
     ['will there be a new edition of the course next year?', 'unannounced-plans'],
     ['how can I remove the photo of my face from the VWW dataset I contributed?', 'personal-data'],
     ['please delete my recordings from the forum post, they have my voice', 'personal-data'],
+    ['please delete my voice recordings from the dataset you collected for the course', 'personal-data'],
+    ['borren mis grabaciones de voz del dataset del curso por favor', 'personal-data'],
+    ["can you reset my quiz attempts? the button didn't work", 'grades'],
+    ['give me one more attempt on the test, the board disconnected during it', 'grades'],
+    ['when will the next lab be released for course 4?', 'unannounced-plans'],
   ])('%s → %s', (q, reason) => {
     expect(needsPerson(q)).toBe(reason);
   });
