@@ -136,6 +136,35 @@ function preferTagged(hits: Hit[], question: string): Hit[] {
   return hits;
 }
 
+/** The question is about running on the board, or about training/lectures before it (any forum language). */
+const ON_DEVICE = /\b(arduino|board|placa|nano|on.device|deploy\w*|despleg\w*|implant\w*|microcontroll?er\w*|microcontrolador\w*|sketch|flash\w*|serial|firmware)\b/i;
+const BEFORE_DEVICE = /\b(train\w*|notebook|colab|metrics?|pretrained|pre-trained|transfer learning|reuse|fine.?tun\w*|entren\w*|trein\w*|cuaderno|caderno)\b/i;
+/** How much of the best outline score a section of the right course stage needs to go first. */
+const STAGE_RERANK = 0.6;
+
+/**
+ * The same application is taught twice (trained in one course, deployed in the next): when the
+ * question says which stage it is about, the close-scoring section of the course whose title says
+ * deploying (or not) goes first.
+ */
+function preferStage(outline: Hit[], question: string, lookup: KnowledgeLookup | undefined): Hit[] {
+  const first = outline[0];
+  if (!first || !lookup) return outline;
+  const device = ON_DEVICE.test(question);
+  const before = BEFORE_DEVICE.test(question);
+  if (device === before) return outline;
+  const deploying = (h: Hit) => {
+    const section = lookup.chunksOf(h.chunk.citation.id).find((c) => c.source === 'syllabus-section');
+    return /\bdeploying\b/i.test(section?.text.split('\n', 1)[0] ?? '');
+  };
+  if (deploying(first) === device) return outline;
+  const title = (h: Hit) => h.chunk.citation.title.replace(/^[\d.]+\s+/, '').toLowerCase();
+  // The same application's section in the other course (Keyword Spotting in both, Visual Wake Words in both).
+  const better = outline.find((h) => h.score >= STAGE_RERANK * first.score && deploying(h) === device && title(h) === title(first));
+  // It goes first level with the best score (the confidence's margin should not count the swap against it).
+  return better ? [{ ...better, score: first.score }, ...outline.filter((h) => h !== better)] : outline;
+}
+
 /**
  * Retrieve for a question: FAQ-like entries and the outline separately, the outline's items counted for
  * their sections; the outline goes first for a question about course material that it matches at least
@@ -143,7 +172,7 @@ function preferTagged(hits: Hit[], question: string): Hit[] {
  */
 export function retrieve(retriever: Retriever, question: string, lookup?: KnowledgeLookup): { hits: Hit[]; syllabusFirst: boolean } {
   const entries = preferTagged(retriever.search(question, { limit: 8, sources: ENTRY_SOURCES }), question);
-  const outline = retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }).map((h) => asSection(h, lookup));
+  const outline = preferStage(retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }).map((h) => asSection(h, lookup)), question, lookup);
   const f = entries[0]?.score ?? 0;
   const o = outline[0]?.score ?? 0;
   const ratio = ITEM_ASK.test(question) && !FAILURE.test(question) ? OUTLINE_TUNING.withItemAsk : MATERIAL_INTENT.test(question) ? OUTLINE_TUNING.withIntent : OUTLINE_TUNING.withoutIntent;

@@ -42,7 +42,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       new RegExp(String.raw`\b${MY}\b.{0,40}\b(test|quiz|exam|assignment|summative)\b.{0,60}\b(shows?|says|marked|graded|gives?)\b.{0,20}(\b0\b|\bzero\b|\d+ ?/ ?\d+|\bwrong\b|\bincorrect\b|\bfail)`, 'i'),
       /\b(grade|grades|score|progress|marks?)\b.{0,30}\b(not (updated|showing|counted|recorded)|is wrong|are wrong|incorrect|missing|should be \d)/i,
       /\b(not passed|regrade|re-?grade|lost points|fix my (score|grade)|marks the right (option|answer) as wrong|grading (is )?wrong|recalificar|revisar mi nota|revisar minha nota)\b/i,
-      /\b(reset|reopen|re-open|restore|give me (more|another|extra)|one more)\b.{0,30}\b(attempts?|tries|quiz|exam|test|summative)\b/i,
+      // Resetting or reopening the record itself ("reset my attempts", "reopen the quiz"), not the board's reset button before a test sketch.
+      /\b(reset|reopen|re-open|restore|give me (more|another|extra)|one more)\b(?:(?!\b(sketch|board|button|program|code)\b).){0,30}\b(attempts?|tries|quiz|exam|test|summative)\b(?! (sketch|sketches|program|code|script))/i,
       /\b(extend|extension|postpone|more time)\b.{0,40}\b(due date|deadline|test|exam|quiz)\b|\b(prorroga|extender el plazo|prorrogar|estender o prazo)\b/i,
       // A graded item's record in the gradebook: not attempted, no points, graded wrongly, asked to be reviewed.
       /\b(quiz|quizzes|test|exam|summative|final|assignment|question \d+)\b.{0,60}\b(not attempted|showing as|shows as|(graded|marked|scored) (incorrectly|wrongly|wrong|as wrong|as incorrect)|(gave|give|giving) me (0|zero|no)|(0|zero|no) (points|marks|credit)|can (staff|someone|you) (review|check|look))\b/i,
@@ -86,7 +87,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
   [
     'personal-data',
     [
-      /\b(delete|remove|erase|borrar|borren|apagar|apaguem|remover|scrub|take (it )?down)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,30}\b(data|name|e-?mail|correo|account|nombre|nome|dados|datos|recordings?|photo|info|information)\b/i,
+      /\b(delete|remove|erase|borrar|borren|apagar|apaguem|remover|scrub|take (it )?down)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,30}\b(data|name|e-?mail|correo|account|nombre|nome|dados|datos|recordings?|grabacion\w*|gravac\w*|photo|info|information)\b/i,
       /\b(gdpr|lgpd|ccpa|data protection|datos personales|dados pessoais|personal data)\b/i,
       /\b(my|mi|meu|minha) (full |real |whole )*(name|e-?mail|email address|nombre|nome|correo)\b.{0,40}\b(public|leaderboard|posted|shown|visible|screenshot|discord|forum)\b|\bscreenshot with my\b/i,
       /\b(copy|export|download) of (all )?(my|the) (personal )?(data|information)\b/i,
@@ -97,7 +98,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
     [
       /\b(next|upcoming|future|new|another|fifth|5th|proxim[ao]|siguiente|nuevo|nova|novo|quinto|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|kit|version|board|season|batch|offering)\b.{0,60}\b(when|start|open|release|coming|soon|plans?|will|going to|any|cuando|quando|para cuando|abre|sai|kab)\b/i,
       /\b(when|cuando|quando|kab)\b.{0,40}\b(next|proxim[ao]|siguiente|agla|agli)\b.{0,30}\b(cohort|run|session|edition|course|curso|competition|competicao|competencia|challenge|desafio|batch)\b/i,
-      /\b(any plans|are there plans|is there a plan|will there be|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
+      /\b(any plans|are there plans|is there a plan|will there be(?! (a |an |any )?(problem|difference|issue|error|conflict)s?\b)|will (you|they|arduino|harvard|edx) (release|launch|add|offer|support|make|open)|are you going to|roadmap|van a sacar|vao lancar|vai ter|coming out with|in a future version|future version of)\b/i,
       /\bshould i wait before buying\b/i,
       /\b(will (harvard|edx|they|you|the (team|staff|instructors?))|(harvard|edx|they|the (team|staff|instructors?)) will)\b.{0,20}\b(do|run|make|offer|have|create|host|hold|record)\b.{0,30}\b(version|course|edition|run|cohort|session|class)\b/i,
       /\b(restock\w*|back in stock|sold again|available again|out of stock)\b|\bany chance\b.{0,50}\b(will|again|soon|back|next|future)\b/i,
@@ -106,8 +107,9 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(heard|rumou?r\w*|word is)\b.{0,50}\b(might|will|would|going to|plan\w*|soon)\b|\b(they|you|harvard|edx) (might|may|will) (add|release|launch|open|offer)\b/i,
       // Plans being made: "is Harvard planning an advanced course", "a new edition in the works".
       /\b(planning|plan to|plans to|plans for|plan on|in the works|being (planned|prepared|developed)|going to (offer|launch|release|create|make|update|open))\b.{0,50}\b(course|courses|curso|program|programme|class|edition|version|challenge|competition|kit|season|run|batch)\b|\b(course|courses|curso|program|edition|version|challenge|competition|kit)\b.{0,40}\b(in the works|being (planned|prepared|developed))\b/i,
-      /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|is there going to be|are there going to be|going to (release|launch|open) (a|an|another|the next))\b/i,
-      /\b(when|cuando|quando|kab)\b.{0,30}\b(new|next|another|nuev[ao]|nov[ao]|proxim[ao]|agla|agli)\b/i,
+      /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|(is|are) there going to be(?! (a |an |any )?(problem|difference|issue|error|conflict)s?\b)|going to (release|launch|open) (a|an|another|the next))\b/i,
+      // "When is the new one?": the new thing is the course's (a run, a kit), not the learner's own model or step.
+      /\b(when|cuando|quando|kab)\b.{0,30}(?<!\b(model|modelo|modelos|sketch|dataset|arquivo|archivo)\s)\b(new|next|another|nuev[ao]|nov[ao]|proxim[ao]|agla|agli)\b(?!\s+([\w-]+\s+)?(model|models|modelo|modelos|keyword|keywords|palabras?|sketch|step|epoch|layer|file|dataset|recordings?|grabacion\w*|gravac\w*|samples?|labels?)\b)/i,
     ],
   ],
   [
@@ -168,8 +170,8 @@ const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta
 const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram|serial|port|upload|library|ide|float|int8)\b/;
 /** A request about one's own data. */
 /** The asker's own data first, then the request: "my recordings were shared, I want them removed". */
-const DATA_REQUEST_AFTER = /\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,40}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|submissions?|history|profile|information|info|datos|dados|nombre|nome|fotos?)\b.{0,80}\b(removed|deleted|erased|taken down|remove (it|them)|delete (it|them)|take (it|them) down|borrad\w+|apagad\w+|removid\w+)\b/;
-const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
+const DATA_REQUEST_AFTER = /\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,40}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|grabacion\w*|gravac\w*|posts?|messages?|submissions?|history|profile|information|info|datos|dados|nombre|nome|fotos?)\b.{0,80}\b(removed|deleted|erased|taken down|remove (it|them)|delete (it|them)|take (it|them) down|borrad\w+|apagad\w+|removid\w+)\b/;
+const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|grabacion\w*|gravac\w*|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
 /** Requests only staff can act on, however worded. */
 const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
   ['other', /\b(rude|harass\w*|abus\w*|threat\w*|bully\w*|stalk\w*|insult\w*)\b.{0,40}\b(me|dms?|messages?)\b|\bsending me\b.{0,20}\b(dms?|messages?)\b/],
@@ -189,8 +191,17 @@ const GRADEBOOK = /\b(summative|formative|final (exam|test|quiz)|progress (page|
 /** Longer than this, a text is a forum post with a story and logs: only the specific patterns apply. */
 const SHORT_QUESTION_WORDS = 45;
 
+/**
+ * One's own training data in one's own workspace ("remove my old recordings from the dataset folder",
+ * "apagar meus dados de treino do colab"): housekeeping the material answers, not a request to staff.
+ * A public place or a data-protection word keeps it a personal-data case.
+ */
+const OWN_WORKSPACE = /\b(folder|directory|colab|notebook|drive|pasta|carpeta|dados de treino|datos de entrenamiento|training set|training data|retrain\w*|before (training|retraining))\b/;
+const PUBLIC_PLACE = /\b(forum|discord|leaderboard|public\w*|accounts?|profile|edx|tinyarena|posts?|screenshots?|website|everyone|internet|github|gdpr|lgpd|ccpa|data protection|personal data|dados pessoais|datos personales|consent\w*|face|faces|rosto|cara|contribut\w*|donat\w*|shared|published|others|you|your|staff|course|collected|team|voice)\b/;
+const ownWorkspaceData = (q: string) => OWN_WORKSPACE.test(q) && !PUBLIC_PLACE.test(q);
+
 function personalCase(q: string): HandoverReason | null {
-  if (DATA_REQUEST.test(q) || DATA_REQUEST_AFTER.test(q)) return 'personal-data';
+  if ((DATA_REQUEST.test(q) || DATA_REQUEST_AFTER.test(q)) && !ownWorkspaceData(q)) return 'personal-data';
   if ((q.match(/\S+/g) ?? []).length > SHORT_QUESTION_WORDS) return null;
   if (FUTURE_PLANS.test(q)) return 'unannounced-plans';
   if (OTHER_HOMEWORK.test(q) && !COURSE_WORDS.test(q)) return 'outside-course';
@@ -221,6 +232,7 @@ export function needsPerson(question: string): HandoverReason | null {
     if (!res.some((re) => re.test(q))) continue;
     if ((reason === 'certificate' || reason === 'payment') && GENERAL.test(q) && !/\b(my|mi|meu|minha|still|wrong|anyway)\b/.test(q)) continue;
     if (reason === 'outside-course' && (KIT_QUESTION.test(q) || COURSE_KIT.test(q)) && !/\bfuture\b/.test(q)) continue;
+    if (reason === 'personal-data' && ownWorkspaceData(q)) continue;
     return reason;
   }
   return personalCase(q);

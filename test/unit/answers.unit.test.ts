@@ -197,6 +197,17 @@ describe('needs a person (before any retrieval)', () => {
     ['quiero cancelar la compra del certificado, me equivoqué de curso', 'payment'],
     ["my micro:bit won't show up on my computer, what do I do", 'outside-course'],
     ['the link to the slides in 5.6 is broken, can someone fix it?', 'other'],
+    // The same words with the administrative object still hand over.
+    ['can you reset my attempts on the 3.5 quiz?', 'grades'],
+    ['when is the next run of the course?', 'unannounced-plans'],
+    ['will there be a new edition of the course next year?', 'unannounced-plans'],
+    ['how can I remove the photo of my face from the VWW dataset I contributed?', 'personal-data'],
+    ['please delete my recordings from the forum post, they have my voice', 'personal-data'],
+    ['please delete my voice recordings from the dataset you collected for the course', 'personal-data'],
+    ['borren mis grabaciones de voz del dataset del curso por favor', 'personal-data'],
+    ["can you reset my quiz attempts? the button didn't work", 'grades'],
+    ['give me one more attempt on the test, the board disconnected during it', 'grades'],
+    ['when will the next lab be released for course 4?', 'unannounced-plans'],
   ])('%s → %s', (q, reason) => {
     expect(needsPerson(q)).toBe(reason);
   });
@@ -210,6 +221,14 @@ describe('needs a person (before any retrieval)', () => {
     'colab disconnected halfway through KWS training, can I resume from a checkpoint?',
     "I bought my board recently and it's a Rev2, will the course sketches work?",
     'how does the verified track differ from auditing?',
+    // Administrative words without the administrative object (issue 18, third round; each was handed over before).
+    'do I need to press reset before running the IMU test sketch?',
+    'when I train a new model, do I have to run xxd again?',
+    'cuando entreno un modelo nuevo tengo que cambiar el tamaño del arena?',
+    'will there be a problem if I use IDE 2.3 instead of 1.8?',
+    'is there going to be a difference between the rev2 board and the old one for the labs?',
+    'how do I remove my old recordings from the dataset folder before retraining?',
+    'posso apagar meus dados de treino do colab depois de exportar o modelo?',
   ])('leaves a course question to the material: %s', (q) => {
     expect(needsPerson(q)).toBeNull();
   });

@@ -40,7 +40,7 @@ describe.skipIf(!COURSE)('quality floors on the frozen test split', () => {
     expect(f.kindAccuracy, why).toBeGreaterThanOrEqual(0.83);
     expect(f.spamRecall, why).toBeGreaterThanOrEqual(0.83);
     expect(f.coursewareBugRecall, why).toBeGreaterThanOrEqual(0.75);
-    expect(f.sectionAccuracy, why).toBeGreaterThanOrEqual(0.77);
+    expect(f.sectionAccuracy, why).toBeGreaterThanOrEqual(0.82);
   }, 120_000);
 
   it('triage: the dev posts written for new phrasings, with the shipped model', () => {
@@ -59,7 +59,7 @@ describe.skipIf(!COURSE)('quality floors on the frozen test split', () => {
     const more = evaluateAnswers(kb, loadQuestions(TRAIN_MORE_QUESTIONS_PATH));
     expect(more.handOverRecall, more.misses.join('\n')).toBe(1);
     expect(more.falseHandOvers, more.misses.join('\n')).toBe(0);
-    expect(more.precisionAt1, more.misses.join('\n')).toBeGreaterThanOrEqual(0.92);
+    expect(more.precisionAt1, more.misses.join('\n')).toBeGreaterThanOrEqual(0.93);
     const dev = evaluateAnswers(kb, jsonl<LabelledQuestion>(fromRoot('test', 'fixtures', 'answers', 'dev-questions.jsonl')));
     expect(dev.handOverRecall).toBe(1);
     expect(dev.precisionAt1).toBeGreaterThanOrEqual(0.88);

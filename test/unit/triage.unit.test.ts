@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
 import { triagePost } from '../../bot/discourse/triage/classify.js';
+import { explicitSection, sectionEvidence, syllabusIndex } from '../../bot/discourse/triage/sections.js';
 import { evaluateTriage, type LabelledPost } from '../../bot/discourse/triage/evaluate.js';
 import { keywordRule } from '../../bot/discourse/triage/rules/keyword-rule.js';
 import { RULES } from '../../bot/discourse/triage/rules/index.js';
@@ -93,5 +94,43 @@ describe('forum signals for shapes the held-out posts had (issue 18, second roun
     expect(sig('Funciona en Colab pero en la placa siempre dice unknown', 'Entrené mi modelo, en Colab 90%. En la Nano siempre sale unknown.').colabVsBoard).toBe(true);
     expect(sig('Colab me sahi chal raha, board pe galat', 'KWS model colab me 90% de raha hai lekin Nano pe har baar no hi bolta hai').colabVsBoard).toBe(true);
     expect(sig('Colab disconnects', 'My colab runtime disconnects after an hour of training.').colabVsBoard).toBe(false);
+  });
+});
+
+describe.skipIf(!COURSE)('sections and courseware bugs (issue 18, third round)', () => {
+  let kb: KnowledgeBase;
+  beforeAll(() => {
+    kb = KnowledgeBase.fromDirs([COURSE!]);
+  });
+
+  it('reads a section id written in the post, not a version, a signed reading or a measured value', () => {
+    const idx = syllabusIndex(kb);
+    expect(explicitSection('the quiz in 4.2 has a typo', idx)?.section).toBe('4.2');
+    expect(explicitSection('Harvard_TinyMLx INSTALLED (1.2.4-Alpha) but no examples', idx)).toBeNull();
+    expect(explicitSection('the gyroscope shows 0.6, -1.2, 0.4 deg/s when still', idx)).toBeNull();
+    expect(explicitSection('the rail reads 3.3 V on the header', idx)).toBeNull();
+  });
+
+  it('places a sketch named in the post in its application section of the deploying course', () => {
+    const ev = sectionEvidence(kb, 'added AddMaxPool2D() to micro_speech.ino and the resolver is too small', [], 0);
+    expect(ev.sketches).toContain('4.5');
+    expect(ev.sketches).not.toContain('3.5');
+    expect(sectionEvidence(kb, 'person_detection LED stays red', [], 0).sketches).toEqual(['4.7']);
+    expect(sectionEvidence(kb, 'how do I pick a learning rate', [], 0).sketches).toEqual([]);
+  });
+
+  it('files a grade case unsectioned even when it names the test unit; other logistics keep the id', () => {
+    const grade = triagePost(kb, { title: 'Progress page shows 0 for the 3.5 summative test', body: 'The test itself says 9/10 but my progress page says 0. Can staff look at my grade?' }, { model: null });
+    const other = triagePost(kb, { title: 'Can I skip 4.3 and go to the labs?', body: 'Is the 4.3 theory needed for the certificate, or can I audit it later?' }, { model: null });
+    if (grade.kind === 'course-logistics') expect(grade.course_section).toBeNull();
+    if (other.kind === 'course-logistics') expect(other.course_section).toBe('4.3');
+  });
+
+  it('reads defects phrased as contradictions or as things gone', () => {
+    const sig = (body: string) => forumSignals({ title: 'slides', body }, { trustLevel: 1, postCount: 5 }, { knownShare: 0.6, courseDomains: new Set() }).defect;
+    expect(sig("The table in the slides lists 1 MB SRAM and 256 KB flash. It's the other way round.").length).toBeGreaterThan(0);
+    expect(sig('The link in the reading goes to a page that says it has been moved.').length).toBeGreaterThan(0);
+    expect(sig('The screencast plays exactly the same video as the one before.').length).toBeGreaterThan(0);
+    expect(sig('The slides explain the loss function clearly.')).toEqual([]);
   });
 });

@@ -134,6 +134,9 @@ export function kindByVotes(votes: Partial<Record<Kind, number>>): { kind: Kind;
   return { kind, confidence: total ? Math.round((best / total) * 1000) / 1000 : 0 };
 }
 
+/** A logistics post about one's grade, score or attempts. */
+const GRADEBOOK = /\b(grades?|graded|gradebook|progress page|attempts?( left)?|retry|resubmit\w*|marked (wrong|incorrect)|score[sd]?|\d+\s*\/\s*10)\b/i;
+
 /** Triage one post against a knowledge base. */
 export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOptions = {}): TriageResult {
   const a = analysePost(kb, post, opts);
@@ -168,7 +171,8 @@ export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOpti
   let section: string | null = null;
   if (kind === 'off-topic' || kind === 'spam') section = null;
   // Logistics concern the account or the programme, not one unit, unless the post names a place itself.
-  else if (kind === 'course-logistics') section = explicit?.section ?? null;
+  // A grade, score or attempts case is the learner's record, not the unit it names (moderators file it unsectioned).
+  else if (kind === 'course-logistics') section = GRADEBOOK.test(full) ? null : (explicit?.section ?? null);
   // An id written in the post names its place; otherwise the ranker weighs the syllabus and the sources.
   else if (!SECTIONLESS.has(kind)) section = explicit?.section ?? (model?.sections ?? DEFAULT_RANKER).pick(a.sectionEvidence, kind);
 

@@ -24,6 +24,8 @@ export interface SyllabusIndex {
   sections: string[];
   /** Folded section titles by section id. */
   sectionTitles: Map<string, string>;
+  /** Folded course title by section id. */
+  courseOf: Map<string, string>;
 }
 const syllabusCache = new WeakMap<KnowledgeBase, SyllabusIndex>();
 
@@ -32,7 +34,7 @@ const normTitle = (t: string) => fold(t).replace(/[^a-z0-9 ]+/g, ' ').replace(/\
 export function syllabusIndex(kb: KnowledgeBase): SyllabusIndex {
   let idx = syllabusCache.get(kb);
   if (idx) return idx;
-  idx = { sectionOf: new Map(), titles: [], courses: [], sections: [], sectionTitles: new Map() };
+  idx = { sectionOf: new Map(), titles: [], courses: [], sections: [], sectionTitles: new Map(), courseOf: new Map() };
   for (const c of kb.chunks) {
     if (c.source !== 'syllabus-section' && c.source !== 'syllabus-item') continue;
     const section = c.sections[0] ?? c.citation.id;
@@ -41,6 +43,7 @@ export function syllabusIndex(kb: KnowledgeBase): SyllabusIndex {
       idx.sectionTitles.set(section, normTitle(c.citation.title.replace(/^[\d.]+\s+/, '')));
     }
     const course = c.source === 'syllabus-section' ? fold(c.text.split('\n', 1)[0] ?? '').trim() : '';
+    if (course) idx.courseOf.set(section, course);
     if (course && !idx.courses.some(([t]) => t === course)) idx.courses.push([course, section]);
     idx.sectionOf.set(c.citation.id, section);
     // Citation titles start with the id; generic titles ("Formative quiz.") name no place.
@@ -56,6 +59,10 @@ export function explicitSection(text: string, idx: SyllabusIndex): { section: st
   for (const m of text.matchAll(/(^|[^\w.])(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\w.]*\d)/g)) {
     const before = text.slice(Math.max(0, m.index - 14), m.index + m[1]!.length).toLowerCase();
     if (/(version|ide|v|python|tensorflow|tf|ubuntu|macos|windows|arduino|mbed|node|pip|numpy|keras|release)\s*$/.test(before)) continue;
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12).toLowerCase();
+    // A version ("1.2.4-Alpha"), a signed or listed reading ("0.6, -1.2, 0.4"), or a measured value ("1.2 V", "2.1 ms") names no section.
+    if (/^-[a-z]/.test(after)) continue;
+    if (/[-+±]\s*$/.test(before) || /^\s*(v|mv|ms|s|sec|kb|mb|gb|%|x|deg|°|hz|khz|g)\b/.test(after) || /\d,\s*$/.test(before) || /^,\s*-?\d/.test(after)) continue;
     const id = m[2]!;
     const section = idx.sectionOf.get(id);
     if (section) return { section, item: id.split('.').length === 3 ? id : null };
@@ -64,7 +71,7 @@ export function explicitSection(text: string, idx: SyllabusIndex): { section: st
 }
 
 /** Evidence names, in weight order. */
-export const SECTION_FEATURES = ['explicit', 'quoted', 'section-text', 'section-rank', 'items', 'faq', 'faq-first', 'prior', 'application'] as const;
+export const SECTION_FEATURES = ['explicit', 'quoted', 'section-text', 'section-rank', 'items', 'faq', 'faq-first', 'prior', 'application', 'sketch'] as const;
 
 /**
  * The course's applications as learners name them (sketch names, abbreviations, the forum's languages),
@@ -79,6 +86,21 @@ const APPLICATIONS: [RegExp, RegExp][] = [
   [/\b(custom (dataset|keywords?|words)|own (keywords?|dataset|recordings)|my own words|record(ed|ing)? (my|our) (own )?(voice|keywords?|samples))\b/, /\bcustom dataset\b/],
 ];
 
+/**
+ * The course's board sketches and board-side names (examples of the course library, their files and
+ * constants), and the application whose deployment section runs them. Naming one places a post in that
+ * application's section of the deploying course (chapter 4) whatever the error mentions (an arena or
+ * resolver error inside micro_speech is filed with keyword spotting, not with the runtime section).
+ */
+const SKETCHES: [RegExp, RegExp][] = [
+  [/\b(micro[ _]?speech|micro_features\w*|kcategorycount|recognizecommands|recognize_commands|audio_provider|command_responder|feature_provider|heard (yes|no|up|down))\b/, /\bkeyword spotting\b/],
+  [/\b(person[ _]?detection|person_detect\w*|detection_responder|image_provider|kpersonindex|knotapersonindex|arducam)\b/, /\bvisual wake words\b/],
+  [/\b(magic[ _]?wand|magic_wand\w*|gesture_predictor|accelerometer_handler|rasterize_stroke|imu_provider)\b/, /\bmagic wand\b/],
+  // The kit's setup tools and test sketches (IDE, board package, library manager, test_IMU …): the getting-started section.
+  [/\b(test_imu|test_camera|test_microphone|test_mic|testing the tensorflow install|board (package|manager)|mbed os|library manager|arduino ide|ide (1 8|2))\b/, /\bgetting started\b/],
+];
+const DEPLOYING = /\bdeploying\b/;
+
 /** The retrieval a section decision reads (computed once per post). */
 export interface SectionEvidence {
   explicit: string | null;
@@ -91,12 +113,16 @@ export interface SectionEvidence {
   confidence: number;
   /** Sections whose title names an application the post names. */
   applications?: string[];
+  /** Deploying-course sections of the sketches the post names. */
+  sketches?: string[];
 }
 
 /** Gather the section evidence of a post. */
 export function sectionEvidence(kb: KnowledgeBase, text: string, faqHits: Hit[], confidence: number): SectionEvidence {
   const idx = syllabusIndex(kb);
   const folded = ` ${normTitle(text)} `;
+  // Sketch and file names keep their underscores.
+  const sketchText = fold(text).replace(/[^a-z0-9_ ]+/g, ' ');
   // A title quoted exactly, else nearly (learners drop or change a word): most of its words, in a title of 3+ content words.
   let quoted = idx.titles.filter(([t]) => folded.includes(` ${t} `)).sort((a, b) => b[0].length - a[0].length)[0]?.[1] ?? null;
   if (!quoted) {
@@ -120,6 +146,9 @@ export function sectionEvidence(kb: KnowledgeBase, text: string, faqHits: Hit[],
     faqHits: faqHits.slice(0, 3),
     confidence,
     applications: APPLICATIONS.filter(([post]) => post.test(folded)).flatMap(([, title]) => [...idx.sectionTitles].filter(([, t]) => title.test(t)).map(([id]) => id)),
+    sketches: SKETCHES.filter(([post]) => post.test(sketchText)).flatMap(([, title]) =>
+      [...idx.sectionTitles].filter(([id, t]) => title.test(t) && DEPLOYING.test(idx.courseOf.get(id) ?? '')).map(([id]) => id),
+    ),
   };
 }
 
@@ -133,7 +162,7 @@ export interface SectionRankerJson {
 }
 
 /** Weights before any training (hand-set: an id written in the post decides, a quoted title nearly). */
-const DEFAULT_WEIGHTS = [6, 4, 1.5, 1, 1.5, 1.5, 1, 0, 1];
+const DEFAULT_WEIGHTS = [6, 4, 1.5, 1, 1.5, 1.5, 1, 0, 1, 1];
 
 /** Per-candidate feature vectors. */
 function candidates(ev: SectionEvidence, kind: Kind, prior: SectionPrior): Map<string, number[]> {
@@ -165,6 +194,7 @@ function candidates(ev: SectionEvidence, kind: Kind, prior: SectionPrior): Map<s
     });
   });
   for (const s of ev.applications ?? []) get(s)[8] = 1;
+  for (const s of ev.sketches ?? []) get(s)[9] = 1;
   const counts = prior[kind];
   if (counts) {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);

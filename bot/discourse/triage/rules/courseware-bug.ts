@@ -29,7 +29,8 @@ const rule: TriageRule = {
   apply(post, ctx) {
     const votes = keywords.apply(post, ctx);
     const s = ctx.signals;
-    if (s.material.length && s.defect.length) votes.push({ kind: 'courseware-bug', weight: 1, reason: `courseware-bug: ${s.material[0]} with ${s.defect.map((d) => `"${d}"`).join(', ')}` });
+    // Each further defect described about the material adds to the case (a stale reading that also names what is gone).
+    if (s.material.length && s.defect.length) votes.push({ kind: 'courseware-bug', weight: Math.min(2, 1 + 0.5 * (new Set(s.defect.map((d) => d.toLowerCase())).size - 1)), reason: `courseware-bug: ${s.material[0]} with ${s.defect.map((d) => `"${d}"`).join(', ')}` });
     // Material that fails as shipped (a fresh copy, nothing changed) with an error is the material's bug, not the learner's.
     if (s.asShipped) {
       const failing = /\b(error|errors|fails?|failed|crash\w*|exception|traceback|not found|no matching|could not)\b/i.test(ctx.text);
