@@ -182,16 +182,25 @@ static int check_bias(ta_prep* p, ta_tensor* bias, int32_t channels) {
   return 0;
 }
 
+/* The tensors of CONV_2D and DEPTHWISE_CONV_2D, with the checks both make: int8 (bias int32), 4-D. */
+static int conv_tensors(ta_prep* p, ta_tensor** input, ta_tensor** filter, ta_tensor** bias, ta_tensor** output) {
+  *input = ta_in(p, 0);
+  *filter = *input ? ta_in(p, 1) : NULL;
+  *output = *filter ? ta_out(p, 0) : NULL;
+  if (!*output) return -1;
+  int missing;
+  *bias = ta_in_opt(p, 2, &missing);
+  if ((*input)->type != TA_INT8 || (*filter)->type != TA_INT8 || (*output)->type != TA_INT8) return ta_refuse(p, "only int8 input, filter and output are supported");
+  if (*bias && (*bias)->type != TA_INT32) return ta_refuse(p, "bias must be int32");
+  if ((*input)->ndims != 4 || (*filter)->ndims != 4 || (*output)->ndims != 4) return ta_refuse(p, "input, filter and output must be 4-D");
+  return 0;
+}
+
 int ta_prep_conv2d(ta_prep* p) {
   uint32_t opts = ta_options(p, TA_OPT_CONV2D);
   if (!opts) return ta_refuse(p, "missing Conv2DOptions");
-  ta_tensor *input = ta_in(p, 0), *filter = input ? ta_in(p, 1) : NULL, *output = filter ? ta_out(p, 0) : NULL;
-  if (!output) return -1;
-  int missing;
-  ta_tensor* bias = ta_in_opt(p, 2, &missing);
-  if (input->type != TA_INT8 || filter->type != TA_INT8 || output->type != TA_INT8) return ta_refuse(p, "only int8 input, filter and output are supported");
-  if (bias && bias->type != TA_INT32) return ta_refuse(p, "bias must be int32");
-  if (input->ndims != 4 || filter->ndims != 4 || output->ndims != 4) return ta_refuse(p, "input, filter and output must be 4-D");
+  ta_tensor *input, *filter, *bias, *output;
+  if (conv_tensors(p, &input, &filter, &bias, &output) != 0) return -1;
   conv_data* d = (conv_data*)ta_alloc(p->it, sizeof(conv_data));
   if (!d) return -1;
   d->batches = input->dims[0];
@@ -228,13 +237,8 @@ int ta_prep_conv2d(ta_prep* p) {
 int ta_prep_depthwise(ta_prep* p) {
   uint32_t opts = ta_options(p, TA_OPT_DEPTHWISE);
   if (!opts) return ta_refuse(p, "missing DepthwiseConv2DOptions");
-  ta_tensor *input = ta_in(p, 0), *filter = input ? ta_in(p, 1) : NULL, *output = filter ? ta_out(p, 0) : NULL;
-  if (!output) return -1;
-  int missing;
-  ta_tensor* bias = ta_in_opt(p, 2, &missing);
-  if (input->type != TA_INT8 || filter->type != TA_INT8 || output->type != TA_INT8) return ta_refuse(p, "only int8 input, filter and output are supported");
-  if (bias && bias->type != TA_INT32) return ta_refuse(p, "bias must be int32");
-  if (input->ndims != 4 || filter->ndims != 4 || output->ndims != 4) return ta_refuse(p, "input, filter and output must be 4-D");
+  ta_tensor *input, *filter, *bias, *output;
+  if (conv_tensors(p, &input, &filter, &bias, &output) != 0) return -1;
   conv_data* d = (conv_data*)ta_alloc(p->it, sizeof(conv_data));
   if (!d) return -1;
   d->batches = input->dims[0];

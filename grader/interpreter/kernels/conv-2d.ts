@@ -5,14 +5,11 @@
  * (dilated rows) im2col then the product. Grouped convolutions run the reference loop.
  */
 import { channelRequantizer } from '../fixed-point.js';
-import { ensure, type Eval, type Kernel, type PrepareContext, type TensorData } from '../kernel.js';
+import { convTensors, type ConvTensors } from './conv-tensors.js';
+import { ensure, type Eval, type Kernel, type PrepareContext } from '../kernel.js';
 import { activationRange, expectedOutSize, maxAbsInput, padding, perChannelMultipliers, scaleZp, wasmRequant } from '../quant-params.js';
 
-interface ConvGeometry {
-  input: TensorData;
-  filter: TensorData;
-  bias: TensorData | null;
-  output: TensorData;
+interface ConvGeometry extends ConvTensors {
   batches: number;
   inH: number;
   inW: number;
@@ -32,13 +29,7 @@ interface ConvGeometry {
 function geometry(ctx: PrepareContext): ConvGeometry {
   const o = ctx.op.options;
   ensure(ctx, o.kind === 'conv2d', 'missing Conv2DOptions');
-  const input = ctx.input(0);
-  const filter = ctx.input(1);
-  const bias = ctx.optionalInput(2);
-  const output = ctx.output(0);
-  ensure(ctx, input.tensor.type === 'int8' && filter.tensor.type === 'int8' && output.tensor.type === 'int8', 'only int8 input, filter and output are supported');
-  ensure(ctx, !bias || (bias.tensor.type === 'int32' && bias.i32), 'bias must be int32');
-  ensure(ctx, input.tensor.shape.length === 4 && filter.tensor.shape.length === 4 && output.tensor.shape.length === 4, 'input, filter and output must be 4-D');
+  const { input, filter, bias, output } = convTensors(ctx);
   const [batches, inH, inW, inC] = input.tensor.shape as [number, number, number, number];
   const [outC, kH, kW, fInC] = filter.tensor.shape as [number, number, number, number];
   const [, outH, outW, outC2] = output.tensor.shape as [number, number, number, number];
