@@ -237,6 +237,21 @@ export const ZOO: readonly ZooModel[] = [
     },
   },
   {
+    name: 'tc_resnet8_kws',
+    about: 'TC-ResNet8 keyword spotter (Choi et al. 2019): MFCCs as channels (49 frames × 1 × 40), 9×1 temporal convolutions at stride 2, residual ADD with 1×1 stride-2 shortcuts, average pool over time',
+    build() {
+      const n = new Net('tc_resnet8_kws', 14);
+      let x = n.conv(n.input([1, 49, 1, 40], [-20, 20]), { filters: 16, kernel: [3, 1], act: 'RELU' });
+      for (const f of [24, 32, 48]) {
+        const y = n.conv(n.conv(x, { filters: f, kernel: [9, 1], stride: [2, 1], act: 'RELU' }), { filters: f, kernel: [9, 1], act: 'NONE' });
+        x = n.add(y, n.conv(x, { filters: f, kernel: 1, stride: [2, 1], act: 'RELU' }), 'RELU');
+      }
+      x = n.reshape(n.avgPool(x, [x.shape[1]!, 1]), [1, 48]);
+      n.output(n.softmax(n.dense(x, { units: 12, act: 'NONE' })));
+      return n;
+    },
+  },
+  {
     name: 'imu_har',
     about: 'Human activity recognition on 6-axis IMU windows (6 × 128, channels first): TRANSPOSE to time-major, normalization by SUB and MUL with per-channel constants (broadcast), 9×1 temporal convolutions, MAX_POOL, MEAN over time',
     build() {
