@@ -88,6 +88,8 @@ export function persistentBytes(graph: Graph): number {
     // A constant operand of ADD/SUB/MUL spread to the output's shape (kernels/binary.ts).
     if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && op.inputs.some((i) => graph.tensors[i]?.data)) need += align16(out.elements);
     if (op.op === 'SOFTMAX') need += SOFTMAX_TABLE_BYTES;
+    // MEAN's table has one entry per output of a row (kernels/mean.ts), at most every output.
+    if (op.op === 'MEAN' && out) need += align16(requantTableBytes(out.elements));
     // Their table of all (a, b) results on large tensors.
     if ((op.op === 'ADD' || op.op === 'SUB' || op.op === 'MUL') && out && out.elements >= TABLE_MIN_ELEMENTS) need += 65536;
   }

@@ -170,6 +170,24 @@ describe('element-wise and data-movement fast paths against the reference', { ti
     }
   });
 
+  it('MEAN as a global pool over wide rows (8 outputs per vector requantization, odd tails), every rounding', () => {
+    const cases: [number[], number[]][] = [
+      [[1, 6, 6, 256], [1, 2]],
+      [[1, 5, 5, 43], [1, 2]],
+      [[1, 49, 1, 24], [1]],
+      [[2, 7, 3, 9], [1]],
+      [[1, 300, 16], [1]],
+    ];
+    cases.forEach(([shape, axes], k) => {
+      for (let s = 0; s < 4; s++) {
+        const r = seededRng(1900 + 10 * k + s);
+        const keep = s % 2 === 0;
+        const out = shape.flatMap((d, i) => (axes.includes(i) ? (keep ? [1] : []) : [d]));
+        check({ tensors: [{ shape, type: 'int8', quant: quant(r) }, { shape: [axes.length], type: 'int32', data: i32(axes) }, { shape: out, type: 'int8', quant: quant(r) }], ops: [{ op: 'MEAN', inputs: [0, 1], outputs: [2], options: { union: 'ReducerOptions', int8: { 0: keep ? 1 : 0 } } }], inputs: [0], outputs: [2] }, 1900 + 10 * k + s);
+      }
+    });
+  });
+
   it('PAD, CONCATENATION, STRIDED_SLICE and TRANSPOSE', () => {
     for (let s = 1; s <= 40; s++) {
       const r = seededRng(1000 + s);

@@ -49,14 +49,16 @@ export default {
     if (sorted.length > 0 && shape.slice(lo, hi + 1).every((d, i) => axes.has(lo + i) || d === 1)) {
       const outer = shape.slice(0, lo).reduce((a, b) => a * b, 1);
       const inner = shape.slice(hi + 1).reduce((a, b) => a * b, 1);
-      // Sums start at −zp·n; their requantization runs in the module too (one table entry).
-      const rq = wasmRequant(ctx, [0], Int32Array.of(multiplier), Int32Array.of(outShift), qo.zeroPoint, INT8_MIN, INT8_MAX);
+      // Sums start at −zp·n; their requantization runs in the module too, a row of `inner` outputs
+      // at a time (the table repeats the one multiplier per output channel, so 8 go per vector).
+      // |sum| ≤ 255·n bounds the accumulators for the vector path's exactness proof.
+      const rq = wasmRequant(ctx, new Int32Array(inner), new Int32Array(inner).fill(multiplier), new Int32Array(inner).fill(outShift), qo.zeroPoint, INT8_MIN, INT8_MAX, new Float64Array(inner).fill(255 * n));
       const simd = ctx.simd;
       const acc = ctx.scratch.address;
       const init = -zpTimesN | 0;
       return () => {
         simd.reduceSum(input.address, outer, n, inner, acc, init);
-        simd.requantRows(acc, outCount, 1, rq.address, output.address);
+        simd.requantRows(acc, outer, inner, rq.address, output.address);
       };
     }
     // Output index of every input element.

@@ -603,11 +603,41 @@ export function conv(
 }
 
 /**
- * Scalar requantization of `rows` × C accumulators (bias included) through table `q`, channel i % C,
- * to int8 (MEAN's sums).
+ * Requantization of `rows` × C accumulators (bias included) through table `q`, channel i % C, to
+ * int8 (MEAN's sums): 8 channels at a time when the table's vector path is exact, scalar otherwise
+ * and for the last C % 8 channels of a row.
  */
 export function requantRows(acc: usize, rows: i32, C: i32, q: usize, out: usize): void {
-  requantizeBiased(acc, rows, C, q, out);
+  if (!load<i32>(q + H_VECTOR) || C < 8) {
+    requantizeBiased(acc, rows, C, q, out);
+    return;
+  }
+  const mode = load<i32>(q + H_MODE);
+  if (mode == MODE_SINGLE_SCALED) requantRowsImpl(acc, rows, C, q, out, MODE_SINGLE_SCALED);
+  else if (mode == MODE_DOUBLE_PLAIN) requantRowsImpl(acc, rows, C, q, out, MODE_DOUBLE_PLAIN);
+  else if (mode == MODE_DOUBLE_SCALED) requantRowsImpl(acc, rows, C, q, out, MODE_DOUBLE_SCALED);
+  else requantRowsImpl(acc, rows, C, q, out, MODE_GENERAL);
+}
+
+// @ts-ignore: decorator
+@inline function requantRowsImpl(acc: usize, rows: i32, C: i32, q: usize, out: usize, mode: i32): void {
+  const f = q + HEADER;
+  const cp4 = <usize>(load<i32>(q + H_CP) << 2);
+  const shl = load<i32>(q + H_SHL);
+  const shr = load<i32>(q + H_SHR);
+  const o = i16x8.splat(<i16>load<i32>(q + H_OUT));
+  const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
+  const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
+  const vecEnd = C & ~7;
+  for (let r = 0; r < rows; r++) {
+    const a = acc + <usize>((r * C) << 2);
+    const y = out + <usize>(r * C);
+    for (let g = 0; g < vecEnd; g += 8) {
+      const g4 = <usize>(g << 2);
+      store8(y + <usize>g, v128.load(a + g4), v128.load(a + g4, 16), 8, f, cp4, g4, mode, shl, shr, o, lo, hi);
+    }
+    for (let c = vecEnd; c < C; c++) store<i8>(y + <usize>c, <i8>requant1(load<i32>(a + <usize>(c << 2)), q, c));
+  }
 }
 
 /** Scalar requantization of accumulators that already include the bias. */
