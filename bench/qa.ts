@@ -10,7 +10,8 @@
  *   part, so the train figures need no folds);
  * - speed: warm `ask` per question against its peer in the same run, the retriever's search alone.
  *
- * The test split is frozen: look at its figures to report them, never to tune.
+ * The test split and the blind set (test/fixtures/blind) are frozen: look at their figures to report them,
+ * never to tune; their misses are never printed.
  */
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../core/paths.js';
@@ -39,6 +40,9 @@ const testFig = evaluateTriage(kb, test, { model: trainOn(kb, train) });
 const shared = readFileSync(`${course}/triage-examples.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabelledPost);
 const sharedFig = evaluateTriage(kb, shared);
 const rulesOnly = evaluateTriage(kb, test, { model: null });
+// The blind set (test/fixtures/blind/README.md): written without sight of the corpora; never tuned on.
+const blindRows = <T>(file: string) => readFileSync(fromRoot('test', 'fixtures', 'blind', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+const blindFig = evaluateTriage(kb, blindRows<LabelledPost>('posts.jsonl'));
 
 const triageRow = (name: string, f: TriageFigures) => `| ${name} | ${f.n} | ${pct(f.kindAccuracy)} | ${pct(f.spamRecall)} | ${pct(f.coursewareBugRecall)} | ${pct(f.sectionAccuracy)} | ${pct(f.answerPrecisionAt1)} | ${pct(f.tagJaccard)} |`;
 say('## Triage');
@@ -49,6 +53,7 @@ say(triageRow('train, 5-fold CV, posts.jsonl rows only', cvOriginal));
 say(triageRow('test (model trained on train)', testFig));
 say(triageRow('test, rules only (no model)', rulesOnly));
 say(triageRow('shared examples (shipped model)', sharedFig));
+say(triageRow('blind set (independent writer, shipped model)', blindFig));
 say();
 say('| kind | CV precision | CV recall | test precision | test recall |');
 say('|---|---|---|---|---|');
@@ -68,6 +73,7 @@ say(answerRow('train', trainQ));
 say(answerRow('train-more (training-only questions)', moreQ));
 say(answerRow('test', testQ));
 say(answerRow('dev questions', evaluateAnswers(kb, dev)));
+say(answerRow('blind set (independent writer)', evaluateAnswers(kb, blindRows<LabelledQuestion>('questions.jsonl'))));
 say(`Confidence of the lowest correctly answered train question: ${trainQ.margin.lowestAnswered}`);
 
 // Speed: warm ask per question vs the retriever's search alone (the peer), same questions, same process.
