@@ -111,6 +111,14 @@ export const envSchema = z.object({
   GITHUB_TOKEN: optionalString,
   COURSEWARE_REPO: optionalString.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), { error: 'owner/name' }),
   RESULTS_REPO: optionalString.refine((v) => v === undefined || /^[\w.-]+\/[\w.-]+$/.test(v), { error: 'owner/name' }),
+  /**
+   * Optional: an OpenAI-compatible API (llama.cpp server, Ollama, vLLM, …) that words /ask answers from
+   * the cited sources only (bot/answers/llm-composer.ts). Unset = answers stay extractive and offline.
+   */
+  ANSWERS_LLM_URL: url(['http://', 'https://'], 'an absolute http(s) URL, e.g. http://127.0.0.1:8080/v1'),
+  ANSWERS_LLM_MODEL: optionalString,
+  ANSWERS_LLM_API_KEY: optionalString,
+  ANSWERS_LLM_TIMEOUT_MS: positiveInt(15_000, 'a positive number of milliseconds'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -129,6 +137,7 @@ export function parseTrustProxy(v: string | undefined): boolean | number | strin
 const GROUPS: Record<string, (keyof Env)[]> = {
   Discord: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
   Discourse: ['DISCOURSE_URL', 'DISCOURSE_API_KEY', 'DISCOURSE_API_USERNAME', 'DISCOURSE_WEBHOOK_SECRET'],
+  'The answers model': ['ANSWERS_LLM_URL', 'ANSWERS_LLM_MODEL'],
 };
 
 /** Validated configuration, with paths made absolute and derived switches computed. */
@@ -143,6 +152,8 @@ export interface Config extends Env {
   discordEnabled: boolean;
   discourseEnabled: boolean;
   githubEnabled: boolean;
+  /** The answers model (ANSWERS_LLM_*), when configured. */
+  answersLlm?: { url: string; model: string; apiKey?: string; timeoutMs: number };
   /** TRUST_PROXY parsed for Express (false unless set). */
   trustProxy: boolean | number | string;
 }
@@ -156,10 +167,10 @@ export class ConfigError extends Error {
 }
 
 /** Settings holding URLs that may carry a password: shown only through redactUrl. */
-const URL_KEYS: (keyof Env)[] = ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'DISCOURSE_URL', 'DISCORD_API_URL', 'GITHUB_API_URL'];
+const URL_KEYS: (keyof Env)[] = ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'DISCOURSE_URL', 'DISCORD_API_URL', 'GITHUB_API_URL', 'ANSWERS_LLM_URL'];
 
 /** Names of secrets: never printed, never rendered into pages. */
-export const SECRET_KEYS: (keyof Env)[] = ['SESSION_SECRET', 'DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN'];
+export const SECRET_KEYS: (keyof Env)[] = ['SESSION_SECRET', 'DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'DISCOURSE_API_KEY', 'DISCOURSE_WEBHOOK_SECRET', 'GITHUB_TOKEN', 'ANSWERS_LLM_API_KEY'];
 
 /**
  * Validate an environment. Pure: pass `process.env` (merged with .env by {@link loadConfig}).
@@ -199,6 +210,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     discordEnabled: e.DISCORD_TOKEN !== undefined,
     discourseEnabled: e.DISCOURSE_URL !== undefined,
     githubEnabled: e.GITHUB_TOKEN !== undefined,
+    ...(e.ANSWERS_LLM_URL && e.ANSWERS_LLM_MODEL
+      ? { answersLlm: { url: e.ANSWERS_LLM_URL, model: e.ANSWERS_LLM_MODEL, ...(e.ANSWERS_LLM_API_KEY ? { apiKey: e.ANSWERS_LLM_API_KEY } : {}), timeoutMs: e.ANSWERS_LLM_TIMEOUT_MS } }
+      : {}),
     trustProxy: parseTrustProxy(e.TRUST_PROXY) ?? false,
   };
 }

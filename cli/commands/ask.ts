@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
+import { LlmComposer, passagesFor } from '../../bot/answers/llm-composer.js';
 import { KnowledgeError } from '../../bot/answers/load.js';
 import type { Answer } from '../../bot/answers/types.js';
 import { ConfigError, loadConfig } from '../../core/config.js';
@@ -25,6 +26,19 @@ export function knowledgeFromConfig(): KnowledgeBase {
     if (err instanceof KnowledgeError) throw new CliError(err.message, 2);
     throw err;
   }
+}
+
+/** The answers model from ANSWERS_LLM_* (exit 2 when it is not configured). */
+function composerFromConfig(): LlmComposer {
+  let llm;
+  try {
+    llm = loadConfig().answersLlm;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, 2);
+    throw err;
+  }
+  if (!llm) throw new CliError('--llm needs ANSWERS_LLM_URL and ANSWERS_LLM_MODEL (an OpenAI-compatible API, e.g. a local llama.cpp server)', 2);
+  return new LlmComposer(llm);
 }
 
 /** Parse a JSONL file into objects; a bad line is bad input (exit 2) and names its line number. */
@@ -57,22 +71,33 @@ const register: RegisterCommand = (program) => {
     .argument('[question]', 'the question (quote it)')
     .option('--file <questions.jsonl>', 'answer every line ({"question": …}) in one process, one JSON answer per line')
     .option('--json', 'print JSON: { answer, citations:[{id,title,url}], confidence, abstained }')
-    .action(async (question: string | undefined, opts: { file?: string; json?: boolean }) => {
+    .option('--llm', 'word answered questions with the model of ANSWERS_LLM_URL/ANSWERS_LLM_MODEL, from the cited sources only (what it did goes to stderr)')
+    .action(async (question: string | undefined, opts: { file?: string; json?: boolean; llm?: boolean }) => {
       if (!question === !opts.file) throw new CliError('give either a question or --file <questions.jsonl>', 2);
+      const composer = opts.llm ? composerFromConfig() : undefined;
+      // Offline by default: the model is asked only with --llm, and any failure keeps the extractive answer.
+      const word = async (kb: KnowledgeBase, q: string, a: Answer): Promise<Answer> => {
+        if (!composer) return a;
+        const r = await composer.word(q, a, passagesFor(a, (id) => kb.lookup.chunksOf(id)));
+        process.stderr.write(r.wording.by === 'llm' ? `worded by ${r.wording.model}\n` : `kept the extractive answer: ${r.wording.reason}\n`);
+        return r.answer;
+      };
       if (opts.file) {
         const rows = await readJsonl(opts.file);
         rows.forEach((r, i) => {
           if (typeof r.question !== 'string') throw new CliError(`${opts.file}: line ${i + 1} has no "question" string`, 2);
         });
         const kb = knowledgeFromConfig();
-        const out = rows.map((r) => {
-          const a = kb.ask(r.question as string);
-          return opts.json ? JSON.stringify(wire(a)) : `${r.question as string}\n${render(a)}`;
-        });
+        const out: string[] = [];
+        for (const r of rows) {
+          const a = await word(kb, r.question as string, kb.ask(r.question as string));
+          out.push(opts.json ? JSON.stringify(wire(a)) : `${r.question as string}\n${render(a)}`);
+        }
         process.stdout.write(out.join('\n') + '\n');
         return;
       }
-      const a = knowledgeFromConfig().ask(question!);
+      const kb = knowledgeFromConfig();
+      const a = await word(kb, question!, kb.ask(question!));
       process.stdout.write(opts.json ? `${JSON.stringify(wire(a))}\n` : `${render(a)}\n`);
     });
 };
