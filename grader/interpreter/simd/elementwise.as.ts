@@ -1,7 +1,8 @@
 // AssemblyScript: the engine's element-wise and data-movement kernels (re-exported by kernels.as.ts).
 // ADD/SUB/MUL requantize exactly as TFLite's reference kernels (per-tensor multipliers, both
-// rounding builds) with i64 lane products; unary int8 ops are 256-entry table lookups done with
-// swizzles; MAX_POOL_2D, channel-replicating padding for depthwise multipliers, strided copies.
+// rounding builds) with i64 lane products, or through a 64 KiB table of all (a, b) results on large
+// tensors; unary int8 ops are 256-entry table lookups; MAX_POOL_2D, channel-replicating padding for
+// depthwise multipliers, strided copies.
 
 /** 16 bytes of scratch for partial vectors (in the runtime's reserved first page). */
 const TAIL_IN_A: usize = memory.data(16, 16);
@@ -217,55 +218,25 @@ export function binary(a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32
 
 // ───────────────────────── table lookups ─────────────────────────
 
-/**
- * y[i] = table[x[i] + 128] for n int8 values: the 256-entry table (at `table`, 16 rows of 16) is
- * read with one swizzle per row (indices past 15 give 0, so each row only answers its own inputs).
- */
+/** y[i] = table[x[i] + 128] for n int8 values and a 256-entry int8 table at `table`. */
 export function lookup(x: usize, n: i32, table: usize, out: usize): void {
-  const t0 = v128.load(table), t1 = v128.load(table, 16), t2 = v128.load(table, 32), t3 = v128.load(table, 48);
-  const t4 = v128.load(table, 64), t5 = v128.load(table, 80), t6 = v128.load(table, 96), t7 = v128.load(table, 112);
-  const t8 = v128.load(table, 128), t9 = v128.load(table, 144), t10 = v128.load(table, 160), t11 = v128.load(table, 176);
-  const t12 = v128.load(table, 192), t13 = v128.load(table, 208), t14 = v128.load(table, 224), t15 = v128.load(table, 240);
-  const bias = i8x16.splat(-128);
-  const step = i8x16.splat(16);
-  const vecEnd = n & ~15;
-  for (let i = 0; i < vecEnd; i += 16) {
-    // Index 0..255 as bytes (x + 128), then row by row: subtracting 16 moves the next row to 0..15.
-    let idx = i8x16.sub(v128.load(x + <usize>i), bias);
-    let r = i8x16.swizzle(t0, idx);
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t1, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t2, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t3, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t4, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t5, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t6, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t7, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t8, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t9, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t10, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t11, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t12, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t13, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t14, idx));
-    idx = i8x16.sub(idx, step);
-    r = v128.or(r, i8x16.swizzle(t15, idx));
-    v128.store(out + <usize>i, r);
+  // Scalar loads through the 256-byte table, the indices taken 8 at a time from one 64-bit load:
+  // cheaper than sixteen 16-entry swizzles per vector (each a shuffle plus a saturating add on x86).
+  const vecEnd = n & ~7;
+  let i = 0;
+  for (; i < vecEnd; i += 8) {
+    const q = load<u64>(x + <usize>i) ^ 0x8080808080808080;
+    const o = out + <usize>i;
+    store<u8>(o, load<u8>(table + <usize>(<u32>q & 0xff)), 0);
+    store<u8>(o, load<u8>(table + <usize>(<u32>(q >>> 8) & 0xff)), 1);
+    store<u8>(o, load<u8>(table + <usize>(<u32>(q >>> 16) & 0xff)), 2);
+    store<u8>(o, load<u8>(table + <usize>(<u32>(q >>> 24) & 0xff)), 3);
+    store<u8>(o, load<u8>(table + <usize>(<u32>(q >>> 32) & 0xff)), 4);
+    store<u8>(o, load<u8>(table + <usize>(<u32>(q >>> 40) & 0xff)), 5);
+    store<u8>(o, load<u8>(table + <usize>(<u32>(q >>> 48) & 0xff)), 6);
+    store<u8>(o, load<u8>(table + <usize>(<u32>(q >>> 56) & 0xff)), 7);
   }
-  for (let i = vecEnd; i < n; i++) store<i8>(out + <usize>i, load<i8>(table + <usize>(<i32>load<i8>(x + <usize>i) + 128)));
+  for (; i < n; i++) store<i8>(out + <usize>i, load<i8>(table + <usize>(<i32>load<i8>(x + <usize>i) + 128)));
 }
 
 /**
@@ -551,21 +522,46 @@ export function quantizeF32(x: usize, n: i32, scale: f32, zp: i32, out: usize): 
 export function binaryTable(a: usize, aInner: i32, aOuter: i32, b: usize, bInner: i32, bOuter: i32, inner: i32, outer: i32, out: usize, table: usize): void {
   const da = <usize>aInner;
   const db = <usize>bInner;
+  const flip = i8x16.splat(-128);
+  const vecEnd = inner & ~15;
   for (let o = 0; o < outer; o++) {
     let pa = a + <usize>(o * aOuter);
     let pb = b + <usize>(o * bOuter);
     let po = out + <usize>(o * inner);
     const end = po + <usize>inner;
-    const end4 = po + <usize>(inner & ~3);
-    while (po < end4) {
-      const i0 = ((<u32>load<u8>(pa) ^ 0x80) << 8) | (<u32>load<u8>(pb) ^ 0x80);
-      const i1 = ((<u32>load<u8>(pa + da) ^ 0x80) << 8) | (<u32>load<u8>(pb + db) ^ 0x80);
-      const i2 = ((<u32>load<u8>(pa + 2 * da) ^ 0x80) << 8) | (<u32>load<u8>(pb + 2 * db) ^ 0x80);
-      const i3 = ((<u32>load<u8>(pa + 3 * da) ^ 0x80) << 8) | (<u32>load<u8>(pb + 3 * db) ^ 0x80);
-      store<u32>(po, <u32>load<u8>(table + <usize>i0) | (<u32>load<u8>(table + <usize>i1) << 8) | (<u32>load<u8>(table + <usize>i2) << 16) | (<u32>load<u8>(table + <usize>i3) << 24));
-      pa += 4 * da;
-      pb += 4 * db;
-      po += 4;
+    // 16 at a time: the table indices (a ^ 0x80)·256 + (b ^ 0x80) built as int16 lanes by two byte
+    // interleaves, taken out four per 64-bit lane extract, then one table load and one byte store
+    // per element (the scalar loop spent ~8 instructions per element forming indices).
+    // (kernels/binary.ts sends a broadcast operand along runs of 16 or more to lookupRows instead.)
+    const vecStop = da && db ? po + <usize>vecEnd : po;
+    while (po < vecStop) {
+      const va = v128.xor(v128.load(pa), flip);
+      const vb = v128.xor(v128.load(pb), flip);
+      const lo = i8x16.shuffle(vb, va, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      const hi = i8x16.shuffle(vb, va, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+      const q00 = i64x2.extract_lane(lo, 0);
+      store<u8>(po, load<u8>(table + <usize>(<u32>q00 & 0xffff)), 0);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q00 >>> 16) & 0xffff)), 1);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q00 >>> 32) & 0xffff)), 2);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q00 >>> 48) & 0xffff)), 3);
+      const q01 = i64x2.extract_lane(lo, 1);
+      store<u8>(po, load<u8>(table + <usize>(<u32>q01 & 0xffff)), 4);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q01 >>> 16) & 0xffff)), 5);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q01 >>> 32) & 0xffff)), 6);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q01 >>> 48) & 0xffff)), 7);
+      const q10 = i64x2.extract_lane(hi, 0);
+      store<u8>(po, load<u8>(table + <usize>(<u32>q10 & 0xffff)), 8);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q10 >>> 16) & 0xffff)), 9);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q10 >>> 32) & 0xffff)), 10);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q10 >>> 48) & 0xffff)), 11);
+      const q11 = i64x2.extract_lane(hi, 1);
+      store<u8>(po, load<u8>(table + <usize>(<u32>q11 & 0xffff)), 12);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q11 >>> 16) & 0xffff)), 13);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q11 >>> 32) & 0xffff)), 14);
+      store<u8>(po, load<u8>(table + <usize>(<u32>(q11 >>> 48) & 0xffff)), 15);
+      pa += 16;
+      pb += 16;
+      po += 16;
     }
     while (po < end) {
       store<u8>(po, load<u8>(table + <usize>(((<u32>load<u8>(pa) ^ 0x80) << 8) | (<u32>load<u8>(pb) ^ 0x80))));
