@@ -241,12 +241,22 @@ const TAIL: usize = memory.data(16, 16);
   const v0 = requant4(a0, f, cp4, g4, mode, shl, shr);
   const v1 = requant4(a1, f, cp4, g4 + 16, mode, shl, shr);
   const b = finish(v0, v1, v0, v1, out, lo, hi);
-  if (n >= 8) {
-    v128.store64_lane(o, b, 0);
-  } else {
-    v128.store(TAIL, b);
-    memory.copy(o, TAIL, <usize>n);
-  }
+  if (n >= 8) v128.store64_lane(o, b, 0);
+  else storePart8(o, b, 0, n);
+}
+
+/** Bytes 0..15 of a vector, for masks of the first n lanes. */
+const RAMP: v128 = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+/**
+ * The first n (< 8) bytes of 64-bit lane `lane` of `b` at `o`, the other bytes of those 8 left as
+ * they were (read and written back: single-threaded, and the memory extends past every tensor).
+ * A channel tail of a few bytes per pixel; memory.copy per pixel cost more than the requantization.
+ */
+// @ts-ignore: decorator
+@inline function storePart8(o: usize, b: v128, lane: i32, n: i32): void {
+  const v = lane == 0 ? b : i64x2.shuffle(b, b, 1, 1);
+  v128.store64_lane(o, v128.bitselect(v, v128.load64_zero(o), i8x16.gt_s(i8x16.splat(<i8>n), RAMP)), 0);
 }
 
 /**
@@ -285,7 +295,7 @@ const TAIL: usize = memory.data(16, 16);
   ob: usize, N: i32, a00: v128, a01: v128, a10: v128, a11: v128, a20: v128, a21: v128, a30: v128, a31: v128,
   n: i32, f: usize, cp4: usize, g4: usize, mode: i32, shl: i32, shr: i32, out: v128, lo: v128, hi: v128,
 ): void {
-  if (mode == MODE_GENERAL || n < 8) {
+  if (mode == MODE_GENERAL) {
     store8(ob, a00, a01, n, f, cp4, g4, mode, shl, shr, out, lo, hi);
     store8(ob + <usize>N, a10, a11, n, f, cp4, g4, mode, shl, shr, out, lo, hi);
     store8(ob + <usize>(2 * N), a20, a21, n, f, cp4, g4, mode, shl, shr, out, lo, hi);
@@ -317,15 +327,25 @@ const TAIL: usize = memory.data(16, 16);
     requant4c(a10, m0, u0, r00, r01, k0, hv, mode, shr), requant4c(a11, m1, u1, r10, r11, k1, hv, mode, shr),
     out, lo, hi,
   );
-  v128.store64_lane(ob, b01, 0);
-  v128.store64_lane(ob + <usize>N, b01, 1);
+  if (n < 8) {
+    storePart8(ob, b01, 0, n);
+    storePart8(ob + <usize>N, b01, 1, n);
+  } else {
+    v128.store64_lane(ob, b01, 0);
+    v128.store64_lane(ob + <usize>N, b01, 1);
+  }
   const b23 = finish(
     requant4c(a20, m0, u0, r00, r01, k0, hv, mode, shr), requant4c(a21, m1, u1, r10, r11, k1, hv, mode, shr),
     requant4c(a30, m0, u0, r00, r01, k0, hv, mode, shr), requant4c(a31, m1, u1, r10, r11, k1, hv, mode, shr),
     out, lo, hi,
   );
-  v128.store64_lane(ob + <usize>(2 * N), b23, 0);
-  v128.store64_lane(ob + <usize>(3 * N), b23, 1);
+  if (n < 8) {
+    storePart8(ob + <usize>(2 * N), b23, 0, n);
+    storePart8(ob + <usize>(3 * N), b23, 1, n);
+  } else {
+    v128.store64_lane(ob + <usize>(2 * N), b23, 0);
+    v128.store64_lane(ob + <usize>(3 * N), b23, 1);
+  }
 }
 
 /** Store 8 channels' raw accumulators (int32, first `n`) for the scalar requantization fallback. */
