@@ -252,6 +252,41 @@ export const ZOO: readonly ZooModel[] = [
     },
   },
   {
+    name: 'effnet_swish_vww',
+    about: 'EfficientNet-style person detector (64×64×3): swish as x·LOGISTIC(x) (MUL same shape) after every convolution, squeeze-and-excitation with a LOGISTIC gate (MUL broadcast), SAME stride-2 depthwise, residual ADD',
+    build() {
+      const n = new Net('effnet_swish_vww', 15);
+      const swish = (x: T) => n.mul(x, n.logistic(x));
+      let x = swish(n.conv(n.input([1, 64, 64, 3]), { filters: 16, kernel: 3, stride: 2, act: 'NONE' }));
+      for (const [e, f, s] of [[4, 24, 2], [4, 24, 1], [4, 40, 2]] as const) {
+        const c = x.shape[3]!;
+        let y = swish(n.conv(x, { filters: c * e, kernel: 1, act: 'NONE' }));
+        y = swish(n.depthwise(y, { kernel: 3, stride: s, act: 'NONE' }));
+        const se = n.logistic(n.conv(n.conv(n.mean(y, [1, 2], true), { filters: 8, kernel: 1, act: 'RELU' }), { filters: c * e, kernel: 1, act: 'NONE' }));
+        y = n.conv(n.mul(y, se), { filters: f, kernel: 1, act: 'NONE' });
+        x = s === 1 && c === f ? n.add(x, y) : y;
+      }
+      n.output(n.softmax(n.dense(n.mean(x, [1, 2], false), { units: 2, act: 'NONE' })));
+      return n;
+    },
+  },
+  {
+    name: 'shufflenet_cifar',
+    about: 'ShuffleNet v2-style units (32×32×3): channel split by STRIDED_SLICE, a 12-channel 1×1 / depthwise / 1×1 branch, CONCATENATION, channel shuffle as RESHAPE → TRANSPOSE → RESHAPE, MEAN',
+    build() {
+      const n = new Net('shufflenet_cifar', 16);
+      let x = n.conv(n.input([1, 32, 32, 3]), { filters: 24, kernel: 3, stride: 2, act: 'RELU' });
+      for (let b = 0; b < 3; b++) {
+        const keep = n.slice(x, [0, 0, 0, 0], [1, 16, 16, 12]);
+        let y = n.conv(n.slice(x, [0, 0, 0, 12], [1, 16, 16, 24]), { filters: 12, kernel: 1, act: 'RELU' });
+        y = n.conv(n.depthwise(y, { kernel: 3, act: 'NONE' }), { filters: 12, kernel: 1, act: 'RELU' });
+        x = n.reshape(n.transpose(n.reshape(n.concat([keep, y], 3), [1, 256, 2, 12]), [0, 1, 3, 2]), [1, 16, 16, 24]);
+      }
+      n.output(n.softmax(n.dense(n.mean(x, [1, 2], false), { units: 10, act: 'NONE' })));
+      return n;
+    },
+  },
+  {
     name: 'imu_har',
     about: 'Human activity recognition on 6-axis IMU windows (6 × 128, channels first): TRANSPOSE to time-major, normalization by SUB and MUL with per-channel constants (broadcast), 9×1 temporal convolutions, MAX_POOL, MEAN over time',
     build() {
