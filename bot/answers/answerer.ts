@@ -5,7 +5,7 @@
  */
 import { needsPerson, WHERE_TO_GO } from './handover.js';
 import { detectLanguage, languageName } from './language.js';
-import { composeAnswer, entryMarkdown } from './compose.js';
+import { ANSWER_BUDGET, composeAnswer, entryMarkdown, MESSAGE_LIMIT, unwrap } from './compose.js';
 import type { Answer, Chunk, Citation, Hit, Retriever, SourceKind } from './types.js';
 
 /**
@@ -30,8 +30,8 @@ const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|vide
  * with the horses", "the paper on how the dataset was collected". The item is what they want, so the
  * outline wins at a lower share of the best FAQ score than for a plain "where/which" question.
  */
-const ITEM_WORDS = String.raw`(notebooks?|colabs?|ipynb|jupyter|exercises?|labs?|pset|practicals?|hands.on|readings?|papers?|articles?|videos?|lectures?|slides?|decks?|screencasts?|leitura|lectura|art[ií]culo|artigo|v[ií]deos?|exerc[ií]cios?|ejercicios?|laborat[oó]rios?|cuadernos?|cadernos?|aula|clase)`;
-const ITEM_ASK = new RegExp(String.raw`\b(where|where'?s|which|is there|are there|any|find|link (to|for)|looking for|d[oó]nde|onde|cu[aá]l|qual|kaha|kahan|tem|hay)\b.{0,40}\b${ITEM_WORDS}\b|\b${ITEM_WORDS}\b.{0,60}\b(where|which (unit|section|week|module|part)|kaha|kahan|milega|d[oó]nde|onde)\b|^\s*(the |a |el |la |o )?${ITEM_WORDS}\b|\b(which|what|en qu[eé]|em qu?e|qual|cu[aá]l|kis) (unit|section|module|week|chapter|part|lesson|course|unidad|unidade|secci[oó]n|se[cç][aã]o|m[oó]dulo)\b|\b(covered|explained|taught|discussed) (anywhere|in the course|where)\b|\bwhere (is|are|do they|does the course)\b.{0,50}\b(covered|explained|taught|discussed|described)\b`, 'i');
+const ITEM_WORDS = String.raw`(primers?|refreshers?|crash course|notebooks?|colabs?|ipynb|jupyter|exercises?|labs?|pset|practicals?|hands.on|readings?|papers?|articles?|videos?|lectures?|slides?|decks?|screencasts?|leitura|lectura|art[ií]culo|artigo|v[ií]deos?|exerc[ií]cios?|ejercicios?|laborat[oó]rios?|cuadernos?|cadernos?|aula|clase)`;
+const ITEM_ASK = new RegExp(String.raw`^\W*([\w'+/-]+\s+){0,4}${ITEM_WORDS}\W*$|\b(where|where'?s|which|is there|are there|any|find|link (to|for)|looking for|d[oó]nde|onde|cu[aá]l|qual|kaha|kahan|tem|hay)\b.{0,40}\b${ITEM_WORDS}\b|\b${ITEM_WORDS}\b.{0,60}\b(where|which (unit|section|week|module|part)|kaha|kahan|milega|d[oó]nde|onde)\b|^\s*(the |a |el |la |o )?${ITEM_WORDS}\b|\b(which|what|en qu[eé]|em qu?e|qual|cu[aá]l|kis) (unit|section|module|week|chapter|part|lesson|course|unidad|unidade|secci[oó]n|se[cç][aã]o|m[oó]dulo)\b|\b(covered|explained|taught|discussed) (anywhere|in the course|where)\b|\bwhere (is|are|do they|does the course)\b.{0,50}\b(covered|explained|taught|discussed|described)\b`, 'i');
 /** A question that reports a failure wants the fix, even when it names the notebook it happened in. */
 const FAILURE = /\b(error|errors|fails?|failed|failing|crash\w*|died|dies|disconnect\w*|stuck|broken|lost|won'?t|can'?t|cannot|doesn'?t|isn'?t|not (working|work|run|load|open)|exception|traceback|erro|falla|fallo|no funciona|nao funciona)\b/i;
 /** Tuning of the outline-versus-FAQ choice (chosen on the train questions, see BENCHMARKS.md). */
@@ -68,6 +68,9 @@ const ENGLISH_ONLY: Record<string, string> = {
   de: 'Das Kursmaterial gibt es nur auf Englisch; dort steht:',
   it: 'Il materiale del corso esiste solo in inglese; ecco cosa dice:',
 };
+
+/** Characters kept free in a message (line breaks, a note a channel adds). */
+const BUDGET_SLACK = 40;
 
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -165,14 +168,30 @@ function preferStage(outline: Hit[], question: string, lookup: KnowledgeLookup |
   return better ? [{ ...better, score: first.score }, ...outline.filter((h) => h !== better)] : outline;
 }
 
+/** How much the share of the question's words a passage covers weighs against its BM25 score. */
+export const COVERAGE_WEIGHT = 0.3;
+/** Questions longer than this (in words) keep the plain BM25 order. */
+const COVERAGE_MAX_WORDS = 40;
+
+/**
+ * BM25 rewards a rare word matched many times; a passage that speaks to more of the question's words is
+ * usually the better answer ("is the audio private if inference runs on the board" is about privacy, not
+ * about the board). Scores are scaled by the covered share, so close calls go to the broader match.
+ */
+function byCoverage(hits: Hit[], question: string): Hit[] {
+  // A long forum post covers a little of many entries: its words' share says little there.
+  if (!COVERAGE_WEIGHT || (question.match(/\S+/g) ?? []).length > COVERAGE_MAX_WORDS) return hits;
+  return hits.map((h) => ({ ...h, score: h.score * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * h.coverage) })).sort((a, b) => b.score - a.score);
+}
+
 /**
  * Retrieve for a question: FAQ-like entries and the outline separately, the outline's items counted for
  * their sections; the outline goes first for a question about course material that it matches at least
  * as well, or when it matches far better.
  */
 export function retrieve(retriever: Retriever, question: string, lookup?: KnowledgeLookup): { hits: Hit[]; syllabusFirst: boolean } {
-  const entries = preferTagged(retriever.search(question, { limit: 8, sources: ENTRY_SOURCES }), question);
-  const outline = preferStage(retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }).map((h) => asSection(h, lookup)), question, lookup);
+  const entries = preferTagged(byCoverage(retriever.search(question, { limit: 8, sources: ENTRY_SOURCES }), question), question);
+  const outline = preferStage(byCoverage(retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }), question).map((h) => asSection(h, lookup)), question, lookup);
   const f = entries[0]?.score ?? 0;
   const o = outline[0]?.score ?? 0;
   const ratio = ITEM_ASK.test(question) && !FAILURE.test(question) ? OUTLINE_TUNING.withItemAsk : MATERIAL_INTENT.test(question) ? OUTLINE_TUNING.withIntent : OUTLINE_TUNING.withoutIntent;
@@ -213,14 +232,12 @@ export function answerQuestion(retriever: Retriever, question: string, opts: Ans
   }
   const best = hits[0]!.chunk; // citations is non-empty, so hits is too
   const entry = opts.lookup?.chunksOf(best.citation.id) ?? [best];
-  const body = best.source === 'syllabus-section' || best.source === 'syllabus-item' ? sectionAnswer(best.citation, hits) : composeAnswer(entryMarkdown(entry.length ? entry : [best]), question);
-  const lines = [
-    ...(language !== 'en' ? [ENGLISH_ONLY[language] ?? `The course material only exists in English (you asked in ${languageName(language)}); this is what it says:`] : []),
-    `**${best.citation.title}**`,
-    body,
-    `Sources: ${citations.map((c) => `${c.title} (${c.url})`).join('; ')}`,
-  ];
-  return { answer: lines.join('\n'), citations, confidence, abstained: false, language };
+  const head = [...(language !== 'en' ? [ENGLISH_ONLY[language] ?? `The course material only exists in English (you asked in ${languageName(language)}); this is what it says:`] : []), `**${best.citation.title}**`];
+  const sources = `Sources: ${citations.map((c) => `${c.title} (${c.url})`).join('; ')}`;
+  // The body may use whatever the header and the sources leave of one message, so whole entries fit more often.
+  const budget = Math.max(ANSWER_BUDGET, MESSAGE_LIMIT - [...head, sources].join('\n').length - BUDGET_SLACK);
+  const body = best.source === 'syllabus-section' || best.source === 'syllabus-item' ? sectionAnswer(best.citation, hits) : unwrap(composeAnswer(entryMarkdown(entry.length ? entry : [best]), question, budget));
+  return { answer: [...head, body, sources].join('\n'), citations, confidence, abstained: false, language };
 }
 
 /** Where the course covers it: the section, and the items of it that matched (with their links). */

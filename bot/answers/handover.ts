@@ -33,12 +33,21 @@ export const WHERE_TO_GO: Record<HandoverReason, string> = {
 
 const MY = String.raw`(my|mine|i|i'?ve|i'?m|me|mi|mis|meu|minha|meus|minhas|mera|meri|mere|mujhe|maine|our)`;
 
+/**
+ * The future as the forum's languages say it, when it is about the course rather than the learner's
+ * model: auxiliaries other than English "will" (too often about compatibility: "will the labs work…"),
+ * time horizons, a date asked for, reopening.
+ */
+const FUTURE_TENSE = String.raw`habra|habran|va a haber|van a (abrir|sacar|lanzar|hacer|ofrecer|tener|actualizar)|vai (ter|haver|abrir|sair|lancar)|vao (ter|abrir|lancar|oferecer)|irao|aane wal[aie]|aayeg[ai]|hog[ai] kya|at some point|someday|some day|one day|eventually|in the future|this (summer|fall|autumn|winter|spring|year)|next (summer|fall|autumn|winter|spring|year|month|semester)|later this year|el ano que viene|el proximo ano|ano que vem|proximo ano|este ano|algum dia|algun dia|any (date|news|timeline|eta)|(what|which|a) (date|timeline)|release date|launch date|start date|fecha`;
+/** What the organisers offer: runs, editions, seasons, enrolment, translations, kits and prices. */
+const OFFERING = String.raw`courses?|cursos?|edition|edicion|edicao|season|temporada|cohort|turma|batch|sessions?|competition|concurso|competicao|competencia|challenge|desafio|subtitles|subtitulos|legendas|captions|translations?|traduccion|traducao|dubbing|inscripcion\w*|inscricoes|inscricao|enrol\w*|registration|matricula\w*|kit|kits|price|prices|preco|precio|labs|hands-on|specialization|program|programme|live (session|version|class)|presencial|in.person|meetup`;
+
 /** Pattern sets per class (folded text: lower case, no accents). */
 const PATTERNS: [HandoverReason, RegExp[]][] = [
   [
     'grades',
     [
-      new RegExp(String.raw`\b${MY}\b.{0,40}\b(grade|grades|score|marks?|progress|nota|notas|puntaje|pontuacao|result)\b.{0,60}\b(wrong|incorrect|missing|zero|0 ?/ ?\d+|not (updated|showing|counted|passed|recorded)|still|shows?|says|dikha|errad[ao]|incorrect[ao]|no aparece|nao aparece|lost)`, 'i'),
+      new RegExp(String.raw`\b${MY}\b.{0,40}\b(grade|grades|score|marks?|progress|nota|notas|puntaje|pontuacao|result)\b.{0,60}\b(wrong|incorrect|missing|zero|0 ?/ ?\d+|not (updated|showing|counted|passed|recorded)|still|shows?|says|dikha|errad[ao]|incorrect[ao]|no aparece|nao aparece|lost|vanished|disappeared|gone|sumiu|desaparec\w*)`, 'i'),
       new RegExp(String.raw`\b${MY}\b.{0,40}\b(test|quiz|exam|assignment|summative)\b.{0,60}\b(shows?|says|marked|graded|gives?)\b.{0,20}(\b0\b|\bzero\b|\d+ ?/ ?\d+|\bwrong\b|\bincorrect\b|\bfail)`, 'i'),
       /\b(grade|grades|score|progress|marks?)\b.{0,30}\b(not (updated|showing|counted|recorded)|is wrong|are wrong|incorrect|missing|should be \d)/i,
       /\b(not passed|regrade|re-?grade|lost points|fix my (score|grade)|marks the right (option|answer) as wrong|grading (is )?wrong|recalificar|revisar mi nota|revisar minha nota)\b/i,
@@ -49,6 +58,19 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(quiz|quizzes|test|exam|summative|final|assignment|question \d+)\b.{0,60}\b(not attempted|showing as|shows as|(graded|marked|scored) (incorrectly|wrongly|wrong|as wrong|as incorrect)|(gave|give|giving) me (0|zero|no)|(0|zero|no) (points|marks|credit)|can (staff|someone|you) (review|check|look))\b/i,
       /\b(progress|grade|grades|gradebook|overall (grade|score))\b ?(tab|page|bar)?.{0,60}\b(dropped|went down|decreased|changed|reset|disappeared|\d+ ?%|0 marks|zero)\b.{0,80}\b(but|even though|although|sure|look at|check|review|without)\b/i,
       /\b(progress|grade|marks|nota|notas|score)\b.{0,30}\b(page|tab|pe|me)?\b.{0,20}\b(0|zero|galat)\b.{0,20}\b(marks|dikha|dikh|aa rah|show)\w*/i,
+      // Graded attempts used up or lost (not the competition's daily quota, which the FAQ explains).
+      /^(?!.*\b(submissions?|challenges?|leaderboard|tinyarena|arena|quota|preflight|bot)\b).*(\b(no|zero|0|ran out of|used (up )?(all|my)|lost (my|an?|the)|sin|sem)\b.{0,15}\b(attempts?|tries|intentos?|tentativas?)\b|\b(attempts?|tries|intentos?|tentativas?)\b.{0,20}\b(remaining|left|khatam|acab\w+|esgot\w+|used up|gone|back)\b)/i,
+      // Credit for late or partial work, disputed keys: decisions about the record.
+      /\b(partial|late|extra) (credit|submission|penalty)\b|\b(handed|turned|submitted|sent) (it |them )?in late\b|\b(dispute|contest|appeal)\b.{0,40}\b(answer key|grade|grading|marks?|score|question|quiz|exam|test)\b|\banswer key\b.{0,40}\b(wrong|incorrect|mistake|error)\b|\b(option|answer|alternativa|opcion|opcao) [a-e1-5] (is|was|es|e) (also |tambien |tambem )?(correct|right|valid|correcta|correta)\b/i,
+      // More time for a graded item, or a graded item reopened, however the reason is told.
+      /\b(more|extra|additional|\d+ more) (time|days?|weeks?|hours?)\b.{0,40}\b(exam|quiz|test|summative|final|deadline|due date|assignment)\b|\b(mas|mais) (tiempo|tempo|dias)\b.{0,40}\b(examen|exame|prova|teste|quiz|final|plazo|prazo)\b|\b(examen|exame|prova|quiz|exam|summative|sumativo)\b.{0,60}\b(reinici\w+|reabr\w+|reopen\w*|rever|revisar|revisao|otra oportunidad|outra chance|outra tentativa|otro intento|me dio 0|me deu 0|deu zero)\b/i,
+      /\b(due date|deadline|plazo|prazo)\b.{0,60}\b(passed|missed|expired|reopen\w*|extend\w*|vencio|venceu|perdi|sick|ill|hospital\w*|emergency|enferm\w*|doente)\b|\b(sick|ill|hospital\w*|emergency|enferm\w*|doente|power cut|power outage)\b.{0,60}\b(exam|examen|exame|quiz|summative|deadline|due date|plazo|prazo|test)\b/i,
+      // Passed by one's own account, not passed by the record's.
+      /\b(aprob\w+|passed|pass kiye|passei|complete[d]?|termine|conclui)\b.{0,50}\b(no (he |has |me )?aprob\w*|not (passed|complete)|didn'?t pass|failing|reprobad\w*|nao (passei|aprovad\w*)|incomplete|incompleto)\b/i,
+      // A grade asked to be looked at again.
+      /\b(rever|revisar|review|re-?check|recheck|look at|reconsider|reconsiderar)\b.{0,20}\b(a |la |my |mi |minha |the |meine )?(nota|notas|grade|grades|marks|calificacion\w*|pontuacao)\b|\b(review|re-?check|recheck|look at)\b.{0,20}\bmy (score|result)s? (on|in|for) the (quiz|exam|test|summative)\b/i,
+      // A quiz page that crashed or froze during an attempt.
+      /\b(quiz|exam|examen|exame|summative|test)\b.{0,40}\b(page|submit|browser|pagina)\b.{0,30}\b(crash\w*|froze|frozen|hung|cerro|fechou|band ho|crash ho)\b/i,
     ],
   ],
   [
@@ -57,6 +79,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       new RegExp(String.raw`\b(certificate|certificado|cert)\b.{0,60}\b(not|no|never|still|yet|wrong|name|download|button|missing|gayab|nahi|didn'?t|hasn'?t|llego|chegou|saiu|sem|issue me|anyway|error|verify link)\b`, 'i'),
       /\b(no|not|never|todavia no|ainda nao|abhi tak nahi)\b.{0,25}\b(llego|llegado|chegou|recebi|recibi|arrived|received|got|issued|emitido)\b.{0,20}\b(el |o |my |the )?(certificate|certificado|cert)\b/i,
       new RegExp(String.raw`\b(no|still no|where'?s|where is)\b.{0,20}\b(cert|certificate|certificado)\b.{0,40}\b(dashboard|profile|account)|\b${MY}\b.{0,20}\b(cert|certificate|certificado)\b.{0,30}\b(wrong|missing|name|not|never|still)`, 'i'),
+      // Details on an issued certificate, or its verification: only edX can change or check them.
+      /\b(certificate|certificado|cert|credential|diploma)\b.{0,60}\b(verif\w* (link|url|page|code)|qr( code)?|404|typo|misspel\w*|spelling|middle name|surname|last name|apellido|sobrenome|(completion|issue|issued) date|wrong date|cortad[oa]|truncat\w*)\b|\b(friend'?s|colleague'?s|son'?s|daughter'?s|wife'?s|husband'?s) (certificate|cert|credential)\b/i,
     ],
   ],
   [
@@ -69,6 +93,12 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(linked|connected) the wrong\b|\b(api )?token (was |got )?revoked\b|\bunder my old handle\b|\bwrong discord account\b/i,
       /\b(my|mi|meu|minha) (tinyarena |arena |api |access )*token\b.{0,40}\b(stopped|not working|doesn'?t work|invalid|expired|revoked|no funciona|nao funciona)\b/i,
       /\b(two|2|duplicate|second) (edx |tinyarena )?accounts?\b.{0,60}\b(merge|merged|combine|split|one)\b/i,
+      // Codes and links that prove who one is, sent to the wrong place or never arriving.
+      /\b(confirmation|verification|activation|one.time|security|login) (code|e-?mail|link|sms|text)\b.{0,40}\b(old|wrong|never|not|no|keeps|doesn'?t|didn'?t|expired|arriv\w*|llega|chega)\b|\b(old|former|previous) (phone|number|e-?mail|address)\b.{0,30}\b(code|verification|login|account|2fa)\b/i,
+      // Someone else in one's account, or one's handle held by someone else.
+      /\b(someone|somebody|another (person|user)|alguien|alguem|koi)\b.{0,30}\b(using|logged into|accessing|has access to|entro|entrou|usando|use kar)\b.{0,20}\b(my|mi|meu|minha|mera|meri)\b|\bsubmissions? (that )?i (never|didn'?t) (made|make|submit\w*)\b|\b(handle|username|user name|discord( account| name)?|github( account)?|profile|perfil)\b.{0,40}\b(already|linked|taken|in use|belongs to|associated with|vinculad\w*)\b.{0,30}\b(another|someone else|other|different|otro|outro)\b/i,
+      // The enrolment or profile changed under the learner after an account change.
+      /\b(course|courses|curso|enrol\w*|progress)\b.{0,30}\b(vanished|disappeared|gone|missing|sumiu|desaparec\w*)\b.{0,40}\b(dashboard|account|profile|after i (changed|updated|renamed))\b|\b(changed|updated|renamed) my (display |profile |user ?)?name\b/i,
     ],
   ],
   [
@@ -82,6 +112,12 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\bbought .{0,30}by (accident|mistake)\b/i,
       /\b(charged|billed|cobrad\w*|cobraron)\b.{0,40}\b(different|more|wrong|extra|higher|twice)\b|\b(different|more|wrong|extra|higher)\b.{0,40}\b(charged|billed)\b/i,
       /\b(cancel|cancelar|cancele)\b.{0,30}\b(purchase|compra|order|pedido|subscription|suscripcion|assinatura|payment|pago|pagamento|upgrade|certificate|certificado)\b/i,
+      // Someone else paying (an employer, seats for a team), money back, a card or bank refusing.
+      /\b(company|employer|organi[sz]ation|team|empresa|my (boss|university|school))\b.{0,40}\b(pay|pays|paying|purchase|buy|sponsor\w*|seats|licen[cs]es|bulk|reimburs\w*)\b|\b\d+ (seats|licen[cs]es|learners|employees)\b/i,
+      /\b\$ ?\d+|\b\d+ (dollars|usd|euros?|reais|rupees|pesos|rs)\b.{0,20}\b(back|refund\w*|return\w*)\b|\b(money|dollars|dinero|dinheiro|paisa|paise|fee) back\b|\bget (my|the) (money|fee|payment)\b/i,
+      /\b(bank|banco|card|tarjeta|cartao|paypal)\b.{0,40}\b(declin\w+|reject\w*|rechaz\w+|recus\w+|negad\w+|blocked|bloque\w+)\b|\b(another|other|otra|outra|different) (way|forma|maneira|method|metodo|card|tarjeta|cartao) (to|de|para)? ?(pay|pagar)\b|\b(exchange rate|taxa de cambio|tipo de cambio|conversion fee|foreign transaction)\b|\bestorn\w*/i,
+      /\bfinancial (aid|assistance)\b.{0,60}\b(pending|status|waiting|no (answer|response|reply)|heard back|still|weeks|days|months)\b|\b(ayuda|auxilio|assistencia) financeira\b.{0,40}\b(pendiente|pendente|esperando|aguardando)\b/i,
+      /\b(tax|vat|gst|nif|cuit|cnpj|cpf|rfc)\b.{0,20}\b(receipt|invoice|number|id|recibo|factura|nota)\b/i,
     ],
   ],
   [
@@ -91,6 +127,11 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(gdpr|lgpd|ccpa|data protection|datos personales|dados pessoais|personal data)\b/i,
       /\b(my|mi|meu|minha) (full |real |whole )*(name|e-?mail|email address|nombre|nome|correo)\b.{0,40}\b(public|leaderboard|posted|shown|visible|screenshot|discord|forum)\b|\bscreenshot with my\b/i,
       /\b(copy|export|download) of (all )?(my|the) (personal )?(data|information)\b/i,
+      // What is kept about the asker, and where it shows up.
+      /\b(what|which|quais|que|cuales|kya|kaunsa)\b.{0,10}\b(information|info|data|dados|datos|details|personal)\b.{0,50}\b(keep|keeps|kept|store|stores|stored|hold|holds|have|has|collect\w*|guard\w*|almacen\w*|colet\w*|recog\w*|rakhte)\b.{0,40}\b(about me|on me|of mine|sobre mim|sobre mi|meus|mis|mera|mere|my)\b|\b(what|which|quais|que)\b.{0,10}\b(information|data|dados|datos)\b.{0,10}\b(about me|sobre mim|sobre mi|meus|mis)\b|\b(dados|datos)\b (meus|mios)\b/i,
+      /\b(screenshot|post|blog|video|photo|picture|page|tweet|article)\b.{0,50}\b(showing|shows|with|has|contains|containing|reveal\w*|exposes?)\b.{0,15}\b(my|mi|meu|minha)\b.{0,10}\b(e-?mail|name|face|address|phone|username|photo|correo|nome|nombre)\b/i,
+      /\b(my|mi|meu|minha|meri|mera|mere) (full |real |whole )*(photo|picture|face|foto|address|phone number|image)\b.{0,40}\b(public|leaderboard|posted|shown|visible|screenshot|discord|forum|dikh\w*|aparece)\b/i,
+      /\b(withdraw\w*|retir\w+|revok\w+|remov\w+|delet\w+|borr\w+|apag\w+|hata\w*)\b.{0,40}\b(recordings?|grabacion\w*|gravac\w*|photos?|fotos?|clips?|samples?|voice|voz|data|datos|dados|consent\w*|consentimiento)\b.{0,40}\b(i|que|jo)\b.{0,6}\b(donated|contributed|submitted|uploaded|gave|shared|done|doe|doei|enviei|subi|aporte|compart\w+)\b/i,
     ],
   ],
   [
@@ -110,6 +151,11 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(rumou?rs?|heard (that|a rumou?r)|is it true that|planning to (release|launch|open|add)|when (will|does|do) (the )?(next|new)|(is|are) there going to be(?! (a |an |any )?(problem|difference|issue|error|conflict)s?\b)|going to (release|launch|open) (a|an|another|the next))\b/i,
       // "When is the new one?": the new thing is the course's (a run, a kit), not the learner's own model or step.
       /\b(when|cuando|quando|kab)\b.{0,30}(?<!\b(model|modelo|modelos|sketch|dataset|arquivo|archivo)\s)\b(new|next|another|nuev[ao]|nov[ao]|proxim[ao]|agla|agli)\b(?!\s+([\w-]+\s+)?(model|models|modelo|modelos|keyword|keywords|palabras?|sketch|step|epoch|layer|file|dataset|recordings?|grabacion\w*|gravac\w*|samples?|labels?)\b)/i,
+      // A course offering in the future tense of any of the forum's languages, or with a date asked for.
+      new RegExp(String.raw`\b(${FUTURE_TENSE})\b.{0,60}\b(${OFFERING})\b|\b(${OFFERING})\b.{0,60}\b(${FUTURE_TENSE})\b`, 'i'),
+      new RegExp(String.raw`^(?=.*\b(${OFFERING})\b).*\b(re-?open\w*|open\w*|abren|abrir|abrem|abre|offer\w*|start\w*|empiez\w*|comeca\w*)\b.{0,40}\b(again|otra vez|de nuevo|de novo|novamente|phir se)\b`, 'i'),
+      // The material being revised (new framework versions, translations): nobody has announced that.
+      /\b(course|courses|curso|notebooks?|colabs?|labs?|material|videos?|slides)\b.{0,20}\b(being|getting|going to be|gonna be|will be|sera|serao|seran|vai ser|van a ser)\b.{0,10}\b(updated|upgraded|revised|rewritten|refreshed|translated|dubbed|subtitled|actualizad\w*|atualizad\w*|traducid\w*|traduzid\w*)\b/i,
     ],
   ],
   [
@@ -125,6 +171,14 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(my|your|a) (resume|r[eé]sum[eé])\b(?! (from|training|it|the))|\b(cover letter|linkedin profile|job interview|interview prep\w*|salary negotiation)\b/i,
       /\b(accredit\w*|university credits?|academic credits?|college credits?|ects|transfer credits?|creditos universitarios|creditos academicos)\b/i,
       /\b(visa|letter from harvard|official letter|credit at my university|write to my dean|transcript|recommendation letter|carta oficial)\b/i,
+      // Other technology: phone or web apps, operating systems, shopping advice.
+      /\b(android|ios|iphone|swift|kotlin|flutter|react native|mobile|web) (app|apps|application|aplicacion|aplicativo)\b|\binstall(ing)? (windows|macos|linux|ubuntu)\b.{0,20}\b(on|in|em|en) (an? |my |old |mi |meu )*(mac|macbook|pc|laptop|computer|chromebook)\b/i,
+      /\b(best|good|cheap|recommend\w*|which|mejor|melhor)\b.{0,30}\b(gpu|graphics card|laptop|notebook pc|pc|computer|monitor|phone|drone)\b.{0,30}\b(to buy|buy|purchase|comprar|under \$?\d+|for gaming|gaming)\b|\bgaming (laptop|pc|computer)\b/i,
+      // Other coursework or writing: a thesis, another class's assignment.
+      /\b(my|mi|meu|minha|meri|mera) (thesis|dissertation|tesis|tese|final year project|fyp)\b.{0,60}\b(review|check|proofread|help|write|correct|feedback|revisar|look at)\b|\b(college|university|uni|school|escuela|facultad|faculdade|universidad|universidade) (assignment|homework|tarea|tarefa|lab report)\b|\bcode de do\b/i,
+      /\b(cpd|cpe|pdh|ceus?|continuing (education|professional)|professional development (hours|units|credits))\b/i,
+      /\b(carta|declaracao|declaracion|constancia|atestado|comprovante)\b.{0,60}\b(emprego|trabajo|empleo|empleador|empresa|universidad\w*|faculdade|visa|embajada|embaixada)\b|\bletter\b.{0,40}\b(employer|my (boss|company|manager|university|school)|saying (that )?i (attended|completed|took|finished))\b/i,
+      /\b(impresora|impressora|3d printer|3-d printer|stepper motor|motor paso a paso|arduino uno|lora|zigbee|home assistant)\b/i,
     ],
   ],
   [
@@ -137,6 +191,12 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(give a talk|dar una charla|dar uma palestra|organi[sz]e (a|an) (talk|event|meetup)|speak at)\b/i,
       /\b(harass\w*|report (a|this) user|abusive|threaten\w*|acoso|assedio|impersonat\w*|pretending to be me|fake account (of|using|with) my)\b/i,
       /\b(ban|block|kick|mute|report)\b.{0,15}\b(them|him|her|this (user|person|guy)|that (user|person|guy)|the user)\b|\b(spamming|harassing|stalking|insulting|bothering)\b.{0,20}\b(me|my)\b/i,
+      // Courseware media that someone has to repair, reported as such.
+      /\b(video|videos|audio|slides?|pdf|transcript|captions|subtitles|link|page|reading)\b.{0,40}\b(no audio|no sound|without sound|sin (audio|sonido)|sem (audio|som)|is blank|won'?t play|doesn'?t play|not playing|cut off|corrupt\w*)\b/i,
+      // Events, groups or the course's name used by someone: organisers decide.
+      /\b(host|organi[sz]e|run|start|set up|create)\b.{0,20}\b(study group|meetup|workshop|hackathon|webinar|bootcamp|reading group)\b|\b(use|using|usar) (the )?(course|harvard|harvardx|edx|tinymlx) (name|logo|brand|branding|nombre|nome)\b/i,
+      // Moderators acting on other people's posts (answers leaked, content to take down).
+      /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b/i,
     ],
   ],
 ];

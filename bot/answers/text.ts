@@ -14,7 +14,8 @@ export function fold(s: string): string {
 /** Raw words: letters/digits/underscore runs; `max_pool_2d` also yields `max`, `pool`, `2d`. */
 export function words(s: string): string[] {
   const out: string[] = [];
-  for (const m of fold(s).matchAll(/[a-z0-9_]+/g)) {
+  // "C++" would lose its only letter to the length filter: it becomes one word.
+  for (const m of fold(s).replace(/\bc\+\+/g, 'cplusplus').matchAll(/[a-z0-9_]+/g)) {
     const w = m[0].replace(/^_+|_+$/g, '');
     if (!w) continue;
     out.push(w);
