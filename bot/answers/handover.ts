@@ -33,14 +33,19 @@ export const WHERE_TO_GO: Record<HandoverReason, string> = {
 
 const MY = String.raw`(my|mine|i|i'?ve|i'?m|me|mi|mis|meu|minha|meus|minhas|mera|meri|mere|mujhe|maine|our)`;
 
+/** Graded items of the course (not the competition, whose quota and ranking the FAQ explains). */
+const GRADED_ITEM = String.raw`quiz|quizzes|tests?|exams?|summatives?|finals?|final exam|assignments?|graded \w+|examen(es)?|exames?|provas?|testes?|cuestionarios?|questionarios?`;
+/** What only staff can grant for a graded item. */
+const GRADE_REQUEST = String.raw`extend|extended|extension|postpone|reopen\w*|re-open\w*|reset|retake|re-take|retry|regrade\w*|re-grade\w*|regraded|more time|extra time|another (attempt|chance|try)|one more (attempt|chance|try)|prorrog\w+|reabrir|reabr\w+|repetir|refazer|rehacer`;
+
 /**
  * The future as the forum's languages say it, when it is about the course rather than the learner's
  * model: auxiliaries other than English "will" (too often about compatibility: "will the labs work…"),
  * time horizons, a date asked for, reopening.
  */
-const FUTURE_TENSE = String.raw`habra|habran|va a haber|van a (abrir|sacar|lanzar|hacer|ofrecer|tener|actualizar)|vai (ter|haver|abrir|sair|lancar)|vao (ter|abrir|lancar|oferecer)|irao|aane wal[aie]|aayeg[ai]|hog[ai] kya|at some point|someday|some day|one day|eventually|in the future|this (summer|fall|autumn|winter|spring|year)|next (summer|fall|autumn|winter|spring|year|month|semester)|later this year|el ano que viene|el proximo ano|ano que vem|proximo ano|este ano|algum dia|algun dia|any (date|news|timeline|eta)|(what|which|a) (date|timeline)|release date|launch date|start date|fecha`;
+const FUTURE_TENSE = String.raw`scheduled|announced|dates|habra|habran|havera|haveria|tendra|tera|terao|(in|em|en|for|para|by) 20[2-9]\d|va a haber|van a (abrir|sacar|lanzar|hacer|ofrecer|tener|actualizar)|vai (ter|haver|abrir|sair|lancar)|vao (ter|abrir|lancar|oferecer)|irao|aane wal[aie]|aayeg[ai]|hog[ai] kya|at some point|someday|some day|one day|eventually|in the future|this (summer|fall|autumn|winter|spring|year)|next (summer|fall|autumn|winter|spring|year|month|semester)|later this year|el ano que viene|el proximo ano|ano que vem|proximo ano|este ano|algum dia|algun dia|any (date|news|timeline|eta)|(what|which|a) (date|timeline)|release date|launch date|start date|fecha`;
 /** What the organisers offer: runs, editions, seasons, enrolment, translations, kits and prices. */
-const OFFERING = String.raw`courses?|cursos?|edition|edicion|edicao|season|temporada|cohort|turma|batch|sessions?|competition|concurso|competicao|competencia|challenge|desafio|subtitles|subtitulos|legendas|captions|translations?|traduccion|traducao|dubbing|inscripcion\w*|inscricoes|inscricao|enrol\w*|registration|matricula\w*|kit|kits|price|prices|preco|precio|labs|hands-on|specialization|program|programme|live (session|version|class)|presencial|in.person|meetup`;
+const OFFERING = String.raw`courses?|cursos?|edition|edicion|edicao|season|temporada|cohorts?|turmas?|batch|sessions?|competition|concurso|competicao|competencia|challenge|desafio|subtitles|subtitulos|legendas|captions|translations?|traduccion|traducao|dubbing|inscripcion\w*|inscricoes|inscricao|enrol\w*|registration|matricula\w*|kit|kits|price|prices|preco|precio|labs|hands-on|specialization|program|programme|live (session|version|class)|presencial|in.person|meetup`;
 
 /** Pattern sets per class (folded text: lower case, no accents). */
 const PATTERNS: [HandoverReason, RegExp[]][] = [
@@ -71,6 +76,10 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(rever|revisar|review|re-?check|recheck|look at|reconsider|reconsiderar)\b.{0,20}\b(a |la |my |mi |minha |the |meine )?(nota|notas|grade|grades|marks|calificacion\w*|pontuacao)\b|\b(review|re-?check|recheck|look at)\b.{0,20}\bmy (score|result)s? (on|in|for) the (quiz|exam|test|summative)\b/i,
       // A quiz page that crashed or froze during an attempt.
       /\b(quiz|exam|examen|exame|summative|test)\b.{0,40}\b(page|submit|browser|pagina)\b.{0,30}\b(crash\w*|froze|frozen|hung|cerro|fechou|band ho|crash ho)\b/i,
+      // The record says the learner has not passed, finished or attempted something.
+      /\b(edx|the (course|platform|system|site|dashboard|page|progress page|gradebook)|o curso|el curso|la plataforma|a plataforma|dashboard|progress( page| tab)?)\b.{0,15}\b(says|shows|diz|dice|mostra|muestra|marks|lists|has)\b.{0,30}\b(not|no|nao|never|nahi|un)\b.{0,15}\b(approved|aprovad\w*|aprobad\w*|passed|pass|complete\w*|conclu\w*|attempted|submitted|graded|finished)\b/i,
+      // A request to change a graded item's terms, in either order.
+      new RegExp(String.raw`^(?!.*\b(submissions?|challenges?|leaderboard|tinyarena|preflight|sketch\w*|board|button|upload\w*|serial|colab|notebook|model|ide)\b).*(\b(${GRADED_ITEM})\b.{0,60}\b(${GRADE_REQUEST})\b|\b(${GRADE_REQUEST})\b.{0,60}\b(${GRADED_ITEM})\b)`, 'i'),
     ],
   ],
   [
@@ -81,6 +90,9 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       new RegExp(String.raw`\b(no|still no|where'?s|where is)\b.{0,20}\b(cert|certificate|certificado)\b.{0,40}\b(dashboard|profile|account)|\b${MY}\b.{0,20}\b(cert|certificate|certificado)\b.{0,30}\b(wrong|missing|name|not|never|still)`, 'i'),
       // Details on an issued certificate, or its verification: only edX can change or check them.
       /\b(certificate|certificado|cert|credential|diploma)\b.{0,60}\b(verif\w* (link|url|page|code)|qr( code)?|404|typo|misspel\w*|spelling|middle name|surname|last name|apellido|sobrenome|(completion|issue|issued) date|wrong date|cortad[oa]|truncat\w*)\b|\b(friend'?s|colleague'?s|son'?s|daughter'?s|wife'?s|husband'?s) (certificate|cert|credential)\b/i,
+      // A certificate asked about by someone who says they earned it: their own record, not how certificates work.
+      /\b(misspel\w*|typo|spelling|wrong name|wrong date|erro|error|falla|falha|doesn'?t (work|open|load)|broken)\b.{0,40}\b(certificate|certificado|cert)\b|\b(certificate|certificado|cert)\b.{0,40}\b(da erro|dá erro|erro|fehler|falla|falha|broken|reissue\w*|re-issue\w*|resend|re-send|in (spanish|portuguese|english|hindi|french))\b|\b(reissue|re-issue|resend|re-send|reemit\w*|reenvi\w*)\b.{0,30}\b(certificate|certificado|cert)\b/i,
+      /\b(certificate|certificado|cert)\b.{0,80}\bi (have |already )?(paid|passed|finished|completed|earned|upgraded|did)\b|\bi (have |already )?(paid|passed|finished|completed|upgraded)\b.{0,80}\b(certificate|certificado|cert)\b|\b(certificate|certificado)\b.{0,80}\b(aprobe|termine|pague|passei|terminei|paguei|conclui)\b/i,
     ],
   ],
   [
@@ -99,6 +111,10 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(someone|somebody|another (person|user)|alguien|alguem|koi)\b.{0,30}\b(using|logged into|accessing|has access to|entro|entrou|usando|use kar)\b.{0,20}\b(my|mi|meu|minha|mera|meri)\b|\bsubmissions? (that )?i (never|didn'?t) (made|make|submit\w*)\b|\b(handle|username|user name|discord( account| name)?|github( account)?|profile|perfil)\b.{0,40}\b(already|linked|taken|in use|belongs to|associated with|vinculad\w*)\b.{0,30}\b(another|someone else|other|different|otro|outro)\b/i,
       // The enrolment or profile changed under the learner after an account change.
       /\b(course|courses|curso|enrol\w*|progress)\b.{0,30}\b(vanished|disappeared|gone|missing|sumiu|desaparec\w*)\b.{0,40}\b(dashboard|account|profile|after i (changed|updated|renamed))\b|\b(changed|updated|renamed) my (display |profile |user ?)?name\b/i,
+      // Linking one's accounts (Discord, GitHub, edX) or losing access to the address behind them.
+      /\b(link|unlink|relink|re-link|connect|disconnect|vincular|desvincular|conectar)\b.{0,10}\b(my|mi|meu|minha)\b.{0,10}\b(discord|github|google|edx|e-?mail|handle|account|cuenta|conta|tinyarena)\b|\b(lost|lose|no longer have|perd\w+|ya no tengo|nao tenho mais)\b.{0,10}\b(the )?(access|acceso|acesso)\b.{0,10}\b(to|al|a|ao|do|de)\b.{0,10}\b(my |mi |meu |minha |the |el |o )?(e-?mail|inbox|correo|account|cuenta|conta|phone|telefono|telefone)\b/i,
+      /\b(banned|suspended|muted|rate.limited|silenced)\b.{0,30}\b(me|my|i)\b|\b(i (was|got|have been|am)|i'?m|i'?ve been) (banned|suspended|muted|rate.limited|blocked)\b|\b(can'?t|cannot|not allowed to|unable to) (post|reply|comment|send messages)\b|\btransfer\b.{0,15}\b(my )?(enrol\w*|registration|progress|seat|purchase)\b/i,
+      /\b(someone else'?s|somebody else'?s|another (person|user)'?s|kisi aur ka|kisi aur ki|otra persona|outra pessoa|de otra persona|de outra pessoa)\b.{0,15}\b(name|naam|nombre|nome|e-?mail|account|details|progress|photo)\b|\b(registered|signed up|created an account)\b.{0,30}\bwith my (e-?mail|address|name|phone)\b|\b(edx|tinyarena|forum|discord) (id|profile|handle)\b.{0,40}\b(wrong|someone|kisi|another|galat|not mine)\b/i,
     ],
   ],
   [
@@ -118,6 +134,9 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(bank|banco|card|tarjeta|cartao|paypal)\b.{0,40}\b(declin\w+|reject\w*|rechaz\w+|recus\w+|negad\w+|blocked|bloque\w+)\b|\b(another|other|otra|outra|different) (way|forma|maneira|method|metodo|card|tarjeta|cartao) (to|de|para)? ?(pay|pagar)\b|\b(exchange rate|taxa de cambio|tipo de cambio|conversion fee|foreign transaction)\b|\bestorn\w*/i,
       /\bfinancial (aid|assistance)\b.{0,60}\b(pending|status|waiting|no (answer|response|reply)|heard back|still|weeks|days|months)\b|\b(ayuda|auxilio|assistencia) financeira\b.{0,40}\b(pendiente|pendente|esperando|aguardando)\b/i,
       /\b(tax|vat|gst|nif|cuit|cnpj|cpf|rfc)\b.{0,20}\b(receipt|invoice|number|id|recibo|factura|nota)\b/i,
+      // Being charged at all is the learner's own payment record.
+      /\bprice\b.{0,40}\b(went up|increased|changed|different|higher|jumped|doubled)\b|\b(pay|paying|pagar|pago|pague)\b.{0,6}\b(with|by|using|via|com|con|through)\b.{0,15}\b(boleto|pix|upi|paypal|card|cartao|tarjeta|paytm|mercado pago|bank transfer|transferencia|installments?|parcelas|cuotas)\b|\b(financial (aid|assistance)|ayuda financiera|auxilio financeiro|ajuda financeira|assistencia financeira)\b.{0,40}\b(rejected|denied|declined|negad\w*|rechazad\w*|recorr\w*|apel\w*|appeal\w*|pending|pendiente|pendente)\b/i,
+      /\b(i was|i got|i'?ve been|i have been|they|edx|me|fui|fue|foi)\b.{0,10}\b(charged|billed|cobrad\w*|cobraron|cobrou)\b|\b(proof|comprovante|comprobante) (of|de) (payment|pago|pagamento|purchase)\b|\b(move|transfer|switch|apply|use)\b.{0,10}\b(my|the|mi|meu)\b.{0,10}\b(payment|purchase|pago|pagamento|voucher|upgrade)\b/i,
     ],
   ],
   [
@@ -132,6 +151,13 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(screenshot|post|blog|video|photo|picture|page|tweet|article)\b.{0,50}\b(showing|shows|with|has|contains|containing|reveal\w*|exposes?)\b.{0,15}\b(my|mi|meu|minha)\b.{0,10}\b(e-?mail|name|face|address|phone|username|photo|correo|nome|nombre)\b/i,
       /\b(my|mi|meu|minha|meri|mera|mere) (full |real |whole )*(photo|picture|face|foto|address|phone number|image)\b.{0,40}\b(public|leaderboard|posted|shown|visible|screenshot|discord|forum|dikh\w*|aparece)\b/i,
       /\b(withdraw\w*|retir\w+|revok\w+|remov\w+|delet\w+|borr\w+|apag\w+|hata\w*)\b.{0,40}\b(recordings?|grabacion\w*|gravac\w*|photos?|fotos?|clips?|samples?|voice|voz|data|datos|dados|consent\w*|consentimiento)\b.{0,40}\b(i|que|jo)\b.{0,6}\b(donated|contributed|submitted|uploaded|gave|shared|done|doe|doei|enviei|subi|aporte|compart\w+)\b/i,
+      // How long things about the learner are kept; everything "about me" deleted; Hindi-English word order.
+      /\bwho (can|could|will|is able to|gets to|has access to)\b.{0,10}\b(see|access|view|read|listen to|hear|download|use)\b.{0,30}\b(my|mi|meu|minha|the (audio|recordings?|voice|photos?|data|clips?)|i (submitted|uploaded|recorded|donated|gave))\b|\b(quem|quien)\b.{0,15}\b(ver|acessar|acceder|ouvir|escuchar|ve|tem acesso|tiene acceso)\b/i,
+      /\b(my|mi|meu|minha|mis|meus|minhas)\b.{0,40}\b(be |get |been )?(excluded|opted out|left out|kept out|not (used|included|shared|published|released))\b|\bopt(ed)?.out\b|\b(hold|have|keep|store|collect|guard)\w* (on|about) me\b/i,
+      /\bhow long\b.{0,20}\b(do|will|does|is|are)\b.{0,20}\b(keep|kept|store|stored|retain\w*|hold|held|saved)\b|\b(cuanto tiempo|quanto tempo)\b.{0,30}\b(guard\w*|almacen\w*|conserv\w*|mant\w*)\b/i,
+      /\b(delete|deleted|remove|removed|erase|erased|borr\w+|apag\w+|elimin\w+|remov\w+)\b.{0,60}\b(about me|sobre mi|sobre mim|mere baare)\b/i,
+      /\b(mera|meri|mere|my|mi|meu|minha)\b.{0,30}\b(data|photo|photos|naam|name|recordings?|submissions?|posts?|account|profile|e-?mail)\b.{0,20}\b(delete|hata|hatao|remove|mita)\w*/i,
+      /\b(my|mi|meu|minha)\b.{0,5}\b(phone number|address|home address|e-?mail address|numero|telefone|telefono|direccion|endereco)\b.{0,60}\b(deleted|removed|delete|remove|hidden|hide|by mistake|publicly|public)\b|\b(posted|shared|leaked|published)\b.{0,10}\bmy (phone|address|e-?mail|number)\b/i,
     ],
   ],
   [
@@ -154,6 +180,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // A course offering in the future tense of any of the forum's languages, or with a date asked for.
       new RegExp(String.raw`\b(${FUTURE_TENSE})\b.{0,60}\b(${OFFERING})\b|\b(${OFFERING})\b.{0,60}\b(${FUTURE_TENSE})\b`, 'i'),
       new RegExp(String.raw`^(?=.*\b(${OFFERING})\b).*\b(re-?open\w*|open\w*|abren|abrir|abrem|abre|offer\w*|start\w*|empiez\w*|comeca\w*)\b.{0,40}\b(again|otra vez|de nuevo|de novo|novamente|phir se)\b`, 'i'),
+      /\b(another|one more|next|otra|outra|otro|outro|nueva|nova|naya|nayi|agle|agla|agli|new)\b.{0,12}\b(run|edition|session|cohort|season|batch|intake|offering|turma|edicion|edicao|temporada|iteration)\b/i,
       // The material being revised (new framework versions, translations): nobody has announced that.
       /\b(course|courses|curso|notebooks?|colabs?|labs?|material|videos?|slides)\b.{0,20}\b(being|getting|going to be|gonna be|will be|sera|serao|seran|vai ser|van a ser)\b.{0,10}\b(updated|upgraded|revised|rewritten|refreshed|translated|dubbed|subtitled|actualizad\w*|atualizad\w*|traducid\w*|traduzid\w*)\b/i,
     ],
@@ -179,6 +206,12 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(cpd|cpe|pdh|ceus?|continuing (education|professional)|professional development (hours|units|credits))\b/i,
       /\b(carta|declaracao|declaracion|constancia|atestado|comprovante)\b.{0,60}\b(emprego|trabajo|empleo|empleador|empresa|universidad\w*|faculdade|visa|embajada|embaixada)\b|\bletter\b.{0,40}\b(employer|my (boss|company|manager|university|school)|saying (that )?i (attended|completed|took|finished))\b/i,
       /\b(impresora|impressora|3d printer|3-d printer|stepper motor|motor paso a paso|arduino uno|lora|zigbee|home assistant)\b/i,
+      // Advice outside the material: books, other courses, hardware to buy; consumer assistants; forms and letters about the learner.
+      /\b(recommend|suggest|recomiend\w*|recomend\w*|suger\w*)\b.{0,30}\b(book|books|textbook|libro|libros|livro|livros|laptop|computer|pc|gpu|phone|celular|youtube|channel|podcast|bootcamp|masters?|degree|university|job)\b/i,
+      /\b(alexa|google home|google assistant|siri|smart speaker|smart home|echo dot)\b/i,
+      /\b(best|good|fastest|easiest|quickest)\b.{0,10}\b(way|resources?|place|roadmap|path)\b.{0,10}\bto learn\b(?!.{0,40}\b(course|labs?|kws|tinyml|colab|arduino|nano|tflite|tensorflow)\b)|\b(fix|repair|debug|arreglar|consertar)\b.{0,10}\b(my|mi|meu|minha)\b.{0,10}\b(car|car'?s|phone|tv|printer|router|watch|bike|scooter|fridge|washing machine|carro|coche|moto)\b|\b(obd|can bus|ecu)\b/i,
+      /\b(write|rewrite|proofread|review|edit|escribir|escrever|revisar|correct)\b.{0,30}\b(my|mi|meu|minha)\b.{0,20}\b(paper|thesis|essay|article|report|introduction|abstract|cv|resume|statement|sop|tesis|tese|artigo|articulo|ensayo|redacao)\b/i,
+      /\b(sign|fill( out| in)?|stamp|complete) (a |the |my |this |an )?(form|letter|document|declaration|paperwork|formulario)\b|\bsaying (that )?(i'?m|i am|i have|i was|i took|i completed|i attended|i finished)\b/i,
     ],
   ],
   [
@@ -197,6 +230,12 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(host|organi[sz]e|run|start|set up|create)\b.{0,20}\b(study group|meetup|workshop|hackathon|webinar|bootcamp|reading group)\b|\b(use|using|usar) (the )?(course|harvard|harvardx|edx|tinymlx) (name|logo|brand|branding|nombre|nome)\b/i,
       // Moderators acting on other people's posts (answers leaked, content to take down).
       /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b/i,
+      // Someone else's use of the learner's work; speakers and guest lectures.
+      /\b(racist|sexist|homophobic|hateful|hate|offensive|inappropriate|obscene|nsfw|abusive)\b.{0,15}\b(messages?|posts?|comments?|content|language|images?|pictures|memes?|speech|remarks?|dms?)\b/i,
+      /\b(sharing|selling|leaking|uploading|distributing|reposting|pirat\w*|compartiendo|compartilhando|vendiendo|vendendo)\b.{0,40}\b(paid|course|premium|del curso|do curso)\b.{0,20}\b(videos?|content|material|slides|answers|solutions|respuestas|respostas)\b|\b(telegram|whatsapp) (group|channel|grupo)\b/i,
+      /\b(use|reuse|share|sell|publish|translate|redistribute|usar|compartir|vender|traducir|traduzir)\b.{0,30}\b(course|harvard|tinyml|the|del curso|do curso)\b.{0,10}\b(slides|videos?|material|content|notebooks?|colabs?|diapositivas)\b.{0,50}\b(paid|commercial\w*|workshop|sell|monetiz\w*|licen[cs]\w*|copyright|youtube channel|my (company|business|startup|students)|comercial\w*)\b/i,
+      /\b(copied|copying|stole|stolen|plagiari[sz]\w*|reposted|selling|sells|sold|copiou|copio|robo|roubou)\b.{0,30}\b(my|mi|meu|minha)\b.{0,10}\b(project|code|work|post|solution|notebook|model|video|proyecto|projeto|codigo)\b|\b(my|mi|meu|minha) (project|code|work|solution|proyecto|projeto)\b.{0,50}\b(copied|stolen|plagiari[sz]ed|being sold|selling it|sold)\b/i,
+      /\bguest (lecture|talk|speaker|session)\b|\b(speak|talk|present|lecture)\b.{0,10}\bat (our|my) (company|school|university|college|event|meetup|conference)\b|\binvite (the )?(instructors?|professors?|staff|teachers?|team)\b/i,
     ],
   ],
 ];
@@ -225,7 +264,7 @@ const SUBJECTS: [HandoverReason, RegExp][] = [
   ['account', /\b(accounts?|log ?in|login|sign ?in|signed up|password|e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|cuenta|conta|contrasena|senha|correo|access to (it|my|the platform|edx))\b/],
   ['grades', /\b(grades?|graded|grading|marks|progress( page| bar)?|dashboard|results?|not passed|failed (course|the course)|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo|score)\b/],
 ];
-const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta|never|still|yet|can'?t|cannot|couldn'?t|unable|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not|no se|no me|nao|nahi|error|problem|issue|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|sigue|sigo|todavia|ainda|ya no|gayab|where is my|where'?s my|merge|recover|reset|transfer|anonymi[sz]\w*|even though|but i (finished|completed|did|submitted|passed|answered|got))\b|\b(says|shows) \d+ ?%/;
+const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta|never|still|yet|can'?t|cannot|couldn'?t|unable|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not|no se|no me|nao|nahi|error|problem|issue|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|sigue|sigo|todavia|ainda|ya no|gayab|where is my|where'?s my|merge|recover|reset|transfer|anonymi[sz]\w*|even though|but i (finished|completed|did|submitted|passed|answered|got))\b|\b(says|shows) \d+ ?%|\b(doesn'?t (match|add up)|no coincide|nao bate|nao confere|mismatch)\b/;
 /** Words of the course's technical subjects: a "score" or "result" there is a model's, not a grade. */
 const TECHNICAL = /\b(model|models|modelo|modelos|placa|entrenamiento|treinamento|precision|precisao|acuracia|accuracy|colab|notebook|training|train|trained|arduino|nano|board|sketch|tflite|tensor|arena|leaderboard|submission|submissions|submit|dataset|quantiz\w*|inference|kws|vww|epochs?|loss|threshold|auc|latency|flash|ram|serial|port|upload|library|ide|float|int8)\b/;
 /** A request about one's own data. */
@@ -239,6 +278,10 @@ const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
   ['unannounced-plans', /\b(open|start|run|offered|available)\b.{0,15}\b(again|next)\b|\b(planning|plans?) (a|an|to|for)\b.{0,40}\b(course|program|programme|masters|degree|challenge|competition|kit|version)\b|\bnext (run|intake|enrol\w*|enrollment|semester|cohort)\b/],
 ];
 
+/** Asking staff to act: a request verb aimed at "you", staff or someone, about the learner's own thing. */
+const STAFF_ACTION = /\b(please|pls|kindly|could you|can you|would you|can someone|could someone|can staff|can the staff|podem|pueden|puede|poderiam|podrian|por favor)\b.{0,30}\b(correct|change|fix|update|delete|remove|erase|move|merge|confirm|check|look into|reissue|re-issue|resend|re-send|unlock|restore|add|corrigir|corregir|cambiar|mudar|alterar|revisar|confirmar|verificar)\b.{0,40}\b(my|mi|mis|meu|minha|meus|minhas|it|this|that|mine)\b/;
+/** Objects of a technical request ("can you check my code"): the material or the forum answers those. */
+const TECHNICAL_OBJECT = /\b(code|codigo|error|erro|script|function|output|log|traceback|wiring|circuit|pins?|camera|microphone|imu|sensor|led|ino|cpp|python|keras)\b/;
 /** Plans: the course, its labs or challenges later, or a course number beyond the four. */
 const FUTURE_PLANS = /\bthere'?ll be\b|\b(course|curso|labs?|challenge|competition|capstone|track|tinyarena|specialization|series|kit|platform|arena|version|edition|cohort)\b.{0,60}\b(coming|next year|later this year|in the future|someday|eventually|later\?|el proximo ano|ano que vem|agle saal)\b|\bwill (the )?(course|labs?|challenge|competition|capstone|platform|arena|tinyarena|edx)\b.{0,50}\b(support|add|include|offer|have|get)\b.{0,60}\b(later|future|next|soon|eventually|someday)\b|\bcourse [5-9]\b|\b(fifth|sixth) course\b/;
 /** Homework or exams of another class. */
@@ -263,6 +306,11 @@ const ownWorkspaceData = (q: string) => OWN_WORKSPACE.test(q) && !PUBLIC_PLACE.t
 function personalCase(q: string): HandoverReason | null {
   if ((DATA_REQUEST.test(q) || DATA_REQUEST_AFTER.test(q)) && !ownWorkspaceData(q)) return 'personal-data';
   if ((q.match(/\S+/g) ?? []).length > SHORT_QUESTION_WORDS) return null;
+  // A request that staff act on the learner's own record ("please correct it", "can you look into this"),
+  // named by its subject, or 'other' when no administrative subject is named but nothing technical is either.
+  if (STAFF_ACTION.test(q) && !TECHNICAL.test(q) && !TECHNICAL_OBJECT.test(q)) {
+    for (const [reason, re] of SUBJECTS) if (re.test(q)) return reason;
+  }
   if (FUTURE_PLANS.test(q)) return 'unannounced-plans';
   if (OTHER_HOMEWORK.test(q) && !COURSE_WORDS.test(q)) return 'outside-course';
   for (const [reason, re] of STAFF_REQUESTS) if (re.test(q) && !TECHNICAL.test(q)) return reason;
