@@ -9,10 +9,19 @@ import { ANSWER_BUDGET, composeAnswer, entryMarkdown, MESSAGE_LIMIT, unwrap } fr
 import type { Answer, Chunk, Citation, Hit, Retriever, SourceKind } from './types.js';
 
 /**
- * Confidence below which the bot abstains. Calibrated on test/fixtures/answers/dev-questions.jsonl
- * (see BENCHMARKS.md): between the highest unanswerable (≈0.45) and the lowest answerable (≈0.5) dev question.
+ * Confidence below which the bot abstains. The needs-a-person check catches most hand-overs before
+ * retrieval; this is the backstop for the phrasings it misses. On the train questions (issue 18, third
+ * round) only 1 of 346 rightly answered questions scores below 0.5, while 41 % of the hand-over questions
+ * would score below 0.45 if they reached retrieval (31 % below the earlier 0.37); 0.45 keeps a margin
+ * below the answered ones and catches more of what the check misses.
  */
-export const ABSTAIN_BELOW = 0.37;
+export const ABSTAIN_BELOW = 0.45;
+/**
+ * The threshold for long forum posts (over {@link LONG_POST_WORDS} words): a story with logs spreads its
+ * words over many entries and scores lower, and the needs-a-person check is not what they lean on; the
+ * triage cross-validation keeps the earlier 0.37 (0.45 lost 0.4 points of its answer precision).
+ */
+export const ABSTAIN_BELOW_LONG = 0.37;
 
 /** Sources that answer a problem or a how-to question. */
 const ENTRY_SOURCES: SourceKind[] = ['faq', 'organizer', 'forum'];
@@ -33,7 +42,7 @@ const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|vide
 const ITEM_WORDS = String.raw`(primers?|refreshers?|crash course|notebooks?|colabs?|ipynb|jupyter|exercises?|labs?|pset|practicals?|hands.on|readings?|papers?|articles?|videos?|lectures?|slides?|decks?|screencasts?|leitura|lectura|art[ií]culo|artigo|v[ií]deos?|exerc[ií]cios?|ejercicios?|laborat[oó]rios?|cuadernos?|cadernos?|aula|clase)`;
 const ITEM_ASK = new RegExp(String.raw`^\W*([\w'+/-]+\s+){0,4}${ITEM_WORDS}\W*$|\b(where|where'?s|which|is there|are there|any|find|link (to|for)|looking for|d[oó]nde|onde|cu[aá]l|qual|kaha|kahan|tem|hay)\b.{0,40}\b${ITEM_WORDS}\b|\b${ITEM_WORDS}\b.{0,60}\b(where|which (unit|section|week|module|part)|kaha|kahan|milega|d[oó]nde|onde)\b|^\s*(the |a |el |la |o )?${ITEM_WORDS}\b|\b(which|what|en qu[eé]|em qu?e|qual|cu[aá]l|kis) (unit|section|module|week|chapter|part|lesson|course|unidad|unidade|secci[oó]n|se[cç][aã]o|m[oó]dulo)\b|\b(covered|explained|taught|discussed) (anywhere|in the course|where)\b|\bwhere (is|are|do they|does the course)\b.{0,50}\b(covered|explained|taught|discussed|described)\b`, 'i');
 /** A question that reports a failure wants the fix, even when it names the notebook it happened in. */
-const FAILURE = /\b(error|errors|fails?|failed|failing|crash\w*|died|dies|disconnect\w*|stuck|broken|lost|won'?t|can'?t|cannot|doesn'?t|isn'?t|not (working|work|run|load|open)|exception|traceback|erro|falla|fallo|no funciona|nao funciona)\b/i;
+const FAILURE = /\b(error|errors|fails?|failed|failing|crash\w*|died|dies|disconnect\w*|stuck|broken|lost|won'?t|can'?t|cannot|doesn'?t|isn'?t|not (working|work|run|load|open)|exception|traceback|erro|falla|fallo|no funciona|nao funciona|desconect\w*|caiu|se cayo|parou|se detuvo|travou)\b/i;
 /** Tuning of the outline-versus-FAQ choice (chosen on the train questions, see BENCHMARKS.md). */
 export const OUTLINE_TUNING = {
   /** With a material question the outline wins at this share of the best FAQ score … */
@@ -88,7 +97,7 @@ export interface AnswerOptions {
   lookup?: KnowledgeLookup;
   /** Citations to return at most (default 3). */
   maxCitations?: number;
-  /** Abstention threshold (default {@link ABSTAIN_BELOW}). */
+  /** Abstention threshold (default {@link ABSTAIN_BELOW}, {@link ABSTAIN_BELOW_LONG} for long posts). */
   abstainBelow?: number;
 }
 
@@ -170,8 +179,9 @@ function preferStage(outline: Hit[], question: string, lookup: KnowledgeLookup |
 
 /** How much the share of the question's words a passage covers weighs against its BM25 score. */
 export const COVERAGE_WEIGHT = 0.3;
-/** Questions longer than this (in words) keep the plain BM25 order. */
-const COVERAGE_MAX_WORDS = 40;
+/** Longer than this (in words), a text is a forum post: plain BM25 order and the long-post threshold. */
+export const LONG_POST_WORDS = 40;
+const wordCount = (s: string) => (s.match(/\S+/g) ?? []).length;
 
 /**
  * BM25 rewards a rare word matched many times; a passage that speaks to more of the question's words is
@@ -180,7 +190,7 @@ const COVERAGE_MAX_WORDS = 40;
  */
 function byCoverage(hits: Hit[], question: string): Hit[] {
   // A long forum post covers a little of many entries: its words' share says little there.
-  if (!COVERAGE_WEIGHT || (question.match(/\S+/g) ?? []).length > COVERAGE_MAX_WORDS) return hits;
+  if (!COVERAGE_WEIGHT || wordCount(question) > LONG_POST_WORDS) return hits;
   return hits.map((h) => ({ ...h, score: h.score * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * h.coverage) })).sort((a, b) => b.score - a.score);
 }
 
@@ -214,7 +224,7 @@ export function answerQuestion(retriever: Retriever, question: string, opts: Ans
       needsPerson: reason,
     };
   }
-  const threshold = opts.abstainBelow ?? ABSTAIN_BELOW;
+  const threshold = opts.abstainBelow ?? (wordCount(question) > LONG_POST_WORDS ? ABSTAIN_BELOW_LONG : ABSTAIN_BELOW);
   const { hits } = retrieve(retriever, question, opts.lookup);
   let confidence = confidenceOf(hits, retriever.knownTerms(question));
   if (FOREIGN_HARDWARE.test(question) && !COURSE_CONTEXT.test(question)) confidence *= 0.5;

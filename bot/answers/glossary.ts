@@ -43,6 +43,8 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   mlops: ['mlops', 'operations'], drift: ['drift', 'monitoring'], pruning: ['pruning', 'model', 'conversion'], clustering: ['clustering'], federated: ['federated', 'learning'], adversarial: ['adversarial', 'attacking'],
   fairness: ['fairness', 'bias', 'responsible'], kmeans: ['k', 'means'], wit: ['what', 'if', 'tool'], lifecycle: ['lifecycle', 'workflow'], docker: ['docker', 'container'], containers: ['container'],
   flip: ['augmentation'], flipping: ['augmentation'], rotate: ['augmentation'], rotating: ['augmentation'], rotation: ['augmentation'], augment: ['augmentation'], augmented: ['augmentation'], aumento: ['augmentation'], aumentacion: ['augmentation'],
+  passa: ['pass'], submissao: ['submission'], submissoes: ['submission'], acontece: ['happen'], federado: ['federated'], federada: ['federated'], federados: ['federated'],
+  big: ['size', 'big'], bigger: ['size', 'big'], incluye: ['contain', 'include'], inclui: ['contain', 'include'], drops: ['drop', 'lose'], dropped: ['drop', 'lose'],
   acc: ['accuracy'], val: ['validation'], primer: ['introduction'], refresher: ['recap', 'review'],
   pictures: ['images', 'image'], picture: ['image', 'images'], photos: ['images', 'image'], pics: ['images'], fotos: ['images', 'image'], box: ['kit'], comes: ['contain'], included: ['contain'], includes: ['contain'],
   horses: ['horses', 'humans', 'complex', 'images'], humans: ['horses', 'humans'], masks: ['mask', 'transfer', 'learning'], mask: ['mask', 'transfer', 'learning'],
@@ -78,7 +80,8 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   persona: ['person'], personas: ['person', 'people'], deteccion: ['detection'], anomalias: ['anomaly'], anomalia: ['anomaly'], umbral: ['threshold'],
   convertir: ['convert'], enviar: ['submit', 'submission'], envio: ['submission'], envios: ['submission'], concurso: ['competition'], competencia: ['competition'], tabla: ['leaderboard'], clasificacion: ['leaderboard', 'ranking'],
   certificado: ['certificate'], gratis: ['free', 'audit'], gratuito: ['free', 'audit'], pagar: ['pay', 'verified'], curso: ['course'], cursos: ['course'], kit: ['kit'],
-  desconecta: ['disconnect'], desconecto: ['disconnect'], donde: ['where'], preguntar: ['ask'], foro: ['forum'],
+  desconecta: ['disconnect'], desconecto: ['disconnect'], desconectou: ['disconnect'], desconectado: ['disconnect'], desconectada: ['disconnect'], caiu: ['disconnect'], continuar: ['resume', 'continue'], retomar: ['resume', 'continue'],
+  etiqueta: ['label'], etiquetas: ['label', 'labels'], rotulo: ['label'], rotulos: ['label', 'labels'], viejas: ['old'], antigas: ['old'], mostrando: ['show'], cambio: ['change'], cambie: ['change'], muda: ['change'], mudar: ['change'], versao: ['version'], version: ['version'], donde: ['where'], preguntar: ['ask'], foro: ['forum'],
   precision: ['accuracy'], exactitud: ['accuracy'], funciona: ['work'], lento: ['slow'], luz: ['led'], luces: ['led'], permiso: ['permission'], denegado: ['denied'],
   flotante: ['float'], entero: ['integer', 'int8'], enteros: ['integer', 'int8'], rechazado: ['rejected'], rechazo: ['rejected'], arreglo: ['array'],
   gestos: ['gesture'], varita: ['wand', 'magic'], monitor: ['monitor'], serie: ['serial'], serial: ['serial'], nada: ['nothing'], salida: ['output'],
@@ -136,7 +139,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'o os as um uma uns umas e ou mas se de do da dos das no na nos nas em com por para como que e sao esta estao este isso meu minha meus minhas seu sua ' +
     'eu voce tenho tem fazer faco posso pode podem qual quais quando onde porque muito mais ja nao sem sobre ola obrigado obrigada ajuda alguem ao aos pelo pela' +
     // Hindi-English (Latin script): postpositions, auxiliaries, pronouns, question words
-    ' hai hain ho hoon hun tha thi raha rahi rahe ka ki ke ko mein se pe bhi aur ya kya kaise kyun kyu kab kahan kaha nahi nahin ye yeh wo woh koi kuch sab baar ' +
+    ' depois despues antes luego entao entonces alguma algum alguns algumas coisa coisas alguna alguno algunos algo cosa cosas hai hain ho hoon hun tha thi raha rahi rahe ka ki ke ko mein se pe bhi aur ya kya kaise kyun kyu kab kahan kaha nahi nahin ye yeh wo woh koi kuch sab baar ' +
     'kar karna karu karun kiya kiye karte karta karti gaya gayi gaye diya hota hoti hote wala wali wale abhi phir jab tab toh bahut bohot mujhe mera meri mere maine hum humne aap apna apni apne tum beech'
   ).split(/\s+/),
 );

@@ -55,6 +55,7 @@ export interface QueryTerms {
  *   vocabulary knows what "quantizaton" meant).
  */
 export function queryTerms(s: string, correct?: (w: string) => string): QueryTerms {
+  s = rewritePhrases(s);
   const own = new Set<string>();
   const expanded = new Set<string>();
   const groups: string[][] = [];
@@ -69,6 +70,16 @@ export function queryTerms(s: string, correct?: (w: string) => string): QueryTer
   }
   for (const t of own) expanded.delete(t);
   return { own: [...own], expanded: [...expanded], groups };
+}
+
+/**
+ * Phrases whose words alone mislead the index, rewritten in questions only: a "wake word" without
+ * "visual" is keyword spotting (not Visual Wake Words), two models "at the same time" is multi-tenancy.
+ */
+function rewritePhrases(s: string): string {
+  return s
+    .replace(/(?<!visual\s)\bwake[\s-]?words?\b/gi, 'keyword spotting')
+    .replace(/\b(at the same time|at once|in parallel|side by side|together on one board)\b/gi, 'multitenancy');
 }
 
 /** Levenshtein distance, or `max + 1` as soon as it must exceed `max` (cheap for the typo check). */
