@@ -36,14 +36,14 @@ const MY = String.raw`(my|mine|i|i'?ve|i'?m|me|mi|mis|meu|minha|meus|minhas|mera
 /** Graded items of the course (not the competition, whose quota and ranking the FAQ explains). */
 const GRADED_ITEM = String.raw`quiz|quizzes|tests?|exams?|summatives?|finals?|final exam|assignments?|graded \w+|examen(es)?|exames?|provas?|testes?|cuestionarios?|questionarios?`;
 /** What only staff can grant for a graded item. */
-const GRADE_REQUEST = String.raw`extend|extended|extension|postpone|reopen\w*|re-open\w*|reset|retake|re-take|retry|regrade\w*|re-grade\w*|regraded|more time|extra time|another (attempt|chance|try)|one more (attempt|chance|try)|prorrog\w+|reabrir|reabr\w+|repetir|refazer|rehacer`;
+const GRADE_REQUEST = String.raw`still submit|submit (it |them )?(late|now|anyway)|accept (it|my|them)|(won'?t|doesn'?t|didn'?t) let me (submit|answer|finish|retry)|used (\d+|all|both) (of|out of)|closed (early|before)|extend|extended|extension|postpone|reopen\w*|re-open\w*|reset|retake|re-take|retry|regrade\w*|re-grade\w*|regraded|more time|extra time|another (attempt|chance|try)|one more (attempt|chance|try)|prorrog\w+|reabrir|reabr\w+|repetir|refazer|rehacer`;
 
 /**
  * The future as the forum's languages say it, when it is about the course rather than the learner's
  * model: auxiliaries other than English "will" (too often about compatibility: "will the labs work…"),
  * time horizons, a date asked for, reopening.
  */
-const FUTURE_TENSE = String.raw`scheduled|announced|dates|habra|habran|havera|haveria|tendra|tera|terao|(in|em|en|for|para|by) 20[2-9]\d|va a haber|van a (abrir|sacar|lanzar|hacer|ofrecer|tener|actualizar)|vai (ter|haver|abrir|sair|lancar)|vao (ter|abrir|lancar|oferecer)|irao|aane wal[aie]|aayeg[ai]|hog[ai] kya|at some point|someday|some day|one day|eventually|in the future|this (summer|fall|autumn|winter|spring|year)|next (summer|fall|autumn|winter|spring|year|month|semester)|later this year|el ano que viene|el proximo ano|ano que vem|proximo ano|este ano|algum dia|algun dia|any (date|news|timeline|eta)|(what|which|a) (date|timeline)|release date|launch date|start date|fecha`;
+const FUTURE_TENSE = String.raw`in the pipeline|on the roadmap|in development|coming soon|upcoming|in the works|(bringing|putting) out|launching|releasing|scheduled|announced|dates|habra|habran|havera|haveria|tendra|tera|terao|(in|em|en|for|para|by) 20[2-9]\d|va a haber|van a (abrir|sacar|lanzar|hacer|ofrecer|tener|actualizar)|vai (ter|haver|abrir|sair|lancar)|vao (ter|abrir|lancar|oferecer)|irao|aane wal[aie]|aayeg[ai]|hog[ai] kya|at some point|someday|some day|one day|eventually|in the future|this (summer|fall|autumn|winter|spring|year)|next (summer|fall|autumn|winter|spring|year|month|semester)|later this year|el ano que viene|el proximo ano|ano que vem|proximo ano|este ano|algum dia|algun dia|any (date|news|timeline|eta)|(what|which|a) (date|timeline)|release date|launch date|start date|fecha`;
 /** What the organisers offer: runs, editions, seasons, enrolment, translations, kits and prices. */
 const OFFERING = String.raw`courses?|cursos?|edition|edicion|edicao|season|temporada|cohorts?|turmas?|batch|sessions?|competition|concurso|competicao|competencia|challenge|desafio|subtitles|subtitulos|legendas|captions|translations?|traduccion|traducao|dubbing|inscripcion\w*|inscricoes|inscricao|enrol\w*|registration|matricula\w*|kit|kits|price|prices|preco|precio|labs|hands-on|specialization|program|programme|live (session|version|class)|presencial|in.person|meetup`;
 
@@ -79,7 +79,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // The record says the learner has not passed, finished or attempted something.
       /\b(edx|the (course|platform|system|site|dashboard|page|progress page|gradebook)|o curso|el curso|la plataforma|a plataforma|dashboard|progress( page| tab)?)\b.{0,15}\b(says|shows|diz|dice|mostra|muestra|marks|lists|has)\b.{0,30}\b(not|no|nao|never|nahi|un)\b.{0,15}\b(approved|aprovad\w*|aprobad\w*|passed|pass|complete\w*|conclu\w*|attempted|submitted|graded|finished)\b/i,
       // A request to change a graded item's terms, in either order.
-      new RegExp(String.raw`^(?!.*\b(submissions?|challenges?|leaderboard|tinyarena|preflight|sketch\w*|board|button|upload\w*|serial|colab|notebook|model|ide)\b).*(\b(${GRADED_ITEM})\b.{0,60}\b(${GRADE_REQUEST})\b|\b(${GRADE_REQUEST})\b.{0,60}\b(${GRADED_ITEM})\b)`, 'i'),
+      new RegExp(String.raw`^(?!.*\b(challenges?|leaderboard|tinyarena|preflight|quota|sketch\w*|board|button|upload\w*|serial|colab|notebook|model|ide)\b).*(\b(${GRADED_ITEM})\b.{0,60}\b(${GRADE_REQUEST})\b|\b(${GRADE_REQUEST})\b.{0,60}\b(${GRADED_ITEM})\b)`, 'i'),
     ],
   ],
   [
@@ -98,7 +98,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
   [
     'account',
     [
-      /\b(can'?t|cannot|unable to|not able to|no puedo|nao consigo)\b.{0,20}\b(log ?in|sign ?in|login|entrar|acceder|acessar)\b/i,
+      /\b(can'?t|cannot|unable to|not able to|no puedo|nao consigo)\b.{0,20}\b(log ?in(to)?|sign ?in(to)?|login|entrar|acceder|acessar)\b|\b(oauth|sso|single sign.on)\b/i,
       /\b(account|cuenta|conta)\b.{0,40}\b(deactivated|deleted|hacked|suspended|locked|blocked|bloquead[ao]|disabled|merge|duplicate|two accounts|desactivad[ao])\b/i,
       /\b(change|update|cambiar|mudar|trocar)\b.{0,20}\b(the |my |mi |meu )?(e-?mail|correo|username|user name|handle)\b.{0,30}\b(account|cuenta|conta|on)\b|\bchange (the )?e-?mail on my account\b/i,
       /\b(password|contrasena|senha|2fa|two.factor|authenticator)\b.{0,40}\b(reset|lost|forgot|not|doesn'?t|working|recover|olvide|esqueci)\b|\b(forgot|lost|reset) (my )?(password|2fa)\b/i,
@@ -114,6 +114,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Linking one's accounts (Discord, GitHub, edX) or losing access to the address behind them.
       /\b(link|unlink|relink|re-link|connect|disconnect|vincular|desvincular|conectar)\b.{0,10}\b(my|mi|meu|minha)\b.{0,10}\b(discord|github|google|edx|e-?mail|handle|account|cuenta|conta|tinyarena)\b|\b(lost|lose|no longer have|perd\w+|ya no tengo|nao tenho mais)\b.{0,10}\b(the )?(access|acceso|acesso)\b.{0,10}\b(to|al|a|ao|do|de)\b.{0,10}\b(my |mi |meu |minha |the |el |o )?(e-?mail|inbox|correo|account|cuenta|conta|phone|telefono|telefone)\b/i,
       /\b(banned|suspended|muted|rate.limited|silenced)\b.{0,30}\b(me|my|i)\b|\b(i (was|got|have been|am)|i'?m|i'?ve been) (banned|suspended|muted|rate.limited|blocked)\b|\b(can'?t|cannot|not allowed to|unable to) (post|reply|comment|send messages)\b|\btransfer\b.{0,15}\b(my )?(enrol\w*|registration|progress|seat|purchase)\b/i,
+      /\b(fue|fui|foi|fuimos|me|mi|minha|meu|mera|meri)\b.{0,25}\b(banead[oa]|banid[oa]|bloquead[oa]|suspendid[oa]|suspens[oa]|expulsad[oa]|ban ho gay\w*|block ho gay\w*)\b/i,
       /\b(someone else'?s|somebody else'?s|another (person|user)'?s|kisi aur ka|kisi aur ki|otra persona|outra pessoa|de otra persona|de outra pessoa)\b.{0,15}\b(name|naam|nombre|nome|e-?mail|account|details|progress|photo)\b|\b(registered|signed up|created an account)\b.{0,30}\bwith my (e-?mail|address|name|phone)\b|\b(edx|tinyarena|forum|discord) (id|profile|handle)\b.{0,40}\b(wrong|someone|kisi|another|galat|not mine)\b/i,
     ],
   ],
@@ -129,7 +130,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(charged|billed|cobrad\w*|cobraron)\b.{0,40}\b(different|more|wrong|extra|higher|twice)\b|\b(different|more|wrong|extra|higher)\b.{0,40}\b(charged|billed)\b/i,
       /\b(cancel|cancelar|cancele)\b.{0,30}\b(purchase|compra|order|pedido|subscription|suscripcion|assinatura|payment|pago|pagamento|upgrade|certificate|certificado)\b/i,
       // Someone else paying (an employer, seats for a team), money back, a card or bank refusing.
-      /\b(company|employer|organi[sz]ation|team|empresa|my (boss|university|school))\b.{0,40}\b(pay|pays|paying|purchase|buy|sponsor\w*|seats|licen[cs]es|bulk|reimburs\w*)\b|\b\d+ (seats|licen[cs]es|learners|employees)\b/i,
+      /\b(company|employer|organi[sz]ation|team|empresa|my (boss|university|school))\b.{0,40}\b(pay|pays|paying|purchase|buy|sponsor\w*|seats|licen[cs]es|bulk|reimburs\w*)\b|\b\d+ (seats|licen[cs]es|learners|employees)\b|\bpay (for|on behalf of) (a |my |another |an? )?(colleague|friend|someone|somebody|employee|student|team|son|daughter|brother|sister|wife|husband|coworker)('?s)?\b|\b(colleague|friend|employee|student|son|daughter|brother|sister|coworker)'?s (verified |certificate )?(upgrade|enrol\w*|payment|fee|certificate)\b/i,
       /\b\$ ?\d+|\b\d+ (dollars|usd|euros?|reais|rupees|pesos|rs)\b.{0,20}\b(back|refund\w*|return\w*)\b|\b(money|dollars|dinero|dinheiro|paisa|paise|fee) back\b|\bget (my|the) (money|fee|payment)\b/i,
       /\b(bank|banco|card|tarjeta|cartao|paypal)\b.{0,40}\b(declin\w+|reject\w*|rechaz\w+|recus\w+|negad\w+|blocked|bloque\w+)\b|\b(another|other|otra|outra|different) (way|forma|maneira|method|metodo|card|tarjeta|cartao) (to|de|para)? ?(pay|pagar)\b|\b(exchange rate|taxa de cambio|tipo de cambio|conversion fee|foreign transaction)\b|\bestorn\w*/i,
       /\bfinancial (aid|assistance)\b.{0,60}\b(pending|status|waiting|no (answer|response|reply)|heard back|still|weeks|days|months)\b|\b(ayuda|auxilio|assistencia) financeira\b.{0,40}\b(pendiente|pendente|esperando|aguardando)\b/i,
@@ -209,6 +210,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Advice outside the material: books, other courses, hardware to buy; consumer assistants; forms and letters about the learner.
       /\b(recommend|suggest|recomiend\w*|recomend\w*|suger\w*)\b.{0,30}\b(book|books|textbook|libro|libros|livro|livros|laptop|computer|pc|gpu|phone|celular|youtube|channel|podcast|bootcamp|masters?|degree|university|job)\b/i,
       /\b(alexa|google home|google assistant|siri|smart speaker|smart home|echo dot)\b/i,
+      /\b(root|jailbreak|unlock|factory reset|flash a rom on)\b.{0,10}\b(my |an? |the )?(android|iphone|phone|tablet|ipad|celular|smartphone)\b|\b(aws|gcp|azure|ec2|sagemaker|lambda labs|runpod|paperspace|google cloud)\b.{0,40}\b(cheaper|cheapest|price|pricing|cost|costs|vs|or|better)\b/i,
       /\b(best|good|fastest|easiest|quickest)\b.{0,10}\b(way|resources?|place|roadmap|path)\b.{0,10}\bto learn\b(?!.{0,40}\b(course|labs?|kws|tinyml|colab|arduino|nano|tflite|tensorflow)\b)|\b(fix|repair|debug|arreglar|consertar)\b.{0,10}\b(my|mi|meu|minha)\b.{0,10}\b(car|car'?s|phone|tv|printer|router|watch|bike|scooter|fridge|washing machine|carro|coche|moto)\b|\b(obd|can bus|ecu)\b/i,
       /\b(write|rewrite|proofread|review|edit|escribir|escrever|revisar|correct)\b.{0,30}\b(my|mi|meu|minha)\b.{0,20}\b(paper|thesis|essay|article|report|introduction|abstract|cv|resume|statement|sop|tesis|tese|artigo|articulo|ensayo|redacao)\b/i,
       /\b(sign|fill( out| in)?|stamp|complete) (a |the |my |this |an )?(form|letter|document|declaration|paperwork|formulario)\b|\bsaying (that )?(i'?m|i am|i have|i was|i took|i completed|i attended|i finished)\b/i,
@@ -231,6 +233,9 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Moderators acting on other people's posts (answers leaked, content to take down).
       /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b/i,
       // Someone else's use of the learner's work; speakers and guest lectures.
+      /\b(fake|scam\w*|phishing|fraud\w*|counterfeit|impostor|falso|falsa|estafa|golpe)\b.{0,40}\b(site|website|link|links|certificate|certificado|account|page|email|course|curso)\b|\b(site|website|link|links|page)\b.{0,20}\b(fake|scam|phishing|fraud\w*)\b/i,
+      /\b(page|unit|section|video|link|reading|slides?)\b.{0,40}\b(plays|shows|opens|links to|points to|goes to|loads)\b.{0,20}\b(another|the wrong|a different|wrong|other)\b.{0,10}\b(course|course'?s|video|page|unit|section|pdf|reading)\b/i,
+      /\b(interview|podcast|press|journalist|reporter|newspaper|magazine)\b.{0,50}\b(instructors?|professors?|staff|teachers?|team|organi[sz]ers?|harvard)\b/i,
       /\b(racist|sexist|homophobic|hateful|hate|offensive|inappropriate|obscene|nsfw|abusive)\b.{0,15}\b(messages?|posts?|comments?|content|language|images?|pictures|memes?|speech|remarks?|dms?)\b/i,
       /\b(sharing|selling|leaking|uploading|distributing|reposting|pirat\w*|compartiendo|compartilhando|vendiendo|vendendo)\b.{0,40}\b(paid|course|premium|del curso|do curso)\b.{0,20}\b(videos?|content|material|slides|answers|solutions|respuestas|respostas)\b|\b(telegram|whatsapp) (group|channel|grupo)\b/i,
       /\b(use|reuse|share|sell|publish|translate|redistribute|usar|compartir|vender|traducir|traduzir)\b.{0,30}\b(course|harvard|tinyml|the|del curso|do curso)\b.{0,10}\b(slides|videos?|material|content|notebooks?|colabs?|diapositivas)\b.{0,50}\b(paid|commercial\w*|workshop|sell|monetiz\w*|licen[cs]\w*|copyright|youtube channel|my (company|business|startup|students)|comercial\w*)\b/i,
