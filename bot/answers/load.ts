@@ -115,7 +115,12 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
  */
 export function extractErrorStrings(text: string): string[] {
   const found = new Set<string>();
-  const candidates = [...text.matchAll(/`([^`\n]{8,})`/g), ...text.matchAll(/"([^"\n]{12,})"/g)].map((m) => m[1] ?? '');
+  // The material is hard-wrapped: a quoted message can continue on the next line. Join the lines of each
+  // paragraph (outside code blocks) before looking for quotes.
+  const flat = text.split(/(```[\s\S]*?```)/).map((part, i) => (i % 2 ? part : part.replace(/([^\n])\n(?!\n)/g, '$1 '))).join('');
+  // Pair the delimiters first and filter by length after, so a short span (`bossac`) cannot leave its
+  // closing backtick to open a false span over the next sentence.
+  const candidates = [...[...flat.matchAll(/`([^`\n]+)`/g)].map((m) => m[1] ?? '').filter((c) => c.length >= 8), ...[...flat.matchAll(/"([^"\n]+)"/g)].map((m) => m[1] ?? '').filter((c) => c.length >= 12)];
   for (const c of candidates) {
     // Statements and declarations are code, not messages.
     if (/[;{}=[\]]/.test(c)) continue;
