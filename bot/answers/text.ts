@@ -14,8 +14,10 @@ export function fold(s: string): string {
 /** Raw words: letters/digits/underscore runs; `max_pool_2d` also yields `max`, `pool`, `2d`. */
 export function words(s: string): string[] {
   const out: string[] = [];
-  // "C++" would lose its only letter to the length filter: it becomes one word.
-  for (const m of fold(s).replace(/\bc\+\+/g, 'cplusplus').matchAll(/[a-z0-9_]+/g)) {
+  // "C++" would lose its only letter to the length filter: it becomes one word. "Course 3" is one word
+  // too, so that the number names the course rather than matching every "course" and every "3".
+  const folded = fold(s).replace(/\bc\+\+/g, 'cplusplus').replace(/\b(courses|cursos) ([1-4]),? (and|&|y|e|or|o|to|a) ([1-4])\b/g, 'course$2 $3 course$4').replace(/\b(course|curso|kors)\s*#?\s*([1-4])\b/g, 'course$2');
+  for (const m of folded.matchAll(/[a-z0-9_]+/g)) {
     const w = m[0].replace(/^_+|_+$/g, '');
     if (!w) continue;
     out.push(w);
