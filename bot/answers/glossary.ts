@@ -46,6 +46,7 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   passa: ['pass'], submissao: ['submission'], submissoes: ['submission'], acontece: ['happen'], federado: ['federated'], federada: ['federated'], federados: ['federated'],
   big: ['size', 'big'], bigger: ['size', 'big'], incluye: ['contain', 'include'], inclui: ['contain', 'include'], drops: ['drop', 'lose'], dropped: ['drop', 'lose'],
   buy: ['sell', 'order'], buying: ['sell', 'order'], purchase: ['sell', 'order'], comprar: ['sell', 'order'], price: ['sell', 'order'], cost: ['sell', 'order'], precio: ['sell', 'order'], preco: ['sell', 'order'], sent: ['send'], anywhere: ['somewhere'],
+  aid: ['assistance'], scored: ['score', 'metric'], scoring: ['score', 'metric'],
   acc: ['accuracy'], val: ['validation'], primer: ['introduction'], refresher: ['recap', 'review'],
   pictures: ['images', 'image'], picture: ['image', 'images'], photos: ['images', 'image'], pics: ['images'], fotos: ['images', 'image'], box: ['kit'], comes: ['contain'], included: ['contain'], includes: ['contain'],
   horses: ['horses', 'humans', 'complex', 'images'], humans: ['horses', 'humans'], masks: ['mask', 'transfer', 'learning'], mask: ['mask', 'transfer', 'learning'],
