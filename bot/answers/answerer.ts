@@ -247,7 +247,10 @@ export function answerQuestion(retriever: Retriever, question: string, opts: Ans
   // The body may use whatever the header and the sources leave of one message, so whole entries fit more often.
   const budget = Math.max(ANSWER_BUDGET, MESSAGE_LIMIT - [...head, sources].join('\n').length - BUDGET_SLACK);
   const body = best.source === 'syllabus-section' || best.source === 'syllabus-item' ? sectionAnswer(best.citation, hits) : unwrap(composeAnswer(entryMarkdown(entry.length ? entry : [best]), question, budget));
-  return { answer: [...head, body, sources].join('\n'), citations, confidence, abstained: false, language };
+  let answer = [...head, body, sources].join('\n');
+  // A fix list that alone fills the message keeps its steps; the sources line names the first source only.
+  if (answer.length > MESSAGE_LIMIT) answer = [...head, body, `Source: ${citations[0]!.title} (${citations[0]!.url})`].join('\n');
+  return { answer, citations, confidence, abstained: false, language };
 }
 
 /** Where the course covers it: the section, and the items of it that matched (with their links). */
