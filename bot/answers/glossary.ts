@@ -8,7 +8,7 @@
 export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   // English synonyms and abbreviations
   com: ['port'], comport: ['port'], tty: ['port', 'serial'], ttyacm: ['port', 'serial'], usb: ['cable', 'port'],
-  detected: ['detect', 'show', 'port'],
+  detected: ['detect', 'show', 'port'], detect: ['detect', 'show', 'port'],
   // Not the port: a keyword, a gesture or a person is "recognised" as often as a board is.
   recognized: ['recognize', 'detect'], recognised: ['recognize', 'detect'], recognize: ['recognize', 'detect'], recognise: ['recognize', 'detect'], recognizes: ['recognize', 'detect'], recognises: ['recognize', 'detect'], greyed: ['port', 'grey'], grayed: ['port', 'grey'],
   flash: ['flash', 'upload'], flashing: ['upload'], uploading: ['upload'], bossac: ['upload', 'bossac'],

@@ -43,9 +43,9 @@ const GRADE_REQUEST = String.raw`still submit|submit (it |them )?(late|now|anywa
  * model: auxiliaries other than English "will" (too often about compatibility: "will the labs work…"),
  * time horizons, a date asked for, reopening.
  */
-const FUTURE_TENSE = String.raw`in the pipeline|on the roadmap|in development|coming soon|upcoming|in the works|(bringing|putting) out|launching|releasing|scheduled|announced|dates|habra|habran|havera|haveria|tendra|tera|terao|(in|em|en|for|para|by) 20[2-9]\d|va a haber|van a (abrir|sacar|lanzar|hacer|ofrecer|tener|actualizar)|vai (ter|haver|abrir|sair|lancar)|vao (ter|abrir|lancar|oferecer)|irao|aane wal[aie]|aayeg[ai]|hog[ai] kya|at some point|someday|some day|one day|eventually|in the future|this (summer|fall|autumn|winter|spring|year)|next (summer|fall|autumn|winter|spring|year|month|semester)|later this year|el ano que viene|el proximo ano|ano que vem|proximo ano|este ano|algum dia|algun dia|any (date|news|timeline|eta)|(what|which|a) (date|timeline)|release date|launch date|start date|fecha`;
+const FUTURE_TENSE = String.raw`(the |a |an )20[2-9]\d|in the pipeline|on the roadmap|in development|coming soon|upcoming|in the works|(bringing|putting) out|launching|releasing|scheduled|announced|dates|habra|habran|havera|haveria|tendra|tera|terao|(in|em|en|for|para|by) 20[2-9]\d|va a haber|van a (abrir|sacar|lanzar|hacer|ofrecer|tener|actualizar)|vai (ter|haver|abrir|sair|lancar)|vao (ter|abrir|lancar|oferecer)|irao|aane wal[aie]|aayeg[ai]|hog[ai] kya|at some point|someday|some day|one day|eventually|in the future|this (summer|fall|autumn|winter|spring|year)|next (summer|fall|autumn|winter|spring|year|month|semester)|later this year|el ano que viene|el proximo ano|ano que vem|proximo ano|este ano|algum dia|algun dia|any (date|news|timeline|eta)|(what|which|a) (date|timeline)|release date|launch date|start date|fecha`;
 /** What the organisers offer: runs, editions, seasons, enrolment, translations, kits and prices. */
-const OFFERING = String.raw`courses?|cursos?|edition|edicion|edicao|season|temporada|cohorts?|turmas?|batch|sessions?|competition|concurso|competicao|competencia|challenge|desafio|subtitles|subtitulos|legendas|captions|translations?|traduccion|traducao|dubbing|inscripcion\w*|inscricoes|inscricao|enrol\w*|registration|matricula\w*|kit|kits|price|prices|preco|precio|labs|hands-on|specialization|program|programme|live (session|version|class)|presencial|in.person|meetup`;
+const OFFERING = String.raw`courses?|cursos?|edition|edicion|edicao|season|temporada|cohorts?|turmas?|batch|sessions?|competitions?|concurso|competicao|competencia|challenges?|desafios?|subtitles|subtitulos|legendas|captions|translations?|traduccion|traducao|dubbing|inscripcion\w*|inscricoes|inscricao|enrol\w*|registration|matricula\w*|kit|kits|price|prices|preco|precio|labs|hands-on|specialization|program|programme|live (session|version|class)|presencial|in.person|meetup`;
 
 /** Pattern sets per class (folded text: lower case, no accents). */
 const PATTERNS: [HandoverReason, RegExp[]][] = [
@@ -114,7 +114,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(course|courses|curso|enrol\w*|progress)\b.{0,30}\b(vanished|disappeared|gone|missing|sumiu|desaparec\w*)\b.{0,40}\b(dashboard|account|profile|after i (changed|updated|renamed))\b|\b(changed|updated|renamed) my (display |profile |user ?)?name\b/i,
       // Linking one's accounts (Discord, GitHub, edX) or losing access to the address behind them.
       /\b(link|unlink|relink|re-link|connect|disconnect|vincular|desvincular|conectar)\b.{0,10}\b(my|mi|meu|minha)\b.{0,10}\b(discord|github|google|edx|e-?mail|handle|account|cuenta|conta|tinyarena)\b|\b(lost|lose|no longer have|perd\w+|ya no tengo|nao tenho mais)\b.{0,10}\b(the )?(access|acceso|acesso)\b.{0,10}\b(to|al|a|ao|do|de)\b.{0,10}\b(my |mi |meu |minha |the |el |o )?(e-?mail|inbox|correo|account|cuenta|conta|phone|telefono|telefone)\b/i,
-      /\b(banned|suspended|muted|rate.limited|silenced)\b.{0,30}\b(me|my|i)\b|\b(i (was|got|have been|am)|i'?m|i'?ve been) (banned|suspended|muted|rate.limited|blocked)\b|\b(can'?t|cannot|not allowed to|unable to) (post|reply|comment|send messages)\b|\btransfer\b.{0,15}\b(my )?(enrol\w*|registration|progress|seat|purchase)\b/i,
+      /\b(banned|suspended|muted|rate.limited|silenced)\b.{0,30}\b(me|my|i)\b|\b(i (was|got|have been|am)|i'?m|i'?ve been) (banned|suspended|muted|rate.limited|blocked)\b|\b(can'?t|cannot|not allowed to|unable to) (post|reply|comment|send messages)\b|\btransfer\b.{0,15}\b(my )?(enrol\w*|registration|progress|seat|purchase)\b|\b(enrol\w*|registered|signed up)\b.{0,10}\b(twice|two times|in the wrong|on the wrong|by (accident|mistake))\b|\b(accidentally|by mistake) (enrol\w*|registered|signed up)\b|\bun-?enrol\w*\b/i,
       /\b(fue|fui|foi|fuimos|me|mi|minha|meu|mera|meri)\b.{0,25}\b(banead[oa]|banid[oa]|bloquead[oa]|suspendid[oa]|suspens[oa]|expulsad[oa]|ban ho gay\w*|block ho gay\w*)\b/i,
       /\b(someone else'?s|somebody else'?s|another (person|user)'?s|kisi aur ka|kisi aur ki|otra persona|outra pessoa|de otra persona|de outra pessoa)\b.{0,15}\b(name|naam|nombre|nome|e-?mail|account|details|progress|photo)\b|\b(registered|signed up|created an account)\b.{0,30}\bwith my (e-?mail|address|name|phone)\b|\b(edx|tinyarena|forum|discord) (id|profile|handle)\b.{0,40}\b(wrong|someone|kisi|another|galat|not mine)\b/i,
     ],
@@ -137,6 +137,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\bfinancial (aid|assistance)\b.{0,60}\b(pending|status|waiting|no (answer|response|reply)|heard back|still|weeks|days|months)\b|\b(ayuda|auxilio|assistencia) financeira\b.{0,40}\b(pendiente|pendente|esperando|aguardando)\b/i,
       /\b(tax|vat|gst|nif|cuit|cnpj|cpf|rfc)\b.{0,20}\b(receipt|invoice|number|id|recibo|factura|nota)\b/i,
       // Being charged at all is the learner's own payment record.
+      /\b(dispute|contest|question)\b.{0,10}\b(a |the |this |my )?(charge|payment|transaction|bill)\b|\bcharge from (edx|harvard)\b/i,
       /\b(quote|quotation|cotizaci\w+|orcamento|pricing)\b.{0,20}\b(for|para)\b.{0,30}\b(enrol\w*|registr\w*|inscri\w*|matricul\w*|seats?|people|persons|learners|employees|students|team|company|empresa|\d+)\b|\b(enrol\w*|register\w*|sign(ing)? up|inscrib\w*|inscrev\w*|matricul\w*)\b.{0,10}\b\d+ (people|persons|learners|employees|students|colleagues|staff|personas|pessoas)\b/i,
       /\bprice\b.{0,40}\b(went up|increased|changed|different|higher|jumped|doubled)\b|\b(pay|paying|pagar|pago|pague)\b.{0,6}\b(with|by|using|via|com|con|through)\b.{0,15}\b(boleto|pix|upi|paypal|card|cartao|tarjeta|paytm|mercado pago|bank transfer|transferencia|installments?|parcelas|cuotas)\b|\b(financial (aid|assistance)|ayuda financiera|auxilio financeiro|ajuda financeira|assistencia financeira)\b.{0,40}\b(rejected|denied|declined|negad\w*|rechazad\w*|recorr\w*|apel\w*|appeal\w*|pending|pendiente|pendente)\b/i,
       /\b(i was|i got|i'?ve been|i have been|they|edx|me|fui|fue|foi)\b.{0,10}\b(charged|billed|cobrad\w*|cobraron|cobrou)\b|\b(proof|comprovante|comprobante) (of|de) (payment|pago|pagamento|purchase)\b|\b(move|transfer|switch|apply|use)\b.{0,10}\b(my|the|mi|meu)\b.{0,10}\b(payment|purchase|pago|pagamento|voucher|upgrade)\b/i,
@@ -212,6 +213,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Advice outside the material: books, other courses, hardware to buy; consumer assistants; forms and letters about the learner.
       /\b(recommend|suggest|recomiend\w*|recomend\w*|suger\w*)\b.{0,30}\b(book|books|textbook|libro|libros|livro|livros|laptop|computer|pc|gpu|phone|celular|youtube|channel|podcast|bootcamp|masters?|degree|university|job)\b/i,
       /\b(alexa|google home|google assistant|siri|smart speaker|smart home|echo dot)\b/i,
+      /\b(ps[345]|playstation|xbox|nintendo|game controller|controller drift|gaming console)\b|\b(mit|stanford|berkeley|cmu|coursera|udemy|udacity|deeplearning\.ai)\b.{0,30}\b(course|class|syllabus|lecture|program|specialization)\b|\b\d{1,2}\.s\d{3}\b/i,
       /\b(science fair|school project|feira de ciencias|feria de ciencias)\b|\bfor my (kid|kids|son|daughter|child|children|nephew|niece)\b|\b(get|find|land|conseguir)\b.{0,10}\b(a |me a |an? )?(job|internship|position|role|emprego|empleo|trabajo)\b|\b(career advice|salary|hiring|recruiters?)\b/i,
       /\b(root|jailbreak|unlock|factory reset|flash a rom on)\b.{0,10}\b(my |an? |the )?(android|iphone|phone|tablet|ipad|celular|smartphone)\b|\b(aws|gcp|azure|ec2|sagemaker|lambda labs|runpod|paperspace|google cloud)\b.{0,40}\b(cheaper|cheapest|price|pricing|cost|costs|vs|or|better)\b/i,
       /\b(best|good|fastest|easiest|quickest)\b.{0,10}\b(way|resources?|place|roadmap|path)\b.{0,10}\bto learn\b(?!.{0,40}\b(course|labs?|kws|tinyml|colab|arduino|nano|tflite|tensorflow)\b)|\b(fix|repair|debug|arreglar|consertar)\b.{0,10}\b(my|mi|meu|minha)\b.{0,10}\b(car|car'?s|phone|tv|printer|router|watch|bike|scooter|fridge|washing machine|carro|coche|moto)\b|\b(obd|can bus|ecu)\b/i,
@@ -234,8 +236,9 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Events, groups or the course's name used by someone: organisers decide.
       /\b(host|organi[sz]e|run|start|set up|create)\b.{0,20}\b(study group|meetup|workshop|hackathon|webinar|bootcamp|reading group)\b|\b(use|using|usar) (the )?(course|harvard|harvardx|edx|tinymlx) (name|logo|brand|branding|nombre|nome)\b/i,
       // Moderators acting on other people's posts (answers leaked, content to take down).
-      /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b/i,
+      /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide|restore|undelete|recover|unban|unlock|edit)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b/i,
       // Someone else's use of the learner's work; speakers and guest lectures.
+      /\b(sell|selling|monetiz\w*|vender|vendo)\b.{0,30}\b(my |the )?(completed |finished )?(labs?|solutions?|assignments?|notebooks?|colabs?|answers)\b|\b(fiverr|upwork|chegg|course hero)\b/i,
       /\b(fake|scam\w*|phishing|fraud\w*|counterfeit|impostor|falso|falsa|estafa|golpe)\b.{0,40}\b(site|website|link|links|certificate|certificado|account|page|email|course|curso)\b|\b(site|website|link|links|page)\b.{0,20}\b(fake|scam|phishing|fraud\w*)\b/i,
       /\b(page|unit|section|video|link|reading|slides?)\b.{0,40}\b(plays|shows|opens|links to|points to|goes to|loads)\b.{0,20}\b(another|the wrong|a different|wrong|other)\b.{0,10}\b(course|course'?s|video|page|unit|section|pdf|reading)\b/i,
       /\b(interview|podcast|press|journalist|reporter|newspaper|magazine)\b.{0,50}\b(instructors?|professors?|staff|teachers?|team|organi[sz]ers?|harvard)\b/i,
@@ -278,7 +281,7 @@ const TECHNICAL = /\b(runtime|cell|cells|setup cell|model|models|modelo|modelos|
 /** A request about one's own data. */
 /** The asker's own data first, then the request: "my recordings were shared, I want them removed". */
 const DATA_REQUEST_AFTER = /\b(my|mi|mis|meu|minha|meus|minhas)\b.{0,40}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|grabacion\w*|gravac\w*|posts?|messages?|submissions?|history|profile|information|info|datos|dados|nombre|nome|fotos?)\b.{0,80}\b(removed|deleted|erased|taken down|remove (it|them)|delete (it|them)|take (it|them) down|borrad\w+|apagad\w+|removid\w+)\b/;
-const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|grabacion\w*|gravac\w*|posts?|messages?|profile|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
+const DATA_REQUEST = /\b(delete|deleted|remove|removed|erase|anonymi[sz]e|hide|take (it )?down|export|copy of|download (all )?my|borr\w+|elimin\w+|apag\w+|remov\w+)\b.{0,50}\b(my|mi|mis|meu|minha|meus|minhas|me)\b.{0,25}\b(data|name|username|e-?mail|photos?|pictures?|face|voice|recordings?|grabacion\w*|gravac\w*|posts?|messages?|profile|perfil|information|info|datos|dados|nombre|nome|correo|fotos?)\b|\b(data|information|datos|dados)\b.{0,30}\babout me\b.{0,30}\b(delete|deleted|remove|erase|export|copy|borr\w+|apag\w+)/;
 /** Requests only staff can act on, however worded. */
 const STAFF_REQUESTS: [HandoverReason, RegExp][] = [
   ['other', /\b(rude|harass\w*|abus\w*|threat\w*|bully\w*|stalk\w*|insult\w*)\b.{0,40}\b(me|dms?|messages?)\b|\bsending me\b.{0,20}\b(dms?|messages?)\b/],
@@ -341,6 +344,10 @@ function personalCase(q: string): HandoverReason | null {
   return null;
 }
 
+/** The competition's own words, and the gradebook's: a "score" is one or the other. */
+const COMPETITION = /\b(leaderboards?|challenges?|tinyarena|preflight|quota|submissions?|ranking)\b/;
+const GRADEBOOK_WORDS = /\b(quiz|quizzes|exam|exams|summatives?|progress|gradebook|edx|certificate|course grade|final grade|nota|notas)\b/;
+
 /** The reason a question needs a person, or null when the course material should answer it. */
 export function needsPerson(question: string): HandoverReason | null {
   const q = fold(question);
@@ -349,7 +356,16 @@ export function needsPerson(question: string): HandoverReason | null {
     if ((reason === 'certificate' || reason === 'payment') && GENERAL.test(q) && !/\b(my|mi|meu|minha|still|wrong|anyway)\b/.test(q)) continue;
     if (reason === 'outside-course' && (KIT_QUESTION.test(q) || COURSE_KIT.test(q)) && !/\bfuture\b/.test(q)) continue;
     if (reason === 'personal-data' && ownWorkspaceData(q)) continue;
+    // A leaderboard score "graded wrong" is the competition's (its FAQ explains public and private boards).
+    if (reason === 'grades' && COMPETITION.test(q) && !GRADEBOOK_WORDS.test(q)) continue;
+    if (reason === 'payment' && toolPayment(q)) continue;
     return reason;
   }
-  return personalCase(q);
+  const reason = personalCase(q);
+  return reason === 'payment' && toolPayment(q) ? null : reason;
+}
+
+/** Paying for Colab Pro or a GPU is not a course payment; the Colab entry answers the GPU part. */
+function toolPayment(q: string): boolean {
+  return /\b(colab|gpu|runtime)\b/.test(q) && !/\b(edx|verified|certificate|certificado|course|curso|upgrade|refund\w*)\b/.test(q);
 }
