@@ -47,6 +47,8 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   big: ['size', 'big'], bigger: ['size', 'big'], incluye: ['contain', 'include'], inclui: ['contain', 'include'], drops: ['drop', 'lose'], dropped: ['drop', 'lose'],
   buy: ['sell', 'order'], buying: ['sell', 'order'], purchase: ['sell', 'order'], comprar: ['sell', 'order'], price: ['sell', 'order'], cost: ['sell', 'order'], precio: ['sell', 'order'], preco: ['sell', 'order'], sent: ['send'], anywhere: ['somewhere'],
   aid: ['assistance'], scored: ['score', 'metric'], scoring: ['score', 'metric'],
+  piscando: ['blink', 'led', 'breathing'], parpadeando: ['blink', 'led', 'breathing'], devagar: ['slow', 'slowly'], despacio: ['slow', 'slowly'], duplo: ['double'], doble: ['double'],
+  queda: ['drop', 'lose'],
   acc: ['accuracy'], val: ['validation'], primer: ['introduction'], refresher: ['recap', 'review'],
   pictures: ['images', 'image'], picture: ['image', 'images'], photos: ['images', 'image'], pics: ['images'], fotos: ['images', 'image'], box: ['kit'], comes: ['contain'], included: ['contain'], includes: ['contain'],
   horses: ['horses', 'humans', 'complex', 'images'], humans: ['horses', 'humans'], masks: ['mask', 'transfer', 'learning'], mask: ['mask', 'transfer', 'learning'],
@@ -141,7 +143,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'o os as um uma uns umas e ou mas se de do da dos das no na nos nas em com por para como que e sao esta estao este isso meu minha meus minhas seu sua ' +
     'eu voce tenho tem fazer faco posso pode podem qual quais quando onde porque muito mais ja nao sem sobre ola obrigado obrigada ajuda alguem ao aos pelo pela' +
     // Hindi-English (Latin script): postpositions, auxiliaries, pronouns, question words
-    ' depois despues antes luego entao entonces alguma algum alguns algumas coisa coisas alguna alguno algunos algo cosa cosas hai hain ho hoon hun tha thi raha rahi rahe ka ki ke ko mein se pe bhi aur ya kya kaise kyun kyu kab kahan kaha nahi nahin ye yeh wo woh koi kuch sab baar ' +
+    ' fica depois despues antes luego entao entonces alguma algum alguns algumas coisa coisas alguna alguno algunos algo cosa cosas hai hain ho hoon hun tha thi raha rahi rahe ka ki ke ko mein se pe bhi aur ya kya kaise kyun kyu kab kahan kaha nahi nahin ye yeh wo woh koi kuch sab baar ' +
     'kar karna karu karun kiya kiye karte karta karti gaya gayi gaye diya hota hoti hote wala wali wale abhi phir jab tab toh bahut bohot mujhe mera meri mere maine hum humne aap apna apni apne tum beech'
   ).split(/\s+/),
 );

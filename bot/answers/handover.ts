@@ -115,6 +115,8 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Linking one's accounts (Discord, GitHub, edX) or losing access to the address behind them.
       /\b(link|unlink|relink|re-link|connect|disconnect|vincular|desvincular|conectar)\b.{0,10}\b(my|mi|meu|minha)\b.{0,10}\b(discord|github|google|edx|e-?mail|handle|account|cuenta|conta|tinyarena)\b|\b(lost|lose|no longer have|perd\w+|ya no tengo|nao tenho mais)\b.{0,10}\b(the )?(access|acceso|acesso)\b.{0,10}\b(to|al|a|ao|do|de)\b.{0,10}\b(my |mi |meu |minha |the |el |o )?(e-?mail|inbox|correo|account|cuenta|conta|phone|telefono|telefone)\b/i,
       /\b(banned|suspended|muted|rate.limited|silenced)\b.{0,30}\b(me|my|i)\b|\b(i (was|got|have been|am)|i'?m|i'?ve been) (banned|suspended|muted|rate.limited|blocked)\b|\b(can'?t|cannot|not allowed to|unable to) (post|reply|comment|send messages)\b|\btransfer\b.{0,15}\b(my )?(enrol\w*|registration|progress|seat|purchase)\b|\b(enrol\w*|registered|signed up)\b.{0,10}\b(twice|two times|in the wrong|on the wrong|by (accident|mistake))\b|\b(accidentally|by mistake) (enrol\w*|registered|signed up)\b|\bun-?enrol\w*\b/i,
+      // Locked out of the course itself (an audit period that ended is the certificate entry's to explain).
+      /^(?!.*\baudit\w*\b).*\b(can'?t|cannot|no longer|unable to|lost) (access|open|see|enter|get into) (to )?(the |my )?(course|courses|curso|class|content|materials?)\b/i,
       /\b(fue|fui|foi|fuimos|me|mi|minha|meu|mera|meri)\b.{0,25}\b(banead[oa]|banid[oa]|bloquead[oa]|suspendid[oa]|suspens[oa]|expulsad[oa]|ban ho gay\w*|block ho gay\w*)\b/i,
       /\b(someone else'?s|somebody else'?s|another (person|user)'?s|kisi aur ka|kisi aur ki|otra persona|outra pessoa|de otra persona|de outra pessoa)\b.{0,15}\b(name|naam|nombre|nome|e-?mail|account|details|progress|photo)\b|\b(registered|signed up|created an account)\b.{0,30}\bwith my (e-?mail|address|name|phone)\b|\b(edx|tinyarena|forum|discord) (id|profile|handle)\b.{0,40}\b(wrong|someone|kisi|another|galat|not mine)\b/i,
     ],
@@ -184,7 +186,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // A course offering in the future tense of any of the forum's languages, or with a date asked for.
       new RegExp(String.raw`\b(${FUTURE_TENSE})\b.{0,60}\b(${OFFERING})\b|\b(${OFFERING})\b.{0,60}\b(${FUTURE_TENSE})\b`, 'i'),
       new RegExp(String.raw`^(?=.*\b(${OFFERING})\b).*\b(re-?open\w*|open\w*|abren|abrir|abrem|abre|offer\w*|start\w*|empiez\w*|comeca\w*)\b.{0,40}\b(again|otra vez|de nuevo|de novo|novamente|phir se)\b`, 'i'),
-      /\b(another|one more|next|otra|outra|otro|outro|nueva|nova|naya|nayi|agle|agla|agli|new)\b.{0,12}\b(run|edition|session|cohort|season|batch|intake|offering|turma|edicion|edicao|temporada|iteration)\b/i,
+      /\b(another|one more|next|otra|outra|otro|outro|nueva|nova|naya|nayi|agle|agla|agli|new)\b.{0,12}\b(run|round|edition|session|cohort|season|batch|intake|offering|turma|edicion|edicao|temporada|iteration|ronda|rodada)\b/i,
       // The material being revised (new framework versions, translations): nobody has announced that.
       /\b(course|courses|curso|notebooks?|colabs?|labs?|material|videos?|slides)\b.{0,20}\b(being|getting|going to be|gonna be|will be|sera|serao|seran|vai ser|van a ser)\b.{0,10}\b(updated|upgraded|revised|rewritten|refreshed|translated|dubbed|subtitled|actualizad\w*|atualizad\w*|traducid\w*|traduzid\w*)\b/i,
     ],
@@ -213,6 +215,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Advice outside the material: books, other courses, hardware to buy; consumer assistants; forms and letters about the learner.
       /\b(recommend|suggest|recomiend\w*|recomend\w*|suger\w*)\b.{0,30}\b(book|books|textbook|libro|libros|livro|livros|laptop|computer|pc|gpu|phone|celular|youtube|channel|podcast|bootcamp|masters?|degree|university|job)\b/i,
       /\b(alexa|google home|google assistant|siri|smart speaker|smart home|echo dot)\b/i,
+      /\b(best|good|cheap|recommend\w*|mejor|melhor)\b.{0,20}\b(oscilloscope|multimeter|soldering (iron|station)|logic analy[sz]er|bench (power )?supply|microscope|osciloscopio)\b/i,
       /\b(ps[345]|playstation|xbox|nintendo|game controller|controller drift|gaming console)\b|\b(mit|stanford|berkeley|cmu|coursera|udemy|udacity|deeplearning\.ai)\b.{0,30}\b(course|class|syllabus|lecture|program|specialization)\b|\b\d{1,2}\.s\d{3}\b/i,
       /\b(science fair|school project|feira de ciencias|feria de ciencias)\b|\bfor my (kid|kids|son|daughter|child|children|nephew|niece)\b|\b(get|find|land|conseguir)\b.{0,10}\b(a |me a |an? )?(job|internship|position|role|emprego|empleo|trabajo)\b|\b(career advice|salary|hiring|recruiters?)\b/i,
       /\b(root|jailbreak|unlock|factory reset|flash a rom on)\b.{0,10}\b(my |an? |the )?(android|iphone|phone|tablet|ipad|celular|smartphone)\b|\b(aws|gcp|azure|ec2|sagemaker|lambda labs|runpod|paperspace|google cloud)\b.{0,40}\b(cheaper|cheapest|price|pricing|cost|costs|vs|or|better)\b/i,
@@ -238,6 +241,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Moderators acting on other people's posts (answers leaked, content to take down).
       /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide|restore|undelete|recover|unban|unlock|edit)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b/i,
       // Someone else's use of the learner's work; speakers and guest lectures.
+      /\b(someone|somebody|a user|users|people|bots?|accounts?|alguien)\b.{0,25}\b(spamming|spams|flooding|advertising|scamming|posting (spam|scam|crypto|phishing)|crypto links|scam links|phishing links)\b/i,
       /\b(sell|selling|monetiz\w*|vender|vendo)\b.{0,30}\b(my |the )?(completed |finished )?(labs?|solutions?|assignments?|notebooks?|colabs?|answers)\b|\b(fiverr|upwork|chegg|course hero)\b/i,
       /\b(fake|scam\w*|phishing|fraud\w*|counterfeit|impostor|falso|falsa|estafa|golpe)\b.{0,40}\b(site|website|link|links|certificate|certificado|account|page|email|course|curso)\b|\b(site|website|link|links|page)\b.{0,20}\b(fake|scam|phishing|fraud\w*)\b/i,
       /\b(page|unit|section|video|link|reading|slides?)\b.{0,40}\b(plays|shows|opens|links to|points to|goes to|loads)\b.{0,20}\b(another|the wrong|a different|wrong|other)\b.{0,10}\b(course|course'?s|video|page|unit|section|pdf|reading)\b/i,
@@ -273,7 +277,7 @@ const SUBJECTS: [HandoverReason, RegExp][] = [
   ['payment', /\b(paid|payment|payments|charged|charge (me|my card)|chargeback|refund\w*|money|fees?|invoice|receipt|billing|discount|coupon|voucher|scholarship|subscription|purchased?|bought|credit card|debit card|paypal|upi|pix|pago|pague|paguei|pagamento|pagar|cobr\w+|reembols\w+|dinero|dinheiro|paisa|paise|rupees|vat)\b/],
   ['personal-data', /\b(my (personal )?(data|information|info|details|photo|picture|face|voice recordings?|address|phone number|username|user name|real name|full name)|anonymi[sz]\w+|dados pessoais|datos personales)\b/],
   ['account', /\b(accounts?|log ?in|login|sign ?in|signed up|password|e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|cuenta|conta|contrasena|senha|correo|access to (it|my|the platform|edx))\b/],
-  ['grades', /\b(grades?|graded|grading|marks|progress( page| bar)?|dashboard|results?|not passed|failed (course|the course)|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo|score)\b/],
+  ['grades', /\b(grades?|graded|grading|credit(?! card)|summatives?|formatives?|marks|progress( page| bar)?|dashboard|results?|not passed|failed (course|the course)|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo|score)\b/],
 ];
 const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta|never|still|yet|can'?t|cannot|couldn'?t|unable|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not|no se|no me|nao|nahi|error|problem|issue|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|sigue|sigo|todavia|ainda|ya no|gayab|where is my|where'?s my|merge|recover|reset|transfer|anonymi[sz]\w*|even though|but i (finished|completed|did|submitted|passed|answered|got))\b|\b(says|shows) \d+ ?%|\b(doesn'?t (match|add up)|no coincide|nao bate|nao confere|mismatch)\b/;
 /** Words of the course's technical subjects: a "score" or "result" there is a model's, not a grade. */
