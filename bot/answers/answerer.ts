@@ -41,6 +41,8 @@ const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|vide
  */
 const ITEM_WORDS = String.raw`(primers?|refreshers?|crash course|notebooks?|colabs?|ipynb|jupyter|exercises?|labs?|pset|practicals?|hands.on|readings?|papers?|articles?|videos?|lectures?|slides?|decks?|screencasts?|leitura|lectura|art[ií]culo|artigo|v[ií]deos?|exerc[ií]cios?|ejercicios?|laborat[oó]rios?|cuadernos?|cadernos?|aula|clase)`;
 const ITEM_ASK = new RegExp(String.raw`^\W*([\w'+/-]+\s+){0,4}${ITEM_WORDS}\W*$|\b${ITEM_WORDS}\b (in|from|of|for) (the )?(course|unit|section|module|week|chapter|curso|unidad|unidade) ?\d|\b(where|where'?s|which|is there|are there|any|find|link (to|for)|looking for|d[oó]nde|onde|cu[aá]l|qual|kaha|kahan|tem|hay)\b.{0,40}\b${ITEM_WORDS}\b|\b${ITEM_WORDS}\b.{0,60}\b(where|which (unit|section|week|module|part)|kaha|kahan|milega|d[oó]nde|onde)\b|^\s*(the |a |el |la |o )?${ITEM_WORDS}\b|\b(which|what|en qu[eé]|em qu?e|qual|cu[aá]l|kis) (unit|section|module|week|chapter|part|lesson|course|unidad|unidade|secci[oó]n|se[cç][aã]o|m[oó]dulo)\b|\b(covered|explained|taught|discussed) (anywhere|in the course|where)\b|\bwhere (is|are|do they|does the course)\b.{0,50}\b(covered|explained|taught|discussed|described)\b`, 'i');
+/** A short noun phrase that names an item kind anywhere ("autoencoder colab for anomaly detection"). */
+const SHORT_ITEM_PHRASE = new RegExp(String.raw`^(?!.*\b(how|why|what|can|does|do|is|nahi|no|not|error|(in|on|inside) (colab|jupyter|the notebook|a notebook))\b)\W*([\w'+/.-]+\s+){0,5}${ITEM_WORDS}(\s+[\w'+/.-]+){0,5}\W*$`, 'i');
 /** A question that reports a failure wants the fix, even when it names the notebook it happened in. */
 const FAILURE = /\b(error|errors|fails?|failed|failing|crash\w*|died|dies|disconnect\w*|stuck|broken|lost|won'?t|can'?t|cannot|doesn'?t|isn'?t|not (working|work|run|load|open)|exception|traceback|erro|falla|fallo|no funciona|nao funciona|desconect\w*|caiu|se cayo|parou|se detuvo|travou)\b/i;
 /** Tuning of the outline-versus-FAQ choice (chosen on the train questions, see BENCHMARKS.md). */
@@ -204,7 +206,7 @@ export function retrieve(retriever: Retriever, question: string, lookup?: Knowle
   const outline = preferStage(byCoverage(retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }), question).map((h) => asSection(h, lookup)), question, lookup);
   const f = entries[0]?.score ?? 0;
   const o = outline[0]?.score ?? 0;
-  const ratio = ITEM_ASK.test(question) && !FAILURE.test(question) ? OUTLINE_TUNING.withItemAsk : MATERIAL_INTENT.test(question) ? OUTLINE_TUNING.withIntent : OUTLINE_TUNING.withoutIntent;
+  const ratio = (ITEM_ASK.test(question) || SHORT_ITEM_PHRASE.test(question)) && !FAILURE.test(question) ? OUTLINE_TUNING.withItemAsk : MATERIAL_INTENT.test(question) ? OUTLINE_TUNING.withIntent : OUTLINE_TUNING.withoutIntent;
   const syllabusFirst = o > 0 && o >= f * ratio;
   return { hits: syllabusFirst ? [...outline, ...entries] : [...entries, ...outline], syllabusFirst };
 }
