@@ -10,9 +10,13 @@
  * moderation).
  *
  * Each class is a set of patterns over the question in the forum's languages (English, Spanish,
- * Portuguese, Hindi-English). A question that only asks how something works in general ("can I get a
- * certificate if I audit?", "can I use an ESP32 for the labs?") is a course question and is answered.
- * Pure and fast.
+ * Portuguese, Hindi-English). Most describe a shape rather than a phrase: whose record it is (mine, a
+ * friend's, "I paid and passed"), what is asked of staff (extend, reopen, regrade, correct, reissue,
+ * delete, link), when (future tenses, time horizons, dates asked for), so that wordings nobody wrote
+ * here still match; they were checked against probes written before the system answered them (see
+ * corpus/README.md). A question that only asks how something works in general ("can I get a
+ * certificate if I audit?", "can I use an ESP32 for the labs?", "who can see my leaderboard scores?")
+ * is a course question and is answered. Pure and fast.
  */
 import { fold } from './text.js';
 
