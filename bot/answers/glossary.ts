@@ -49,6 +49,7 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   aid: ['assistance'], scored: ['score', 'metric'], scoring: ['score', 'metric'],
   piscando: ['blink', 'led', 'breathing'], parpadeando: ['blink', 'led', 'breathing'], devagar: ['slow', 'slowly'], despacio: ['slow', 'slowly'], duplo: ['double'], doble: ['double'],
   queda: ['drop', 'lose'],
+  raras: ['garbled', 'wrong'], raros: ['garbled', 'wrong'], mezclados: ['garbled'], misturadas: ['garbled'], colores: ['colour', 'color'], cores: ['colour', 'color'], garbled: ['garbled', 'wrong'],
   acc: ['accuracy'], val: ['validation'], primer: ['introduction'], refresher: ['recap', 'review'],
   pictures: ['images', 'image'], picture: ['image', 'images'], photos: ['images', 'image'], pics: ['images'], fotos: ['images', 'image'], box: ['kit'], comes: ['contain'], included: ['contain'], includes: ['contain'],
   horses: ['horses', 'humans', 'complex', 'images'], humans: ['horses', 'humans'], masks: ['mask', 'transfer', 'learning'], mask: ['mask', 'transfer', 'learning'],

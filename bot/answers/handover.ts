@@ -145,7 +145,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Being charged at all is the learner's own payment record.
       /\b(dispute|contest|question)\b.{0,10}\b(a |the |this |my )?(charge|payment|transaction|bill)\b|\bcharge from (edx|harvard)\b/i,
       /\b(quote|quotation|cotizaci\w+|orcamento|pricing)\b.{0,20}\b(for|para)\b.{0,30}\b(enrol\w*|registr\w*|inscri\w*|matricul\w*|seats?|people|persons|learners|employees|students|team|company|empresa|\d+)\b|\b(enrol\w*|register\w*|sign(ing)? up|inscrib\w*|inscrev\w*|matricul\w*)\b.{0,10}\b\d+ (people|persons|learners|employees|students|colleagues|staff|personas|pessoas)\b/i,
-      /\bprice\b.{0,40}\b(went up|increased|changed|different|higher|jumped|doubled)\b|\b(pay|paying|pagar|pago|pague)\b.{0,6}\b(with|by|using|via|com|con|through)\b.{0,15}\b(boleto|pix|upi|paypal|card|cartao|tarjeta|paytm|mercado pago|bank transfer|transferencia|installments?|parcelas|cuotas)\b|\b(financial (aid|assistance)|ayuda financiera|auxilio financeiro|ajuda financeira|assistencia financeira)\b.{0,40}\b(rejected|denied|declined|negad\w*|rechazad\w*|recorr\w*|apel\w*|appeal\w*|pending|pendiente|pendente)\b/i,
+      /\bprice\b.{0,40}\b(went up|increased|changed|different|higher|jumped|doubled)\b|\b(pay|paying|pagar|pago|pague)\b.{0,6}\b(with|by|using|via|com|con|through|in|em|en)\b.{0,15}\b(boleto|pix|upi|paypal|card|cartao|tarjeta|paytm|mercado pago|bank transfer|transferencia|installments?|parcelas|cuotas)\b|\b(financial (aid|assistance)|ayuda financiera|auxilio financeiro|ajuda financeira|assistencia financeira)\b.{0,40}\b(rejected|denied|declined|negad\w*|rechazad\w*|recorr\w*|apel\w*|appeal\w*|pending|pendiente|pendente)\b/i,
       /\b(i was|i got|i'?ve been|i have been|they|edx|me|fui|fue|foi)\b.{0,10}\b(charged|billed|cobrad\w*|cobraron|cobrou)\b|\b(proof|comprovante|comprobante) (of|de) (payment|pago|pagamento|purchase)\b|\b(move|transfer|switch|apply|use)\b.{0,10}\b(my|the|mi|meu)\b.{0,10}\b(payment|purchase|pago|pagamento|voucher|upgrade)\b/i,
     ],
   ],
@@ -192,7 +192,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       new RegExp(String.raw`^(?=.*\b(${OFFERING})\b).*\b(re-?open\w*|open\w*|abren|abrir|abrem|abre|offer\w*|start\w*|empiez\w*|comeca\w*)\b.{0,40}\b(again|otra vez|de nuevo|de novo|novamente|phir se)\b`, 'i'),
       /\b(another|one more|next|otra|outra|otro|outro|nueva|nova|naya|nayi|agle|agla|agli|new)\b.{0,12}\b(run|round|edition|session|cohort|season|batch|intake|offering|turma|edicion|edicao|temporada|iteration|ronda|rodada)\b/i,
       // The material being revised (new framework versions, translations): nobody has announced that.
-      /\b(course|courses|curso|notebooks?|colabs?|labs?|material|videos?|slides)\b.{0,20}\b(being|getting|going to be|gonna be|will be|sera|serao|seran|vai ser|van a ser)\b.{0,10}\b(updated|upgraded|revised|rewritten|refreshed|translated|dubbed|subtitled|actualizad\w*|atualizad\w*|traducid\w*|traduzid\w*)\b/i,
+      /\b(course|courses|curso|notebooks?|colabs?|labs?|material|videos?|slides)\b.{0,20}\b(being|getting|going to be|gonna be|will be|be|sera|serao|seran|vai ser|van a ser)\b.{0,10}\b(updated|upgraded|revised|rewritten|refreshed|translated|dubbed|subtitled|actualizad\w*|atualizad\w*|traducid\w*|traduzid\w*)\b/i,
     ],
   ],
   [
@@ -210,7 +210,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       /\b(visa|letter from harvard|official letter|credit at my university|write to my dean|transcript|recommendation letter|carta oficial)\b/i,
       // Other technology: phone or web apps, operating systems, shopping advice.
       /\b(android|ios|iphone|swift|kotlin|flutter|react native|mobile|web) (app|apps|application|aplicacion|aplicativo)\b|\binstall(ing)? (windows|macos|linux|ubuntu)\b.{0,20}\b(on|in|em|en) (an? |my |old |mi |meu )*(mac|macbook|pc|laptop|computer|chromebook)\b/i,
-      /\b(best|good|cheap|recommend\w*|which|mejor|melhor)\b.{0,30}\b(gpu|graphics card|laptop|notebook pc|pc|computer|monitor|phone|drone)\b.{0,30}\b(to buy|buy|purchase|comprar|under \$?\d+|for gaming|gaming)\b|\bgaming (laptop|pc|computer)\b/i,
+      /\b(best|good|cheap|recommend\w*|which|what|mejor|melhor|qual|cual)\b.{0,30}\b(gpu|graphics card|laptop|notebook pc|pc|computer|monitor|phone|drone)\b.{0,30}\b(to buy|buy|purchase|comprar|under \$?\d+|for gaming|gaming)\b|\bgaming (laptop|pc|computer)\b/i,
       // Other coursework or writing: a thesis, another class's assignment.
       /\b(my|mi|meu|minha|meri|mera) (thesis|dissertation|tesis|tese|final year project|fyp)\b.{0,60}\b(review|check|proofread|help|write|correct|feedback|revisar|look at)\b|\b(college|university|uni|school|escuela|facultad|faculdade|universidad|universidade) (assignment|homework|tarea|tarefa|lab report)\b|\bcode de do\b/i,
       /\b(cpd|cpe|pdh|ceus?|continuing (education|professional)|professional development (hours|units|credits))\b/i,
@@ -219,6 +219,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Advice outside the material: books, other courses, hardware to buy; consumer assistants; forms and letters about the learner.
       /\b(recommend|suggest|recomiend\w*|recomend\w*|suger\w*)\b.{0,30}\b(book|books|textbook|libro|libros|livro|livros|laptop|computer|pc|gpu|phone|celular|youtube|channel|podcast|bootcamp|masters?|degree|university|job)\b/i,
       /\b(alexa|google home|google assistant|siri|smart speaker|smart home|echo dot)\b/i,
+      /\b(design|layout|route|draw)\b.{0,15}\b(a |my |the )?(pcb|circuit board|schematic)\b|\b(kicad|gerber|altium|eagle cad)\b/i,
       /\b(best|good|cheap|recommend\w*|mejor|melhor)\b.{0,20}\b(oscilloscope|multimeter|soldering (iron|station)|logic analy[sz]er|bench (power )?supply|microscope|osciloscopio)\b/i,
       /\b(ps[345]|playstation|xbox|nintendo|game controller|controller drift|gaming console)\b|\b(mit|stanford|berkeley|cmu|coursera|udemy|udacity|deeplearning\.ai)\b.{0,30}\b(course|class|syllabus|lecture|program|specialization)\b|\b\d{1,2}\.s\d{3}\b/i,
       /\b(science fair|school project|feira de ciencias|feria de ciencias)\b|\bfor my (kid|kids|son|daughter|child|children|nephew|niece)\b|\b(get|find|land|conseguir)\b.{0,10}\b(a |me a |an? )?(job|internship|position|role|emprego|empleo|trabajo)\b|\b(career advice|salary|hiring|recruiters?)\b/i,
@@ -243,7 +244,7 @@ const PATTERNS: [HandoverReason, RegExp[]][] = [
       // Events, groups or the course's name used by someone: organisers decide.
       /\b(host|organi[sz]e|run|start|set up|create)\b.{0,20}\b(study group|meetup|workshop|hackathon|webinar|bootcamp|reading group)\b|\b(use|using|usar) (the )?(course|harvard|harvardx|edx|tinymlx) (name|logo|brand|branding|nombre|nome)\b/i,
       // Moderators acting on other people's posts (answers leaked, content to take down).
-      /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide|restore|undelete|recover|unban|unlock|edit)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b/i,
+      /\b(mods?|moderators?|admins?|staff)\b.{0,40}\b(delete|remove|take down|ban|hide|restore|undelete|recover|unban|unlock|edit)\b|\b(posting|posted|sharing|shared|leaking|leaked)\b.{0,20}\b(the )?(quiz|exam|test|summative) (answers|solutions)\b|\b(quiz|exam|test|summative|assignment) (answers|solutions|key)\b.{0,30}\b(leaked|posted|shared|uploaded|published|circulating)\b/i,
       // Someone else's use of the learner's work; speakers and guest lectures.
       /\b(someone|somebody|a user|users|people|bots?|accounts?|alguien)\b.{0,25}\b(spamming|spams|flooding|advertising|scamming|posting (spam|scam|crypto|phishing)|crypto links|scam links|phishing links)\b/i,
       /\b(sell|selling|monetiz\w*|vender|vendo)\b.{0,30}\b(my |the )?(completed |finished )?(labs?|solutions?|assignments?|notebooks?|colabs?|answers)\b|\b(fiverr|upwork|chegg|course hero)\b/i,
@@ -280,7 +281,7 @@ const SUBJECTS: [HandoverReason, RegExp][] = [
   ['certificate', /\b(certificates?|cert|certificado|certificados|diploma|credential)\b/],
   ['payment', /\b(paid|payment|payments|charged|charge (me|my card)|chargeback|refund\w*|money|fees?|invoice|receipt|billing|discount|coupon|voucher|scholarship|subscription|purchased?|bought|credit card|debit card|paypal|upi|pix|pago|pague|paguei|pagamento|pagar|cobr\w+|reembols\w+|dinero|dinheiro|paisa|paise|rupees|vat)\b/],
   ['personal-data', /\b(my (personal )?(data|information|info|details|photo|picture|face|voice recordings?|address|phone number|username|user name|real name|full name)|anonymi[sz]\w+|dados pessoais|datos personales)\b/],
-  ['account', /\b(accounts?|log ?in|login|sign ?in|signed up|password|e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|cuenta|conta|contrasena|senha|correo|access to (it|my|the platform|edx))\b/],
+  ['account', /\b((legal|display|profile) name|name on (edx|tinyarena|discord|the forum|my (account|profile))|accounts?|log ?in|login|sign ?in|signed up|password|e-?mail|username|user ?name|2fa|otp|verification (code|e-?mail)|cuenta|conta|contrasena|senha|correo|access to (it|my|the platform|edx))\b/],
   ['grades', /\b(grades?|graded|grading|credit(?! card)|summatives?|formatives?|marks|progress( page| bar)?|dashboard|results?|not passed|failed (course|the course)|quiz|quizzes|exam|exams|retake|nota|notas|calificacion\w*|pontuacao|puntaje|deadline|due date|extension|plazo|prazo|score)\b/],
 ];
 const PROBLEM = /\b(wrong|incorrect\w*|galat|errad\w*|equivocad\w*|missing|falta|never|still|yet|can'?t|cannot|couldn'?t|unable|won'?t|didn'?t|doesn'?t|isn'?t|hasn'?t|haven'?t|wasn'?t|not|no se|no me|nao|nahi|error|problem|issue|broken|locked|blocked|hacked|lost|disappeared|gone|twice|again|dos veces|duas vezes|stuck|pending|delete|remove|erase|change|fix|correct|update|appeal|zero|missed|retake|forgot|fail|failed|deducted|debited|kat|sigue|sigo|todavia|ainda|ya no|gayab|where is my|where'?s my|merge|recover|reset|transfer|anonymi[sz]\w*|even though|but i (finished|completed|did|submitted|passed|answered|got))\b|\b(says|shows) \d+ ?%|\b(doesn'?t (match|add up)|no coincide|nao bate|nao confere|mismatch)\b/;
