@@ -303,8 +303,16 @@ describe.skipIf(!sharedPath('course'))('a course item asked for by its subject (
     ['the colab where you look inside the flatbuffer file', '4.4'],
     ['is there a notebook on training with fake quantization nodes', '3.3'],
     ['which unit covers pruning and clustering of weights', '5.6'],
+    // A course number names the course (course 3 is chapter 4); a wake word without "visual" is KWS.
+    ['the person detection lab in course 3', '4.7'],
+    ['where is the notebook where we train the wake word thing ourselves', '3.5'],
+    ['autoencoder colab for anomaly detection', '3.8'],
   ])('%s → section %s first', (q, section) => {
     expect(kb.ask(q).citations[0]?.id).toBe(section);
+  });
+
+  it('matches a pasted error message wrapped over two lines of the FAQ', () => {
+    expect(kb.ask('the sensor test prints failed to initialize IMU on my new board').citations[0]?.id).toBe('nano-33-ble-sense-rev2');
   });
 
   it('a failure in a notebook still gets the fix, not the outline', () => {
