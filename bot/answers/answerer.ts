@@ -5,14 +5,23 @@
  */
 import { needsPerson, WHERE_TO_GO } from './handover.js';
 import { detectLanguage, languageName } from './language.js';
-import { composeAnswer, entryMarkdown } from './compose.js';
+import { ANSWER_BUDGET, composeAnswer, entryMarkdown, MESSAGE_LIMIT, unwrap } from './compose.js';
 import type { Answer, Chunk, Citation, Hit, Retriever, SourceKind } from './types.js';
 
 /**
- * Confidence below which the bot abstains. Calibrated on test/fixtures/answers/dev-questions.jsonl
- * (see BENCHMARKS.md): between the highest unanswerable (≈0.45) and the lowest answerable (≈0.5) dev question.
+ * Confidence below which the bot abstains. The needs-a-person check catches most hand-overs before
+ * retrieval; this is the backstop for the phrasings it misses. On the train questions (issue 18, third
+ * round) only 1 of 346 rightly answered questions scores below 0.5, while 41 % of the hand-over questions
+ * would score below 0.45 if they reached retrieval (31 % below the earlier 0.37); 0.45 keeps a margin
+ * below the answered ones and catches more of what the check misses.
  */
-export const ABSTAIN_BELOW = 0.37;
+export const ABSTAIN_BELOW = 0.45;
+/**
+ * The threshold for long forum posts (over {@link LONG_POST_WORDS} words): a story with logs spreads its
+ * words over many entries and scores lower, and the needs-a-person check is not what they lean on; the
+ * triage cross-validation keeps the earlier 0.37 (0.45 lost 0.4 points of its answer precision).
+ */
+export const ABSTAIN_BELOW_LONG = 0.37;
 
 /** Sources that answer a problem or a how-to question. */
 const ENTRY_SOURCES: SourceKind[] = ['faq', 'organizer', 'forum'];
@@ -24,16 +33,18 @@ const SYLLABUS_SOURCES: SourceKind[] = ['syllabus-section', 'syllabus-item'];
  * rather than for a fix: their answer is a syllabus section whenever the outline matches about as well
  * as an FAQ entry.
  */
-const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|videos|slides?|notebook|colab|exercise|exercises|assignment|labs?|screencast|lecture|material|materials|taught|teach(es)?|talk(s)? about|covers?|covered|section|unit|module|chapter|lesson|course \d|leitura|lectura|v[ií]deo|exerc[ií]cio|ejercicio|laborat[oó]rio|unidad|unidade|kaha|kahan|onde|donde|d[oó]nde|cu[aá]l|qual)\b/i;
+const MATERIAL_INTENT = /\b(where|which|any|is there|reading|readings|video|videos|slides?|notebook|colab|exercise|exercises|assignment|labs?|screencast|lecture|material|materials|taught|teach(es)?|talk(s)? about|covers?|covered|section|unit|module|chapter|lesson|leitura|lectura|v[ií]deo|exerc[ií]cio|ejercicio|laborat[oó]rio|unidad|unidade|kaha|kahan|onde|donde|d[oó]nde|cu[aá]l|qual)\b/i;
 /**
  * Questions that name a kind of course item (a notebook, a reading, a paper, a video, a lab): "the colab
  * with the horses", "the paper on how the dataset was collected". The item is what they want, so the
  * outline wins at a lower share of the best FAQ score than for a plain "where/which" question.
  */
-const ITEM_WORDS = String.raw`(notebooks?|colabs?|ipynb|jupyter|exercises?|labs?|pset|practicals?|hands.on|readings?|papers?|articles?|videos?|lectures?|slides?|decks?|screencasts?|leitura|lectura|art[ií]culo|artigo|v[ií]deos?|exerc[ií]cios?|ejercicios?|laborat[oó]rios?|cuadernos?|cadernos?|aula|clase)`;
-const ITEM_ASK = new RegExp(String.raw`\b(where|where'?s|which|is there|are there|any|find|link (to|for)|looking for|d[oó]nde|onde|cu[aá]l|qual|kaha|kahan|tem|hay)\b.{0,40}\b${ITEM_WORDS}\b|\b${ITEM_WORDS}\b.{0,60}\b(where|which (unit|section|week|module|part)|kaha|kahan|milega|d[oó]nde|onde)\b|^\s*(the |a |el |la |o )?${ITEM_WORDS}\b|\b(which|what|en qu[eé]|em qu?e|qual|cu[aá]l|kis) (unit|section|module|week|chapter|part|lesson|course|unidad|unidade|secci[oó]n|se[cç][aã]o|m[oó]dulo)\b|\b(covered|explained|taught|discussed) (anywhere|in the course|where)\b|\bwhere (is|are|do they|does the course)\b.{0,50}\b(covered|explained|taught|discussed|described)\b`, 'i');
+const ITEM_WORDS = String.raw`(primers?|refreshers?|crash course|notebooks?|colabs?|ipynb|jupyter|exercises?|labs?|pset|practicals?|hands.on|readings?|papers?|articles?|videos?|lectures?|slides?|decks?|screencasts?|leitura|lectura|art[ií]culo|artigo|v[ií]deos?|exerc[ií]cios?|ejercicios?|laborat[oó]rios?|cuadernos?|cadernos?|aula|clase)`;
+const ITEM_ASK = new RegExp(String.raw`^\W*([\w'+/-]+\s+){0,4}${ITEM_WORDS}\W*$|\b${ITEM_WORDS}\b (in|from|of|for) (the )?(course|unit|section|module|week|chapter|curso|unidad|unidade) ?\d|\b(where|where'?s|which|is there|are there|any|find|link (to|for)|looking for|d[oó]nde|onde|cu[aá]l|qual|kaha|kahan|tem|hay)\b.{0,40}\b${ITEM_WORDS}\b|\b${ITEM_WORDS}\b.{0,60}\b(where|which (unit|section|week|module|part)|kaha|kahan|milega|d[oó]nde|onde)\b|^\s*(the |a |el |la |o )?${ITEM_WORDS}\b|\b(which|what|en qu[eé]|em qu?e|qual|cu[aá]l|kis) (unit|section|module|week|chapter|part|lesson|course|unidad|unidade|secci[oó]n|se[cç][aã]o|m[oó]dulo)\b|\b(covered|explained|taught|discussed) (anywhere|in the course|where)\b|\bwhere (is|are|do they|does the course)\b.{0,50}\b(covered|explained|taught|discussed|described)\b`, 'i');
+/** A short noun phrase that names an item kind anywhere ("autoencoder colab for anomaly detection"). */
+const SHORT_ITEM_PHRASE = new RegExp(String.raw`^(?!.*\b(how|why|what|can|does|do|is|nahi|no|not|error|(in|on|inside) (colab|jupyter|the notebook|a notebook))\b)\W*([\w'+/.-]+\s+){0,5}${ITEM_WORDS}(\s+[\w'+/.-]+){0,5}\W*$`, 'i');
 /** A question that reports a failure wants the fix, even when it names the notebook it happened in. */
-const FAILURE = /\b(error|errors|fails?|failed|failing|crash\w*|died|dies|disconnect\w*|stuck|broken|lost|won'?t|can'?t|cannot|doesn'?t|isn'?t|not (working|work|run|load|open)|exception|traceback|erro|falla|fallo|no funciona|nao funciona)\b/i;
+const FAILURE = /\b(error|errors|fails?|failed|failing|crash\w*|died|dies|disconnect\w*|stuck|broken|lost|won'?t|can'?t|cannot|doesn'?t|isn'?t|not (working|work|run|load|open)|exception|traceback|erro|falla|fallo|no funciona|nao funciona|desconect\w*|caiu|se cayo|parou|se detuvo|travou)\b/i;
 /** Tuning of the outline-versus-FAQ choice (chosen on the train questions, see BENCHMARKS.md). */
 export const OUTLINE_TUNING = {
   /** With a material question the outline wins at this share of the best FAQ score … */
@@ -69,6 +80,9 @@ const ENGLISH_ONLY: Record<string, string> = {
   it: 'Il materiale del corso esiste solo in inglese; ecco cosa dice:',
 };
 
+/** Characters kept free in a message (line breaks, a note a channel adds). */
+const BUDGET_SLACK = 40;
+
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** What the knowledge base can look up for the answerer (whole entries, section citations). */
@@ -85,7 +99,7 @@ export interface AnswerOptions {
   lookup?: KnowledgeLookup;
   /** Citations to return at most (default 3). */
   maxCitations?: number;
-  /** Abstention threshold (default {@link ABSTAIN_BELOW}). */
+  /** Abstention threshold (default {@link ABSTAIN_BELOW}, {@link ABSTAIN_BELOW_LONG} for long posts). */
   abstainBelow?: number;
 }
 
@@ -165,17 +179,34 @@ function preferStage(outline: Hit[], question: string, lookup: KnowledgeLookup |
   return better ? [{ ...better, score: first.score }, ...outline.filter((h) => h !== better)] : outline;
 }
 
+/** How much the share of the question's words a passage covers weighs against its BM25 score. */
+export const COVERAGE_WEIGHT = 0.3;
+/** Longer than this (in words), a text is a forum post: plain BM25 order and the long-post threshold. */
+export const LONG_POST_WORDS = 40;
+const wordCount = (s: string) => (s.match(/\S+/g) ?? []).length;
+
+/**
+ * BM25 rewards a rare word matched many times; a passage that speaks to more of the question's words is
+ * usually the better answer ("is the audio private if inference runs on the board" is about privacy, not
+ * about the board). Scores are scaled by the covered share, so close calls go to the broader match.
+ */
+function byCoverage(hits: Hit[], question: string): Hit[] {
+  // A long forum post covers a little of many entries: its words' share says little there.
+  if (!COVERAGE_WEIGHT || wordCount(question) > LONG_POST_WORDS) return hits;
+  return hits.map((h) => ({ ...h, score: h.score * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * h.coverage) })).sort((a, b) => b.score - a.score);
+}
+
 /**
  * Retrieve for a question: FAQ-like entries and the outline separately, the outline's items counted for
  * their sections; the outline goes first for a question about course material that it matches at least
  * as well, or when it matches far better.
  */
 export function retrieve(retriever: Retriever, question: string, lookup?: KnowledgeLookup): { hits: Hit[]; syllabusFirst: boolean } {
-  const entries = preferTagged(retriever.search(question, { limit: 8, sources: ENTRY_SOURCES }), question);
-  const outline = preferStage(retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }).map((h) => asSection(h, lookup)), question, lookup);
+  const entries = preferTagged(byCoverage(retriever.search(question, { limit: 8, sources: ENTRY_SOURCES }), question), question);
+  const outline = preferStage(byCoverage(retriever.search(question, { limit: 8, sources: SYLLABUS_SOURCES }), question).map((h) => asSection(h, lookup)), question, lookup);
   const f = entries[0]?.score ?? 0;
   const o = outline[0]?.score ?? 0;
-  const ratio = ITEM_ASK.test(question) && !FAILURE.test(question) ? OUTLINE_TUNING.withItemAsk : MATERIAL_INTENT.test(question) ? OUTLINE_TUNING.withIntent : OUTLINE_TUNING.withoutIntent;
+  const ratio = (ITEM_ASK.test(question) || SHORT_ITEM_PHRASE.test(question)) && !FAILURE.test(question) ? OUTLINE_TUNING.withItemAsk : MATERIAL_INTENT.test(question) ? OUTLINE_TUNING.withIntent : OUTLINE_TUNING.withoutIntent;
   const syllabusFirst = o > 0 && o >= f * ratio;
   return { hits: syllabusFirst ? [...outline, ...entries] : [...entries, ...outline], syllabusFirst };
 }
@@ -195,7 +226,7 @@ export function answerQuestion(retriever: Retriever, question: string, opts: Ans
       needsPerson: reason,
     };
   }
-  const threshold = opts.abstainBelow ?? ABSTAIN_BELOW;
+  const threshold = opts.abstainBelow ?? (wordCount(question) > LONG_POST_WORDS ? ABSTAIN_BELOW_LONG : ABSTAIN_BELOW);
   const { hits } = retrieve(retriever, question, opts.lookup);
   let confidence = confidenceOf(hits, retriever.knownTerms(question));
   if (FOREIGN_HARDWARE.test(question) && !COURSE_CONTEXT.test(question)) confidence *= 0.5;
@@ -213,14 +244,15 @@ export function answerQuestion(retriever: Retriever, question: string, opts: Ans
   }
   const best = hits[0]!.chunk; // citations is non-empty, so hits is too
   const entry = opts.lookup?.chunksOf(best.citation.id) ?? [best];
-  const body = best.source === 'syllabus-section' || best.source === 'syllabus-item' ? sectionAnswer(best.citation, hits) : composeAnswer(entryMarkdown(entry.length ? entry : [best]), question);
-  const lines = [
-    ...(language !== 'en' ? [ENGLISH_ONLY[language] ?? `The course material only exists in English (you asked in ${languageName(language)}); this is what it says:`] : []),
-    `**${best.citation.title}**`,
-    body,
-    `Sources: ${citations.map((c) => `${c.title} (${c.url})`).join('; ')}`,
-  ];
-  return { answer: lines.join('\n'), citations, confidence, abstained: false, language };
+  const head = [...(language !== 'en' ? [ENGLISH_ONLY[language] ?? `The course material only exists in English (you asked in ${languageName(language)}); this is what it says:`] : []), `**${best.citation.title}**`];
+  const sources = `Sources: ${citations.map((c) => `${c.title} (${c.url})`).join('; ')}`;
+  // The body may use whatever the header and the sources leave of one message, so whole entries fit more often.
+  const budget = Math.max(ANSWER_BUDGET, MESSAGE_LIMIT - [...head, sources].join('\n').length - BUDGET_SLACK);
+  const body = best.source === 'syllabus-section' || best.source === 'syllabus-item' ? sectionAnswer(best.citation, hits) : unwrap(composeAnswer(entryMarkdown(entry.length ? entry : [best]), question, budget));
+  let answer = [...head, body, sources].join('\n');
+  // A fix list that alone fills the message keeps its steps; the sources line names the first source only.
+  if (answer.length > MESSAGE_LIMIT) answer = [...head, body, `Source: ${citations[0]!.title} (${citations[0]!.url})`].join('\n');
+  return { answer, citations, confidence, abstained: false, language };
 }
 
 /** Where the course covers it: the section, and the items of it that matched (with their links). */

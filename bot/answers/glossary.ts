@@ -8,7 +8,9 @@
 export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   // English synonyms and abbreviations
   com: ['port'], comport: ['port'], tty: ['port', 'serial'], ttyacm: ['port', 'serial'], usb: ['cable', 'port'],
-  detected: ['detect', 'show', 'port'], recognized: ['detect', 'port'], recognised: ['detect', 'port'], greyed: ['port', 'grey'], grayed: ['port', 'grey'],
+  detected: ['detect', 'show', 'port'], detect: ['detect', 'show', 'port'],
+  // Not the port: a keyword, a gesture or a person is "recognised" as often as a board is.
+  recognized: ['recognize', 'detect'], recognised: ['recognize', 'detect'], recognize: ['recognize', 'detect'], recognise: ['recognize', 'detect'], recognizes: ['recognize', 'detect'], recognises: ['recognize', 'detect'], greyed: ['port', 'grey'], grayed: ['port', 'grey'],
   flash: ['flash', 'upload'], flashing: ['upload'], uploading: ['upload'], bossac: ['upload', 'bossac'],
   tflm: ['tensorflow', 'lite', 'micro'], tflite: ['tflite', 'tensorflow', 'lite'], tfl: ['tflite'], tf: ['tensorflow'], tensorflowlite: ['tensorflow', 'lite'],
   int8: ['int8', 'integer', 'quantization'], uint8: ['int8', 'integer'], quantize: ['quantization'], quantized: ['quantization'], quantise: ['quantization'], quantised: ['quantization'],
@@ -37,9 +39,19 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   ipynb: ['colab', 'notebook'], jupyter: ['notebook', 'colab'], screencast: ['screencast', 'video'], walkthrough: ['screencast'], lecture: ['slides', 'video'], deck: ['slides'], pdf: ['reading', 'slides'],
   unit: ['section'], module: ['section'], chapter: ['section'], lesson: ['section'], taught: ['section'],
   wakeword: ['keyword', 'spotting'], hotwords: ['keyword', 'spotting'], spotting: ['keyword', 'spotting'],
-  dnn: ['deep', 'neural', 'network'], cnn: ['convolutional', 'neural', 'network'], nn: ['neural', 'network'],
+  dnn: ['deep', 'neural', 'network'], cnn: ['cnn', 'convolutional', 'convolution'], cnns: ['cnn', 'convolutional', 'convolution'], convnet: ['cnn', 'convolutional', 'convolution'], convnets: ['cnn', 'convolutional', 'convolution'], cpp: ['cplusplus'], nn: ['neural', 'network'],
   mlops: ['mlops', 'operations'], drift: ['drift', 'monitoring'], pruning: ['pruning', 'model', 'conversion'], clustering: ['clustering'], federated: ['federated', 'learning'], adversarial: ['adversarial', 'attacking'],
   fairness: ['fairness', 'bias', 'responsible'], kmeans: ['k', 'means'], wit: ['what', 'if', 'tool'], lifecycle: ['lifecycle', 'workflow'], docker: ['docker', 'container'], containers: ['container'],
+  flip: ['augmentation'], flipping: ['augmentation'], rotate: ['augmentation'], rotating: ['augmentation'], rotation: ['augmentation'], augment: ['augmentation'], augmented: ['augmentation'], aumento: ['augmentation'], aumentacion: ['augmentation'],
+  passa: ['pass'], submissao: ['submission'], submissoes: ['submission'], acontece: ['happen'], federado: ['federated'], federada: ['federated'], federados: ['federated'],
+  big: ['size', 'big'], bigger: ['size', 'big'], incluye: ['contain', 'include'], inclui: ['contain', 'include'], drops: ['drop', 'lose'], dropped: ['drop', 'lose'],
+  buy: ['sell', 'order'], buying: ['sell', 'order'], purchase: ['sell', 'order'], comprar: ['sell', 'order'], price: ['sell', 'order'], cost: ['sell', 'order'], precio: ['sell', 'order'], preco: ['sell', 'order'], sent: ['send'], anywhere: ['somewhere'],
+  aid: ['assistance'], scored: ['score', 'metric'], scoring: ['score', 'metric'],
+  piscando: ['blink', 'led', 'breathing'], parpadeando: ['blink', 'led', 'breathing'], devagar: ['slow', 'slowly'], despacio: ['slow', 'slowly'], duplo: ['double'], doble: ['double'],
+  queda: ['drop', 'lose'],
+  raras: ['garbled', 'wrong'], raros: ['garbled', 'wrong'], mezclados: ['garbled'], misturadas: ['garbled'], colores: ['colour', 'color'], cores: ['colour', 'color'], garbled: ['garbled', 'wrong'],
+  acc: ['accuracy'], val: ['validation'], primer: ['introduction'], refresher: ['recap', 'review'],
+  pictures: ['images', 'image'], picture: ['image', 'images'], photos: ['images', 'image'], pics: ['images'], fotos: ['images', 'image'], box: ['kit'], comes: ['contain'], included: ['contain'], includes: ['contain'],
   horses: ['horses', 'humans', 'complex', 'images'], humans: ['horses', 'humans'], masks: ['mask', 'transfer', 'learning'], mask: ['mask', 'transfer', 'learning'],
   // Topics as learners describe them rather than by the outline's names (a dataset by what it holds, a technique by its mechanism)
   factory: ['industry', 'anomaly', 'mimii'], factories: ['industry', 'anomaly', 'mimii'], industrial: ['industry', 'mimii'], machines: ['machine', 'mimii'], machinery: ['machine', 'mimii'],
@@ -73,7 +85,8 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   persona: ['person'], personas: ['person', 'people'], deteccion: ['detection'], anomalias: ['anomaly'], anomalia: ['anomaly'], umbral: ['threshold'],
   convertir: ['convert'], enviar: ['submit', 'submission'], envio: ['submission'], envios: ['submission'], concurso: ['competition'], competencia: ['competition'], tabla: ['leaderboard'], clasificacion: ['leaderboard', 'ranking'],
   certificado: ['certificate'], gratis: ['free', 'audit'], gratuito: ['free', 'audit'], pagar: ['pay', 'verified'], curso: ['course'], cursos: ['course'], kit: ['kit'],
-  desconecta: ['disconnect'], desconecto: ['disconnect'], donde: ['where'], preguntar: ['ask'], foro: ['forum'],
+  desconecta: ['disconnect'], desconecto: ['disconnect'], desconectou: ['disconnect'], desconectado: ['disconnect'], desconectada: ['disconnect'], caiu: ['disconnect'], continuar: ['resume', 'continue'], retomar: ['resume', 'continue'],
+  etiqueta: ['label'], etiquetas: ['label', 'labels'], rotulo: ['label'], rotulos: ['label', 'labels'], viejas: ['old'], antigas: ['old'], mostrando: ['show'], cambio: ['change'], cambie: ['change'], muda: ['change'], mudar: ['change'], versao: ['version'], version: ['version'], donde: ['where'], preguntar: ['ask'], foro: ['forum'],
   precision: ['accuracy'], exactitud: ['accuracy'], funciona: ['work'], lento: ['slow'], luz: ['led'], luces: ['led'], permiso: ['permission'], denegado: ['denied'],
   flotante: ['float'], entero: ['integer', 'int8'], enteros: ['integer', 'int8'], rechazado: ['rejected'], rechazo: ['rejected'], arreglo: ['array'],
   gestos: ['gesture'], varita: ['wand', 'magic'], monitor: ['monitor'], serie: ['serial'], serial: ['serial'], nada: ['nothing'], salida: ['output'],
@@ -90,7 +103,7 @@ export const GLOSSARY: Readonly<Record<string, readonly string[]>> = {
   subtitulos: ['subtitles', 'captions'], legendas: ['subtitles', 'captions'], enlace: ['link'], roto: ['broken'], quebrado: ['broken'], errata: ['typo'], cuestionario: ['quiz'], questionario: ['quiz'], tarea: ['assignment'], tarefa: ['assignment'], cuaderno: ['notebook', 'colab'], caderno: ['notebook', 'colab'],
   siempre: ['always'], sempre: ['always'], todo: ['all'], tiempo: ['time'], nadie: ['nobody'], ninguem: ['nobody'], habla: ['speak'], fala: ['speak'], detectando: ['detect'], prediccion: ['prediction'], predicao: ['prediction'],
   parpadea: ['blink', 'led'], pisca: ['blink', 'led'], naranja: ['orange'], laranja: ['orange'], encendido: ['on'], ligado: ['on'], carrega: ['charge'], celular: ['phone'],
-  entrenando: ['training'], treinando: ['training'], epocas: ['epoch'], perdida: ['loss'], validacion: ['validation'], validacao: ['validation'], propias: ['own'], proprias: ['own'],
+  entrenando: ['training'], treinando: ['training'], epocas: ['epoch'], perdida: ['loss'], perda: ['loss'], funcion: ['function'], funcao: ['function'], pesos: ['weights', 'weight'], peso: ['weight'], histograma: ['distribution', 'weight'], pos: ['post'], validacion: ['validation'], validacao: ['validation'], propias: ['own'], proprias: ['own'],
   // Hindi-English (Latin script)
   nahi: ['not'], nahin: ['not'], hota: ['is'], karo: ['do'], kaise: ['how'], kya: ['what'], kab: ['when'], kahan: ['where'], chahiye: ['need'], galti: ['mistake'], bina: ['without'], dikh: ['show'], dikha: ['show'], chal: ['run'], raha: ['is'], rahi: ['is'], aa: ['come'],
 
@@ -129,6 +142,9 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'yo me te se le lo nos hay tengo tiene tienen hacer hago puedo puede pueden cual cuales cuando donde porque muy mas ya no sin sobre hola gracias ayuda alguien ' +
     // Portuguese
     'o os as um uma uns umas e ou mas se de do da dos das no na nos nas em com por para como que e sao esta estao este isso meu minha meus minhas seu sua ' +
-    'eu voce tenho tem fazer faco posso pode podem qual quais quando onde porque muito mais ja nao sem sobre ola obrigado obrigada ajuda alguem ao aos pelo pela'
+    'eu voce tenho tem fazer faco posso pode podem qual quais quando onde porque muito mais ja nao sem sobre ola obrigado obrigada ajuda alguem ao aos pelo pela' +
+    // Hindi-English (Latin script): postpositions, auxiliaries, pronouns, question words
+    ' fica depois despues antes luego entao entonces alguma algum alguns algumas coisa coisas alguna alguno algunos algo cosa cosas hai hain ho hoon hun tha thi raha rahi rahe ka ki ke ko mein se pe bhi aur ya kya kaise kyun kyu kab kahan kaha nahi nahin ye yeh wo woh koi kuch sab baar ' +
+    'kar karna karu karun kiya kiye karte karta karti gaya gayi gaye diya hota hoti hote wala wali wale abhi phir jab tab toh bahut bohot mujhe mera meri mere maine hum humne aap apna apni apne tum beech'
   ).split(/\s+/),
 );

@@ -18,7 +18,7 @@ export class KnowledgeError extends Error {
 
 interface SyllabusItem { id: string; title: string; kind?: string; link?: string | null; part?: string }
 interface SyllabusSection { id: string; title: string; items?: SyllabusItem[] }
-interface SyllabusChapter { id: string; title: string; course_title?: string; sections?: SyllabusSection[] }
+interface SyllabusChapter { id: string; title: string; course?: number | string; course_title?: string; sections?: SyllabusSection[] }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
@@ -64,7 +64,9 @@ export function syllabusChunks(yamlText: string, file = 'syllabus.yaml'): Chunk[
       const secId = str(sec.id);
       const items = sec.items ?? [];
       // A section is described by its own title, its chapter and course, and its items' titles.
-      const text = [str(ch.course_title), `Chapter ${str(ch.id)}: ${str(ch.title)}`, ...items.map((i) => `${str(i.id)} ${str(i.title)}`)].join('\n');
+      // Learners name the course by its number ("the KWS lab in course 3"), which differs from the chapter number.
+      const course = str(ch.course) ? `Course ${str(ch.course)}` : '';
+      const text = [[course, str(ch.course_title)].filter(Boolean).join(' '), `Chapter ${str(ch.id)}: ${str(ch.title)}`, ...items.map((i) => `${str(i.id)} ${str(i.title)}`)].join('\n');
       chunks.push({
         key: `syllabus:${secId}`,
         citation: { id: secId, title: `${secId} ${str(sec.title)}`, url: `${base}#${secId.replace(/\./g, '-')}` },
@@ -82,7 +84,7 @@ export function syllabusChunks(yamlText: string, file = 'syllabus.yaml'): Chunk[
           citation: { id: itemId, title: `${itemId} ${str(item.title)}`, url: resolveLink(base, item.link) },
           source: 'syllabus-item',
           heading: '',
-          text: [str(item.title), str(item.part), ITEM_KIND_WORDS[str(item.kind)] ?? str(item.kind), str(sec.title)].filter(Boolean).join('\n'),
+          text: [str(item.title), str(item.part), ITEM_KIND_WORDS[str(item.kind)] ?? str(item.kind), str(sec.title), course].filter(Boolean).join('\n'),
           tags: [],
           sections: [secId],
           errorStrings: [],
@@ -115,7 +117,12 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
  */
 export function extractErrorStrings(text: string): string[] {
   const found = new Set<string>();
-  const candidates = [...text.matchAll(/`([^`\n]{8,})`/g), ...text.matchAll(/"([^"\n]{12,})"/g)].map((m) => m[1] ?? '');
+  // The material is hard-wrapped: a quoted message can continue on the next line. Join the lines of each
+  // paragraph (outside code blocks) before looking for quotes.
+  const flat = text.split(/(```[\s\S]*?```)/).map((part, i) => (i % 2 ? part : part.replace(/([^\n])\n(?!\n)/g, '$1 '))).join('');
+  // Pair the delimiters first and filter by length after, so a short span (`bossac`) cannot leave its
+  // closing backtick to open a false span over the next sentence.
+  const candidates = [...[...flat.matchAll(/`([^`\n]+)`/g)].map((m) => m[1] ?? '').filter((c) => c.length >= 8), ...[...flat.matchAll(/"([^"\n]+)"/g)].map((m) => m[1] ?? '').filter((c) => c.length >= 12)];
   for (const c of candidates) {
     // Statements and declarations are code, not messages.
     if (/[;{}=[\]]/.test(c)) continue;

@@ -14,7 +14,10 @@ export function fold(s: string): string {
 /** Raw words: letters/digits/underscore runs; `max_pool_2d` also yields `max`, `pool`, `2d`. */
 export function words(s: string): string[] {
   const out: string[] = [];
-  for (const m of fold(s).matchAll(/[a-z0-9_]+/g)) {
+  // "C++" would lose its only letter to the length filter: it becomes one word. "Course 3" is one word
+  // too, so that the number names the course rather than matching every "course" and every "3".
+  const folded = fold(s).replace(/\bc\+\+/g, 'cplusplus').replace(/\b(courses|cursos) ([1-4]),? (and|&|y|e|or|o|to|a) ([1-4])\b/g, 'course$2 $3 course$4').replace(/\b(course|curso|kors)\s*#?\s*([1-4])\b/g, 'course$2');
+  for (const m of folded.matchAll(/[a-z0-9_]+/g)) {
     const w = m[0].replace(/^_+|_+$/g, '');
     if (!w) continue;
     out.push(w);
@@ -54,6 +57,7 @@ export interface QueryTerms {
  *   vocabulary knows what "quantizaton" meant).
  */
 export function queryTerms(s: string, correct?: (w: string) => string): QueryTerms {
+  s = rewritePhrases(s);
   const own = new Set<string>();
   const expanded = new Set<string>();
   const groups: string[][] = [];
@@ -68,6 +72,16 @@ export function queryTerms(s: string, correct?: (w: string) => string): QueryTer
   }
   for (const t of own) expanded.delete(t);
   return { own: [...own], expanded: [...expanded], groups };
+}
+
+/**
+ * Phrases whose words alone mislead the index, rewritten in questions only: a "wake word" without
+ * "visual" is keyword spotting (not Visual Wake Words), two models "at the same time" is multi-tenancy.
+ */
+function rewritePhrases(s: string): string {
+  return s
+    .replace(/(?<!visual\s)\bwake[\s-]?words?\b/gi, 'keyword spotting')
+    .replace(/\b(at the same time|at once|in parallel|side by side|together on one board)\b/gi, 'multitenancy');
 }
 
 /** Levenshtein distance, or `max + 1` as soon as it must exceed `max` (cheap for the typo check). */

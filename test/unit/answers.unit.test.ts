@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bm25Retriever } from '../../bot/answers/bm25-retriever.js';
-import { blocksOf, composeAnswer } from '../../bot/answers/compose.js';
+import { blocksOf, composeAnswer, unwrap } from '../../bot/answers/compose.js';
 import { needsPerson } from '../../bot/answers/handover.js';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
 import { detectLanguage } from '../../bot/answers/language.js';
@@ -208,6 +208,20 @@ describe('needs a person (before any retrieval)', () => {
     ["can you reset my quiz attempts? the button didn't work", 'grades'],
     ['give me one more attempt on the test, the board disconnected during it', 'grades'],
     ['when will the next lab be released for course 4?', 'unannounced-plans'],
+    // General shapes (issue 18, third round): indirect wording, other languages, no "my … is wrong".
+    ["my friend's certificate has a typo in the name, how can she fix it", 'certificate'],
+    ['can I get an invoice for my company?', 'payment'],
+    ['delete my data', 'personal-data'],
+    ['the course 4 summatives close tomorrow and my internet is down, please extend them for me', 'grades'],
+    ['acabei o curso mas o edX diz que não fui aprovado', 'grades'],
+    ['where do I download the certificate for course 1? I paid and passed', 'certificate'],
+    ['how do I unlink my discord from tinyarena so I can link the new one', 'account'],
+    ['I was charged in euros but I live in the US', 'payment'],
+    ['how long do you keep the voice clips I uploaded to the open speech recording site?', 'personal-data'],
+    ['¿cuándo abren las inscripciones otra vez?', 'unannounced-plans'],
+    ['haverá novas turmas em 2027?', 'unannounced-plans'],
+    ['can you recommend a good book on reinforcement learning?', 'outside-course'],
+    ['Dear staff, my name is misspelled on the certificate I received. Please correct it.', 'certificate'],
   ])('%s → %s', (q, reason) => {
     expect(needsPerson(q)).toBe(reason);
   });
@@ -229,6 +243,13 @@ describe('needs a person (before any retrieval)', () => {
     'is there going to be a difference between the rev2 board and the old one for the labs?',
     'how do I remove my old recordings from the dataset folder before retraining?',
     'posso apagar meus dados de treino do colab depois de exportar o modelo?',
+    // Certificates, scores, quotas and dates that the FAQ answers.
+    'how does the professional certificate work, do I need all four courses verified?',
+    'my submission got rejected by preflight, does that use up one of my daily tries?',
+    'which submissions count for the final ranking, do I choose them before the deadline?',
+    'will the magic wand sketch work on my rev2 board?',
+    'when will my submission be scored? it has been in the queue for a while',
+    'my keyword is not recognised after I uploaded my own model, the board just sits there',
   ])('leaves a course question to the material: %s', (q) => {
     expect(needsPerson(q)).toBeNull();
   });
@@ -247,6 +268,20 @@ describe('composing answers from whole blocks', () => {
     expect(blocks[1]).toMatchObject({ list: true });
     expect(blocks[1]!.text).toContain('Common causes and fixes:');
     expect(blocks[1]!.text).toContain('Double-tap reset');
+  });
+
+  it('keeps a numbered fix whole when a code block and a note interrupt it, and chooses it first', () => {
+    const fix = ['A long cause. '.repeat(20), '', 'Fix:', '1. List the ops.', '2. Register each op:', '', '```cpp', 'resolver.AddConv2D();', '```', '', 'If the capacity is too small, it says so.', '', '3. For a first test, register all ops.', '', 'A closing remark. '.repeat(20)].join('\n');
+    const blocks = blocksOf(fix);
+    expect(blocks.find((b) => b.text.includes('1. List'))?.text).toContain('3. For a first test');
+    const out = composeAnswer(fix, 'op missing', 300);
+    expect(out).toContain('1. List the ops.');
+    expect(out).toContain('resolver.AddConv2D();');
+    expect(out).toContain('3. For a first test');
+  });
+
+  it('joins hard-wrapped lines for display but keeps list items, code and tables on their own lines', () => {
+    expect(unwrap('delete the extra\nlibrary folder.\n\n- one\n  two\n- three\n```\na\nb\n```\n| x |\n| y |')).toBe('delete the extra library folder.\n\n- one two\n- three\n```\na\nb\n```\n| x |\n| y |');
   });
 
   it('drops whole blocks to fit, never cuts the list, keeps the fix', () => {
@@ -268,8 +303,16 @@ describe.skipIf(!sharedPath('course'))('a course item asked for by its subject (
     ['the colab where you look inside the flatbuffer file', '4.4'],
     ['is there a notebook on training with fake quantization nodes', '3.3'],
     ['which unit covers pruning and clustering of weights', '5.6'],
+    // A course number names the course (course 3 is chapter 4); a wake word without "visual" is KWS.
+    ['the person detection lab in course 3', '4.7'],
+    ['where is the notebook where we train the wake word thing ourselves', '3.5'],
+    ['autoencoder colab for anomaly detection', '3.8'],
   ])('%s → section %s first', (q, section) => {
     expect(kb.ask(q).citations[0]?.id).toBe(section);
+  });
+
+  it('matches a pasted error message wrapped over two lines of the FAQ', () => {
+    expect(kb.ask('the sensor test prints failed to initialize IMU on my new board').citations[0]?.id).toBe('nano-33-ble-sense-rev2');
   });
 
   it('a failure in a notebook still gets the fix, not the outline', () => {
