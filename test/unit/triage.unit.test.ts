@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
-import { triagePost } from '../../bot/discourse/triage/classify.js';
+import { namedCourse, triagePost } from '../../bot/discourse/triage/classify.js';
 import { explicitSection, sectionEvidence, syllabusIndex } from '../../bot/discourse/triage/sections.js';
 import { evaluateTriage, type LabelledPost } from '../../bot/discourse/triage/evaluate.js';
 import { SoftmaxModel } from '../../bot/discourse/triage/linear-model.js';
@@ -129,6 +129,19 @@ describe.skipIf(!COURSE)('sections and courseware bugs (issue 18, third round)',
     if (other.kind === 'course-logistics') expect(other.course_section).toBe('4.3');
   });
 
+  it('files a kit, background or workload question under the course it names; certificates stay unsectioned', () => {
+    const idx = syllabusIndex(kb);
+    expect(namedCourse('Do I need the kit for course 3?', idx)).toBe('4.1');
+    expect(namedCourse('How many hours a week for Fundamentals of TinyML, and is Deploying TinyML harder?', idx)).toBe('1.1');
+    expect(namedCourse('Where do I ask about the forum?', idx)).toBeNull();
+    // A classifier double that files everything as logistics: this is about the section, not the kind.
+    const logistics = { classify: () => ({ probs: Object.fromEntries(KINDS.map((k) => [k, k === 'course-logistics' ? 1 : 0])) as Record<(typeof KINDS)[number], number>, evidence: [] }) };
+    const kit = triagePost(kb, { title: 'Do I need to buy the kit for Applications of TinyML?', body: 'Money is tight; can the whole course be done in Colab?' }, { model: logistics });
+    const cert = triagePost(kb, { title: 'Is a certificate required for Deploying TinyML?', body: 'Do I need the verified track to do the labs?' }, { model: logistics });
+    expect([kit.kind, kit.course_section]).toEqual(['course-logistics', '3.1']);
+    expect([cert.kind, cert.course_section]).toEqual(['course-logistics', null]);
+  });
+
   it('reads defects phrased as contradictions or as things gone', () => {
     const sig = (body: string) => forumSignals({ title: 'slides', body }, { trustLevel: 1, postCount: 5 }, { knownShare: 0.6, courseDomains: new Set() }).defect;
     expect(sig("The table in the slides lists 1 MB SRAM and 256 KB flash. It's the other way round.").length).toBeGreaterThan(0);
@@ -149,7 +162,7 @@ describe('the triage ensemble: naive Bayes over words next to the softmax model 
     { x: post('colab colab colab'), y: 'hardware-setup', negative: true },
   ];
 
-  it('reads words, signals and rule firings, favours the kind whose words a post shares, and round-trips through JSON', () => {
+  it('reads words and signals, favours the kind whose words a post shares, and round-trips through JSON', () => {
     const nb = new NaiveBayesModel(KINDS).train(examples);
     const lp = nb.logProbs(new Map([...post('cable port'), ['c: cab', 1]]));
     const hw = KINDS.indexOf('hardware-setup');
@@ -158,7 +171,7 @@ describe('the triage ensemble: naive Bayes over words next to the softmax model 
     expect(nb.logProbs(post('colab loss'))[KINDS.indexOf('model-training')]).toBe(Math.max(...nb.logProbs(post('colab loss'))));
     const back = NaiveBayesModel.fromJSON(JSON.parse(JSON.stringify(nb.toJSON())) as ReturnType<NaiveBayesModel['toJSON']>);
     expect([...back.logProbs(post('cable colab'))]).toEqual([...nb.logProbs(post('cable colab'))]);
-    const withOthers = new NaiveBayesModel(KINDS).train([{ x: new Map([['w:port', 1], ['s:links', 1], ['c: por', 1], ['q:conf', 0.5]]), y: 'hardware-setup' }]);
+    const withOthers = new NaiveBayesModel(KINDS).train([{ x: new Map([['w:port', 1], ['s:links', 1], ['c: por', 1], ['r:hardware-setup', 1], ['q:conf', 0.5]]), y: 'hardware-setup' }]);
     expect(Object.keys(withOthers.toJSON().counts)).toEqual(['s:links', 'w:port']);
   });
 

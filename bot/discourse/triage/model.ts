@@ -38,7 +38,7 @@ export interface TriageModelJson {
   trainedAt: string;
   model: SoftmaxModelJson;
   sections?: SectionRankerJson;
-  /** The ensemble's naive Bayes over words, signals and rule firings (absent in models saved before it existed). */
+  /** The ensemble's naive Bayes over words and signals (absent in models saved before it existed). */
   naiveBayes?: NaiveBayesJson;
 }
 
