@@ -15,7 +15,7 @@ import { loadCorpus } from './triage/corpus.js';
 import { trainingExamples } from './triage/evaluate.js';
 import { FEATURE_VERSION, textTerms } from './triage/features.js';
 import { SoftmaxModel } from './triage/linear-model.js';
-import { LearnedTriage, shippedClassifier, trainKindModel, trainSectionRanker, type MemoryItem, type TrainingExample, type TriageModelJson } from './triage/model.js';
+import { LearnedTriage, shippedClassifier, trainKindModel, trainNaiveBayes, trainSectionRanker, type MemoryItem, type TrainingExample, type TriageModelJson } from './triage/model.js';
 import type { PostMeta } from './triage/signals.js';
 import { KINDS, type Kind } from './triage/types.js';
 
@@ -140,7 +140,7 @@ export async function retrain(services: Services, kb: KnowledgeBase, current: Le
   const all = [...corpus, ...moderator];
   const model = trainKindModel(all, { from: SoftmaxModel.fromJSON(current.model.toJSON()), train: { epochs: INCREMENTAL_EPOCHS } });
   const info = { featureVersion: FEATURE_VERSION, corpusHash: current.info?.corpusHash ?? '', examples: { corpus: corpus.length, moderator: moderator.length }, trainedAt: new Date().toISOString() };
-  const classifier = new LearnedTriage(model, rows.map(memoryOf), info, trainSectionRanker(all));
+  const classifier = new LearnedTriage(model, rows.map(memoryOf), info, trainSectionRanker(all), trainNaiveBayes(all));
   const lastExampleAt = rows.length ? rows[rows.length - 1]!.createdAt : null;
   await db.triageModel.create({ data: { featureVersion: FEATURE_VERSION, corpusExamples: corpus.length, moderatorExamples: moderator.length, lastExampleAt, model: JSON.parse(JSON.stringify(classifier.toJSON())) as object } });
   return { classifier, learnedUpTo: lastExampleAt?.getTime() ?? 0 };

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../bot/answers/knowledge-base.js';
-import { triagePost } from '../../bot/discourse/triage/classify.js';
+import { namedCourse, triagePost } from '../../bot/discourse/triage/classify.js';
 import { explicitSection, sectionEvidence, syllabusIndex } from '../../bot/discourse/triage/sections.js';
 import { evaluateTriage, type LabelledPost } from '../../bot/discourse/triage/evaluate.js';
+import { SoftmaxModel } from '../../bot/discourse/triage/linear-model.js';
+import { LearnedTriage } from '../../bot/discourse/triage/model.js';
+import { NaiveBayesModel } from '../../bot/discourse/triage/naive-bayes.js';
 import { keywordRule } from '../../bot/discourse/triage/rules/keyword-rule.js';
 import { RULES } from '../../bot/discourse/triage/rules/index.js';
 import { forumSignals } from '../../bot/discourse/triage/signals.js';
@@ -126,11 +129,59 @@ describe.skipIf(!COURSE)('sections and courseware bugs (issue 18, third round)',
     if (other.kind === 'course-logistics') expect(other.course_section).toBe('4.3');
   });
 
+  it('files a kit, background or workload question under the course it names; certificates stay unsectioned', () => {
+    const idx = syllabusIndex(kb);
+    expect(namedCourse('Do I need the kit for course 3?', idx)).toBe('4.1');
+    expect(namedCourse('How many hours a week for Fundamentals of TinyML, and is Deploying TinyML harder?', idx)).toBe('1.1');
+    expect(namedCourse('Where do I ask about the forum?', idx)).toBeNull();
+    // A classifier double that files everything as logistics: this is about the section, not the kind.
+    const logistics = { classify: () => ({ probs: Object.fromEntries(KINDS.map((k) => [k, k === 'course-logistics' ? 1 : 0])) as Record<(typeof KINDS)[number], number>, evidence: [] }) };
+    const kit = triagePost(kb, { title: 'Do I need to buy the kit for Applications of TinyML?', body: 'Money is tight; can the whole course be done in Colab?' }, { model: logistics });
+    const cert = triagePost(kb, { title: 'Is a certificate required for Deploying TinyML?', body: 'Do I need the verified track to do the labs?' }, { model: logistics });
+    expect([kit.kind, kit.course_section]).toEqual(['course-logistics', '3.1']);
+    expect([cert.kind, cert.course_section]).toEqual(['course-logistics', null]);
+  });
+
   it('reads defects phrased as contradictions or as things gone', () => {
     const sig = (body: string) => forumSignals({ title: 'slides', body }, { trustLevel: 1, postCount: 5 }, { knownShare: 0.6, courseDomains: new Set() }).defect;
     expect(sig("The table in the slides lists 1 MB SRAM and 256 KB flash. It's the other way round.").length).toBeGreaterThan(0);
     expect(sig('The link in the reading goes to a page that says it has been moved.').length).toBeGreaterThan(0);
     expect(sig('The screencast plays exactly the same video as the one before.').length).toBeGreaterThan(0);
     expect(sig('The slides explain the loss function clearly.')).toEqual([]);
+  });
+});
+
+describe('the triage ensemble: naive Bayes over words next to the softmax model (issue 18, fourth round)', () => {
+  const post = (words: string) => new Map(words.split(' ').map((w) => [`w:${w}`, 1] as const));
+  const examples = [
+    { x: post('upload port cable bootloader'), y: 'hardware-setup' },
+    { x: post('port cable reset'), y: 'hardware-setup' },
+    { x: post('colab epochs loss dataset'), y: 'model-training' },
+    { x: post('colab dataset accuracy'), y: 'model-training' },
+    // "Not this kind" says nothing about which words a kind uses.
+    { x: post('colab colab colab'), y: 'hardware-setup', negative: true },
+  ];
+
+  it('reads words and signals, favours the kind whose words a post shares, and round-trips through JSON', () => {
+    const nb = new NaiveBayesModel(KINDS).train(examples);
+    const lp = nb.logProbs(new Map([...post('cable port'), ['c: cab', 1]]));
+    const hw = KINDS.indexOf('hardware-setup');
+    expect(Math.max(...lp)).toBe(lp[hw]);
+    expect([...lp].reduce((a, v) => a + Math.exp(v), 0)).toBeCloseTo(1, 9);
+    expect(nb.logProbs(post('colab loss'))[KINDS.indexOf('model-training')]).toBe(Math.max(...nb.logProbs(post('colab loss'))));
+    const back = NaiveBayesModel.fromJSON(JSON.parse(JSON.stringify(nb.toJSON())) as ReturnType<NaiveBayesModel['toJSON']>);
+    expect([...back.logProbs(post('cable colab'))]).toEqual([...nb.logProbs(post('cable colab'))]);
+    const withOthers = new NaiveBayesModel(KINDS).train([{ x: new Map([['w:port', 1], ['s:links', 1], ['c: por', 1], ['r:hardware-setup', 1], ['q:conf', 0.5]]), y: 'hardware-setup' }]);
+    expect(Object.keys(withOthers.toJSON().counts)).toEqual(['s:links', 'w:port']);
+  });
+
+  it('keeps the naive Bayes in a stored model, and still loads a model stored before it existed', () => {
+    const softmax = new SoftmaxModel(KINDS).train(examples, { epochs: 5 });
+    const withNb = new LearnedTriage(softmax, [], null, undefined, new NaiveBayesModel(KINDS).train(examples));
+    const json = withNb.toJSON();
+    expect(json.naiveBayes?.counts['w:cable']).toBeDefined();
+    expect(LearnedTriage.fromJSON(json).naiveBayes).not.toBeNull();
+    const { naiveBayes: _dropped, ...older } = json;
+    expect(LearnedTriage.fromJSON(older).naiveBayes).toBeNull();
   });
 });

@@ -3,13 +3,13 @@
  * into a proposal (kind, course section, tags, likely duplicate). Pure apart from the knowledge base.
  */
 import { expansionsOf } from '../../answers/glossary.js';
-import { words } from '../../answers/text.js';
+import { fold, words } from '../../answers/text.js';
 import type { KnowledgeBase } from '../../answers/knowledge-base.js';
 import type { Answer } from '../../answers/types.js';
 import type { PostAnalysis } from './features.js';
 import { shippedClassifier, type KindClassifier } from './model.js';
 import { RULES } from './rules/index.js';
-import { explicitSection, SECTIONLESS, SectionRanker, sectionEvidence, syllabusIndex, type SectionEvidence } from './sections.js';
+import { explicitSection, SECTIONLESS, SectionRanker, sectionEvidence, syllabusIndex, type SectionEvidence, type SyllabusIndex } from './sections.js';
 import { forumSignals, registrable, spamEvidence } from './signals.js';
 import { KINDS, TAGS, type Kind, type TriageContext, type TriagePost, type TriageResult, type TriageRule } from './types.js';
 
@@ -137,6 +137,32 @@ export function kindByVotes(votes: Partial<Record<Kind, number>>): { kind: Kind;
 /** A logistics post about one's grade, score or attempts. */
 const GRADEBOOK = /\b(grades?|graded|gradebook|progress page|attempts?( left)?|retry|resubmit\w*|marked (wrong|incorrect)|score[sd]?|\d+\s*\/\s*10)\b/i;
 
+/**
+ * What a course needs before or while taking it: the kit, a language or maths background, weekly hours
+ * (in the forum's languages). Such a question is filed under the course it names (corpus README).
+ */
+const COURSE_NEEDS = /\b((do|will|would) (i|we) (really )?need|is (it|the kit|a kit|c\+\+|python) (really )?(required|needed|necessary)|required (before|for)|needed for|prerequisites?|pre-?requisitos?|hours? (a|per) week|horas (por|a la) semana|kitne ghante|(necesito|preciso|zaroori|chahiye)\b.{0,30}\b(kit|placa|c\+\+|python))\b/i;
+
+/** Certificates, tracks and payments concern the programme or the account, not one course's content. */
+const PROGRAMME = /\b(certificat\w*|certificad\w*|verified|audit\w*|upgrade\w*|track|refund\w*|payment|paid|reembolso|pago)\b/i;
+
+/** The course a post names ("Deploying TinyML", "course 3"), by its first section; null when it names none. */
+export function namedCourse(text: string, idx: SyllabusIndex): string | null {
+  const folded = fold(text);
+  const found: [number, string][] = [];
+  for (const [title, first] of idx.courses) {
+    const at = folded.indexOf(title);
+    if (at >= 0) found.push([at, first]);
+  }
+  // "Course N" counts the programme's courses in syllabus order.
+  for (const m of folded.matchAll(/\b(?:course|curso) ([1-9])\b/g)) {
+    const course = idx.courses[Number(m[1]) - 1];
+    if (course) found.push([m.index, course[1]]);
+  }
+  found.sort((a, b) => a[0] - b[0]);
+  return found[0]?.[1] ?? null;
+}
+
 /** Triage one post against a knowledge base. */
 export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOptions = {}): TriageResult {
   const a = analysePost(kb, post, opts);
@@ -172,7 +198,8 @@ export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOpti
   if (kind === 'off-topic' || kind === 'spam') section = null;
   // Logistics concern the account or the programme, not one unit, unless the post names a place itself.
   // A grade, score or attempts case is the learner's record, not the unit it names (moderators file it unsectioned).
-  else if (kind === 'course-logistics') section = GRADEBOOK.test(full) ? null : (explicit?.section ?? null);
+  // A kit, background or workload question names the course it asks about: the course's first section.
+  else if (kind === 'course-logistics') section = GRADEBOOK.test(full) ? null : (explicit?.section ?? (COURSE_NEEDS.test(full) && !PROGRAMME.test(full) ? namedCourse(full, idx) : null));
   // An id written in the post names its place; otherwise the ranker weighs the syllabus and the sources.
   else if (!SECTIONLESS.has(kind)) section = explicit?.section ?? (model?.sections ?? DEFAULT_RANKER).pick(a.sectionEvidence, kind);
 

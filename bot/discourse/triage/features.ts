@@ -9,10 +9,10 @@ import { spamEvidence, type ForumSignals } from './signals.js';
 import type { Kind } from './types.js';
 
 /** Bumped whenever features change meaning: a stored model with another version is retrained. */
-export const FEATURE_VERSION = 5;
+export const FEATURE_VERSION = 6;
 
 /** Feature families (for experiments). */
-export const FEATURE_FLAGS = { expand: true, chars: false, sections: false, words: true, ruleScale: 1, titles: true, faqId: false, signalScale: 1 };
+export const FEATURE_FLAGS = { expand: true, chars: true, charW: 0.5, charN: 4, sections: false, words: true, ruleScale: 1, titles: true, faqId: false, signalScale: 1 };
 
 /** Everything features are computed from (built once per post by classify.ts). */
 export interface PostAnalysis {
@@ -47,11 +47,12 @@ export function featuresOf(a: PostAnalysis): Map<string, number> {
   if (FEATURE_FLAGS.words) for (const t of all) x.set(`w:${t}`, norm);
   // The glossary's English for Spanish/Portuguese words and abbreviations, so one vocabulary serves every language.
   if (FEATURE_FLAGS.expand && FEATURE_FLAGS.words) for (const t of queryTerms(`${a.title}\n${a.body}`.replace(URLS, ' ')).expanded) if (!all.has(t)) x.set(`w:${t}`, norm * 0.7);
-  // Character trigrams of words: typos, inflections and cognates across languages share them.
+  // Character 4-grams of words (edges marked by spaces): typos, inflections and cognates across languages share them.
   if (FEATURE_FLAGS.chars) {
     const grams = new Set<string>();
-    for (const w of fold(`${a.title} ${a.body}`.replace(URLS, ' ')).match(/[a-z]{4,}/g) ?? []) for (let i = 0; i + 4 <= w.length + 2; i++) grams.add(` ${w} `.slice(i, i + 4));
-    const gn = 0.5 / Math.sqrt(grams.size || 1);
+    const n = FEATURE_FLAGS.charN;
+    for (const w of fold(`${a.title} ${a.body}`.replace(URLS, ' ')).match(/[a-z]{4,}/g) ?? []) for (let i = 0; i + n <= w.length + 2; i++) grams.add(` ${w} `.slice(i, i + n));
+    const gn = FEATURE_FLAGS.charW / Math.sqrt(grams.size || 1);
     for (const g of grams) x.set(`c:${g}`, gn);
   }
   if (FEATURE_FLAGS.sections) {

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fromRoot } from '../../../core/paths.js';
 import { FEATURE_VERSION, featuresOf, termSimilarity, textTerms, type PostAnalysis } from './features.js';
 import { SoftmaxModel, type SoftmaxModelJson, type TrainOptions } from './linear-model.js';
+import { NaiveBayesModel, type NaiveBayesJson } from './naive-bayes.js';
 import { SECTIONLESS, SectionRanker, type SectionEvidence, type SectionRankerJson } from './sections.js';
 import { KINDS, type Kind } from './types.js';
 
@@ -37,6 +38,8 @@ export interface TriageModelJson {
   trainedAt: string;
   model: SoftmaxModelJson;
   sections?: SectionRankerJson;
+  /** The ensemble's naive Bayes over words and signals (absent in models saved before it existed). */
+  naiveBayes?: NaiveBayesJson;
 }
 
 /** One labelled example for training: an analysed post and its kind. */
@@ -69,6 +72,14 @@ export interface MemoryItem {
  */
 export const BLEND = { rules: 0 };
 
+/**
+ * The ensemble: logit += ENSEMBLE.naiveBayes × the naive Bayes log posterior (a product of the two
+ * models' probabilities, the word model's tempered). Chosen by cross-validation on the train split: a
+ * small share corrects the softmax on posts whose phrasing it never saw; more lets the overconfident
+ * word counts decide.
+ */
+export const ENSEMBLE = { naiveBayes: 0.2 };
+
 /** How alike (cosine over stems) a post must be to a moderator's example to follow it outright. */
 export const MEMORY_SIMILARITY = 0.5;
 /** Logit added per unit of similarity above the threshold (at 0.5 similarity: +3). */
@@ -93,20 +104,26 @@ export function trainSectionRanker(examples: readonly TrainingExample[]): Sectio
   return ranker.fit(usable.map((e) => ({ ev: e.sectionEvidence!, kind: e.kind, section: e.section! })));
 }
 
-/** Train both parts on the examples. */
-export function trainTriage(examples: readonly TrainingExample[], info: Omit<TriageModelJson, 'model' | 'sections'> | null = null): LearnedTriage {
-  return new LearnedTriage(trainKindModel(examples), [], info, trainSectionRanker(examples));
+/** Count the examples' words into a fresh naive Bayes (cheap: it is always trained from scratch). */
+export function trainNaiveBayes(examples: readonly TrainingExample[]): NaiveBayesModel {
+  return new NaiveBayesModel(KINDS).train(examples.map((e) => ({ x: featuresOf(e.analysis), y: e.kind, weight: e.weight, negative: e.negative })));
 }
 
-/** The learned classifier: the model's probabilities, nudged by the moderators' memory. */
+/** Train every part on the examples. */
+export function trainTriage(examples: readonly TrainingExample[], info: Omit<TriageModelJson, 'model' | 'sections' | 'naiveBayes'> | null = null): LearnedTriage {
+  return new LearnedTriage(trainKindModel(examples), [], info, trainSectionRanker(examples), trainNaiveBayes(examples));
+}
+
+/** The learned classifier: the softmax model with the naive Bayes' opinion, nudged by the moderators' memory. */
 export class LearnedTriage implements KindClassifier {
   private readonly memory: MemoryItem[];
 
   constructor(
     readonly model: SoftmaxModel,
     memory: readonly MemoryItem[] = [],
-    readonly info: Omit<TriageModelJson, 'model' | 'sections'> | null = null,
+    readonly info: Omit<TriageModelJson, 'model' | 'sections' | 'naiveBayes'> | null = null,
     readonly sections: SectionRanker = new SectionRanker(),
+    readonly naiveBayes: NaiveBayesModel | null = null,
   ) {
     this.memory = [...memory];
   }
@@ -138,7 +155,12 @@ export class LearnedTriage implements KindClassifier {
         evidence.push(`moderators: ${best.item.ref} (similarity ${best.sim.toFixed(2)}) was ${best.item.negative ? 'not' : 'filed as'} ${best.item.kind}`);
       }
     }
-    const p = this.model.predict(featuresOf(a), extra);
+    const x = featuresOf(a);
+    if (this.naiveBayes && ENSEMBLE.naiveBayes) {
+      const lp = this.naiveBayes.logProbs(x);
+      for (let k = 0; k < KINDS.length; k++) extra[k]! += ENSEMBLE.naiveBayes * lp[k]!;
+    }
+    const p = this.model.predict(x, extra);
     const probs = Object.fromEntries(KINDS.map((k, i) => [k, p[i]!])) as Record<Kind, number>;
     const ranked = KINDS.map((k, i) => [k, p[i]!] as const).sort((x, y) => y[1] - x[1]);
     evidence.push(`model: ${ranked.slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
@@ -146,12 +168,12 @@ export class LearnedTriage implements KindClassifier {
   }
 
   toJSON(): TriageModelJson {
-    return { ...(this.info ?? { featureVersion: FEATURE_VERSION, corpusHash: '', examples: { corpus: 0, moderator: 0 }, trainedAt: new Date(0).toISOString() }), model: this.model.toJSON(), sections: this.sections.toJSON() };
+    return { ...(this.info ?? { featureVersion: FEATURE_VERSION, corpusHash: '', examples: { corpus: 0, moderator: 0 }, trainedAt: new Date(0).toISOString() }), model: this.model.toJSON(), sections: this.sections.toJSON(), ...(this.naiveBayes ? { naiveBayes: this.naiveBayes.toJSON() } : {}) };
   }
 
   static fromJSON(json: TriageModelJson, memory: readonly MemoryItem[] = []): LearnedTriage {
-    const { model, sections, ...info } = json;
-    return new LearnedTriage(SoftmaxModel.fromJSON(model), memory, info, sections ? SectionRanker.fromJSON(sections) : new SectionRanker());
+    const { model, sections, naiveBayes, ...info } = json;
+    return new LearnedTriage(SoftmaxModel.fromJSON(model), memory, info, sections ? SectionRanker.fromJSON(sections) : new SectionRanker(), naiveBayes ? NaiveBayesModel.fromJSON(naiveBayes) : null);
   }
 }
 

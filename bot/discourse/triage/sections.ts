@@ -3,8 +3,10 @@
  * keywords alone. Every section is a candidate described by a few evidence features: an id written in
  * the post, a syllabus item or section title quoted, how well the post matches the section's own text
  * (its items' titles) and its items, which sections the best FAQ entries relate to, and how often
- * moderators filed posts of this kind there. A conditional-logit ranker (one weight per feature, shared
- * by all sections, so it carries over to sections never seen in training) picks the best.
+ * moderators filed posts of this kind there and in its chapter (a deployment post belongs to the
+ * deploying course; a setup post is nearly always filed under Getting Started). A conditional-logit
+ * ranker (one weight per feature, shared by all sections, so it carries over to sections never seen in
+ * training) picks the best.
  */
 import type { KnowledgeBase } from '../../answers/knowledge-base.js';
 import { fold } from '../../answers/text.js';
@@ -71,7 +73,7 @@ export function explicitSection(text: string, idx: SyllabusIndex): { section: st
 }
 
 /** Evidence names, in weight order. */
-export const SECTION_FEATURES = ['explicit', 'quoted', 'section-text', 'section-rank', 'items', 'faq', 'faq-first', 'prior', 'application', 'sketch'] as const;
+export const SECTION_FEATURES = ['explicit', 'quoted', 'section-text', 'section-rank', 'items', 'faq', 'faq-first', 'prior', 'application', 'sketch', 'chapter', 'share', 'setup-application', 'setup-sketch'] as const;
 
 /**
  * The course's applications as learners name them (sketch names, abbreviations, the forum's languages),
@@ -162,7 +164,15 @@ export interface SectionRankerJson {
 }
 
 /** Weights before any training (hand-set: an id written in the post decides, a quoted title nearly). */
-const DEFAULT_WEIGHTS = [6, 4, 1.5, 1, 1.5, 1.5, 1, 0, 1, 1];
+const DEFAULT_WEIGHTS = [6, 4, 1.5, 1, 1.5, 1.5, 1, 0, 1, 1, 0, 0, 1, 1];
+
+/**
+ * Evidence families (for experiments): the kind's share of posts in the candidate's chapter and in the
+ * section itself, and separate weights for applications and sketches named in setup posts.
+ */
+export const SECTION_FLAGS = { chapter: true, share: true, gate: true };
+/** Kinds about the kit and its tools: an application named in them says which lab, not which section. */
+const SETUP_KINDS: ReadonlySet<Kind> = new Set(['hardware-setup', 'software-install']);
 
 /** Per-candidate feature vectors. */
 function candidates(ev: SectionEvidence, kind: Kind, prior: SectionPrior): Map<string, number[]> {
@@ -193,12 +203,21 @@ function candidates(ev: SectionEvidence, kind: Kind, prior: SectionPrior): Map<s
       if (i === 0 && j === 0) f[6] = ev.confidence;
     });
   });
-  for (const s of ev.applications ?? []) get(s)[8] = 1;
-  for (const s of ev.sketches ?? []) get(s)[9] = 1;
+  const setup = SECTION_FLAGS.gate && SETUP_KINDS.has(kind);
+  for (const s of ev.applications ?? []) get(s)[setup ? 12 : 8] = 1;
+  for (const s of ev.sketches ?? []) get(s)[setup ? 13 : 9] = 1;
   const counts = prior[kind];
   if (counts) {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    for (const [s, c] of Object.entries(counts)) get(s)[7] = Math.log(1 + c) / Math.log(1 + total);
+    const chapters = new Map<string, number>();
+    for (const [s, c] of Object.entries(counts)) {
+      const f = get(s);
+      f[7] = Math.log(1 + c) / Math.log(1 + total);
+      if (SECTION_FLAGS.share) f[11] = c / total;
+      const ch = s.split('.')[0]!;
+      chapters.set(ch, (chapters.get(ch) ?? 0) + c);
+    }
+    if (SECTION_FLAGS.chapter) for (const [s, f] of out) f[10] = (chapters.get(s.split('.')[0]!) ?? 0) / total;
   }
   return out;
 }
