@@ -2,7 +2,8 @@
  * Regression floors for course answers and forum triage on the labelled corpora (issue 18). The triage
  * model is trained here on the train split only and measured on the frozen test split, as bench/qa.ts
  * reports it; the floors sit a little under the figures in BENCHMARKS.md so a change that makes them
- * worse fails `npm test`. They are floors, not targets: nothing is tuned on the test split.
+ * worse fails `npm test`. They are floors, not targets: nothing is tuned on the test split or on the
+ * blind set (whose misses these tests never print).
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,11 +38,24 @@ describe.skipIf(!COURSE)('quality floors on the frozen test split', () => {
     const { posts } = loadCorpus();
     const f = evaluateTriage(kb, posts.filter((p) => p.split === 'test'), { model: trainOn(kb, posts.filter((p) => p.split === 'train')) });
     const why = f.misses.join('\n');
-    expect(f.kindAccuracy, why).toBeGreaterThanOrEqual(0.83);
-    expect(f.spamRecall, why).toBeGreaterThanOrEqual(0.83);
-    expect(f.coursewareBugRecall, why).toBeGreaterThanOrEqual(0.75);
-    expect(f.sectionAccuracy, why).toBeGreaterThanOrEqual(0.82);
+    expect(f.kindAccuracy, why).toBeGreaterThanOrEqual(0.89);
+    expect(f.spamRecall, why).toBeGreaterThanOrEqual(0.9);
+    expect(f.coursewareBugRecall, why).toBeGreaterThanOrEqual(0.9);
+    expect(f.sectionAccuracy, why).toBeGreaterThanOrEqual(0.85);
   }, 120_000);
+
+  it('the blind set (test/fixtures/blind): triage with the shipped model, and answers; misses never printed', () => {
+    const rows = <T>(file: string) => jsonl<T>(fromRoot('test', 'fixtures', 'blind', file));
+    const t = evaluateTriage(kb, rows<LabelledPost>('posts.jsonl'));
+    expect(t.kindAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(t.spamRecall).toBeGreaterThanOrEqual(0.9);
+    expect(t.coursewareBugRecall).toBeGreaterThanOrEqual(0.9);
+    expect(t.sectionAccuracy).toBeGreaterThanOrEqual(0.87);
+    const a = evaluateAnswers(kb, rows<LabelledQuestion>('questions.jsonl'));
+    expect(a.precisionAt1).toBeGreaterThanOrEqual(0.95);
+    expect(a.handOverRecall).toBeGreaterThanOrEqual(0.95);
+    expect(a.falseHandOvers).toBeLessThanOrEqual(1);
+  }, 60_000);
 
   it('triage: the dev posts written for new phrasings, with the shipped model', () => {
     const rows = jsonl<LabelledPost>(fromRoot('test', 'fixtures', 'triage', 'dev-posts.jsonl'));
@@ -52,14 +66,18 @@ describe.skipIf(!COURSE)('quality floors on the frozen test split', () => {
     const f = evaluateAnswers(kb, loadQuestions().filter((q) => q.split === 'test'));
     const why = f.misses.join('\n');
     expect(f.precisionAt1, why).toBeGreaterThanOrEqual(0.84);
-    expect(f.handOverRecall, why).toBeGreaterThanOrEqual(0.85);
-    expect(f.falseHandOvers, why).toBeLessThanOrEqual(5);
-    expect(f.mustMention, why).toBeGreaterThanOrEqual(0.88);
+    expect(f.handOverRecall, why).toBe(1);
+    expect(f.falseHandOvers, why).toBeLessThanOrEqual(4);
+    expect(f.mustMention, why).toBeGreaterThanOrEqual(0.89);
     // The training-only questions (every hand-over class found so far): a regression guard, not a held-out figure.
-    const more = evaluateAnswers(kb, loadQuestions(TRAIN_MORE_QUESTIONS_PATH));
+    // lm-001…lm-236 keep their floor; the later, harder ones (written as fresh probes) have their own.
+    const all = loadQuestions(TRAIN_MORE_QUESTIONS_PATH);
+    const more = evaluateAnswers(kb, all);
     expect(more.handOverRecall, more.misses.join('\n')).toBe(1);
     expect(more.falseHandOvers, more.misses.join('\n')).toBe(0);
-    expect(more.precisionAt1, more.misses.join('\n')).toBeGreaterThanOrEqual(0.93);
+    const first = evaluateAnswers(kb, all.filter((q) => Number(q.id.slice(3)) <= 236));
+    expect(first.precisionAt1, first.misses.join('\n')).toBeGreaterThanOrEqual(0.93);
+    expect(evaluateAnswers(kb, all.filter((q) => Number(q.id.slice(3)) > 236)).precisionAt1).toBeGreaterThanOrEqual(0.87);
     const dev = evaluateAnswers(kb, jsonl<LabelledQuestion>(fromRoot('test', 'fixtures', 'answers', 'dev-questions.jsonl')));
     expect(dev.handOverRecall).toBe(1);
     expect(dev.precisionAt1).toBeGreaterThanOrEqual(0.88);
