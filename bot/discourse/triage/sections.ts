@@ -44,7 +44,8 @@ export function syllabusIndex(kb: KnowledgeBase): SyllabusIndex {
       idx.sections.push(section);
       idx.sectionTitles.set(section, normTitle(c.citation.title.replace(/^[\d.]+\s+/, '')));
     }
-    const course = c.source === 'syllabus-section' ? fold(c.text.split('\n', 1)[0] ?? '').trim() : '';
+    // The course's title (the chunk's first line, after the "Course N" the answers index adds).
+    const course = c.source === 'syllabus-section' ? fold(c.text.split('\n', 1)[0] ?? '').replace(/^course \d+\s*/, '').trim() : '';
     if (course) idx.courseOf.set(section, course);
     if (course && !idx.courses.some(([t]) => t === course)) idx.courses.push([course, section]);
     idx.sectionOf.set(c.citation.id, section);
