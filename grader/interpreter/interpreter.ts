@@ -6,7 +6,7 @@
 import type { Graph } from '../tflite/graph.js';
 import { allocate } from './allocator.js';
 import { ARITHMETIC_PROFILES, DEFAULT_ARITHMETIC, roundingFor, type ArithmeticProfile, type ArithmeticProfileName } from './arithmetic.js';
-import { UnsupportedModelError, type Eval, type Kernel, type PrepareContext, type TensorData } from './kernel.js';
+import { UnsupportedModelError, type ByteFunction, type Eval, type Kernel, type PrepareContext, type TensorData } from './kernel.js';
 import { KERNELS } from './registry.js';
 
 export interface InterpreterOptions {
@@ -35,6 +35,8 @@ export class Interpreter {
     const profile: ArithmeticProfile = ARITHMETIC_PROFILES[options.arithmetic ?? DEFAULT_ARITHMETIC];
     const { tensors, simd, scratch, persistent } = allocate(graph);
     const evals: Eval[] = [];
+    const byteFunctions = new Map<number, ByteFunction>();
+    const elided = new Set<number>();
     for (const op of graph.operators) {
       const kernel = kernels.get(op.op);
       if (!kernel) throw new UnsupportedModelError(op.index, op.op, 'operator not supported by the engine');
@@ -53,12 +55,17 @@ export class Interpreter {
         input: (k) => get(op.inputs[k], `input ${k}`),
         optionalInput: (k) => (op.inputs[k] === undefined || op.inputs[k] < 0 ? null : get(op.inputs[k], `input ${k}`)),
         output: (k) => get(op.outputs[k], `output ${k}`),
+        byteFunctions,
+        elide: (node) => {
+          if (node >= op.index) throw new Error(`internal: node ${op.index} cannot elide node ${node}`);
+          elided.add(node);
+        },
       };
       evals.push(kernel.prepare(ctx));
     }
     return new Interpreter(
       graph,
-      evals,
+      evals.filter((_, i) => !elided.has(graph.operators[i]!.index)),
       tensors,
       graph.inputs.map((i) => tensors[i]!),
       graph.outputs.map((i) => tensors[i]!),

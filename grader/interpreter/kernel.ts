@@ -40,6 +40,20 @@ export interface PrepareContext {
   scratch: Scratch;
   /** Reserve constant storage in the WebAssembly memory for this node (bias/multiplier/shift arrays). */
   persistent(bytes: number): number;
+  /**
+   * int8 tensors that earlier nodes computed as a function of one input byte (their 256-entry
+   * table), by tensor index: a later node may fold such a node into its own table.
+   */
+  byteFunctions: Map<number, ByteFunction>;
+  /** Skip earlier node `node` at eval (its output is no longer read: this node folded it in). */
+  elide(node: number): void;
+}
+
+/** `tensor = table[input + 128]`, computed by node `node`. */
+export interface ByteFunction {
+  node: number;
+  input: number;
+  table: Int8Array;
 }
 
 export type Eval = () => void;

@@ -104,6 +104,39 @@ describe('element-wise and data-movement fast paths against the reference', { ti
     });
   });
 
+  it('x ⊕ f(x) folded into one table (swish as x·LOGISTIC(x), x·TANH(x), x + RELU(x), …), either operand order, f kept when something else reads it', () => {
+    const unary: [string, { scale: number[]; zeroPoint: number[] } | null][] = [['LOGISTIC', { scale: [1 / 256], zeroPoint: [-128] }], ['TANH', { scale: [1 / 128], zeroPoint: [0] }], ['RELU', null], ['HARD_SWISH', null]];
+    for (let s = 1; s <= 32; s++) {
+      const r = seededRng(7000 + s);
+      const [u, uq] = unary[s % unary.length]!;
+      const op = r.pick(['MUL', 'MUL', 'ADD', 'SUB']);
+      const shape = r.pick([[1, 7, 5, 24], [1, 64], [2, 3], [1, 16, 16, 40]]);
+      const swapped = r.next() < 0.5;
+      // 3: also a model output, so f's node must still run.
+      const keep = s % 3 === 0;
+      const union = op === 'ADD' ? 'AddOptions' : op === 'SUB' ? 'SubOptions' : 'MulOptions';
+      const def: ModelDef = {
+        tensors: [
+          { shape, type: 'int8', quant: quant(r) },
+          { shape, type: 'int8', quant: uq ?? quant(r) },
+          { shape, type: 'int8', quant: quant(r) },
+        ],
+        ops: [
+          { op: u, inputs: [0], outputs: [1] },
+          { op, inputs: swapped ? [1, 0] : [0, 1], outputs: [2], options: { union, int8: { 0: act(r) } } },
+        ],
+        inputs: [0],
+        outputs: keep ? [2, 1] : [2],
+      };
+      try {
+        check(def, s);
+      } catch (err) {
+        // Scales the ops themselves refuse are not a folding question.
+        if (!/multiplier (above|must be below) one/.test(String(err))) throw err;
+      }
+    }
+  });
+
   it('SOFTMAX over rows of any depth, any input scale and beta', () => {
     for (let s = 1; s <= 30; s++) {
       const r = seededRng(5000 + s);

@@ -6,7 +6,7 @@
  * Eval is one SIMD kernel (simd/elementwise.as.ts `binary`) over the broadcast plan.
  */
 import { quantizeMultiplier } from '../fixed-point.js';
-import { ensure, type Kernel, type PrepareContext } from '../kernel.js';
+import { ensure, type Eval, type Kernel, type PrepareContext } from '../kernel.js';
 import { activationRange, scaleZp } from '../quant-params.js';
 import { broadcastPlan } from './broadcast.js';
 
@@ -35,6 +35,40 @@ function multipliers(ctx: PrepareContext, op: keyof typeof KIND, qa: { scale: nu
   const qo2 = quantizeMultiplier(f(twiceMax / f((1 << LEFT_SHIFT) * qo.scale)), ctx.rounding);
   ensure(ctx, q1.shift <= 0 && q2.shift <= 0 && qo2.shift <= 0, 'input/output scales need a multiplier above one');
   return { m1: q1.multiplier, s1: q1.shift, m2: q2.multiplier, s2: q2.shift, mo: qo2.multiplier, so: qo2.shift };
+}
+
+/**
+ * x ⊕ f(x) where f is an earlier node's byte function of the same tensor (swish as x·LOGISTIC(x),
+ * x·TANH(x), x + RELU(x), …): the result depends on x's byte alone, so this op is one 256-entry
+ * table — the same requantization, evaluated for each x and f(x) at prepare — and f's node is not
+ * run at all when nothing else reads its output. Exact by construction.
+ */
+function foldByteFunction(ctx: PrepareContext, q: number): Eval | null {
+  const [ia, ib] = ctx.op.inputs as [number, number];
+  const out = ctx.output(0);
+  const a = ctx.input(0);
+  const b = ctx.input(1);
+  if (a.tensor.data || b.tensor.data || a.tensor.elements !== out.tensor.elements || b.tensor.elements !== out.tensor.elements) return null;
+  const fb = ctx.byteFunctions.get(ib);
+  const fa = ctx.byteFunctions.get(ia);
+  const [x, fxIndex, f] = fb && fb.input === ia ? [a, ib, fb] : fa && fa.input === ib ? [b, ia, fa] : [null, -1, null];
+  if (!x || !f) return null;
+  // Operands in op order: a ramp of every byte for x, and f of it for f(x).
+  const ramp = Int8Array.from({ length: 256 }, (_, i) => i - 128);
+  const fOf = Int8Array.from(ramp, (v) => f.table[v + 128]!);
+  const [first, second] = x === a ? [ramp, fOf] : [fOf, ramp];
+  // (Persistent, not scratch: a small op's scratch may be shorter than the two 256-byte operands.)
+  const at = ctx.persistent(512);
+  new Int8Array(ctx.scratch.buffer, at, 256).set(first);
+  new Int8Array(ctx.scratch.buffer, at + 256, 256).set(second);
+  const table = ctx.persistent(256);
+  ctx.simd.binary(at, 1, 0, at + 256, 1, 0, 256, 1, table, q);
+  const g = ctx.graph;
+  const readers = g.operators.filter((op) => op.inputs.includes(fxIndex)).length;
+  if (readers === 1 && !g.outputs.includes(fxIndex)) ctx.elide(f.node);
+  const simd = ctx.simd;
+  const n = out.tensor.elements;
+  return () => simd.lookup(x.address, n, table, out.address);
 }
 
 function prepareBinary(ctx: PrepareContext, op: keyof typeof KIND) {
@@ -74,6 +108,8 @@ function prepareBinary(ctx: PrepareContext, op: keyof typeof KIND) {
     plan = { inner: out.tensor.elements, outer: 1, aInner: 1, bInner: 1, aOuter: 0, bOuter: 0, blocks: [{ a: 0, b: 0, out: 0 }] };
   }
   const simd = ctx.simd;
+  const folded = foldByteFunction(ctx, q);
+  if (folded) return folded;
   const p = plan;
   const outAddr = out.address;
   // Large tensors: the result of every (a, b) pair tabulated once, by the kernel itself.

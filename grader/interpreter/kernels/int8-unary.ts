@@ -16,6 +16,8 @@ export function unaryInt8(ctx: PrepareContext): { input: TensorData; output: Ten
 
 /** Eval of a 256-entry table (table[x + 128]) with the SIMD lookup kernel; the table lives in WebAssembly memory. */
 export function lookupEval(ctx: PrepareContext, table: Int8Array, input: TensorData, output: TensorData): Eval {
+  // A later ADD/SUB/MUL of this output with the same input may fold this node in (binary.ts).
+  if (ctx.op.inputs[0] !== undefined && ctx.op.outputs[0] !== undefined) ctx.byteFunctions.set(ctx.op.outputs[0], { node: ctx.op.index, input: ctx.op.inputs[0], table: table.slice() });
   const address = ctx.persistent(256);
   new Int8Array(ctx.scratch.buffer, address, 256).set(table);
   const simd = ctx.simd;
