@@ -535,6 +535,15 @@ export function quantizeF32(x: usize, n: i32, scale: f32, zp: i32, out: usize): 
   }
 }
 
+/** out[k] = table[16-bit index k of q], k = 0..3 (four indices packed in one 64-bit lane). */
+// @ts-ignore: decorator
+@inline function lookup4(out: usize, q: u64, table: usize): void {
+  store<u8>(out, load<u8>(table + <usize>(<u32>q & 0xffff)), 0);
+  store<u8>(out, load<u8>(table + <usize>(<u32>(q >>> 16) & 0xffff)), 1);
+  store<u8>(out, load<u8>(table + <usize>(<u32>(q >>> 32) & 0xffff)), 2);
+  store<u8>(out, load<u8>(table + <usize>(<u32>(q >>> 48) & 0xffff)), 3);
+}
+
 /**
  * The `binary` loop through a 65,536-entry table of the op's result for every (a, b) pair, built at
  * prepare time by `binary` itself: out = table[(a + 128)·256 + (b + 128)]. Exact by construction,
@@ -560,26 +569,10 @@ export function binaryTable(a: usize, aInner: i32, aOuter: i32, b: usize, bInner
       const vb = v128.xor(v128.load(pb), flip);
       const lo = i8x16.shuffle(vb, va, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
       const hi = i8x16.shuffle(vb, va, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-      const q00 = i64x2.extract_lane(lo, 0);
-      store<u8>(po, load<u8>(table + <usize>(<u32>q00 & 0xffff)), 0);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q00 >>> 16) & 0xffff)), 1);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q00 >>> 32) & 0xffff)), 2);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q00 >>> 48) & 0xffff)), 3);
-      const q01 = i64x2.extract_lane(lo, 1);
-      store<u8>(po, load<u8>(table + <usize>(<u32>q01 & 0xffff)), 4);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q01 >>> 16) & 0xffff)), 5);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q01 >>> 32) & 0xffff)), 6);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q01 >>> 48) & 0xffff)), 7);
-      const q10 = i64x2.extract_lane(hi, 0);
-      store<u8>(po, load<u8>(table + <usize>(<u32>q10 & 0xffff)), 8);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q10 >>> 16) & 0xffff)), 9);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q10 >>> 32) & 0xffff)), 10);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q10 >>> 48) & 0xffff)), 11);
-      const q11 = i64x2.extract_lane(hi, 1);
-      store<u8>(po, load<u8>(table + <usize>(<u32>q11 & 0xffff)), 12);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q11 >>> 16) & 0xffff)), 13);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q11 >>> 32) & 0xffff)), 14);
-      store<u8>(po, load<u8>(table + <usize>(<u32>(q11 >>> 48) & 0xffff)), 15);
+      lookup4(po, i64x2.extract_lane(lo, 0), table);
+      lookup4(po + 4, i64x2.extract_lane(lo, 1), table);
+      lookup4(po + 8, i64x2.extract_lane(hi, 0), table);
+      lookup4(po + 12, i64x2.extract_lane(hi, 1), table);
       pa += 16;
       pb += 16;
       po += 16;
