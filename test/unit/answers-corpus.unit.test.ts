@@ -10,25 +10,16 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { fromRoot } from '../../core/paths.js';
+import { HANDOVER_REASONS, QUESTION_LANGS, Question } from '../helpers/corpus-schemas.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const CORPUS = fromRoot('bot', 'answers', 'corpus', 'questions.jsonl');
 const COURSE = sharedPath('course');
 const DEV_QUESTIONS = fromRoot('test', 'fixtures', 'answers', 'dev-questions.jsonl');
 
-const LANGS = ['en', 'es', 'pt', 'hi-en'] as const;
-const REASONS = ['grades', 'certificate', 'account', 'payment', 'personal-data', 'unannounced-plans', 'outside-course', 'other'] as const;
+const LANGS = QUESTION_LANGS;
+const REASONS = HANDOVER_REASONS;
 
-const Question = z.strictObject({
-  id: z.string().regex(/^lq-\d{3}$/),
-  question: z.string().trim().min(3),
-  lang: z.enum(LANGS),
-  expected_sources: z.array(z.string().min(1)),
-  should_abstain: z.boolean(),
-  handover_reason: z.enum(REASONS).nullable(),
-  split: z.enum(['train', 'test']),
-  must_mention: z.array(z.string().trim().min(1)).min(1).max(3).optional(),
-});
 type Question = z.infer<typeof Question>;
 
 /** Parse the corpus, naming the line of the first problem. */

@@ -9,37 +9,16 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { KINDS, TAGS } from '../../bot/discourse/triage/types.js';
+import { KINDS } from '../../bot/discourse/triage/types.js';
 import { fromRoot } from '../../core/paths.js';
+import { Post, Question } from '../helpers/corpus-schemas.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const DIR = fromRoot('test', 'fixtures', 'blind');
 const COURSE = sharedPath('course');
-const LANGS = ['en', 'es', 'pt', 'hi-en', 'fr'] as const;
-const REASONS = ['grades', 'certificate', 'account', 'payment', 'personal-data', 'unannounced-plans', 'outside-course', 'other'] as const;
-
-const Post = z.strictObject({
-  id: z.string().regex(/^bp-\d{3}$/),
-  title: z.string().trim().min(1),
-  body: z.string().trim().min(1),
-  kind: z.enum(KINDS),
-  course_section: z.string().regex(/^\d+\.\d+$/).nullable(),
-  tags: z.array(z.enum(TAGS)),
-  answer_source: z.string().min(1).nullable(),
-  duplicate_of: z.string().min(1).nullable(),
-  split: z.literal('test'),
-  meta: z.strictObject({ author_trust_level: z.number().int().min(0).max(4), author_post_count: z.number().int().min(0), lang: z.enum(LANGS) }),
-});
-const Question = z.strictObject({
-  id: z.string().regex(/^bq-\d{3}$/),
-  question: z.string().trim().min(1),
-  lang: z.enum(LANGS),
-  expected_sources: z.array(z.string().min(1)),
-  should_abstain: z.boolean(),
-  handover_reason: z.enum(REASONS).nullable(),
-  split: z.literal('test'),
-  must_mention: z.array(z.string().min(1)).min(1).max(3).optional(),
-});
+// The corpora's own row rules, with the blind set's ids and every row in the test split.
+const BlindPost = Post.extend({ id: z.string().regex(/^bp-\d{3}$/), split: z.literal('test') });
+const BlindQuestion = Question.extend({ id: z.string().regex(/^bq-\d{3}$/), split: z.literal('test') });
 
 const lines = (file: string) => readFileSync(join(DIR, file), 'utf8').trim().split('\n');
 const parse = <T>(schema: z.ZodType<T>, file: string): T[] =>
@@ -50,8 +29,8 @@ const parse = <T>(schema: z.ZodType<T>, file: string): T[] =>
   });
 
 describe('blind evaluation set', () => {
-  const posts = parse(Post, 'posts.jsonl');
-  const questions = parse(Question, 'questions.jsonl');
+  const posts = parse(BlindPost, 'posts.jsonl');
+  const questions = parse(BlindQuestion, 'questions.jsonl');
 
   it('has ids in order and every kind ten times; questions with consistent hand-over labels', () => {
     posts.forEach((p, i) => expect(p.id).toBe(`bp-${String(i + 1).padStart(3, '0')}`));

@@ -9,35 +9,19 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { KINDS, TAGS, type Kind } from '../../bot/discourse/triage/types.js';
+import { KINDS, type Kind } from '../../bot/discourse/triage/types.js';
 import { fromRoot } from '../../core/paths.js';
+import { Post } from '../helpers/corpus-schemas.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const CORPUS = fromRoot('bot', 'discourse', 'triage', 'corpus', 'posts.jsonl');
 const COURSE = sharedPath('course');
 
-const LANGS = ['en', 'es', 'pt', 'hi-en', 'fr'] as const;
 /** Kinds that carry no course labels at all. */
 const UNLABELLED: readonly Kind[] = ['off-topic', 'spam'];
 /** Kinds whose posts need a fix or a person, never an answer from the material. */
 const NO_ANSWER: readonly Kind[] = ['courseware-bug', 'off-topic', 'spam'];
 
-const Post = z.strictObject({
-  id: z.string().regex(/^fp-\d{3}$/),
-  title: z.string().trim().min(1),
-  body: z.string().trim().min(1),
-  kind: z.enum(KINDS),
-  course_section: z.string().regex(/^\d+\.\d+$/).nullable(),
-  tags: z.array(z.enum(TAGS)),
-  answer_source: z.string().min(1).nullable(),
-  duplicate_of: z.string().min(1).nullable(),
-  split: z.enum(['train', 'test']),
-  meta: z.strictObject({
-    author_trust_level: z.number().int().min(0).max(4),
-    author_post_count: z.number().int().min(0),
-    lang: z.enum(LANGS),
-  }),
-});
 type Post = z.infer<typeof Post>;
 
 /** Parse the corpus, naming the line of the first problem. */
