@@ -74,15 +74,27 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      // Web first (no new work arrives), then workers, then shared services (Redis last).
-      for (const c of [...components].reverse()) {
-        try {
-          await c.stop();
-        } catch (err) {
-          logger.error({ err, component: c.name }, 'error while stopping');
+      // A stop that seems stuck says what it is waiting for: every 5 s, which part and for how long.
+      const began = Date.now();
+      let current = '';
+      const watchdog = setInterval(() => logger.warn({ component: current, elapsedMs: Date.now() - began }, `still stopping: waiting for ${current}`), 5000).unref();
+      try {
+        // Web first (no new work arrives), then workers, then shared services (Redis last).
+        for (const c of [...components].reverse()) {
+          current = c.name;
+          const t0 = Date.now();
+          try {
+            await c.stop();
+          } catch (err) {
+            logger.error({ err, component: c.name }, 'error while stopping');
+          }
+          logger.debug({ component: c.name, ms: Date.now() - t0 }, 'stopped part');
         }
+        current = 'the shared services (database, Redis)';
+        await services.close();
+      } finally {
+        clearInterval(watchdog);
       }
-      await services.close();
     })());
   return { services, components, stop };
 }
