@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Graph } from '../tflite/graph.js';
 import { Interpreter, type InterpreterOptions } from '../interpreter/interpreter.js';
-import { provideSimdModule, simdModuleProvided } from '../interpreter/simd/runtime.js';
+import { provideSimdModule, providedSimdModule, simdModuleProvided } from '../interpreter/simd/runtime.js';
 
 const WASM = new URL('../interpreter/simd/kernels.wasm', import.meta.url);
 const SOURCE = new URL('../interpreter/simd/kernels.as.ts', import.meta.url);
@@ -72,9 +72,15 @@ function compileEagerly(bytes: Uint8Array): WebAssembly.Module {
   }
 }
 
-/** Load the kernels into the engine on this thread (once; later calls do nothing). */
-export function loadEngine(): void {
-  if (!simdModuleProvided()) provideSimdModule(loadSimdModule());
+/**
+ * Load the kernels into the engine on this thread (once; later calls do nothing) and return their
+ * compiled module. `compiled`: a module another thread compiled (passed in workerData), used as it
+ * is: V8 shares a module's machine code between the threads of a process, so a thread that receives
+ * one starts without compiling anything.
+ */
+export function loadEngine(compiled?: WebAssembly.Module): WebAssembly.Module {
+  if (!simdModuleProvided()) provideSimdModule(compiled ?? loadSimdModule());
+  return providedSimdModule()!;
 }
 
 /** Prepare `graph` for inference (see {@link Interpreter.create}), loading the engine first if needed. */

@@ -2,10 +2,12 @@
  * Worker side of SharedInferencePool: keeps the few most recently used models prepared (an LRU the
  * pool mirrors exactly, so it knows when to send a model's bytes) and runs batches of any of them.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import type { Interpreter } from '../interpreter/interpreter.js';
-import { createInterpreter } from './engine.js';
+import { UnsupportedModelError } from '../interpreter/kernel.js';
+import { ModelFormatError } from '../tflite/flat-reader.js';
+import { createInterpreter, loadEngine } from './engine.js';
 import { parseModel } from '../tflite/parse.js';
 
 export const MODELS_PER_THREAD = 4;
@@ -19,9 +21,24 @@ export interface SharedRequest {
   inputs: ArrayBuffer;
   count: number;
 }
-export type SharedReply = { id: number; outputs: ArrayBuffer } | { id: number; error: string };
+/** A failure in a thread, with what the calling thread needs to raise the same error class. */
+export interface SharedError {
+  id: number;
+  error: string;
+  name?: string;
+  /** UnsupportedModelError's node and op; ModelFormatError's code and path. */
+  fields?: Record<string, string | number>;
+}
+export type SharedReply = { id: number; outputs: ArrayBuffer } | SharedError;
+
+/** What the pool hands a thread at start: the kernels it compiled, so the thread compiles nothing. */
+export interface SharedWorkerData {
+  simd?: WebAssembly.Module;
+}
 
 const loaded = new Map<string, Interpreter>();
+const given = workerData as SharedWorkerData | null;
+if (parentPort) loadEngine(given?.simd instanceof WebAssembly.Module ? given.simd : undefined);
 
 parentPort?.on('message', (req: SharedRequest) => {
   try {
@@ -45,7 +62,13 @@ parentPort?.on('message', (req: SharedRequest) => {
     }
     parentPort!.postMessage({ id: req.id, outputs: outputs.buffer } satisfies SharedReply, [outputs.buffer]);
   } catch (err) {
-    parentPort!.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies SharedReply);
+    parentPort!.postMessage(describeError(req.id, err) satisfies SharedReply);
   }
 });
 parentPort?.postMessage({ ready: true });
+
+function describeError(id: number, err: unknown): SharedError {
+  if (err instanceof UnsupportedModelError) return { id, error: err.message, name: err.name, fields: { nodeIndex: err.nodeIndex, op: err.op } };
+  if (err instanceof ModelFormatError) return { id, error: err.message, name: err.name, fields: { code: err.code, path: err.path } };
+  return { id, error: err instanceof Error ? err.message : String(err) };
+}

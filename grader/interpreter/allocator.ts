@@ -14,7 +14,8 @@ import { requantTableBytes } from './quant-params.js';
 import { instantiate, RESERVED_BYTES, type SimdKernels } from './simd/runtime.js';
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
-const bytesOf = (t: Tensor) => t.elements * (TENSOR_TYPE_BYTES[t.type] || 1);
+/** A tensor's size in the arena (and in the raw input/output contract). */
+export const bytesOf = (t: Tensor): number => t.elements * (TENSOR_TYPE_BYTES[t.type] || 1);
 
 function views(tensor: Tensor, buffer: ArrayBuffer, address: number, byteLength: number): TensorData {
   return {

@@ -2,13 +2,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter } from '../../grader/interpreter/interpreter.js';
+import { UnsupportedModelError } from '../../grader/interpreter/kernel.js';
+import { buildModel } from '../../grader/tflite/builder.js';
 import { closeSharedPool, SharedInferencePool, sharedPool } from '../../grader/inference/shared-pool.js';
 import { parseModel } from '../../grader/tflite/parse.js';
 import { mulberry32 } from '../../lib/rng.js';
 import { HAVE_SHARED_MODELS, sharedModel, sharedPath } from '../helpers/shared.js';
 
-function reference(model: Uint8Array, inputs: Uint8Array, count: number): Uint8Array {
-  const it = Interpreter.create(parseModel(model), { arithmetic: 'tflite' });
+function reference(model: Uint8Array, inputs: Uint8Array, count: number, arithmetic: 'tflite' | 'tflm' = 'tflite'): Uint8Array {
+  const it = Interpreter.create(parseModel(model), { arithmetic });
   const out = new Uint8Array(count * it.outputBytes);
   for (let i = 0; i < count; i++) {
     it.setInputBytes(inputs.subarray(i * it.inputBytes, (i + 1) * it.inputBytes));
@@ -89,6 +91,78 @@ describe.skipIf(!HAVE_SHARED_MODELS)('shared inference pool', () => {
       expect(pool.readyThreads).toBe(2);
       const again = await pool.inferMany(kws, 'tflite', inputs, 40);
       expect(Buffer.from(again).equals(Buffer.from(out))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a pool started ahead (tinyarena score, the score worker) runs even its first job on its threads', async () => {
+    const kws = sharedModel('kws_ref_model');
+    const rnd = mulberry32(10);
+    const size = Interpreter.create(parseModel(kws), { arithmetic: 'tflm' }).inputBytes;
+    const inputs = Uint8Array.from({ length: size * 300 }, () => rnd() & 0xff);
+    const pool = new SharedInferencePool(2);
+    try {
+      await pool.start();
+      const out = await pool.inferMany(kws, 'tflm', inputs, 300, undefined, 32);
+      expect(Buffer.from(out).equals(Buffer.from(reference(kws, inputs, 300, 'tflm')))).toBe(true);
+      // Not the cold path's "small job on the calling thread": the threads were there to take it.
+      expect(pool.samplesRun).toEqual({ callingThread: 0, threads: 300 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a job that finds its threads still booting takes batches on the calling thread and never waits for the boot to end', async () => {
+    const kws = sharedModel('kws_ref_model');
+    const rnd = mulberry32(11);
+    const size = Interpreter.create(parseModel(kws), { arithmetic: 'tflm' }).inputBytes;
+    const inputs = Uint8Array.from({ length: size * 40 }, () => rnd() & 0xff);
+    const pool = new SharedInferencePool(2);
+    try {
+      const booted = pool.start();
+      // 40 inferences take the calling thread ~10 ms; a thread needs well over 50 ms to boot.
+      const out = await pool.inferMany(kws, 'tflm', inputs, 40, undefined, 8);
+      expect(Buffer.from(out).equals(Buffer.from(reference(kws, inputs, 40, 'tflm')))).toBe(true);
+      expect(pool.samplesRun.callingThread + pool.samplesRun.threads).toBe(40);
+      // Had the job waited for every thread to boot, all of them would be up by now.
+      if (pool.samplesRun.threads === 0) expect(pool.readyThreads).toBeLessThan(2);
+      await booted;
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a model the threads cannot prepare fails the job with the error the calling thread would raise', async () => {
+    // LOGISTIC's int8 output must have zero point -128 (TFLM's rule); this one has 0.
+    const model = buildModel({
+      tensors: [
+        { name: 'x', shape: [1, 16], type: 'int8', quant: { scale: [0.1], zeroPoint: [0] } },
+        { name: 'y', shape: [1, 16], type: 'int8', quant: { scale: [1 / 256], zeroPoint: [0] } },
+      ],
+      ops: [{ op: 'LOGISTIC', inputs: [0], outputs: [1] }],
+      inputs: [0],
+      outputs: [1],
+    });
+    const expected = (() => {
+      try {
+        Interpreter.create(parseModel(model), { arithmetic: 'tflm' });
+      } catch (err) {
+        return err as UnsupportedModelError;
+      }
+      throw new Error('the model was meant to be refused');
+    })();
+    const pool = new SharedInferencePool(2);
+    try {
+      await pool.start();
+      const job = pool.inferMany(model, 'tflm', new Uint8Array(16 * 100), 100);
+      await expect(job).rejects.toBeInstanceOf(UnsupportedModelError);
+      await expect(job).rejects.toMatchObject({ message: expected.message, nodeIndex: 0, op: 'LOGISTIC' });
+      // The threads are still good for the next model.
+      const kws = sharedModel('kws_ref_model');
+      const size = Interpreter.create(parseModel(kws), { arithmetic: 'tflm' }).inputBytes;
+      const inputs = new Uint8Array(size * 10);
+      expect(Buffer.from(await pool.inferMany(kws, 'tflm', inputs, 10)).equals(Buffer.from(reference(kws, inputs, 10, 'tflm')))).toBe(true);
     } finally {
       await pool.close();
     }

@@ -41,6 +41,9 @@ export function provideSimdModule(module: WebAssembly.Module): void {
 /** The kernels have been handed in on this thread. */
 export const simdModuleProvided = (): boolean => compiled !== undefined;
 
+/** The compiled kernels handed in on this thread, if any (a thread hands them to the threads it starts). */
+export const providedSimdModule = (): WebAssembly.Module | undefined => compiled;
+
 const PAGE = 65536;
 /** The first page stays free for the kernels' own static data (a few bytes of scratch). */
 export const RESERVED_BYTES = PAGE;
