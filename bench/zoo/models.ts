@@ -4,7 +4,7 @@
  * firmware/op-set.json in the places real models use them. For benchmarks (bench/engine.ts) and the
  * engine's cross-checks (test/unit/zoo.unit.test.ts, test/integration/zoo-official.integration.test.ts).
  */
-import { Net, type T } from './net.js';
+import { Net, type T } from '../../grader/tflite/net.js';
 
 export interface ZooModel {
   name: string;

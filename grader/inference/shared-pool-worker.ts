@@ -8,6 +8,7 @@ import type { Interpreter } from '../interpreter/interpreter.js';
 import { UnsupportedModelError } from '../interpreter/kernel.js';
 import { ModelFormatError } from '../tflite/flat-reader.js';
 import { createInterpreter, loadEngine } from './engine.js';
+import { warmUp } from './warm-up.js';
 import { parseModel } from '../tflite/parse.js';
 
 export const MODELS_PER_THREAD = 4;
@@ -38,7 +39,15 @@ export interface SharedWorkerData {
 
 const loaded = new Map<string, Interpreter>();
 const given = workerData as SharedWorkerData | null;
-if (parentPort) loadEngine(given?.simd instanceof WebAssembly.Module ? given.simd : undefined);
+if (parentPort) {
+  loadEngine(given?.simd instanceof WebAssembly.Module ? given.simd : undefined);
+  // Before saying ready: until then the pool's calling thread does the work itself.
+  try {
+    warmUp();
+  } catch {
+    // Only a warm-up: the first real model is then prepared on cold code, nothing worse.
+  }
+}
 
 parentPort?.on('message', (req: SharedRequest) => {
   try {

@@ -1,15 +1,16 @@
 /**
- * A small graph-building language for the model zoo: layers as a Keras user writes them, turned into
- * the int8 tensors and operators the TFLite converter emits (per-channel symmetric convolution
- * weights, int32 biases at input·weight scale, asymmetric activations, fused ReLU/ReLU6, converter-
- * style QUANTIZE before a CONCATENATION of differently quantized branches).
+ * A small graph-building language for the model zoo (bench/zoo) and the inference threads' warm-up
+ * (grader/inference/warm-up.ts): layers as a Keras user writes them, turned into the int8 tensors and
+ * operators the TFLite converter emits (per-channel symmetric convolution weights, int32 biases at
+ * input·weight scale, asymmetric activations, fused ReLU/ReLU6, converter-style QUANTIZE before a
+ * CONCATENATION of differently quantized branches).
  *
  * Weights are seeded random (He-style variance, per-channel spread); activation ranges are set from
  * the propagated root-mean-square of the real values, as a calibration pass would roughly set them,
  * so that random inputs give activations that use the int8 range instead of saturating or dying.
  */
 import { seededRng, type Rng } from '../../lib/rng.js';
-import { buildModel, type ModelDef, type OpDef, type TensorDef } from '../../grader/tflite/builder.js';
+import { buildModel, type ModelDef, type OpDef, type TensorDef } from './builder.js';
 
 export type Act = 'NONE' | 'RELU' | 'RELU6';
 export type Pad = 'SAME' | 'VALID';
