@@ -50,13 +50,17 @@ interface Row {
   /** Held-out classifier score. */
   p: number;
   reason: HandoverReason;
+  /** The reason's share of the hand-over probability. */
+  share: number;
+  /** The reason the hand-over message gives ('other' when unsure). */
+  shown: HandoverReason;
 }
 
 const t0 = performance.now();
 const data: Row[] = rows.map((q) => {
   const pattern = needsPerson(q.question);
   const a = pattern ? undefined : kb.ask(q.question, { handoverModel: null });
-  return { q, pattern, confidence: a?.confidence ?? 0, backstop: a?.abstained ?? true, short: words(q.question) <= LONG_POST_WORDS, fold: -1, p: 0, reason: 'other' };
+  return { q, pattern, confidence: a?.confidence ?? 0, backstop: a?.abstained ?? true, short: words(q.question) <= LONG_POST_WORDS, fold: -1, p: 0, reason: 'other', share: 0, shown: 'other' };
 });
 console.log(`${data.length} train questions (${data.filter((r) => r.q.should_abstain).length} hand-overs), retrieval ${((performance.now() - t0) / 1000).toFixed(1)} s; thresholds ${ABSTAIN_BELOW}/${ABSTAIN_BELOW_LONG}`);
 
@@ -74,7 +78,9 @@ for (let k = 0; k < K; k++) {
   for (const r of data.filter((x) => x.fold === k)) {
     const sc = model.score(r.q.question);
     r.p = sc.probability;
-    r.reason = sc.reason;
+    r.reason = sc.likeliest;
+    r.shown = sc.reason;
+    r.share = sc.reasonShare;
   }
 }
 
@@ -105,6 +111,15 @@ show('after, classifier only with low confidence', figures(learnedRule(2, LEARNE
 // Reasons: the classifier's reason on held-out hand-overs it would hand over.
 const handed = data.filter((r) => r.q.should_abstain && r.p >= 0.5);
 console.log(`classifier reason right on held-out hand-overs with p >= 0.5: ${handed.filter((r) => r.reason === r.q.handover_reason).length}/${handed.length}`);
+for (const [lo, hi] of [[0, 0.4], [0.4, 0.5], [0.5, 0.6], [0.6, 0.8], [0.8, 1.01]] as const) {
+  const band = data.filter((r) => r.q.should_abstain && r.share >= lo && r.share < hi);
+  console.log(`  reason share ${lo}–${Math.min(1, hi)}: right ${band.filter((r) => r.reason === r.q.handover_reason).length}/${band.length}`);
+}
+{
+  const added = data.filter((r) => r.q.should_abstain && r.pattern === null);
+  const shown = data.filter((r) => r.q.should_abstain);
+  console.log(`reason given (floor: 'other' when unsure) on all held-out hand-overs: right ${shown.filter((r) => r.shown === r.q.handover_reason).length}, 'other' instead ${shown.filter((r) => r.shown === 'other' && r.q.handover_reason !== 'other').length}, wrong ${shown.filter((r) => r.shown !== 'other' && r.shown !== r.q.handover_reason).length} of ${shown.length}; ${added.length} not caught by the patterns`);
+}
 
 // Thresholds chosen on the other folds' held-out scores, applied to each fold: the rule's choice held out too.
 // Objective: hand-overs caught minus 3 × false hand-overs (a wrong hand-over leaves a learner unanswered).
