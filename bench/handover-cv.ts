@@ -157,6 +157,13 @@ if (fresh.length) {
   show('lm-757…796 after (shipped rule)', figures(shipped, scored));
 }
 
+if (process.argv.includes('--veto')) {
+  // Could a very unsure classifier overrule a pattern? Held-out scores of the rows the patterns hand over.
+  for (const v of [0.05, 0.1, 0.15, 0.2, 0.3]) {
+    const vetoed = data.filter((r) => r.pattern !== null && r.p < v);
+    console.log(`veto p < ${v}: would answer ${vetoed.filter((r) => r.q.should_abstain).length} true hand-overs and ${vetoed.filter((r) => !r.q.should_abstain).length} false ones`);
+  }
+}
 if (process.argv.includes('--sweep')) for (const g of grid) show(`sweep ${g.join('/')}`, figures(learnedRule(...g)));
 
 if (verbose) {
