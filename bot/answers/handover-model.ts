@@ -226,9 +226,19 @@ export function loadHandoverExamples(): HandoverExample[] {
     .map((r) => ({ question: r.question, reason: r.should_abstain ? ((REASONS as readonly string[]).includes(r.handover_reason ?? '') ? (r.handover_reason as HandoverReason) : 'other') : null }));
 }
 
-let shared: HandoverModel | undefined;
-/** The model trained on every train question, built once per process on first use. */
-export function defaultHandoverModel(): HandoverModel {
-  shared ??= HandoverModel.train(loadHandoverExamples());
+let shared: HandoverModel | null | undefined;
+/**
+ * The model trained on every train question, built once per process on first use; null when the corpus
+ * files are not there (a deployment without bot/answers/corpus keeps the patterns and the backstop).
+ */
+export function defaultHandoverModel(): HandoverModel | null {
+  if (shared === undefined) {
+    try {
+      shared = HandoverModel.train(loadHandoverExamples());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      shared = null;
+    }
+  }
   return shared;
 }

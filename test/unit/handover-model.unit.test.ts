@@ -15,6 +15,13 @@ import { sharedPath } from '../helpers/shared.js';
 
 const COURSE = sharedPath('course');
 
+/** The shipped model (the corpus is in the repository, so it is always there in tests). */
+function shipped(): HandoverModel {
+  const model = defaultHandoverModel();
+  if (!model) throw new Error('no hand-over model: bot/answers/corpus is missing');
+  return model;
+}
+
 /** Near-miss course questions the material answers (README boundary cases, reworded). */
 const ANSWERABLE: [string, string][] = [
   ['can I get a certificate if I only audit the course?', 'certificate-and-audit'],
@@ -43,11 +50,11 @@ describe('the hand-over classifier', () => {
   });
 
   it('trains fast enough to do at load', () => {
-    expect(defaultHandoverModel().trainMs).toBeLessThan(1500);
+    expect(shipped().trainMs).toBeLessThan(1500);
   });
 
   it('scores administrative requests about one’s own record high and course questions low', () => {
-    const model = defaultHandoverModel();
+    const model = shipped();
     expect(model.score('quiero que borren todos mis mensajes del foro')).toMatchObject({ reason: 'personal-data' });
     expect(model.score('quiero que borren todos mis mensajes del foro').probability).toBeGreaterThan(LEARNED_FAIRLY);
     expect(model.score('who do I talk to so the charge for the upgrade gets reversed')).toMatchObject({ reason: 'payment' });
@@ -58,7 +65,7 @@ describe('the hand-over classifier', () => {
   });
 
   it("gives 'other' rather than a doubtful reason", () => {
-    const s = defaultHandoverModel().score('pls take my face off the project showcase page');
+    const s = shipped().score('pls take my face off the project showcase page');
     expect(s.reasonShare < REASON_SHARE_FLOOR ? 'other' : s.likeliest).toBe(s.reason);
     expect(['other', 'personal-data']).toContain(s.reason);
   });
@@ -95,7 +102,7 @@ describe.skipIf(!COURSE)('the answerer with the classifier beside the patterns (
       if (source) expect(a.citations[0]?.id, q).toBe(source);
     }
     // The certificate-and-audit question scores above LEARNED_FAIRLY alone; retrieval's confidence keeps it answered.
-    expect(defaultHandoverModel().score(ANSWERABLE[0]![0]).probability).toBeGreaterThan(LEARNED_FAIRLY);
+    expect(shipped().score(ANSWERABLE[0]![0]).probability).toBeGreaterThan(LEARNED_FAIRLY);
   });
 
   it('leaves long forum posts to the patterns and the backstop', () => {
