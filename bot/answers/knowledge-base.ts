@@ -17,7 +17,8 @@ export class KnowledgeBase {
 
   /**
    * @param reranker the first-citation reranker; by default one is trained here, deterministically, from
-   *   the corpus's answerable train questions and these chunks (tens of ms); `null` turns it off.
+   *   the corpus's answerable train questions and these chunks (50–150 ms), or none if the corpus files are
+   *   absent; `null` turns it off.
    */
   constructor(
     readonly chunks: readonly Chunk[],
@@ -34,7 +35,11 @@ export class KnowledgeBase {
       chunksOf: (id) => this.byId.get(id) ?? [],
       sectionCitation: (id) => this.byId.get(id)?.find((c) => c.source === 'syllabus-section')?.citation,
     };
-    this.reranker = reranker === undefined ? Reranker.train(loadTrainingExamples(), chunks) : reranker;
+    if (reranker === undefined) {
+      // Without labelled questions (a deployment without the corpus) the model would be a second BM25: off.
+      const examples = loadTrainingExamples();
+      this.reranker = examples.length ? Reranker.train(examples, chunks) : null;
+    } else this.reranker = reranker;
   }
 
   /** Read and index every folder in `dirs` (config.knowledgeDirs). No folders means an empty base. */
