@@ -1,8 +1,8 @@
 /**
  * A learned reranker for the answerer's first citation: a multinomial naive-Bayes model from a question's
  * words (stems plus glossary expansions, which also carry Spanish, Portuguese and Hindi-English words to
- * the material's English) to the source id it should cite, trained on the labelled train questions and on every source's
- * own text as a pseudo-example (so a source nobody asked about still has a prior). At answer time it only
+ * the material's English) to the source id it should cite, trained on the labelled train questions and on
+ * every source's own text as a pseudo-example (so a source nobody asked about still has a prior). It only
  * reorders the first few distinct sources retrieval found, combining its log-posterior with their BM25
  * scores and retrieval's own order; retrieval still decides what is a candidate and how confident the
  * answer is.
@@ -43,7 +43,10 @@ export interface RerankerOptions {
   wFirst: number;
 }
 
-/** Defaults (bench/answers-cv.ts chooses them by cross-validation over the train rows). */
+/**
+ * Defaults: the best grid point of `bench/answers-cv.ts --grid` (5-fold CV over the train rows). Options
+ * picked by nested CV differ from fold to fold (the grid is flat near the top) and score about the same.
+ */
 export const RERANKER_DEFAULTS: RerankerOptions = {
   alpha: 0.001,
   pseudoWeight: 16,
