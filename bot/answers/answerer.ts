@@ -106,6 +106,11 @@ export interface AnswerOptions {
   handoverModel?: HandoverModel | null;
   /** The pattern check (default {@link needsPerson}; the benchmarks swap in older versions or none). */
   patterns?: (question: string) => HandoverReason | null;
+  /**
+   * Reorders the head of the ranked hits (the learned reranker, `reranker.ts`). It changes which source is
+   * cited first, not the confidence: that stays retrieval's, so the calibrated thresholds keep their meaning.
+   */
+  reranker?: { rerank(question: string, hits: readonly Hit[]): Hit[] };
 }
 
 /**
@@ -250,8 +255,9 @@ export function answerQuestion(retriever: Retriever, question: string, opts: Ans
   const learned = model && wordCount(question) <= LONG_POST_WORDS ? model.score(question) : undefined;
   if (learned && learned.probability >= LEARNED_SURE) return handOver(learned.reason);
   const threshold = opts.abstainBelow ?? (wordCount(question) > LONG_POST_WORDS ? ABSTAIN_BELOW_LONG : ABSTAIN_BELOW);
-  const { hits } = retrieve(retriever, question, opts.lookup);
-  let confidence = confidenceOf(hits, retriever.knownTerms(question));
+  const { hits: retrieved } = retrieve(retriever, question, opts.lookup);
+  let confidence = confidenceOf(retrieved, retriever.knownTerms(question));
+  const hits = opts.reranker ? opts.reranker.rerank(question, retrieved) : retrieved;
   if (FOREIGN_HARDWARE.test(question) && !COURSE_CONTEXT.test(question)) confidence *= 0.5;
   confidence = Math.round(confidence * 1000) / 1000;
   const citations = citationsOf(hits, opts.maxCitations ?? 3);

@@ -49,10 +49,6 @@ describe('the hand-over classifier', () => {
     expect(HandoverModel.train(examples, { seed: 7 }).score('my certificate never came').probability).not.toBe(a.score('my certificate never came').probability);
   });
 
-  it('trains fast enough to do at load', () => {
-    expect(shipped().trainMs).toBeLessThan(1500);
-  });
-
   it('scores administrative requests about one’s own record high and course questions low', () => {
     const model = shipped();
     expect(model.score('quiero que borren todos mis mensajes del foro')).toMatchObject({ reason: 'personal-data' });
