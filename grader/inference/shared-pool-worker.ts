@@ -3,39 +3,13 @@
  * pool mirrors exactly, so it knows when to send a model's bytes) and runs batches of any of them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import type { Interpreter } from '../interpreter/interpreter.js';
 import { UnsupportedModelError } from '../interpreter/kernel.js';
 import { ModelFormatError } from '../tflite/flat-reader.js';
 import { createInterpreter, loadEngine } from './engine.js';
 import { warmUp } from './warm-up.js';
+import { MODELS_PER_THREAD, type SharedError, type SharedReply, type SharedRequest, type SharedWorkerData } from './shared-pool-protocol.js';
 import { parseModel } from '../tflite/parse.js';
-
-export const MODELS_PER_THREAD = 4;
-
-export interface SharedRequest {
-  id: number;
-  key: string;
-  /** Present when this thread does not hold the model yet. */
-  model?: Uint8Array;
-  arithmetic: ArithmeticProfileName;
-  inputs: ArrayBuffer;
-  count: number;
-}
-/** A failure in a thread, with what the calling thread needs to raise the same error class. */
-export interface SharedError {
-  id: number;
-  error: string;
-  name?: string;
-  /** UnsupportedModelError's node and op; ModelFormatError's code and path. */
-  fields?: Record<string, string | number>;
-}
-export type SharedReply = { id: number; outputs: ArrayBuffer } | SharedError;
-
-/** What the pool hands a thread at start: the kernels it compiled, so the thread compiles nothing. */
-export interface SharedWorkerData {
-  simd?: WebAssembly.Module;
-}
 
 const loaded = new Map<string, Interpreter>();
 const given = workerData as SharedWorkerData | null;

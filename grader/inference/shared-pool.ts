@@ -22,12 +22,16 @@ import { Worker } from 'node:worker_threads';
 import { fromRoot } from '../../core/paths.js';
 import type { ArithmeticProfileName } from '../interpreter/arithmetic.js';
 import type { Interpreter } from '../interpreter/interpreter.js';
-import { createInterpreter, loadEngine } from './engine.js';
-import { MODELS_PER_THREAD, type SharedError, type SharedReply, type SharedRequest, type SharedWorkerData } from './shared-pool-worker.js';
-import { bytesOf } from '../interpreter/allocator.js';
 import { UnsupportedModelError } from '../interpreter/kernel.js';
 import { ModelFormatError } from '../tflite/flat-reader.js';
 import { parseModel } from '../tflite/parse.js';
+import { tensorByteSize } from '../tflite/schema.js';
+import { compiledKernels } from './kernels-module.js';
+import { MODELS_PER_THREAD, type SharedError, type SharedReply, type SharedRequest, type SharedWorkerData } from './shared-pool-protocol.js';
+
+// The interpreter (engine.js) loads on the first job that needs it on this thread, not with the pool:
+// a process that starts its threads first (tinyarena score) gets them going before loading the engine.
+const engine = () => import('./engine.js');
 
 /**
  * Where a thread starts. The compiled build starts the bundled worker beside this module: one file,
@@ -98,7 +102,7 @@ export class SharedInferencePool {
     if (this.slots.length === 0 && !this.closed) {
       const { url } = WORKER_ENTRY;
       // The kernels compiled once here: a thread given the module starts without compiling (V8 shares its code).
-      const workerData: SharedWorkerData = { simd: loadEngine() };
+      const workerData: SharedWorkerData = { simd: compiledKernels() };
       this.slots = Array.from({ length: this.threads }, () => {
         const worker = new Worker(url, { workerData });
         if (this.busy === 0) worker.unref();
@@ -149,10 +153,11 @@ export class SharedInferencePool {
       // model they cannot prepare fails the job with their error. Preparing it here as well would put
       // a whole prepare (tens of ms with cold JavaScript) in front of every new model's first batch.
       const graph = parseModel(model);
-      sizes = { inputBytes: sum(graph.inputs.map((i) => bytesOf(graph.tensors[i]!))), outputBytes: sum(graph.outputs.map((i) => bytesOf(graph.tensors[i]!))) };
+      sizes = { inputBytes: sum(graph.inputs.map((i) => tensorByteSize(graph.tensors[i]!))), outputBytes: sum(graph.outputs.map((i) => tensorByteSize(graph.tensors[i]!))) };
       if (this.prepared.size > 256) this.prepared.clear();
       this.prepared.set(key, sizes);
     } else if (!sizes || (!this.anyReady() && !local)) {
+      const { createInterpreter } = await engine();
       const probe = createInterpreter(parseModel(model), { arithmetic });
       sizes = { inputBytes: probe.inputBytes, outputBytes: probe.outputBytes };
       if (this.prepared.size > 256) this.prepared.clear();

@@ -5,7 +5,7 @@
  * scratch area serves kernels that need temporary buffers (im2col patches, int32 accumulators).
  */
 import type { Graph, Tensor } from '../tflite/graph.js';
-import { TENSOR_TYPE_BYTES } from '../tflite/schema.js';
+import { tensorByteSize } from '../tflite/schema.js';
 import { planArena } from '../validate/arena.js';
 import type { Scratch, TensorData } from './kernel.js';
 import { TABLE_MIN_ELEMENTS } from './kernels/binary.js';
@@ -14,8 +14,7 @@ import { requantTableBytes } from './quant-params.js';
 import { instantiate, RESERVED_BYTES, type SimdKernels } from './simd/runtime.js';
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
-/** A tensor's size in the arena (and in the raw input/output contract). */
-export const bytesOf = (t: Tensor): number => t.elements * (TENSOR_TYPE_BYTES[t.type] || 1);
+const bytesOf = (t: Tensor): number => tensorByteSize(t);
 
 function views(tensor: Tensor, buffer: ArrayBuffer, address: number, byteLength: number): TensorData {
   return {

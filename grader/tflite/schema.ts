@@ -18,6 +18,9 @@ export const TENSOR_TYPE_BYTES: Record<TensorType, number> = {
   int2: 0, uint4: 0, float8_e4m3fn: 1, float8_e5m2: 1,
 };
 
+/** A tensor's size in bytes (its elements × its type's width; unknown widths count as one byte). */
+export const tensorByteSize = (t: { elements: number; type: TensorType }): number => t.elements * (TENSOR_TYPE_BYTES[t.type] || 1);
+
 export const FLOAT_TYPES: ReadonlySet<TensorType> = new Set(['float32', 'float16', 'float64', 'bfloat16', 'float8_e4m3fn', 'float8_e5m2']);
 
 export type Padding = 'SAME' | 'VALID';

@@ -12,7 +12,7 @@
  * (see PERSISTENT below); the board's own report (`x-model commit`) is the final word.
  */
 import type { Graph } from '../tflite/graph.js';
-import { TENSOR_TYPE_BYTES } from '../tflite/schema.js';
+import { tensorByteSize } from '../tflite/schema.js';
 
 const ALIGN = 16;
 const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
@@ -50,11 +50,7 @@ export interface ArenaEstimate {
   buffers: PlannedBuffer[];
 }
 
-function tensorBytes(graph: Graph, index: number): number {
-  const t = graph.tensors[index]!;
-  const width = TENSOR_TYPE_BYTES[t.type] || 1;
-  return t.elements * width;
-}
+const tensorBytes = (graph: Graph, index: number): number => tensorByteSize(graph.tensors[index]!);
 
 /** Lifetimes as TFLM's AllocationInfoBuilder marks them (scope 0 = before the first op). */
 export function tensorLifetimes(graph: Graph): { first: Int32Array; last: Int32Array } {
