@@ -266,7 +266,7 @@ const GENERAL = /\b(can (i|we) (post|share|discuss|ask|use|talk)|can i (still |a
 const COURSE_KIT = /\b(nano 33|ble sense|harvard_tinymlx|tinyml kit|tiny machine learning kit|arduino_tensorflowlite|person_detection|micro_speech|magic_wand)\b/i;
 
 /** Boards named only to ask whether they can replace the course kit: the kit FAQ answers that. */
-const KIT_QUESTION = /\b(instead|substitut\w*|supported|compatible|use (an? )?\w+ (for|in) the (labs?|course)|en lugar|en vez|em vez|no lugar|labs? kar sakta|for the labs)\b/i;
+const KIT_QUESTION = /\b(instead|substitut\w*|supported|compatible|use (an? )?\w+ (for|in) the (labs?|course)|en lugar|en vez|em vez|no lugar|labs? kar sakta|for the labs|(labs?|exercises?|course) (on|with) (an?|my|this))\b/i;
 
 /**
  * The general shape of a personal case, whatever its wording: the asker (first person), an
@@ -357,6 +357,10 @@ function personalCase(q: string): HandoverReason | null {
 const COMPETITION = /\b(leaderboards?|challenges?|tinyarena|preflight|quota|submissions?|ranking)\b/;
 const GRADEBOOK_WORDS = /\b(quiz|quizzes|exam|exams|summatives?|progress|gradebook|edx|certificate|course grade|final grade|nota|notas)\b/;
 
+/** "Progress" of one's own training run or notebook session, not of the course record. */
+const WORKSPACE_PROGRESS = /\b(training|colab|session|runtime|notebook|epochs?|model)\b.{0,20}\bprogress\b|\bprogress\b.{0,30}\b(colab|session|runtime|notebook)\b/;
+const GRADE_RECORD = /\b(quiz|quizzes|exam|exams|summatives?|gradebook|edx|certificate|grades?|nota|notas|marks)\b/;
+
 /** The reason a question needs a person, or null when the course material should answer it. */
 export function needsPerson(question: string): HandoverReason | null {
   const q = fold(question);
@@ -367,6 +371,8 @@ export function needsPerson(question: string): HandoverReason | null {
     if (reason === 'personal-data' && ownWorkspaceData(q)) continue;
     // A leaderboard score "graded wrong" is the competition's (its FAQ explains public and private boards).
     if (reason === 'grades' && COMPETITION.test(q) && !GRADEBOOK_WORDS.test(q)) continue;
+    // Training progress lost with a Colab session is the Colab entry's, not the gradebook's.
+    if (reason === 'grades' && WORKSPACE_PROGRESS.test(q) && !GRADE_RECORD.test(q)) continue;
     if (reason === 'payment' && toolPayment(q)) continue;
     return reason;
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import { parseConfig } from '../../core/config.js';
+import { freeLoopbackPort } from '../../core/free-port.js';
 import { createLogger } from '../../core/logger.js';
 import { createServices, type Services } from '../../core/services.js';
 import { TEST_REDIS_URL } from './env.js';
@@ -12,7 +13,9 @@ import { tempDir } from './tmp.js';
  */
 export async function testServices(env: Record<string, string> = {}): Promise<Services> {
   const prefix = `t${randomBytes(5).toString('hex')}`;
-  const config = parseConfig({ DATA_DIR: tempDir(), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '5000', ...env });
+  // A port of its own: tests run in parallel, and a web part on the default port collides (EADDRINUSE).
+  const port = env.PORT ?? String(await freeLoopbackPort());
+  const config = parseConfig({ DATA_DIR: tempDir(), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '5000', ...env, PORT: port });
   const services = await createServices(config, createLogger(config.LOG_LEVEL));
   onTestFinished(async () => {
     // Remove this test's keys from the shared Redis.
