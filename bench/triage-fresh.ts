@@ -1,0 +1,44 @@
+/**
+ * Triage on freshly written posts (`npx tsx bench/triage-fresh.ts <posts.jsonl> [-v] [--cv]`): trains the
+ * model on the corpus's train rows (posts.jsonl split==='train' plus train-more.jsonl), leaving out any row
+ * whose id the given file also holds, and triages the file's posts with it: kind accuracy, spam recall and
+ * section accuracy overall and per language. That is the honest figure for wordings the corpus never
+ * showed (write the posts, measure, then append them). `--cv` also prints 5-fold train-only CV per
+ * language (as bench/qa-cv.ts, seed 18), to see what the corpus's own non-English rows get.
+ * It never loads the test split.
+ */
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../core/paths.js';
+import { KnowledgeBase } from '../bot/answers/knowledge-base.js';
+import { loadCorpus, type CorpusPost } from '../bot/discourse/triage/corpus.js';
+import { crossValidateTriage, evaluateTriage, trainOn, type TriageFigures } from '../bot/discourse/triage/evaluate.js';
+
+const file = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const verbose = process.argv.includes('-v');
+const kb = KnowledgeBase.fromDirs([fromRoot('..', 'shared', 'course')]);
+const train = loadCorpus().posts.filter((p) => p.split === 'train');
+const f = (x: number) => x.toFixed(3);
+const line = (name: string, r: TriageFigures) => `${name} n=${r.n} kind ${f(r.kindAccuracy)} spam ${f(r.spamRecall)} (of ${r.perKind.spam.n}) bug ${f(r.coursewareBugRecall)} section ${f(r.sectionAccuracy)} P@1 ${f(r.answerPrecisionAt1)}`;
+const langOf = (p: CorpusPost) => p.meta?.lang ?? 'en';
+
+if (file) {
+  const fresh = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusPost);
+  const held = new Set(fresh.map((p) => p.id));
+  const rows = train.filter((p) => !held.has(p.id));
+  const t0 = performance.now();
+  const model = trainOn(kb, rows);
+  console.log(`trained on ${rows.length} train rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const all = evaluateTriage(kb, fresh, { model });
+  console.log(line('fresh all', all));
+  for (const lang of [...new Set(fresh.map(langOf))].sort()) console.log(line(`fresh ${lang}`, evaluateTriage(kb, fresh.filter((p) => langOf(p) === lang), { model })));
+  if (verbose) console.log(all.misses.filter((m) => /: (kind|section) /.test(m)).join('\n'));
+}
+
+if (process.argv.includes('--cv')) {
+  for (const lang of ['en', 'es', 'pt', 'hi-en', 'fr', 'de', 'it']) {
+    if (!train.some((p) => langOf(p) === lang)) continue;
+    const r = crossValidateTriage(kb, train, 5, 18, (p) => langOf(p as CorpusPost) === lang);
+    console.log(line(`CV ${lang}`, r));
+    if (verbose && lang !== 'en') console.log(r.misses.filter((m) => /: (kind|section) /.test(m)).join('\n'));
+  }
+}
