@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { KINDS, TAGS } from '../../bot/discourse/triage/types.js';
 
-export const POST_LANGS = ['en', 'es', 'pt', 'hi-en', 'fr'] as const;
+export const POST_LANGS = ['en', 'es', 'pt', 'hi-en', 'fr', 'de', 'it'] as const;
 export const QUESTION_LANGS = ['en', 'es', 'pt', 'hi-en'] as const;
 export const HANDOVER_REASONS = ['grades', 'certificate', 'account', 'payment', 'personal-data', 'unannounced-plans', 'outside-course', 'other'] as const;
 

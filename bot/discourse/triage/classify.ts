@@ -6,7 +6,8 @@ import { expansionsOf } from '../../answers/glossary.js';
 import { fold, words } from '../../answers/text.js';
 import type { KnowledgeBase } from '../../answers/knowledge-base.js';
 import type { Answer } from '../../answers/types.js';
-import type { PostAnalysis } from './features.js';
+import { FEATURE_FLAGS, type PostAnalysis } from './features.js';
+import { intlExpansions } from './languages.js';
 import { shippedClassifier, type KindClassifier } from './model.js';
 import { RULES } from './rules/index.js';
 import { explicitSection, SECTIONLESS, SectionRanker, sectionEvidence, syllabusIndex, type SectionEvidence, type SyllabusIndex } from './sections.js';
@@ -27,10 +28,11 @@ const DUPLICATE_CONFIDENCE = 0.94;
 const DUPLICATE_COVERAGE = 0.75;
 const TAG_SET: ReadonlySet<string> = new Set(TAGS);
 
-/** The glossary's English for a post's Spanish, Portuguese and Hindi-English words, so English rules read them too. */
+/** The glossary's English for a post's Spanish, Portuguese, Hindi-English, French, German and Italian words, so English rules read them too. */
 export function englishGloss(text: string): string {
   const out = new Set<string>();
   for (const w of words(text)) for (const e of expansionsOf(w)) if (e !== w) out.add(e);
+  if (FEATURE_FLAGS.intl) for (const e of intlExpansions(text)) out.add(e);
   return [...out].join(' ');
 }
 
@@ -143,8 +145,11 @@ const GRADEBOOK = /\b(grades?|graded|gradebook|progress page|attempts?( left)?|r
  */
 const COURSE_NEEDS = /\b((do|will|would) (i|we) (really )?need|is (it|the kit|a kit|c\+\+|python) (really )?(required|needed|necessary)|required (before|for)|needed for|prerequisites?|pre-?requisitos?|hours? (a|per) week|horas (por|a la) semana|kitne ghante|(necesito|preciso|zaroori|chahiye)\b.{0,30}\b(kit|placa|c\+\+|python))\b/i;
 
+/** The same questions in French, German and Italian (matched with accents folded). */
+const COURSE_NEEDS_INTL = /\b(faut-il|ai-je besoin|est-il (vraiment )?(necessaire|obligatoire|indispensable)|(est|sont) (necessaire|obligatoire)s?|necessaire pour|prerequis|heures par semaine|brauche ich|benotige ich|(notig|erforderlich|notwendig) (fur|ist|sind)|voraussetzung\w*|stunden pro woche|serve (il|un|davvero il) kit|(e|sono) necessari[oa]?|ho bisogno|prerequisiti|ore (a|alla|per) settimana)\b/i;
+
 /** Certificates, tracks and payments concern the programme or the account, not one course's content. */
-const PROGRAMME = /\b(certificat\w*|certificad\w*|verified|audit\w*|upgrade\w*|track|refund\w*|payment|paid|reembolso|pago)\b/i;
+const PROGRAMME = /\b(certificat\w*|certificad\w*|zertifikat\w*|verified|verifie|verifiziert|verificato|audit\w*|upgrade\w*|track|refund\w*|payment|paid|reembolso|pago|rembourse\w*|erstatt\w*|rimbors\w*|paiement|zahlung|bezahlt|pagamento)\b/i;
 
 /** The course a post names ("Deploying TinyML", "course 3"), by its first section; null when it names none. */
 export function namedCourse(text: string, idx: SyllabusIndex): string | null {
@@ -155,7 +160,7 @@ export function namedCourse(text: string, idx: SyllabusIndex): string | null {
     if (at >= 0) found.push([at, first]);
   }
   // "Course N" counts the programme's courses in syllabus order.
-  for (const m of folded.matchAll(/\b(?:course|curso) ([1-9])\b/g)) {
+  for (const m of folded.matchAll(/\b(?:course|curso|cours|kurs|corso) ([1-9])\b/g)) {
     const course = idx.courses[Number(m[1]) - 1];
     if (course) found.push([m.index, course[1]]);
   }
@@ -199,7 +204,7 @@ export function triagePost(kb: KnowledgeBase, post: TriagePost, opts: TriageOpti
   // Logistics concern the account or the programme, not one unit, unless the post names a place itself.
   // A grade, score or attempts case is the learner's record, not the unit it names (moderators file it unsectioned).
   // A kit, background or workload question names the course it asks about: the course's first section.
-  else if (kind === 'course-logistics') section = GRADEBOOK.test(full) ? null : (explicit?.section ?? (COURSE_NEEDS.test(full) && !PROGRAMME.test(full) ? namedCourse(full, idx) : null));
+  else if (kind === 'course-logistics') section = GRADEBOOK.test(full) ? null : (explicit?.section ?? ((COURSE_NEEDS.test(full) || (FEATURE_FLAGS.intl && COURSE_NEEDS_INTL.test(fold(full)))) && !PROGRAMME.test(fold(full)) ? namedCourse(full, idx) : null));
   // An id written in the post names its place; otherwise the ranker weighs the syllabus and the sources.
   else if (!SECTIONLESS.has(kind)) section = explicit?.section ?? (model?.sections ?? DEFAULT_RANKER).pick(a.sectionEvidence, kind);
 

@@ -3,16 +3,18 @@
  * retrieval found (the best FAQ entry's tags and id, the answer's confidence), and every rule's vote. The
  * rules stay the readable part; the model learns how far to trust each of them next to the words.
  */
-import { docTerms, fold, queryTerms } from '../../answers/text.js';
+import { STOPWORDS } from '../../answers/glossary.js';
+import { docTerms, fold, queryTerms, stem, words } from '../../answers/text.js';
 import type { Hit } from '../../answers/types.js';
+import { INTL_STOPWORDS, intlExpansions, stripElisions } from './languages.js';
 import { spamEvidence, type ForumSignals } from './signals.js';
 import type { Kind } from './types.js';
 
 /** Bumped whenever features change meaning: a stored model with another version is retrained. */
-export const FEATURE_VERSION = 6;
+export const FEATURE_VERSION = 7;
 
 /** Feature families (for experiments). */
-export const FEATURE_FLAGS = { expand: true, chars: true, charW: 0.5, charN: 4, sections: false, words: true, ruleScale: 1, titles: true, faqId: false, signalScale: 1 };
+export const FEATURE_FLAGS = { intl: true, expand: true, chars: true, charW: 0.5, charN: 4, sections: false, words: true, ruleScale: 1, titles: true, faqId: false, signalScale: 1 };
 
 /** Everything features are computed from (built once per post by classify.ts). */
 export interface PostAnalysis {
@@ -31,9 +33,15 @@ export interface PostAnalysis {
 
 const URLS = /\bhttps?:\/\/\S+|\bwww\.\S+/g;
 
-/** Stems of a text without links (domains are signals of their own). */
+/**
+ * Stems of a text without links (domains are signals of their own). French and Italian elisions are cut
+ * off and French, German and Italian function words dropped (languages.ts), as the shared pipeline does
+ * for English, Spanish and Portuguese.
+ */
 export function textTerms(s: string): string[] {
-  return [...new Set(docTerms(s.replace(URLS, ' ')).filter((t) => t.length > 1 && !/^\d+$/.test(t)))];
+  const text = s.replace(URLS, ' ');
+  const terms = FEATURE_FLAGS.intl ? words(stripElisions(text)).filter((w) => w.length > 1 && !STOPWORDS.has(w) && !INTL_STOPWORDS.has(w)).map(stem) : docTerms(text);
+  return [...new Set(terms.filter((t) => t.length > 1 && !/^\d+$/.test(t)))];
 }
 
 /** Sparse features of one analysed post. */
@@ -47,6 +55,8 @@ export function featuresOf(a: PostAnalysis): Map<string, number> {
   if (FEATURE_FLAGS.words) for (const t of all) x.set(`w:${t}`, norm);
   // The glossary's English for Spanish/Portuguese words and abbreviations, so one vocabulary serves every language.
   if (FEATURE_FLAGS.expand && FEATURE_FLAGS.words) for (const t of queryTerms(`${a.title}\n${a.body}`.replace(URLS, ' ')).expanded) if (!all.has(t)) x.set(`w:${t}`, norm * 0.7);
+  // The same for French, German and Italian course words (triage's own glossary, languages.ts).
+  if (FEATURE_FLAGS.intl && FEATURE_FLAGS.expand && FEATURE_FLAGS.words) for (const e of intlExpansions(`${a.title}\n${a.body}`.replace(URLS, ' '))) for (const t of docTerms(e)) if (!all.has(t) && !x.has(`w:${t}`)) x.set(`w:${t}`, norm * 0.7);
   // Character 4-grams of words (edges marked by spaces): typos, inflections and cognates across languages share them.
   if (FEATURE_FLAGS.chars) {
     const grams = new Set<string>();

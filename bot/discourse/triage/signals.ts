@@ -10,6 +10,8 @@
  * languages the forum writes in; they are not phrases from any labelled post.
  */
 
+import { fold } from '../../answers/text.js';
+
 /** What the forum knows about the author (Discourse webhook payload), when it is known. */
 export interface PostMeta {
   /** Discourse trust level 0–4. */
@@ -173,6 +175,36 @@ const BOARD_SIDE = String.raw`(board|boards|nano|arduino|device|device stage|on-
 const CONTRAST = String.raw`(but|however|while|whereas|yet|then|pero|mas|porem|lekin|par|magar|on the|en la|na|pe|sur la)`;
 const COLAB_VS_BOARD = new RegExp(String.raw`\b${COLAB_SIDE}\b.{0,140}\b${CONTRAST}\b.{0,80}\b${BOARD_SIDE}\b|\b${BOARD_SIDE}\b.{0,60}\b(accuracy|score|predictions?|results?)\b.{0,80}\b(while|whereas|but|than|pero|mas|lekin|jabki)\b.{0,40}\b${COLAB_SIDE}\b|\bworks?\b.{0,30}\b(in|on) (colab|the notebook|python)\b|\b(funciona|sahi|chal raha)\b.{0,20}\b(en|no|me) (colab|el notebook)\b`, 'is');
 
+/**
+ * The same classes in French, German and Italian, matched on the text with accents folded (so no pattern
+ * depends on how an accent was typed, and \b works at accented letters).
+ */
+const INTL = {
+  money: /\b(gagnez|gagner (de l'argent|\d)|verdiene (\d|geld)|verdienen sie|geld verdienen|guadagna (\d|soldi)|guadagnare (soldi|\d)|revenu passif|passives einkommen|reddito passivo)\b/i,
+  urgency: /\b(places limitees|derniere chance|aujourd'hui seulement|nur noch \d+ (platze|platz)|nur heute|letzte chance|ultimi posti|solo oggi|posti limitati|ultima occasione)\b/i,
+  promotion: [
+    /\b(sans (aucune )?experience|aucune experience|ohne vorkenntnisse|keine erfahrung|senza esperienza|nessuna esperienza|code promo|codice sconto|gutscheincode|rabattcode|livraison (gratuite|offerte|en \d+ ?h)|kostenloser versand|spedizione gratuita|pas cher|pas chers|prix (bas|imbattables)|prezzi bassi|gunstig|100 ?% (authentique|garanti|echt|garantito)|garanti[es]?|garantiert|garantit[oa])\b/i,
+    /\b(nous (proposons|offrons|ecrivons|redigeons)|nos services|notre (equipe|agence|robot)|wir (bieten|schreiben|erstellen)|unser(e|en)? (team|service|bot|agentur)|offriamo|scriviamo|il nostro (servizio|team)|i nostri servizi|servizio professionale|bon plan)\b/i,
+    /\b(redaction de (memoire|these|devoirs)|scrittura (di )?(tesi|relazioni)|tesi di laurea|hausarbeiten? schreiben|ghostwriter|nessun plagio|sans plagiat|plagiatsfrei)\b/i,
+  ],
+  contact: /\b(contactez[- ]nous|ecrivez[- ]nous|ecrivez[- ]moi|schreib (mir|uns)|schreiben sie (mir|uns)|kontaktiere (mich|uns)|scrivici|scrivimi|contattaci|contattami)\b/i,
+  phishing: /\b((votre|ton) compte .{0,40}(sera|va etre|a ete) (suspendu|bloque|ferme|supprime)|activite inhabituelle|verifiez votre (identite|compte)|sous (12|24|48|72) heures|(ihr|dein) konto .{0,40}(wird|wurde) (gesperrt|geloscht|deaktiviert)|ungewohnliche aktivitat|bestatigen sie (ihre|ihr) (identitat|konto)|innerhalb von (12|24|48|72) stunden|(il tuo|tuo) account .{0,40}(sara|verra|e stato) (sospeso|bloccato|chiuso)|attivita insolita|verifica (il tuo account|la tua identita)|entro (12|24|48|72) ore)\b/i,
+  cheating: /\b(certificat\w* .{0,40}sans (passer )?(les )?examens?|zertifikat\w* .{0,40}ohne prufung|certificat\w* .{0,40}senza (esami|esame)|(toutes les|alle) (reponses|antworten|risposte) (des|der|dei) (quiz|tests?|prufungen|esami))\b/i,
+  social: [
+    /\b(conference|salon|rencontre|apero|konferenz|messe|stammtisch|treffen|conferenza|fiera|incontro)\b/i,
+    /\b(reconversion|carriere|emploi|entretien d'embauche|premier poste|karriere|bewerbung|vorstellungsgesprach|carriera|colloquio|stage en entreprise|master en|masterstudium|laurea magistrale)\b/i,
+    /\b(vous avez des recommandations|que me conseillez|lohnt sich|empfehlung(en)?|was empfehlt ihr|consigli|cosa mi consigliate|vale la pena|fer a souder|lotkolben|saldatore|quel livre|welches buch|quale libro)\b/i,
+    /\b(quelqu'un (va|suit|fait|d'autre)|jemand (hier|geht|macht)|qualcuno (va|segue|fa)|groupe (d'etude|whatsapp|telegram)|lerngruppe|gruppo (di studio|su telegram))\b/i,
+  ],
+  notCourseBoard: /\b(hors (cours|sujet)|pas (le kit|la carte du cours|lie au cours)|projet perso\w*|mon propre projet|nicht (direkt )?(kursstoff|zum kurs)|nicht das kurs-?board|eigenes projekt|privates projekt|fuori (dal )?(corso|tema)|non (e|riguarda) (del|il) corso|progetto personale)\b/i,
+  material: /\b(diapositives?|lecture|video|sous-titres|questionnaire|quiz|cahier|lien du cours|folien|untertitel|vorlesung|aufgabe|diapositive|sottotitoli|lezione|esercizio|elemento|titel|titre|titolo|libelles?|abschnitt|sezione)\b/i,
+  defect: [
+    /\b(faute( de frappe| d'orthographe)?|coquille|lien (casse|mort|brise|errone)|n'existe plus|(sont|est|semblent) inverses?|inverses|obsolete|renvoie (une )?404|tippfehler|schreibfehler|vertauscht|veraltet|existiert nicht mehr|(link|verweis) (ist )?(kaputt|tot|falsch)|falsche[rnms]? (link|datei|antwort|titel)|refuso|errore di battitura|link (rotto|errato|non funziona)|non esiste piu|invertit[ie]|scambiat[ie]|obsolet[oa]|segnaposto|gehort da (wohl )?nicht hin)\b/i,
+  ],
+  asShipped: /\b(copie (neuve|propre|fraiche)|sans rien (modifier|changer|toucher)|je n'ai rien (modifie|change|touche)|depuis le lien du cours|frische kopie|ohne etwas zu andern|nichts geandert|unverandert|copia nuova|senza modificare nulla|non ho (modificato|cambiato|toccato) nulla|dal link del corso)\b/i,
+  colabVsBoard: /\b(colab|notebook|entrain\w*|trainiert|addestr\w*)\b.{0,140}\b(mais|aber|doch|jedoch|mentre|invece|tandis que|alors que)\b.{0,80}\b(carte|nano|platine|board|scheda|arduino)\b|\b(marche|fonctionne|funktioniert|funziona)\b.{0,20}\b(dans|im|in|nel) (colab|le notebook|notebook)\b/is,
+};
+
 /** Normalised sentences of a text, for repetition checks. */
 function sentences(text: string): string[] {
   return text
@@ -196,6 +228,9 @@ const matches = (res: readonly RegExp[], text: string) => res.map((re) => re.exe
 export function forumSignals(post: { title: string; body: string }, meta: PostMeta | undefined, ctx: { knownShare: number; courseDomains: ReadonlySet<string> }): ForumSignals {
   const text = `${post.title}\n${post.body}`;
   const prose = text.replace(/```[\s\S]*?```/g, ' ');
+  // Folded, with elisions kept: the French, German and Italian patterns read this.
+  const foldedProse = fold(prose).replace(/[’‘]/g, "'");
+  const intl = (re: RegExp) => re.exec(foldedProse)?.[0] ?? [];
   const urls = prose.match(URL_RE) ?? [];
   // "The answer key marks the right option wrong" is a bug report: the key named with a defect, nothing sold or linked.
   const honestKey = (m: string) => /^answer (key|sheet)s?$/i.test(m) && !SELLING.test(prose) && urls.length === 0 && DEFECT.some((re) => re.test(prose));
@@ -243,10 +278,10 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     links: urls.length + (domains.length > urls.length ? domains.length - urls.length : 0),
     domains,
     foreignDomains,
-    money: matches(MONEY, prose),
-    urgency: matches(URGENCY, prose),
-    promotion: matches(PROMOTION, prose).filter((m) => !honestKey(m)).concat(RESALE.exec(prose)?.[0] ?? []),
-    contact: matches(CONTACT, prose),
+    money: matches(MONEY, prose).concat(intl(INTL.money)),
+    urgency: matches(URGENCY, prose).concat(intl(INTL.urgency)),
+    promotion: matches(PROMOTION, prose).filter((m) => !honestKey(m)).concat(RESALE.exec(prose)?.[0] ?? [], matches(INTL.promotion, foldedProse)),
+    contact: matches(CONTACT, prose).concat(intl(INTL.contact)),
     phones,
     selfRepeat,
     newAccountLink: firstPost && foreignDomains.length > 0,
@@ -254,19 +289,19 @@ export function forumSignals(post: { title: string; body: string }, meta: PostMe
     repeats: typeof meta?.repeats === 'number' ? meta.repeats : 0,
     outOfDomain: 1 - ctx.knownShare,
     foreignHardware: [...new Set((prose.match(FOREIGN_HARDWARE) ?? []).map((s) => s.toLowerCase()))],
-    notCourseBoard: NOT_COURSE_BOARD.test(prose),
-    social: matches(SOCIAL, prose),
-    material: matches(MATERIAL, prose),
-    defect: matches(DEFECT, prose),
-    asShipped: AS_SHIPPED.test(prose),
+    notCourseBoard: NOT_COURSE_BOARD.test(prose) || INTL.notCourseBoard.test(foldedProse),
+    social: matches(SOCIAL, prose).concat(matches(INTL.social, foldedProse)),
+    material: matches(MATERIAL, prose).concat(intl(INTL.material)),
+    defect: matches(DEFECT, prose).concat(matches(INTL.defect, foldedProse)),
+    asShipped: AS_SHIPPED.test(prose) || INTL.asShipped.test(foldedProse),
     shouting: ((caps + bangs) * 100) / wordsN,
     cheating: (() => {
-      const m = CHEATING.exec(prose)?.[0] ?? null;
+      const m = CHEATING.exec(prose)?.[0] ?? INTL.cheating.exec(foldedProse)?.[0] ?? null;
       // "answer key" in a bug report is not an offer; an offer sells, links or hands out.
       return m && !honestKey(m) ? m : null;
     })(),
-    phishing: PHISHING.exec(prose)?.[0] ?? null,
-    colabVsBoard: COLAB_VS_BOARD.test(prose),
+    phishing: PHISHING.exec(prose)?.[0] ?? INTL.phishing.exec(foldedProse)?.[0] ?? null,
+    colabVsBoard: COLAB_VS_BOARD.test(prose) || INTL.colabVsBoard.test(foldedProse),
     outsideDownload: foreignDomains.length > 0 && /\.(exe|apk|msi|scr|bat|dmg|pkg)\b|\b(download|install)\b.{0,40}\b(installer|setup|utility|fixer|driver pack|cleaner)\b/i.test(prose),
   };
 }
