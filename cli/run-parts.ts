@@ -106,17 +106,21 @@ export async function startParts(parts: Part[], env: NodeJS.ProcessEnv = process
  */
 export async function runParts(parts: Part[]): Promise<void> {
   // A stop asked for while starting (Ctrl-C right after start) is honoured once start-up is done,
-  // instead of the signal killing the process half-started.
+  // instead of the signal killing the process half-started. One listener per signal for the whole
+  // run: removing the last listener stops Node's signal watcher, and a signal it had caught but not yet
+  // delivered is then dropped (a SIGTERM sent just as start-up finished was lost and the process ran on).
   let early: NodeJS.Signals | null = null;
-  const whileStarting = (sig: NodeJS.Signals) => void (early ??= sig);
-  process.on('SIGTERM', whileStarting);
-  process.on('SIGINT', whileStarting);
+  let onSignal: ((sig: NodeJS.Signals) => void) | null = null;
+  const listener = (sig: NodeJS.Signals) => (onSignal ? onSignal(sig) : void (early ??= sig));
+  process.on('SIGTERM', listener);
+  process.on('SIGINT', listener);
   let running: RunningParts;
   try {
     running = await startParts(parts);
-  } finally {
-    process.off('SIGTERM', whileStarting);
-    process.off('SIGINT', whileStarting);
+  } catch (err) {
+    process.off('SIGTERM', listener);
+    process.off('SIGINT', listener);
+    throw err;
   }
   const { logger } = running.services;
   logger.info({ parts, version: VERSION }, 'TinyArena is up');
@@ -129,7 +133,7 @@ export async function runParts(parts: Part[]): Promise<void> {
   }
   let firstSignalAt = 0;
   await new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => {
+    onSignal = (sig: NodeJS.Signals) => {
       // The same signal often arrives twice at once (sent to the process group and forwarded by npm);
       // only a later one means "stop now".
       if (firstSignalAt && Date.now() - firstSignalAt < 1000) return;
@@ -151,8 +155,6 @@ export async function runParts(parts: Part[]): Promise<void> {
         resolve();
       });
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
     if (early) onSignal(early);
   });
   logger.info('stopped');

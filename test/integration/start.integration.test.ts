@@ -95,7 +95,8 @@ describe('tinyarena start', () => {
     const bin = tempDir();
     for (const tool of ['redis-server', 'sh']) symlinkSync(findExecutable(tool)!, join(bin, tool));
     const port = await freePort();
-    const run = runCli(['start'], { DATA_DIR: tempDir(), PORT: String(port), PATH: bin });
+    // Info level: should the stop ever stall (CI saw it twice under load), the failure shows how far it got.
+    const run = runCli(['start'], { DATA_DIR: tempDir(), PORT: String(port), PATH: bin, LOG_LEVEL: 'info' });
     try {
       const health = await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000, run);
       const lines = run.output.stderr.split('\n').filter((l) => l.includes('is missing (apt-get install'));
