@@ -17,6 +17,7 @@ import { KnowledgeBase } from '../bot/answers/knowledge-base.js';
 import { loadQuestions, QUESTIONS_PATH, TRAIN_MORE_QUESTIONS_PATH, type LabelledQuestion } from '../bot/answers/evaluate.js';
 import { Reranker, RERANKER_DEFAULTS, type RerankerOptions } from '../bot/answers/reranker.js';
 import type { Answer, Hit } from '../bot/answers/types.js';
+import { seededUniform } from '../lib/rng.js';
 
 const arg = (name: string, dflt: number) => {
   const at = process.argv.indexOf(name);
@@ -29,20 +30,9 @@ const verbose = process.argv.includes('-v');
 // Train rows only: the test split is dropped before anything else sees the rows.
 const rows: LabelledQuestion[] = [...loadQuestions(QUESTIONS_PATH), ...loadQuestions(TRAIN_MORE_QUESTIONS_PATH)].filter((q) => q.split === 'train');
 
-/** mulberry32: a small seeded generator, so the folds are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function foldsOf(n: number, k: number, seed: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const r = rng(seed);
+  const r = seededUniform(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { fromRoot } from '../../core/paths.js';
 import type { HandoverReason } from './handover.js';
 import { fold } from './text.js';
+import { seededUniform } from '../../lib/rng.js';
 
 /** One labelled example: the question and its hand-over reason, or null when it is answerable. */
 export interface HandoverExample {
@@ -99,18 +100,6 @@ function fnv(text: string, from: number, to: number, salt: number): number {
 /** Hash buckets: ~45,000 distinct features of the train questions rarely share one at 2^20. */
 const BUCKETS = 1 << 20;
 
-/** Mulberry32: a tiny seeded generator, so training is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A trained hand-over classifier. */
 export class HandoverModel {
   private constructor(
@@ -138,7 +127,7 @@ export class HandoverModel {
     const weights = new Float64Array(size * CLASSES);
     const bias = new Float64Array(CLASSES);
     const order = examples.map((_, i) => i);
-    const random = seeded(o.seed);
+    const random = seededUniform(o.seed);
     const p = new Float64Array(CLASSES);
     const decay = Math.max(1, examples.length);
     let t = 0;

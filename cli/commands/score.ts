@@ -20,7 +20,7 @@ const register: RegisterCommand = (program) => {
     .action(async (modelPath: string, opts: { task?: string; dataset?: string; format: string; challenge?: string; threads?: string; arithmetic: string; json?: boolean }) => {
       const threads = opts.threads === undefined ? undefined : Number(opts.threads);
       if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new CliError('--threads must be a positive integer', 2);
-      // The inference threads boot (≈0.1 s of a core each) while the dataset is read; the first
+      // The inference threads boot (≈0.15 s of a core each) while the dataset is read; the first
       // scoring then runs on threads already up. Idle threads never hold the process.
       void import('../../grader/inference/shared-pool.js').then(({ startThreadsEarly }) => startThreadsEarly(threads));
       let fromChallenge: ResolvedDataset | undefined;

@@ -6,10 +6,10 @@
  * order, byte-identical to a single-thread run. Idle threads never keep the process alive.
  *
  * Cold start: threads start on first use unless the process started them ahead ({@link start}). One
- * boots in about 0.1 s of a core (one bundled module, see WORKER_ENTRY; the kernels compiled once on
- * the calling thread and shared). While no thread was started,
- * a job that the calling thread can finish within IN_PROCESS_BUDGET_MS (timed on its first few
- * samples, past the JIT's warm-up) runs in-process with the interpreter prepared to check the model,
+ * boots in about 0.15 s of a core (one bundled module, see WORKER_ENTRY; the kernels compiled once on
+ * the calling thread and shared; a warm-up). While no thread was started, a job that the calling
+ * thread can finish within IN_PROCESS_BUDGET_MS (timed on its first few samples, past the JIT's
+ * warm-up) runs in-process with the interpreter prepared to check the model,
  * and the threads boot after it; a longer job, or one that finds threads booting, takes batches on the
  * calling thread until a thread is ready. So a first scoring in a fresh process costs about one
  * thread's time, not the boot plus the work, and none of the boot when the process started early.
@@ -35,7 +35,7 @@ const engine = () => import('./engine.js');
 
 /**
  * Where a thread starts. The compiled build starts the bundled worker beside this module: one file,
- * about 0.1 s of a core. Run from source (tests, `npx tsx`), a thread that registered the TypeScript
+ * about 0.15 s of a core. Run from source (tests, `npx tsx`), a thread that registered the TypeScript
  * loader would transpile the engine first, about a second of a core; so it starts the compiled build's
  * worker when dist/ was built from the current sources (the check `tinyarena` makes before it runs),
  * and the TypeScript one only when the build is stale.
@@ -95,7 +95,7 @@ export class SharedInferencePool {
   /**
    * Start the threads (once); resolves when every thread is ready. A process that will score soon
    * (`tinyarena score`, the grader's workers) calls this at its own start, so the threads boot (about
-   * 0.1 s of a core each) while it reads its dataset or waits for a job, and its first scoring runs on
+   * 0.15 s of a core each) while it reads its dataset or waits for a job, and its first scoring runs on
    * threads already up. Without it the threads start on first use.
    */
   start(): Promise<void> {
