@@ -2,7 +2,7 @@
  * Where an engine inference spends its time: median time of each node's eval over many runs, with
  * its shapes and MAC count, slowest first. For finding the next kernel to speed up.
  *
- *   npx tsx bench/ops.ts [model: a zoo name or a shared model stem, default vww_96_int8] [--runs N]
+ *   npx tsx bench/ops.ts [model: a zoo name, a shared model stem or a .tflite path, default vww_96_int8] [--runs N]
  */
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../core/paths.js';
@@ -18,10 +18,11 @@ const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 200;
 const stem = args.find((a, i) => !a.startsWith('--') && (runsArg < 0 || i !== runsArg + 1)) ?? 'vww_96_int8';
 
 const inZoo = ZOO.some((z) => z.name === stem);
-const bytes = inZoo ? zooModel(stem) : new Uint8Array(readFileSync(fromRoot('..', 'shared', 'models', `${stem}.tflite`)));
+const isPath = stem.endsWith('.tflite');
+const bytes = inZoo ? zooModel(stem) : new Uint8Array(readFileSync(isPath ? stem : fromRoot('..', 'shared', 'models', `${stem}.tflite`)));
 const graph = parseModel(bytes);
 const engine = createInterpreter(graph);
-engine.setInputBytes(inZoo ? seededInput(graph, 1) : readFileSync(fromRoot('..', 'shared', 'oracle', stem, 'input_0.bin')));
+engine.setInputBytes(inZoo || isPath ? seededInput(graph, 1) : readFileSync(fromRoot('..', 'shared', 'oracle', stem, 'input_0.bin')));
 // The eval closures, in node order (private to the interpreter: read here for measuring only).
 const evals = (engine as unknown as { evals: Eval[] }).evals;
 

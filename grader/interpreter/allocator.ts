@@ -9,6 +9,7 @@ import { tensorByteSize } from '../tflite/schema.js';
 import { planArena } from '../validate/arena.js';
 import type { Scratch, TensorData } from './kernel.js';
 import { TABLE_MIN_ELEMENTS } from './kernels/binary.js';
+import { depthwiseRowMode } from './kernels/depthwise-conv-2d.js';
 import { SOFTMAX_TABLE_BYTES } from './kernels/softmax.js';
 import { requantTableBytes } from './quant-params.js';
 import { instantiate, RESERVED_BYTES, type SimdKernels } from './simd/runtime.js';
@@ -80,9 +81,15 @@ export function persistentBytes(graph: Graph): number {
       need += align16(Math.ceil(n / 8) * 32 * Math.max(kH * Math.ceil((kW * c) / 2), Math.ceil((kH * kW * c) / 2)));
     }
     if (op.op === 'DEPTHWISE_CONV_2D' && f && f.shape.length === 4) {
-      // Tap pairs × blocks of 8 channels × 32 bytes, then two int32 offsets per pair.
+      // Tap pairs × blocks of 8 channels × 32 bytes, then two int32 offsets per pair; in row mode
+      // the channels (and their requantization table) are tiled along the output row.
       const pairs = Math.ceil((f.shape[1]! * f.shape[2]!) / 2);
-      need += align16(pairs * Math.ceil(f.shape[3]! / 8) * 32 + pairs * 8);
+      const C = f.shape[3]!;
+      const outW = out?.shape[2] ?? 0;
+      const rowMode = op.options.kind === 'depthwiseConv2d' && out?.shape.length === 4 && depthwiseRowMode(C, outW, op.options.strideW);
+      const lanes = rowMode ? C * outW : C;
+      need += align16(pairs * Math.ceil(lanes / 8) * 32 + pairs * 8);
+      if (rowMode) need += align16(requantTableBytes(lanes));
     }
     if (op.op === 'FULLY_CONNECTED' && f && f.shape.length === 2) need += align16(Math.ceil(f.shape[0]! / 8) * 32 * Math.ceil(f.shape[1]! / 2));
     // A constant operand of ADD/SUB/MUL spread to the output's shape (kernels/binary.ts).

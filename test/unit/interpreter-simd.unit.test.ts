@@ -180,6 +180,16 @@ describe('SIMD kernels against the reference arithmetic', { timeout: 60_000 }, (
     }
   });
 
+  it('DEPTHWISE_CONV_2D in row mode (stride 1, channels not a multiple of 8: one output row as one long pixel)', () => {
+    for (let s = 1; s <= 24; s++) {
+      const r = rng(7000 + s);
+      const C = r.pick([3, 7, 10, 12, 18, 20, 36, 45]);
+      const k = r.pick([3, 3, 5]);
+      const kW = r.next() < 0.3 ? 1 : k;
+      checkConv(7000 + s, { depthwise: true, h: r.int(k, 12), w: r.int(Math.max(2, kW), 30), inC: C, outC: C, kH: k, kW, stride: 1, dilation: r.pick([1, 1, 2]), same: true, activation: r.pick(ACTIVATIONS) });
+    }
+  });
+
   it('1×1 convolutions with many pixels and wide channels', () => {
     for (const [h, w, inC, outC] of [
       [6, 6, 128, 128],
@@ -188,6 +198,17 @@ describe('SIMD kernels against the reference arithmetic', { timeout: 60_000 }, (
       [3, 3, 7, 64],
     ] as const) {
       checkConv(h * 1000 + outC, { depthwise: false, h, w, inC, outC, kH: 1, kW: 1, stride: 1, dilation: 1, same: true, activation: 'RELU6' });
+    }
+  });
+
+  it('strided 1×1 convolutions with one output column (1-D shortcuts, one product over the image)', () => {
+    for (const [h, w, inC, outC, same] of [
+      [49, 1, 16, 24, true],
+      [13, 1, 7, 13, false],
+      [25, 2, 24, 32, false],
+      [8, 1, 40, 9, true],
+    ] as const) {
+      checkConv(h * 100 + inC, { depthwise: false, h, w, inC, outC, kH: 1, kW: 1, stride: 2, dilation: 1, same, activation: 'NONE' });
     }
   });
 

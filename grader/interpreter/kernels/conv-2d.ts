@@ -96,6 +96,14 @@ function simdEval(ctx: PrepareContext, g: ConvGeometry, zp: number, rq: number):
     const acc = x16 + align16(outW * Math.ceil(inC / 2) * 4 + 32);
     const rowIn = strideH * inW * inC;
     const rowOut = outW * outC;
+    if (outW === 1) {
+      // One output column (1-D models along H, e.g. TC-ResNet shortcuts): the pixels are evenly
+      // spaced, so the whole image is one product instead of one single-pixel product per row.
+      const accAll = x16 + align16(outH * Math.ceil(inC / 2) * 4 + 32);
+      return () => {
+        for (let n = 0; n < batches; n++) simd.gemm(inAddr(n), rowIn, outH, inC, wp, outC, rq, outAddr(n), accAll, x16);
+      };
+    }
     return () => {
       for (let n = 0; n < batches; n++) {
         for (let oy = 0; oy < outH; oy++) simd.gemm(inAddr(n) + oy * rowIn, strideW * inC, outW, inC, wp, outC, rq, outAddr(n) + oy * rowOut, acc, x16);

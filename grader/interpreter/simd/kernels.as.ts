@@ -743,8 +743,8 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
  */
 // @ts-ignore: decorator
 @inline function depthwiseImpl(
-  xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
-  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, q: usize, out: usize, acc: usize, mode: i32,
+  xpad: usize, rowStride: i32, pixelStride: i32, C: i32, w: usize, kH: i32, kW: i32,
+  outH: i32, outW: i32, q: usize, out: usize, acc: usize, mode: i32,
 ): void {
   const f = q + HEADER;
   const cp4 = <usize>(load<i32>(q + H_CP) << 2);
@@ -754,16 +754,15 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
   const o = i16x8.splat(<i16>load<i32>(q + H_OUT));
   const lo = i8x16.splat(<i8>load<i32>(q + H_MIN));
   const hi = i8x16.splat(<i8>load<i32>(q + H_MAX));
-  const C2 = <usize>C << 1;
   const pairCount = (kH * kW + 1) >> 1;
   const pairBytes = <usize>(((C + 7) >> 3) << 5);
   const offs = w + <usize>pairCount * pairBytes;
   const vecEnd = C & ~15;
-  const pairs = C == 8 && strideW == 1;
+  const pairs = C == 8 && pixelStride == 16;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const pix = oy * outW + ox;
-      const x0 = xpad + <usize>(oy * strideH * padW + ox * strideW) * C2;
+      const x0 = xpad + <usize>(oy * rowStride + ox * pixelStride);
       const ob = out + <usize>(pix * C);
       const ab = acc + <usize>((pix * C) << 2);
       if (pairs && ox + 1 < outW) {
@@ -855,15 +854,20 @@ export function padInput16(x: usize, inH: i32, inW: i32, C: i32, rows: i32, cols
   if (!vector) requantizeBiased(acc, outH * outW, C, q, out);
 }
 
+/**
+ * `depthwiseImpl` over outH × outW output pixels of C channels; output pixel (oy, ox) reads its
+ * window from xpad + oy·rowStride + ox·pixelStride (bytes). A row-mode call (depthwise-conv-2d.ts)
+ * passes a whole output row as one pixel of outW·C "channels" (outW = 1).
+ */
 export function depthwise(
-  xpad: usize, padW: i32, C: i32, w: usize, kH: i32, kW: i32,
-  strideH: i32, strideW: i32, dilH: i32, dilW: i32, outH: i32, outW: i32, q: usize, out: usize, acc: usize,
+  xpad: usize, rowStride: i32, pixelStride: i32, C: i32, w: usize, kH: i32, kW: i32,
+  outH: i32, outW: i32, q: usize, out: usize, acc: usize,
 ): void {
   const mode = load<i32>(q + H_MODE);
-  if (mode == MODE_SINGLE_SCALED) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_SINGLE_SCALED);
-  else if (mode == MODE_DOUBLE_PLAIN) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_DOUBLE_PLAIN);
-  else if (mode == MODE_DOUBLE_SCALED) depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_DOUBLE_SCALED);
-  else depthwiseImpl(xpad, padW, C, w, kH, kW, strideH, strideW, dilH, dilW, outH, outW, q, out, acc, MODE_GENERAL);
+  if (mode == MODE_SINGLE_SCALED) depthwiseImpl(xpad, rowStride, pixelStride, C, w, kH, kW, outH, outW, q, out, acc, MODE_SINGLE_SCALED);
+  else if (mode == MODE_DOUBLE_PLAIN) depthwiseImpl(xpad, rowStride, pixelStride, C, w, kH, kW, outH, outW, q, out, acc, MODE_DOUBLE_PLAIN);
+  else if (mode == MODE_DOUBLE_SCALED) depthwiseImpl(xpad, rowStride, pixelStride, C, w, kH, kW, outH, outW, q, out, acc, MODE_DOUBLE_SCALED);
+  else depthwiseImpl(xpad, rowStride, pixelStride, C, w, kH, kW, outH, outW, q, out, acc, MODE_GENERAL);
 }
 
 // ───────────────────────── Average pooling ─────────────────────────

@@ -9,7 +9,7 @@
 export interface SimdKernels {
   dotRows(w: number, x: number, rows: number, depth: number, out: number): void;
   padInput16(x: number, inH: number, inW: number, C: number, rows: number, cols: number, top: number, left: number, zp: number, out: number): void;
-  depthwise(xpad: number, padW: number, C: number, w: number, kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number, outH: number, outW: number, q: number, out: number, acc: number): void;
+  depthwise(xpad: number, rowStride: number, pixelStride: number, C: number, w: number, kH: number, kW: number, outH: number, outW: number, q: number, out: number, acc: number): void;
   gemm(x: number, xStride: number, pixels: number, K: number, wp: number, N: number, q: number, out: number, acc: number, x16: number): void;
   conv(x: number, rowStride: number, pixelStride: number, rowStep: number, kH: number, rowPairs: number, outH: number, outW: number, wp: number, N: number, q: number, out: number, acc: number): void;
   im2col(x: number, inH: number, inW: number, C: number, kH: number, kW: number, strideH: number, strideW: number, dilH: number, dilW: number, padH: number, padW: number, outH: number, outW: number, zp: number, out: number): void;
